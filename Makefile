@@ -1,0 +1,126 @@
+# tdk: trade document kit.  `make`, `make check`, `make bench`, `make fuzz`,
+# `make install PREFIX=... DESTDIR=...`; knobs DEVELOPER=1 and SANITIZE=address,undefined.
+include config.mk
+
+# Sanitized and plain objects never mix: each flavour builds in its own folder.
+ifdef SANITIZE
+BUILD    = build/san
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    = build/plain
+SANFLAGS =
+endif
+
+ifdef DEVELOPER
+WARN = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes \
+       -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla -Wimplicit-fallthrough \
+       -Wno-unused-parameter
+else
+WARN = -Wall
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+               -DTDK_VERSION='"$(VERSION)"' -DTDK_PREFIX='"$(PREFIX)"' $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS)
+ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
+LIBS         = $(PKG_LIBS)
+
+LIB_SRC  = $(sort $(wildcard lib/*/*.c))
+CMD_SRC  = $(sort $(wildcard cmd/*.c))
+UNIT_SRC = $(sort $(wildcard tests/unit/t-*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+HEADERS  = $(wildcard lib/*/*.h cmd/*.h tests/unit/*.h)
+
+MANPAGES    = $(sort $(wildcard man/*.1))
+TESTS       = $(sort $(wildcard tests/t[0-9]*.sh))
+PROVE       = prove
+PROVE_FLAGS = -j2
+
+all: tdk
+
+tdk: $(BUILD)/tdk
+	@ln -sf $(BUILD)/tdk tdk
+
+$(BUILD)/libtdk.a: $(LIB_OBJ)
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(BUILD)/tdk: $(CMD_OBJ) $(BUILD)/libtdk.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libtdk.a $(LIBS)
+
+$(BUILD)/%.o: %.c $(HEADERS) config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtdk.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libtdk.a $(LIBS)
+
+units: $(UNIT_BIN)
+
+# `make test` runs the unit and shell tests; `make check` adds the fuzz smoke run.
+test: tdk units
+	@TDK_BUILD=$(BUILD) $(PROVE) $(PROVE_FLAGS) $(TESTS)
+
+check: test fuzz-check
+
+# Fuzzing needs clang's libFuzzer; each target runs FUZZ_SECONDS on its seeds.
+FUZZ_SRC     = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS = 30
+FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=build/fuzz/%.o)
+
+build/fuzz/%.o: %.c $(HEADERS) config.mk
+	@mkdir -p $(dir $@)
+	clang $(ALL_CPPFLAGS) -std=c11 -fsanitize=fuzzer-no-link,address,undefined -g -O1 -c -o $@ $<
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz-check: fuzz-build
+	@TDK_FUZZ_SECONDS=$(FUZZ_SECONDS) $(PROVE) tests/fuzz/run.sh
+
+fuzz: fuzz-build
+	TDK_FUZZ_SECONDS=$${TDK_FUZZ_SECONDS:-600} tests/fuzz/run.sh
+
+# The main job on the bundled samples: validate them, and show a lossless round trip.
+demo: tdk
+	./tdk validate samples/invoic-d96a.edi samples/cuscar-v4.edi
+	./tdk convert samples/invoic-d96a.edi
+	./tdk convert -t json samples/cuscar-v4.edi | ./tdk convert | cmp - samples/cuscar-v4.edi
+	@echo "demo: samples valid; EDIFACT -> JSON -> EDIFACT reproduced samples/cuscar-v4.edi byte for byte"
+
+bench: tdk
+	tests/bench/run.sh
+
+deps:
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+
+install: tdk
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/tdk/xsd \
+	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BUILD)/tdk $(DESTDIR)$(BINDIR)/tdk
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 xsd/*.xsd xsd/catalog.xml $(DESTDIR)$(DATADIR)/tdk/xsd/
+	install -m 644 completions/tdk.bash $(DESTDIR)$(BASHCOMPDIR)/tdk
+	install -m 644 completions/_tdk $(DESTDIR)$(ZSHCOMPDIR)/_tdk
+	install -m 644 completions/tdk.fish $(DESTDIR)$(FISHCOMPDIR)/tdk.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tdk $(DESTDIR)$(BASHCOMPDIR)/tdk \
+	  $(DESTDIR)$(ZSHCOMPDIR)/_tdk $(DESTDIR)$(FISHCOMPDIR)/tdk.fish
+	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -rf $(DESTDIR)$(DATADIR)/tdk
+
+clean:
+	rm -rf build tdk tests/trash.*
+
+.PHONY: all tdk demo units test check fuzz fuzz-build fuzz-check bench deps install uninstall clean

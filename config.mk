@@ -1,0 +1,29 @@
+# tdk build configuration; override any of these on the make command line.
+
+VERSION = 0.1.0
+
+PREFIX    = /usr/local
+BINDIR    = $(PREFIX)/bin
+DATADIR   = $(PREFIX)/share
+MANDIR    = $(DATADIR)/man
+BASHCOMPDIR = $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  = $(DATADIR)/zsh/site-functions
+FISHCOMPDIR = $(DATADIR)/fish/vendor_completions.d
+
+CC        = cc
+AR        = ar
+PKG_CONFIG = pkg-config
+
+# Libraries found through pkg-config, one module per dependency.
+PKGS      = libxml-2.0
+
+CFLAGS    = -O2 -g
+CPPFLAGS  =
+LDFLAGS   =
+
+# Debian packages: the build, the tests, and the peers that `make bench` runs.
+DEB_BUILD = build-essential pkg-config libxml2-dev libxslt1-dev libxmlsec1-dev \
+            libxmlsec1-openssl libssl-dev libcurl4-openssl-dev zlib1g-dev libzip-dev \
+            libmicrohttpd-dev
+DEB_TEST  = perl libxml2-utils valgrind clang libclang-rt-dev groff-base mandoc man-db time \
+            nodejs npm xmlsec1 zip unzip
