@@ -1,0 +1,313 @@
+/*
+ * Option parsing, usage and help for every command, all derived from the
+ * command's option table, so that the synopsis in --help, the man page check
+ * and the shell completions cannot drift apart.  Also the diagnostics report
+ * (--format text|json|junit) that the document commands share.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int tdk_error(struct tdk_ctx *ctx, const char *name, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(ctx->err, "tdk%s%s: ", name ? " " : "", name ? name : "");
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	return code;
+}
+
+int tdk_finish_output(struct tdk_ctx *ctx, const char *name, int code)
+{
+	if (fflush(ctx->out) != 0 || ferror(ctx->out))
+		return tdk_error(ctx, name, TDK_EXIT_IO, "cannot write standard output: %s",
+				 strerror(errno ? errno : EIO));
+	return code;
+}
+
+static void opt_synopsis(FILE *f, const struct tdk_opt *o)
+{
+	if (o->shrt)
+		fprintf(f, " [-%c%s%s]", o->shrt, o->arg ? " " : "", o->arg ? o->arg : "");
+	else
+		fprintf(f, " [--%s%s%s]", o->lng, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+void tdk_usage_line(FILE *f, const struct tdk_cmd_usage *u, const struct tdk_opt *opts)
+{
+	const struct tdk_opt *o;
+
+	fprintf(f, "usage: tdk %s", u->name);
+	for (o = opts; o->type != TDK_OPT_END; o++)
+		opt_synopsis(f, o);
+	if (u->operands && *u->operands)
+		fprintf(f, " %s", u->operands);
+	fputc('\n', f);
+}
+
+static void help(FILE *f, const struct tdk_cmd_usage *u, const struct tdk_opt *opts)
+{
+	const struct tdk_opt *o;
+	char left[64];
+
+	tdk_usage_line(f, u, opts);
+	fprintf(f, "\n%s\n\nOptions:\n", u->summary);
+	for (o = opts; o->type != TDK_OPT_END; o++) {
+		if (o->shrt)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->shrt, o->lng, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->lng, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		fprintf(f, "  %-30s %s\n", left, o->help);
+	}
+	fprintf(f, "  %-30s %s\n", "    --help", "show this help and exit");
+	fprintf(f, "  %-30s %s\n", "    --version", "show the version and exit");
+	fprintf(f, "\nSee tdk-%s(1).\n", u->name);
+}
+
+/* One line per option for the shell completions: "-f --from format edifact|xml|json". */
+static void complete_options(FILE *f, const struct tdk_opt *opts)
+{
+	const struct tdk_opt *o;
+
+	for (o = opts; o->type != TDK_OPT_END; o++) {
+		if (o->shrt)
+			fprintf(f, "-%c", o->shrt);
+		else
+			fputc('-', f);
+		fprintf(f, " --%s %s %s\n", o->lng, o->arg ? o->arg : "-", o->choices ? o->choices : "-");
+	}
+	fprintf(f, "- --help - -\n- --version - -\n");
+}
+
+static int usage_error(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
+		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int usage_error(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(ctx->err, "tdk %s: ", u->name);
+	va_start(ap, fmt);
+	vfprintf(ctx->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', ctx->err);
+	tdk_usage_line(ctx->err, u, opts);
+	return TDK_EXIT_USAGE;
+}
+
+static int in_choices(const char *choices, const char *v)
+{
+	size_t n = strlen(v);
+	const char *p = choices;
+
+	if (!n)
+		return 0;
+	while (p && *p) {
+		const char *bar = strchr(p, '|');
+		size_t k = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (k == n && !strncmp(p, v, n))
+			return 1;
+		p = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+static int parse_number(const char *s, int size, unsigned long long *out)
+{
+	unsigned long long v = 0, mul = 1;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		if (v > (~0ULL - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*p++ - '0');
+	}
+	if (size && *p) {
+		switch (*p++) {
+		case 'k': case 'K': mul = 1ULL << 10; break;
+		case 'm': case 'M': mul = 1ULL << 20; break;
+		case 'g': case 'G': mul = 1ULL << 30; break;
+		default: return -1;
+		}
+	}
+	if (*p || (v && mul > ~0ULL / v))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+static int set_value(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
+		     const struct tdk_opt *o, const char *v)
+{
+	unsigned long long n;
+
+	if (o->choices && !in_choices(o->choices, v))
+		return usage_error(ctx, u, opts, "--%s: '%s' is not one of %s", o->lng, v, o->choices);
+	switch (o->type) {
+	case TDK_OPT_STRING:
+		*(const char **)o->value = v;
+		return -1;
+	case TDK_OPT_ULONG:
+		if (parse_number(v, 0, &n) < 0 || n > (unsigned long)-1)
+			return usage_error(ctx, u, opts, "--%s: '%s' is not a whole number", o->lng, v);
+		*(unsigned long *)o->value = (unsigned long)n;
+		return -1;
+	case TDK_OPT_SIZE:
+		if (parse_number(v, 1, &n) < 0 || n > (size_t)-1 / 2)
+			return usage_error(ctx, u, opts, "--%s: '%s' is not a size (like 64K or 16M)",
+					   o->lng, v);
+		*(size_t *)o->value = (size_t)n;
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+int tdk_parse_options(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
+		      int argc, char **argv, int *nargs)
+{
+	int i, n = 0, r;
+	const struct tdk_opt *o;
+
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i];
+
+		if (!strcmp(a, "--")) {
+			for (i++; i < argc; i++)
+				argv[n++] = argv[i];
+			break;
+		}
+		if (a[0] != '-' || !a[1]) {
+			argv[n++] = a;  /* an operand, or "-" for standard input */
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+
+			if (len == 4 && !strncmp(name, "help", 4)) {
+				help(ctx->out, u, opts);
+				return TDK_EXIT_OK;
+			}
+			if (len == 7 && !strncmp(name, "version", 7)) {
+				fprintf(ctx->out, "tdk %s\n", TDK_VERSION);
+				return TDK_EXIT_OK;
+			}
+			if (len == 16 && !strncmp(name, "complete-options", 16)) {
+				complete_options(ctx->out, opts);
+				return TDK_EXIT_OK;
+			}
+			for (o = opts; o->type != TDK_OPT_END; o++)
+				if (strlen(o->lng) == len && !strncmp(o->lng, name, len))
+					break;
+			if (o->type == TDK_OPT_END)
+				return usage_error(ctx, u, opts, "unknown option '--%.*s'", (int)len, name);
+			if (o->type == TDK_OPT_FLAG) {
+				if (eq)
+					return usage_error(ctx, u, opts, "option '--%s' takes no value", o->lng);
+				*(int *)o->value = 1;
+				continue;
+			}
+			if (!eq && i + 1 >= argc)
+				return usage_error(ctx, u, opts, "option '--%s' needs a value (%s)", o->lng,
+						   o->arg);
+			if ((r = set_value(ctx, u, opts, o, eq ? eq + 1 : argv[++i])) >= 0)
+				return r;
+			continue;
+		}
+		/* A cluster of short options: -pq, -fxml, -f xml. */
+		for (a++; *a; a++) {
+			for (o = opts; o->type != TDK_OPT_END; o++)
+				if (o->shrt && o->shrt == *a)
+					break;
+			if (o->type == TDK_OPT_END)
+				return usage_error(ctx, u, opts, "unknown option '-%c'", *a);
+			if (o->type == TDK_OPT_FLAG) {
+				*(int *)o->value = 1;
+				continue;
+			}
+			if (a[1]) {
+				r = set_value(ctx, u, opts, o, a + 1);
+			} else if (i + 1 < argc) {
+				r = set_value(ctx, u, opts, o, argv[++i]);
+			} else {
+				return usage_error(ctx, u, opts, "option '-%c' needs a value (%s)", o->shrt,
+						   o->arg);
+			}
+			if (r >= 0)
+				return r;
+			break;
+		}
+	}
+	*nargs = n;
+	return -1;
+}
+
+int tdk_report_init(struct tdk_report *r, const char *format, FILE *fp, const char *suite)
+{
+	memset(r, 0, sizeof(*r));
+	r->fp = fp;
+	if (!format || !strcmp(format, "text"))
+		r->format = TDK_REPORT_TEXT;
+	else if (!strcmp(format, "json"))
+		r->format = TDK_REPORT_JSON;
+	else if (!strcmp(format, "junit"))
+		r->format = TDK_REPORT_JUNIT;
+	else
+		return -1;
+	tdk_junit_init(&r->junit, suite);
+	return 0;
+}
+
+void tdk_report_emit(void *arg, const struct tdk_diag_item *it)
+{
+	struct tdk_report *r = arg;
+	struct tdk_buf b = TDK_BUF_INIT(1 << 16);
+
+	if (r->quiet)
+		return;
+	switch (r->format) {
+	case TDK_REPORT_TEXT:
+		if (!tdk_diag_format_text(&b, it))
+			fwrite(b.data, 1, b.len, r->fp);
+		break;
+	case TDK_REPORT_JSON:
+		if (!tdk_diag_format_json(&b, it))
+			fwrite(b.data, 1, b.len, r->fp);
+		break;
+	case TDK_REPORT_JUNIT:
+		tdk_junit_case_add(&r->junit, it);
+		break;
+	}
+	tdk_buf_release(&b);
+}
+
+void tdk_report_document(struct tdk_report *r, const char *name, unsigned long errors, double seconds)
+{
+	if (r->format == TDK_REPORT_JUNIT)
+		tdk_junit_case_end(&r->junit, name, errors, seconds);
+}
+
+void tdk_report_finish(struct tdk_report *r)
+{
+	if (r->format == TDK_REPORT_JUNIT && !r->quiet) {
+		struct tdk_buf b = TDK_BUF_INIT((size_t)512 << 20);
+
+		if (!tdk_junit_finish(&r->junit, &b))
+			fwrite(b.data, 1, b.len, r->fp);
+		tdk_buf_release(&b);
+	}
+	tdk_junit_release(&r->junit);
+}

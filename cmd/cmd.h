@@ -1,0 +1,116 @@
+/*
+ * The command layer: argument parsing, help, the command table.
+ *
+ * How to add a command NAME:
+ *   1. cmd/NAME.c defines int cmd_NAME(int argc, char **argv, struct tdk_ctx *ctx),
+ *      starting with a paragraph on what it does and which standard it follows.
+ *      It declares its options once, in a struct tdk_opt table, and calls
+ *      tdk_parse_options(); usage, --help and the completion words come from
+ *      that table.
+ *   2. Add it to the commands[] table in cmd/tdk.c (and its declaration below).
+ *   3. Write man/tdk-NAME.1 (mdoc) whose SYNOPSIS matches `tdk NAME --help`,
+ *      with EXIT STATUS and EXAMPLES; tests/t0002-man.sh checks both.
+ *   4. Add shell tests (tests/tNNNN-NAME-*.sh); the completions pick the
+ *      command up by themselves through `tdk --list-commands`.
+ */
+#ifndef TDK_CMD_H
+#define TDK_CMD_H
+
+#include <stdio.h>
+
+#include "util/diag.h"
+#include "util/exitcode.h"
+
+/* Where a command reads and writes: the process streams, or others under a test or fuzzer. */
+struct tdk_ctx {
+	FILE *in, *out, *err;
+	int err_tty;            /* stderr is a terminal: progress may be shown */
+};
+
+enum tdk_opt_type {
+	TDK_OPT_END = 0,
+	TDK_OPT_FLAG,       /* int *: set to 1 */
+	TDK_OPT_STRING,     /* const char **: the argument */
+	TDK_OPT_ULONG,      /* unsigned long *: a whole number */
+	TDK_OPT_SIZE        /* size_t *: bytes, with an optional K, M or G suffix (powers of 1024) */
+};
+
+struct tdk_opt {
+	char shrt;              /* 0 when the option has no short form */
+	const char *lng;        /* without the leading "--" */
+	enum tdk_opt_type type;
+	void *value;
+	const char *arg;        /* the argument's name in usage and man page, e.g. "format" */
+	const char *choices;    /* "edifact|xml|json": the only values accepted, or NULL */
+	const char *help;
+};
+
+#define TDK_OPT_FLAG_(s, l, v, h)            { s, l, TDK_OPT_FLAG, v, NULL, NULL, h }
+#define TDK_OPT_STRING_(s, l, v, a, c, h)    { s, l, TDK_OPT_STRING, v, a, c, h }
+#define TDK_OPT_ULONG_(s, l, v, a, h)        { s, l, TDK_OPT_ULONG, v, a, NULL, h }
+#define TDK_OPT_SIZE_(s, l, v, a, h)         { s, l, TDK_OPT_SIZE, v, a, NULL, h }
+#define TDK_OPT_END_                         { 0, NULL, TDK_OPT_END, NULL, NULL, NULL, NULL }
+
+struct tdk_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct tdk_ctx *ctx);
+	const char *summary;
+};
+
+/* What a command says about itself for usage and help. */
+struct tdk_cmd_usage {
+	const char *name;       /* "convert" */
+	const char *operands;   /* "[file ...]" */
+	const char *summary;    /* one line */
+};
+
+/*
+ * Parses argv[1..] against opts.  Options and operands may be mixed; "--"
+ * ends options.  On success returns -1 and leaves the operands in
+ * argv[0..*nargs) (argv is rearranged).  Otherwise returns the exit code the
+ * command should end with: 0 after --help or --complete-options (printed to
+ * ctx->out), 2 after a usage error (reason and synopsis on ctx->err).
+ */
+int tdk_parse_options(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
+		      int argc, char **argv, int *nargs);
+
+/* Writes the one-line synopsis "usage: tdk NAME [-q] ..." to f. */
+void tdk_usage_line(FILE *f, const struct tdk_cmd_usage *u, const struct tdk_opt *opts);
+
+/* "tdk NAME: message\n" on ctx->err; returns code so that `return tdk_error(...)` reads well. */
+int tdk_error(struct tdk_ctx *ctx, const char *name, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Flushes and checks ctx->out: a full disk is an error (exit 3). Returns code or TDK_EXIT_IO. */
+int tdk_finish_output(struct tdk_ctx *ctx, const char *name, int code);
+
+/* Diagnostics to the terminal or a report, by --format. */
+enum tdk_report_format { TDK_REPORT_TEXT, TDK_REPORT_JSON, TDK_REPORT_JUNIT };
+
+struct tdk_report {
+	enum tdk_report_format format;
+	FILE *fp;                 /* text and JSON lines go here as they come */
+	struct tdk_junit junit;   /* JUnit is written at the end */
+	int quiet;                /* -q: nothing at all */
+};
+
+/* Parses a --format value; returns 0 or -1 when it is not text, json or junit. */
+int tdk_report_init(struct tdk_report *r, const char *format, FILE *fp, const char *suite);
+
+/* The emit callback for struct tdk_diag; arg is the struct tdk_report. */
+void tdk_report_emit(void *arg, const struct tdk_diag_item *it);
+
+/* Ends the report of one document (a JUnit test case). */
+void tdk_report_document(struct tdk_report *r, const char *name, unsigned long errors, double seconds);
+
+/* Writes what is left (the JUnit XML) and frees the report. */
+void tdk_report_finish(struct tdk_report *r);
+
+/* The commands, one per file in cmd/. */
+int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx);
+
+/* The table of commands, ending with a NULL name. */
+extern const struct tdk_cmd tdk_commands[];
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * tdk validate: checks UN/EDIFACT interchanges at the syntax level of ISO 9735
+ * (versions 1 to 4): service string advice and service characters (part 1
+ * clause 5, annex B), the release character, the character repertoire of the
+ * syntax identifier (clause 6), the envelope of interchanges, groups and
+ * messages with their control counts and references (clause 7.1), and the
+ * structure of every service segment for its syntax version (annex C).  It
+ * reads in bounded memory, keeps going after errors up to --max-errors, and
+ * with -p passes a valid input through to standard output.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "edi/edi.h"
+#include "util/io.h"
+
+struct validate_opts {
+	int pass, quiet;
+	const char *format, *charset;
+	unsigned long max_errors;
+	size_t max_segment, max_components;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * With -p the input has to be read twice: once to validate, once to pass it
+ * on.  A named file is opened again; standard input is spooled to an
+ * unlinked temporary file while it is validated.
+ */
+static int spool_stdin(struct tdk_ctx *ctx, FILE **spool)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/tdk-validate-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot create a spool file in '%s': %s",
+				 dir && *dir ? dir : "/tmp", strerror(errno));
+	unlink(path);
+	*spool = fdopen(fd, "w+");
+	if (!*spool) {
+		close(fd);
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot spool standard input: %s",
+				 strerror(errno));
+	}
+	return 0;
+}
+
+static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, struct tdk_report *rep,
+			const char *path)
+{
+	struct tdk_edi_opts eo;
+	struct tdk_diag d;
+	struct tdk_input in;
+	struct tdk_output out;
+	FILE *spool = NULL;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	const char *peek;
+	double t0 = now();
+	int r, code = TDK_EXIT_OK;
+	ssize_t np;
+
+	if (tdk_input_open(&in, path) < 0)
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s", path,
+				 strerror(in.err));
+	tdk_diag_init(&d, name);
+	d.emit = tdk_report_emit;
+	d.arg = rep;
+	d.max_errors = vo->max_errors;
+	tdk_edi_opts_init(&eo);
+	eo.mode = TDK_EDI_VALIDATE;
+	eo.charset = vo->charset;
+	if (vo->max_segment)
+		eo.max_segment = vo->max_segment;
+	if (vo->max_components)
+		eo.max_components = vo->max_components;
+
+	if (vo->pass && !strcmp(path, "-") && (r = spool_stdin(ctx, &spool)))
+		goto out_close;
+
+	np = tdk_input_peek(&in, &peek, 64);
+	if (np > 0) {
+		ssize_t i = 0;
+
+		if (np >= 3 && !memcmp(peek, "\xEF\xBB\xBF", 3))
+			i = 3;
+		while (i < np && (peek[i] == ' ' || peek[i] == '\n' || peek[i] == '\r' || peek[i] == '\t'))
+			i++;
+		if (i < np && peek[i] == '<') {
+			tdk_diag_add(&d, TDK_SEV_ERROR, "TDK-FORMAT", NULL,
+				     "input is XML; tdk validate checks UN/EDIFACT interchanges (use "
+				     "'tdk convert' to turn the XML form back into EDIFACT)");
+			code = TDK_EXIT_NEGATIVE;
+			goto report;
+		}
+	}
+
+	if (spool) {
+		/* Validate while copying standard input aside. */
+		struct tdk_input sp;
+		char buf[65536];
+		ssize_t n;
+
+		while ((n = tdk_input_read(&in, buf, sizeof(buf))) > 0)
+			if (fwrite(buf, 1, (size_t)n, spool) != (size_t)n) {
+				r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot spool standard input: %s",
+					      strerror(errno));
+				goto out_close;
+			}
+		if (n < 0 || fflush(spool) != 0) {
+			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read standard input: %s",
+				      strerror(in.err ? in.err : errno));
+			goto out_close;
+		}
+		rewind(spool);
+		memset(&sp, 0, sizeof(sp));
+		sp.fd = fileno(spool);
+		sp.name = path;
+		r = tdk_edi_parse_input(&sp, &eo, &d, NULL, 1, NULL);
+	} else {
+		r = tdk_edi_parse_input(&in, &eo, &d, NULL, 1, NULL);
+	}
+	if (r == TDK_EXIT_IO) {
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path,
+			      strerror(in.err ? in.err : EIO));
+		goto out_close;
+	}
+	if (r) {
+		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", path);
+		goto out_close;
+	}
+	code = d.errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
+	if (d.stopped && !vo->quiet && rep->format == TDK_REPORT_TEXT)
+		fprintf(rep->fp, "%s: note: stopped after %lu errors (--max-errors)\n", name,
+			vo->max_errors);
+
+	if (vo->pass && code == TDK_EXIT_OK) {
+		struct tdk_input again;
+
+		if (spool) {
+			rewind(spool);
+			memset(&again, 0, sizeof(again));
+			again.fd = fileno(spool);
+			again.name = path;
+		} else if (tdk_input_open(&again, path) < 0) {
+			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot reopen '%s': %s", path,
+				      strerror(again.err));
+			goto out_close;
+		}
+		tdk_output_open(&out, NULL, ctx->out);
+		if (tdk_copy(&again, &out) < 0 || tdk_output_commit(&out) < 0)
+			code = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot pass '%s' through: %s", path,
+					 strerror(out.err ? out.err : again.err ? again.err : EIO));
+		if (!spool)
+			tdk_input_close(&again);
+	}
+report:
+	tdk_report_document(rep, name, d.errors, now() - t0);
+	r = code;
+out_close:
+	if (spool)
+		fclose(spool);
+	tdk_input_close(&in);
+	return r;
+}
+
+int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
+{
+	struct validate_opts vo = { 0 };
+	const struct tdk_opt opts[] = {
+		TDK_OPT_FLAG_('p', "pass", &vo.pass,
+			      "pass a valid input through to standard output (one input only)"),
+		TDK_OPT_FLAG_('q', "quiet", &vo.quiet, "print nothing; the exit status tells"),
+		TDK_OPT_STRING_(0, "format", &vo.format, "format", "text|json|junit",
+				"diagnostics as text (stderr), JSON lines or a JUnit report (stdout)"),
+		TDK_OPT_ULONG_(0, "max-errors", &vo.max_errors, "n",
+			       "stop reporting a document after n errors (default 100, 0: no limit)"),
+		TDK_OPT_STRING_(0, "charset", &vo.charset, "id", NULL,
+				"read data in this syntax identifier's character set (e.g. UNOW), "
+				"whatever UNB declares"),
+		TDK_OPT_SIZE_(0, "max-segment-size", &vo.max_segment, "bytes",
+			      "longest segment accepted (default 1M)"),
+		TDK_OPT_ULONG_(0, "max-components", &vo.max_components, "n",
+			       "most components in one segment (default 10000)"),
+		TDK_OPT_END_
+	};
+	const struct tdk_cmd_usage u = { "validate", "[file ...]",
+		"Check UN/EDIFACT interchanges against the syntax rules of ISO 9735, versions 1 to 4." };
+	struct tdk_report rep;
+	char dash[] = "-";
+	char *stdin_only[] = { dash };
+	char **files;
+	int nfiles, i, r, code = TDK_EXIT_OK;
+
+	vo.max_errors = 100;
+	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
+		return r;
+	files = nfiles ? argv : stdin_only;
+	if (!nfiles)
+		nfiles = 1;
+	if (vo.pass && nfiles > 1) {
+		fprintf(ctx->err, "tdk validate: -p passes one input through, not %d\n", nfiles);
+		tdk_usage_line(ctx->err, &u, opts);
+		return TDK_EXIT_USAGE;
+	}
+	if (vo.charset) {
+		struct tdk_charset cs;
+		int k = tdk_charset_init(&cs, vo.charset);
+
+		tdk_charset_release(&cs);
+		if (k != 0)
+			return tdk_error(ctx, "validate", TDK_EXIT_USAGE,
+					 "--charset: '%s' is not a supported UN/ECE syntax identifier",
+					 vo.charset);
+	}
+	if (tdk_report_init(&rep, vo.format, vo.format && strcmp(vo.format, "text") && !vo.pass ?
+			    ctx->out : ctx->err, "tdk validate") < 0)
+		return TDK_EXIT_USAGE;
+	rep.quiet = vo.quiet;
+	for (i = 0; i < nfiles; i++)
+		code = tdk_exit_worst(code, validate_one(ctx, &vo, &rep, files[i]));
+	tdk_report_finish(&rep);
+	return code;
+}

@@ -1,0 +1,287 @@
+/*
+ * XML/JSON -> EDIFACT: a sink that serialises segments with the service
+ * characters of the interchange (its UNA, or the defaults of ISO 9735-1:2002
+ * clause 5 for its level and syntax version), inserts the release character
+ * before every service character inside a value (clause 5 note 1), and
+ * re-encodes UTF-8 values in the interchange's character set.  What cannot be
+ * written faithfully is an error with its position: a character outside the
+ * set, a service character in a value when no release character exists, a
+ * repetition when the syntax version has no repetition separator.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edi/edi.h"
+#include "edi/writer.h"
+#include "util/exitcode.h"
+
+/* Outside interchanges data is ISO 8859-1, as the parser reads it there. */
+#define OUTSIDE_CHARSET "UNOC"
+
+struct tdk_edi_writer {
+	struct tdk_edi_out o;
+	struct tdk_edi_chars ch;
+	struct tdk_charset cs;
+	int have_cs;             /* cs set up for UTF-8 values; else values are written as they come */
+	int need_unb;            /* take the character set and version from UNB (no attributes) */
+	int una, level_b, version;
+	struct tdk_buf enc;
+	int failed;
+};
+
+static void w_error(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, const char *code,
+		    unsigned e, unsigned c, unsigned r, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static void w_error(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, const char *code,
+		    unsigned e, unsigned c, unsigned r, const char *fmt, ...)
+{
+	struct tdk_diag_loc loc;
+	char msg[TDK_DIAG_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tdk_edi_seg_loc(seg, &loc, e, c, r);
+	tdk_diag_add(w->o.d, TDK_SEV_ERROR, code, &loc, "%s", msg);
+	w->failed = 1;
+}
+
+static int set_charset(struct tdk_edi_writer *w, const char *id)
+{
+	if (w->have_cs)
+		tdk_charset_release(&w->cs);
+	w->have_cs = 0;
+	if (!id || !id[0])
+		return 0;
+	if (tdk_charset_init(&w->cs, id) < 0) {
+		tdk_charset_release(&w->cs);
+		return -1;
+	}
+	w->have_cs = 1;
+	return 0;
+}
+
+static void set_chars(struct tdk_edi_writer *w, const struct tdk_edi_ich *ich)
+{
+	if (ich->una) {
+		const unsigned char *u = (const unsigned char *)ich->una_chars;
+
+		w->ch.comp = u[0];
+		w->ch.elem = u[1];
+		w->ch.dec = u[2];
+		w->ch.rel = u[3] == ' ' ? 0 : u[3];
+		w->ch.rep = w->version >= 4 && u[4] != ' ' ? u[4] : 0;
+		w->ch.term = u[5];
+	} else {
+		tdk_edi_chars_default(&w->ch, w->level_b, w->version);
+	}
+}
+
+static int e_begin(void *arg, int bom)
+{
+	struct tdk_edi_writer *w = arg;
+
+	if (bom && tdk_buf_add(&w->o.buf, "\xEF\xBB\xBF", 3))
+		return TDK_EXIT_INTERNAL;
+	return 0;
+}
+
+static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
+{
+	struct tdk_edi_writer *w = arg;
+	struct tdk_buf *b = &w->o.buf;
+	int r = 0;
+
+	w->una = ich->una;
+	w->level_b = ich->level_b;
+	w->version = ich->version;
+	w->need_unb = !ich->cs && !ich->syntax_id[0];
+	if (ich->cs) {
+		/* From EDIFACT: values are already in the set. */
+		set_charset(w, NULL);
+	} else if (set_charset(w, ich->syntax_id[0] ? ich->syntax_id : OUTSIDE_CHARSET) < 0) {
+		struct tdk_diag_loc loc;
+
+		memset(&loc, 0, sizeof(loc));
+		tdk_diag_add(w->o.d, TDK_SEV_ERROR, "EDI-CHARSET-UNSUPPORTED", &loc,
+			     "character set '%s' is not supported for writing", ich->syntax_id);
+		return TDK_EXIT_NEGATIVE;
+	}
+	set_chars(w, ich);
+	if (ich->una) {
+		r |= tdk_buf_add(b, ich->una_ws ? ich->una_ws : "", ich->una_wslen);
+		r |= tdk_buf_adds(b, "UNA");
+		r |= tdk_buf_add(b, ich->una_chars, 6);
+	}
+	return r ? TDK_EXIT_INTERNAL : 0;
+}
+
+/* From a UNB without interchange attributes: its S001 gives the set and the version. */
+static void learn_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg)
+{
+	const struct tdk_edi_value *id = tdk_edi_seg_value(seg, 1, 0);
+	const struct tdk_edi_value *v = tdk_edi_seg_value(seg, 1, 1);
+	char name[8] = "";
+	struct tdk_edi_ich ich;
+
+	if (id && id->len < sizeof(name)) {
+		memcpy(name, id->p, id->len);
+		name[id->len] = '\0';
+	}
+	w->version = v && v->len == 1 && v->p[0] >= '1' && v->p[0] <= '4' ? v->p[0] - '0' : 0;
+	if (set_charset(w, name) < 0)
+		set_charset(w, "UNOC");
+	memset(&ich, 0, sizeof(ich));
+	ich.level_b = w->level_b;
+	if (w->una) {
+		/* keep the UNA characters, only the repetition separator depends on the version */
+		if (w->version < 4)
+			w->ch.rep = 0;
+	} else {
+		set_chars(w, &ich);
+	}
+	w->need_unb = 0;
+}
+
+static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
+		     const struct tdk_edi_value *v, unsigned e, unsigned c, unsigned r)
+{
+	struct tdk_buf *b = &w->o.buf;
+	const char *p = v->p;
+	size_t n = v->len, i, start = 0;
+	int rc = 0;
+
+	if (!seg->cs && w->have_cs) {
+		size_t bad = 0;
+		int k;
+
+		tdk_buf_reset(&w->enc);
+		k = tdk_charset_from_utf8(&w->cs, &w->enc, v->p, v->len, &bad);
+		if (k == -1)
+			return -1;
+		if (k == -2) {
+			uint32_t cp = 0;
+
+			tdk_utf8_seq((const unsigned char *)v->p + bad, v->len - bad, &cp);
+			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
+				"character U+%04X at position %zu cannot be represented in %s (%s)",
+				(unsigned)cp, bad + 1, w->cs.id, w->cs.encoding);
+			return 0;
+		}
+		p = w->enc.data ? w->enc.data : "";
+		n = w->enc.len;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (!tdk_edi_chars_is_service(&w->ch, ch))
+			continue;
+		if (!w->ch.rel) {
+			w_error(w, seg, "EDI-WRITE-RELEASE", e, c, r,
+				"value holds service character 0x%02X and the interchange has no release "
+				"character", ch);
+			return 0;
+		}
+		rc |= tdk_buf_add(b, p + start, i - start);
+		rc |= tdk_buf_addc(b, w->ch.rel);
+		start = i;
+	}
+	rc |= tdk_buf_add(b, p + start, n - start);
+	return rc;
+}
+
+static int e_segment(void *arg, const struct tdk_edi_seg *seg)
+{
+	struct tdk_edi_writer *w = arg;
+	struct tdk_buf *b = &w->o.buf;
+	size_t e, r, c;
+	int rc = 0;
+
+	if (w->need_unb && tdk_edi_seg_is(seg, "UNB"))
+		learn_from_unb(w, seg);
+	rc |= tdk_buf_add(b, seg->ws ? seg->ws : "", seg->wslen);
+	for (e = 0; e < seg->nelem; e++) {
+		size_t nr = tdk_edi_seg_nreps(seg, e);
+
+		if (e)
+			rc |= tdk_buf_addc(b, w->ch.elem);
+		if (nr > 1 && !w->ch.rep) {
+			w_error(w, seg, "EDI-WRITE-REPETITION", (unsigned)e, 0, 2,
+				"element has %zu repetitions but syntax version %d has no repetition "
+				"separator", nr, w->version);
+			nr = 1;
+		}
+		for (r = seg->elem[e]; r < seg->elem[e] + nr; r++) {
+			size_t nc = tdk_edi_seg_ncomps(seg, r);
+
+			if (r > seg->elem[e])
+				rc |= tdk_buf_addc(b, w->ch.rep);
+			for (c = 0; c < nc; c++) {
+				if (c)
+					rc |= tdk_buf_addc(b, w->ch.comp);
+				rc |= put_value(w, seg, &seg->comp[seg->rep[r] + c], (unsigned)e,
+						(unsigned)c + 1, nr > 1 ? (unsigned)(r - seg->elem[e]) + 1 : 0);
+			}
+		}
+	}
+	rc |= tdk_buf_addc(b, w->ch.term);
+	if (rc)
+		return TDK_EXIT_INTERNAL;
+	return tdk_edi_out_flush(&w->o, 0);
+}
+
+static int e_interchange_end(void *arg)
+{
+	struct tdk_edi_writer *w = arg;
+
+	w->una = 0;
+	return set_charset(w, OUTSIDE_CHARSET) < 0 ? TDK_EXIT_INTERNAL : 0;
+}
+
+static int e_end(void *arg, const char *ws, size_t n)
+{
+	struct tdk_edi_writer *w = arg;
+
+	if (tdk_buf_add(&w->o.buf, ws ? ws : "", n))
+		return TDK_EXIT_INTERNAL;
+	return tdk_edi_out_flush(&w->o, 1);
+}
+
+struct tdk_edi_writer *tdk_edi_writer_new(struct tdk_output *out, struct tdk_diag *d,
+					  struct tdk_edi_sink *sink)
+{
+	struct tdk_edi_writer *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	tdk_edi_out_init(&w->o, out, d);
+	tdk_buf_init(&w->enc, (size_t)64 << 20);
+	tdk_edi_chars_default(&w->ch, 0, 0);
+	if (set_charset(w, OUTSIDE_CHARSET) < 0) {
+		tdk_edi_writer_free(w);
+		return NULL;
+	}
+	memset(sink, 0, sizeof(*sink));
+	sink->arg = w;
+	sink->begin = e_begin;
+	sink->interchange_begin = e_interchange_begin;
+	sink->segment = e_segment;
+	sink->interchange_end = e_interchange_end;
+	sink->end = e_end;
+	return w;
+}
+
+void tdk_edi_writer_free(struct tdk_edi_writer *w)
+{
+	if (!w)
+		return;
+	if (w->have_cs)
+		tdk_charset_release(&w->cs);
+	tdk_edi_out_release(&w->o);
+	tdk_buf_release(&w->enc);
+	free(w);
+}

@@ -1,0 +1,340 @@
+/*
+ * UN/EDIFACT at the syntax level (ISO 9735, syntax versions 1 to 4).
+ *
+ * Three layers, each usable alone:
+ *
+ *   tdk_edi_parser  a streaming lexer: bytes in, segments out.  It applies the
+ *                   service string advice (UNA) or the default service
+ *                   characters, reads the syntax identifier and version from
+ *                   UNB to choose the character set and the repetition
+ *                   separator, and reports lexical faults (release character
+ *                   misuse, characters outside the repertoire, oversized
+ *                   segments, input that ends inside a segment).
+ *   tdk_edi_env     the envelope: interchanges (UNB/UNZ), groups (UNG/UNE)
+ *                   and messages (UNH/UNT) with their control counts and
+ *                   references, and the structure of every service segment
+ *                   for the syntax version.  It turns the flat segment stream
+ *                   into begin/end events for a sink.
+ *   sinks           writers for XML, JSON and EDIFACT (edi-xml.c, edi-json.c,
+ *                   edi-write.c); readers of XML and JSON feed the same sink
+ *                   interface, so every conversion is reader -> sink.
+ *
+ * Memory is bounded by the largest segment (max_segment) and the largest
+ * component count (max_components), whatever the input size.
+ */
+#ifndef TDK_EDI_H
+#define TDK_EDI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "util/diag.h"
+
+/* ---- Service characters (ISO 9735-1:2002 clause 5 and annex B) ---- */
+
+struct tdk_edi_chars {
+	unsigned char comp;  /* component data element separator */
+	unsigned char elem;  /* data element separator */
+	unsigned char dec;   /* decimal mark */
+	unsigned char rel;   /* release character; 0 when none is used */
+	unsigned char rep;   /* repetition separator (version 4); 0 when none */
+	unsigned char term;  /* segment terminator */
+};
+
+/*
+ * The defaults when no UNA is present: level A  : + . ? ' (and * as the
+ * repetition separator in version 4); level B uses the information separators
+ * IS1 (1/15), IS3 (1/13) and IS4 (1/12), IS2 (1/14) for repetition, and no
+ * release character.
+ */
+void tdk_edi_chars_default(struct tdk_edi_chars *c, int level_b, int version);
+
+/* True when ch is one of the separators, the terminator or the release character in use. */
+int tdk_edi_chars_is_service(const struct tdk_edi_chars *c, unsigned char ch);
+
+/* ---- Character sets named by the syntax identifier (UNB S001 0001) ---- */
+
+enum tdk_charset_kind { TDK_CS_ASCII, TDK_CS_8BIT, TDK_CS_UTF8 };
+
+/* What a byte of the declared set is: part of the repertoire, encodable but outside it, or neither. */
+enum { TDK_CS_OK = 0, TDK_CS_OUTSIDE = 1, TDK_CS_INVALID = 2 };
+
+struct tdk_charset {
+	char id[8];                  /* the syntax identifier it was made for, e.g. "UNOC" */
+	const char *encoding;        /* "US-ASCII", "ISO-8859-1", "UTF-8" */
+	enum tdk_charset_kind kind;
+	int known;                   /* 0: not a UN/ECE level; read as ISO 8859-1 */
+	unsigned char cls[256];      /* TDK_CS_* per byte (for UTF-8: the lead bytes) */
+	uint32_t map[256];           /* code point of each byte (ASCII and 8-bit sets) */
+	uint16_t *rev;               /* code point -> byte + 1 below TDK_CS_REV_MAX; owned, lazily built */
+};
+
+#define TDK_CS_REV_MAX 0x2200
+
+/*
+ * Sets up cs for a syntax identifier.  Returns 0 for a UN/ECE level (UNOA to
+ * UNOK, UNOW, UNOY), 1 for an identifier that is not one (read as ISO 8859-1,
+ * the repertoire unchecked), -1 for UNOX (ISO 2022 code extension, not
+ * supported).  Release with tdk_charset_release().
+ */
+int tdk_charset_init(struct tdk_charset *cs, const char *id);
+void tdk_charset_release(struct tdk_charset *cs);
+
+/* Appends n bytes of the set as UTF-8.  Returns 0, or -1 if a byte cannot be decoded or out is full. */
+int tdk_charset_to_utf8(const struct tdk_charset *cs, struct tdk_buf *out, const char *p, size_t n);
+
+/*
+ * Appends UTF-8 text re-encoded in the set.  Returns 0, -1 when out is full,
+ * or -2 when a character cannot be represented; *bad is then its byte offset in s.
+ */
+int tdk_charset_from_utf8(struct tdk_charset *cs, struct tdk_buf *out, const char *s, size_t n,
+			  size_t *bad);
+
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one (RFC 3629). */
+size_t tdk_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
+
+/* ---- Segments ---- */
+
+struct tdk_edi_value {
+	const char *p;   /* the value with release characters removed; not NUL-terminated */
+	size_t len;
+};
+
+/*
+ * A segment as read: element 0 is the segment tag.  Elements contain
+ * repetitions, repetitions contain components, stored flat:
+ *   elem[e]  index in rep[] of the first repetition of element e
+ *   rep[r]   index in comp[] of the first component of repetition r
+ * Values point into parser-owned memory valid only during the callback.
+ */
+struct tdk_edi_seg {
+	const struct tdk_edi_value *comp;
+	const uint32_t *rep;
+	const uint32_t *elem;
+	size_t ncomp, nrep, nelem;
+	const struct tdk_charset *cs;  /* NULL: values are UTF-8 (from XML or JSON) */
+	const char *ws;                /* layout (line breaks, blanks) before the segment */
+	size_t wslen;
+	unsigned long number;          /* 1-based: from UNH in a message, else from UNB */
+	unsigned long line, col;       /* of the first byte of the tag; 0 when not from text */
+	uint64_t offset;
+	size_t rawlen;                 /* bytes in the input, terminator included */
+	char tag[8];                   /* printable copy of the tag for diagnostics */
+	char svc;                      /* 'B' for UNB, 'H' for UNH...: the tag is "UN" and this; else 0 */
+};
+
+static inline size_t tdk_edi_seg_nreps(const struct tdk_edi_seg *s, size_t e)
+{
+	return (e + 1 < s->nelem ? s->elem[e + 1] : s->nrep) - s->elem[e];
+}
+
+static inline size_t tdk_edi_seg_ncomps(const struct tdk_edi_seg *s, size_t r)
+{
+	return (r + 1 < s->nrep ? s->rep[r + 1] : s->ncomp) - s->rep[r];
+}
+
+/* The first component of the first repetition of element e, or NULL when the segment has no element e. */
+const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_t e, size_t c);
+
+/* True when the tag (element 0, first component) equals the 3-letter name. */
+int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag);
+
+/* Sets seg->svc from the tag: the third letter of a tag "UN?", else 0. */
+void tdk_edi_seg_classify(struct tdk_edi_seg *s);
+
+/* Fills loc with the segment's position (and element, component, repetition when not 0). */
+void tdk_edi_seg_loc(const struct tdk_edi_seg *s, struct tdk_diag_loc *loc,
+		     unsigned element, unsigned component, unsigned repetition);
+
+/* ---- Interchange facts, as the parser found them ---- */
+
+struct tdk_edi_ich {
+	int una;                       /* a UNA was present */
+	char una_chars[6];             /* its six characters */
+	const char *una_ws;            /* layout before the UNA */
+	size_t una_wslen;
+	unsigned long una_line, una_col;
+	int level_b;                   /* no UNA and the level B default separators */
+	int version;                   /* 0002 syntax version number; 0 when unknown */
+	char syntax_id[8];             /* 0001 as read */
+	struct tdk_edi_chars chars;    /* in effect */
+	const struct tdk_charset *cs;
+};
+
+/* ---- Sinks: where a document's structure goes ---- */
+
+struct tdk_edi_sink {
+	void *arg;
+	int (*begin)(void *arg, int bom);
+	int (*interchange_begin)(void *arg, const struct tdk_edi_ich *ich);
+	int (*group_begin)(void *arg);
+	int (*message_begin)(void *arg);
+	int (*segment)(void *arg, const struct tdk_edi_seg *seg);
+	int (*message_end)(void *arg);
+	int (*group_end)(void *arg);
+	int (*interchange_end)(void *arg);
+	/* Trailing layout after the last segment; then the document is complete. */
+	int (*end)(void *arg, const char *ws, size_t n);
+};
+
+/* ---- The streaming parser ---- */
+
+/* Diagnostic codes raised by the parser and the envelope, documented in tdk-validate(1). */
+#define TDK_EDI_CODES_DOC 1
+
+enum tdk_edi_mode {
+	TDK_EDI_CONVERT = 0,  /* report only what prevents a faithful conversion */
+	TDK_EDI_VALIDATE = 1  /* report everything ISO 9735 asks for */
+};
+
+struct tdk_edi_opts {
+	enum tdk_edi_mode mode;
+	size_t max_segment;        /* bytes in one segment; default 1 MiB */
+	size_t max_components;     /* components in one segment; default 10,000 */
+	const char *charset;       /* overrides UNB S001 0001 when not NULL */
+	int tags_only;             /* deliver data segments with their tag only (nothing reads the
+				      rest): every check still runs, only the splitting is skipped */
+};
+
+void tdk_edi_opts_init(struct tdk_edi_opts *o);
+
+struct tdk_edi_parser;
+
+/*
+ * Callbacks of the parser; the envelope layer (tdk_edi_env) is the usual
+ * receiver.  A non-zero return stops the parser with that status.
+ */
+struct tdk_edi_handler {
+	void *arg;
+	int (*begin)(void *arg, int bom);
+	/* A UNA: ich->una and ich->una_chars are set; the rest follows with UNB. */
+	int (*una)(void *arg, const struct tdk_edi_ich *ich);
+	/* Every segment; for UNB, ich describes the interchange it opens. */
+	int (*segment)(void *arg, const struct tdk_edi_seg *seg, const struct tdk_edi_ich *ich);
+	int (*end)(void *arg, const char *ws, size_t n);
+};
+
+/* Returns a new parser that the caller frees with tdk_edi_parser_free(), or NULL when out of memory. */
+struct tdk_edi_parser *tdk_edi_parser_new(const struct tdk_edi_opts *opts, struct tdk_diag *d,
+					  const struct tdk_edi_handler *h);
+void tdk_edi_parser_free(struct tdk_edi_parser *p);
+
+/*
+ * Feeds n bytes.  Returns 0 to go on, or the non-zero status that stopped
+ * parsing: TDK_EXIT_INTERNAL when memory ran out, or what a callback returned.
+ */
+int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n);
+
+/* Ends the input: reports a segment left open, delivers the trailing layout. */
+int tdk_edi_parser_finish(struct tdk_edi_parser *p);
+
+/* Segments delivered so far. */
+unsigned long tdk_edi_parser_segments(const struct tdk_edi_parser *p);
+
+/* ---- The envelope ---- */
+
+struct tdk_edi_env;
+
+/*
+ * Returns a new envelope tracker that passes structure to sink (which may be
+ * NULL) and, when check is set, reports envelope, control-count and
+ * service-segment faults to d.  Freed with tdk_edi_env_free().
+ */
+struct tdk_edi_env *tdk_edi_env_new(struct tdk_diag *d, int check, const struct tdk_edi_sink *sink);
+void tdk_edi_env_free(struct tdk_edi_env *env);
+
+/* The handler to give tdk_edi_parser_new() so the parser feeds this envelope. */
+void tdk_edi_env_handler(struct tdk_edi_env *env, struct tdk_edi_handler *h);
+
+/* Interchanges, groups and messages seen so far. */
+void tdk_edi_env_counts(const struct tdk_edi_env *env, unsigned long *ich, unsigned long *grp,
+			unsigned long *msg);
+
+/*
+ * Checks one service segment (UNB, UNG, UNH, UNT, UNE, UNZ, UNS) against its
+ * definition for the syntax version: element and component counts, status,
+ * format and length, the codes with fixed values, dates and times.  Returns
+ * 1 if seg is a service segment, 0 if not.
+ */
+int tdk_edi_check_service(const struct tdk_edi_seg *seg, int version, struct tdk_diag *d);
+
+/* ---- Everything together ---- */
+
+struct tdk_input;
+
+/*
+ * Reads in to its end through a parser and an envelope, passing the
+ * structure to sink (may be NULL).  check turns on the envelope, control and
+ * service segment checks.  Stops early once d reaches its error limit.
+ * Returns 0 (faults are in d), TDK_EXIT_IO when reading fails,
+ * TDK_EXIT_INTERNAL when memory runs out, or what the sink returned.
+ * *segments (may be NULL) receives the number of segments read.
+ */
+int tdk_edi_parse_input(struct tdk_input *in, const struct tdk_edi_opts *opts, struct tdk_diag *d,
+			const struct tdk_edi_sink *sink, int check, unsigned long *segments);
+
+/* ---- Writers (sinks) ---- */
+
+struct tdk_output;
+
+/*
+ * A sink that writes the tdk EDIFACT XML vocabulary (xsd/tdk-edifact.xsd) to
+ * out, streaming.  Returns NULL when out of memory; free with tdk_edi_xml_writer_free().
+ * Errors (a value that cannot be decoded) go to d.
+ */
+struct tdk_edi_xml_writer;
+struct tdk_edi_xml_writer *tdk_edi_xml_writer_new(struct tdk_output *out, struct tdk_diag *d,
+						  struct tdk_edi_sink *sink);
+void tdk_edi_xml_writer_free(struct tdk_edi_xml_writer *w);
+
+/* The same document model as JSON (documented in tdk-convert(1)). */
+struct tdk_edi_json_writer;
+struct tdk_edi_json_writer *tdk_edi_json_writer_new(struct tdk_output *out, struct tdk_diag *d,
+						    struct tdk_edi_sink *sink);
+void tdk_edi_json_writer_free(struct tdk_edi_json_writer *w);
+
+/*
+ * A sink that writes EDIFACT: service characters from the UNA or the
+ * defaults, release characters where a value holds a service character, UTF-8
+ * values re-encoded in the interchange's character set.  A character the set
+ * cannot represent is an error with its position, never a substitute.
+ */
+struct tdk_edi_writer;
+struct tdk_edi_writer *tdk_edi_writer_new(struct tdk_output *out, struct tdk_diag *d,
+					  struct tdk_edi_sink *sink);
+void tdk_edi_writer_free(struct tdk_edi_writer *w);
+
+/* ---- Readers of the XML and JSON forms ---- */
+
+/* Reads the XML form from in (streaming) and drives sink.  Returns a TDK_EXIT_* status. */
+int tdk_edi_read_xml(struct tdk_input *in, struct tdk_diag *d, const struct tdk_edi_sink *sink,
+		     size_t max_components);
+
+/* Reads the JSON form from in (streaming) and drives sink.  Returns a TDK_EXIT_* status. */
+int tdk_edi_read_json(struct tdk_input *in, struct tdk_diag *d, const struct tdk_edi_sink *sink,
+		      size_t max_components);
+
+/* ---- Building segments (for readers of XML and JSON) ---- */
+
+/* A segment under construction, with UTF-8 values; the arrays are capped. */
+struct tdk_edi_segbuild {
+	struct tdk_buf text;                 /* the values, back to back */
+	size_t *off;                         /* per component: offset in text */
+	size_t *len;
+	uint32_t *rep, *elem;
+	struct tdk_edi_value *vals;
+	size_t ncomp, nrep, nelem, cap, max;
+};
+
+void tdk_edi_segbuild_init(struct tdk_edi_segbuild *b, size_t max_components);
+void tdk_edi_segbuild_release(struct tdk_edi_segbuild *b);
+void tdk_edi_segbuild_reset(struct tdk_edi_segbuild *b);
+/* Starts a new element / repetition; then tdk_edi_segbuild_comp() adds its components. Return 0 or -1 (limit). */
+int tdk_edi_segbuild_elem(struct tdk_edi_segbuild *b);
+int tdk_edi_segbuild_rep(struct tdk_edi_segbuild *b);
+int tdk_edi_segbuild_comp(struct tdk_edi_segbuild *b, const char *p, size_t n);
+/* Fills seg from the builder (values in UTF-8); valid until the builder changes. */
+void tdk_edi_segbuild_finish(struct tdk_edi_segbuild *b, struct tdk_edi_seg *seg);
+
+#endif

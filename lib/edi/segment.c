@@ -1,0 +1,162 @@
+/* Segment accessors and the segment builder used by the XML and JSON readers; see edi.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "edi/edi.h"
+
+const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_t e, size_t c)
+{
+	size_t r;
+
+	if (e >= s->nelem)
+		return NULL;
+	r = s->elem[e];
+	if (c >= tdk_edi_seg_ncomps(s, r))
+		return NULL;
+	return &s->comp[s->rep[r] + c];
+}
+
+int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag)
+{
+	const struct tdk_edi_value *v = tdk_edi_seg_value(s, 0, 0);
+	size_t n = strlen(tag);
+
+	return v && v->len == n && !memcmp(v->p, tag, n);
+}
+
+void tdk_edi_seg_classify(struct tdk_edi_seg *s)
+{
+	const struct tdk_edi_value *v = s->nelem && s->ncomp ? &s->comp[0] : NULL;
+
+	s->svc = v && v->len == 3 && v->p[0] == 'U' && v->p[1] == 'N' ? v->p[2] : 0;
+}
+
+void tdk_edi_seg_loc(const struct tdk_edi_seg *s, struct tdk_diag_loc *loc, unsigned element,
+		     unsigned component, unsigned repetition)
+{
+	memset(loc, 0, sizeof(*loc));
+	loc->line = s->line;
+	loc->col = s->col;
+	loc->offset = s->offset;
+	loc->edi.segment = s->number;
+	memcpy(loc->edi.tag, s->tag, sizeof(loc->edi.tag));
+	loc->edi.element = element;
+	loc->edi.component = component;
+	loc->edi.repetition = repetition;
+}
+
+void tdk_edi_segbuild_init(struct tdk_edi_segbuild *b, size_t max_components)
+{
+	memset(b, 0, sizeof(*b));
+	tdk_buf_init(&b->text, (size_t)16 << 20);
+	b->max = max_components ? max_components : 10000;
+}
+
+void tdk_edi_segbuild_release(struct tdk_edi_segbuild *b)
+{
+	tdk_buf_release(&b->text);
+	free(b->off);
+	free(b->len);
+	free(b->rep);
+	free(b->elem);
+	free(b->vals);
+	memset(b, 0, sizeof(*b));
+}
+
+void tdk_edi_segbuild_reset(struct tdk_edi_segbuild *b)
+{
+	tdk_buf_reset(&b->text);
+	b->ncomp = b->nrep = b->nelem = 0;
+}
+
+/* All arrays share one capacity: there are never more elements or repetitions than components. */
+static int reserve(struct tdk_edi_segbuild *b, size_t need)
+{
+	size_t n;
+
+	if (need <= b->cap)
+		return 0;
+	if (need > b->max)
+		return -1;
+	n = b->cap ? b->cap * 2 : 32;
+	if (n > b->max)
+		n = b->max;
+#define RE(f)                                                  \
+	do {                                                   \
+		void *q = realloc(b->f, n * sizeof(*b->f));   \
+		if (!q)                                        \
+			return -1;                             \
+		b->f = q;                                      \
+	} while (0)
+	RE(off);
+	RE(len);
+	RE(rep);
+	RE(elem);
+	RE(vals);
+#undef RE
+	b->cap = n;
+	return 0;
+}
+
+int tdk_edi_segbuild_elem(struct tdk_edi_segbuild *b)
+{
+	if (reserve(b, b->nelem + 1) < 0 || reserve(b, b->nrep + 1) < 0)
+		return -1;
+	b->elem[b->nelem++] = (uint32_t)b->nrep;
+	b->rep[b->nrep++] = (uint32_t)b->ncomp;
+	return 0;
+}
+
+int tdk_edi_segbuild_rep(struct tdk_edi_segbuild *b)
+{
+	if (!b->nelem)
+		return tdk_edi_segbuild_elem(b);
+	if (reserve(b, b->nrep + 1) < 0)
+		return -1;
+	b->rep[b->nrep++] = (uint32_t)b->ncomp;
+	return 0;
+}
+
+int tdk_edi_segbuild_comp(struct tdk_edi_segbuild *b, const char *p, size_t n)
+{
+	if (!b->nelem && tdk_edi_segbuild_elem(b) < 0)
+		return -1;
+	if (reserve(b, b->ncomp + 1) < 0)
+		return -1;
+	b->off[b->ncomp] = b->text.len;
+	b->len[b->ncomp] = n;
+	if (tdk_buf_add(&b->text, p, n) < 0)
+		return -1;
+	b->ncomp++;
+	return 0;
+}
+
+void tdk_edi_segbuild_finish(struct tdk_edi_segbuild *b, struct tdk_edi_seg *seg)
+{
+	const char *base = b->text.data ? b->text.data : "";
+	size_t i;
+
+	for (i = 0; i < b->ncomp; i++) {
+		b->vals[i].p = base + b->off[i];
+		b->vals[i].len = b->len[i];
+	}
+	seg->comp = b->vals;
+	seg->rep = b->rep;
+	seg->elem = b->elem;
+	seg->ncomp = b->ncomp;
+	seg->nrep = b->nrep;
+	seg->nelem = b->nelem;
+	seg->cs = NULL;
+	tdk_edi_seg_classify(seg);
+	seg->tag[0] = '\0';
+	if (b->ncomp) {
+		size_t n = b->len[0] < 7 ? b->len[0] : 7;
+
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)base[b->off[0] + i];
+
+			seg->tag[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+		}
+		seg->tag[n] = '\0';
+	}
+}
