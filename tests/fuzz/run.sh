@@ -1,0 +1,49 @@
+#!/bin/sh
+# Runs every libFuzzer target in build/fuzz for $TDK_FUZZ_SECONDS seconds on a
+# seed corpus made from samples/ and tests/data/ (plus the shared corpus when
+# present).  TAP output: one line per target; a crash, leak or sanitizer report
+# fails it and leaves the reproducer in build/fuzz/crash-<target>-*.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+secs=${TDK_FUZZ_SECONDS:-30}
+corpus=${TDK_CORPUS:-../shared/corpus}
+n=0
+fail=0
+for bin in build/fuzz/fuzz-*; do
+	[ -x "$bin" ] || continue
+	name=$(basename "$bin")
+	seeds=build/fuzz/seeds-$name
+	rm -rf "$seeds" && mkdir -p "$seeds"
+	case $name in
+	fuzz-edi)
+		cp samples/*.edi "$seeds"/ 2>/dev/null
+		find tests/data -type f -name '*.edi' -size -64k -exec cp {} "$seeds"/ \; 2>/dev/null
+		[ -d "$corpus/edifact/peer-tests" ] &&
+			find "$corpus/edifact/peer-tests" -type f -name '*.edi' -size -64k -exec cp {} "$seeds"/ \;
+		;;
+	fuzz-xml2edi)
+		for f in samples/*.edi; do
+			build/plain/tdk convert -t xml "$f" >"$seeds/$(basename "$f").xml" 2>/dev/null ||
+				./tdk convert -t xml "$f" >"$seeds/$(basename "$f").xml" 2>/dev/null
+		done
+		;;
+	fuzz-json2edi)
+		for f in samples/*.edi; do
+			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||
+				./tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null
+		done
+		;;
+	esac
+	n=$((n + 1))
+	log=build/fuzz/$name.log
+	if "$bin" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=1024 -timeout=10 \
+		-artifact_prefix="build/fuzz/crash-$name-" "$seeds" >"$log" 2>&1; then
+		echo "ok $n - $name ran ${secs}s: $(grep -o 'cov: [0-9]*' "$log" | tail -1)"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n - $name"
+		grep -E 'ERROR|SUMMARY|crash-' "$log" | head -20 | sed 's/^/#   /'
+	fi
+done
+echo "1..$n"
+[ $fail -eq 0 ]

@@ -1,0 +1,101 @@
+# Shared harness for tdk's shell tests; TAP output for prove(1).
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_expect_success 'what it shows' 'commands'
+#   test_expect_code 1 'what it shows' 'commands'   # exact exit status of the commands
+#   test_cmp expected actual                       # inside a test: diff, fail on difference
+#   test_skip 'what' 'why'                          # TAP skip with the reason
+#   test_done
+#
+# Each test runs in its own shell inside a fresh trash folder ($TRASH); `tdk`
+# is the binary of the build under test.  An exit status above 128 (a signal,
+# e.g. a sanitizer abort) is always a failure, never an expected status.
+
+set -u
+TEST_NAME=$(basename "$0" .sh)
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+TDK_BUILD=${TDK_BUILD:-build/plain}
+PATH="$REPO/$TDK_BUILD:$PATH"
+export PATH REPO
+TDK_CORPUS=${TDK_CORPUS:-$REPO/../shared/corpus}
+export TDK_CORPUS
+SAMPLES=$REPO/samples
+DATA=$REPO/tests/data
+export SAMPLES DATA
+# Sanitizer reports must abort (status > 128) so they cannot pass for exit 1.
+ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
+export ASAN_OPTIONS UBSAN_OPTIONS
+LC_ALL=C
+export LC_ALL
+
+TRASH=$(mktemp -d "${TMPDIR:-/tmp}/tdk-$TEST_NAME.XXXXXX")
+trap 'rm -rf "$TRASH"' EXIT
+cd "$TRASH" || exit 1
+
+test_count=0
+test_failed=0
+
+_tap_result() {
+	# $1 status (0 pass), $2 description
+	test_count=$((test_count + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $test_count - $2"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $2"
+		if [ -s "$TRASH/.out" ]; then
+			sed 's/^/#   /' "$TRASH/.out" | head -40
+		fi
+	fi
+}
+
+_run() {
+	# Runs the commands in a subshell, output kept for the report.
+	(cd "$TRASH" && eval "$1") >"$TRASH/.out" 2>&1
+}
+
+test_expect_success() {
+	_run "$2"
+	rc=$?
+	if [ $rc -gt 128 ]; then
+		echo "killed by signal $((rc - 128))" >>"$TRASH/.out"
+	elif [ $rc -ne 0 ]; then
+		echo "exit status $rc, expected 0" >>"$TRASH/.out"
+	fi
+	_tap_result $rc "$1"
+}
+
+test_expect_code() {
+	_run "$3"
+	rc=$?
+	if [ $rc -eq "$1" ] && [ $rc -le 128 ]; then
+		_tap_result 0 "$2"
+	else
+		echo "exit status $rc, expected $1" >>"$TRASH/.out"
+		_tap_result 1 "$2"
+	fi
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1: $2"
+}
+
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# Fails unless file $2 contains the fixed string $1.
+test_grep() {
+	if ! grep -F -q -- "$1" "$2"; then
+		echo "'$1' not found in $2:"
+		cat "$2"
+		return 1
+	fi
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ $test_failed -eq 0 ]
+}
