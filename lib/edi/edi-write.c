@@ -39,14 +39,12 @@ static void w_error(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, con
 		    unsigned e, unsigned c, unsigned r, const char *fmt, ...)
 {
 	struct tdk_diag_loc loc;
-	char msg[TDK_DIAG_MSG_MAX];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	tdk_edi_seg_loc(seg, &loc, e, c, r);
-	tdk_diag_add(w->o.d, TDK_SEV_ERROR, code, &loc, "%s", msg);
+	va_start(ap, fmt);
+	tdk_diag_addv(w->o.d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
 	w->failed = 1;
 }
 

@@ -79,15 +79,13 @@ static void fault(struct tdk_edi_env *env, const struct tdk_diag_loc *loc, const
 static void fault(struct tdk_edi_env *env, const struct tdk_diag_loc *loc, const char *code,
 		  const char *fmt, ...)
 {
-	char msg[TDK_DIAG_MSG_MAX];
 	va_list ap;
 
 	if (!env->check)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	tdk_diag_addv(env->d, TDK_SEV_ERROR, code, loc, fmt, ap);
 	va_end(ap);
-	tdk_diag_add(env->d, TDK_SEV_ERROR, code, loc, "%s", msg);
 }
 
 static void copy_val(char *dst, const struct tdk_edi_value *v)

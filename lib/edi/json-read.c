@@ -99,19 +99,17 @@ static void jr_error(struct jr *j, const char *code, const struct jpos *at, cons
 static void jr_error(struct jr *j, const char *code, const struct jpos *at, const char *fmt, ...)
 {
 	struct tdk_diag_loc loc;
-	char msg[TDK_DIAG_MSG_MAX];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	memset(&loc, 0, sizeof(loc));
 	if (at) {
 		loc.line = at->line;
 		loc.col = at->col;
 		loc.offset = at->offset;
 	}
-	tdk_diag_add(j->d, TDK_SEV_ERROR, code, &loc, "%s", msg);
+	va_start(ap, fmt);
+	tdk_diag_addv(j->d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
 	if (!j->status)
 		j->status = TDK_EXIT_NEGATIVE;
 }

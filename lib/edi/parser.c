@@ -282,14 +282,10 @@ static void tok_report(struct tdk_edi_parser *p, struct tok *t, size_t i, const 
 		       const char *fmt, ...)
 {
 	struct tdk_diag_loc loc;
-	char msg[TDK_DIAG_MSG_MAX];
 	va_list ap;
 
 	if (p->quiet)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	seg_loc(p, &loc);
 	loc.offset = p->seg_off + i;
 	loc.line = t->line;
@@ -297,7 +293,9 @@ static void tok_report(struct tdk_edi_parser *p, struct tok *t, size_t i, const 
 	loc.edi.element = (unsigned)p->seg.nelem - 1;
 	loc.edi.repetition = p->ch.rep ? (unsigned)(p->seg.nrep - p->elem[p->seg.nelem - 1]) : 0;
 	loc.edi.component = (unsigned)(p->seg.ncomp - p->rep[p->seg.nrep - 1]) + 1;
-	tdk_diag_add(p->d, TDK_SEV_ERROR, code, &loc, "%s", msg);
+	va_start(ap, fmt);
+	tdk_diag_addv(p->d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
 }
 
 /*

@@ -124,14 +124,12 @@ static void report(const struct tdk_edi_seg *seg, struct tdk_diag *d, const char
 		   unsigned c, const char *fmt, ...)
 {
 	struct tdk_diag_loc loc;
-	char msg[TDK_DIAG_MSG_MAX];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	tdk_edi_seg_loc(seg, &loc, e, c, 0);
-	tdk_diag_add(d, TDK_SEV_ERROR, code, &loc, "%s", msg);
+	va_start(ap, fmt);
+	tdk_diag_addv(d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
 }
 
 /* Checks the representation: class a/n/an and length (ISO 9735-1:2002 clause 10 for n). */

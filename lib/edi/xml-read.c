@@ -47,18 +47,16 @@ static void xr_error(struct xr *x, const char *code, const char *fmt, ...)
 static void xr_error(struct xr *x, const char *code, const char *fmt, ...)
 {
 	struct tdk_diag_loc loc;
-	char msg[TDK_DIAG_MSG_MAX];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	memset(&loc, 0, sizeof(loc));
 	if (x->r) {
 		loc.line = (unsigned long)xmlTextReaderGetParserLineNumber(x->r);
 		loc.col = (unsigned long)xmlTextReaderGetParserColumnNumber(x->r);
 	}
-	tdk_diag_add(x->d, TDK_SEV_ERROR, code, &loc, "%s", msg);
+	va_start(ap, fmt);
+	tdk_diag_addv(x->d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
 	if (!x->status)
 		x->status = TDK_EXIT_NEGATIVE;
 }

@@ -148,32 +148,6 @@ static size_t seg_bound(const struct tdk_edi_seg *seg)
 	return bytes * 6 + (seg->ncomp + seg->nrep + seg->nelem) * 16 + seg->wslen * 6 + 256;
 }
 
-static char *put_u(char *o, unsigned long long v)
-{
-	static const char pairs[] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	char d[24];
-	size_t n = sizeof(d);
-
-	while (v >= 100) {
-		unsigned k = (unsigned)(v % 100) * 2;
-
-		v /= 100;
-		d[--n] = pairs[k + 1];
-		d[--n] = pairs[k];
-	}
-	if (v >= 10) {
-		d[--n] = pairs[v * 2 + 1];
-		d[--n] = pairs[v * 2];
-	} else {
-		d[--n] = (char)('0' + v);
-	}
-	memcpy(o, d + n, sizeof(d) - n);
-	return o + sizeof(d) - n;
-}
-
 /* The layout before a segment as the ws attribute; every byte is a blank or a line break. */
 static char *put_ws(char *o, const char *ws, size_t n)
 {
@@ -422,11 +396,11 @@ static int x_segment(void *arg, const struct tdk_edi_seg *seg)
 	}
 	if (seg->line) {
 		o = LIT(o, " line=\"");
-		o = put_u(o, seg->line);
+		o = tdk_fmt_u(o, seg->line);
 		o = LIT(o, "\" col=\"");
-		o = put_u(o, seg->col);
+		o = tdk_fmt_u(o, seg->col);
 		o = LIT(o, "\" offset=\"");
-		o = put_u(o, seg->offset);
+		o = tdk_fmt_u(o, seg->offset);
 		*o++ = '"';
 	}
 	if (seg->wslen)

@@ -88,7 +88,7 @@ int tdk_buf_addf(struct tdk_buf *b, const char *fmt, ...)
 	return r;
 }
 
-int tdk_buf_addu(struct tdk_buf *b, unsigned long long v)
+char *tdk_fmt_u(char *o, unsigned long long v)
 {
 	static const char pairs[] =
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -110,7 +110,15 @@ int tdk_buf_addu(struct tdk_buf *b, unsigned long long v)
 	} else {
 		d[--n] = (char)('0' + v);
 	}
-	return tdk_buf_add(b, d + n, sizeof(d) - n);
+	memcpy(o, d + n, sizeof(d) - n);
+	return o + sizeof(d) - n;
+}
+
+int tdk_buf_addu(struct tdk_buf *b, unsigned long long v)
+{
+	char d[24];
+
+	return tdk_buf_add(b, d, (size_t)(tdk_fmt_u(d, v) - d));
 }
 
 char *tdk_buf_detach(struct tdk_buf *b)

@@ -69,6 +69,9 @@ static inline int tdk_buf_addc(struct tdk_buf *b, int c)
 /* Appends an unsigned number in decimal (faster than tdk_buf_addf on hot paths). */
 int tdk_buf_addu(struct tdk_buf *b, unsigned long long v);
 
+/* Writes v in decimal at o (at most 20 bytes, no NUL); returns the end. */
+char *tdk_fmt_u(char *o, unsigned long long v);
+
 /* Empties the buffer without freeing it. */
 static inline void tdk_buf_reset(struct tdk_buf *b)
 {

@@ -55,8 +55,19 @@ static void sanitize(char *m)
 int tdk_diag_add(struct tdk_diag *d, enum tdk_severity sev, const char *code,
 		 const struct tdk_diag_loc *loc, const char *fmt, ...)
 {
-	struct tdk_diag_item it;
 	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tdk_diag_addv(d, sev, code, loc, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int tdk_diag_addv(struct tdk_diag *d, enum tdk_severity sev, const char *code,
+		  const struct tdk_diag_loc *loc, const char *fmt, va_list ap)
+{
+	struct tdk_diag_item it;
 
 	if (sev == TDK_SEV_ERROR) {
 		d->errors++;
@@ -75,9 +86,7 @@ int tdk_diag_add(struct tdk_diag *d, enum tdk_severity sev, const char *code,
 	it.file = d->file ? d->file : "-";
 	if (loc)
 		it.loc = *loc;
-	va_start(ap, fmt);
 	vsnprintf(it.msg, sizeof(it.msg), fmt, ap);
-	va_end(ap);
 	sanitize(it.msg);
 	if (d->emit)
 		d->emit(d->arg, &it);

@@ -14,6 +14,7 @@
 #ifndef TDK_DIAG_H
 #define TDK_DIAG_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "util/buf.h"
@@ -64,6 +65,11 @@ void tdk_diag_init(struct tdk_diag *d, const char *file);
 int tdk_diag_add(struct tdk_diag *d, enum tdk_severity sev, const char *code,
 		 const struct tdk_diag_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* The same with a va_list, for functions that take their own format arguments. */
+int tdk_diag_addv(struct tdk_diag *d, enum tdk_severity sev, const char *code,
+		  const struct tdk_diag_loc *loc, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 /* The severity as written in reports: "error", "warning", "note". */
 const char *tdk_severity_name(enum tdk_severity sev);
