@@ -99,10 +99,11 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 			i = 3;
 		while (i < np && (peek[i] == ' ' || peek[i] == '\n' || peek[i] == '\r' || peek[i] == '\t'))
 			i++;
-		if (i < np && peek[i] == '<') {
+		if (i < np && (peek[i] == '<' || peek[i] == '{')) {
 			tdk_diag_add(&d, TDK_SEV_ERROR, "TDK-FORMAT", NULL,
-				     "input is XML; tdk validate checks UN/EDIFACT interchanges (use "
-				     "'tdk convert' to turn the XML form back into EDIFACT)");
+				     "input is %s; tdk validate checks UN/EDIFACT interchanges (use "
+				     "'tdk convert' to turn the %s form back into EDIFACT)",
+				     peek[i] == '<' ? "XML" : "JSON", peek[i] == '<' ? "XML" : "JSON");
 			code = TDK_EXIT_NEGATIVE;
 			goto report;
 		}
@@ -144,8 +145,8 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 	}
 	code = d.errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
 	if (d.stopped && !vo->quiet && rep->format == TDK_REPORT_TEXT)
-		fprintf(rep->fp, "%s: note: stopped after %lu errors (--max-errors)\n", name,
-			vo->max_errors);
+		fprintf(rep->fp, "%s: note: stopped after %lu error%s (--max-errors)\n", name,
+			vo->max_errors, vo->max_errors == 1 ? "" : "s");
 
 	if (vo->pass && code == TDK_EXIT_OK) {
 		struct tdk_input again;

@@ -312,6 +312,10 @@ static int on_segment(void *arg, const struct tdk_edi_seg *seg, const struct tdk
 	if (!env->in_ich && !env->seen_unb && !env->told_no_unb) {
 		env->told_no_unb = 1;
 		fault(env, &loc, "EDI-ENV-NO-UNB", "segment comes before any interchange header UNB");
+	} else if (!env->in_ich && env->after_unz && (seg->svc == 'G' || seg->svc == 'H') &&
+		   !env->told_outside++) {
+		/* a group or message after UNZ belongs to no interchange */
+		fault(env, &loc, "EDI-ENV-TRAILING", "data after the interchange trailer UNZ");
 	}
 
 	if (seg->svc == 'G') {

@@ -2,8 +2,9 @@
  * The service segments of ISO 9735, which the UNTDID release files do not
  * carry, written here from the standard:
  *   versions 1 to 3: ISO 9735:1988 and Amendment 1:1992, annex B;
- *   version 4:       ISO 9735-1:2002 annex C (syntax service directory),
- *                    with 0076 (syntax release number) of release 4.2.
+ *   version 4:       ISO 9735-1:1998/2002 annex C, the syntax service
+ *                    directories (ISO 9735-10 in the 2022 edition), with
+ *                    0076 (syntax release number) of release 4.2.
  * Each definition lists the data elements in order; a composite lists its
  * components.  Representation: a (letters), n (digits), an (any), with a
  * fixed length ("n6") or a maximum ("an..35").

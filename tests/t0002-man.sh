@@ -1,0 +1,61 @@
+#!/bin/sh
+# The manual: a page per command, clean under groff and mandoc, a SYNOPSIS
+# that matches the command's own usage line, every diagnostic code the
+# source can raise documented, and every example in EXAMPLES (and in the
+# README) runs against samples/ with the exit status it claims.
+. "$(dirname "$0")/lib.sh"
+
+M=$REPO/man
+render() { mandoc -T ascii "$1" | sed 's/.\x08//g'; }
+
+test_expect_success 'tdk(1) exists and is clean' "test -f $M/tdk.1"
+for page in "$M"/*.1; do
+	test_expect_success "$(basename "$page"): groff -mdoc -ww -z reports nothing" "
+		groff -mdoc -ww -z '$page' >out 2>&1 && test ! -s out
+	"
+	if command -v mandoc >/dev/null 2>&1; then
+		test_expect_success "$(basename "$page"): mandoc -Tlint -W warning reports nothing" "
+			mandoc -T lint -W warning '$page' >out 2>&1; test ! -s out
+		"
+	fi
+done
+
+for cmd in $(tdk --list-commands | cut -f1); do
+	page=$M/tdk-$cmd.1
+	test_expect_success "tdk-$cmd(1): the SYNOPSIS is the usage line of 'tdk $cmd --help'" "
+		render '$page' | awk '/^SYNOPSIS/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
+			tr -s ' \n' '  ' | sed 's/^ *//; s/ *\$//; \$a\\' >synopsis &&
+		tdk $cmd --help | head -1 | sed 's/^usage: //' >usage &&
+		test_cmp usage synopsis
+	"
+	test_expect_success "tdk-$cmd(1): EXIT STATUS, EXAMPLES and SEE ALSO sections" "
+		grep -q '^\.Sh EXIT STATUS' '$page' && grep -q '^\.Sh EXAMPLES' '$page' && grep -q '^\.Sh SEE ALSO' '$page'
+	"
+done
+
+test_expect_success 'every diagnostic code in the source is documented in a manual page' '
+	grep -rhoE "\"(EDI|XML|JSON|TDK)-[A-Z0-9-]+\"" "$REPO/lib" "$REPO/cmd" | tr -d "\"" | sort -u >codes &&
+	missing=
+	for c in $(cat codes); do grep -q -- "$c" "$REPO"/man/*.1 || missing="$missing $c"; done
+	[ -z "$missing" ] || { echo "undocumented:$missing"; exit 1; }
+'
+
+# Examples: ".Dl $ tdk ..." lines; a ".\" exit N" comment line just before
+# one says the exit status it must end with (default 0).
+for page in "$M"/*.1; do
+	awk '/^\.\\" exit [0-9]+/ { want = $3; next }
+	     /^\.Dl \$ / { sub(/^\.Dl \$ /, ""); print (want == "" ? 0 : want) "\t" $0; want = ""; next }
+	     { want = "" }' "$page" | sed 's/\\e/\\/g; s/\\-/-/g; s/\\(aq/'"'"'/g' >examples.$$
+	while IFS="$(printf '\t')" read -r want line; do
+		test_expect_code "$want" "$(basename "$page") example: $line" "cd '$REPO' && $line >/dev/null 2>&1"
+	done <examples.$$
+	rm -f examples.$$
+done
+
+# README examples: "    $ tdk ..." lines; the ones on the broken sample exit 1.
+grep '^    \$ tdk ' "$REPO/README.md" | sed 's/^    \$ //' >readme-examples
+while IFS= read -r line; do
+	case $line in *broken*) want=1 ;; *) want=0 ;; esac
+	test_expect_code $want "README example: $line" "cd '$TRASH' && cp -r '$REPO/samples' . && $line >/dev/null 2>&1"
+done <readme-examples
+test_done
