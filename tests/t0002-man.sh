@@ -41,13 +41,17 @@ test_expect_success 'every diagnostic code in the source is documented in a manu
 '
 
 # Examples: ".Dl $ tdk ..." lines; a ".\" exit N" comment line just before
-# one says the exit status it must end with (default 0).
+# one says the exit status it must end with (default 0).  They run in a
+# scratch folder holding a copy of samples/ and xsd/, as a user would in the
+# source tree, so that the files they write land there.
+cp -r "$REPO/samples" "$REPO/xsd" "$TRASH/"
+
 for page in "$M"/*.1; do
 	awk '/^\.\\" exit [0-9]+/ { want = $3; next }
 	     /^\.Dl \$ / { sub(/^\.Dl \$ /, ""); print (want == "" ? 0 : want) "\t" $0; want = ""; next }
 	     { want = "" }' "$page" | sed 's/\\e/\\/g; s/\\-/-/g; s/\\(aq/'"'"'/g' >examples.$$
 	while IFS="$(printf '\t')" read -r want line; do
-		test_expect_code "$want" "$(basename "$page") example: $line" "cd '$REPO' && $line >/dev/null 2>&1"
+		test_expect_code "$want" "$(basename "$page") example: $line" "cd '$TRASH' && $line >/dev/null 2>&1"
 	done <examples.$$
 	rm -f examples.$$
 done
@@ -56,6 +60,6 @@ done
 grep '^    \$ tdk ' "$REPO/README.md" | sed 's/^    \$ //' >readme-examples
 while IFS= read -r line; do
 	case $line in *broken*) want=1 ;; *) want=0 ;; esac
-	test_expect_code $want "README example: $line" "cd '$TRASH' && cp -r '$REPO/samples' . && $line >/dev/null 2>&1"
+	test_expect_code $want "README example: $line" "cd '$TRASH' && $line >/dev/null 2>&1"
 done <readme-examples
 test_done
