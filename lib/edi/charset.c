@@ -127,6 +127,17 @@ int tdk_charset_init(struct tdk_charset *cs, const char *id)
 	return r;
 }
 
+const char *tdk_charset_label(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i]; i++)
+		if ((unsigned char)id[i] < 0x21 || (unsigned char)id[i] > 0x7e || id[i] == '"' ||
+		    id[i] == '&' || id[i] == '<' || id[i] == '\\')
+			return "UNOC";
+	return id;
+}
+
 void tdk_charset_release(struct tdk_charset *cs)
 {
 	free(cs->rev);

@@ -81,6 +81,13 @@ struct tdk_charset {
 int tdk_charset_init(struct tdk_charset *cs, const char *id);
 void tdk_charset_release(struct tdk_charset *cs);
 
+/*
+ * The name to write for a syntax identifier in the XML and JSON forms: id
+ * itself when it is printable ASCII, else "UNOC", which reads the same way
+ * (ISO 8859-1) as any identifier that is not a UN/ECE level.
+ */
+const char *tdk_charset_label(const char *id);
+
 /* Appends n bytes of the set as UTF-8.  Returns 0, or -1 if a byte cannot be decoded or out is full. */
 int tdk_charset_to_utf8(const struct tdk_charset *cs, struct tdk_buf *out, const char *p, size_t n);
 

@@ -144,14 +144,18 @@ static int j_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	int r = open_container(w, "interchange");
 
 	if (ich->cs) {
+		const char *id = tdk_charset_label(ich->cs->id);
+
 		r |= tdk_buf_addl(b, ",\"charset\":");
-		r |= put_str(b, ich->cs->id, strlen(ich->cs->id));
+		r |= put_str(b, id, strlen(id));
 		r |= tdk_buf_addl(b, ",\"encoding\":");
 		r |= put_str(b, ich->cs->encoding, strlen(ich->cs->encoding));
 	} else if (ich->syntax_id[0]) {
 		/* from XML or JSON: the set named there, passed on */
+		const char *id = tdk_charset_label(ich->syntax_id);
+
 		r |= tdk_buf_addl(b, ",\"charset\":");
-		r |= put_str(b, ich->syntax_id, strlen(ich->syntax_id));
+		r |= put_str(b, id, strlen(id));
 	}
 	if (ich->version)
 		r |= tdk_buf_addf(b, ",\"syntaxVersion\":%d", ich->version);

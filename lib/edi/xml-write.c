@@ -286,21 +286,15 @@ static int x_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	w->tab_cs = NULL;  /* the parser reuses its set for the next interchange */
 	r |= tdk_buf_addl(b, "<interchange");
 	if (ich->cs) {
-		/* An identifier that is no UN/ECE level reads as ISO 8859-1, as UNOC
-		 * does; one with odd bytes is written as that. */
-		const char *id = ich->cs->id;
-		size_t i;
+		const char *id = tdk_charset_label(ich->cs->id);
 
-		for (i = 0; id[i]; i++)
-			if ((unsigned char)id[i] < 0x21 || (unsigned char)id[i] > 0x7e || id[i] == '"') {
-				id = "UNOC";
-				break;
-			}
 		r |= put_attr(b, "charset", id, strlen(id));
 		r |= put_attr(b, "encoding", ich->cs->encoding, strlen(ich->cs->encoding));
 	} else if (ich->syntax_id[0]) {
 		/* from XML or JSON: the set named there, passed on */
-		r |= put_attr(b, "charset", ich->syntax_id, strlen(ich->syntax_id));
+		const char *id = tdk_charset_label(ich->syntax_id);
+
+		r |= put_attr(b, "charset", id, strlen(id));
 	}
 	if (ich->version)
 		r |= tdk_buf_addf(b, " version=\"%d\"", ich->version);

@@ -1,9 +1,13 @@
 /*
  * libFuzzer target: arbitrary bytes through the EDIFACT parser and envelope
- * checks (validation mode), and through EDIFACT -> XML with the XML read back
- * into EDIFACT.  Any input must end in diagnostics, never a crash, a leak or
- * unbounded memory.  The input is fed in uneven chunks to exercise the
- * framing across chunk boundaries.
+ * checks, and through EDIFACT -> XML and EDIFACT -> JSON with the result
+ * read back into EDIFACT.  Any input must end in diagnostics, never a crash,
+ * a leak or unbounded memory; and two properties must hold:
+ *   - validation gives the same verdict with the tags-only fast path as with
+ *     every segment split;
+ *   - a conversion without errors is lossless: the XML or JSON gives back
+ *     the input byte for byte.
+ * The input is fed in uneven chunks to exercise framing across boundaries.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -42,84 +46,91 @@ static void feed(const uint8_t *data, size_t size, const struct tdk_edi_handler 
 	tdk_edi_parser_free(p);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static unsigned long validate(const uint8_t *data, size_t size, int tags_only)
+{
+	struct tdk_diag d;
+	struct tdk_edi_env *env;
+	struct tdk_edi_handler h;
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+	tdk_diag_init(&d, "fuzz");
+	env = tdk_edi_env_new(&d, 1, NULL);
+	if (!env)
+		return 0;
+	tdk_edi_env_handler(env, &h);
+	feed(data, size, &h, &d, TDK_EDI_VALIDATE, tags_only);
+	tdk_edi_env_free(env);
+	return d.errors;
+}
+
+/* EDIFACT -> XML (json 0) or JSON (json 1) -> EDIFACT; must give back the input when clean. */
+static void roundtrip(const uint8_t *data, size_t size, int json)
 {
 	struct tdk_diag d;
 	struct tdk_edi_env *env;
 	struct tdk_edi_handler h;
 	struct tdk_edi_sink sink;
-	struct tdk_edi_xml_writer *xw;
+	struct tdk_edi_xml_writer *xw = NULL;
+	struct tdk_edi_json_writer *jw = NULL;
+	struct tdk_edi_writer *ew;
 	struct tdk_output out;
-	char *xml = NULL;
-	size_t xmllen = 0;
-	FILE *mem;
+	struct tdk_input in;
+	char *mid = NULL, *back = NULL;
+	size_t midlen = 0, backlen = 0;
+	FILE *mem, *t = NULL, *bf = NULL;
 
-	/* Validation: envelope and service segment checks on. */
-	tdk_diag_init(&d, "fuzz");
-	env = tdk_edi_env_new(&d, 1, NULL);
-	tdk_edi_env_handler(env, &h);
-	feed(data, size, &h, &d, TDK_EDI_VALIDATE, 1);
-	tdk_edi_env_free(env);
-	/* The same with every segment split, as conversion does. */
-	tdk_diag_init(&d, "fuzz");
-	env = tdk_edi_env_new(&d, 1, NULL);
-	tdk_edi_env_handler(env, &h);
-	feed(data, size, &h, &d, TDK_EDI_VALIDATE, 0);
-	tdk_edi_env_free(env);
-
-	/* Conversion to XML, then the XML back to EDIFACT. */
-	mem = open_memstream(&xml, &xmllen);
+	mem = open_memstream(&mid, &midlen);
 	if (!mem)
-		return 0;
+		return;
 	tdk_diag_init(&d, "fuzz");
 	tdk_output_open(&out, NULL, mem);
-	xw = tdk_edi_xml_writer_new(&out, &d, &sink);
+	if (json)
+		jw = tdk_edi_json_writer_new(&out, &d, &sink);
+	else
+		xw = tdk_edi_xml_writer_new(&out, &d, &sink);
 	env = tdk_edi_env_new(&d, 0, &sink);
-	tdk_edi_env_handler(env, &h);
-	feed(data, size, &h, &d, TDK_EDI_CONVERT, 0);
+	if (env) {
+		tdk_edi_env_handler(env, &h);
+		feed(data, size, &h, &d, TDK_EDI_CONVERT, 0);
+	}
 	tdk_edi_env_free(env);
 	tdk_edi_xml_writer_free(xw);
+	tdk_edi_json_writer_free(jw);
 	fclose(mem);
-	if (!d.errors && xmllen && xmllen < (1 << 22)) {
-		/* A conversion without errors is lossless: the XML gives back the input. */
-		struct tdk_edi_writer *ew;
-		struct tdk_input in;
-		char *back = NULL;
-		size_t backlen = 0;
-		FILE *xf = fmemopen(xml, xmllen, "r"), *bf = open_memstream(&back, &backlen);
+	if (d.errors || !midlen || midlen > (1 << 22))
+		goto out;
+	t = tmpfile();
+	bf = open_memstream(&back, &backlen);
+	if (!t || !bf || fwrite(mid, 1, midlen, t) != midlen || fflush(t))
+		goto out;
+	rewind(t);
+	memset(&in, 0, sizeof(in));
+	in.fd = fileno(t);
+	in.name = json ? "fuzz.json" : "fuzz.xml";
+	tdk_output_open(&out, NULL, bf);
+	ew = tdk_edi_writer_new(&out, &d, &sink);
+	if ((json ? tdk_edi_read_json(&in, &d, &sink, 256) : tdk_edi_read_xml(&in, &d, &sink, 256)) != 0 ||
+	    d.errors)
+		abort();  /* our own output must always read back */
+	tdk_edi_writer_free(ew);
+	fflush(bf);
+	if (backlen != size || memcmp(back, data, size) != 0)
+		abort();  /* and give back the input byte for byte */
+out:
+	if (t)
+		fclose(t);
+	if (bf)
+		fclose(bf);
+	free(mid);
+	free(back);
+}
 
-		if (xf && bf) {
-			memset(&in, 0, sizeof(in));
-			in.fd = fileno(xf);
-			in.name = "fuzz.xml";
-			if (in.fd < 0) {
-				/* fmemopen has no descriptor: go through a temporary file */
-				FILE *t = tmpfile();
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-				fwrite(xml, 1, xmllen, t);
-				fflush(t);
-				rewind(t);
-				fclose(xf);
-				xf = t;
-				in.fd = fileno(t);
-			}
-			tdk_output_open(&out, NULL, bf);
-			ew = tdk_edi_writer_new(&out, &d, &sink);
-			if (tdk_edi_read_xml(&in, &d, &sink, 256) != 0 || d.errors)
-				abort();  /* our own XML must always read back */
-			tdk_edi_writer_free(ew);
-			fflush(bf);
-			if (backlen != size || memcmp(back, data, size) != 0)
-				abort();  /* and give back the input byte for byte */
-		}
-		if (xf)
-			fclose(xf);
-		if (bf)
-			fclose(bf);
-		free(back);
-	}
-	free(xml);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (validate(data, size, 1) != validate(data, size, 0))
+		abort();  /* the fast path must not change the verdict */
+	roundtrip(data, size, 0);
+	roundtrip(data, size, 1);
 	return 0;
 }
