@@ -131,6 +131,8 @@ const char *tdk_charset_label(const char *id)
 {
 	size_t i;
 
+	if (!id[0])
+		return "UNOC";
 	for (i = 0; id[i]; i++)
 		if ((unsigned char)id[i] < 0x21 || (unsigned char)id[i] > 0x7e || id[i] == '"' ||
 		    id[i] == '&' || id[i] == '<' || id[i] == '\\')

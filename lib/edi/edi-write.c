@@ -131,8 +131,8 @@ static void learn_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *s
 		name[id->len] = '\0';
 	}
 	w->version = v && v->len == 1 && v->p[0] >= '1' && v->p[0] <= '4' ? v->p[0] - '0' : 0;
-	if (set_charset(w, name) < 0)
-		set_charset(w, "UNOC");
+	if (!name[0] || set_charset(w, name) < 0)
+		set_charset(w, OUTSIDE_CHARSET);  /* read as ISO 8859-1, as the parser does */
 	memset(&ich, 0, sizeof(ich));
 	ich.level_b = w->level_b;
 	if (w->una) {
