@@ -737,9 +737,12 @@ static int process_segment(struct tdk_edi_parser *p, int terminated)
 		p->line_start = p->seg_off + len + 1;
 	}
 	r = deliver(p);
+	/* A UNA belongs to the segment right after it: when that is no UNB, the
+	 * envelope opened an interchange for it already, and a later UNB does not
+	 * inherit it. */
+	p->una_pending = 0;
 	if (is_unb) {
 		p->boundary = 0;
-		p->una_pending = 0;
 	} else if (s->svc == 'Z') {
 		p->boundary = 1;
 		outside_charset(p);
