@@ -1,4 +1,5 @@
 /* The capped buffer; see buf.h. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,24 +95,47 @@ char *tdk_fmt_u(char *o, unsigned long long v)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char d[24];
-	size_t n = sizeof(d);
+	static const unsigned long long p10[] = {
+		10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+		1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	size_t n = 1;
+	char *end;
 
-	while (v >= 100) {
+	/* digits first, then written from the end: no copy afterwards */
+	while (n < 20 && v >= p10[n - 1])
+		n++;
+	end = o + n;
+	o = end;
+	while (v > 0xffffffffULL) {
 		unsigned k = (unsigned)(v % 100) * 2;
 
 		v /= 100;
-		d[--n] = pairs[k + 1];
-		d[--n] = pairs[k];
+		*--o = pairs[k + 1];
+		*--o = pairs[k];
+	}
+	/* the rest in 32 bits, where dividing by 100 is a cheap multiplication */
+	{
+		uint32_t w = (uint32_t)v;
+
+		while (w >= 100) {
+			unsigned k = (w % 100) * 2;
+
+			w /= 100;
+			*--o = pairs[k + 1];
+			*--o = pairs[k];
+		}
+		v = w;
 	}
 	if (v >= 10) {
-		d[--n] = pairs[v * 2 + 1];
-		d[--n] = pairs[v * 2];
+		*--o = pairs[v * 2 + 1];
+		*--o = pairs[v * 2];
 	} else {
-		d[--n] = (char)('0' + v);
+		*--o = (char)('0' + v);
 	}
-	memcpy(o, d + n, sizeof(d) - n);
-	return o + sizeof(d) - n;
+	return end;
 }
 
 int tdk_buf_addu(struct tdk_buf *b, unsigned long long v)

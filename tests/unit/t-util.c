@@ -31,6 +31,22 @@ static void test_buf(void)
 	ok(tdk_buf_addf(&b, "%d-%s", 42, "x") == 0 && !strcmp(b.data, "42-x"), "formatted add");
 	ok(tdk_buf_addf(&b, "%s", "too long for it") == -1 && !strcmp(b.data, "42-x"),
 	   "formatted add past the cap leaves the buffer unchanged");
+	{
+		static const unsigned long long vals[] = { 0, 9, 10, 99, 100, 12345, 4294967295ULL,
+							   4294967296ULL, 18446744073709551615ULL };
+		size_t k;
+		int same = 1;
+
+		for (k = 0; k < sizeof(vals) / sizeof(vals[0]); k++) {
+			char want[32], got[32];
+
+			snprintf(want, sizeof(want), "%llu", vals[k]);
+			*tdk_fmt_u(got, vals[k]) = '\0';
+			if (strcmp(want, got))
+				same = 0;
+		}
+		ok(same, "tdk_fmt_u writes 0, 9, 10, 99, 100, 2^32 - 1, 2^32 and 2^64 - 1 like printf");
+	}
 	tdk_buf_release(&b);
 	ok(b.data == NULL && b.len == 0, "release empties");
 	tdk_buf_init(&b, (size_t)-1);
