@@ -249,6 +249,15 @@ static int e_end(void *arg, const char *ws, size_t n)
 	return tdk_edi_out_flush(&w->o, 1);
 }
 
+/* The sink's calls; tdk_edi_writer_new() hands out a copy bound to the writer. */
+static const struct tdk_edi_sink edifact_sink = {
+	.begin = e_begin,
+	.interchange_begin = e_interchange_begin,
+	.segment = e_segment,
+	.interchange_end = e_interchange_end,
+	.end = e_end,
+};
+
 struct tdk_edi_writer *tdk_edi_writer_new(struct tdk_output *out, struct tdk_diag *d,
 					  struct tdk_edi_sink *sink)
 {
@@ -263,13 +272,8 @@ struct tdk_edi_writer *tdk_edi_writer_new(struct tdk_output *out, struct tdk_dia
 		tdk_edi_writer_free(w);
 		return NULL;
 	}
-	memset(sink, 0, sizeof(*sink));
+	*sink = edifact_sink;
 	sink->arg = w;
-	sink->begin = e_begin;
-	sink->interchange_begin = e_interchange_begin;
-	sink->segment = e_segment;
-	sink->interchange_end = e_interchange_end;
-	sink->end = e_end;
 	return w;
 }
 

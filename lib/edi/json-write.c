@@ -245,6 +245,19 @@ static int j_end(void *arg, const char *ws, size_t n)
 	return tdk_edi_out_flush(&w->o, 1);
 }
 
+/* The sink's calls; tdk_edi_json_writer_new() hands out a copy bound to the writer. */
+static const struct tdk_edi_sink json_sink = {
+	.begin = j_begin,
+	.interchange_begin = j_interchange_begin,
+	.group_begin = j_group_begin,
+	.message_begin = j_message_begin,
+	.segment = j_segment,
+	.message_end = close_container,
+	.group_end = close_container,
+	.interchange_end = close_container,
+	.end = j_end,
+};
+
 struct tdk_edi_json_writer *tdk_edi_json_writer_new(struct tdk_output *out, struct tdk_diag *d,
 						    struct tdk_edi_sink *sink)
 {
@@ -254,17 +267,8 @@ struct tdk_edi_json_writer *tdk_edi_json_writer_new(struct tdk_output *out, stru
 		return NULL;
 	tdk_edi_out_init(&w->o, out, d);
 	tdk_buf_init(&w->tmp, (size_t)64 << 20);
-	memset(sink, 0, sizeof(*sink));
+	*sink = json_sink;
 	sink->arg = w;
-	sink->begin = j_begin;
-	sink->interchange_begin = j_interchange_begin;
-	sink->group_begin = j_group_begin;
-	sink->message_begin = j_message_begin;
-	sink->segment = j_segment;
-	sink->message_end = close_container;
-	sink->group_end = close_container;
-	sink->interchange_end = close_container;
-	sink->end = j_end;
 	return w;
 }
 

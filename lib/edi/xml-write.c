@@ -429,6 +429,19 @@ static int x_end(void *arg, const char *ws, size_t n)
 	return tdk_edi_out_flush(&w->o, 1);
 }
 
+/* The sink's calls; tdk_edi_xml_writer_new() hands out a copy bound to the writer. */
+static const struct tdk_edi_sink xml_sink = {
+	.begin = x_begin,
+	.interchange_begin = x_interchange_begin,
+	.group_begin = x_group_begin,
+	.message_begin = x_message_begin,
+	.segment = x_segment,
+	.message_end = x_message_end,
+	.group_end = x_group_end,
+	.interchange_end = x_interchange_end,
+	.end = x_end,
+};
+
 struct tdk_edi_xml_writer *tdk_edi_xml_writer_new(struct tdk_output *out, struct tdk_diag *d,
 						  struct tdk_edi_sink *sink)
 {
@@ -438,17 +451,8 @@ struct tdk_edi_xml_writer *tdk_edi_xml_writer_new(struct tdk_output *out, struct
 		return NULL;
 	tdk_edi_out_init(&w->o, out, d);
 	tdk_buf_init(&w->tmp, (size_t)64 << 20);
-	memset(sink, 0, sizeof(*sink));
+	*sink = xml_sink;
 	sink->arg = w;
-	sink->begin = x_begin;
-	sink->interchange_begin = x_interchange_begin;
-	sink->group_begin = x_group_begin;
-	sink->message_begin = x_message_begin;
-	sink->segment = x_segment;
-	sink->message_end = x_message_end;
-	sink->group_end = x_group_end;
-	sink->interchange_end = x_interchange_end;
-	sink->end = x_end;
 	return w;
 }
 
