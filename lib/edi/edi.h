@@ -187,9 +187,6 @@ struct tdk_edi_sink {
 
 /* ---- The streaming parser ---- */
 
-/* Diagnostic codes raised by the parser and the envelope, documented in tdk-validate(1). */
-#define TDK_EDI_CODES_DOC 1
-
 enum tdk_edi_mode {
 	TDK_EDI_CONVERT = 0,  /* report only what prevents a faithful conversion */
 	TDK_EDI_VALIDATE = 1  /* report everything ISO 9735 asks for */
@@ -253,10 +250,6 @@ void tdk_edi_env_free(struct tdk_edi_env *env);
 
 /* The handler to give tdk_edi_parser_new() so the parser feeds this envelope. */
 void tdk_edi_env_handler(struct tdk_edi_env *env, struct tdk_edi_handler *h);
-
-/* Interchanges, groups and messages seen so far. */
-void tdk_edi_env_counts(const struct tdk_edi_env *env, unsigned long *ich, unsigned long *grp,
-			unsigned long *msg);
 
 /*
  * Checks one service segment (UNB, UNG, UNH, UNT, UNE, UNZ, UNS) against its

@@ -33,7 +33,6 @@ struct tdk_edi_env {
 	struct tdk_edi_ich una_copy;  /* the pending UNA: the parser reuses its own for the next */
 	struct tdk_buf una_ws;
 
-	unsigned long n_ich, n_grp, n_msg;
 	unsigned long ich_groups, ich_bare, grp_msgs, msg_segs;
 
 	char unb_ref[REF_MAX], ung_ref[REF_MAX], unh_ref[REF_MAX];
@@ -63,14 +62,6 @@ void tdk_edi_env_free(struct tdk_edi_env *env)
 	if (env)
 		tdk_buf_release(&env->una_ws);
 	free(env);
-}
-
-void tdk_edi_env_counts(const struct tdk_edi_env *env, unsigned long *ich, unsigned long *grp,
-			unsigned long *msg)
-{
-	*ich = env->n_ich;
-	*grp = env->n_grp;
-	*msg = env->n_msg;
 }
 
 static void fault(struct tdk_edi_env *env, const struct tdk_diag_loc *loc, const char *code,
@@ -263,7 +254,6 @@ static int begin_ich(struct tdk_edi_env *env, const struct tdk_edi_seg *seg,
 	if ((r = close_ich(env, &loc)))
 		return r;
 	env->in_ich = 1;
-	env->n_ich++;
 	env->ich_groups = env->ich_bare = 0;
 	env->told_outside = 0;
 	env->after_unz = 0;
@@ -326,7 +316,6 @@ static int on_segment(void *arg, const struct tdk_edi_seg *seg, const struct tdk
 			      "functional group after messages outside groups; an interchange has either "
 			      "groups or messages");
 		env->in_grp = 1;
-		env->n_grp++;
 		env->ich_groups++;
 		env->grp_msgs = 0;
 		copy_val(env->ung_ref, tdk_edi_seg_value(seg, 5, 0));
@@ -350,7 +339,6 @@ static int on_segment(void *arg, const struct tdk_edi_seg *seg, const struct tdk
 			fault(env, &loc, "EDI-ENV-MIXED",
 			      "message outside a functional group in an interchange that has groups");
 		env->in_msg = 1;
-		env->n_msg++;
 		env->msg_segs = 1;
 		if (env->in_grp)
 			env->grp_msgs++;

@@ -35,39 +35,7 @@ struct tdk_edi_xml_writer {
 	unsigned char replen[256];
 };
 
-/* Element content: & < > escaped, CR kept as a character reference. */
-static int put_text(struct tdk_buf *b, const char *s, size_t n)
-{
-	/* 1 for the bytes that need a replacement: & < > CR and the C0 controls XML cannot carry. */
-	static const unsigned char special[256] = {
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1,
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-		['&'] = 1, ['<'] = 1, ['>'] = 1,
-	};
-	size_t i = 0, start = 0;
-	int r = 0;
-
-	for (;;) {
-		const char *rep;
-
-		while (i < n && !special[(unsigned char)s[i]])
-			i++;
-		if (i >= n)
-			break;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '\r': rep = "&#13;"; break;
-		default: rep = "\xEF\xBF\xBD"; break;  /* reported by the parser */
-		}
-		r |= tdk_buf_add(b, s + start, i - start);
-		r |= tdk_buf_adds(b, rep);
-		start = ++i;
-	}
-	r |= tdk_buf_add(b, s + start, n - start);
-	return r ? -1 : 0;
-}
+static char *put_utf8(char *o, const char *p, size_t n);
 
 /* Attribute values: also quotes, and every white space but the blank as a reference. */
 static int put_attr(struct tdk_buf *b, const char *name, const char *s, size_t n)
@@ -115,10 +83,13 @@ static void build_table(struct tdk_edi_xml_writer *w, const struct tdk_charset *
 		char c = (char)b;
 
 		tdk_buf_reset(&one);
-		if (b < 0x80)
-			put_text(&one, &c, 1);
-		else if (tdk_charset_to_utf8(cs, &one, &c, 1) < 0)
+		if (b < 0x80) {
+			char esc[8];
+
+			tdk_buf_add(&one, esc, (size_t)(put_utf8(esc, &c, 1) - esc));
+		} else if (tdk_charset_to_utf8(cs, &one, &c, 1) < 0) {
 			tdk_buf_adds(&one, "\xEF\xBF\xBD");  /* reported by the parser */
+		}
 		if (one.len == 1 && one.data[0] == c) {
 			w->replen[b] = 0;
 		} else {
