@@ -219,9 +219,9 @@ static int on_una(void *arg, const struct tdk_edi_ich *ich)
 	loc.line = ich->una_line;
 	loc.col = ich->una_col;
 	env->last = loc;
-	if (env->in_ich) {
-		/* A UNA starts the next interchange: this one ends here without its
-		 * trailer, and that is the fault to report. */
+	if (env->in_ich || env->in_grp || env->in_msg) {
+		/* A UNA starts the next interchange: what is open ends here without
+		 * its trailer, and that is the fault to report. */
 		int r = close_ich(env, &loc);
 
 		if (r)

@@ -991,7 +991,10 @@ int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n)
 				p->unalen = 0;
 				p->state = ST_UNA;
 			} else if (p->raw.len == need) {
-				if (need == 4 && !memcmp(p->raw.data, "UNB", 3)) {
+				/* Only a tag that is exactly UNB, followed by a default data
+				 * element separator, picks the defaults ("UNBX..." is not UNB). */
+				if (need == 4 && !memcmp(p->raw.data, "UNB", 3) &&
+				    ((unsigned char)p->raw.data[3] == IS3 || p->raw.data[3] == '+')) {
 					p->ich.level_b = (unsigned char)p->raw.data[3] == IS3;
 					tdk_edi_chars_default(&p->ch, p->ich.level_b, 0);
 					build_classes(p);
