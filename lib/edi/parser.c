@@ -52,6 +52,7 @@ struct tdk_edi_parser {
 	unsigned long skipped_nl;   /* line breaks inside a segment being skipped */
 
 	int boundary;               /* the next UNB opens an interchange with fresh defaults */
+	int dflt;                   /* the UNB being read had a default separator after its tag */
 	int una_pending;            /* a UNA was read and awaits its UNB */
 	struct tdk_edi_ich ich;
 	struct tdk_charset cs;
@@ -630,8 +631,20 @@ static int setup_interchange(struct tdk_edi_parser *p)
 		unsigned char r5 = (unsigned char)p->ich.una_chars[4];
 
 		p->ch.rep = (p->ich.version >= 4 && r5 != ' ') ? r5 : 0;
-	} else {
+	} else if (p->dflt) {
 		tdk_edi_chars_default(&p->ch, p->ich.level_b, p->ich.version);
+	} else {
+		/* No UNA, yet the tag is not followed by a default separator: the
+		 * interchange keeps the characters it was framed with, which no
+		 * form can record, so it is an error for conversion too. */
+		struct tdk_diag_loc loc;
+
+		seg_loc(p, &loc);
+		tdk_diag_add(p->d, TDK_SEV_ERROR, "EDI-ENV-SEPARATORS", &loc,
+			     "interchange header UNB has no UNA before it but is not followed by a "
+			     "default data element separator ('+' or IS3)");
+		p->ich.level_b = 0;
+		p->ch.rep = 0;
 	}
 	p->ich.chars = p->ch;
 	build_classes(p);
@@ -956,17 +969,19 @@ int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n)
 			break;
 		}
 		case ST_HEAD: {
-			/* Byte by byte until the tag is known: "UNA" needs its own reading, and
-			 * "UNB" opening an interchange chooses level A or B separators from
-			 * the byte after the tag. */
+			/* Byte by byte until the tag is known: "UNA" needs its own reading,
+			 * and a UNB with no UNA before it chooses the level A or B default
+			 * separators from the byte after its tag (ISO 9735-1:2002 clause 5:
+			 * without UNA, the defaults apply), before it is framed. */
 			unsigned char c = (unsigned char)buf[i];
-			size_t need = p->boundary && !p->una_pending ? 4 : 3;
+			size_t need = p->raw.len >= 3 && !memcmp(p->raw.data, "UNB", 3) && !p->una_pending ? 4 : 3;
 
 			/* The usual case, an ordinary tag whole in this chunk, at once. */
-			if (!p->raw.len && need == 3 && n - i >= 3 && !p->rel_odd &&
+			if (!p->raw.len && n - i >= 3 && !p->rel_odd &&
 			    memchr(buf + i, p->ch.term, 3) == NULL &&
 			    (!p->ch.rel || memchr(buf + i, p->ch.rel, 3) == NULL) &&
-			    memcmp(buf + i, "UNA", 3) != 0) {
+			    memcmp(buf + i, "UNA", 3) != 0 &&
+			    (p->una_pending || memcmp(buf + i, "UNB", 3) != 0)) {
 				if (tdk_buf_add(&p->raw, buf + i, 3) < 0) {
 					p->status = TDK_EXIT_INTERNAL;
 					break;
@@ -990,11 +1005,14 @@ int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n)
 			if (p->raw.len == 3 && !memcmp(p->raw.data, "UNA", 3)) {
 				p->unalen = 0;
 				p->state = ST_UNA;
-			} else if (p->raw.len == need) {
+			} else if (p->raw.len == 3 && !memcmp(p->raw.data, "UNB", 3) && !p->una_pending) {
+				break;  /* one more byte tells the separators */
+			} else if (p->raw.len >= 3) {
 				/* Only a tag that is exactly UNB, followed by a default data
 				 * element separator, picks the defaults ("UNBX..." is not UNB). */
-				if (need == 4 && !memcmp(p->raw.data, "UNB", 3) &&
-				    ((unsigned char)p->raw.data[3] == IS3 || p->raw.data[3] == '+')) {
+				p->dflt = need == 4 && ((unsigned char)p->raw.data[3] == IS3 ||
+							p->raw.data[3] == '+');
+				if (p->dflt) {
 					p->ich.level_b = (unsigned char)p->raw.data[3] == IS3;
 					tdk_edi_chars_default(&p->ch, p->ich.level_b, 0);
 					build_classes(p);
