@@ -299,6 +299,10 @@ int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d)
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
+	if (!b.release[0] && b.faults) {
+		r = TDK_EXIT_NEGATIVE;
+		goto out;
+	}
 	if (!b.release[0]) {
 		if (d)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-RELEASE", NULL,

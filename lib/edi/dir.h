@@ -212,6 +212,7 @@ struct tdk_dir_set {
 		char release[8];
 		struct tdk_dir *dir;    /* NULL: not found or broken (reported once) */
 		int status;             /* what tdk_dir_set_get() returned the first time */
+		int reported;           /* a caller has said it is missing */
 	} *entries;
 	size_t n;
 };
