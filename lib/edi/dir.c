@@ -295,6 +295,12 @@ int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d)
 	*out = NULL;
 	memset(&b, 0, sizeof(b));
 	b.d = d;
+	if (access(path, R_OK) < 0) {
+		if (d)
+			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-RELEASE", NULL, "cannot open '%s': %s", path,
+				     strerror(errno));
+		return TDK_EXIT_IO;
+	}
 	if (tdk_dir_build_read(&b, path) < 0 || b.oom) {
 		r = TDK_EXIT_INTERNAL;
 		goto out;
