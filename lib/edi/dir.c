@@ -679,6 +679,30 @@ static char *find_in(const char *dir, const char *release)
 	return found;
 }
 
+/* True when folder dir holds releases (entries named after one) rather than being one. */
+static int holds_releases(const char *dir)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	int found = 0;
+
+	if (!dh)
+		return 0;
+	while (!found && (de = readdir(dh))) {
+		char stem[32], canon[8];
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || n >= sizeof(stem))
+			continue;
+		memcpy(stem, de->d_name, n + 1);
+		if (n > 4 && !strcasecmp(stem + n - 4, ".zip"))
+			stem[n - 4] = '\0';
+		found = tdk_dir_release_name(canon, stem, NULL) == 0;
+	}
+	closedir(dh);
+	return found;
+}
+
 char *tdk_dir_find(const struct tdk_dir_path *p, const char *release)
 {
 	size_t i;
@@ -849,8 +873,11 @@ int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir *
 		struct stat st;
 
 		/* A folder of releases, or a release itself. */
-		if (stat(s->explicit_path, &st) == 0 && S_ISDIR(st.st_mode))
-			location = find_in(s->explicit_path, release);
+		if (stat(s->explicit_path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    !(location = find_in(s->explicit_path, release)) && holds_releases(s->explicit_path)) {
+			e->status = TDK_EXIT_IO;
+			return e->status;
+		}
 		if (!location)
 			location = strdup(s->explicit_path);
 	} else {
