@@ -210,6 +210,22 @@ static void show_members(FILE *f, const struct tdk_dir *d, uint32_t first, uint3
 		show_member_text(f, d, &d->members[first + k], 0);
 }
 
+/* A segment or a composite: its tag and name, then its members. */
+static void show_record(FILE *f, const struct tdk_dir *d, const char *kind, const char *members, const char *tag,
+			uint32_t name, uint32_t first, uint32_t n, int json)
+{
+	if (json) {
+		fprintf(f, "{\"release\":\"%s\",\"%s\":\"%s\",\"name\":", d->release, kind, tag);
+		json_str(f, tdk_dir_str(d, name));
+		fprintf(f, ",\"%s\":", members);
+		show_members(f, d, first, n, 1);
+		fputs("}\n", f);
+		return;
+	}
+	fprintf(f, "%s %s: %s\n\n", tag, d->release, tdk_dir_str(d, name));
+	show_members(f, d, first, n, 0);
+}
+
 static void show_element(FILE *f, const struct tdk_dir *d, const struct tdk_dir_element *e, int json)
 {
 	const struct tdk_dir_codelist *l = e->codes != TDK_DIR_NONE ? &d->lists[e->codes] : NULL;
@@ -320,16 +336,7 @@ static int dir_show(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 				      " (service segments are defined by ISO 9735, not by the release)" : "");
 			goto out;
 		}
-		if (o->json) {
-			fprintf(f, "{\"release\":\"%s\",\"segment\":\"%s\",\"name\":", d->release, s->tag);
-			json_str(f, tdk_dir_str(d, s->name));
-			fputs(",\"elements\":", f);
-			show_members(f, d, s->first, s->n, 1);
-			fputs("}\n", f);
-		} else {
-			fprintf(f, "%s %s: %s\n\n", s->tag, d->release, tdk_dir_str(d, s->name));
-			show_members(f, d, s->first, s->n, 0);
-		}
+		show_record(f, d, "segment", "elements", s->tag, s->name, s->first, s->n, o->json);
 	} else if (strlen(what) == 4 && what[0] >= 'A' && what[0] <= 'Z') {
 		const struct tdk_dir_composite *c = tdk_dir_composite(d, what);
 
@@ -337,16 +344,7 @@ static int dir_show(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 			r = tdk_error(ctx, "dir", TDK_EXIT_NEGATIVE, "release %s has no composite '%s'", d->release, what);
 			goto out;
 		}
-		if (o->json) {
-			fprintf(f, "{\"release\":\"%s\",\"composite\":\"%s\",\"name\":", d->release, c->tag);
-			json_str(f, tdk_dir_str(d, c->name));
-			fputs(",\"components\":", f);
-			show_members(f, d, c->first, c->n, 1);
-			fputs("}\n", f);
-		} else {
-			fprintf(f, "%s %s: %s\n\n", c->tag, d->release, tdk_dir_str(d, c->name));
-			show_members(f, d, c->first, c->n, 0);
-		}
+		show_record(f, d, "composite", "components", c->tag, c->name, c->first, c->n, o->json);
 	} else if (strlen(what) == 4) {
 		const struct tdk_dir_element *e = tdk_dir_element(d, what);
 

@@ -35,7 +35,13 @@ struct dir_build {
 /* Reads every release file under path (a folder, a zip, zips in zips) into b. Returns 0 or -1 without memory. */
 int tdk_dir_build_read(struct dir_build *b, const char *path);
 
-/* qsort comparator of char * pointers by strcmp. */
-int tdk_dir_cmp_strp(const void *a, const void *b);
+/*
+ * The entries of folder path (not those starting with '.'), as "path/name",
+ * sorted so that a release reads the same on every file system.  Returns 0
+ * with *names (free with tdk_dir_list_free()) and *n set; -1 when the folder
+ * cannot be opened (errno set); -2 without memory or past max entries.
+ */
+int tdk_dir_list(const char *path, size_t max, char ***names, size_t *n);
+void tdk_dir_list_free(char **names, size_t n);
 
 #endif

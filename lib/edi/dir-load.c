@@ -11,7 +11,6 @@
  * the group brackets of segment tables; those are read as the ASCII
  * equivalents the later files use, and text is stored as UTF-8.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
 #include <stdlib.h>
@@ -959,48 +958,24 @@ static int walk_path(struct dir_build *b, const char *path, int nesting)
 	if (stat(path, &st) < 0)
 		return fault(b, path, 0, "cannot open: %s", strerror(errno)), 0;
 	if (S_ISDIR(st.st_mode)) {
-		DIR *dir;
-		struct dirent *de;
-		char **names = NULL;
-		size_t nn = 0, cap = 0, i;
-		int r = 0;
+		char **names;
+		size_t nn, i;
+		int r = 0, k;
 
 		if (nesting >= MAX_NESTING)
 			return 0;
 		/* I-EDI folders (unzipped IDMD and the like) are not part of the batch directory. */
 		if (nesting && (name[0] == 'I' || name[0] == 'i') && (name[1] == 'D' || name[1] == 'd'))
 			return 0;
-		if (!(dir = opendir(path)))
+		if ((k = tdk_dir_list(path, MAX_ENTRIES, &names, &nn)) == -1)
 			return fault(b, path, 0, "cannot open: %s", strerror(errno)), 0;
-		while ((de = readdir(dir))) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (nn == cap) {
-				char **p = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
-
-				if (!p) {
-					r = -1;
-					break;
-				}
-				names = p;
-			}
-			if (nn >= MAX_ENTRIES || !(names[nn] = malloc(strlen(path) + strlen(de->d_name) + 2))) {
-				r = -1;
-				break;
-			}
-			snprintf(names[nn], strlen(path) + strlen(de->d_name) + 2, "%s/%s", path, de->d_name);
-			nn++;
+		if (k < 0) {
+			b->oom = 1;
+			return -1;
 		}
-		closedir(dir);
-		/* Sorted, so that a release reads the same on every file system. */
-		if (nn)
-			qsort(names, nn, sizeof(*names), tdk_dir_cmp_strp);
-		for (i = 0; i < nn; i++) {
-			if (!r)
-				r = walk_path(b, names[i], nesting + 1);
-			free(names[i]);
-		}
-		free(names);
+		for (i = 0; i < nn && !r; i++)
+			r = walk_path(b, names[i], nesting + 1);
+		tdk_dir_list_free(names, nn);
 		if (r < 0)
 			b->oom = 1;
 		return r;

@@ -43,7 +43,7 @@ static const size_t rec_size[A_COUNT] = {
 	sizeof(struct tdk_dir_codelist), sizeof(struct tdk_dir_code), 1,
 };
 
-int tdk_dir_cmp_strp(const void *a, const void *b)
+static int cmp_strp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -405,11 +405,6 @@ static int save_stamped(const struct tdk_dir *dir, const char *path, uint64_t st
 	return 0;
 }
 
-int tdk_dir_save(const struct tdk_dir *dir, const char *path)
-{
-	return save_stamped(dir, path, ((const struct dir_head *)dir->image)->stamp);
-}
-
 static int in_range(uint32_t first, uint32_t n, uint32_t total)
 {
 	return first <= total && n <= total - first;
@@ -470,7 +465,7 @@ static int check_image(const struct tdk_dir *d)
 	return 0;
 }
 
-static int map_file(struct tdk_dir **out, const char *path, uint64_t want_stamp, int check_stamp)
+static int map_file(struct tdk_dir **out, const char *path, uint64_t want_stamp)
 {
 	struct tdk_dir *dir = NULL;
 	const struct dir_head *h;
@@ -491,7 +486,7 @@ static int map_file(struct tdk_dir **out, const char *path, uint64_t want_stamp,
 		return -1;
 	h = img;
 	if (memcmp(h->magic, dir_magic, sizeof(dir_magic)) || h->byte_order != 0x01020304 ||
-	    h->format != DIR_FORMAT || h->size != (uint64_t)st.st_size || (check_stamp && h->stamp != want_stamp))
+	    h->format != DIR_FORMAT || h->size != (uint64_t)st.st_size || h->stamp != want_stamp)
 		goto bad;
 	for (i = 0; i < A_COUNT; i++)
 		if (h->off[i] % 8 || h->off[i] > h->size || h->cnt[i] > (h->size - h->off[i]) / rec_size[i])
@@ -510,11 +505,6 @@ bad:
 	free(dir);
 	munmap(img, (size_t)st.st_size);
 	return -1;
-}
-
-int tdk_dir_map(struct tdk_dir **out, const char *path)
-{
-	return map_file(out, path, 0, 0);
 }
 
 void tdk_dir_free(struct tdk_dir *dir)
@@ -548,11 +538,6 @@ const struct tdk_dir_composite *tdk_dir_composite(const struct tdk_dir *d, const
 const struct tdk_dir_element *tdk_dir_element(const struct tdk_dir *d, const char *tag)
 {
 	return find_tag(d->elements, d->nelements, sizeof(*d->elements), tag);
-}
-
-const struct tdk_dir_codelist *tdk_dir_codelist(const struct tdk_dir *d, const char *tag)
-{
-	return find_tag(d->lists, d->nlists, sizeof(*d->lists), tag);
 }
 
 const struct tdk_dir_code *tdk_dir_code(const struct tdk_dir *d, const struct tdk_dir_codelist *l,
@@ -654,7 +639,11 @@ void tdk_dir_path_release(struct tdk_dir_path *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The entry of folder dir that holds release (a subfolder or a zip named after it), in a new string. */
+/*
+ * The entry of folder dir that holds release (a subfolder or a zip named
+ * after it, in any case), or with release NULL the first entry named after any
+ * release; in a new string, or NULL.
+ */
 static char *find_in(const char *dir, const char *release)
 {
 	DIR *dh = opendir(dir);
@@ -672,7 +661,7 @@ static char *find_in(const char *dir, const char *release)
 		memcpy(stem, de->d_name, n + 1);
 		if (n > 4 && !strcasecmp(stem + n - 4, ".zip"))
 			stem[n - 4] = '\0';
-		if (tdk_dir_release_name(canon, stem, NULL) == 0 && !strcmp(canon, release))
+		if (tdk_dir_release_name(canon, stem, NULL) == 0 && (!release || !strcmp(canon, release)))
 			found = join(dir, de->d_name);
 	}
 	closedir(dh);
@@ -682,25 +671,10 @@ static char *find_in(const char *dir, const char *release)
 /* True when folder dir holds releases (entries named after one) rather than being one. */
 static int holds_releases(const char *dir)
 {
-	DIR *dh = opendir(dir);
-	struct dirent *de;
-	int found = 0;
+	char *any = find_in(dir, NULL);
 
-	if (!dh)
-		return 0;
-	while (!found && (de = readdir(dh))) {
-		char stem[32], canon[8];
-		size_t n = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || n >= sizeof(stem))
-			continue;
-		memcpy(stem, de->d_name, n + 1);
-		if (n > 4 && !strcasecmp(stem + n - 4, ".zip"))
-			stem[n - 4] = '\0';
-		found = tdk_dir_release_name(canon, stem, NULL) == 0;
-	}
-	closedir(dh);
-	return found;
+	free(any);
+	return any != NULL;
 }
 
 char *tdk_dir_find(const struct tdk_dir_path *p, const char *release)
@@ -712,6 +686,52 @@ char *tdk_dir_find(const struct tdk_dir_path *p, const char *release)
 		if ((s = find_in(p->dirs[i], release)))
 			return s;
 	return NULL;
+}
+
+int tdk_dir_list(const char *path, size_t max, char ***names, size_t *n)
+{
+	DIR *dh = opendir(path);
+	struct dirent *de;
+	char **v = NULL;
+	size_t k = 0, cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!dh)
+		return -1;
+	while ((de = readdir(dh))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (k == cap) {
+			char **g = k < max ? realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v)) : NULL;
+
+			if (!g)
+				goto fail;
+			v = g;
+		}
+		if (!(v[k] = join(path, de->d_name)))
+			goto fail;
+		k++;
+	}
+	closedir(dh);
+	if (k)
+		qsort(v, k, sizeof(*v), cmp_strp);
+	*names = v;
+	*n = k;
+	return 0;
+fail:
+	closedir(dh);
+	tdk_dir_list_free(v, k);
+	return -2;
+}
+
+void tdk_dir_list_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 /* ---- The compiled cache ---- */
@@ -728,42 +748,18 @@ static void fnv(uint64_t *h, const void *p, size_t n)
 static void stamp_path(uint64_t *h, const char *path, int nesting)
 {
 	struct stat st;
+	char **names;
+	size_t n, i;
 
 	if (stat(path, &st) < 0)
 		return;
 	fnv(h, path, strlen(path));
 	fnv(h, &st.st_size, sizeof(st.st_size));
 	fnv(h, &st.st_mtim, sizeof(st.st_mtim));
-	if (S_ISDIR(st.st_mode) && nesting < 3) {
-		DIR *dh = opendir(path);
-		struct dirent *de;
-		char **names = NULL;
-		size_t n = 0, cap = 0, i;
-
-		if (!dh)
-			return;
-		while ((de = readdir(dh))) {
-			char **g;
-
-			if (de->d_name[0] == '.')
-				continue;
-			if (n == cap) {
-				if (!(g = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names))))
-					break;
-				names = g;
-			}
-			if (!(names[n] = join(path, de->d_name)))
-				break;
-			n++;
-		}
-		closedir(dh);
-		if (n)
-			qsort(names, n, sizeof(*names), tdk_dir_cmp_strp);
-		for (i = 0; i < n; i++) {
+	if (S_ISDIR(st.st_mode) && nesting < 3 && tdk_dir_list(path, (size_t)-1, &names, &n) == 0) {
+		for (i = 0; i < n; i++)
 			stamp_path(h, names[i], nesting + 1);
-			free(names[i]);
-		}
-		free(names);
+		tdk_dir_list_free(names, n);
 	}
 }
 
@@ -803,7 +799,7 @@ static int load_cached(struct tdk_dir **out, const char *location, const char *r
 	if (!no_cache && (cdir = home_dir("XDG_CACHE_HOME", ".cache", "tdk/directories"))) {
 		snprintf(name, sizeof(name), "%s-%016llx.tdkdir", release, (unsigned long long)stamp);
 		cfile = join(cdir, name);
-		if (cfile && map_file(out, cfile, stamp, 1) == 0 && !strcmp((*out)->release, release)) {
+		if (cfile && map_file(out, cfile, stamp) == 0 && !strcmp((*out)->release, release)) {
 			r = TDK_EXIT_OK;
 			goto out;
 		}

@@ -81,8 +81,9 @@ struct tdk_dir_segment {
 
 /*
  * One entry of a message's segment table, in table order.  A group entry is
- * followed by its contents, which end before node index `end`; its first
- * entry is the trigger segment.
+ * followed by its contents, which end before `end` (counted, like every node
+ * index within a message, from the message's first node); its first entry
+ * is the trigger segment.
  */
 struct tdk_dir_node {
 	char tag[4];             /* the segment tag; "" for a group */
@@ -90,7 +91,7 @@ struct tdk_dir_node {
 	uint32_t group;          /* the group number for a group, 0 for a segment */
 	uint32_t repeat;         /* maximum occurrences */
 	uint32_t pos;            /* position number in the table, e.g. 120 */
-	uint32_t end;            /* group: index (in nodes[]) just past its contents */
+	uint32_t end;            /* group: just past its contents, counted from the message's first node */
 	uint32_t seg;            /* index in segments[]; TDK_DIR_NONE for service segments (UNH, UNS, UNT) */
 	uint32_t name;           /* the segment name the table gives */
 };
@@ -137,7 +138,6 @@ const struct tdk_dir_message *tdk_dir_message(const struct tdk_dir *d, const cha
 const struct tdk_dir_segment *tdk_dir_segment(const struct tdk_dir *d, const char *tag);
 const struct tdk_dir_composite *tdk_dir_composite(const struct tdk_dir *d, const char *tag);
 const struct tdk_dir_element *tdk_dir_element(const struct tdk_dir *d, const char *tag);
-const struct tdk_dir_codelist *tdk_dir_codelist(const struct tdk_dir *d, const char *tag);
 
 /* The code of list l with value v (n bytes), or NULL. */
 const struct tdk_dir_code *tdk_dir_code(const struct tdk_dir *d, const struct tdk_dir_codelist *l,
@@ -162,15 +162,6 @@ int tdk_dir_release_before(const char *a, const char *b);
  * TDK_EXIT_NEGATIVE when the files are broken, TDK_EXIT_INTERNAL without memory.
  */
 int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d);
-
-/* Writes the image of dir to path atomically.  Returns 0 or -1 (errno set). */
-int tdk_dir_save(const struct tdk_dir *dir, const char *path);
-
-/*
- * Opens a compiled image written by tdk_dir_save().  Returns 0, or -1 when
- * the file is missing, not an image of this build's format, or damaged.
- */
-int tdk_dir_map(struct tdk_dir **out, const char *path);
 
 void tdk_dir_free(struct tdk_dir *dir);
 

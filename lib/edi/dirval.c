@@ -40,7 +40,6 @@ struct tdk_edi_dirval {
 	int version;
 	unsigned char dec;                      /* decimal mark from UNA */
 	int utf8;
-	unsigned long messages, checked;
 };
 
 struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d)
@@ -170,13 +169,12 @@ static uint32_t anywhere(const struct tdk_edi_dirval *v, const struct tdk_edi_se
 	return TDK_DIR_NONE;
 }
 
+/* Matches seg in the segment table; v->last is already its position. */
 static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 {
-	struct tdk_diag_loc loc;
+	const struct tdk_diag_loc *loc = &v->last;
 	size_t k;
 	char w[200];
-
-	tdk_edi_seg_loc(seg, &loc, 0, 0, 0);
 
 	for (k = v->depth; k-- > 0;) {
 		struct frame *f = &v->stack[k];
@@ -191,7 +189,7 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 				continue;
 			/* Found: what was passed over on the way is missing. */
 			while (v->depth > k + 1) {
-				passed_over(v, &loc, v->depth - 1, TDK_DIR_NONE);
+				passed_over(v, loc, v->depth - 1, TDK_DIR_NONE);
 				v->depth--;
 			}
 			if (c == f->cur) {
@@ -199,16 +197,16 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 				if (f->n > node(v, c)->repeat) {
 					where(v, k + 1, w, sizeof(w));
 					if (node(v, c)->group)
-						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", &loc,
+						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
 							     "segment group %u occurs more than its maximum of %u%s",
 							     (unsigned)node(v, c)->group, (unsigned)node(v, c)->repeat, w);
 					else
-						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", &loc,
+						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
 							     "segment '%s' occurs more than its maximum of %u%s",
 							     seg->tag, (unsigned)node(v, c)->repeat, w);
 				}
 			} else {
-				passed_over(v, &loc, k, c);
+				passed_over(v, loc, k, c);
 				f->cur = c;
 				f->n = 1;
 			}
@@ -219,11 +217,11 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 	}
 	where(v, v->depth, w, sizeof(w));
 	if ((k = anywhere(v, seg)) != TDK_DIR_NONE)
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-ORDER", &loc,
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-ORDER", loc,
 			     "segment '%s' is not allowed here%s (message %s places it at position %04u)",
 			     seg->tag, w, v->msg->type, (unsigned)node(v, (uint32_t)k)->pos);
 	else
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-UNEXPECTED", &loc,
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-UNEXPECTED", loc,
 			     "segment '%s' is not part of message %s in release %s", seg->tag, v->msg->type,
 			     v->dir->release);
 }
@@ -241,14 +239,22 @@ static size_t chars(const struct tdk_edi_dirval *v, const char *p, size_t n)
 	return c;
 }
 
+/* Fills loc with a position in seg and returns it: positions are worked out only for what is reported. */
+static const struct tdk_diag_loc *at(struct tdk_diag_loc *loc, const struct tdk_edi_seg *seg, unsigned e,
+				     unsigned c, unsigned r)
+{
+	tdk_edi_seg_loc(seg, loc, e, c, r);
+	return loc;
+}
+
 static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_element *el,
 		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r)
 {
 	struct tdk_diag_loc loc;
 	size_t len = chars(v, val->p, val->len), i;
 	const char *kind = el->kind == 'n' ? "n" : el->kind == 'a' ? "a" : "an";
+	int shown = val->len > 40 ? 40 : (int)val->len;   /* of the value, in messages */
 
-	tdk_edi_seg_loc(seg, &loc, e, c, r);
 	if (el->kind == 'n') {
 		/*
 		 * ISO 9735-1:2002 clause 12: a numeric value is digits with an
@@ -272,26 +278,26 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 		}
 		if (bad || marks > 1 || !digits || (val->len && (val->p[val->len - 1] == v->dec))) {
 			tdk_diag_add(v->d, TDK_SEV_ERROR, marks > 1 || (!bad && digits) ? "EDI-ELEM-NUMERIC" :
-				     "EDI-ELEM-FORMAT", &loc,
+				     "EDI-ELEM-FORMAT", at(&loc, seg, e, c, r),
 				     "data element %s is numeric (%s%s%u); '%.*s' is not a number", el->tag, kind,
-				     el->var ? ".." : "", (unsigned)el->max, (int)(val->len > 40 ? 40 : val->len), val->p);
+				     el->var ? ".." : "", (unsigned)el->max, shown, val->p);
 			return;
 		}
 		len = digits;
 	} else if (el->kind == 'a') {
 		for (i = 0; i < val->len; i++)
 			if (val->p[i] >= '0' && val->p[i] <= '9') {
-				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-FORMAT", &loc,
+				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-FORMAT", at(&loc, seg, e, c, r),
 					     "data element %s is alphabetic (a%s%u); '%.*s' has a digit", el->tag,
 					     el->var ? ".." : "", (unsigned)el->max,
-					     (int)(val->len > 40 ? 40 : val->len), val->p);
+					     shown, val->p);
 				return;
 			}
 	}
 	if (len > el->max || (!el->var && len != el->max)) {
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-LENGTH", &loc,
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-LENGTH", at(&loc, seg, e, c, r),
 			     "data element %s takes %s%s%u; '%.*s' has %zu character%s", el->tag, kind,
-			     el->var ? ".." : "", (unsigned)el->max, (int)(val->len > 40 ? 40 : val->len), val->p, len,
+			     el->var ? ".." : "", (unsigned)el->max, shown, val->p, len,
 			     len == 1 ? "" : "s");
 		return;
 	}
@@ -299,9 +305,9 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 		const struct tdk_dir_codelist *l = &v->dir->lists[el->codes];
 
 		if (!tdk_dir_code(v->dir, l, val->p, val->len))
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", &loc,
+			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", at(&loc, seg, e, c, r),
 				     "'%.*s' is not a code of list %s (%s) in release %s; 'tdk dir show %s %s' lists "
-				     "its %u codes", (int)(val->len > 40 ? 40 : val->len), val->p, el->tag,
+				     "its %u codes", shown, val->p, el->tag,
 				     tdk_dir_str(v->dir, el->name), v->dir->release, v->dir->release, el->tag,
 				     (unsigned)l->n);
 	}
@@ -413,7 +419,6 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 
 	v->msg = NULL;
 	v->dir = NULL;
-	v->messages++;
 	value_str(unh, 2, 0, type, sizeof(type));
 	value_str(unh, 2, 1, ver, sizeof(ver));
 	value_str(unh, 2, 2, rel, sizeof(rel));
@@ -448,7 +453,6 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 			     canon, (unsigned)dir->nmessages);
 		return;
 	}
-	v->checked++;
 	v->depth = 1;
 	v->stack[0].g = ROOT;
 	v->stack[0].cur = TDK_DIR_NONE;
@@ -481,11 +485,6 @@ void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v)
 		}
 	v->msg = NULL;
 	v->dir = NULL;
-}
-
-unsigned long tdk_edi_dirval_checked(const struct tdk_edi_dirval *v)
-{
-	return v->checked;
 }
 
 /* ---- As a sink ---- */

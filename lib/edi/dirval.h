@@ -25,7 +25,4 @@ void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v);
 /* Fills sink with callbacks that feed v. */
 void tdk_edi_dirval_sink(struct tdk_edi_dirval *v, struct tdk_edi_sink *sink);
 
-/* Messages checked against a directory so far. */
-unsigned long tdk_edi_dirval_checked(const struct tdk_edi_dirval *v);
-
 #endif

@@ -27,7 +27,6 @@ struct tdk_edi_writer {
 	int have_cs;             /* cs set up for UTF-8 values; else values are written as they come */
 	int need_unb;            /* take the character set and version from UNB (no attributes) */
 	int una, level_b, version;
-	struct tdk_buf enc;
 	int failed;
 };
 
@@ -157,8 +156,8 @@ static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
 		size_t bad = 0;
 		int k;
 
-		tdk_buf_reset(&w->enc);
-		k = tdk_charset_from_utf8(&w->cs, &w->enc, v->p, v->len, &bad);
+		tdk_buf_reset(&w->o.tmp);
+		k = tdk_charset_from_utf8(&w->cs, &w->o.tmp, v->p, v->len, &bad);
 		if (k == -1)
 			return -1;
 		if (k == -2) {
@@ -170,8 +169,8 @@ static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
 				(unsigned)cp, bad + 1, w->cs.id, w->cs.encoding);
 			return 0;
 		}
-		p = w->enc.data ? w->enc.data : "";
-		n = w->enc.len;
+		p = w->o.tmp.data ? w->o.tmp.data : "";
+		n = w->o.tmp.len;
 	}
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
@@ -266,7 +265,6 @@ struct tdk_edi_writer *tdk_edi_writer_new(struct tdk_output *out, struct tdk_dia
 	if (!w)
 		return NULL;
 	tdk_edi_out_init(&w->o, out, d);
-	tdk_buf_init(&w->enc, (size_t)64 << 20);
 	tdk_edi_chars_default(&w->ch, 0, 0);
 	if (set_charset(w, OUTSIDE_CHARSET) < 0) {
 		tdk_edi_writer_free(w);
@@ -284,6 +282,5 @@ void tdk_edi_writer_free(struct tdk_edi_writer *w)
 	if (w->have_cs)
 		tdk_charset_release(&w->cs);
 	tdk_edi_out_release(&w->o);
-	tdk_buf_release(&w->enc);
 	free(w);
 }

@@ -24,7 +24,6 @@
 
 struct tdk_edi_json_writer {
 	struct tdk_edi_out o;
-	struct tdk_buf tmp;
 	int depth;
 	int items[DEPTH];   /* items written so far at each depth */
 };
@@ -44,17 +43,17 @@ static int put_value(struct tdk_edi_json_writer *w, const struct tdk_edi_seg *se
 {
 	if (!seg->cs)
 		return put_str(&w->o.buf, v->p, v->len);
-	tdk_buf_reset(&w->tmp);
-	if (tdk_charset_to_utf8(seg->cs, &w->tmp, v->p, v->len) < 0) {
+	tdk_buf_reset(&w->o.tmp);
+	if (tdk_charset_to_utf8(seg->cs, &w->o.tmp, v->p, v->len) < 0) {
 		size_t i;
 
-		tdk_buf_reset(&w->tmp);
+		tdk_buf_reset(&w->o.tmp);
 		for (i = 0; i < v->len; i++)
-			if (tdk_charset_to_utf8(seg->cs, &w->tmp, v->p + i, 1) < 0 &&
-			    tdk_buf_adds(&w->tmp, "\xEF\xBF\xBD") < 0)
+			if (tdk_charset_to_utf8(seg->cs, &w->o.tmp, v->p + i, 1) < 0 &&
+			    tdk_buf_adds(&w->o.tmp, "\xEF\xBF\xBD") < 0)
 				return -1;
 	}
-	return put_str(&w->o.buf, w->tmp.data ? w->tmp.data : "", w->tmp.len);
+	return put_str(&w->o.buf, w->o.tmp.data ? w->o.tmp.data : "", w->o.tmp.len);
 }
 
 static int put_rep(struct tdk_edi_json_writer *w, const struct tdk_edi_seg *seg, size_t r)
@@ -266,7 +265,6 @@ struct tdk_edi_json_writer *tdk_edi_json_writer_new(struct tdk_output *out, stru
 	if (!w)
 		return NULL;
 	tdk_edi_out_init(&w->o, out, d);
-	tdk_buf_init(&w->tmp, (size_t)64 << 20);
 	*sink = json_sink;
 	sink->arg = w;
 	return w;
@@ -277,6 +275,5 @@ void tdk_edi_json_writer_free(struct tdk_edi_json_writer *w)
 	if (!w)
 		return;
 	tdk_edi_out_release(&w->o);
-	tdk_buf_release(&w->tmp);
 	free(w);
 }

@@ -12,11 +12,13 @@ void tdk_edi_out_init(struct tdk_edi_out *o, struct tdk_output *out, struct tdk_
 	o->d = d;
 	/* A block plus the largest segment a writer may add at once. */
 	tdk_buf_init(&o->buf, (size_t)256 << 20);
+	tdk_buf_init(&o->tmp, (size_t)64 << 20);
 }
 
 void tdk_edi_out_release(struct tdk_edi_out *o)
 {
 	tdk_buf_release(&o->buf);
+	tdk_buf_release(&o->tmp);
 }
 
 int tdk_edi_out_flush(struct tdk_edi_out *o, int force)

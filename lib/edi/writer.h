@@ -1,6 +1,7 @@
 /*
  * What the writers (XML, JSON, EDIFACT) share: an output buffer that is
- * handed to the tdk_output in large blocks.  Internal to lib/edi.
+ * handed to the tdk_output in large blocks, and a scratch buffer for one
+ * value being decoded or re-encoded.  Internal to lib/edi.
  */
 #ifndef TDK_EDI_WRITER_H
 #define TDK_EDI_WRITER_H
@@ -15,6 +16,7 @@ struct tdk_edi_out {
 	struct tdk_output *out;
 	struct tdk_diag *d;
 	struct tdk_buf buf;
+	struct tdk_buf tmp;      /* scratch, capped at 64 MiB */
 };
 
 void tdk_edi_out_init(struct tdk_edi_out *o, struct tdk_output *out, struct tdk_diag *d);

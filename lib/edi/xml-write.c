@@ -27,7 +27,6 @@
 
 struct tdk_edi_xml_writer {
 	struct tdk_edi_out o;
-	struct tdk_buf tmp;
 	/* For 8-bit sets, decoding and escaping in one pass: what each byte becomes
 	 * (replen 0: the byte itself). Built for the set in tab_cs. */
 	const struct tdk_charset *tab_cs;
@@ -345,12 +344,12 @@ static int x_segment(void *arg, const struct tdk_edi_seg *seg)
 		} else {
 			/* an odd tag: decoded and escaped as any attribute */
 			b->len = (size_t)(o - b->data);
-			tdk_buf_reset(&w->tmp);
+			tdk_buf_reset(&w->o.tmp);
 			if (seg->cs)
-				tdk_charset_to_utf8(seg->cs, &w->tmp, t->p, t->len);
+				tdk_charset_to_utf8(seg->cs, &w->o.tmp, t->p, t->len);
 			else
-				tdk_buf_add(&w->tmp, t->p, t->len);
-			if (put_attr(b, "tag", w->tmp.data ? w->tmp.data : "", w->tmp.len) < 0)
+				tdk_buf_add(&w->o.tmp, t->p, t->len);
+			if (put_attr(b, "tag", w->o.tmp.data ? w->o.tmp.data : "", w->o.tmp.len) < 0)
 				return TDK_EXIT_INTERNAL;
 			if (tdk_buf_grow(b, seg_bound(seg)) < 0)
 				return TDK_EXIT_INTERNAL;
@@ -421,7 +420,6 @@ struct tdk_edi_xml_writer *tdk_edi_xml_writer_new(struct tdk_output *out, struct
 	if (!w)
 		return NULL;
 	tdk_edi_out_init(&w->o, out, d);
-	tdk_buf_init(&w->tmp, (size_t)64 << 20);
 	*sink = xml_sink;
 	sink->arg = w;
 	return w;
@@ -432,6 +430,5 @@ void tdk_edi_xml_writer_free(struct tdk_edi_xml_writer *w)
 	if (!w)
 		return;
 	tdk_edi_out_release(&w->o);
-	tdk_buf_release(&w->tmp);
 	free(w);
 }
