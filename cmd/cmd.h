@@ -108,6 +108,7 @@ void tdk_report_finish(struct tdk_report *r);
 
 /* The commands, one per file in cmd/. */
 int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx);
 
 /* The table of commands, ending with a NULL name. */

@@ -17,6 +17,7 @@ extern char **environ;
 
 const struct tdk_cmd tdk_commands[] = {
 	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly" },
+	{ "dir", cmd_dir, "show UN/EDIFACT directories: messages, segments, elements, codes" },
 	{ "validate", cmd_validate, "check UN/EDIFACT interchanges against ISO 9735" },
 	{ NULL, NULL, NULL },
 };

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "edi/dirval.h"
 #include "edi/edi.h"
 #include "util/io.h"
 
 struct validate_opts {
-	int pass, quiet;
-	const char *format, *charset;
+	int pass, quiet, syntax_only, no_cache;
+	const char *format, *charset, *directory;
+	struct tdk_dir_set *dirs;
 	unsigned long max_errors;
 	size_t max_segment, max_components;
 };
@@ -63,6 +65,8 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 			const char *path)
 {
 	struct tdk_edi_opts eo;
+	struct tdk_edi_dirval *dv = NULL;
+	struct tdk_edi_sink sink, *sinkp = NULL;
 	struct tdk_diag d;
 	struct tdk_input in;
 	struct tdk_output out;
@@ -90,6 +94,14 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 
 	if (vo->pass && !strcmp(path, "-") && (r = spool_stdin(ctx, &spool)))
 		goto out_close;
+	if (vo->dirs) {
+		if (!(dv = tdk_edi_dirval_new(vo->dirs, &d))) {
+			r = tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
+			goto out_close;
+		}
+		tdk_edi_dirval_sink(dv, &sink);
+		sinkp = &sink;
+	}
 
 	np = tdk_input_peek(&in, &peek, 64);
 	if (np > 0) {
@@ -130,9 +142,9 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 		memset(&sp, 0, sizeof(sp));
 		sp.fd = fileno(spool);
 		sp.name = path;
-		r = tdk_edi_parse_input(&sp, &eo, &d, NULL, 1, NULL);
+		r = tdk_edi_parse_input(&sp, &eo, &d, sinkp, 1, NULL);
 	} else {
-		r = tdk_edi_parse_input(&in, &eo, &d, NULL, 1, NULL);
+		r = tdk_edi_parse_input(&in, &eo, &d, sinkp, 1, NULL);
 	}
 	if (r == TDK_EXIT_IO) {
 		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path,
@@ -172,6 +184,7 @@ report:
 	tdk_report_document(rep, name, d.errors, now() - t0);
 	r = code;
 out_close:
+	tdk_edi_dirval_free(dv);
 	if (spool)
 		fclose(spool);
 	tdk_input_close(&in);
@@ -196,11 +209,18 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 			      "longest segment accepted (default 1M)"),
 		TDK_OPT_ULONG_(0, "max-components", &vo.max_components, "n",
 			       "most components in one segment (default 10000)"),
+		TDK_OPT_STRING_('D', "directory", &vo.directory, "path", NULL,
+				"read UNTDID releases from path (a release zip or folder, or a folder of "
+				"releases) instead of the search path"),
+		TDK_OPT_FLAG_(0, "syntax-only", &vo.syntax_only,
+			      "check ISO 9735 syntax only, not the messages against their directory"),
+		TDK_OPT_FLAG_(0, "no-cache", &vo.no_cache, "read release files, not the compiled cache"),
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "validate", "[file ...]",
-		"Check UN/EDIFACT interchanges against the syntax rules of ISO 9735, versions 1 to 4." };
+		"Check UN/EDIFACT interchanges against ISO 9735 and their UNTDID directory." };
 	struct tdk_report rep;
+	struct tdk_dir_set dirs;
 	char dash[] = "-";
 	char *stdin_only[] = { dash };
 	char **files;
@@ -231,8 +251,18 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 			    ctx->out : ctx->err, "tdk validate") < 0)
 		return TDK_EXIT_USAGE;
 	rep.quiet = vo.quiet;
+	if (!vo.syntax_only) {
+		if (tdk_dir_set_init(&dirs, TDK_PREFIX, vo.directory) < 0) {
+			tdk_report_finish(&rep);
+			return tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
+		}
+		dirs.no_cache = vo.no_cache;
+		vo.dirs = &dirs;
+	}
 	for (i = 0; i < nfiles; i++)
 		code = tdk_exit_worst(code, validate_one(ctx, &vo, &rep, files[i]));
 	tdk_report_finish(&rep);
+	if (vo.dirs)
+		tdk_dir_set_release(vo.dirs);
 	return code;
 }

@@ -31,6 +31,12 @@ export LC_ALL
 
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/tdk-$TEST_NAME.XXXXXX")
 trap 'rm -rf "$TRASH"' EXIT
+# No release installed and no cache unless a test says so: the user's own never leak in.
+XDG_DATA_HOME=$TRASH/.data XDG_CACHE_HOME=$TRASH/.cache
+export XDG_DATA_HOME XDG_CACHE_HOME
+unset TDK_DIRECTORY_PATH
+DIRECTORIES=$TDK_CORPUS/edifact/directories
+export DIRECTORIES
 cd "$TRASH" || exit 1
 
 test_count=0

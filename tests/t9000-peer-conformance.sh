@@ -14,10 +14,10 @@ fi
 
 # jhas FILE TEXT: the JSON form of FILE contains TEXT (values as tdk reads them).
 jhas() { tdk convert -t json "$1" >j.json 2>/dev/null; grep -F -q -- "$2" j.json || { echo "no $2 in"; cat j.json; return 1; }; }
-# codes FILE [OPTIONS]: the diagnostic codes tdk validate raises, sorted, one line.
-codes() { f=$1; shift; tdk validate "$@" "$f" 2>&1 | grep -o '\[[A-Z0-9-]*\]' | tr -d '[]' | sort -u | tr '\n' ' '; }
+# codes FILE [OPTIONS]: the diagnostic codes tdk validate --syntax-only raises, sorted, one line.
+codes() { f=$1; shift; tdk validate --syntax-only "$@" "$f" 2>&1 | grep -o '\[[A-Z0-9-]*\]' | tr -d '[]' | sort -u | tr '\n' ' '; }
 # has_code FILE CODE: validate exits 1 and raises CODE.
-has_code() { tdk validate "$1" >v.out 2>&1; rc=$?; grep -q "\[$2\]" v.out && [ $rc -eq 1 ] || { cat v.out; return 1; }; }
+has_code() { tdk validate --syntax-only "$1" >v.out 2>&1; rc=$?; grep -q "\[$2\]" v.out && [ $rc -eq 1 ] || { cat v.out; return 1; }; }
 # roundtrip FILE: EDIFACT -> XML -> EDIFACT is byte-exact.
 roundtrip() { tdk convert -t xml "$1" >r.xml && tdk convert r.xml | cmp - "$1"; }
 # nsegs FILE N: the document has N segments.
@@ -74,7 +74,7 @@ test_expect_success 'pydifact pa17: 12 segments; 13 with a UNA in front' "
 	{ printf \"UNA:+,? '\"; cat $d/pa17_newlines_two_messages.edi; } >una.edi && nsegs una.edi 12 && jhas una.edi '\"una\":'
 "
 test_expect_success 'pydifact pa18: a trailing line feed is ignored (4 segments, kept as layout)' "nsegs $d/pa18_newline_at_end.edi 4 && roundtrip $d/pa18_newline_at_end.edi"
-test_expect_success 'pydifact ic01: the interchange round-trips' "roundtrip $d/ic01_interchange_v1_no_una.edi && tdk validate $d/ic01_interchange_v1_no_una.edi"
+test_expect_success 'pydifact ic01: the interchange round-trips' "roundtrip $d/ic01_interchange_v1_no_una.edi && tdk validate --syntax-only $d/ic01_interchange_v1_no_una.edi"
 test_expect_success 'pydifact ic02: UNA with decimal point' "jhas $d/ic02_interchange_una_point.edi '\"una\":\":+.? '\\''\"'"
 test_expect_success 'pydifact ic03: UNA with decimal comma' "jhas $d/ic03_interchange_una_comma.edi '\"una\":\":+,? '\\''\"'"
 # pydifact refuses a second UNA/UNB in one stream; tdk reads a stream of
@@ -138,7 +138,7 @@ test_expect_success 'node-edifact n06: the line feed after a terminator is layou
 # ---- EDIReader (EdifactReaderTest, EdifactEncodingTest) ----
 d=$P/edireader/cases
 test_expect_success 'edireader b00: the IATA baseline is valid (IATA is no UN/ECE level: a warning)' "
-	tdk validate $d/b00_baseline_iata.edi 2>v.out && grep -q 'warning: \[EDI-CHARSET-UNKNOWN\]' v.out
+	tdk validate --syntax-only $d/b00_baseline_iata.edi 2>v.out && grep -q 'warning: \[EDI-CHARSET-UNKNOWN\]' v.out
 "
 test_expect_success 'edireader b01: UNZ count 11 where 1 message' "has_code $d/b01_unz_group_count_error.edi EDI-CTRL-UNZ-COUNT && grep -q 'control count 11 does not match the 1 message' v.out"
 test_expect_success 'edireader b02: UNZ reference not841F60UNZ vs 841F60UNZ' "has_code $d/b02_unz_control_ref_mismatch.edi EDI-CTRL-UNZ-REF && grep -q \"reference 'not841F60UNZ' does not match '841F60UNZ'\" v.out"
@@ -209,7 +209,7 @@ test_expect_success 'php-edifact p01: empty element kept' "jhas $d/p01_two_segme
 # interchange no set is declared (read as ISO 8859-1); read as UNOA, the
 # bytes are reported.
 test_expect_success 'php-edifact p02: non-printable bytes are reported when the set is UNOA' "
-	tdk validate --charset UNOA $d/p02_not_printable.edi >v.out 2>&1; grep -q EDI-CHARSET-INVALID v.out
+	tdk validate --syntax-only --charset UNOA $d/p02_not_printable.edi >v.out 2>&1; grep -q EDI-CHARSET-INVALID v.out
 "
 test_expect_success "php-edifact p03: a release character before a plain character is an error" "has_code $d/p03_release_before_plain_char.edi EDI-SYNTAX-RELEASE"
 test_expect_success "php-edifact p04: an unreleased apostrophe ends the segment, leaving a bad tag" "
@@ -221,13 +221,13 @@ test_expect_success 'php-edifact p05: UNH with type only; tdk reports the missin
 test_expect_success 'php-edifact p06: UNH with the full S009' "jhas $d/p06_unh_full.edi '[\"1452515553811\",[\"COARRI\",\"D\",\"95B\",\"UN\",\"ITG13\"]]'"
 d=$P/php-edifact/files
 test_expect_success 'php-edifact example_order_ok: Sup 1:10 from Sup 1?:10, no release error' "
-	jhas $d/example_order_ok.edi 'Sup 1:10' && ! jhas $d/example_order_ok.edi 'Konzentrat:o' && tdk validate $d/example_order_ok.edi
+	jhas $d/example_order_ok.edi 'Sup 1:10' && ! jhas $d/example_order_ok.edi 'Konzentrat:o' && tdk validate --syntax-only $d/example_order_ok.edi
 "
 test_expect_success 'php-edifact example_order_error: ?* under syntax 3 is a release before a plain character' "
 	has_code $d/example_order_error.edi EDI-SYNTAX-RELEASE && grep -q \"0x2A follows\" v.out
 "
-test_expect_success 'php-edifact example: IATB, no errors' "jhas $d/example.edi '[\"IATB\",' && tdk validate $d/example.edi"
-test_expect_success 'php-edifact example_wrapped: one line, no errors' "jhas $d/example_wrapped.edi '[\"IATB\",' && tdk validate $d/example_wrapped.edi && roundtrip $d/example_wrapped.edi"
+test_expect_success 'php-edifact example: IATB, no errors' "jhas $d/example.edi '[\"IATB\",' && tdk validate --syntax-only $d/example.edi"
+test_expect_success 'php-edifact example_wrapped: one line, no errors' "jhas $d/example_wrapped.edi '[\"IATB\",' && tdk validate --syntax-only $d/example_wrapped.edi && roundtrip $d/example_wrapped.edi"
 test_expect_success 'php-edifact example_release_character: every value of the matrix' "
 	jhas $d/example_release_character.edi '[\"3\",\"NO MORE FLIGHTS 2?\"]' &&
 	jhas $d/example_release_character.edi '[\"3\",\"NO MORE '\\'' FLIGHTS 3\"]' &&
@@ -280,40 +280,40 @@ for n in Group GroupMultipleMessages MultipleGroups; do
 	"
 done
 test_expect_success 'edifabric BOM: the byte order mark is ignored (a warning) and kept' "
-	tdk validate --charset UNOW $d/Edifact_INVOIC_D00A_BOM.txt 2>v.out && grep -q 'warning: \[EDI-BOM\]' v.out && rt $d/Edifact_INVOIC_D00A_BOM.txt UNOW
+	tdk validate --syntax-only --charset UNOW $d/Edifact_INVOIC_D00A_BOM.txt 2>v.out && grep -q 'warning: \[EDI-BOM\]' v.out && rt $d/Edifact_INVOIC_D00A_BOM.txt UNOW
 "
 test_expect_success 'edifabric TrailingBlanks: blanks after terminators are layout' "clean $d/Edifact_INVOIC_D00A_TrailingBlanks.txt UNOC && rt $d/Edifact_INVOIC_D00A_TrailingBlanks.txt UNOC"
 test_expect_success 'edifabric BadSegment: BGL reads as a segment (unknown only to a directory)' "jhas $d/Edifact_INVOIC_D00A_BadSegment.txt '\"tag\":\"BGL\"'"
 test_expect_success 'edifabric InvalidHeader: FNB instead of UNB' "has_code $d/Edifact_INVOIC_D00A_InvalidHeader.txt EDI-ENV-NO-UNB"
 test_expect_success 'edifabric InvalidTrailers: stray text after UNZ' "
-	tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_InvalidTrailers.txt >v.out 2>&1; grep -q EDI-ENV-TRAILING v.out && grep -q EDI-SYNTAX-UNTERMINATED v.out
+	tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_InvalidTrailers.txt >v.out 2>&1; grep -q EDI-ENV-TRAILING v.out && grep -q EDI-SYNTAX-UNTERMINATED v.out
 "
 test_expect_success 'edifabric MultipleInvalidInterchanges: LNB instead of UNB is a stray segment; reading goes on' "
-	tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_MultipleInvalidInterchanges.txt >v.out 2>&1
+	tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_MultipleInvalidInterchanges.txt >v.out 2>&1
 	grep -q \"EDI-ENV-OUTSIDE\\] segment [0-9]* 'LNB'\" v.out && test \$(tdk convert --charset UNOC -t json $d/Edifact_INVOIC_D00A_MultipleInvalidInterchanges.txt | grep -c '\"tag\":\"UNH\"') -eq 3
 "
 # EdiFabric is lenient on missing trailers; ISO 9735-1 clause 7.1 requires them.
 test_expect_success 'edifabric MissingGroupTrailer: tdk reports the missing UNE' "
-	tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_MissingGroupTrailer.txt >v.out 2>&1; grep -q EDI-ENV-UNE-MISSING v.out
+	tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_MissingGroupTrailer.txt >v.out 2>&1; grep -q EDI-ENV-UNE-MISSING v.out
 "
 test_expect_success 'edifabric MissingInterchangeTrailer: tdk reports the missing UNZ; both interchanges read' "
-	tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_MissingInterchangeTrailer.txt >v.out 2>&1; grep -q EDI-ENV-UNZ-MISSING v.out &&
+	tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_MissingInterchangeTrailer.txt >v.out 2>&1; grep -q EDI-ENV-UNZ-MISSING v.out &&
 	! grep -q EDI-UNA-POSITION v.out &&
 	test \$(tdk convert --charset UNOC -t json $d/Edifact_INVOIC_D00A_MissingInterchangeTrailer.txt | grep -c '\"type\":\"interchange\"') -eq 2
 "
 # The escaped repetition separator ?* is legal only where * is a service
 # character (version 4); this file says version 1 (ISO 9735 annex B).
 test_expect_success 'edifabric EscapedRepetition: ?* under syntax 1 is a release before a plain character' "
-	tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_EscapedRepetition.txt >v.out 2>&1; grep -q EDI-SYNTAX-RELEASE v.out
+	tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_EscapedRepetition.txt >v.out 2>&1; grep -q EDI-SYNTAX-RELEASE v.out
 "
 test_expect_success 'edifabric BlankRepetition: *** under syntax 1 is data, kept as is' "jhas $d/Edifact_INVOIC_D00A_BlankRepetition.txt '\"***AD***\"' && rt $d/Edifact_INVOIC_D00A_BlankRepetition.txt UNOC"
 d=$P/edifabric-2017/UnitTests
-test_expect_success 'edifabric Val_NoControlNumber: UNH without 0062' "tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_Val_NoControlNumber.txt >v.out 2>&1; grep -q \"segment 1 'UNH' element 1: mandatory data element 0062\" v.out"
-test_expect_success 'edifabric Val_NoTrailerControlNumber: UNT without 0062' "tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_Val_NoTrailerControlNumber.txt >v.out 2>&1; grep -q \"'UNT' element 2: mandatory data element 0062\" v.out"
-test_expect_success 'edifabric Val_NoTrailerSegmentCount: UNT without 0074' "tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_Val_NoTrailerSegmentCount.txt >v.out 2>&1; grep -q \"'UNT' element 1: mandatory data element 0074\" v.out"
+test_expect_success 'edifabric Val_NoControlNumber: UNH without 0062' "tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_Val_NoControlNumber.txt >v.out 2>&1; grep -q \"segment 1 'UNH' element 1: mandatory data element 0062\" v.out"
+test_expect_success 'edifabric Val_NoTrailerControlNumber: UNT without 0062' "tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_Val_NoTrailerControlNumber.txt >v.out 2>&1; grep -q \"'UNT' element 2: mandatory data element 0062\" v.out"
+test_expect_success 'edifabric Val_NoTrailerSegmentCount: UNT without 0074' "tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_Val_NoTrailerSegmentCount.txt >v.out 2>&1; grep -q \"'UNT' element 1: mandatory data element 0074\" v.out"
 test_expect_success 'edifabric Val_WrongControlNumber: UNT reference mismatch only' "[ \"\$(codes $d/Edifact_INVOIC_D00A_Val_WrongControlNumber.txt --charset UNOC)\" = 'EDI-CTRL-UNT-REF ' ]"
 test_expect_success 'edifabric Val_WrongSegmentCount: UNT count mismatch only' "[ \"\$(codes $d/Edifact_INVOIC_D00A_Val_WrongSegmentCount.txt --charset UNOC)\" = 'EDI-CTRL-UNT-COUNT ' ]"
-test_expect_success 'edifabric Val_RequiredMissing: UNH S009 controlling agency missing' "tdk validate --charset UNOC $d/Edifact_INVOIC_D00A_Val_RequiredMissing.txt >v.out 2>&1; grep -q \"'UNH' element 2 component 4: mandatory component 0051\" v.out"
+test_expect_success 'edifabric Val_RequiredMissing: UNH S009 controlling agency missing' "tdk validate --syntax-only --charset UNOC $d/Edifact_INVOIC_D00A_Val_RequiredMissing.txt >v.out 2>&1; grep -q \"'UNH' element 2 component 4: mandatory component 0051\" v.out"
 
 # ---- Smooks (directory validation belongs to the directory layer) ----
 # Smooks reports 0 diagnostics on these: it checks the message against the
@@ -339,7 +339,7 @@ test_expect_success 'smooks paxlst: 6-digit dates in UNB and UNG under version 4
 # and reads them the same way with --charset UNOW.
 test_expect_success 'smooks recadv: UTF-8 under a UNOA label is reported; --charset UNOW reads it, byte for byte' "
 	has_code $d/edg/recadv__recadv.txt EDI-CHARSET-INVALID &&
-	tdk validate --charset UNOW $d/edg/recadv__recadv.txt &&
+	tdk validate --syntax-only --charset UNOW $d/edg/recadv__recadv.txt &&
 	tdk convert --charset UNOW $d/edg/recadv__recadv.txt >r.xml && tdk convert r.xml | cmp - $d/edg/recadv__recadv.txt
 "
 test_expect_success 'smooks bad-paxlst: two RFF read (the limit of 1 is a directory rule)' "

@@ -150,6 +150,9 @@ const struct tdk_dir_code *tdk_dir_code(const struct tdk_dir *d, const struct td
  */
 int tdk_dir_release_name(char out[8], const char *version, const char *release);
 
+/* True when release a comes before release b ("D96B" < "D01C": years 88 to 99 are the 1900s). */
+int tdk_dir_release_before(const char *a, const char *b);
+
 /*
  * Loads a release from path: a release zip, a folder holding its members
  * (zipped or unzipped, in subfolders or not), or one member zip.  Faults
@@ -209,6 +212,7 @@ struct tdk_dir_set {
 		char release[8];
 		struct tdk_dir *dir;    /* NULL: not found or broken (reported once) */
 		int status;             /* what tdk_dir_set_get() returned the first time */
+		int reported;           /* a caller has said it is missing */
 	} *entries;
 	size_t n;
 };

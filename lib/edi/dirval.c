@@ -1,0 +1,518 @@
+/*
+ * Validation of messages against their UNTDID directory, on top of the
+ * syntax checks: the release and message come from UNH (S009: 0065 type,
+ * 0052 version, 0054 release, 0051 agency), then every segment is matched
+ * against the message's segment table and its data elements against the
+ * segment, composite and element directories and the code lists.
+ *
+ * Segment tables are matched as ISO 9735-1:2002 clause 7 describes them: a
+ * segment group begins with its trigger segment, which occurs once per
+ * repetition of the group; within a group the segments come in table order,
+ * each at most its maximum repeat; a mandatory segment or group that is
+ * passed over is missing.  A segment that fits nowhere leaves the state as it
+ * was, so that one stray segment is one error and the rest of the message is
+ * still checked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edi/dirval.h"
+#include "util/exitcode.h"
+
+#define ROOT TDK_DIR_NONE
+#define MAX_DEPTH 32
+
+struct frame {
+	uint32_t g;      /* the group's node, or ROOT */
+	uint32_t cur;    /* the child node last matched, or TDK_DIR_NONE */
+	uint32_t n;      /* its occurrences in this repetition */
+};
+
+struct tdk_edi_dirval {
+	struct tdk_dir_set *set;
+	struct tdk_diag *d;
+	const struct tdk_dir *dir;             /* the release of the current message, or NULL */
+	const struct tdk_dir_message *msg;     /* its definition, or NULL: not checked */
+	struct frame stack[MAX_DEPTH];
+	struct tdk_diag_loc last;               /* the last segment of the message */
+	size_t depth;
+	int version;
+	unsigned char dec;                      /* decimal mark from UNA */
+	int utf8;
+	unsigned long messages, checked;
+};
+
+struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d)
+{
+	struct tdk_edi_dirval *v = calloc(1, sizeof(*v));
+
+	if (v) {
+		v->set = set;
+		v->d = d;
+		v->dec = '.';
+	}
+	return v;
+}
+
+void tdk_edi_dirval_free(struct tdk_edi_dirval *v)
+{
+	free(v);
+}
+
+void tdk_edi_dirval_interchange(struct tdk_edi_dirval *v, const struct tdk_edi_ich *ich)
+{
+	v->version = ich->version;
+	v->dec = ich->chars.dec ? ich->chars.dec : '.';
+	v->utf8 = ich->cs && ich->cs->kind == TDK_CS_UTF8;
+}
+
+static const struct tdk_dir_node *node(const struct tdk_edi_dirval *v, uint32_t i)
+{
+	return &v->dir->nodes[v->msg->first + i];
+}
+
+static uint32_t first_child(const struct tdk_edi_dirval *v, uint32_t g)
+{
+	return g == ROOT ? 0 : g + 1;
+}
+
+static uint32_t end_of(const struct tdk_edi_dirval *v, uint32_t g)
+{
+	return g == ROOT ? v->msg->n : node(v, g)->end;
+}
+
+static uint32_t next_sibling(const struct tdk_edi_dirval *v, uint32_t c)
+{
+	return node(v, c)->group ? node(v, c)->end : c + 1;
+}
+
+/* The tag a node is entered by: its own, or its trigger segment's. */
+static const char *entry_tag(const struct tdk_edi_dirval *v, uint32_t c)
+{
+	return node(v, c)->group ? node(v, c + 1)->tag : node(v, c)->tag;
+}
+
+/* "SG6/SG7" for the open groups, "" at the message level. */
+static void group_path(const struct tdk_edi_dirval *v, size_t depth, char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	s[0] = '\0';
+	for (i = 1; i < depth && k + 12 < n; i++)
+		k += (size_t)snprintf(s + k, n - k, "%sSG%u", i > 1 ? "/" : "", (unsigned)node(v, v->stack[i].g)->group);
+}
+
+static void where(const struct tdk_edi_dirval *v, size_t depth, char *s, size_t n)
+{
+	char path[160];
+
+	group_path(v, depth, path, sizeof(path));
+	if (*path)
+		snprintf(s, n, " in %s", path);
+	else
+		snprintf(s, n, "%s", " at the message level");
+}
+
+/* A mandatory entry passed over; loc is the segment that came instead, or NULL at the message's end. */
+static void missing(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, uint32_t c, size_t depth)
+{
+	const struct tdk_dir_node *nd = node(v, c);
+	const char *when = loc ? " before this segment" : " at the end of the message";
+	char w[200];
+
+	if (nd->status != 'M')
+		return;
+	where(v, depth, w, sizeof(w));
+	if (nd->group)
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-MISSING", loc ? loc : &v->last,
+			     "mandatory segment group %u (%s, position %04u) is missing%s%s",
+			     (unsigned)nd->group, node(v, c + 1)->tag, (unsigned)nd->pos, w, when);
+	else
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-MISSING", loc ? loc : &v->last,
+			     "mandatory segment '%s' (position %04u) is missing%s%s", nd->tag,
+			     (unsigned)nd->pos, w, when);
+}
+
+/* Reports the mandatory entries of frame k after its current one and before `to`. */
+static void passed_over(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, size_t k, uint32_t to)
+{
+	const struct frame *f = &v->stack[k];
+	uint32_t c = f->cur == TDK_DIR_NONE ? first_child(v, f->g) : next_sibling(v, f->cur);
+
+	for (; c < to && c < end_of(v, f->g); c = next_sibling(v, c))
+		missing(v, loc, c, k + 1);
+}
+
+static int tag_is(const char *a, const struct tdk_edi_seg *seg)
+{
+	return !strncmp(a, seg->tag, 4);
+}
+
+static void push(struct tdk_edi_dirval *v, uint32_t g)
+{
+	if (v->depth < MAX_DEPTH) {
+		v->stack[v->depth].g = g;
+		v->stack[v->depth].cur = g + 1;
+		v->stack[v->depth].n = 1;
+		v->depth++;
+	}
+}
+
+/* Where in the table a segment with this tag may stand, for the "out of order" message. */
+static uint32_t anywhere(const struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
+{
+	uint32_t c;
+
+	for (c = 0; c < v->msg->n; c++)
+		if (!node(v, c)->group && tag_is(node(v, c)->tag, seg))
+			return c;
+	return TDK_DIR_NONE;
+}
+
+static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
+{
+	struct tdk_diag_loc loc;
+	size_t k;
+	char w[200];
+
+	tdk_edi_seg_loc(seg, &loc, 0, 0, 0);
+
+	for (k = v->depth; k-- > 0;) {
+		struct frame *f = &v->stack[k];
+		uint32_t start = f->cur == TDK_DIR_NONE ? first_child(v, f->g) : f->cur;
+		uint32_t end = end_of(v, f->g), c;
+
+		for (c = start; c < end; c = next_sibling(v, c)) {
+			/* A group's trigger begins a new repetition: that is decided one level up. */
+			if (k > 0 && c == first_child(v, f->g))
+				continue;
+			if (!tag_is(entry_tag(v, c), seg))
+				continue;
+			/* Found: what was passed over on the way is missing. */
+			while (v->depth > k + 1) {
+				passed_over(v, &loc, v->depth - 1, TDK_DIR_NONE);
+				v->depth--;
+			}
+			if (c == f->cur) {
+				f->n++;
+				if (f->n > node(v, c)->repeat) {
+					where(v, k + 1, w, sizeof(w));
+					if (node(v, c)->group)
+						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", &loc,
+							     "segment group %u occurs more than its maximum of %u%s",
+							     (unsigned)node(v, c)->group, (unsigned)node(v, c)->repeat, w);
+					else
+						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", &loc,
+							     "segment '%s' occurs more than its maximum of %u%s",
+							     seg->tag, (unsigned)node(v, c)->repeat, w);
+				}
+			} else {
+				passed_over(v, &loc, k, c);
+				f->cur = c;
+				f->n = 1;
+			}
+			if (node(v, c)->group)
+				push(v, c);
+			return;
+		}
+	}
+	where(v, v->depth, w, sizeof(w));
+	if ((k = anywhere(v, seg)) != TDK_DIR_NONE)
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-ORDER", &loc,
+			     "segment '%s' is not allowed here%s (message %s places it at position %04u)",
+			     seg->tag, w, v->msg->type, (unsigned)node(v, (uint32_t)k)->pos);
+	else
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-UNEXPECTED", &loc,
+			     "segment '%s' is not part of message %s in release %s", seg->tag, v->msg->type,
+			     v->dir->release);
+}
+
+/* ---- Data elements ---- */
+
+static size_t chars(const struct tdk_edi_dirval *v, const char *p, size_t n)
+{
+	size_t i, c = 0;
+
+	if (!v->utf8)
+		return n;
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)p[i] & 0xC0) != 0x80;
+	return c;
+}
+
+static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_element *el,
+		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r)
+{
+	struct tdk_diag_loc loc;
+	size_t len = chars(v, val->p, val->len), i;
+	const char *kind = el->kind == 'n' ? "n" : el->kind == 'a' ? "a" : "an";
+
+	tdk_edi_seg_loc(seg, &loc, e, c, r);
+	if (el->kind == 'n') {
+		/*
+		 * ISO 9735-1:2002 clause 12: a numeric value is digits with an
+		 * optional leading minus sign and one decimal mark; neither the
+		 * sign nor the mark counts toward the length.
+		 */
+		size_t digits = 0, marks = 0;
+		int bad = 0;
+
+		for (i = 0; i < val->len; i++) {
+			unsigned char ch = (unsigned char)val->p[i];
+
+			if (ch >= '0' && ch <= '9')
+				digits++;
+			else if (ch == '-' && i == 0)
+				;
+			else if (ch == v->dec || ch == '.' || ch == ',')
+				marks++, bad |= ch != v->dec && ch != '.' && ch != ',';
+			else
+				bad = 1;
+		}
+		if (bad || marks > 1 || !digits || (val->len && (val->p[val->len - 1] == v->dec))) {
+			tdk_diag_add(v->d, TDK_SEV_ERROR, marks > 1 || (!bad && digits) ? "EDI-ELEM-NUMERIC" :
+				     "EDI-ELEM-FORMAT", &loc,
+				     "data element %s is numeric (%s%s%u); '%.*s' is not a number", el->tag, kind,
+				     el->var ? ".." : "", (unsigned)el->max, (int)(val->len > 40 ? 40 : val->len), val->p);
+			return;
+		}
+		len = digits;
+	} else if (el->kind == 'a') {
+		for (i = 0; i < val->len; i++)
+			if (val->p[i] >= '0' && val->p[i] <= '9') {
+				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-FORMAT", &loc,
+					     "data element %s is alphabetic (a%s%u); '%.*s' has a digit", el->tag,
+					     el->var ? ".." : "", (unsigned)el->max,
+					     (int)(val->len > 40 ? 40 : val->len), val->p);
+				return;
+			}
+	}
+	if (len > el->max || (!el->var && len != el->max)) {
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-LENGTH", &loc,
+			     "data element %s takes %s%s%u; '%.*s' has %zu character%s", el->tag, kind,
+			     el->var ? ".." : "", (unsigned)el->max, (int)(val->len > 40 ? 40 : val->len), val->p, len,
+			     len == 1 ? "" : "s");
+		return;
+	}
+	if (el->codes != TDK_DIR_NONE) {
+		const struct tdk_dir_codelist *l = &v->dir->lists[el->codes];
+
+		if (!tdk_dir_code(v->dir, l, val->p, val->len))
+			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", &loc,
+				     "'%.*s' is not a code of list %s (%s) in release %s; 'tdk dir show %s %s' lists "
+				     "its %u codes", (int)(val->len > 40 ? 40 : val->len), val->p, el->tag,
+				     tdk_dir_str(v->dir, el->name), v->dir->release, v->dir->release, el->tag,
+				     (unsigned)l->n);
+	}
+}
+
+static int empty(const struct tdk_edi_seg *seg, size_t rep)
+{
+	size_t i, n = tdk_edi_seg_ncomps(seg, rep);
+
+	for (i = 0; i < n; i++)
+		if (seg->comp[seg->rep[rep] + i].len)
+			return 0;
+	return 1;
+}
+
+static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_segment *s)
+{
+	struct tdk_diag_loc loc;
+	unsigned e;
+
+	if (seg->nelem - 1 > s->n) {
+		tdk_edi_seg_loc(seg, &loc, s->n + 1, 0, 0);
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
+			     "segment '%s' has %zu data elements; release %s defines %u", seg->tag, seg->nelem - 1,
+			     v->dir->release, (unsigned)s->n);
+	}
+	for (e = 1; e <= s->n; e++) {
+		const struct tdk_dir_member *m = &v->dir->members[s->first + e - 1];
+		size_t nreps = e < seg->nelem ? tdk_edi_seg_nreps(seg, e) : 0, r;
+		int present = 0;
+
+		if (nreps > m->repeat) {
+			tdk_edi_seg_loc(seg, &loc, e, 0, m->repeat + 1);
+			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-REPEAT", &loc,
+				     "%s repeats %zu times; at most %u", m->tag, nreps, (unsigned)m->repeat);
+		}
+		for (r = 0; r < nreps; r++) {
+			size_t rep = seg->elem[e] + r, k = tdk_edi_seg_ncomps(seg, rep), j;
+			unsigned rr = nreps > 1 ? (unsigned)r + 1 : 0;
+
+			if (empty(seg, rep))
+				continue;
+			present = 1;
+			if (m->ref == TDK_DIR_NONE)
+				continue;
+			if (!m->composite) {
+				if (k > 1) {
+					tdk_edi_seg_loc(seg, &loc, e, 2, rr);
+					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
+						     "%s is a simple data element; it has no components", m->tag);
+				}
+				value(v, seg, &v->dir->elements[m->ref], &seg->comp[seg->rep[rep]], e, 0, rr);
+				continue;
+			}
+			{
+				const struct tdk_dir_composite *c = &v->dir->composites[m->ref];
+
+				if (k > c->n) {
+					tdk_edi_seg_loc(seg, &loc, e, c->n + 1, rr);
+					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
+						     "composite %s has %zu components; release %s defines %u", m->tag, k,
+						     v->dir->release, (unsigned)c->n);
+				}
+				for (j = 0; j < c->n; j++) {
+					const struct tdk_dir_member *cm = &v->dir->members[c->first + j];
+					const struct tdk_edi_value *val = j < k ? &seg->comp[seg->rep[rep] + j] : NULL;
+
+					if (!val || !val->len) {
+						if (cm->status == 'M') {
+							tdk_edi_seg_loc(seg, &loc, e, (unsigned)j + 1, rr);
+							tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-MISSING", &loc,
+								     "mandatory component %s of %s is missing", cm->tag,
+								     m->tag);
+						}
+						continue;
+					}
+					if (cm->ref != TDK_DIR_NONE)
+						value(v, seg, &v->dir->elements[cm->ref], val, e, (unsigned)j + 1, rr);
+				}
+			}
+		}
+		if (!present && m->status == 'M') {
+			tdk_edi_seg_loc(seg, &loc, e, 0, 0);
+			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-MISSING", &loc,
+				     "mandatory data element %s of segment '%s' is missing", m->tag, seg->tag);
+		}
+	}
+}
+
+/* ---- Messages ---- */
+
+static void value_str(const struct tdk_edi_seg *seg, size_t e, size_t c, char *out, size_t n)
+{
+	const struct tdk_edi_value *val = tdk_edi_seg_value(seg, e, c);
+	size_t k = 0;
+
+	if (val && e < seg->nelem && c < tdk_edi_seg_ncomps(seg, seg->elem[e]))
+		for (k = 0; k < val->len && k + 1 < n; k++)
+			out[k] = val->p[k];
+	out[k] = '\0';
+}
+
+static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *unh)
+{
+	char type[16], ver[8], rel[8], agency[8], canon[8];
+	struct tdk_diag_loc loc;
+	struct tdk_dir *dir = NULL;
+	int r;
+
+	v->msg = NULL;
+	v->dir = NULL;
+	v->messages++;
+	value_str(unh, 2, 0, type, sizeof(type));
+	value_str(unh, 2, 1, ver, sizeof(ver));
+	value_str(unh, 2, 2, rel, sizeof(rel));
+	value_str(unh, 2, 3, agency, sizeof(agency));
+	tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
+	/* Only UN messages (0051 UN) of a directory version D are defined by the UNTDID releases. */
+	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0)
+		return;
+	r = tdk_dir_set_get(v->set, canon, &dir, v->d);
+	if (r == TDK_EXIT_IO && !dir) {
+		size_t i;
+
+		for (i = 0; i < v->set->n; i++)
+			if (!strcmp(v->set->entries[i].release, canon) && !v->set->entries[i].reported) {
+				v->set->entries[i].reported = 1;
+				tdk_diag_add(v->d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
+					     "release %s is not installed, so its messages are checked against "
+					     "ISO 9735 only; get d%c%c%c.zip from UNECE and run 'tdk dir install "
+					     "d%c%c%c.zip', or name it with --directory", canon, canon[1], canon[2],
+					     canon[3] - 'A' + 'a', canon[1], canon[2], canon[3] - 'A' + 'a');
+			}
+		return;
+	}
+	if (!dir)
+		return;
+	v->dir = dir;
+	tdk_edi_seg_loc(unh, &v->last, 0, 0, 0);
+	if (!(v->msg = tdk_dir_message(dir, type))) {
+		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
+		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-DIR-MESSAGE", &loc,
+			     "release %s has no message '%s'; 'tdk dir list %s' lists its %u messages", canon, type,
+			     canon, (unsigned)dir->nmessages);
+		return;
+	}
+	v->checked++;
+	v->depth = 1;
+	v->stack[0].g = ROOT;
+	v->stack[0].cur = TDK_DIR_NONE;
+	v->stack[0].n = 0;
+}
+
+void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
+{
+	const struct tdk_dir_segment *s;
+
+	if (seg->svc == 'H' && tdk_edi_seg_is(seg, "UNH"))
+		begin_message(v, seg);
+	if (!v->msg)
+		return;
+	tdk_edi_seg_loc(seg, &v->last, 0, 0, 0);
+	structure(v, seg);
+	/* Service segments (UNH, UNS, UNT) are checked by the syntax layer against ISO 9735. */
+	if (seg->svc)
+		return;
+	if ((s = tdk_dir_segment(v->dir, seg->tag)))
+		elements(v, seg, s);
+}
+
+void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v)
+{
+	if (v->msg)
+		while (v->depth) {
+			passed_over(v, NULL, v->depth - 1, TDK_DIR_NONE);
+			v->depth--;
+		}
+	v->msg = NULL;
+	v->dir = NULL;
+}
+
+unsigned long tdk_edi_dirval_checked(const struct tdk_edi_dirval *v)
+{
+	return v->checked;
+}
+
+/* ---- As a sink ---- */
+
+static int s_interchange(void *arg, const struct tdk_edi_ich *ich)
+{
+	tdk_edi_dirval_interchange(arg, ich);
+	return 0;
+}
+
+static int s_segment(void *arg, const struct tdk_edi_seg *seg)
+{
+	tdk_edi_dirval_segment(arg, seg);
+	return 0;
+}
+
+static int s_message_end(void *arg)
+{
+	tdk_edi_dirval_message_end(arg);
+	return 0;
+}
+
+void tdk_edi_dirval_sink(struct tdk_edi_dirval *v, struct tdk_edi_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->arg = v;
+	sink->interchange_begin = s_interchange;
+	sink->segment = s_segment;
+	sink->message_end = s_message_end;
+}

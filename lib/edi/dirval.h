@@ -1,0 +1,31 @@
+/*
+ * Directory validation: every message checked against its UNTDID release
+ * (segment table, segments, composites, data elements, code lists), as a
+ * sink behind the envelope layer.  Releases come from a tdk_dir_set, loaded
+ * on first use; a release that is not installed is a warning, once, and its
+ * messages are checked at the syntax level only.
+ */
+#ifndef TDK_EDI_DIRVAL_H
+#define TDK_EDI_DIRVAL_H
+
+#include "edi/dir.h"
+#include "edi/edi.h"
+
+struct tdk_edi_dirval;
+
+/* Returns a new validator reporting to d, or NULL without memory; free with tdk_edi_dirval_free(). */
+struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d);
+void tdk_edi_dirval_free(struct tdk_edi_dirval *v);
+
+/* The events, as a sink would get them. */
+void tdk_edi_dirval_interchange(struct tdk_edi_dirval *v, const struct tdk_edi_ich *ich);
+void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg);
+void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v);
+
+/* Fills sink with callbacks that feed v. */
+void tdk_edi_dirval_sink(struct tdk_edi_dirval *v, struct tdk_edi_sink *sink);
+
+/* Messages checked against a directory so far. */
+unsigned long tdk_edi_dirval_checked(const struct tdk_edi_dirval *v);
+
+#endif

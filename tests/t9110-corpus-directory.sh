@@ -1,0 +1,36 @@
+#!/bin/sh
+# Directory validation of the corpus samples: every sample whose release is
+# available validates, and the directory-level diagnostics it raises are
+# exactly those in tests/data/corpus-dir.tsv (the real defects are explained
+# there).  A sample not in the table must not be one whose release is here.
+. "$(dirname "$0")/lib.sh"
+
+S=$TDK_CORPUS/edifact/samples
+if [ ! -d "$DIRECTORIES/d96b" ] || [ ! -d "$S" ]; then
+	test_skip 'corpus directory validation' "no corpus at $TDK_CORPUS"
+	test_done
+fi
+
+# dircodes FILE: the directory-level codes tdk validate raises, "CODE*N,..." or "-".
+dircodes() {
+	tdk validate -D "$DIRECTORIES" "$1" 2>&1 | grep -o '\[EDI-\(STRUCT\|ELEM\|CODE\|DIR\)[A-Z-]*\]' |
+		tr -d '[]' | sort | uniq -c | awk '{ printf "%s%s*%s", (NR > 1 ? "," : ""), $2, $1 } END { if (!NR) print "-" }'
+}
+
+grep -v '^#' "$DATA/corpus-dir.tsv" | while IFS="$(printf '\t')" read -r f want; do
+	echo "$f	$want"
+done >table
+
+while IFS="$(printf '\t')" read -r f want; do
+	test_expect_success "$f: $want" "
+		got=\$(dircodes '$S/$f'); echo \"\$got\"; [ \"\$got\" = '$want' ]
+	"
+done <table
+
+test_expect_success 'every sample whose release is here is in the table' "
+	find '$S' -type f ! -name SOURCE.txt | sort | while read -r f; do
+		tdk validate -D '$DIRECTORIES' \"\$f\" 2>&1 | grep -q EDI-DIR-RELEASE && continue
+		grep -q \"^\${f#$S/}	\" table || { echo \"not in the table: \$f\"; exit 1; }
+	done
+"
+test_done
