@@ -4,7 +4,7 @@
  * the diagnostic code it must raise.  No one publishes CUSDEC or GOVCBR
  * interchanges, so the tests make their own from the release files.
  *
- *   edi-gen [-D path] [--seed n] [--messages n] [--mutate kind[:n]] [--expect] release message
+ *   edi-gen [-D path] [--seed n] [--messages n] [--mutate kind[:n]] [--expect] [--positions] release message
  *   edi-gen [-D path] --list release
  *
  * The release (D96B, D.96B, 96B) is found through -D (a release folder or
@@ -106,10 +106,20 @@ static int is_group(const struct tdk_dir_node *n)
 	return n->tag[0] == '\0';
 }
 
-/* The next entry at the same level as node c. */
-static uint32_t next_sib(const struct tdk_dir *d, uint32_t c)
+/*
+ * The node index just past group g's contents.  The loader keeps `end`
+ * relative to the message's first node (the image is checked that way), so
+ * it is made absolute here.
+ */
+static uint32_t group_end(const struct tdk_dir *d, const struct tdk_dir_message *m, uint32_t g)
 {
-	return is_group(&d->nodes[c]) ? d->nodes[c].end : c + 1;
+	return m->first + d->nodes[g].end;
+}
+
+/* The next entry at the same level as node c. */
+static uint32_t next_sib(const struct tdk_dir *d, const struct tdk_dir_message *m, uint32_t c)
+{
+	return is_group(&d->nodes[c]) ? group_end(d, m, c) : c + 1;
 }
 
 /* The tag that opens node c: its own, or its trigger segment's for a group. */
@@ -136,6 +146,7 @@ struct frame {
 
 struct matcher {
 	const struct tdk_dir *d;
+	const struct tdk_dir_message *msg;
 	int top;
 	struct frame st[MAX_DEPTH];
 };
@@ -143,6 +154,7 @@ struct matcher {
 static void matcher_init(struct matcher *m, const struct tdk_dir *d, const struct tdk_dir_message *msg)
 {
 	m->d = d;
+	m->msg = msg;
 	m->top = 0;
 	m->st[0].lo = msg->first;
 	m->st[0].hi = msg->first + msg->n;
@@ -158,7 +170,7 @@ static int push(struct matcher *t, uint32_t g)
 		return -1;
 	f = &t->st[++t->top];
 	f->lo = g + 1;
-	f->hi = t->d->nodes[g].end;
+	f->hi = group_end(t->d, t->msg, g);
 	f->cur = g + 1;
 	f->cnt = 1;
 	return 0;
@@ -193,7 +205,7 @@ static uint32_t matcher_feed(struct matcher *m, const char *tag, int commit)
 				break;
 			}
 		}
-		for (c = f->cur == NONE ? f->lo : next_sib(d, f->cur); c < f->hi; c = next_sib(d, c)) {
+		for (c = f->cur == NONE ? f->lo : next_sib(d, t.msg, f->cur); c < f->hi; c = next_sib(d, t.msg, c)) {
 			if (strcmp(open_tag(d, c), tag) != 0 || d->nodes[c].repeat == 0)
 				continue;
 			f->cur = c;
@@ -603,10 +615,22 @@ static void build_level(struct gen *g, uint32_t lo, uint32_t hi, int depth)
 	const struct tdk_dir *d = g->d;
 	uint32_t c;
 
-	for (c = lo; c < hi && !g->failed; c = next_sib(d, c)) {
+	for (c = lo; c < hi && !g->failed; c = next_sib(d, g->msg, c)) {
 		const struct tdk_dir_node *n = &d->nodes[c];
-		unsigned k = occurrences(g, n, depth), o;
+		unsigned k, o;
 
+		if (is_group(n) && (group_end(d, g->msg, c) <= c + 1 || group_end(d, g->msg, c) > hi ||
+				    is_group(&d->nodes[c + 1]))) {
+			snprintf(g->why, sizeof g->why, "group at position %u has no trigger segment or a bad end", n->pos);
+			g->failed = 1;
+			break;
+		}
+		if (depth >= MAX_DEPTH - 1) {
+			snprintf(g->why, sizeof g->why, "groups nested deeper than %d", MAX_DEPTH - 1);
+			g->failed = 1;
+			break;
+		}
+		k = occurrences(g, n, depth);
 		if (g->n >= MAX_SEGMENTS)
 			k = n->status == 'M';
 		for (o = 0; o < k && !g->failed; o++) {
@@ -622,7 +646,7 @@ static void build_level(struct gen *g, uint32_t lo, uint32_t hi, int depth)
 				break;
 			}
 			if (is_group(n))
-				build_level(g, c + 2, n->end, depth + 1);
+				build_level(g, c + 2, group_end(d, g->msg, c), depth + 1);
 		}
 	}
 }
@@ -1130,12 +1154,16 @@ static void put_segment(FILE *out, const struct inst *in)
 	fputs("'\n", out);
 }
 
-static void put_message(FILE *out, const struct gen *g, const char *release, unsigned long ref)
+static void put_message(FILE *out, const struct gen *g, const char *release, unsigned long ref, FILE *trace)
 {
 	size_t i;
 
 	for (i = 0; i < g->n; i++) {
 		const struct inst *in = &g->seq[i];
+
+		if (trace)
+			fprintf(trace, "%lu %zu %s %u\n", ref, i + 1, in->tag,
+				in->node == NONE ? 0 : g->d->nodes[in->node].pos);
 
 		if (strcmp(in->tag, "UNH") == 0 && in->seg == NONE)
 			fprintf(out, "UNH+%lu+%s:D:%s:UN'\n", ref, g->msg->type, release + 1);
@@ -1180,7 +1208,7 @@ static int release_name(char out[8], const char *s)
 }
 
 static const char usage[] =
-	"usage: edi-gen [-D path] [--seed n] [--messages n] [--mutate kind[:n]] [--expect] release message\n"
+	"usage: edi-gen [-D path] [--seed n] [--messages n] [--mutate kind[:n]] [--expect] [--positions] release message\n"
 	"       edi-gen [-D path] --list release\n"
 	"kinds: drop repeat unexpected element format length code\n";
 
@@ -1202,13 +1230,14 @@ int main(int argc, char **argv)
 		{ "mutate", required_argument, NULL, 'm' },
 		{ "expect", no_argument, NULL, 'e' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "positions", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dpath = NULL;
 	unsigned long seed = 1, messages = 1, nth = 1, i;
 	enum kind kind = MUT_NONE;
-	int expect = 0, list = 0, opt, rc = TDK_EXIT_OK;
+	int expect = 0, list = 0, trace = 0, opt, rc = TDK_EXIT_OK;
 	char release[8], what[512] = "";
 	struct tdk_dir_set set;
 	struct tdk_dir *dir = NULL;
@@ -1247,6 +1276,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			list = 1;
+			break;
+		case 'p':
+			trace = 1;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -1329,7 +1361,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 		}
-		put_message(stdout, &g, release, i);
+		put_message(stdout, &g, release, i, trace ? stderr : NULL);
 		seq_release(&g);
 	}
 	printf("UNZ+%lu+1'\n", messages);
