@@ -58,11 +58,12 @@ static int open_release(struct tdk_ctx *ctx, struct tdk_dir_set *set, const stru
 	struct tdk_diag d;
 	int r;
 
-	if (!fix_release(rel, arg))
-		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "'%s' is not a UNTDID release name (e.g. D96B)", arg);
+	/* The set is always initialised, so that the caller can release it whatever happens. */
 	if (tdk_dir_set_init(set, TDK_PREFIX, o->directory) < 0)
 		return tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
 	set->no_cache = o->no_cache;
+	if (!fix_release(rel, arg))
+		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "'%s' is not a UNTDID release name (e.g. D96B)", arg);
 	tdk_diag_init(&d, o->directory ? o->directory : rel);
 	d.emit = report_diag;
 	d.arg = ctx;

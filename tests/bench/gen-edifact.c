@@ -147,7 +147,7 @@ int main(int argc, char **argv)
             sum += a;
             seg("LIN+%d++%013llu:EN", l, 1000000000000ULL + (unsigned long long)rnd(4000000000UL) * 2000ULL + rnd(2000));
             seg("PIA+5+ART%05d:SA", l + (int)rnd(90000));
-            seg("IMD+F++:::Article description %d colour %s size %s", l,
+            seg("IMD+F++:::Article %d %s %s", l,
                 colours[rnd(sizeof colours / sizeof *colours)],
                 sizes[rnd(sizeof sizes / sizeof *sizes)]);
             seg("QTY+47:%lu:%s", q, units[rnd(sizeof units / sizeof *units)]);
