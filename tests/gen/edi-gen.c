@@ -55,6 +55,10 @@
  * Element mutations pick uncoded elements (format, length) so that no second
  * diagnostic follows from the same value.  Control counts stay right.
  *
+ * --list names the messages of the release; --positions writes, for each
+ * segment written, "MESSAGE SEGMENT TAG POSITION" to standard error (the table
+ * position it was built for), to see where a validator reads it differently.
+ *
  * Exit status: 0 done; 1 the mutation has no place in this message; 2 usage;
  * 3 the release cannot be found or read; 70 the message cannot be built (a
  * mandatory segment would read at another position) or out of memory.
