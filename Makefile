@@ -62,8 +62,15 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtdk.a $(HEADERS)
 
 units: $(UNIT_BIN)
 
+# Test-data generators built on the library (tests/gen/), e.g. edi-gen for directory messages.
+GEN_BIN = $(BUILD)/tests/gen/edi-gen
+
+$(BUILD)/tests/gen/%: tests/gen/%.c $(BUILD)/libtdk.a $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libtdk.a $(LIBS)
+
 # `make test` runs the unit and shell tests; `make check` adds the fuzz smoke run.
-test: tdk units
+test: tdk units $(GEN_BIN)
 	@TDK_BUILD=$(BUILD) $(PROVE) $(PROVE_FLAGS) $(TESTS)
 
 check: test fuzz-check

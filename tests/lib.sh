@@ -5,6 +5,7 @@
 #   test_expect_code 1 'what it shows' 'commands'   # exact exit status of the commands
 #   test_cmp expected actual                       # inside a test: diff, fail on difference
 #   test_skip 'what' 'why'                          # TAP skip with the reason
+#   test_expect_failure 'what' 'commands'           # a known breakage: TAP TODO, fails nothing
 #   test_done
 #
 # Each test runs in its own shell inside a fresh trash folder ($TRASH); `tdk`
@@ -80,6 +81,25 @@ test_expect_code() {
 	else
 		echo "exit status $rc, expected $1" >>"$TRASH/.out"
 		_tap_result 1 "$2"
+	fi
+}
+
+# A known breakage: the commands should succeed but do not yet.  Reported as a
+# TAP TODO ("not ok ... # TODO known breakage"), which does not fail the run;
+# prove(1) lists it as "TODO passed" once it is fixed, to be turned into
+# test_expect_success.  A signal is still a failure.
+test_expect_failure() {
+	_run "$2"
+	rc=$?
+	test_count=$((test_count + 1))
+	if [ $rc -gt 128 ]; then
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $1 (killed by signal $((rc - 128)))"
+	elif [ $rc -eq 0 ]; then
+		echo "ok $test_count - $1 # TODO known breakage vanished"
+	else
+		echo "not ok $test_count - $1 # TODO known breakage"
+		sed 's/^/#   /' "$TRASH/.out" | head -10
 	fi
 }
 
