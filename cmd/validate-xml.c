@@ -636,11 +636,16 @@ int tdk_validate_run(struct tdk_ctx *ctx, struct tdk_validate_xml *xv, struct td
 		goto oom;
 	if (code == TDK_EXIT_INTERNAL)
 		goto oom;
+	show = !xv->quiet && (f.n > 1 || xv->dir || xv->files_from);
 	if ((r = setup(ctx, &x, rep))) {
+		/* Nothing is checked with a broken setup; each input says so in its verdict. */
 		code = tdk_exit_worst(code, r);
+		for (k = 0; k < f.n; k++)
+			verdict(ctx, rep, &t, f.v[k], r, show);
+		if (show)
+			summary(ctx, rep, &t);
 		goto out;
 	}
-	show = !xv->quiet && (f.n > 1 || xv->dir || xv->files_from);
 	if (xv->jobs > 1 && f.n > 1 && !xv->pass) {
 		code = tdk_exit_worst(code, run_parallel(ctx, &x, rep, &f, xv->jobs > 64 ? 64 : xv->jobs,
 							 &t, show));
