@@ -105,6 +105,9 @@ const char *tdk_xml_code(const xmlError *e)
 	}
 	if (e->code >= XML_NS_ERR_XML_NAMESPACE && e->code <= XML_NS_ERR_COLON)
 		return "XML-NAMESPACE";
+	/* libxml2's own ceiling (256, or 2048 with XML_PARSE_HUGE) whatever --max-depth says. */
+	if (e->code == XML_ERR_INTERNAL_ERROR && e->message && strstr(e->message, "Excessive depth"))
+		return "XML-LIMIT-DEPTH";
 	if (e->domain == XML_FROM_IO)
 		return "XML-EXTERNAL";
 	return "XML-SYNTAX";
@@ -231,6 +234,22 @@ static void on_error(void *arg, xmlErrorPtr e)
 	if (x->stopped && e->domain == XML_FROM_PARSER)
 		return;
 	here(x, &loc);
+	if (e->domain == XML_FROM_SCHEMATRONV) {
+		/* str1 is the pattern's id, str3 the assertion's text, line the node's (ISO/IEC 19757-3 §5.4). */
+		char text[TDK_DIAG_MSG_MAX];
+		size_t n;
+
+		snprintf(text, sizeof(text), "%s", e->str3 ? e->str3 : "assertion failed");
+		n = strlen(text);
+		while (n && strchr(" \t\r\n", text[n - 1]))
+			text[--n] = '\0';
+		loc.line = e->line > 0 ? (unsigned long)e->line : 0;
+		loc.col = 0;
+		if (tdk_diag_add(x->d, TDK_SEV_ERROR, "XML-RULE", &loc, "rule '%s': %s (%s)",
+				 e->str1 ? e->str1 : "?", text, e->str2 ? e->str2 : "?"))
+			stop(x, 0);
+		return;
+	}
 	if (e->domain == XML_FROM_SCHEMASV && e->code == XML_SCHEMAV_CVC_ELT_1 && x->depth <= 1)
 		x->root_undeclared = 1;
 	if (tdk_xml_report(x->d, e, loc.line, loc.col))
