@@ -4,9 +4,11 @@
  * clause 5, annex B), the release character, the character repertoire of the
  * syntax identifier (clause 6), the envelope of interchanges, groups and
  * messages with their control counts and references (clause 7.1), and the
- * structure of every service segment for its syntax version (annex C).  It
- * reads in bounded memory, keeps going after errors up to --max-errors, and
- * with -p passes a valid input through to standard output.
+ * structure of every service segment for its syntax version (annex C); then
+ * every message against the UNTDID release its UNH names (lib/edi/dirval.c).
+ * It reads in bounded memory, keeps going after errors up to --max-errors, and
+ * with -p passes a valid input through to standard output.  The batch, and
+ * XML documents and schemas, are in cmd/validate-xml.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "validate.h"
 #include "edi/dirval.h"
 #include "edi/edi.h"
 #include "util/io.h"
@@ -62,13 +65,13 @@ static int spool_stdin(struct tdk_ctx *ctx, FILE **spool)
 }
 
 static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, struct tdk_report *rep,
-			const char *path)
+			const char *path, struct tdk_input *inp)
 {
 	struct tdk_edi_opts eo;
 	struct tdk_edi_dirval *dv = NULL;
 	struct tdk_edi_sink sink, *sinkp = NULL;
 	struct tdk_diag d;
-	struct tdk_input in;
+	struct tdk_input in = *inp;
 	struct tdk_output out;
 	FILE *spool = NULL;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
@@ -77,9 +80,6 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 	int r, code = TDK_EXIT_OK;
 	ssize_t np;
 
-	if (tdk_input_open(&in, path) < 0)
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s", path,
-				 strerror(in.err));
 	tdk_diag_init(&d, name);
 	d.emit = tdk_report_emit;
 	d.arg = rep;
@@ -187,13 +187,21 @@ out_close:
 	tdk_edi_dirval_free(dv);
 	if (spool)
 		fclose(spool);
-	tdk_input_close(&in);
+	*inp = in;
 	return r;
+}
+
+static int validate_edifact(struct tdk_ctx *ctx, const void *vo, struct tdk_report *rep, const char *path,
+			    struct tdk_input *in)
+{
+	return validate_one(ctx, vo, rep, path, in);
 }
 
 int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct validate_opts vo = { 0 };
+	struct tdk_validate_xml xv = { 0 };
+	const struct tdk_validate_edifact edi = { validate_edifact, &vo };
 	const struct tdk_opt opts[] = {
 		TDK_OPT_FLAG_('p', "pass", &vo.pass,
 			      "pass a valid input through to standard output (one input only)"),
@@ -215,24 +223,43 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_FLAG_(0, "syntax-only", &vo.syntax_only,
 			      "check ISO 9735 syntax only, not the messages against their directory"),
 		TDK_OPT_FLAG_(0, "no-cache", &vo.no_cache, "read release files, not the compiled cache"),
+		TDK_OPT_STRING_(0, "schema", &xv.schema, "schema", NULL,
+				"XML: check against this XSD file, or this name in a catalog"),
+		TDK_OPT_LIST_(0, "catalog", &xv.catalogs, "file",
+			      "XML: look schemas up in this OASIS catalog too (repeatable)"),
+		TDK_OPT_FLAG_(0, "use-schema-location", &xv.use_schema_location,
+			      "XML: follow xsi:schemaLocation (local files only)"),
+		TDK_OPT_FLAG_(0, "well-formed", &xv.well_formed, "XML: check well-formedness only"),
+		TDK_OPT_STRING_(0, "rules", &xv.rules, "file", NULL,
+				"XML: apply these ISO Schematron rules"),
+		TDK_OPT_SIZE_(0, "max-size", &xv.max_size, "bytes",
+			      "XML: largest document accepted (default 1G)"),
+		TDK_OPT_ULONG_(0, "max-depth", &xv.max_depth, "n",
+			       "XML: deepest element nesting (default 256)"),
+		TDK_OPT_ULONG_(0, "max-attributes", &xv.max_attrs, "n",
+			       "XML: most attributes on one element (default 256)"),
+		TDK_OPT_SIZE_(0, "max-text", &xv.max_text, "bytes",
+			      "XML: longest text node or attribute value (default 10M)"),
+		TDK_OPT_STRING_('r', "recursive", &xv.dir, "dir", NULL,
+				"check the .xml, .xsd, .edi and .edifact files under dir"),
+		TDK_OPT_STRING_(0, "files-from", &xv.files_from, "file", NULL,
+				"check the files named in file, one a line ('-': standard input)"),
+		TDK_OPT_FLAG_('0', "null", &xv.nul, "names in --files-from end with NUL, not a line break"),
+		TDK_OPT_ULONG_('j', "jobs", &xv.jobs, "n", "check n inputs at once (default 1)"),
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "validate", "[file ...]",
-		"Check UN/EDIFACT interchanges against ISO 9735 and their UNTDID directory." };
+		"Check UN/EDIFACT interchanges against the syntax rules of ISO 9735, versions 1 to 4,\n"
+		"and their messages against their UNTDID directory; check XML documents\n"
+		"for well-formedness, against XSD schemas and Schematron rules." };
 	struct tdk_report rep;
 	struct tdk_dir_set dirs;
-	char dash[] = "-";
-	char *stdin_only[] = { dash };
-	char **files;
-	int nfiles, i, r, code = TDK_EXIT_OK;
+	int nfiles, r, code;
 
 	vo.max_errors = 100;
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
 		return r;
-	files = nfiles ? argv : stdin_only;
-	if (!nfiles)
-		nfiles = 1;
-	if (vo.pass && nfiles > 1) {
+	if (vo.pass && (nfiles > 1 || xv.dir || xv.files_from)) {
 		fprintf(ctx->err, "tdk validate: -p passes one input through, not %d\n", nfiles);
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
@@ -259,8 +286,10 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 		dirs.no_cache = vo.no_cache;
 		vo.dirs = &dirs;
 	}
-	for (i = 0; i < nfiles; i++)
-		code = tdk_exit_worst(code, validate_one(ctx, &vo, &rep, files[i]));
+	xv.pass = vo.pass;
+	xv.quiet = vo.quiet;
+	xv.max_errors = vo.max_errors;
+	code = tdk_validate_run(ctx, &xv, &rep, argv, nfiles, &edi);
 	tdk_report_finish(&rep);
 	if (vo.dirs)
 		tdk_dir_set_release(vo.dirs);

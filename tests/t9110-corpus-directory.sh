@@ -36,4 +36,17 @@ test_expect_success 'every sample whose release is here is in the table' "
 		grep -q \"^\${f#$S/}	\" table || { echo \"not in the table: \$f\"; exit 1; }
 	done
 "
+
+# Workers share the loaded releases: four at once must give each file the
+# verdict and the diagnostics that one worker gives it.
+test_expect_success 'a batch with -j 4 gives the verdicts and diagnostics of -j 1' "
+	cut -f1 table | sed 's|^|$S/|' >list &&
+	tdk validate -D '$DIRECTORIES' --format json --files-from list -j 1 >one.json
+	test \$? -le 1 &&
+	tdk validate -D '$DIRECTORIES' --format json --files-from list -j 4 >four.json
+	test \$? -le 1 &&
+	sort one.json >one.sorted && sort four.json >four.sorted &&
+	test_cmp one.sorted four.sorted &&
+	grep -c '\"verdict\"' four.json
+"
 test_done

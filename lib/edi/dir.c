@@ -832,7 +832,13 @@ int tdk_dir_set_init(struct tdk_dir_set *s, const char *prefix, const char *expl
 {
 	memset(s, 0, sizeof(*s));
 	s->explicit_path = explicit_path;
-	return tdk_dir_path_init(&s->path, prefix);
+	if (pthread_mutex_init(&s->lock, NULL) != 0)
+		return -1;
+	if (tdk_dir_path_init(&s->path, prefix) < 0) {
+		pthread_mutex_destroy(&s->lock);
+		return -1;
+	}
+	return 0;
 }
 
 void tdk_dir_set_release(struct tdk_dir_set *s)
@@ -843,10 +849,11 @@ void tdk_dir_set_release(struct tdk_dir_set *s)
 		tdk_dir_free(s->entries[i].dir);
 	free(s->entries);
 	tdk_dir_path_release(&s->path);
+	pthread_mutex_destroy(&s->lock);
 	memset(s, 0, sizeof(*s));
 }
 
-int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir **dir, struct tdk_diag *d)
+static int set_get_locked(struct tdk_dir_set *s, const char *release, struct tdk_dir **dir, struct tdk_diag *d)
 {
 	struct tdk_dir_set_entry *e;
 	char *location = NULL;
@@ -887,4 +894,30 @@ int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir *
 	free(location);
 	*dir = e->dir;
 	return e->status;
+}
+
+int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir **dir, struct tdk_diag *d)
+{
+	int r;
+
+	pthread_mutex_lock(&s->lock);
+	r = set_get_locked(s, release, dir, d);
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+int tdk_dir_set_first_report(struct tdk_dir_set *s, const char *release)
+{
+	size_t i;
+	int first = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->entries[i].release, release) && !s->entries[i].dir &&
+		    !s->entries[i].reported) {
+			s->entries[i].reported = 1;
+			first = 1;
+		}
+	pthread_mutex_unlock(&s->lock);
+	return first;
 }

@@ -24,6 +24,7 @@
 #ifndef TDK_EDI_DIR_H
 #define TDK_EDI_DIR_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -194,11 +195,14 @@ char *tdk_dir_find(const struct tdk_dir_path *p, const char *release);
  * taken from `explicit`, a release location or a folder of releases, when
  * set), loaded through the compiled cache ($XDG_CACHE_HOME/tdk/directories,
  * ~/.cache/tdk/directories) and kept for the next message that names it.
+ * Threads may share a set: its functions take its lock, and a loaded release
+ * is read-only.
  */
 struct tdk_dir_set {
 	struct tdk_dir_path path;
 	const char *explicit_path;  /* --directory; not owned */
 	int no_cache;
+	pthread_mutex_t lock;
 	struct tdk_dir_set_entry {
 		char release[8];
 		struct tdk_dir *dir;    /* NULL: not found or broken (reported once) */
@@ -217,5 +221,12 @@ void tdk_dir_set_release(struct tdk_dir_set *s);
  * another TDK_EXIT_* when it is broken (faults in d on first use only).
  */
 int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir **dir, struct tdk_diag *d);
+
+/*
+ * Whether the caller is the first to say that release (not installed) is
+ * missing: returns 1 once per release and run, then 0, so that a batch warns
+ * once.
+ */
+int tdk_dir_set_first_report(struct tdk_dir_set *s, const char *release);
 
 #endif

@@ -429,17 +429,12 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 		return;
 	r = tdk_dir_set_get(v->set, canon, &dir, v->d);
 	if (r == TDK_EXIT_IO && !dir) {
-		size_t i;
-
-		for (i = 0; i < v->set->n; i++)
-			if (!strcmp(v->set->entries[i].release, canon) && !v->set->entries[i].reported) {
-				v->set->entries[i].reported = 1;
-				tdk_diag_add(v->d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
-					     "release %s is not installed, so its messages are checked against "
-					     "ISO 9735 only; get d%c%c%c.zip from UNECE and run 'tdk dir install "
-					     "d%c%c%c.zip', or name it with --directory", canon, canon[1], canon[2],
-					     canon[3] - 'A' + 'a', canon[1], canon[2], canon[3] - 'A' + 'a');
-			}
+		if (tdk_dir_set_first_report(v->set, canon))
+			tdk_diag_add(v->d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
+				     "release %s is not installed, so its messages are checked against "
+				     "ISO 9735 only; get d%c%c%c.zip from UNECE and run 'tdk dir install "
+				     "d%c%c%c.zip', or name it with --directory", canon, canon[1], canon[2],
+				     canon[3] - 'A' + 'a', canon[1], canon[2], canon[3] - 'A' + 'a');
 		return;
 	}
 	if (!dir)

@@ -123,7 +123,9 @@ int tdk_diag_format_text(struct tdk_buf *out, const struct tdk_diag_item *it)
 
 	r |= tdk_buf_adds(out, it->file);
 	if (it->loc.line)
-		r |= tdk_buf_addf(out, ":%lu:%lu", it->loc.line, it->loc.col);
+		r |= tdk_buf_addf(out, ":%lu", it->loc.line);
+	if (it->loc.line && it->loc.col)
+		r |= tdk_buf_addf(out, ":%lu", it->loc.col);
 	r |= tdk_buf_addf(out, ": %s: [%s] ", tdk_severity_name(it->sev), it->code);
 	r |= add_edi_pos(out, &it->loc.edi);
 	r |= tdk_buf_adds(out, it->msg);

@@ -203,4 +203,7 @@ awk '
 
 printf '\n(total %s s; targets are the issue'"'"'s; a MISS is reported, never an error)\n' \
     "$(($(date +%s) - start))"
+
+# XML validation against xmllint (tests/bench/xml.sh); BENCH_NO_XML=1 skips it.
+[ "${BENCH_NO_XML:-}" = 1 ] || TDK=$TDK BENCH_WORK=$work "$bench_dir/xml.sh"
 exit 0

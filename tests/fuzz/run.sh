@@ -27,6 +27,14 @@ for bin in build/fuzz/fuzz-*; do
 				./tdk convert -t xml "$f" >"$seeds/$(basename "$f").xml" 2>/dev/null
 		done
 		;;
+	fuzz-xml)
+		cp samples/*.xml "$seeds"/ 2>/dev/null
+		find tests/data -type f -name '*.xml' -size -64k -exec cp {} "$seeds"/ \; 2>/dev/null
+		[ -d "$corpus/wco" ] &&
+			find "$corpus/wco" -type f -name '*.xml' -size -16k | head -n 200 | while IFS= read -r f; do
+				cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1).xml"
+			done
+		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
 			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||

@@ -1,0 +1,670 @@
+/*
+ * tdk validate, the batch and the XML half: gathers the inputs (arguments,
+ * --files-from, -r), tells each one's format from its first bytes, and
+ * checks XML documents for well-formedness (XML 1.0, Namespaces in XML),
+ * against XSD 1.0 schemas found by --schema or through OASIS XML catalogs,
+ * and against ISO Schematron rules (ISO/IEC 19757-3, libxml2's subset), and
+ * XML Schema documents for whether they compile.  UN/EDIFACT inputs go to
+ * cmd/validate.c.  With -j N, N workers check inputs at once; the reports
+ * still come out in input order, each file's together.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "validate.h"
+#include "xml/xml.h"
+
+struct files {
+	char **v;
+	size_t n, cap;
+};
+
+/* What every input shares: the schema set, the compiled --schema and --rules. */
+struct xml_run {
+	struct tdk_xml_schemas set;
+	struct tdk_xml_opts opts;
+	const struct tdk_validate_xml *xv;
+	const struct tdk_validate_edifact *edi;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int files_add(struct files *f, const char *s, size_t n)
+{
+	char **v;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+
+		v = realloc(f->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		f->v = v;
+		f->cap = cap;
+	}
+	if (!(f->v[f->n] = strndup(s, n)))
+		return -1;
+	f->n++;
+	return 0;
+}
+
+static void files_release(struct files *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files -r takes: documents by their usual names. */
+static int wanted(const char *name)
+{
+	static const char *const ext[] = { ".xml", ".xsd", ".edi", ".edifact" };
+	size_t n = strlen(name), i;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t k = strlen(ext[i]);
+
+		if (n > k && !strcasecmp(name + n - k, ext[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static int walk(struct tdk_ctx *ctx, const char *dir, struct files *f, int depth)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+	char path[4096];
+	struct stat st;
+	int r = 0;
+
+	if (!dh)
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read folder '%s': %s", dir,
+				 strerror(errno));
+	while ((de = readdir(dh))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path)) {
+			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "path too long in '%s'", dir);
+			continue;
+		}
+		if (lstat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (depth > 64)
+				r = tdk_error(ctx, "validate", TDK_EXIT_IO, "'%s': folders nested too deep", path);
+			else
+				r = tdk_exit_worst(r, walk(ctx, path, f, depth + 1));
+		} else if (S_ISREG(st.st_mode) && wanted(de->d_name)) {
+			if (files_add(f, path, strlen(path)) < 0) {
+				r = TDK_EXIT_INTERNAL;
+				break;
+			}
+		}
+	}
+	closedir(dh);
+	return r;
+}
+
+static int read_list(struct tdk_ctx *ctx, const char *from, int nul, struct files *f)
+{
+	FILE *fp = strcmp(from, "-") ? fopen(from, "r") : ctx->in;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r = TDK_EXIT_OK;
+
+	if (!fp)
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s", from, strerror(errno));
+	while ((n = getdelim(&line, &cap, nul ? '\0' : '\n', fp)) > 0) {
+		if (line[n - 1] == (nul ? '\0' : '\n'))
+			n--;
+		if (!nul && n && line[n - 1] == '\r')
+			n--;
+		if (n && files_add(f, line, (size_t)n) < 0) {
+			r = TDK_EXIT_INTERNAL;
+			break;
+		}
+	}
+	if (ferror(fp))
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", from, strerror(errno));
+	free(line);
+	if (fp != ctx->in)
+		fclose(fp);
+	return r;
+}
+
+/* ---- catalogs ---- */
+
+static int exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The catalog tdk ships: beside the sources when run from the build tree, else installed. */
+static int shipped_catalog(char *out, size_t n)
+{
+	char exe[4096];
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (k > 0) {
+		char *slash;
+
+		exe[k] = '\0';
+		if ((slash = strrchr(exe, '/'))) {
+			*slash = '\0';
+			if ((slash = strrchr(exe, '/')))
+				*slash = '\0';
+			if ((slash = strrchr(exe, '/')))
+				*slash = '\0';
+			snprintf(out, n, "%s/xsd/catalog.xml", exe);
+			if (exists(out))
+				return 1;
+		}
+	}
+	snprintf(out, n, "%s/share/tdk/xsd/catalog.xml", TDK_PREFIX);
+	return exists(out);
+}
+
+/* A setup fault (catalog, --schema, --rules) is reported as a document of its own. */
+static void setup_diag(struct tdk_diag *d, struct tdk_report *rep, const struct tdk_validate_xml *xv)
+{
+	tdk_diag_init(d, NULL);
+	d->emit = tdk_report_emit;
+	d->arg = rep;
+	d->max_errors = xv->max_errors;
+}
+
+static int add_catalog(struct xml_run *x, struct tdk_report *rep, const char *path)
+{
+	struct tdk_diag d;
+	int r;
+
+	setup_diag(&d, rep, x->xv);
+	d.file = path;
+	r = tdk_xml_schemas_add_catalog(&x->set, path, &d);
+	if (r)
+		tdk_report_document(rep, path, d.errors, 0);
+	return r;
+}
+
+static int setup(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep)
+{
+	const struct tdk_validate_xml *xv = x->xv;
+	const char *env = getenv("TDK_CATALOG");
+	char path[4200];
+	int i, r = TDK_EXIT_OK;
+
+	if (tdk_xml_schemas_init(&x->set) < 0)
+		return tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
+	tdk_xml_opts_init(&x->opts);
+	x->opts.set = &x->set;
+	x->opts.use_schema_location = xv->use_schema_location;
+	if (xv->max_size)
+		x->opts.limits.max_size = xv->max_size;
+	if (xv->max_text)
+		x->opts.limits.max_text = xv->max_text;
+	if (xv->max_depth)
+		x->opts.limits.max_depth = xv->max_depth;
+	if (xv->max_attrs)
+		x->opts.limits.max_attrs = xv->max_attrs;
+	if (xv->well_formed)
+		x->opts.mode = TDK_XML_SCHEMA_NONE;
+
+	for (i = 0; i < xv->catalogs.n && !r; i++)
+		r = add_catalog(x, rep, xv->catalogs.v[i]);
+	/* TDK_CATALOG: files separated by colons, looked up after --catalog. */
+	while (!r && env && *env) {
+		const char *colon = strchr(env, ':');
+		size_t n = colon ? (size_t)(colon - env) : strlen(env);
+
+		if (n && n < sizeof(path)) {
+			snprintf(path, sizeof(path), "%.*s", (int)n, env);
+			r = add_catalog(x, rep, path);
+		}
+		env = colon ? colon + 1 : NULL;
+	}
+	if (!r) {
+		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+		if (xdg && *xdg)
+			snprintf(path, sizeof(path), "%s/tdk/catalog.xml", xdg);
+		else
+			snprintf(path, sizeof(path), "%s/.config/tdk/catalog.xml", home ? home : "");
+		if ((xdg && *xdg) || (home && *home)) {
+			if (exists(path))
+				r = add_catalog(x, rep, path);
+		}
+	}
+	if (!r && shipped_catalog(path, sizeof(path)))
+		r = add_catalog(x, rep, path);
+	if (r)
+		return r;
+
+	if (xv->schema && !xv->well_formed) {
+		struct tdk_diag d;
+		const char *catalog = NULL;
+		char *file = exists(xv->schema) ? strdup(xv->schema) :
+			     tdk_xml_schemas_resolve(&x->set, xv->schema, &catalog);
+
+		setup_diag(&d, rep, xv);
+		d.file = xv->schema;
+		if (!file) {
+			tdk_diag_add(&d, TDK_SEV_ERROR, "XML-XSD-UNKNOWN", NULL,
+				     "--schema '%s' is neither a file nor a name registered in a catalog",
+				     xv->schema);
+			r = TDK_EXIT_IO;
+		} else if (catalog && !exists(file)) {
+			tdk_diag_add(&d, TDK_SEV_ERROR, "XML-CATALOG", NULL,
+				     "catalog '%s' maps '%s' to '%s', which cannot be read", catalog,
+				     xv->schema, file);
+			r = TDK_EXIT_IO;
+		} else {
+			r = tdk_xml_schemas_get(&x->set, file, &d, &x->opts.schema);
+			x->opts.mode = TDK_XML_SCHEMA_FIXED;
+		}
+		if (r)
+			tdk_report_document(rep, xv->schema, d.errors, 0);
+		free(file);
+		if (r)
+			return r;
+	}
+	if (xv->rules) {
+		struct tdk_diag d;
+
+		setup_diag(&d, rep, xv);
+		d.file = xv->rules;
+		r = tdk_xml_rules_load(xv->rules, &d, &x->opts.rules);
+		if (r)
+			tdk_report_document(rep, xv->rules, d.errors, 0);
+	}
+	return r;
+}
+
+/* ---- one input ---- */
+
+static int spool(struct tdk_ctx *ctx, struct tdk_input *in, FILE **sp)
+{
+	char buf[65536];
+	ssize_t n;
+
+	*sp = tmpfile();
+	if (!*sp)
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot create a spool file: %s",
+				 strerror(errno));
+	while ((n = tdk_input_read(in, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t)n, *sp) != (size_t)n)
+			return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot spool standard input: %s",
+					 strerror(errno));
+	if (n < 0 || fflush(*sp) != 0)
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read standard input: %s",
+				 strerror(in->err ? in->err : errno));
+	rewind(*sp);
+	return 0;
+}
+
+static int check_xml(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep, const char *path,
+		     struct tdk_input *in, int schema_doc)
+{
+	const struct tdk_validate_xml *xv = x->xv;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct tdk_input sp_in, *src = in;
+	struct tdk_diag d;
+	FILE *sp = NULL;
+	double t0 = now();
+	int r;
+
+	tdk_diag_init(&d, name);
+	d.emit = tdk_report_emit;
+	d.arg = rep;
+	d.max_errors = xv->max_errors;
+	if (schema_doc) {
+		r = tdk_xml_check_schema(&x->set, path, &d);
+		goto report;
+	}
+	if (xv->pass && !strcmp(path, "-")) {
+		if ((r = spool(ctx, in, &sp)))
+			goto out;
+		memset(&sp_in, 0, sizeof(sp_in));
+		sp_in.fd = fileno(sp);
+		sp_in.name = path;
+		src = &sp_in;
+	}
+	r = tdk_xml_validate(src, &x->opts, &d);
+	if (r == TDK_EXIT_IO && src->err) {
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(src->err));
+		goto out;
+	}
+	if (r == TDK_EXIT_INTERNAL && !d.errors) {
+		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", path);
+		goto out;
+	}
+	if (d.stopped && !xv->quiet && rep->format == TDK_REPORT_TEXT)
+		fprintf(rep->fp, "%s: note: stopped after %lu error%s (--max-errors)\n", name,
+			xv->max_errors, xv->max_errors == 1 ? "" : "s");
+	if (xv->pass && r == TDK_EXIT_OK) {
+		struct tdk_input again;
+		struct tdk_output out;
+
+		if (sp) {
+			rewind(sp);
+			memset(&again, 0, sizeof(again));
+			again.fd = fileno(sp);
+			again.name = path;
+		} else if (tdk_input_open(&again, path) < 0) {
+			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot reopen '%s': %s", path,
+				      strerror(again.err));
+			goto out;
+		}
+		tdk_output_open(&out, NULL, ctx->out);
+		if (tdk_copy(&again, &out) < 0 || tdk_output_commit(&out) < 0)
+			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot pass '%s' through: %s", path,
+				      strerror(out.err ? out.err : again.err ? again.err : EIO));
+		if (!sp)
+			tdk_input_close(&again);
+	}
+report:
+	tdk_report_document(rep, name, d.errors, now() - t0);
+out:
+	if (sp)
+		fclose(sp);
+	return r;
+}
+
+static int ends_xsd(const char *p)
+{
+	size_t n = strlen(p);
+
+	return n > 4 && !strcasecmp(p + n - 4, ".xsd");
+}
+
+/* One input, by its format. */
+static int check_one(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep, const char *path)
+{
+	struct tdk_input in;
+	const char *peek;
+	ssize_t np;
+	int kind = 0, r;
+
+	if (tdk_input_open(&in, path) < 0)
+		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s", path,
+				 strerror(in.err));
+	np = tdk_input_peek(&in, &peek, 512);
+	if (np < 0) {
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(in.err));
+		goto out;
+	}
+	if (np > 0)
+		kind = tdk_xml_sniff(peek, (size_t)np);
+	if (strcmp(path, "-") && ends_xsd(path))
+		kind = 2;
+	if (kind == 2 && !strcmp(path, "-"))
+		kind = 1;  /* a schema is checked from its file, where its imports are */
+	if (kind)
+		r = check_xml(ctx, x, rep, path, &in, kind == 2);
+	else
+		r = x->edi->fn(ctx, x->edi->vo, rep, path, &in);
+out:
+	tdk_input_close(&in);
+	return r;
+}
+
+/* ---- verdicts ---- */
+
+struct tally {
+	unsigned long files, valid, invalid, failed;
+};
+
+static void verdict(struct tdk_ctx *ctx, struct tdk_report *rep, struct tally *t, const char *path,
+		    int code, int show)
+{
+	const char *v = code == TDK_EXIT_OK ? "valid" : code == TDK_EXIT_NEGATIVE ? "invalid" : "error";
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+
+	t->files++;
+	if (code == TDK_EXIT_OK)
+		t->valid++;
+	else if (code == TDK_EXIT_NEGATIVE)
+		t->invalid++;
+	else
+		t->failed++;
+	if (!show)
+		return;
+	if (rep->format == TDK_REPORT_TEXT) {
+		fprintf(ctx->out, "%s: %s\n", name, v);
+	} else if (rep->format == TDK_REPORT_JSON) {
+		struct tdk_buf b = TDK_BUF_INIT(1 << 16);
+
+		if (!tdk_buf_adds(&b, "{\"file\":\"") && !tdk_json_escape(&b, name, strlen(name)) &&
+		    !tdk_buf_addf(&b, "\",\"verdict\":\"%s\",\"status\":%d}\n", v, code))
+			fwrite(b.data, 1, b.len, rep->fp);
+		tdk_buf_release(&b);
+	}
+}
+
+static void summary(struct tdk_ctx *ctx, struct tdk_report *rep, const struct tally *t)
+{
+	if (rep->format == TDK_REPORT_TEXT)
+		fprintf(ctx->out, "%lu file%s: %lu valid, %lu invalid, %lu not checked\n", t->files,
+			t->files == 1 ? "" : "s", t->valid, t->invalid, t->failed);
+	else if (rep->format == TDK_REPORT_JSON)
+		fprintf(rep->fp, "{\"summary\":{\"files\":%lu,\"valid\":%lu,\"invalid\":%lu,"
+			"\"not_checked\":%lu}}\n", t->files, t->valid, t->invalid, t->failed);
+}
+
+/* ---- workers ---- */
+
+struct task {
+	const char *path;
+	char *out, *err;       /* what the file's check wrote to the report and to stderr */
+	size_t nout, nerr;
+	struct tdk_junit junit;
+	int code, done;
+};
+
+struct pool {
+	struct tdk_ctx *ctx;
+	struct xml_run *x;
+	struct tdk_report *rep;
+	struct task *tasks;
+	size_t n, next, printed, window;
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+};
+
+static void run_task(struct pool *p, struct task *t)
+{
+	struct tdk_ctx wctx = *p->ctx;
+	struct tdk_report wrep = *p->rep;
+	FILE *out = NULL, *err = open_memstream(&t->err, &t->nerr);
+	int shared = p->rep->fp == p->ctx->err;
+
+	if (!shared)
+		out = open_memstream(&t->out, &t->nout);
+	if (!err || (!shared && !out)) {
+		t->code = TDK_EXIT_INTERNAL;
+		goto out;
+	}
+	wctx.err = err;
+	wrep.fp = shared ? err : out;
+	tdk_junit_init(&wrep.junit, p->rep->junit.suite);
+	t->code = check_one(&wctx, p->x, &wrep, t->path);
+	t->junit = wrep.junit;
+out:
+	if (out)
+		fclose(out);
+	if (err)
+		fclose(err);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&p->m);
+		while (p->next < p->n && p->next >= p->printed + p->window)
+			pthread_cond_wait(&p->cv, &p->m);
+		i = p->next < p->n ? p->next++ : p->n;
+		pthread_mutex_unlock(&p->m);
+		if (i >= p->n)
+			break;
+		run_task(p, &p->tasks[i]);
+		pthread_mutex_lock(&p->m);
+		p->tasks[i].done = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->m);
+	}
+	return NULL;
+}
+
+static int run_parallel(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep,
+			struct files *f, unsigned long jobs, struct tally *t, int show)
+{
+	struct pool p;
+	pthread_t *th;
+	size_t i, started = 0;
+	int code = TDK_EXIT_OK;
+
+	memset(&p, 0, sizeof(p));
+	p.ctx = ctx;
+	p.x = x;
+	p.rep = rep;
+	p.n = f->n;
+	p.window = jobs * 8;
+	p.tasks = calloc(f->n, sizeof(*p.tasks));
+	th = calloc(jobs, sizeof(*th));
+	if (!p.tasks || !th) {
+		free(p.tasks);
+		free(th);
+		return tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
+	}
+	for (i = 0; i < f->n; i++)
+		p.tasks[i].path = f->v[i];
+	pthread_mutex_init(&p.m, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	for (i = 0; i < jobs; i++)
+		if (pthread_create(&th[i], NULL, worker, &p) == 0)
+			started++;
+	if (!started)
+		worker(&p);
+	for (i = 0; i < f->n; i++) {
+		struct task *tk = &p.tasks[i];
+
+		pthread_mutex_lock(&p.m);
+		while (!tk->done)
+			pthread_cond_wait(&p.cv, &p.m);
+		pthread_mutex_unlock(&p.m);
+		if (tk->nout)
+			fwrite(tk->out, 1, tk->nout, rep->fp);
+		if (tk->nerr)
+			fwrite(tk->err, 1, tk->nerr, ctx->err);
+		if (rep->format == TDK_REPORT_JUNIT) {
+			tdk_buf_add(&rep->junit.cases, tk->junit.cases.data ? tk->junit.cases.data : "",
+				    tk->junit.cases.len);
+			rep->junit.tests += tk->junit.tests;
+			rep->junit.failures += tk->junit.failures;
+		}
+		tdk_junit_release(&tk->junit);
+		free(tk->out);
+		free(tk->err);
+		tk->out = tk->err = NULL;
+		code = tdk_exit_worst(code, tk->code);
+		verdict(ctx, rep, t, tk->path, tk->code, show);
+		pthread_mutex_lock(&p.m);
+		p.printed = i + 1;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.m);
+	}
+	for (i = 0; i < jobs; i++)
+		if (i < started)
+			pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.m);
+	pthread_cond_destroy(&p.cv);
+	free(p.tasks);
+	free(th);
+	return code;
+}
+
+int tdk_validate_run(struct tdk_ctx *ctx, struct tdk_validate_xml *xv, struct tdk_report *rep,
+		     char **files, int nfiles, const struct tdk_validate_edifact *edi)
+{
+	struct xml_run x;
+	struct files f = { NULL, 0, 0 };
+	struct tally t = { 0, 0, 0, 0 };
+	int i, r, code = TDK_EXIT_OK, show;
+	size_t k;
+
+	memset(&x, 0, sizeof(x));
+	x.xv = xv;
+	x.edi = edi;
+	for (i = 0; i < nfiles; i++)
+		if (files_add(&f, files[i], strlen(files[i])) < 0)
+			goto oom;
+	if (xv->files_from && (r = read_list(ctx, xv->files_from, xv->nul, &f)))
+		code = tdk_exit_worst(code, r);
+	if (xv->dir) {
+		size_t from = f.n;
+
+		code = tdk_exit_worst(code, walk(ctx, xv->dir, &f, 0));
+		qsort(f.v + from, f.n - from, sizeof(*f.v), cmp_str);
+	}
+	if (!nfiles && !xv->files_from && !xv->dir && files_add(&f, "-", 1) < 0)
+		goto oom;
+	if (code == TDK_EXIT_INTERNAL)
+		goto oom;
+	show = !xv->quiet && (f.n > 1 || xv->dir || xv->files_from);
+	if ((r = setup(ctx, &x, rep))) {
+		/* Nothing is checked with a broken setup; each input says so in its verdict. */
+		code = tdk_exit_worst(code, r);
+		for (k = 0; k < f.n; k++)
+			verdict(ctx, rep, &t, f.v[k], r, show);
+		if (show)
+			summary(ctx, rep, &t);
+		goto out;
+	}
+	if (xv->jobs > 1 && f.n > 1 && !xv->pass) {
+		code = tdk_exit_worst(code, run_parallel(ctx, &x, rep, &f, xv->jobs > 64 ? 64 : xv->jobs,
+							 &t, show));
+	} else {
+		for (k = 0; k < f.n; k++) {
+			r = check_one(ctx, &x, rep, f.v[k]);
+			verdict(ctx, rep, &t, f.v[k], r, show);
+			code = tdk_exit_worst(code, r);
+		}
+	}
+	if (show)
+		summary(ctx, rep, &t);
+	goto out;
+oom:
+	code = tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
+out:
+	if (x.opts.rules)
+		tdk_xml_rules_free(x.opts.rules);
+	tdk_xml_schemas_release(&x.set);
+	files_release(&f);
+	return code;
+}

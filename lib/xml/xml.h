@@ -1,0 +1,150 @@
+/*
+ * XML documents, read safely: well-formedness, XSD 1.0 validation with
+ * schemas found through OASIS XML catalogs, and ISO Schematron rules, all on
+ * libxml2 and all reporting into a caller-owned struct tdk_diag.
+ *
+ * Safe loading (load.c).  Every document is read with a SAX push parser fed
+ * in chunks from a struct tdk_input: no network, no DTD (a document type
+ * declaration is refused before anything in it is read), no entity other
+ * than the five predefined ones and character references, and hard limits on
+ * the input size, the nesting depth, the attributes of one element and the
+ * length of one text node or attribute value.  Schema validation runs on the
+ * same stream (libxml2's SAX plug), so memory stays bounded whatever the
+ * document's size; only Schematron rules, which evaluate XPath over the
+ * whole document, need a tree.
+ *
+ * Schema sets (schema.c).  A struct tdk_xml_schemas holds the catalogs and
+ * a cache of compiled schemas keyed by file, so that a batch compiles each
+ * schema once.  While a schema compiles, libxml2 loads imports and includes
+ * only through tdk's external entity loader, which resolves names through
+ * the catalogs, refuses every network scheme, and reads only local regular
+ * files that a catalog names or whose name ends in ".xsd".
+ *
+ * libxml2 keeps its error handler per thread: every function here installs
+ * tdk's structured handler for the duration of the call and restores the
+ * previous one, so nothing is ever printed by the library.
+ */
+#ifndef TDK_XML_H
+#define TDK_XML_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "util/diag.h"
+#include "util/io.h"
+
+/* Limits on one document; every one has a flag in tdk-validate(1). */
+struct tdk_xml_limits {
+	uint64_t max_size;        /* bytes of input (default 1 GiB); 0: none */
+	unsigned long max_depth;  /* element nesting (default 256) */
+	unsigned long max_attrs;  /* attributes on one element (default 256) */
+	size_t max_text;          /* bytes in one text node or attribute value (default 10 MiB) */
+};
+
+/* Sets the defaults above. */
+void tdk_xml_limits_init(struct tdk_xml_limits *l);
+
+/* ---- Catalogs and compiled schemas ---- */
+
+struct tdk_xml_schema_entry;
+
+struct tdk_xml_schemas {
+	void **catalogs;           /* xmlCatalogPtr, in lookup order; owned */
+	char **catalog_names;      /* the files they were read from; owned */
+	size_t ncatalogs;
+	char **names;              /* the names of the <uri> entries of those catalogs; owned */
+	size_t nnames;
+	struct tdk_xml_schema_entry *entries;  /* the cache, a list; owned */
+	void *lock;                /* pthread mutex; the cache may be shared by workers */
+};
+
+/* Sets up an empty set: no catalog, no schema.  Returns 0, or -1 when out of memory. */
+int tdk_xml_schemas_init(struct tdk_xml_schemas *s);
+
+/* Frees the catalogs and every compiled schema. */
+void tdk_xml_schemas_release(struct tdk_xml_schemas *s);
+
+/*
+ * Reads the OASIS XML catalog in file path and appends it to the lookup
+ * order.  A missing or malformed catalog is an XML-CATALOG error in d under
+ * the catalog's name; returns TDK_EXIT_OK or TDK_EXIT_IO.
+ */
+int tdk_xml_schemas_add_catalog(struct tdk_xml_schemas *s, const char *path, struct tdk_diag *d);
+
+/*
+ * Looks name (a namespace, a URI or a system identifier) up in the catalogs,
+ * in order, as a <uri> entry then as a <system> entry.  Returns a new string
+ * (a local path, the caller frees it with free()) or NULL when no catalog
+ * has it.  *catalog is set to the file of the catalog that answered.
+ */
+char *tdk_xml_schemas_resolve(struct tdk_xml_schemas *s, const char *name, const char **catalog);
+
+/*
+ * The compiled schema whose entry document is the local file path, compiled
+ * now if the cache does not have it.  Compile errors and warnings go to d
+ * under the schema files' names (once: a schema that failed stays failed and
+ * later calls only return the status).  Returns TDK_EXIT_OK and sets *schema
+ * (an xmlSchemaPtr owned by the set), TDK_EXIT_IO when the schema cannot be
+ * read or does not compile, or TDK_EXIT_INTERNAL.
+ */
+int tdk_xml_schemas_get(struct tdk_xml_schemas *s, const char *path, struct tdk_diag *d, void **schema);
+
+/* ---- Schematron ---- */
+
+/*
+ * Compiles the ISO Schematron rules in path (libxml2's engine: XPath 1.0,
+ * patterns, rules, assert and report).  Returns TDK_EXIT_OK and a new rule
+ * set in *rules (free with tdk_xml_rules_free), or TDK_EXIT_IO with an
+ * XML-RULE-COMPILE error in d.
+ */
+int tdk_xml_rules_load(const char *path, struct tdk_diag *d, void **rules);
+void tdk_xml_rules_free(void *rules);
+
+/* ---- Validation ---- */
+
+enum tdk_xml_schema_mode {
+	TDK_XML_SCHEMA_AUTO,      /* by the root's namespace through the catalogs */
+	TDK_XML_SCHEMA_FIXED,     /* schema below, whatever the document says */
+	TDK_XML_SCHEMA_NONE       /* well-formedness only */
+};
+
+struct tdk_xml_opts {
+	struct tdk_xml_limits limits;
+	enum tdk_xml_schema_mode mode;
+	void *schema;                 /* xmlSchemaPtr for TDK_XML_SCHEMA_FIXED; borrowed */
+	struct tdk_xml_schemas *set;  /* catalogs and cache for AUTO; borrowed */
+	int use_schema_location;      /* AUTO: follow xsi:schemaLocation (local files only) */
+	void *rules;                  /* Schematron rules, or NULL; borrowed */
+};
+
+/* Sets the default limits, AUTO mode, no set, no rules. */
+void tdk_xml_opts_init(struct tdk_xml_opts *o);
+
+/*
+ * Reads the document in from its current position, streaming, and checks it
+ * as o says.  Every fault is a diagnostic in d with line and column; the
+ * caller chooses where they go through d->emit.  Stops reading at the first
+ * fatal fault (not well-formed, a limit, a DTD) and when d's error limit is
+ * reached.  Returns TDK_EXIT_OK (valid), TDK_EXIT_NEGATIVE (invalid),
+ * TDK_EXIT_IO (cannot read the input, or its schema set is broken: missing,
+ * does not compile, needs the network) or TDK_EXIT_INTERNAL.
+ */
+int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct tdk_diag *d);
+
+/*
+ * Compiles the schema document in path with all its imports and includes, as
+ * a CI check of a schema set; errors and warnings go to d with their
+ * positions.  Returns TDK_EXIT_OK, TDK_EXIT_NEGATIVE when it does not compile
+ * (the schema set is what is being checked, so a fault is a negative answer)
+ * or TDK_EXIT_IO when it cannot be read.
+ */
+int tdk_xml_check_schema(struct tdk_xml_schemas *s, const char *path, struct tdk_diag *d);
+
+/*
+ * Whether the first bytes p[0..n) look like XML (after a byte order mark
+ * and blanks, a '<'), and whether the root of that XML is an xs:schema.
+ * Returns 0 (not XML), 1 (XML) or 2 (an XML Schema document).
+ */
+int tdk_xml_sniff(const char *p, size_t n);
+
+#endif
