@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
@@ -235,6 +236,11 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 		goto out;
 	}
 	loaded = 1;
+	if (so.outdir && mkdir(so.outdir, 0777) < 0 && errno != EEXIST) {
+		code = tdk_error(ctx, "sign", TDK_EXIT_IO, "cannot create '%s': %s", so.outdir,
+				 strerror(errno));
+		goto out;
+	}
 	for (i = 0; i < nfiles; i++) {
 		char *outpath = NULL;
 
