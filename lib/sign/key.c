@@ -121,9 +121,11 @@ static int pem_pass_cb(char *buf, int size, int rwflag, void *u)
 	(void)rwflag;
 	if (!p->fn || size <= 1)
 		return -1;
-	p->asked = 1;
 	n = p->fn(p->arg, p->name, buf, (size_t)size);
-	return n < 0 ? -1 : n;
+	if (n < 0)
+		return -1;
+	p->asked = 1;
+	return n;
 }
 
 /* Loads every certificate of a PEM bundle, or one DER certificate, into sk. */
