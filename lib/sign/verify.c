@@ -399,16 +399,11 @@ static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, time_t
 	int r = 1, i, ku;
 
 	if (t->pinned) {
-		if (X509_cmp(cert, t->pinned)) {
-			/* The pinned key verified, but KeyInfo names another certificate. */
-			cert = t->pinned;
-		}
-		if (X509_cmp_time(X509_get0_notAfter(cert), &at) < 0 ||
-		    X509_cmp_time(X509_get0_notBefore(cert), &at) > 0) {
-			verr(v, "VERIFY-CERT-EXPIRED", "the signer certificate was not valid at %s",
-			     v->rep->signing_time ? "the signing time" : "the verification time");
-			goto out;
-		}
+		/*
+		 * A pinned certificate is trust in its key, given by the user: its
+		 * dates are not checked (as a public key given to xmlsec1 is not).
+		 */
+		cert = t->pinned;
 	} else if (t->store) {
 		untrusted = sk_X509_dup(t->untrusted);
 		sc = X509_STORE_CTX_new();
@@ -492,6 +487,34 @@ static int verify_one(struct vctx *v)
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
+	/*
+	 * KeyInfo may name the certificate instead of carrying it (X509SubjectName,
+	 * X509IssuerSerial, X509SKI): libxmlsec1 finds it among the certificates
+	 * the user gave.  Which of them is trusted is still decided below.
+	 */
+	{
+		xmlSecKeyDataStorePtr st = xmlSecKeysMngrGetDataStore(mngr, xmlSecOpenSSLX509StoreId);
+		STACK_OF(X509) *u = t->untrusted;
+		int k;
+
+		for (k = 0; st && u && k < sk_X509_num(u); k++) {
+			X509 *c = X509_dup(sk_X509_value(u, k));
+
+			if (c && xmlSecOpenSSLX509StoreAdoptCert(st, c, 0) < 0)
+				X509_free(c);
+		}
+		if (st && t->store) {
+			STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(t->store);
+
+			for (k = 0; objs && k < sk_X509_OBJECT_num(objs); k++) {
+				X509 *c = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, k));
+
+				if (c && (c = X509_dup(c)) != NULL &&
+				    xmlSecOpenSSLX509StoreAdoptCert(st, c, 0) < 0)
+					X509_free(c);
+			}
+		}
+	}
 	ctx = xmlSecDSigCtxCreate(mngr);
 	if (!ctx) {
 		r = TDK_EXIT_INTERNAL;
@@ -531,10 +554,12 @@ static int verify_one(struct vctx *v)
 	} else if (!t->insecure) {
 		/* With anchors, only certificates may supply the key: a bare KeyValue proves nothing. */
 		union { xmlSecKeyDataId id; void *p; } x509 = { xmlSecKeyDataX509Id },
-			raw = { xmlSecKeyDataRawX509CertId };
+			raw = { xmlSecKeyDataRawX509CertId }, rm = { xmlSecKeyDataRetrievalMethodId };
 
 		xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, x509.p);
 		xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, raw.p);
+		/* A same-document RetrievalMethod may point at the X509Data. */
+		xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, rm.p);
 	}
 
 	tdk_sig_set_sink(v->d, "VERIFY-XML");
