@@ -7,6 +7,9 @@
  * (EN 319 132-1).  The container is written atomically.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +53,14 @@ int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx)
 
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
 		return r;
+#ifdef __GLIBC__
+	/*
+	 * libzip sets up a deflate stream (a few hundred KiB) per entry; without
+	 * this, glibc hands the memory back and asks for it again every time.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 16 << 20);
+#endif
 	if (!output || !nfiles) {
 		fprintf(ctx->err, "tdk pack: %s\n", !output ? "-o is required" : "no file to pack");
 		tdk_usage_line(ctx->err, &u, opts);
@@ -75,13 +86,13 @@ int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx)
 		items[i].path = argv[i];
 		items[i].mime = tdk_mime_of(argv[i]);
 	}
-	if (tdk_sign_lib_init()) {
-		code = tdk_error(ctx, "pack", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
-		goto out;
-	}
 	if (key) {
 		char *env;
 
+		if (tdk_sign_lib_init()) {
+			code = tdk_error(ctx, "pack", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
+			goto out;
+		}
 		ps.file = pass_file;
 		ps.fd = pass_fd;
 		d.file = key;

@@ -176,7 +176,6 @@ int tdk_sign_lib_init(void)
 	xmlSetExternalEntityLoader(no_entity_loader);
 	xmlSubstituteEntitiesDefault(0);
 	xmlLoadExtDtdDefaultValue = 0;
-	xmlSecErrorsSetCallback(xmlsec_error);
 	/* XSLT transforms inside signatures may not read or write anything. */
 	xslt_prefs = xsltNewSecurityPrefs();
 	if (!xslt_prefs)
@@ -186,7 +185,6 @@ int tdk_sign_lib_init(void)
 	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid);
 	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid);
 	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
-	xmlSecTransformXsltSetDefaultSecurityPrefs(xslt_prefs);
 	if (xmlSecInit() < 0)
 		return TDK_EXIT_INTERNAL;
 	if (xmlSecCheckVersion() != 1)
@@ -197,6 +195,10 @@ int tdk_sign_lib_init(void)
 		xmlSecCryptoAppShutdown();
 		goto fail;
 	}
+	/* After the library's own setup, which installs the defaults (printing, permissive). */
+	xmlSecErrorsDefaultCallbackEnableOutput(0);
+	xmlSecErrorsSetCallback(xmlsec_error);
+	xmlSecTransformXsltSetDefaultSecurityPrefs(xslt_prefs);
 	/* Only tdk's resolver: no file://, no http://, no relative paths on disk. */
 	xmlSecIOCleanupCallbacks();
 	if (xmlSecIORegisterCallbacks(res_match, res_open, res_read, res_close) < 0) {

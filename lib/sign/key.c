@@ -19,6 +19,8 @@
 
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/keys.h>
+#include <xmlsec/keysmngr.h>
+#include <xmlsec/crypto.h>
 #include <xmlsec/openssl/evp.h>
 #include <xmlsec/openssl/x509.h>
 #include <xmlsec/openssl/crypto.h>
@@ -427,6 +429,46 @@ static int load_cert_file(const char *path, STACK_OF(X509) *sk, const char *what
 	return r;
 }
 
+/*
+ * The keys manager libxmlsec1 looks certificates up in: KeyInfo may name the
+ * certificate instead of carrying it (X509SubjectName, X509IssuerSerial,
+ * X509SKI), and libxmlsec1 finds it among the ones the user gave.  Which of
+ * them is trusted is decided by the chain check, not by this store.  Made
+ * once per trust: setting one up reads the system's certificate folder.
+ */
+static int make_mngr(struct tdk_trust *t)
+{
+	xmlSecKeysMngrPtr mngr = xmlSecKeysMngrCreate();
+	xmlSecKeyDataStorePtr st;
+	STACK_OF(X509) *u = t->untrusted;
+	int k;
+
+	if (!mngr || xmlSecCryptoAppDefaultKeysMngrInit(mngr) < 0) {
+		if (mngr)
+			xmlSecKeysMngrDestroy(mngr);
+		return TDK_EXIT_INTERNAL;
+	}
+	t->mngr = mngr;
+	st = xmlSecKeysMngrGetDataStore(mngr, xmlSecOpenSSLX509StoreId);
+	for (k = 0; st && u && k < sk_X509_num(u); k++) {
+		X509 *c = X509_dup(sk_X509_value(u, k));
+
+		if (c && xmlSecOpenSSLX509StoreAdoptCert(st, c, 0) < 0)
+			X509_free(c);
+	}
+	if (st && t->store) {
+		STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(t->store);
+
+		for (k = 0; objs && k < sk_X509_OBJECT_num(objs); k++) {
+			X509 *c = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, k));
+
+			if (c && (c = X509_dup(c)) != NULL && xmlSecOpenSSLX509StoreAdoptCert(st, c, 0) < 0)
+				X509_free(c);
+		}
+	}
+	return 0;
+}
+
 int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d)
 {
 	STACK_OF(X509) *sk = NULL;
@@ -435,6 +477,7 @@ int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d)
 	t->store = NULL;
 	t->untrusted = sk_X509_new_null();
 	t->pinned = NULL;
+	t->mngr = NULL;
 	if (!t->untrusted)
 		return TDK_EXIT_INTERNAL;
 	if (!t->ca_file && !t->cert_file && !t->hmac_key_file && !t->insecure) {
@@ -472,6 +515,8 @@ int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d)
 			t->pinned = sk_X509_shift(p);
 		sk_X509_pop_free(p, X509_free);
 	}
+	if (!r)
+		r = make_mngr(t);
 out:
 	sk_X509_pop_free(sk, X509_free);
 	ERR_clear_error();
@@ -480,6 +525,9 @@ out:
 
 void tdk_trust_release(struct tdk_trust *t)
 {
+	if (t->mngr)
+		xmlSecKeysMngrDestroy(t->mngr);
+	t->mngr = NULL;
 	X509_STORE_free(t->store);
 	sk_X509_pop_free(t->untrusted, X509_free);
 	X509_free(t->pinned);

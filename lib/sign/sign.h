@@ -137,6 +137,7 @@ struct tdk_trust {
 	void *store;                /* X509_STORE * built by tdk_trust_load */
 	void *untrusted;            /* STACK_OF(X509) * */
 	void *pinned;               /* X509 * */
+	void *mngr;                 /* xmlSecKeysMngrPtr holding the certificates above, made once */
 };
 
 /* Loads the files named in t. Returns 0 or TDK_EXIT_TRUST/TDK_EXIT_IO (VERIFY-TRUST-*). */

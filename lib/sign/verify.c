@@ -445,7 +445,7 @@ static int verify_one(struct vctx *v)
 {
 	struct tdk_sig_report *rep = v->rep;
 	const struct tdk_trust *t = v->t;
-	xmlSecKeysMngrPtr mngr = NULL;
+	xmlSecKeysMngrPtr mngr;
 	xmlSecDSigCtxPtr ctx = NULL;
 	xmlSecKeyDataPtr x509d = NULL;
 	X509 *cert = NULL;
@@ -482,38 +482,10 @@ static int verify_one(struct vctx *v)
 		}
 	}
 
-	mngr = xmlSecKeysMngrCreate();
-	if (!mngr || xmlSecCryptoAppDefaultKeysMngrInit(mngr) < 0) {
+	mngr = t->mngr;
+	if (!mngr) {
 		r = TDK_EXIT_INTERNAL;
 		goto out;
-	}
-	/*
-	 * KeyInfo may name the certificate instead of carrying it (X509SubjectName,
-	 * X509IssuerSerial, X509SKI): libxmlsec1 finds it among the certificates
-	 * the user gave.  Which of them is trusted is still decided below.
-	 */
-	{
-		xmlSecKeyDataStorePtr st = xmlSecKeysMngrGetDataStore(mngr, xmlSecOpenSSLX509StoreId);
-		STACK_OF(X509) *u = t->untrusted;
-		int k;
-
-		for (k = 0; st && u && k < sk_X509_num(u); k++) {
-			X509 *c = X509_dup(sk_X509_value(u, k));
-
-			if (c && xmlSecOpenSSLX509StoreAdoptCert(st, c, 0) < 0)
-				X509_free(c);
-		}
-		if (st && t->store) {
-			STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(t->store);
-
-			for (k = 0; objs && k < sk_X509_OBJECT_num(objs); k++) {
-				X509 *c = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, k));
-
-				if (c && (c = X509_dup(c)) != NULL &&
-				    xmlSecOpenSSLX509StoreAdoptCert(st, c, 0) < 0)
-					X509_free(c);
-			}
-		}
 	}
 	ctx = xmlSecDSigCtxCreate(mngr);
 	if (!ctx) {
@@ -747,8 +719,6 @@ out:
 	free(bad);
 	if (ctx)
 		xmlSecDSigCtxDestroy(ctx);
-	if (mngr)
-		xmlSecKeysMngrDestroy(mngr);
 	ERR_clear_error();
 	return r;
 }

@@ -203,4 +203,7 @@ awk '
 
 printf '\n(total %s s; targets are the issue'"'"'s; a MISS is reported, never an error)\n' \
     "$(($(date +%s) - start))"
+
+# Signing, verifying and packing against xmlsec1 and zip: tests/bench/sign.sh.
+TDK=$TDK BENCH_WORK=$work "$bench_dir/sign.sh" || die "the signing benchmark failed"
 exit 0
