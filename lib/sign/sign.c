@@ -364,7 +364,7 @@ int tdk_sign_detached(xmlDocPtr *out, struct tdk_sig_data *data, int asic, const
 	xmlAddID(NULL, doc, TDK_XC sig_id, xmlHasProp(sig, TDK_XC "Id"));
 	for (i = 0; i < data->n; i++) {
 		struct tdk_buf uri = TDK_BUF_INIT(1 << 16);
-		char rid[64];
+		char rid[80];
 		xmlNodePtr ref;
 
 		snprintf(rid, sizeof(rid), "%s-ref-%zu", sig_id, i);
