@@ -15,7 +15,7 @@ AR        = ar
 PKG_CONFIG = pkg-config
 
 # Libraries found through pkg-config, one module per dependency.
-PKGS      = libxml-2.0 libzip
+PKGS      = libxml-2.0 xmlsec1-openssl libzip
 
 CFLAGS    = -O2 -g
 CPPFLAGS  =
@@ -26,4 +26,4 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libxslt1-dev libxmlsec1-dev \
             libxmlsec1-openssl libssl-dev libcurl4-openssl-dev zlib1g-dev libzip-dev \
             libmicrohttpd-dev
 DEB_TEST  = perl libxml2-utils valgrind clang libclang-rt-dev groff-base mandoc man-db time \
-            nodejs npm xmlsec1 zip unzip
+            nodejs npm xmlsec1 zip unzip python3

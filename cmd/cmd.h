@@ -119,6 +119,10 @@ void tdk_report_finish(struct tdk_report *r);
 int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_unpack(int argc, char **argv, struct tdk_ctx *ctx);
 
 /* The table of commands, ending with a NULL name. */
 extern const struct tdk_cmd tdk_commands[];

@@ -19,6 +19,10 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly" },
 	{ "dir", cmd_dir, "show UN/EDIFACT directories: messages, segments, elements, codes" },
 	{ "validate", cmd_validate, "check UN/EDIFACT interchanges against ISO 9735" },
+	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B" },
+	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers" },
+	{ "pack", cmd_pack, "pack files into an ASiC-E container, optionally signed" },
+	{ "unpack", cmd_unpack, "list or safely extract a ZIP or ASiC container" },
 	{ NULL, NULL, NULL },
 };
 

@@ -34,7 +34,7 @@ for cmd in $(tdk --list-commands | cut -f1); do
 done
 
 test_expect_success 'every diagnostic code in the source is documented in a manual page' '
-	grep -rhoE "\"(EDI|XML|JSON|TDK)-[A-Z0-9-]+\"" "$REPO/lib" "$REPO/cmd" | tr -d "\"" | sort -u >codes &&
+	grep -rhoE "\"(EDI|XML|JSON|TDK|SIGN|VERIFY|PACK|ASIC)-[A-Z0-9-]+\"" "$REPO/lib" "$REPO/cmd" | tr -d "\"" | sort -u >codes &&
 	missing=
 	for c in $(cat codes); do grep -q -- "$c" "$REPO"/man/*.1 || missing="$missing $c"; done
 	[ -z "$missing" ] || { echo "undocumented:$missing"; exit 1; }
@@ -75,6 +75,12 @@ done
 grep '^    \$ tdk ' "$REPO/README.md" | sed 's/^    \$ //' >readme-examples
 while IFS= read -r line; do
 	case $line in *broken*) want=1 ;; *) want=0 ;; esac
+	case $line in *[Dd]96[AB]*)
+		if [ ! -d "$DIRECTORIES/d96b" ]; then
+			test_skip "README example: $line" "no UNTDID release at $DIRECTORIES"
+			continue
+		fi
+	esac
 	test_expect_code $want "README example: $line" "cd '$TRASH' && $line >/dev/null 2>&1"
 done <readme-examples
 test_done

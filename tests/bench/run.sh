@@ -206,4 +206,6 @@ printf '\n(total %s s; targets are the issue'"'"'s; a MISS is reported, never an
 
 # XML validation against xmllint (tests/bench/xml.sh); BENCH_NO_XML=1 skips it.
 [ "${BENCH_NO_XML:-}" = 1 ] || TDK=$TDK BENCH_WORK=$work "$bench_dir/xml.sh"
+# Signing, verifying and packing against xmlsec1 and zip: tests/bench/sign.sh.
+TDK=$TDK BENCH_WORK=$work "$bench_dir/sign.sh" || die "the signing benchmark failed"
 exit 0

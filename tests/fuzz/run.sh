@@ -41,6 +41,15 @@ for bin in build/fuzz/fuzz-*; do
 				./tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null
 		done
 		;;
+	fuzz-unpack)
+		tdk=build/plain/tdk; [ -x "$tdk" ] || tdk=./tdk
+		"$tdk" pack -o "$seeds/plain.asice" samples/declaration.xml samples/invoice.txt 2>/dev/null
+		"$tdk" pack -o "$seeds/signed.asice" -k samples/broker.key --cert samples/broker.pem \
+			samples/declaration.xml 2>/dev/null
+		[ -d "$corpus/sign/asic" ] &&
+			find "$corpus/sign/asic" -type f -size -64k \( -name '*.asic*' -o -name '*.sce' -o -name '*.bdoc' \) \
+				-exec cp {} "$seeds"/ \; 2>/dev/null
+		;;
 	esac
 	n=$((n + 1))
 	log=build/fuzz/$name.log

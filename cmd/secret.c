@@ -1,0 +1,110 @@
+/* Reading passphrases without argv; see sigcmd.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "sigcmd.h"
+
+/* Reads one line (without its end) from fd into buf; returns the length or -1. */
+static int read_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		ssize_t r = read(fd, &c, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0 || c == '\n')
+			break;
+		if (n + 1 >= size) {
+			OPENSSL_cleanse(buf, size);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		buf[n++] = c;
+	}
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
+{
+	struct tdk_passphrase_src *s = arg;
+	const char *env;
+	int fd, n;
+
+	if (s->file) {
+		fd = open(s->file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			s->err = errno;
+			s->failed = "file";
+			return -1;
+		}
+		n = read_line(fd, buf, size);
+		s->err = n < 0 ? errno : 0;
+		close(fd);
+		if (n < 0)
+			s->failed = "file";
+		return n;
+	}
+	if (s->fd != TDK_NO_FD) {
+		n = read_line((int)s->fd, buf, size);
+		if (n < 0) {
+			s->err = errno;
+			s->failed = "descriptor";
+		}
+		return n;
+	}
+	env = getenv("TDK_PASSPHRASE");
+	if (env) {
+		size_t len = strlen(env);
+
+		if (len + 1 > size)
+			return -1;
+		memcpy(buf, env, len + 1);
+		return (int)len;
+	}
+	/* The terminal: prompt and answer on /dev/tty, never on stdin or stdout. */
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		s->err = errno;
+		s->failed = "terminal";
+		return -1;
+	}
+	{
+		struct termios old, quiet;
+		char prompt[512];
+		int echo_off;
+
+		snprintf(prompt, sizeof(prompt), "passphrase for '%s': ", name);
+		if (write(fd, prompt, strlen(prompt)) < 0) {
+			/* The prompt is a courtesy; reading still works. */
+		}
+		echo_off = tcgetattr(fd, &old) == 0;
+		if (echo_off) {
+			quiet = old;
+			quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+			tcsetattr(fd, TCSAFLUSH, &quiet);
+		}
+		n = read_line(fd, buf, size);
+		if (echo_off)
+			tcsetattr(fd, TCSAFLUSH, &old);
+		if (write(fd, "\n", 1) < 0) {
+			/* As above. */
+		}
+	}
+	close(fd);
+	return n;
+}

@@ -1,0 +1,33 @@
+/*
+ * What sign, verify, pack and unpack share on the command side.
+ *
+ * Passphrases for signing keys, never from argv: from a file
+ * (--passphrase-file), a file descriptor (--passphrase-fd), the environment
+ * (TDK_PASSPHRASE), or a prompt on the controlling terminal with echo off,
+ * in that order.  The caller's buffer is wiped by whoever consumes it.
+ */
+#ifndef TDK_SIGCMD_H
+#define TDK_SIGCMD_H
+
+#include <stddef.h>
+
+struct tdk_passphrase_src {
+	const char *file;       /* --passphrase-file, or NULL */
+	unsigned long fd;       /* --passphrase-fd, or TDK_NO_FD */
+	int err;                /* errno of the last failure */
+	const char *failed;     /* what failed: "file", "descriptor", "terminal" */
+};
+
+#define TDK_NO_FD ((unsigned long)-1)
+
+/* A tdk_passphrase_fn: fills buf with the first line of the source; returns its length or -1. */
+int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size);
+
+/* Reads a whole file or standard input ("-") into b, at most max bytes. Returns 0 or -1 (errno). */
+struct tdk_buf;
+int tdk_read_all(const char *path, size_t max, struct tdk_buf *b);
+
+/* The media type of a data object, guessed from its name's extension. */
+const char *tdk_mime_of(const char *name);
+
+#endif

@@ -1,0 +1,315 @@
+/*
+ * tdk verify: checks XML signatures (W3C XMLDSig 1.1 core validation), XAdES
+ * signed properties (ETSI EN 319 132-1: SignedProperties covered, signing
+ * certificate matching the key), and ASiC-E containers (ETSI EN 319 162-1:
+ * every signature, and every file covered by one).  Trust comes only from
+ * anchors named on the command line.  It reports what exactly each
+ * signature covers and fails when a signature leaves part of its document
+ * unsigned (signature wrapping).  A ZIP input is verified as a container.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "pack/pack.h"
+#include "sigcmd.h"
+#include "sign/sign.h"
+
+#define DOC_MAX ((size_t)256 << 20)
+
+struct verify_opts {
+	const char *ca, *cert, *untrusted, *hmac, *at, *data, *format;
+	int insecure, allow_partial, quiet;
+	unsigned long max_entries, max_ratio;
+	size_t max_size;
+};
+
+static void json_str(FILE *f, const char *s)
+{
+	struct tdk_buf b = TDK_BUF_INIT(1 << 20);
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	tdk_json_escape(&b, s, strlen(s));
+	fprintf(f, "\"%s\"", b.data ? b.data : "");
+	tdk_buf_release(&b);
+}
+
+static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig_report *r, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (json) {
+			fprintf(f, "%s{\"id\":", i ? "," : "");
+			json_str(f, r[i].id);
+			fputs(",\"signer\":", f);
+			json_str(f, r[i].signer);
+			fputs(",\"signing_time\":", f);
+			json_str(f, r[i].signing_time);
+			fputs(",\"algorithm\":", f);
+			json_str(f, r[i].algorithm);
+			fprintf(f, ",\"xades\":%s,\"whole_document\":%s,\"valid\":%s,\"references\":[",
+				r[i].xades ? "true" : "false", r[i].whole ? "true" : "false",
+				r[i].valid ? "true" : "false");
+			for (k = 0; k < r[i].nrefs; k++) {
+				fprintf(f, "%s{\"uri\":", k ? "," : "");
+				json_str(f, r[i].refs[k].uri);
+				fputs(",\"covers\":", f);
+				json_str(f, r[i].refs[k].covers);
+				fprintf(f, ",\"ok\":%s}", r[i].refs[k].ok ? "true" : "false");
+			}
+			fputs("]}", f);
+			continue;
+		}
+		fprintf(f, "%s: signature%s%s%s by %s%s%s: %s\n", name, r[i].id ? " '" : "",
+			r[i].id ? r[i].id : "", r[i].id ? "'" : "", r[i].signer ? r[i].signer : "an unknown signer",
+			r[i].signing_time ? " at " : "", r[i].signing_time ? r[i].signing_time : "",
+			r[i].valid ? "valid" : "NOT VALID");
+		for (k = 0; k < r[i].nrefs; k++)
+			fprintf(f, "  reference '%s' covers %s: %s\n", r[i].refs[k].uri, r[i].refs[k].covers,
+				r[i].refs[k].ok ? "ok" : "CHANGED");
+	}
+}
+
+/* JSON mode: diagnostics are gathered into the document's object. */
+struct json_diags {
+	struct tdk_buf b;
+	int n;
+};
+
+static void json_emit(void *arg, const struct tdk_diag_item *it)
+{
+	struct json_diags *j = arg;
+	size_t at = j->b.len;
+
+	if (j->n++ && tdk_buf_addc(&j->b, ',') < 0)
+		return;
+	if (tdk_diag_format_json(&j->b, it) == 0) {
+		while (j->b.len > at && (j->b.data[j->b.len - 1] == '\n'))
+			j->b.data[--j->b.len] = '\0';
+	}
+}
+
+static int is_zip(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char m[4] = { 0 };
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(m, 1, 4, f);
+	fclose(f);
+	return n == 4 && m[0] == 'P' && m[1] == 'K' && (m[2] == 3 || m[2] == 5 || m[2] == 7);
+}
+
+static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const struct tdk_trust *t,
+		      const struct tdk_zip_limits *lim, const char *path)
+{
+	struct tdk_verify_opts o = { vo->allow_partial, 0 };
+	struct tdk_buf in = TDK_BUF_INIT(1), dat = TDK_BUF_INIT(1);
+	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
+	struct tdk_report rep;
+	struct tdk_sig_report *reps = NULL;
+	struct tdk_asic_report ar;
+	struct tdk_diag d;
+	xmlDocPtr doc = NULL;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	int json = vo->format && !strcmp(vo->format, "json"), container = 0, r;
+	size_t nreps = 0, i;
+
+	memset(&ar, 0, sizeof(ar));
+	tdk_report_init(&rep, NULL, ctx->err, "tdk verify");
+	rep.quiet = vo->quiet;
+	tdk_diag_init(&d, name);
+	d.emit = json ? json_emit : tdk_report_emit;
+	d.arg = json ? (void *)&jd : (void *)&rep;
+	if (strcmp(path, "-") && is_zip(path)) {
+		container = 1;
+		r = tdk_asic_verify(path, lim, t, &o, &ar, &d);
+	} else {
+		struct tdk_sig_item it = { NULL, NULL, 0, NULL, 0 };
+		struct tdk_sig_data data = { &it, 1 };
+
+		if (tdk_read_all(path, DOC_MAX, &in) < 0) {
+			r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (vo->data) {
+			/* A detached signature names its data; only the file given here answers. */
+			const char *eq = strchr(vo->data, '=');
+			const char *file = eq ? eq + 1 : vo->data;
+			const char *slash = strrchr(file, '/');
+			static char uri[4096];
+
+			if (tdk_read_all(file, DOC_MAX, &dat) < 0) {
+				r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", file,
+					      strerror(errno));
+				goto out;
+			}
+			snprintf(uri, sizeof(uri), "%.*s", eq ? (int)(eq - vo->data) : (int)strlen(slash ?
+				 slash + 1 : file), eq ? vo->data : slash ? slash + 1 : file);
+			it.uri = uri;
+			it.data = (const unsigned char *)dat.data;
+			it.len = dat.len;
+		}
+		doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &d);
+		r = doc ? tdk_verify_doc(doc, vo->data ? &data : NULL, t, &o, &reps, &nreps, &d) :
+			  TDK_EXIT_NEGATIVE;
+		if (vo->data && !r && !it.covered) {
+			tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-DATA-UNUSED", NULL, "no signature covers "
+				     "'%s' (--data)", it.uri);
+			r = TDK_EXIT_NEGATIVE;
+		}
+	}
+	if (vo->quiet)
+		goto out;
+	if (json) {
+		fputs("{\"file\":", ctx->out);
+		json_str(ctx->out, name);
+		fprintf(ctx->out, ",\"valid\":%s,\"container\":%s,\"signatures\":[", r ? "false" : "true",
+			container ? "true" : "false");
+		if (container) {
+			int first = 1;
+
+			for (i = 0; i < ar.nsigs; i++)
+				if (ar.sigs[i].nreps) {
+					if (!first)
+						fputc(',', ctx->out);
+					first = 0;
+					print_sigs(ctx->out, 1, ar.sigs[i].name, ar.sigs[i].reps, ar.sigs[i].nreps);
+				}
+			fputs("],\"files\":[", ctx->out);
+			for (i = 0; i < ar.nfiles; i++) {
+				fprintf(ctx->out, "%s{\"name\":", i ? "," : "");
+				json_str(ctx->out, ar.files[i]);
+				fprintf(ctx->out, ",\"signed\":%s}", ar.covered[i] ? "true" : "false");
+			}
+		} else {
+			print_sigs(ctx->out, 1, name, reps, nreps);
+		}
+		fprintf(ctx->out, "],\"diagnostics\":[%s]}\n", jd.b.data ? jd.b.data : "");
+	} else if (container) {
+		for (i = 0; i < ar.nsigs; i++) {
+			char label[4096];
+
+			snprintf(label, sizeof(label), "%s:%s", name, ar.sigs[i].name);
+			print_sigs(ctx->out, 0, label, ar.sigs[i].reps, ar.sigs[i].nreps);
+		}
+		for (i = 0; i < ar.nfiles; i++)
+			fprintf(ctx->out, "%s: file '%s': %s\n", name, ar.files[i],
+				ar.covered[i] ? "signed" : "NOT SIGNED");
+	} else {
+		print_sigs(ctx->out, 0, name, reps, nreps);
+	}
+out:
+	tdk_asic_report_release(&ar);
+	tdk_sig_reports_free(reps, nreps);
+	xmlFreeDoc(doc);
+	tdk_buf_release(&in);
+	tdk_buf_release(&dat);
+	tdk_buf_release(&jd.b);
+	tdk_report_finish(&rep);
+	return r;
+}
+
+static time_t parse_at(const char *s)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, se = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) < 3)
+		return (time_t)-1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	return timegm(&tm);
+}
+
+int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
+{
+	struct verify_opts vo = { 0 };
+	const struct tdk_opt opts[] = {
+		TDK_OPT_STRING_(0, "ca", &vo.ca, "file", NULL,
+				"trust anchors: root certificates, PEM bundle or one DER"),
+		TDK_OPT_STRING_(0, "cert", &vo.cert, "file", NULL,
+				"trust exactly this signer certificate (PEM or DER)"),
+		TDK_OPT_STRING_(0, "untrusted", &vo.untrusted, "file", NULL,
+				"intermediate certificates to build chains with"),
+		TDK_OPT_STRING_(0, "hmac-key", &vo.hmac, "file", NULL, "shared secret for HMAC signatures"),
+		TDK_OPT_FLAG_(0, "insecure", &vo.insecure,
+			      "check the cryptography only, with the key the document carries"),
+		TDK_OPT_STRING_(0, "at", &vo.at, "time", NULL,
+				"check certificates at this UTC time (YYYY-MM-DDTHH:MM:SS)"),
+		TDK_OPT_STRING_(0, "data", &vo.data, "[uri=]file", NULL,
+				"the document a detached signature refers to"),
+		TDK_OPT_FLAG_(0, "allow-partial", &vo.allow_partial,
+			      "accept signatures that cover only part of the document"),
+		TDK_OPT_ULONG_(0, "max-entries", &vo.max_entries, "n",
+			       "containers: most entries (default 10000)"),
+		TDK_OPT_SIZE_(0, "max-size", &vo.max_size, "bytes",
+			      "containers: most bytes inflated in all (default 1G)"),
+		TDK_OPT_ULONG_(0, "max-ratio", &vo.max_ratio, "n",
+			       "containers: highest compression ratio of an entry (default 100)"),
+		TDK_OPT_STRING_(0, "format", &vo.format, "format", "text|json",
+				"the report as text or as one JSON object per file"),
+		TDK_OPT_FLAG_('q', "quiet", &vo.quiet, "print nothing; the exit status tells"),
+		TDK_OPT_END_
+	};
+	const struct tdk_cmd_usage u = { "verify", "file ...",
+		"Verify XML signatures, XAdES properties and ASiC-E containers against explicit trust." };
+	struct tdk_trust t;
+	struct tdk_zip_limits lim;
+	struct tdk_diag d;
+	struct tdk_report rep;
+	int nfiles, i, r, code = TDK_EXIT_OK;
+
+	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
+		return r;
+	if (!nfiles) {
+		fprintf(ctx->err, "tdk verify: no file to verify\n");
+		tdk_usage_line(ctx->err, &u, opts);
+		return TDK_EXIT_USAGE;
+	}
+	memset(&t, 0, sizeof(t));
+	tdk_zip_limits_init(&lim);
+	if (vo.max_entries)
+		lim.max_entries = vo.max_entries;
+	if (vo.max_size)
+		lim.max_total = vo.max_size;
+	if (vo.max_ratio)
+		lim.max_ratio = vo.max_ratio;
+	t.ca_file = vo.ca;
+	t.cert_file = vo.cert;
+	t.untrusted_file = vo.untrusted;
+	t.hmac_key_file = vo.hmac;
+	t.insecure = vo.insecure;
+	if (vo.at && (t.at = parse_at(vo.at)) == (time_t)-1)
+		return tdk_error(ctx, "verify", TDK_EXIT_USAGE, "--at: '%s' is not YYYY-MM-DDTHH:MM:SS", vo.at);
+	if (tdk_sign_lib_init())
+		return tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
+	tdk_report_init(&rep, NULL, ctx->err, "tdk verify");
+	rep.quiet = vo.quiet;
+	tdk_diag_init(&d, "tdk verify");
+	d.emit = tdk_report_emit;
+	d.arg = &rep;
+	code = tdk_trust_load(&t, &d);
+	if (code)
+		goto out;
+	for (i = 0; i < nfiles; i++)
+		code = tdk_exit_worst(code, verify_one(ctx, &vo, &t, &lim, argv[i]));
+out:
+	tdk_trust_release(&t);
+	tdk_report_finish(&rep);
+	tdk_sign_lib_shutdown();
+	return code;
+}

@@ -1,0 +1,408 @@
+/*
+ * ASiC-E containers (ETSI EN 319 162-1): writing them strictly and verifying
+ * their XAdES signatures.  §4.4.2 (ASiC-E): data objects anywhere outside
+ * META-INF/, the mimetype entry first and stored (A.1), META-INF/manifest.xml
+ * in the OpenDocument manifest format listing every data object (A.6), and
+ * META-INF/...signatures...xml holding asic:XAdESSignatures whose detached
+ * references name the data objects by their path (A.5).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zip.h>
+#include <libxml/tree.h>
+
+#include "pack/pack.h"
+#include "util/exitcode.h"
+
+#define MANIFEST_NS "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+#define XC (const xmlChar *)
+
+static int valid_item_name(const char *s)
+{
+	const char *p = s;
+
+	if (!*s || *s == '/' || strchr(s, '\\') || !strncmp(s, "META-INF/", 9) || !strcmp(s, "mimetype"))
+		return 0;
+	for (;;) {
+		const char *q = strchr(p, '/');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (!q)
+			return 1;
+		p = q + 1;
+	}
+}
+
+static int manifest_xml(const struct tdk_pack_item *items, size_t n, struct tdk_buf *out)
+{
+	size_t i;
+	int r = 0;
+
+	r |= tdk_buf_addl(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			  "<manifest:manifest xmlns:manifest=\"" MANIFEST_NS "\" manifest:version=\"1.2\">\n"
+			  "  <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\""
+			  TDK_ASIC_E_MIME "\"/>\n");
+	for (i = 0; i < n; i++) {
+		r |= tdk_buf_addl(out, "  <manifest:file-entry manifest:full-path=\"");
+		r |= tdk_xml_escapes(out, items[i].name);
+		r |= tdk_buf_addl(out, "\" manifest:media-type=\"");
+		r |= tdk_xml_escapes(out, items[i].mime ? items[i].mime : "application/octet-stream");
+		r |= tdk_buf_addl(out, "\"/>\n");
+	}
+	r |= tdk_buf_addl(out, "</manifest:manifest>\n");
+	return r ? -1 : 0;
+}
+
+static int slurp_file(const char *path, struct tdk_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int r = 0;
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (tdk_buf_add(b, chunk, n) < 0) {
+			errno = EFBIG;
+			r = -1;
+			break;
+		}
+	if (ferror(f))
+		r = -1;
+	fclose(f);
+	if (!r && !b->data)
+		r = tdk_buf_add(b, "", 0);
+	return r;
+}
+
+static int add_buffer(zip_t *za, const char *name, const void *p, size_t n, int store, int take)
+{
+	zip_source_t *src = zip_source_buffer(za, p, n, take);
+	zip_int64_t idx;
+
+	if (!src)
+		return -1;
+	idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+	if (idx < 0) {
+		zip_source_free(src);
+		return -1;
+	}
+	if (store && zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0) < 0)
+		return -1;
+	return 0;
+}
+
+int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,
+		   const struct tdk_signer *s, const struct tdk_sign_opts *so, struct tdk_diag *d)
+{
+	struct tdk_buf man = TDK_BUF_INIT(64 << 20), sigbuf = TDK_BUF_INIT(64 << 20);
+	struct tdk_buf *data = NULL;
+	struct tdk_sig_item *sitems = NULL;
+	xmlDocPtr sigdoc = NULL;
+	zip_t *za = NULL;
+	size_t i, k;
+	int err = 0, r = TDK_EXIT_INTERNAL;
+
+	for (i = 0; i < n; i++) {
+		if (!valid_item_name(items[i].name)) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' cannot be a name in the "
+				     "container: absolute, '.' or '..' components, or reserved (mimetype, "
+				     "META-INF/)", items[i].name);
+			return TDK_EXIT_USAGE;
+		}
+		for (k = 0; k < i; k++)
+			if (!strcmp(items[k].name, items[i].name)) {
+				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' is given twice",
+					     items[i].name);
+				return TDK_EXIT_USAGE;
+			}
+	}
+	if (manifest_xml(items, n, &man) < 0)
+		goto out;
+	if (s) {
+		/* The signature needs every byte; read each file once and hand the same bytes to libzip. */
+		data = calloc(n ? n : 1, sizeof(*data));
+		sitems = calloc(n ? n : 1, sizeof(*sitems));
+		if (!data || !sitems)
+			goto out;
+		for (i = 0; i < n; i++) {
+			tdk_buf_init(&data[i], (size_t)1 << 31);
+			if (slurp_file(items[i].path, &data[i]) < 0) {
+				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-READ", NULL, "cannot read '%s': %s",
+					     items[i].path, strerror(errno));
+				r = TDK_EXIT_IO;
+				goto out;
+			}
+			sitems[i].uri = items[i].name;
+			sitems[i].data = (const unsigned char *)data[i].data;
+			sitems[i].len = data[i].len;
+			sitems[i].mime = items[i].mime;
+		}
+		{
+			struct tdk_sig_data sd = { sitems, n };
+
+			r = tdk_sign_detached(&sigdoc, &sd, 1, s, so, d);
+			if (r)
+				goto out;
+			r = TDK_EXIT_INTERNAL;
+			if (tdk_xml_dump(sigdoc, &sigbuf) < 0)
+				goto out;
+		}
+	}
+	/* libzip writes to a temporary file and renames it over out on zip_close. */
+	za = zip_open(out, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	if (!za) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, err);
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot create '%s': %s", out,
+			     zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		r = TDK_EXIT_IO;
+		goto out;
+	}
+	/* EN 319 162-1 A.1: "mimetype" first, stored, so the type sits at offset 38. */
+	if (add_buffer(za, "mimetype", TDK_ASIC_E_MIME, sizeof(TDK_ASIC_E_MIME) - 1, 1, 0) < 0)
+		goto zip_fail;
+	for (i = 0; i < n; i++) {
+		zip_source_t *src;
+		zip_int64_t idx;
+
+		if (s)
+			src = zip_source_buffer(za, data[i].data, data[i].len, 0);
+		else
+			src = zip_source_file(za, items[i].path, 0, -1);
+		if (!src)
+			goto zip_fail;
+		idx = zip_file_add(za, items[i].name, src, ZIP_FL_ENC_UTF_8);
+		if (idx < 0) {
+			zip_source_free(src);
+			goto zip_fail;
+		}
+	}
+	if (add_buffer(za, "META-INF/manifest.xml", man.data, man.len, 0, 0) < 0)
+		goto zip_fail;
+	if (s && add_buffer(za, "META-INF/signatures0.xml", sigbuf.data, sigbuf.len, 0, 0) < 0)
+		goto zip_fail;
+	if (zip_close(za) < 0) {
+		const char *why = zip_strerror(za);
+
+		/* A file that vanished or cannot be read shows up here, when libzip reads it. */
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s", out, why);
+		zip_discard(za);
+		za = NULL;
+		r = TDK_EXIT_IO;
+		goto out;
+	}
+	za = NULL;
+	r = 0;
+	goto out;
+zip_fail:
+	tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot build '%s': %s", out, zip_strerror(za));
+	r = TDK_EXIT_IO;
+out:
+	if (za)
+		zip_discard(za);
+	for (i = 0; data && i < n; i++)
+		tdk_buf_release(&data[i]);
+	free(data);
+	free(sitems);
+	xmlFreeDoc(sigdoc);
+	tdk_buf_release(&man);
+	tdk_buf_release(&sigbuf);
+	return r;
+}
+
+static int is_sig_file(const char *name)
+{
+	const char *b;
+
+	if (strncmp(name, "META-INF/", 9))
+		return 0;
+	b = name + 9;
+	return strstr(b, "signatures") && strlen(b) > 4 && !strcmp(b + strlen(b) - 4, ".xml");
+}
+
+/* Checks META-INF/manifest.xml: every file-entry must name an entry of the ZIP. */
+static int check_manifest(struct tdk_container *c, long mi, struct tdk_diag *d)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, n;
+	int r = 0;
+
+	if (tdk_container_load(c, (size_t)mi, d))
+		return TDK_EXIT_NEGATIVE;
+	doc = tdk_xml_parse((const char *)c->e[mi].data, c->e[mi].len, "META-INF/manifest.xml", "VERIFY", d);
+	if (!doc)
+		return TDK_EXIT_NEGATIVE;
+	root = xmlDocGetRootElement(doc);
+	for (n = root ? root->children : NULL; n; n = n->next) {
+		xmlChar *fp;
+
+		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, XC "file-entry"))
+			continue;
+		fp = xmlGetNsProp(n, XC "full-path", XC MANIFEST_NS);
+		if (!fp)
+			fp = xmlGetProp(n, XC "full-path");
+		if (fp && xmlStrcmp(fp, XC "/") && tdk_container_find(c, (const char *)fp) < 0) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-MANIFEST-MISSING", NULL, "the manifest lists "
+				     "'%s', which the container does not hold", (const char *)fp);
+			r = TDK_EXIT_NEGATIVE;
+		}
+		xmlFree(fp);
+	}
+	xmlFreeDoc(doc);
+	return r;
+}
+
+int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
+		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
+{
+	struct tdk_container c;
+	struct tdk_sig_item *items = NULL;
+	struct tdk_sig_data data = { NULL, 0 };
+	struct tdk_verify_opts vo = *o;
+	size_t i, nsig = 0;
+	long mt, mi;
+	int r, code = 0, cades = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	vo.container = 1;
+	r = tdk_container_open(&c, path, lim, 1, d);
+	if (r)
+		goto out;
+	/* The mimetype: read leniently, as DSS and libdigidocpp do, but say what is off. */
+	mt = tdk_container_find(&c, "mimetype");
+	if (mt < 0) {
+		tdk_diag_add(d, TDK_SEV_WARNING, "ASIC-MIMETYPE", NULL, "no mimetype entry; read as ASiC-E");
+	} else {
+		char *v;
+		const char *p;
+
+		if ((r = tdk_container_load(&c, (size_t)mt, d)))
+			goto out;
+		v = calloc(1, c.e[mt].len + 1);
+		if (!v) {
+			r = TDK_EXIT_INTERNAL;
+			goto out;
+		}
+		memcpy(v, c.e[mt].data, c.e[mt].len);
+		rep->mimetype = v;
+		p = v;
+		if (!strncmp(p, "\xEF\xBB\xBF", 3)) {
+			tdk_diag_add(d, TDK_SEV_WARNING, "ASIC-MIMETYPE", NULL, "mimetype starts with a byte "
+				     "order mark");
+			p += 3;
+		}
+		if (strncmp(p, TDK_ASIC_E_MIME, strlen(TDK_ASIC_E_MIME)) &&
+		    strncmp(p, TDK_ASIC_S_MIME, strlen(TDK_ASIC_S_MIME))) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-NOT-ASIC", NULL, "mimetype '%.60s' is not an "
+				     "ASiC media type", p);
+			r = TDK_EXIT_NEGATIVE;
+			goto out;
+		}
+		if (mt != 0 || !c.e[mt].stored)
+			tdk_diag_add(d, TDK_SEV_WARNING, "ASIC-MIMETYPE", NULL, "mimetype is %s (EN 319 162-1 "
+				     "A.1 wants it first and stored)", mt ? "not the first entry" : "compressed");
+	}
+	mi = tdk_container_find(&c, "META-INF/manifest.xml");
+	if (mi >= 0)
+		code = tdk_exit_worst(code, check_manifest(&c, mi, d));
+
+	/* The data objects: everything outside META-INF/ except mimetype and folders. */
+	items = calloc(c.n ? c.n : 1, sizeof(*items));
+	rep->files = calloc(c.n ? c.n : 1, sizeof(*rep->files));
+	rep->covered = calloc(c.n ? c.n : 1, sizeof(*rep->covered));
+	rep->sigs = calloc(c.n ? c.n : 1, sizeof(*rep->sigs));
+	if (!items || !rep->files || !rep->covered || !rep->sigs) {
+		r = TDK_EXIT_INTERNAL;
+		goto out;
+	}
+	for (i = 0; i < c.n; i++) {
+		if (c.e[i].dir || !strcmp(c.e[i].name, "mimetype") || !strncmp(c.e[i].name, "META-INF/", 9)) {
+			if (!strncmp(c.e[i].name, "META-INF/", 9) && strstr(c.e[i].name, ".p7s"))
+				cades = 1;
+			continue;
+		}
+		if ((r = tdk_container_load(&c, i, d)))
+			goto out;
+		items[data.n].uri = c.e[i].name;
+		items[data.n].data = c.e[i].data;
+		items[data.n].len = c.e[i].len;
+		data.n++;
+		rep->files[rep->nfiles] = strdup(c.e[i].name);
+		if (!rep->files[rep->nfiles++]) {
+			r = TDK_EXIT_INTERNAL;
+			goto out;
+		}
+	}
+	data.items = items;
+	for (i = 0; i < c.n; i++) {
+		struct tdk_asic_sigfile *sf;
+		xmlDocPtr doc;
+
+		if (!is_sig_file(c.e[i].name))
+			continue;
+		nsig++;
+		if ((r = tdk_container_load(&c, i, d)))
+			goto out;
+		sf = &rep->sigs[rep->nsigs++];
+		sf->name = strdup(c.e[i].name);
+		d->file = c.e[i].name;
+		doc = tdk_xml_parse((const char *)c.e[i].data, c.e[i].len, c.e[i].name, "VERIFY", d);
+		if (!doc) {
+			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+			continue;
+		}
+		code = tdk_exit_worst(code, tdk_verify_doc(doc, &data, t, &vo, &sf->reps, &sf->nreps, d));
+		xmlFreeDoc(doc);
+	}
+	d->file = path;
+	if (!nsig) {
+		tdk_diag_add(d, TDK_SEV_ERROR, cades ? "ASIC-CADES-UNSUPPORTED" : "ASIC-NO-SIGNATURE", NULL,
+			     cades ? "the container is signed with CAdES (META-INF/*.p7s), which tdk does not "
+			     "verify" : "the container holds no XAdES signature (META-INF/...signatures...xml)");
+		code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+	}
+	for (i = 0; i < data.n; i++) {
+		rep->covered[i] = items[i].covered;
+		if (!items[i].covered && nsig) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-UNSIGNED-FILE", NULL, "'%s' is not covered by any "
+				     "valid signature", items[i].uri);
+			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+		}
+	}
+	if (!data.n) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-NO-DATA", NULL, "the container holds no data object");
+		code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+	}
+	r = code;
+out:
+	d->file = path;
+	free(items);
+	tdk_container_release(&c);
+	return r;
+}
+
+void tdk_asic_report_release(struct tdk_asic_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nsigs; i++) {
+		free(rep->sigs[i].name);
+		tdk_sig_reports_free(rep->sigs[i].reps, rep->sigs[i].nreps);
+	}
+	for (i = 0; i < rep->nfiles; i++)
+		free(rep->files[i]);
+	free(rep->sigs);
+	free(rep->files);
+	free(rep->covered);
+	free(rep->mimetype);
+	memset(rep, 0, sizeof(*rep));
+}

@@ -1,0 +1,379 @@
+/*
+ * Process-wide setup for signatures: libxml2 and libxmlsec1 error output
+ * silenced and collected, the external entity loader refused, libxmlsec1's
+ * file and network input replaced by a resolver that only knows the data the
+ * current operation was given; plus safe parsing, serialising and URI
+ * escaping shared by signing and verification.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlIO.h>
+#include <libxml/valid.h>
+#include <libxslt/security.h>
+#include <libxslt/xslt.h>
+
+#include <xmlsec/xmlsec.h>
+#include <xmlsec/crypto.h>
+#include <xmlsec/errors.h>
+#include <xmlsec/io.h>
+#include <xmlsec/transforms.h>
+
+#include "sign/sign.h"
+#include "sign/sign-int.h"
+#include "util/exitcode.h"
+
+static int initialised;
+static xsltSecurityPrefsPtr xslt_prefs;
+
+/* The error sink of the operation in progress (NULL: errors are dropped). */
+static struct tdk_diag *cur_diag;
+static const char *cur_code;
+static char last_xmlsec[256];
+
+/* The external data of the operation in progress. */
+static struct tdk_sig_data *cur_data;
+
+void tdk_sig_set_sink(struct tdk_diag *d, const char *code)
+{
+	cur_diag = d;
+	cur_code = code;
+	last_xmlsec[0] = '\0';
+}
+
+const char *tdk_sig_last_error(void)
+{
+	return last_xmlsec;
+}
+
+void tdk_sig_set_data(struct tdk_sig_data *data)
+{
+	cur_data = data;
+}
+
+static void xml_error(void *arg, xmlErrorPtr e)
+{
+	struct tdk_diag_loc loc;
+	char msg[TDK_DIAG_MSG_MAX];
+	size_t n;
+
+	(void)arg;
+	if (!cur_diag || !e || e->level < XML_ERR_ERROR)
+		return;
+	memset(&loc, 0, sizeof(loc));
+	loc.line = e->line > 0 ? (unsigned long)e->line : 0;
+	loc.col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
+	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "XML error");
+	n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	tdk_diag_add(cur_diag, TDK_SEV_ERROR, cur_code ? cur_code : "VERIFY-XML", &loc, "%s", msg);
+}
+
+static void xmlsec_error(const char *file, int line, const char *func, const char *obj,
+			 const char *subject, int reason, const char *msg)
+{
+	const char *r = NULL;
+	int has_msg = msg && *msg && strcmp(msg, "NULL");
+	xmlSecSize i;
+
+	(void)file;
+	(void)line;
+	(void)func;
+	(void)obj;
+	(void)subject;
+	for (i = 0; xmlSecErrorsGetMsg(i); i++)
+		if (xmlSecErrorsGetCode(i) == reason) {
+			r = xmlSecErrorsGetMsg(i);
+			break;
+		}
+	/* Keep the first error of an operation: later ones are its consequences. */
+	if (!last_xmlsec[0])
+		snprintf(last_xmlsec, sizeof(last_xmlsec), "%s%s%s", r ? r : "error",
+			 has_msg ? ": " : "", has_msg ? msg : "");
+}
+
+static xmlParserInputPtr no_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+/* The resolver: a reference URI matches an item when equal after percent-decoding. */
+struct res_stream {
+	const unsigned char *p;
+	size_t len, pos;
+};
+
+static struct tdk_sig_item *res_find(const char *uri)
+{
+	struct tdk_buf b = TDK_BUF_INIT(1 << 16);
+	struct tdk_sig_item *found = NULL;
+	size_t i;
+
+	if (!cur_data || !uri || tdk_uri_decode(uri, &b) < 0)
+		goto out;
+	for (i = 0; i < cur_data->n; i++)
+		if (!strcmp(cur_data->items[i].uri, b.data ? b.data : "")) {
+			found = &cur_data->items[i];
+			break;
+		}
+out:
+	tdk_buf_release(&b);
+	return found;
+}
+
+static int res_match(const char *uri)
+{
+	return res_find(uri) != NULL;
+}
+
+static void *res_open(const char *uri)
+{
+	struct tdk_sig_item *it = res_find(uri);
+	struct res_stream *s;
+
+	if (!it)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->p = it->data;
+	s->len = it->len;
+	return s;
+}
+
+static int res_read(void *ctx, char *buf, int len)
+{
+	struct res_stream *s = ctx;
+	size_t n = s->len - s->pos;
+
+	if (len <= 0)
+		return 0;
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, s->p + s->pos, n);
+	s->pos += n;
+	return (int)n;
+}
+
+static int res_close(void *ctx)
+{
+	free(ctx);
+	return 0;
+}
+
+int tdk_sign_lib_init(void)
+{
+	if (initialised)
+		return 0;
+	xmlInitParser();
+	xmlSetStructuredErrorFunc(NULL, xml_error);
+	xmlSetExternalEntityLoader(no_entity_loader);
+	xmlSubstituteEntitiesDefault(0);
+	xmlLoadExtDtdDefaultValue = 0;
+	/* XSLT transforms inside signatures may not read or write anything. */
+	xslt_prefs = xsltNewSecurityPrefs();
+	if (!xslt_prefs)
+		return TDK_EXIT_INTERNAL;
+	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_READ_FILE, xsltSecurityForbid);
+	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_WRITE_FILE, xsltSecurityForbid);
+	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_CREATE_DIRECTORY, xsltSecurityForbid);
+	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_READ_NETWORK, xsltSecurityForbid);
+	xsltSetSecurityPrefs(xslt_prefs, XSLT_SECPREF_WRITE_NETWORK, xsltSecurityForbid);
+	if (xmlSecInit() < 0)
+		return TDK_EXIT_INTERNAL;
+	if (xmlSecCheckVersion() != 1)
+		goto fail;
+	if (xmlSecCryptoAppInit(NULL) < 0)
+		goto fail;
+	if (xmlSecCryptoInit() < 0) {
+		xmlSecCryptoAppShutdown();
+		goto fail;
+	}
+	/* After the library's own setup, which installs the defaults (printing, permissive). */
+	xmlSecErrorsDefaultCallbackEnableOutput(0);
+	xmlSecErrorsSetCallback(xmlsec_error);
+	xmlSecTransformXsltSetDefaultSecurityPrefs(xslt_prefs);
+	/* Only tdk's resolver: no file://, no http://, no relative paths on disk. */
+	xmlSecIOCleanupCallbacks();
+	if (xmlSecIORegisterCallbacks(res_match, res_open, res_read, res_close) < 0) {
+		tdk_sign_lib_shutdown();
+		initialised = 0;
+		return TDK_EXIT_INTERNAL;
+	}
+	initialised = 1;
+	return 0;
+fail:
+	xmlSecShutdown();
+	return TDK_EXIT_INTERNAL;
+}
+
+void tdk_sign_lib_shutdown(void)
+{
+	if (!initialised)
+		return;
+	xmlSecCryptoShutdown();
+	xmlSecCryptoAppShutdown();
+	xmlSecShutdown();
+	xsltFreeSecurityPrefs(xslt_prefs);
+	xslt_prefs = NULL;
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	initialised = 0;
+}
+
+const char *tdk_sign_lib_version(void)
+{
+	return XMLSEC_VERSION;
+}
+
+/* Registers Id, ID and id attributes as XML IDs; 0, or -1 after a duplicate (reported). */
+static int register_ids(xmlDocPtr doc, xmlNodePtr n, const char *prefix, struct tdk_diag *d)
+{
+	char code[32];
+	int r = 0;
+
+	snprintf(code, sizeof(code), "%s-DUPLICATE-ID", prefix);
+	for (; n; n = n->next) {
+		xmlAttrPtr a;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (a = n->properties; a; a = a->next) {
+			xmlChar *v;
+			xmlAttrPtr prev;
+
+			if (a->ns || (xmlStrcmp(a->name, TDK_XC "Id") && xmlStrcmp(a->name, TDK_XC "ID") &&
+				      xmlStrcmp(a->name, TDK_XC "id")))
+				continue;
+			v = xmlNodeListGetString(doc, a->children, 1);
+			if (!v)
+				continue;
+			prev = xmlGetID(doc, v);
+			if (prev && prev != a) {
+				struct tdk_diag_loc loc = { 0 };
+
+				loc.line = (unsigned long)xmlGetLineNo(n);
+				tdk_diag_add(d, TDK_SEV_ERROR, strcmp(prefix, "SIGN") ? "VERIFY-DUPLICATE-ID" :
+					     "SIGN-DUPLICATE-ID", &loc,
+					     "two elements carry the ID '%.80s' (a signature wrapping pattern)",
+					     (const char *)v);
+				r = -1;
+			} else if (!prev) {
+				xmlAddID(NULL, doc, v, a);
+			}
+			xmlFree(v);
+		}
+		if (n->children && register_ids(doc, n->children, prefix, d) < 0)
+			r = -1;
+	}
+	return r;
+}
+
+xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
+			struct tdk_diag *d)
+{
+	xmlDocPtr doc = NULL;
+	int sign = !strcmp(code_prefix, "SIGN");
+	const char *code = sign ? "SIGN-XML" : "VERIFY-XML";
+
+	if (len > (size_t)0x7fffffff) {
+		tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "document too large for the XML parser");
+		return NULL;
+	}
+	tdk_sig_set_sink(d, code);
+	doc = xmlReadMemory(buf, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	if (!doc) {
+		if (!d->errors)
+			tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "not well-formed XML");
+		goto out;
+	}
+	if (doc->intSubset && doc->intSubset->entities) {
+		tdk_diag_add(d, TDK_SEV_ERROR, sign ? "SIGN-XML-ENTITY" : "VERIFY-XML-ENTITY", NULL,
+			     "the document declares entities in its DTD; refused (entity expansion "
+			     "is never performed)");
+		goto fail;
+	}
+	if (!xmlDocGetRootElement(doc)) {
+		tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "no root element");
+		goto fail;
+	}
+	if (register_ids(doc, doc->children, code_prefix, d) < 0)
+		goto fail;
+	goto out;
+fail:
+	xmlFreeDoc(doc);
+	doc = NULL;
+out:
+	tdk_sig_set_sink(NULL, NULL);
+	return doc;
+}
+
+int tdk_xml_dump(xmlDocPtr doc, struct tdk_buf *out)
+{
+	xmlChar *mem = NULL;
+	int size = 0, r;
+
+	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
+	if (!mem)
+		return -1;
+	r = tdk_buf_add(out, mem, (size_t)size);
+	xmlFree(mem);
+	return r;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int tdk_uri_decode(const char *s, struct tdk_buf *out)
+{
+	for (; *s; s++) {
+		int c = (unsigned char)*s;
+
+		if (c == '%') {
+			int h = hexval(s[1]), l = h < 0 ? -1 : hexval(s[2]);
+
+			if (h < 0 || l < 0)
+				return -1;
+			c = h * 16 + l;
+			if (!c)
+				return -1;
+			s += 2;
+		}
+		if (tdk_buf_addc(out, c) < 0)
+			return -1;
+	}
+	return tdk_buf_add(out, "", 0);
+}
+
+int tdk_uri_encode(const char *s, struct tdk_buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	/* RFC 3986 §2.3 unreserved characters and the path separator stay as they are. */
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+			if (tdk_buf_addc(out, c) < 0)
+				return -1;
+		} else if (tdk_buf_addc(out, '%') < 0 || tdk_buf_addc(out, hex[c >> 4]) < 0 ||
+			   tdk_buf_addc(out, hex[c & 15]) < 0) {
+			return -1;
+		}
+	}
+	return tdk_buf_add(out, "", 0);
+}

@@ -1,0 +1,191 @@
+/*
+ * XML signatures: XMLDSig 1.1 (enveloped, enveloping, detached) and XAdES
+ * baseline B (ETSI EN 319 132-1), on libxmlsec1 with its OpenSSL back end.
+ *
+ * Nothing here prints: every problem becomes a diagnostic in a caller-owned
+ * struct tdk_diag with a stable code (SIGN-* while signing, VERIFY-* while
+ * verifying), and functions return an exit code from util/exitcode.h.
+ *
+ * Documents are parsed with no network access, no DTD loading and no entity
+ * substitution; a document that declares entities is refused.  A signature's
+ * references are resolved only inside the document, or against data the
+ * caller hands over explicitly (struct tdk_sig_data: the files of a
+ * container, or a detached document named on the command line); libxmlsec1's
+ * own file and network input is switched off for the life of the process.
+ */
+#ifndef TDK_SIGN_H
+#define TDK_SIGN_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <libxml/tree.h>
+
+#include "util/buf.h"
+#include "util/diag.h"
+
+/*
+ * Sets up libxml2's structured error handler, libxmlsec1 and its OpenSSL back
+ * end once per process, with the error callbacks turned into silence (errors
+ * are collected per operation instead) and the input callbacks replaced by
+ * tdk's resolver.  Returns 0, or TDK_EXIT_INTERNAL when a library refuses.
+ */
+int tdk_sign_lib_init(void);
+void tdk_sign_lib_shutdown(void);
+
+/* The libxmlsec1 version this build runs on, e.g. "1.2.37". */
+const char *tdk_sign_lib_version(void);
+
+/*
+ * Asks for the passphrase of the key file name into buf (size bytes, NUL
+ * terminated).  Returns its length, or -1 when none can be had.  The caller
+ * of tdk_signer_load wipes nothing: tdk_signer_load wipes buf after use.
+ */
+typedef int tdk_passphrase_fn(void *arg, const char *name, char *buf, size_t size);
+
+/* A private key with its certificate and the certificates that chain it. */
+struct tdk_signer {
+	void *pkey;             /* EVP_PKEY *; owned */
+	void *cert;             /* X509 *; owned */
+	void *chain;            /* STACK_OF(X509) *; owned, may be empty */
+	void *xkey;             /* xmlSecKeyPtr built from the above; owned */
+	int ec;                 /* the key is an EC key (else RSA) */
+};
+
+/*
+ * Loads a signing key from key_path: PEM (traditional or PKCS#8, encrypted or
+ * not), DER PKCS#8, or PKCS#12 (which may carry the certificate and chain).
+ * cert_path, when not NULL, names a PEM or DER certificate (PEM may add the
+ * chain); otherwise the certificate must be in the key file.  The passphrase
+ * is asked for through pass only when the file is encrypted.  The key must
+ * match the certificate, the certificate must be valid at time now and allow
+ * digital signatures.  Returns 0; TDK_EXIT_IO when a file cannot be read;
+ * TDK_EXIT_TRUST for a wrong passphrase, a mismatch, an expired certificate,
+ * an unsupported key type (codes SIGN-KEY-*, SIGN-CERT-*).
+ */
+int tdk_signer_load(struct tdk_signer *s, const char *key_path, const char *cert_path,
+		    tdk_passphrase_fn *pass, void *pass_arg, time_t now, struct tdk_diag *d);
+void tdk_signer_release(struct tdk_signer *s);
+
+/*
+ * Data a signature refers to outside its own document: the members of a
+ * container or a detached document, each under the URI a reference uses
+ * (relative, percent-decoded when matched).  Borrowed: the caller keeps the
+ * bytes alive during the operation.
+ */
+struct tdk_sig_item {
+	const char *uri;        /* the name references use, e.g. "invoice.pdf" */
+	const unsigned char *data;
+	size_t len;
+	const char *mime;       /* media type for XAdES DataObjectFormat, or NULL */
+	int covered;            /* set by verification: a valid reference covers it */
+};
+
+struct tdk_sig_data {
+	struct tdk_sig_item *items;
+	size_t n;
+};
+
+/*
+ * Parses an XML document safely (see above) from memory.  Attributes named
+ * Id, ID or id are registered as XML IDs; two elements with the same ID are
+ * an error (a classic of signature wrapping).  code_prefix is "SIGN" or
+ * "VERIFY" for the diagnostic codes.  Returns a new document the caller frees
+ * with xmlFreeDoc, or NULL with diagnostics added.
+ */
+xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
+			struct tdk_diag *d);
+
+/* Serialises doc as it is (no reformatting) into out. Returns 0 or -1 (out of room). */
+int tdk_xml_dump(xmlDocPtr doc, struct tdk_buf *out);
+
+enum tdk_sign_mode { TDK_SIGN_ENVELOPED, TDK_SIGN_ENVELOPING, TDK_SIGN_DETACHED };
+
+struct tdk_sign_opts {
+	enum tdk_sign_mode mode;
+	int xades;              /* add XAdES baseline B signed properties */
+	const char *digest;     /* "sha256" (default), "sha384", "sha512" */
+	const char *id;         /* enveloped: sign only the element with this ID */
+	time_t now;             /* signing time for XAdES */
+};
+
+/*
+ * Signs doc in place (enveloped: the signature becomes the root's last child;
+ * enveloping: doc's root moves into a ds:Object of a new ds:Signature root).
+ * Returns 0, or an exit code with diagnostics (SIGN-*).
+ */
+int tdk_sign_doc(xmlDocPtr *doc, const struct tdk_signer *s, const struct tdk_sign_opts *o,
+		 struct tdk_diag *d);
+
+/*
+ * Makes a detached signature over the items of data: a new document whose
+ * root is ds:Signature (xades=0 or 1), or, with asic set, an
+ * asic:XAdESSignatures root holding it (ETSI EN 319 162-1 §A.5).  Stores the
+ * new document in *out, which the caller frees with xmlFreeDoc.
+ */
+int tdk_sign_detached(xmlDocPtr *out, struct tdk_sig_data *data, int asic, const struct tdk_signer *s,
+		      const struct tdk_sign_opts *o, struct tdk_diag *d);
+
+/* Trust for verification: explicit anchors only. */
+struct tdk_trust {
+	const char *ca_file;        /* trusted roots (PEM bundle or one DER) */
+	const char *untrusted_file; /* extra intermediate certificates */
+	const char *cert_file;      /* pinned signer certificate */
+	const char *hmac_key_file;  /* shared HMAC secret */
+	int insecure;               /* check the cryptography only; trust the document's own key */
+	time_t at;                  /* verification time; 0: now (or the XAdES signing time) */
+	void *store;                /* X509_STORE * built by tdk_trust_load */
+	void *untrusted;            /* STACK_OF(X509) * */
+	void *pinned;               /* X509 * */
+	void *mngr;                 /* xmlSecKeysMngrPtr holding the certificates above, made once */
+};
+
+/* Loads the files named in t. Returns 0 or TDK_EXIT_TRUST/TDK_EXIT_IO (VERIFY-TRUST-*). */
+int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d);
+void tdk_trust_release(struct tdk_trust *t);
+
+/* What a verification found, for the report. */
+struct tdk_ref_report {
+	char *uri;              /* as written */
+	char *covers;           /* "whole document", "/a/b[2] (element 'Id')", "file 'x.pdf'" */
+	int ok;                 /* digest matched */
+};
+
+struct tdk_sig_report {
+	char *id;               /* ds:Signature/@Id, or NULL */
+	char *signer;           /* subject of the signer certificate, or NULL */
+	char *signing_time;     /* XAdES SigningTime as written, or NULL */
+	char *algorithm;        /* SignatureMethod URI */
+	int xades;
+	int whole;              /* covers the whole document */
+	int valid;              /* the end verdict for this signature */
+	struct tdk_ref_report *refs;
+	size_t nrefs;
+};
+
+struct tdk_verify_opts {
+	int allow_partial;      /* do not fail when the document is only partly signed */
+	int container;          /* signatures of a container: the data are the files, not the document */
+};
+
+/*
+ * Verifies every ds:Signature in doc (at any depth, except ones nested inside
+ * another signature's ds:Object, which are counter-signatures and are listed
+ * but not required).  data holds the external data references may use (may
+ * be NULL).  Fills *reps (array of *nreps, freed with tdk_sig_reports_free).
+ * Returns 0 when every signature verifies and, unless allowed, covers the
+ * whole document; TDK_EXIT_NEGATIVE otherwise; TDK_EXIT_TRUST for setup
+ * problems.
+ */
+int tdk_verify_doc(xmlDocPtr doc, struct tdk_sig_data *data, const struct tdk_trust *t,
+		   const struct tdk_verify_opts *o, struct tdk_sig_report **reps, size_t *nreps,
+		   struct tdk_diag *d);
+void tdk_sig_reports_free(struct tdk_sig_report *reps, size_t n);
+
+/* Percent-decodes a URI reference (RFC 3986 §2.1) into out; returns 0 or -1 on a bad escape. */
+int tdk_uri_decode(const char *s, struct tdk_buf *out);
+
+/* Percent-encodes a relative path for a reference URI: unreserved and '/' kept. */
+int tdk_uri_encode(const char *s, struct tdk_buf *out);
+
+#endif
