@@ -905,19 +905,3 @@ int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir *
 	pthread_mutex_unlock(&s->lock);
 	return r;
 }
-
-int tdk_dir_set_first_report(struct tdk_dir_set *s, const char *release)
-{
-	size_t i;
-	int first = 0;
-
-	pthread_mutex_lock(&s->lock);
-	for (i = 0; i < s->n; i++)
-		if (!strcmp(s->entries[i].release, release) && !s->entries[i].dir &&
-		    !s->entries[i].reported) {
-			s->entries[i].reported = 1;
-			first = 1;
-		}
-	pthread_mutex_unlock(&s->lock);
-	return first;
-}

@@ -207,7 +207,6 @@ struct tdk_dir_set {
 		char release[8];
 		struct tdk_dir *dir;    /* NULL: not found or broken (reported once) */
 		int status;             /* what tdk_dir_set_get() returned the first time */
-		int reported;           /* a caller has said it is missing */
 	} *entries;
 	size_t n;
 };
@@ -221,12 +220,5 @@ void tdk_dir_set_release(struct tdk_dir_set *s);
  * another TDK_EXIT_* when it is broken (faults in d on first use only).
  */
 int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir **dir, struct tdk_diag *d);
-
-/*
- * Whether the caller is the first to say that release (not installed) is
- * missing: returns 1 once per release and run, then 0, so that a batch warns
- * once.
- */
-int tdk_dir_set_first_report(struct tdk_dir_set *s, const char *release);
 
 #endif

@@ -40,7 +40,26 @@ struct tdk_edi_dirval {
 	int version;
 	unsigned char dec;                      /* decimal mark from UNA */
 	int utf8;
+	char missing[16][8];                    /* releases said to be missing in this input */
+	size_t nmissing;
 };
+
+/*
+ * Whether the release has been said to be missing in this input already:
+ * each input says so once, whichever worker checks it and whatever it
+ * checked before, so a batch's report does not depend on its order.
+ */
+static int missing_reported(struct tdk_edi_dirval *v, const char *canon)
+{
+	size_t i;
+
+	for (i = 0; i < v->nmissing; i++)
+		if (!strcmp(v->missing[i], canon))
+			return 1;
+	if (v->nmissing < sizeof(v->missing) / sizeof(v->missing[0]))
+		snprintf(v->missing[v->nmissing++], sizeof(v->missing[0]), "%s", canon);
+	return 0;
+}
 
 struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d)
 {
@@ -429,7 +448,7 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 		return;
 	r = tdk_dir_set_get(v->set, canon, &dir, v->d);
 	if (r == TDK_EXIT_IO && !dir) {
-		if (tdk_dir_set_first_report(v->set, canon))
+		if (!missing_reported(v, canon))
 			tdk_diag_add(v->d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
 				     "release %s is not installed, so its messages are checked against "
 				     "ISO 9735 only; get d%c%c%c.zip from UNECE and run 'tdk dir install "
