@@ -480,7 +480,7 @@ void tdk_edi_ack_diag(struct tdk_edi_ack *a, const struct tdk_diag_item *it)
 		 (e->level == L_GRP && tag_is(tag, "UNG", "UNE")) ||
 		 (e->level == L_MSG && tag_is(tag, "UNH", "UNT")))
 		memcpy(e->tag, tag, 3);
-	if (!e->tag[0] || (m && m->tag))
+	if (e->level <= L_MSG && (!e->tag[0] || (m && m->tag)))
 		e->e = e->c = e->r = 0;   /* S011 only with the segment it points into */
 }
 
