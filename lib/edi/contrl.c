@@ -463,7 +463,10 @@ void tdk_edi_ack_diag(struct tdk_edi_ack *a, const struct tdk_diag_item *it)
 		e->msg = NONE;
 		e->level = e->grp != NONE ? L_GRP : L_ICH;
 	} else if (e->msg != NONE) {
-		if (tag_is(tag, "UNH", "UNT") || !e->seg || (m && m->tag))
+		/* A structure fault found at UNH or UNT is about the message body. */
+		int body = !strncmp(it->code, "EDI-STRUCT-", 11) || !strncmp(it->code, "EDI-MIG-", 8);
+
+		if ((tag_is(tag, "UNH", "UNT") && !body) || !e->seg || (m && m->tag))
 			e->level = L_MSG;
 		else
 			e->level = (m && m->segment_kind) || !e->e ? L_SEG : L_ELEM;
