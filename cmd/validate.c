@@ -21,6 +21,7 @@
 #include "edi/dirval.h"
 #include "edi/edi.h"
 #include "util/io.h"
+#include "validate-ack.h"
 
 struct validate_opts {
 	int pass, quiet, syntax_only, no_cache;
@@ -28,6 +29,7 @@ struct validate_opts {
 	struct tdk_dir_set *dirs;
 	unsigned long max_errors;
 	size_t max_segment, max_components;
+	struct tdk_validate_ack *ack;
 };
 
 static double now(void)
@@ -69,7 +71,7 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 {
 	struct tdk_edi_opts eo;
 	struct tdk_edi_dirval *dv = NULL;
-	struct tdk_edi_sink sink, *sinkp = NULL;
+	struct tdk_edi_sink sink, ack_sink, *sinkp = NULL;
 	struct tdk_diag d;
 	struct tdk_input in = *inp;
 	struct tdk_output out;
@@ -102,6 +104,8 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 		tdk_edi_dirval_sink(dv, &sink);
 		sinkp = &sink;
 	}
+	if ((r = tdk_validate_ack_begin(vo->ack, ctx, &d, dv, &ack_sink, &sinkp)))
+		goto out_close;
 
 	np = tdk_input_peek(&in, &peek, 64);
 	if (np > 0) {
@@ -155,7 +159,7 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", path);
 		goto out_close;
 	}
-	code = d.errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
+	code = tdk_validate_ack_end(vo->ack, ctx, &d, d.errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK);
 	if (d.stopped && !vo->quiet && rep->format == TDK_REPORT_TEXT)
 		fprintf(rep->fp, "%s: note: stopped after %lu error%s (--max-errors)\n", name,
 			vo->max_errors, vo->max_errors == 1 ? "" : "s");
@@ -202,6 +206,7 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 	struct validate_opts vo = { 0 };
 	struct tdk_validate_xml xv = { 0 };
 	const struct tdk_validate_edifact edi = { validate_edifact, &vo };
+	struct tdk_validate_ack ack = { 0 };
 	const struct tdk_opt opts[] = {
 		TDK_OPT_FLAG_('p', "pass", &vo.pass,
 			      "pass a valid input through to standard output (one input only)"),
@@ -223,6 +228,7 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_FLAG_(0, "syntax-only", &vo.syntax_only,
 			      "check ISO 9735 syntax only, not the messages against their directory"),
 		TDK_OPT_FLAG_(0, "no-cache", &vo.no_cache, "read release files, not the compiled cache"),
+		TDK_VALIDATE_ACK_OPTIONS(&ack),
 		TDK_OPT_STRING_(0, "schema", &xv.schema, "schema", NULL,
 				"XML: check against this XSD file, or this name in a catalog"),
 		TDK_OPT_LIST_(0, "catalog", &xv.catalogs, "file",
@@ -286,10 +292,21 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 		dirs.no_cache = vo.no_cache;
 		vo.dirs = &dirs;
 	}
+	vo.ack = &ack;
+	if ((r = tdk_validate_ack_init(&ack, ctx, vo.pass, vo.format, vo.syntax_only, vo.dirs)) >= 0) {
+		tdk_report_finish(&rep);
+		if (vo.dirs)
+			tdk_dir_set_release(vo.dirs);
+		return r;
+	}
+	/* Acknowledgements come in input order, from one worker. */
+	if (ack.ack)
+		xv.jobs = 1;
 	xv.pass = vo.pass;
 	xv.quiet = vo.quiet;
 	xv.max_errors = vo.max_errors;
 	code = tdk_validate_run(ctx, &xv, &rep, argv, nfiles, &edi);
+	code = tdk_validate_ack_finish(&ack, ctx, code);
 	tdk_report_finish(&rep);
 	if (vo.dirs)
 		tdk_dir_set_release(vo.dirs);

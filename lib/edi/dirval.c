@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edi/contrl.h"
 #include "edi/dirval.h"
+#include "edi/mig.h"
 #include "util/exitcode.h"
 
 #define ROOT TDK_DIR_NONE
@@ -42,6 +44,7 @@ struct tdk_edi_dirval {
 	int utf8;
 	char missing[16][8];                    /* releases said to be missing in this input */
 	size_t nmissing;
+	const struct tdk_edi_mig *mig;          /* overlay narrowing the directory, or NULL */
 };
 
 /*
@@ -76,6 +79,11 @@ struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_di
 void tdk_edi_dirval_free(struct tdk_edi_dirval *v)
 {
 	free(v);
+}
+
+void tdk_edi_dirval_mig(struct tdk_edi_dirval *v, const struct tdk_edi_mig *mig)
+{
+	v->mig = mig;
 }
 
 void tdk_edi_dirval_interchange(struct tdk_edi_dirval *v, const struct tdk_edi_ich *ich)
@@ -139,8 +147,13 @@ static void missing(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, ui
 	const char *when = loc ? " before this segment" : " at the end of the message";
 	char w[200];
 
-	if (nd->status != 'M')
+	if (nd->status != 'M') {
+		if (v->mig) {
+			where(v, depth, w, sizeof(w));
+			tdk_edi_mig_missing(v->mig, v->dir, v->msg, c, loc ? loc : &v->last, w, v->d);
+		}
 		return;
+	}
 	where(v, depth, w, sizeof(w));
 	if (nd->group)
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-MISSING", loc ? loc : &v->last,
@@ -223,6 +236,9 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
 							     "segment '%s' occurs more than its maximum of %u%s",
 							     seg->tag, (unsigned)node(v, c)->repeat, w);
+				} else if (v->mig) {
+					where(v, k + 1, w, sizeof(w));
+					tdk_edi_mig_repeat(v->mig, v->dir, v->msg, c, f->n, loc, w, v->d);
 				}
 			} else {
 				passed_over(v, loc, k, c);
@@ -443,7 +459,9 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 	value_str(unh, 2, 2, rel, sizeof(rel));
 	value_str(unh, 2, 3, agency, sizeof(agency));
 	tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
-	/* Only UN messages (0051 UN) of a directory version D are defined by the UNTDID releases. */
+	/* CONTRL is defined by ISO 9735, not by a release; other UN messages of version D by the UNTDID. */
+	if ((v->dir = tdk_edi_contrl_dir(type, ver, rel, agency)))
+		goto found;
 	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0)
 		return;
 	r = tdk_dir_set_get(v->set, canon, &dir, v->d);
@@ -459,8 +477,9 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 	if (!dir)
 		return;
 	v->dir = dir;
+found:
 	tdk_edi_seg_loc(unh, &v->last, 0, 0, 0);
-	if (!(v->msg = tdk_dir_message(dir, type))) {
+	if (!(v->msg = tdk_dir_message(v->dir, type))) {
 		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-DIR-MESSAGE", &loc,
 			     "release %s has no message '%s'; 'tdk dir list %s' lists its %u messages", canon, type,
@@ -488,6 +507,9 @@ void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *
 		return;
 	if ((s = tdk_dir_segment(v->dir, seg->tag)))
 		elements(v, seg, s);
+	if (v->mig && v->depth && v->stack[v->depth - 1].cur != TDK_DIR_NONE &&
+	    tag_is(node(v, v->stack[v->depth - 1].cur)->tag, seg))
+		tdk_edi_mig_segment(v->mig, v->dir, v->msg, v->stack[v->depth - 1].cur, seg, v->dec, v->d);
 }
 
 void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v)

@@ -17,6 +17,11 @@ struct tdk_edi_dirval;
 struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d);
 void tdk_edi_dirval_free(struct tdk_edi_dirval *v);
 
+struct tdk_edi_mig;
+
+/* Applies an overlay (borrowed; NULL for none) on top of the directory, from the next message on. */
+void tdk_edi_dirval_mig(struct tdk_edi_dirval *v, const struct tdk_edi_mig *mig);
+
 /* The events, as a sink would get them. */
 void tdk_edi_dirval_interchange(struct tdk_edi_dirval *v, const struct tdk_edi_ich *ich);
 void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg);
