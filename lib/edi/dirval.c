@@ -339,7 +339,14 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 	if (el->codes != TDK_DIR_NONE) {
 		const struct tdk_dir_codelist *l = &v->dir->lists[el->codes];
 
-		if (!tdk_dir_code(v->dir, l, val->p, val->len))
+		/* The service directories built in for CONTRL are no release 'tdk dir' can show. */
+		if (!tdk_dir_code(v->dir, l, val->p, val->len) && v->dir->release[0] != 'D')
+			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", at(&loc, seg, e, c, r),
+				     "'%.*s' is not a code of service code list %s of %s, which has %u "
+				     "codes", shown, val->p, el->tag, v->dir->release[5] == '4' ?
+				     "ISO 9735-1:2002 (syntax version 4)" : "ISO 9735 syntax versions 1 to 3",
+				     (unsigned)l->n);
+		else if (!tdk_dir_code(v->dir, l, val->p, val->len))
 			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", at(&loc, seg, e, c, r),
 				     "'%.*s' is not a code of list %s (%s) in release %s; 'tdk dir show %s %s' lists "
 				     "its %u codes", shown, val->p, el->tag,
