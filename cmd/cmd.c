@@ -170,6 +170,14 @@ static int set_value(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const s
 					   o->lng, v);
 		*(size_t *)o->value = (size_t)n;
 		return -1;
+	case TDK_OPT_LIST: {
+		struct tdk_optlist *l = o->value;
+
+		if (l->n >= TDK_OPTLIST_MAX)
+			return usage_error(ctx, u, opts, "--%s: at most %d times", o->lng, TDK_OPTLIST_MAX);
+		l->v[l->n++] = v;
+		return -1;
+	}
 	default:
 		return -1;
 	}

@@ -32,7 +32,15 @@ enum tdk_opt_type {
 	TDK_OPT_FLAG,       /* int *: set to 1 */
 	TDK_OPT_STRING,     /* const char **: the argument */
 	TDK_OPT_ULONG,      /* unsigned long *: a whole number */
-	TDK_OPT_SIZE        /* size_t *: bytes, with an optional K, M or G suffix (powers of 1024) */
+	TDK_OPT_SIZE,       /* size_t *: bytes, with an optional K, M or G suffix (powers of 1024) */
+	TDK_OPT_LIST        /* struct tdk_optlist *: every argument of a repeated option, in order */
+};
+
+/* The arguments of a repeatable option (borrowed from argv); at most TDK_OPTLIST_MAX. */
+#define TDK_OPTLIST_MAX 64
+struct tdk_optlist {
+	const char *v[TDK_OPTLIST_MAX];
+	size_t n;
 };
 
 struct tdk_opt {
@@ -49,6 +57,7 @@ struct tdk_opt {
 #define TDK_OPT_STRING_(s, l, v, a, c, h)    { s, l, TDK_OPT_STRING, v, a, c, h }
 #define TDK_OPT_ULONG_(s, l, v, a, h)        { s, l, TDK_OPT_ULONG, v, a, NULL, h }
 #define TDK_OPT_SIZE_(s, l, v, a, h)         { s, l, TDK_OPT_SIZE, v, a, NULL, h }
+#define TDK_OPT_LIST_(s, l, v, a, h)         { s, l, TDK_OPT_LIST, v, a, NULL, h }
 #define TDK_OPT_END_                         { 0, NULL, TDK_OPT_END, NULL, NULL, NULL, NULL }
 
 struct tdk_cmd {
