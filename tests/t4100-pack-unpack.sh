@@ -53,6 +53,32 @@ test_expect_code 1 'a container signed by an untrusted key does not verify' '
 	tdk pack -o r.asice -k rogue.key --cert rogue.pem doc.xml &&
 	tdk verify --ca ca.pem r.asice 2>err; r=$?; test_grep VERIFY-CERT-UNTRUSTED err || exit 99; exit $r
 '
+# Media types: relatives of ASiC read as ASiC-E, with a warning; the ASiC-S rule.
+with_mimetype() { # container media-type output
+	cp "$1" "$3" && mkdir -p mt.d && printf %s "$2" >mt.d/mimetype &&
+	(cd mt.d && zip -q -0 -X "../$3" mimetype)
+}
+test_expect_success 'a BDOC 1.0 media type is read as ASiC-E and verifies, with ASIC-MIMETYPE' '
+	with_mimetype s.asice application/vnd.bdoc-1.0 s.bdoc &&
+	tdk verify --ca ca.pem s.bdoc 2>err && test_grep ASIC-MIMETYPE err && test_grep "BDOC 1.0" err
+'
+test_expect_code 1 'another media type and no signature in META-INF: ASIC-NOT-ASIC' '
+	with_mimetype d.asice text/plain plain.zip &&
+	tdk verify --ca ca.pem plain.zip 2>err; r=$?; test_grep ASIC-NOT-ASIC err || exit 99; exit $r
+'
+test_expect_success 'ASiC-S with its one data object in the root verifies' '
+	tdk pack -o one.asice -k rsa.key --cert rsa.pem invoice.txt &&
+	with_mimetype one.asice application/vnd.etsi.asic-s+zip one.asics && tdk verify --ca ca.pem one.asics
+'
+test_expect_code 1 'ASiC-S whose data object is in a folder: ASIC-S-STRUCTURE' '
+	tdk pack -o sub.asice -k rsa.key --cert rsa.pem "docs/origin cert.txt" &&
+	with_mimetype sub.asice application/vnd.etsi.asic-s+zip sub.asics &&
+	tdk verify --ca ca.pem sub.asics 2>err; r=$?; test_grep ASIC-S-STRUCTURE err || exit 99; exit $r
+'
+test_expect_code 1 'ASiC-S with two data objects: ASIC-S-STRUCTURE' '
+	with_mimetype s.asice application/vnd.etsi.asic-s+zip two.asics &&
+	tdk verify --ca ca.pem two.asics 2>err; r=$?; test_grep ASIC-S-STRUCTURE err || exit 99; exit $r
+'
 test_expect_success 'unpack extracts every entry; the bytes are the same' '
 	tdk unpack -C ex s.asice && cmp ex/doc.xml doc.xml && test -f "ex/docs/origin cert.txt" &&
 	test -f ex/META-INF/signatures0.xml

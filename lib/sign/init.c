@@ -288,8 +288,19 @@ static int register_ids(xmlDocPtr doc, xmlNodePtr n, const char *prefix, struct 
 	return r;
 }
 
+int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag *d)
+{
+	return register_ids(doc, doc->children, code_prefix, d);
+}
+
 xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
 			struct tdk_diag *d)
+{
+	return tdk_xml_parse_ex(buf, len, name, code_prefix, 1, d);
+}
+
+xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
+			   int ids, struct tdk_diag *d)
 {
 	xmlDocPtr doc = NULL;
 	int sign = !strcmp(code_prefix, "SIGN");
@@ -316,7 +327,7 @@ xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const cha
 		tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "no root element");
 		goto fail;
 	}
-	if (register_ids(doc, doc->children, code_prefix, d) < 0)
+	if (ids && register_ids(doc, doc->children, code_prefix, d) < 0)
 		goto fail;
 	goto out;
 fail:

@@ -96,6 +96,15 @@ struct tdk_sig_data {
 xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
 			struct tdk_diag *d);
 
+/*
+ * The same, registering IDs only when ids is set; tdk_xml_register_ids does it
+ * later (on a document split by the caller), with the same duplicate check.
+ * Returns 0, or -1 after a duplicate (reported).
+ */
+xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
+			   int ids, struct tdk_diag *d);
+int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag *d);
+
 /* Serialises doc as it is (no reformatting) into out. Returns 0 or -1 (out of room). */
 int tdk_xml_dump(xmlDocPtr doc, struct tdk_buf *out);
 

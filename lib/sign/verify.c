@@ -1057,6 +1057,27 @@ static int verify_one(struct vctx *v)
 			verr(v, "VERIFY-XADES-SIGNING-CERT", "%s", why);
 			goto out;
 		}
+		/*
+		 * Levels T, LT and LTA (EN 319 132-1 §5.3, §5.4, §5.5) add unsigned
+		 * properties: time-stamps, certificate and revocation values.  tdk
+		 * checks baseline B only; the verdict says nothing about them, and
+		 * the warning says so (a validator of those levels may disagree).
+		 */
+		{
+			xmlNodePtr usp = xades_child(xades_child(qp, "UnsignedProperties"),
+						     "UnsignedSignatureProperties"), c;
+			char names[256] = "";
+			size_t len = 0;
+
+			for (c = usp ? usp->children : NULL; c && len + 64 < sizeof(names); c = c->next)
+				if (c->type == XML_ELEMENT_NODE && !strstr(names, (const char *)c->name))
+					len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%.60s",
+								len ? ", " : "", (const char *)c->name);
+			if (len)
+				tdk_diag_add(v->d, TDK_SEV_WARNING, "VERIFY-XADES-UNSIGNED-NOT-CHECKED", &v->loc,
+					     "unsigned properties not checked (%s): tdk verifies baseline B; "
+					     "levels T, LT and LTA are not assessed", names);
+		}
 	}
 
 	/* Coverage: an enveloped signature must cover the root; an enveloping one its objects. */
