@@ -96,7 +96,15 @@ tail -n +2 "$X/VERDICTS.tsv" | tr '\t' '\037' | while IFS="$us" read -r vec want
 			args="$args --ca $TRASH/nobody.pem"
 		fi
 	fi
-	(cd "$dir" && tdk verify --allow-partial $args "$X/$vec") >/dev/null 2>"$TRASH/err.$n"
+	# libxmlsec1's relationship transform leaks on some inputs (tests/data/lsan-libxmlsec1.supp);
+	# the suppression needs whole stacks, which only the slow unwinder gives.
+	if grep -q RelationshipTransform "$X/$vec"; then
+		(cd "$dir" && LSAN_OPTIONS="suppressions=$DATA/lsan-libxmlsec1.supp" \
+			ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0" \
+			tdk verify --allow-partial $args "$X/$vec") >/dev/null 2>"$TRASH/err.$n"
+	else
+		(cd "$dir" && tdk verify --allow-partial $args "$X/$vec") >/dev/null 2>"$TRASH/err.$n"
+	fi
 	rc=$?
 	unsup=$(grep -o 'VERIFY-UNSUPPORTED-[A-Z]*' "$TRASH/err.$n" | head -1)
 	got=$([ $rc = 0 ] && echo VALID || echo INVALID)
