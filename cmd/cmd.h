@@ -33,14 +33,14 @@ enum tdk_opt_type {
 	TDK_OPT_STRING,     /* const char **: the argument */
 	TDK_OPT_ULONG,      /* unsigned long *: a whole number */
 	TDK_OPT_SIZE,       /* size_t *: bytes, with an optional K, M or G suffix (powers of 1024) */
-	TDK_OPT_LIST        /* struct tdk_optlist *: every argument given, in order (repeatable) */
+	TDK_OPT_LIST        /* struct tdk_optlist *: every argument of a repeated option, in order */
 };
 
-/* The arguments of a repeatable option; they point into argv. */
-#define TDK_OPTLIST_MAX 32
+/* The arguments of a repeatable option (borrowed from argv); at most TDK_OPTLIST_MAX. */
+#define TDK_OPTLIST_MAX 64
 struct tdk_optlist {
 	const char *v[TDK_OPTLIST_MAX];
-	int n;
+	size_t n;
 };
 
 struct tdk_opt {

@@ -214,7 +214,8 @@ static int setup(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep)
 	const struct tdk_validate_xml *xv = x->xv;
 	const char *env = getenv("TDK_CATALOG");
 	char path[4200];
-	int i, r = TDK_EXIT_OK;
+	size_t i;
+	int r = TDK_EXIT_OK;
 
 	if (tdk_xml_schemas_init(&x->set) < 0)
 		return tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");

@@ -20,7 +20,8 @@
 #define DOC_MAX ((size_t)256 << 20)
 
 struct verify_opts {
-	const char *ca, *cert, *untrusted, *hmac, *at, *data, *format;
+	struct tdk_optlist ca, cert, untrusted, certs, data;
+	const char *hmac, *at, *format;
 	int insecure, allow_partial, quiet;
 	unsigned long max_entries, max_ratio;
 	size_t max_size;
@@ -112,7 +113,8 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		      const struct tdk_zip_limits *lim, const char *path)
 {
 	struct tdk_verify_opts o = { vo->allow_partial, 0 };
-	struct tdk_buf in = TDK_BUF_INIT(1), dat = TDK_BUF_INIT(1);
+	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
+	char *uris[TDK_OPTLIST_MAX] = { NULL };
 	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
 	struct tdk_report rep;
 	struct tdk_sig_report *reps = NULL;
@@ -124,6 +126,8 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	size_t nreps = 0, i;
 
 	memset(&ar, 0, sizeof(ar));
+	for (i = 0; i < TDK_OPTLIST_MAX; i++)
+		tdk_buf_init(&dat[i], 1);
 	tdk_report_init(&rep, NULL, ctx->err, "tdk verify");
 	rep.quiet = vo->quiet;
 	tdk_diag_init(&d, name);
@@ -133,39 +137,44 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		container = 1;
 		r = tdk_asic_verify(path, lim, t, &o, &ar, &d);
 	} else {
-		struct tdk_sig_item it = { NULL, NULL, 0, NULL, 0 };
-		struct tdk_sig_data data = { &it, 1 };
+		struct tdk_sig_item items[TDK_OPTLIST_MAX];
+		struct tdk_sig_data data = { items, vo->data.n };
 
+		memset(items, 0, sizeof(items));
 		if (tdk_read_all(path, DOC_MAX, &in) < 0) {
 			r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
 			goto out;
 		}
-		if (vo->data) {
-			/* A detached signature names its data; only the file given here answers. */
-			const char *eq = strchr(vo->data, '=');
-			const char *file = eq ? eq + 1 : vo->data;
+		/* A detached signature names its data; only the files given here answer. */
+		for (i = 0; i < vo->data.n; i++) {
+			const char *arg = vo->data.v[i], *eq = strchr(arg, '=');
+			const char *file = eq ? eq + 1 : arg;
 			const char *slash = strrchr(file, '/');
-			static char uri[4096];
 
-			if (tdk_read_all(file, DOC_MAX, &dat) < 0) {
+			if (tdk_read_all(file, DOC_MAX, &dat[i]) < 0) {
 				r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", file,
 					      strerror(errno));
 				goto out;
 			}
-			snprintf(uri, sizeof(uri), "%.*s", eq ? (int)(eq - vo->data) : (int)strlen(slash ?
-				 slash + 1 : file), eq ? vo->data : slash ? slash + 1 : file);
-			it.uri = uri;
-			it.data = (const unsigned char *)dat.data;
-			it.len = dat.len;
+			/* Without "uri=", the file's own name (its last path component) is the URI. */
+			uris[i] = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(slash ? slash + 1 : file);
+			if (!uris[i]) {
+				r = tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "out of memory");
+				goto out;
+			}
+			items[i].uri = uris[i];
+			items[i].data = (const unsigned char *)dat[i].data;
+			items[i].len = dat[i].len;
 		}
 		doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &d);
-		r = doc ? tdk_verify_doc(doc, vo->data ? &data : NULL, t, &o, &reps, &nreps, &d) :
+		r = doc ? tdk_verify_doc(doc, vo->data.n ? &data : NULL, t, &o, &reps, &nreps, &d) :
 			  TDK_EXIT_NEGATIVE;
-		if (vo->data && !r && !it.covered) {
-			tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-DATA-UNUSED", NULL, "no signature covers "
-				     "'%s' (--data)", it.uri);
-			r = TDK_EXIT_NEGATIVE;
-		}
+		for (i = 0; i < vo->data.n && !r; i++)
+			if (!items[i].covered) {
+				tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-DATA-UNUSED", NULL, "no signature covers "
+					     "'%s' (--data)", items[i].uri);
+				r = TDK_EXIT_NEGATIVE;
+			}
 	}
 	if (vo->quiet)
 		goto out;
@@ -212,7 +221,10 @@ out:
 	tdk_sig_reports_free(reps, nreps);
 	xmlFreeDoc(doc);
 	tdk_buf_release(&in);
-	tdk_buf_release(&dat);
+	for (i = 0; i < TDK_OPTLIST_MAX; i++) {
+		tdk_buf_release(&dat[i]);
+		free(uris[i]);
+	}
 	tdk_buf_release(&jd.b);
 	tdk_report_finish(&rep);
 	return r;
@@ -239,19 +251,21 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct verify_opts vo = { 0 };
 	const struct tdk_opt opts[] = {
-		TDK_OPT_STRING_(0, "ca", &vo.ca, "file", NULL,
-				"trust anchors: root certificates, PEM bundle or one DER"),
-		TDK_OPT_STRING_(0, "cert", &vo.cert, "file", NULL,
-				"trust exactly this signer certificate (PEM or DER)"),
-		TDK_OPT_STRING_(0, "untrusted", &vo.untrusted, "file", NULL,
-				"intermediate certificates to build chains with"),
+		TDK_OPT_LIST_(0, "ca", &vo.ca, "file",
+			      "trust anchors: root certificates, PEM bundle or one DER (repeatable)"),
+		TDK_OPT_LIST_(0, "cert", &vo.cert, "file",
+			      "trust exactly this signer certificate, PEM or DER (repeatable)"),
+		TDK_OPT_LIST_(0, "untrusted", &vo.untrusted, "file",
+			      "intermediate or signer certificates to build chains with (repeatable)"),
+		TDK_OPT_LIST_(0, "certs", &vo.certs, "dir",
+			      "a folder of certificates signatures may name (repeatable)"),
 		TDK_OPT_STRING_(0, "hmac-key", &vo.hmac, "file", NULL, "shared secret for HMAC signatures"),
 		TDK_OPT_FLAG_(0, "insecure", &vo.insecure,
 			      "check the cryptography only, with the key the document carries"),
 		TDK_OPT_STRING_(0, "at", &vo.at, "time", NULL,
 				"check certificates at this UTC time (YYYY-MM-DDTHH:MM:SS)"),
-		TDK_OPT_STRING_(0, "data", &vo.data, "[uri=]file", NULL,
-				"the document a detached signature refers to"),
+		TDK_OPT_LIST_(0, "data", &vo.data, "[uri=]file",
+			      "a document a detached signature refers to (repeatable)"),
 		TDK_OPT_FLAG_(0, "allow-partial", &vo.allow_partial,
 			      "accept signatures that cover only part of the document"),
 		TDK_OPT_ULONG_(0, "max-entries", &vo.max_entries, "n",
@@ -288,9 +302,14 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 		lim.max_total = vo.max_size;
 	if (vo.max_ratio)
 		lim.max_ratio = vo.max_ratio;
-	t.ca_file = vo.ca;
-	t.cert_file = vo.cert;
-	t.untrusted_file = vo.untrusted;
+	t.ca_files = vo.ca.v;
+	t.nca = vo.ca.n;
+	t.cert_files = vo.cert.v;
+	t.ncert = vo.cert.n;
+	t.untrusted_files = vo.untrusted.v;
+	t.nuntrusted = vo.untrusted.n;
+	t.cert_dirs = vo.certs.v;
+	t.ndirs = vo.certs.n;
 	t.hmac_key_file = vo.hmac;
 	t.insecure = vo.insecure;
 	if (vo.at && (t.at = parse_at(vo.at)) == (time_t)-1)

@@ -120,7 +120,7 @@ _tdk()
 				if [[ $cur == --*=* ]]; then
 					COMPREPLY=("${COMPREPLY[@]/#/$opt=}")
 				fi
-			elif [[ ${args[i]} == file ]]; then
+			elif [[ ${args[i]} == file || ${args[i]} == dir ]]; then
 				_tdk_files "$val"
 			fi
 			return 0

@@ -55,6 +55,8 @@ if command -q tdk
                 complete -c tdk -n $cond $opt -x -d "$desc"
             else if test "$f[3]" = file
                 complete -c tdk -n $cond $opt -r -F -d "$desc"
+            else if test "$f[3]" = dir
+                complete -c tdk -n $cond $opt -r -a "(__fish_complete_directories)" -d "$desc"
             else
                 complete -c tdk -n $cond $opt -x -d "$desc"
             end

@@ -261,6 +261,95 @@ static int check_manifest(struct tdk_container *c, long mi, struct tdk_diag *d)
 	return r;
 }
 
+/* Media types of ASiC's relatives that validators read as ASiC: what they are, or NULL. */
+static const char *known_variant(const char *mime)
+{
+	static const struct { const char *mime, *what; } v[] = {
+		{ "application/vnd.bdoc-1.0", "BDOC 1.0 (the ASiC-E profile of Estonia)" },
+		{ "application/vnd.lt.archyvai.adoc-2008", "ADOC (the Lithuanian archive container)" },
+		{ "application/vnd.oasis.opendocument.", "an ODF package (signatures in META-INF)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (!strncmp(mime, v[i].mime, strlen(v[i].mime)))
+			return v[i].what;
+	return NULL;
+}
+
+static int is_sig_file(const char *name);
+
+static int has_meta_sigs(const struct tdk_container *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (is_sig_file(c->e[i].name) || (!strncmp(c->e[i].name, "META-INF/", 9) &&
+						   strstr(c->e[i].name, ".p7s")))
+			return 1;
+	return 0;
+}
+
+/*
+ * One signatures file may hold several ds:Signature (EN 319 162-1 A.5,
+ * asic:XAdESSignatures).  Each is verified in a document of its own (the
+ * root and that signature), so that IDs are unique per signature, as the
+ * signers made them, and no reference reaches into another signature.
+ */
+static int verify_sigfile(xmlDocPtr doc, struct tdk_sig_data *data, const struct tdk_trust *t,
+			  const struct tdk_verify_opts *o, struct tdk_asic_sigfile *sf, struct tdk_diag *d)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), n;
+	size_t nsig = 0;
+	int code = 0;
+
+	for (n = root ? root->children : NULL; n; n = n->next)
+		nsig += n->type == XML_ELEMENT_NODE && n->ns && !xmlStrcmp(n->name, XC "Signature") &&
+			!xmlStrcmp(n->ns->href, XC "http://www.w3.org/2000/09/xmldsig#");
+	if (nsig < 2 || xmlStrcmp(root->name, XC "XAdESSignatures")) {
+		if (tdk_xml_register_ids(doc, "VERIFY", d) < 0)
+			return TDK_EXIT_NEGATIVE;
+		return tdk_verify_doc(doc, data, t, o, &sf->reps, &sf->nreps, d);
+	}
+	sf->reps = calloc(nsig, sizeof(*sf->reps));
+	if (!sf->reps)
+		return TDK_EXIT_INTERNAL;
+	for (n = root->children; n; n = n->next) {
+		xmlDocPtr one;
+		xmlNodePtr r1, s1;
+		struct tdk_sig_report *reps = NULL;
+		size_t nreps = 0;
+
+		if (n->type != XML_ELEMENT_NODE || !n->ns || xmlStrcmp(n->name, XC "Signature") ||
+		    xmlStrcmp(n->ns->href, XC "http://www.w3.org/2000/09/xmldsig#"))
+			continue;
+		one = xmlNewDoc(XC "1.0");
+		r1 = one ? xmlDocCopyNode(root, one, 2) : NULL;
+		s1 = r1 ? xmlDocCopyNode(n, one, 1) : NULL;
+		if (!s1) {
+			xmlFreeNode(r1);
+			xmlFreeDoc(one);
+			return TDK_EXIT_INTERNAL;
+		}
+		xmlDocSetRootElement(one, r1);
+		xmlAddChild(r1, s1);
+		if (tdk_xml_register_ids(one, "VERIFY", d) < 0) {
+			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+		} else {
+			code = tdk_exit_worst(code, tdk_verify_doc(one, data, t, o, &reps, &nreps, d));
+			if (nreps == 1) {
+				sf->reps[sf->nreps++] = reps[0];
+				free(reps);
+				reps = NULL;
+				nreps = 0;
+			}
+		}
+		tdk_sig_reports_free(reps, nreps);
+		xmlFreeDoc(one);
+	}
+	return code;
+}
+
 int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
 		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
 {
@@ -270,7 +359,7 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 	struct tdk_verify_opts vo = *o;
 	size_t i, nsig = 0;
 	long mt, mi;
-	int r, code = 0, cades = 0;
+	int r, code = 0, cades = 0, asic_s = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	vo.container = 1;
@@ -300,12 +389,25 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 				     "order mark");
 			p += 3;
 		}
-		if (strncmp(p, TDK_ASIC_E_MIME, strlen(TDK_ASIC_E_MIME)) &&
-		    strncmp(p, TDK_ASIC_S_MIME, strlen(TDK_ASIC_S_MIME))) {
-			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-NOT-ASIC", NULL, "mimetype '%.60s' is not an "
-				     "ASiC media type", p);
-			r = TDK_EXIT_NEGATIVE;
-			goto out;
+		if (!strncmp(p, TDK_ASIC_S_MIME, strlen(TDK_ASIC_S_MIME))) {
+			asic_s = 1;
+		} else if (strncmp(p, TDK_ASIC_E_MIME, strlen(TDK_ASIC_E_MIME))) {
+			const char *as = known_variant(p);
+
+			/*
+			 * DSS and libdigidocpp read other media types as ASiC when the
+			 * container holds signatures in META-INF (BDOC 1.0, Lithuanian
+			 * ADOC, ODF packages, a wrong mimetype): so does tdk, saying so.
+			 */
+			if (!as && !has_meta_sigs(&c)) {
+				tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-NOT-ASIC", NULL, "mimetype '%.60s' is not an "
+					     "ASiC media type, and META-INF holds no signature", p);
+				r = TDK_EXIT_NEGATIVE;
+				goto out;
+			}
+			tdk_diag_add(d, TDK_SEV_WARNING, "ASIC-MIMETYPE", NULL, "mimetype '%.60s' is %s; "
+				     "read as ASiC-E", p, as ? as : "not an ASiC media type, but META-INF holds "
+				     "signatures");
 		}
 		if (mt != 0 || !c.e[mt].stored)
 			tdk_diag_add(d, TDK_SEV_WARNING, "ASIC-MIMETYPE", NULL, "mimetype is %s (EN 319 162-1 "
@@ -355,12 +457,12 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 		sf = &rep->sigs[rep->nsigs++];
 		sf->name = strdup(c.e[i].name);
 		d->file = c.e[i].name;
-		doc = tdk_xml_parse((const char *)c.e[i].data, c.e[i].len, c.e[i].name, "VERIFY", d);
+		doc = tdk_xml_parse_ex((const char *)c.e[i].data, c.e[i].len, c.e[i].name, "VERIFY", 0, d);
 		if (!doc) {
 			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 			continue;
 		}
-		code = tdk_exit_worst(code, tdk_verify_doc(doc, &data, t, &vo, &sf->reps, &sf->nreps, d));
+		code = tdk_exit_worst(code, verify_sigfile(doc, &data, t, &vo, sf, d));
 		xmlFreeDoc(doc);
 	}
 	d->file = path;
@@ -382,6 +484,14 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 		tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-NO-DATA", NULL, "the container holds no data object");
 		code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 	}
+	/* EN 319 162-1 4.3.1: an ASiC-S container holds one data object, in its root folder. */
+	for (i = 0; asic_s && i < data.n; i++)
+		if (strchr(items[i].uri, '/') || data.n > 1) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-S-STRUCTURE", NULL, "ASiC-S holds '%s': %s",
+				     items[i].uri, data.n > 1 ? "more than one data object" :
+				     "its data object must be in the root folder");
+			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+		}
 	r = code;
 out:
 	d->file = path;

@@ -32,6 +32,7 @@ static xsltSecurityPrefsPtr xslt_prefs;
 static struct tdk_diag *cur_diag;
 static const char *cur_code;
 static char last_xmlsec[256];
+static int last_reason;
 
 /* The external data of the operation in progress. */
 static struct tdk_sig_data *cur_data;
@@ -41,6 +42,12 @@ void tdk_sig_set_sink(struct tdk_diag *d, const char *code)
 	cur_diag = d;
 	cur_code = code;
 	last_xmlsec[0] = '\0';
+	last_reason = 0;
+}
+
+int tdk_sig_last_reason(void)
+{
+	return last_reason;
 }
 
 const char *tdk_sig_last_error(void)
@@ -90,9 +97,11 @@ static void xmlsec_error(const char *file, int line, const char *func, const cha
 			break;
 		}
 	/* Keep the first error of an operation: later ones are its consequences. */
-	if (!last_xmlsec[0])
+	if (!last_xmlsec[0]) {
+		last_reason = reason;
 		snprintf(last_xmlsec, sizeof(last_xmlsec), "%s%s%s", r ? r : "error",
 			 has_msg ? ": " : "", has_msg ? msg : "");
+	}
 }
 
 static xmlParserInputPtr no_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
@@ -109,22 +118,27 @@ struct res_stream {
 	size_t len, pos;
 };
 
-static struct tdk_sig_item *res_find(const char *uri)
+struct tdk_sig_item *tdk_sig_data_find(const struct tdk_sig_data *data, const char *uri)
 {
 	struct tdk_buf b = TDK_BUF_INIT(1 << 16);
 	struct tdk_sig_item *found = NULL;
 	size_t i;
 
-	if (!cur_data || !uri || tdk_uri_decode(uri, &b) < 0)
+	if (!data || !uri || tdk_uri_decode(uri, &b) < 0)
 		goto out;
-	for (i = 0; i < cur_data->n; i++)
-		if (!strcmp(cur_data->items[i].uri, b.data ? b.data : "")) {
-			found = &cur_data->items[i];
+	for (i = 0; i < data->n; i++)
+		if (!strcmp(data->items[i].uri, b.data ? b.data : "")) {
+			found = &data->items[i];
 			break;
 		}
 out:
 	tdk_buf_release(&b);
 	return found;
+}
+
+static struct tdk_sig_item *res_find(const char *uri)
+{
+	return tdk_sig_data_find(cur_data, uri);
 }
 
 static int res_match(const char *uri)
@@ -274,8 +288,19 @@ static int register_ids(xmlDocPtr doc, xmlNodePtr n, const char *prefix, struct 
 	return r;
 }
 
+int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag *d)
+{
+	return register_ids(doc, doc->children, code_prefix, d);
+}
+
 xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
 			struct tdk_diag *d)
+{
+	return tdk_xml_parse_ex(buf, len, name, code_prefix, 1, d);
+}
+
+xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
+			   int ids, struct tdk_diag *d)
 {
 	xmlDocPtr doc = NULL;
 	int sign = !strcmp(code_prefix, "SIGN");
@@ -302,7 +327,7 @@ xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const cha
 		tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "no root element");
 		goto fail;
 	}
-	if (register_ids(doc, doc->children, code_prefix, d) < 0)
+	if (ids && register_ids(doc, doc->children, code_prefix, d) < 0)
 		goto fail;
 	goto out;
 fail:

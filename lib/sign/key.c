@@ -4,7 +4,9 @@
  * names explicitly.  Passphrases pass through a stack buffer that is wiped
  * with OPENSSL_cleanse as soon as the key is decrypted.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,9 +471,63 @@ static int make_mngr(struct tdk_trust *t)
 	return 0;
 }
 
+/*
+ * A folder of certificates: every regular file (not a hidden one, at most
+ * DIR_CERT_MAX bytes) that holds a PEM or DER certificate, in name order so
+ * that a run is repeatable.  Other files (keys, CRLs, documents) are skipped.
+ */
+#define DIR_CERT_MAX ((size_t)1 << 20)
+#define DIR_FILES_MAX 10000
+
+static int load_cert_dir(const char *dir, STACK_OF(X509) *sk, struct tdk_diag *d)
+{
+	struct dirent **names = NULL;
+	int n, i, r = 0, found = 0;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-TRUST-READ", NULL, "cannot read the certificate "
+			     "folder '%s': %s", dir, strerror(errno));
+		return TDK_EXIT_TRUST;
+	}
+	if (n > DIR_FILES_MAX) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-TRUST-READ", NULL, "the certificate folder '%s' "
+			     "holds more than %d files", dir, DIR_FILES_MAX);
+		r = TDK_EXIT_TRUST;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct tdk_buf b = TDK_BUF_INIT(DIR_CERT_MAX);
+		char path[4096];
+		struct stat st;
+		int k;
+
+		if (names[i]->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) >= (int)sizeof(path))
+			continue;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > DIR_CERT_MAX)
+			continue;
+		if (slurp(path, &b) == 0 && (k = load_certs(b.data, b.len, sk)) > 0)
+			found += k;
+		tdk_buf_release(&b);
+	}
+	if (!found) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-TRUST-FORMAT", NULL, "the folder '%s' holds no PEM "
+			     "or DER X.509 certificate", dir);
+		r = TDK_EXIT_TRUST;
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return r;
+}
+
 int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d)
 {
 	STACK_OF(X509) *sk = NULL;
+	size_t k;
 	int r = 0, i;
 
 	t->store = NULL;
@@ -480,12 +536,12 @@ int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d)
 	t->mngr = NULL;
 	if (!t->untrusted)
 		return TDK_EXIT_INTERNAL;
-	if (!t->ca_file && !t->cert_file && !t->hmac_key_file && !t->insecure) {
+	if (!t->nca && !t->ncert && !t->hmac_key_file && !t->insecure) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-TRUST-NONE", NULL, "no trust anchor: give --ca or "
 			     "--cert (or --insecure to check the cryptography only)");
 		return TDK_EXIT_TRUST;
 	}
-	if (t->ca_file) {
+	if (t->nca) {
 		X509_STORE *st = X509_STORE_new();
 
 		sk = sk_X509_new_null();
@@ -495,28 +551,43 @@ int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d)
 			goto out;
 		}
 		t->store = st;
-		if ((r = load_cert_file(t->ca_file, sk, "trust anchors", d)))
-			goto out;
+		for (k = 0; k < t->nca; k++)
+			if ((r = load_cert_file(t->ca_files[k], sk, "trust anchors", d)))
+				goto out;
 		for (i = 0; i < sk_X509_num(sk); i++)
 			X509_STORE_add_cert(st, sk_X509_value(sk, i));
 	}
-	if (t->untrusted_file && (r = load_cert_file(t->untrusted_file, t->untrusted,
-						      "intermediate certificates", d)))
-		goto out;
-	if (t->cert_file) {
+	for (k = 0; k < t->nuntrusted; k++)
+		if ((r = load_cert_file(t->untrusted_files[k], t->untrusted, "intermediate certificates", d)))
+			goto out;
+	for (k = 0; k < t->ndirs; k++)
+		if ((r = load_cert_dir(t->cert_dirs[k], t->untrusted, d)))
+			goto out;
+	if (t->ncert) {
 		STACK_OF(X509) *p = sk_X509_new_null();
 
 		if (!p) {
 			r = TDK_EXIT_INTERNAL;
 			goto out;
 		}
-		r = load_cert_file(t->cert_file, p, "signer certificate", d);
-		if (!r)
-			t->pinned = sk_X509_shift(p);
-		sk_X509_pop_free(p, X509_free);
+		t->pinned = p;
+		for (k = 0; k < t->ncert; k++) {
+			STACK_OF(X509) *one = sk_X509_new_null();
+
+			if (!one) {
+				r = TDK_EXIT_INTERNAL;
+				goto out;
+			}
+			/* The first certificate of each file is the pinned one. */
+			r = load_cert_file(t->cert_files[k], one, "signer certificate", d);
+			if (!r && !sk_X509_push(p, sk_X509_shift(one)))
+				r = TDK_EXIT_INTERNAL;
+			sk_X509_pop_free(one, X509_free);
+			if (r)
+				goto out;
+		}
 	}
-	if (!r)
-		r = make_mngr(t);
+	r = make_mngr(t);
 out:
 	sk_X509_pop_free(sk, X509_free);
 	ERR_clear_error();
@@ -530,6 +601,6 @@ void tdk_trust_release(struct tdk_trust *t)
 	t->mngr = NULL;
 	X509_STORE_free(t->store);
 	sk_X509_pop_free(t->untrusted, X509_free);
-	X509_free(t->pinned);
+	sk_X509_pop_free(t->pinned, X509_free);
 	t->store = t->untrusted = t->pinned = NULL;
 }

@@ -22,8 +22,14 @@ void tdk_sig_set_sink(struct tdk_diag *d, const char *code);
 /* The first libxmlsec1 error since the last tdk_sig_set_sink, or "". */
 const char *tdk_sig_last_error(void);
 
+/* The libxmlsec1 reason code (XMLSEC_ERRORS_R_*) of that first error, or 0. */
+int tdk_sig_last_reason(void);
+
 /* The data the resolver serves until the next call (NULL: nothing). */
 void tdk_sig_set_data(struct tdk_sig_data *data);
+
+/* The item of data a reference URI names (equal after percent-decoding), or NULL. */
+struct tdk_sig_item *tdk_sig_data_find(const struct tdk_sig_data *data, const char *uri);
 
 /* True when element n is named name in namespace ns. */
 int tdk_node_is(const xmlNode *n, const char *name, const char *ns);

@@ -96,6 +96,15 @@ struct tdk_sig_data {
 xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
 			struct tdk_diag *d);
 
+/*
+ * The same, registering IDs only when ids is set; tdk_xml_register_ids does it
+ * later (on a document split by the caller), with the same duplicate check.
+ * Returns 0, or -1 after a duplicate (reported).
+ */
+xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
+			   int ids, struct tdk_diag *d);
+int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag *d);
+
 /* Serialises doc as it is (no reformatting) into out. Returns 0 or -1 (out of room). */
 int tdk_xml_dump(xmlDocPtr doc, struct tdk_buf *out);
 
@@ -126,21 +135,36 @@ int tdk_sign_doc(xmlDocPtr *doc, const struct tdk_signer *s, const struct tdk_si
 int tdk_sign_detached(xmlDocPtr *out, struct tdk_sig_data *data, int asic, const struct tdk_signer *s,
 		      const struct tdk_sign_opts *o, struct tdk_diag *d);
 
-/* Trust for verification: explicit anchors only. */
+/*
+ * Trust for verification: explicit anchors only.  The certificate pools
+ * (untrusted files and folders) trust nothing by themselves: they let a
+ * signature that names its certificate (X509IssuerSerial, X509SKI,
+ * X509SubjectName, KeyName) or carries only a key value be tied to a
+ * certificate, whose chain to an anchor is then checked.
+ */
 struct tdk_trust {
-	const char *ca_file;        /* trusted roots (PEM bundle or one DER) */
-	const char *untrusted_file; /* extra intermediate certificates */
-	const char *cert_file;      /* pinned signer certificate */
+	const char *const *ca_files;        /* trusted roots (PEM bundles or DER files) */
+	size_t nca;
+	const char *const *untrusted_files; /* intermediate or signer certificates */
+	size_t nuntrusted;
+	const char *const *cert_dirs;       /* folders of such certificates (PEM or DER files) */
+	size_t ndirs;
+	const char *const *cert_files;      /* pinned signer certificates: the key must be one of theirs */
+	size_t ncert;
 	const char *hmac_key_file;  /* shared HMAC secret */
 	int insecure;               /* check the cryptography only; trust the document's own key */
 	time_t at;                  /* verification time; 0: now (or the XAdES signing time) */
 	void *store;                /* X509_STORE * built by tdk_trust_load */
-	void *untrusted;            /* STACK_OF(X509) * */
-	void *pinned;               /* X509 * */
+	void *untrusted;            /* STACK_OF(X509) *: the pool */
+	void *pinned;               /* STACK_OF(X509) *, or NULL */
 	void *mngr;                 /* xmlSecKeysMngrPtr holding the certificates above, made once */
 };
 
-/* Loads the files named in t. Returns 0 or TDK_EXIT_TRUST/TDK_EXIT_IO (VERIFY-TRUST-*). */
+/*
+ * Loads the files and folders named in t (in a folder, every regular file that
+ * holds a PEM or DER certificate; other files are skipped).  Returns 0 or
+ * TDK_EXIT_TRUST (VERIFY-TRUST-*).
+ */
 int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d);
 void tdk_trust_release(struct tdk_trust *t);
 

@@ -27,6 +27,7 @@
 #include <openssl/x509v3.h>
 
 #include <xmlsec/xmlsec.h>
+#include <xmlsec/errors.h>
 #include <xmlsec/xmltree.h>
 #include <xmlsec/xmldsig.h>
 #include <xmlsec/keysmngr.h>
@@ -391,7 +392,8 @@ static void verr(struct vctx *v, const char *code, const char *fmt, ...)
 }
 
 /* Chain and time checks of the signer certificate with OpenSSL. Returns 0 or 1 (fails). */
-static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, time_t at)
+static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, STACK_OF(X509) *extra,
+		      time_t at)
 {
 	const struct tdk_trust *t = v->t;
 	X509_STORE_CTX *sc = NULL;
@@ -403,7 +405,6 @@ static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, time_t
 		 * A pinned certificate is trust in its key, given by the user: its
 		 * dates are not checked (as a public key given to xmlsec1 is not).
 		 */
-		cert = t->pinned;
 	} else if (t->store) {
 		untrusted = sk_X509_dup(t->untrusted);
 		sc = X509_STORE_CTX_new();
@@ -411,6 +412,8 @@ static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, time_t
 			goto out;
 		for (i = 0; x509d && (xmlSecSize)i < xmlSecOpenSSLKeyDataX509GetCertsSize(x509d); i++)
 			sk_X509_push(untrusted, xmlSecOpenSSLKeyDataX509GetCert(x509d, (xmlSecSize)i));
+		for (i = 0; extra && i < sk_X509_num(extra); i++)
+			sk_X509_push(untrusted, sk_X509_value(extra, i));
 		if (X509_STORE_CTX_init(sc, t->store, cert, untrusted) != 1)
 			goto out;
 		X509_STORE_CTX_set_time(sc, 0, at);
@@ -441,14 +444,316 @@ out:
 	return r;
 }
 
+/* The certificates a signature's KeyInfo carries (ds:X509Data/ds:X509Certificate). */
+static STACK_OF(X509) *keyinfo_certs(xmlNodePtr sig)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	xmlNodePtr ki = tdk_node_child(sig, "KeyInfo", TDK_NS_DSIG), xd, c;
+
+	for (xd = ki ? ki->children : NULL; sk && xd; xd = xd->next) {
+		if (!tdk_node_is(xd, "X509Data", TDK_NS_DSIG))
+			continue;
+		for (c = xd->children; c; c = c->next) {
+			char *b64;
+			unsigned char *der;
+			const unsigned char *p;
+			int n;
+			X509 *x;
+
+			if (!tdk_node_is(c, "X509Certificate", TDK_NS_DSIG) || !(b64 = node_text(c)))
+				continue;
+			der = malloc(strlen(b64) + 1);
+			n = der ? EVP_DecodeBlock(der, (const unsigned char *)b64, (int)strlen(b64)) : -1;
+			p = der;
+			/* EVP_DecodeBlock counts padding as zero bytes; d2i reads the DER length. */
+			x = n > 0 ? d2i_X509(NULL, &p, n) : NULL;
+			if (x && !sk_X509_push(sk, x))
+				X509_free(x);
+			free(der);
+			free(b64);
+		}
+	}
+	ERR_clear_error();
+	return sk;
+}
+
+/* The first certificate of sk whose public key is pk, or NULL. */
+static X509 *cert_with_key(STACK_OF(X509) *sk, EVP_PKEY *pk)
+{
+	int i;
+
+	for (i = 0; sk && pk && i < sk_X509_num(sk); i++) {
+		X509 *c = sk_X509_value(sk, i);
+		EVP_PKEY *ck = X509_get0_pubkey(c);
+
+		if (ck && EVP_PKEY_eq(ck, pk) == 1)
+			return c;
+	}
+	ERR_clear_error();
+	return NULL;
+}
+
+/* A distinguished name as text, reduced for comparison: no blanks around ',' '=' '+', lower case. */
+static void dn_reduce(const char *s, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *s && o + 1 < size; s++) {
+		if (*s == ' ' && (o == 0 || strchr(",=+", out[o - 1]) || (s[1] && strchr(",=+ ", s[1]))))
+			continue;
+		out[o++] = (char)((*s >= 'A' && *s <= 'Z') ? *s - 'A' + 'a' : *s);
+	}
+	out[o] = '\0';
+}
+
+/*
+ * A ds:KeyName that is a distinguished name (XMLDSig 1.1 §4.5.1 leaves its
+ * meaning to the application; the interop suites use the subject's DN, in
+ * RFC 4514 or in forward order): the one certificate of the pool whose
+ * subject it names.  NULL when none or more than one does.
+ */
+static X509 *cert_by_keyname(const struct tdk_trust *t, const char *name)
+{
+	STACK_OF(X509) *sk = t->untrusted;
+	char want[1024], have[1024];
+	X509 *found = NULL;
+	int i, k, hits = 0;
+	const unsigned long flags[2] = { XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB,
+					 (XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB & ~XN_FLAG_SPC_EQ &
+					  ~XN_FLAG_SEP_MASK) | XN_FLAG_SEP_COMMA_PLUS };
+
+	dn_reduce(name, want, sizeof(want));
+	for (i = 0; sk && want[0] && i < sk_X509_num(sk); i++) {
+		X509 *c = sk_X509_value(sk, i);
+
+		for (k = 0; k < 2; k++) {
+			BIO *b = BIO_new(BIO_s_mem());
+			char *p = NULL;
+			long n;
+
+			if (!b)
+				continue;
+			X509_NAME_print_ex(b, X509_get_subject_name(c), 0, flags[k]);
+			n = BIO_get_mem_data(b, &p);
+			if (n > 0 && (size_t)n < sizeof(have)) {
+				char raw[1024];
+
+				memcpy(raw, p, (size_t)n);
+				raw[n] = '\0';
+				dn_reduce(raw, have, sizeof(have));
+				if (!strcmp(have, want)) {
+					if (found != c)
+						hits++;
+					found = c;
+				}
+			}
+			BIO_free(b);
+		}
+	}
+	return hits == 1 ? found : NULL;
+}
+
+/* A libxmlsec1 key made from a certificate's public key, carrying the certificate. */
+static xmlSecKeyPtr key_from_cert(X509 *cert)
+{
+	EVP_PKEY *pk = X509_get_pubkey(cert);
+	xmlSecKeyDataPtr kd = pk ? xmlSecOpenSSLEvpKeyAdopt(pk) : NULL, xd;
+	xmlSecKeyPtr key = NULL;
+	X509 *dup;
+
+	if (!kd) {
+		EVP_PKEY_free(pk);
+		return NULL;
+	}
+	key = xmlSecKeyCreate();
+	if (!key || xmlSecKeySetValue(key, kd) < 0) {
+		xmlSecKeyDataDestroy(kd);
+		goto fail;
+	}
+	xd = xmlSecKeyEnsureData(key, xmlSecOpenSSLKeyDataX509Id);
+	dup = X509_dup(cert);
+	if (!xd || !dup || xmlSecOpenSSLKeyDataX509AdoptKeyCert(xd, dup) < 0) {
+		X509_free(dup);
+		goto fail;
+	}
+	return key;
+fail:
+	if (key)
+		xmlSecKeyDestroy(key);
+	ERR_clear_error();
+	return NULL;
+}
+
+/*
+ * References the data given cannot answer: a URI that is neither empty nor a
+ * same-document fragment must name an item of data.  Checked before
+ * libxmlsec1 runs, for the signature's own references and those of its
+ * manifests (XMLDSig 1.1 §5.1: libxmlsec1 checks manifest references too),
+ * so that the diagnostic names the reference.  Returns 1 after reporting.
+ */
+static int unresolved_refs(struct vctx *v, xmlNodePtr n, int depth)
+{
+	int bad = 0;
+
+	for (; n && depth < 16; n = n->next) {
+		xmlChar *uri;
+
+		if (n->type != XML_ELEMENT_NODE || (depth && tdk_node_is(n, "Signature", TDK_NS_DSIG)))
+			continue;
+		if (tdk_node_is(n, "Reference", TDK_NS_DSIG) && (uri = xmlGetProp(n, TDK_XC "URI")) != NULL) {
+			if (uri[0] && uri[0] != '#' && !tdk_sig_data_find(v->data, (const char *)uri)) {
+				verr(v, "VERIFY-REF-UNRESOLVED", "reference '%s' is outside the document%s; only "
+				     "same-document references and the data given (--data) are resolved, never "
+				     "files or the network", (const char *)uri,
+				     v->o->container ? " and the container" : "");
+				bad = 1;
+			}
+			xmlFree(uri);
+			continue;
+		}
+		if (tdk_node_is(n, "SignedInfo", TDK_NS_DSIG) || tdk_node_is(n, "Object", TDK_NS_DSIG) ||
+		    tdk_node_is(n, "Manifest", TDK_NS_DSIG))
+			bad |= unresolved_refs(v, n->children, depth + 1);
+	}
+	return bad;
+}
+
+/*
+ * XMLDSig 1.1 §6.4.3: an ECDSA SignatureValue is r || s, each integer
+ * written in exactly as many octets as the curve's order needs (I2OSP with l
+ * = that length).  Some signers pad each half with leading zero octets;
+ * libxmlsec1 1.2 refuses any other length.  When both halves carry only zero
+ * octets beyond l, the value is rewritten to the canonical length (the
+ * integers are the same) and the original text is returned in *saved for
+ * restore_sigvalue.  Returns 1 when rewritten.
+ */
+static int ecdsa_normalise(xmlNodePtr sig, EVP_PKEY *pk, xmlChar **saved)
+{
+	xmlNodePtr sv = tdk_node_child(sig, "SignatureValue", TDK_NS_DSIG);
+	char *b64 = sv ? node_text(sv) : NULL;
+	unsigned char *raw = NULL, *out = NULL;
+	char *enc = NULL;
+	size_t len, half, l, pad, i;
+	int n, r = 0, bits;
+
+	*saved = NULL;
+	if (!b64 || !pk || EVP_PKEY_base_id(pk) != EVP_PKEY_EC || (bits = EVP_PKEY_get_bits(pk)) <= 0)
+		goto out;
+	l = ((size_t)bits + 7) / 8;
+	raw = malloc(strlen(b64) + 1);
+	if (!raw || (n = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)strlen(b64))) <= 0)
+		goto out;
+	len = (size_t)n;
+	/* EVP_DecodeBlock counts the '=' padding as zero octets. */
+	for (i = strlen(b64); i > 0 && b64[i - 1] == '='; i--)
+		len--;
+	if (len % 2 || (half = len / 2) <= l)
+		goto out;
+	pad = half - l;
+	for (i = 0; i < pad; i++)
+		if (raw[i] || raw[half + i])
+			goto out;
+	out = malloc(2 * l);
+	enc = malloc(4 * ((2 * l + 2) / 3) + 1);
+	if (!out || !enc)
+		goto out;
+	memcpy(out, raw + pad, l);
+	memcpy(out + l, raw + half + pad, l);
+	EVP_EncodeBlock((unsigned char *)enc, out, (int)(2 * l));
+	*saved = xmlNodeGetContent(sv);
+	xmlNodeSetContent(sv, TDK_XC enc);
+	r = 1;
+out:
+	free(b64);
+	free(raw);
+	free(out);
+	free(enc);
+	return r;
+}
+
+static void restore_sigvalue(xmlNodePtr sig, xmlChar *saved)
+{
+	xmlNodePtr sv = tdk_node_child(sig, "SignatureValue", TDK_NS_DSIG);
+	xmlChar *esc;
+
+	if (!saved)
+		return;
+	esc = sv ? xmlEncodeSpecialChars(sv->doc, saved) : NULL;
+	if (esc)
+		xmlNodeSetContent(sv, esc);
+	xmlFree(esc);
+	xmlFree(saved);
+}
+
+/*
+ * One run of XMLDSig core validation.  key (owned by the new context) is the
+ * verification key when the caller chose it; otherwise libxmlsec1 reads
+ * KeyInfo, allowed to use certificates and, with anchors, key values too
+ * (such a key must then match a certificate, checked by the caller).
+ */
+static xmlSecDSigCtxPtr dsig_run(struct vctx *v, xmlSecKeyPtr key, int *ret)
+{
+	const struct tdk_trust *t = v->t;
+	xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(t->mngr);
+
+	*ret = -1;
+	if (!ctx) {
+		if (key)
+			xmlSecKeyDestroy(key);
+		return NULL;
+	}
+	/* References: this document, and the data handed over; nothing else. */
+	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument |
+				    (v->data ? xmlSecTransformUriTypeRemote : 0);
+	ctx->keyInfoReadCtx.retrievalMethodCtx.enabledUris = xmlSecTransformUriTypeEmpty |
+							     xmlSecTransformUriTypeSameDocument;
+	/* libxmlsec1 only picks the key; the chain is checked afterwards with precise reasons. */
+	ctx->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS |
+				     XMLSEC_KEYINFO_FLAGS_X509DATA_SKIP_STRICT_CHECKS;
+	if (key) {
+		ctx->signKey = key;
+	} else if (!t->insecure) {
+		/*
+		 * With anchors, the key must come from a certificate: X509Data, a
+		 * same-document RetrievalMethod to one, or a key value that equals
+		 * the key of a certificate given (checked after the run).
+		 */
+		union { xmlSecKeyDataId id; void *p; } ids[] = {
+			{ xmlSecKeyDataX509Id }, { xmlSecKeyDataRawX509CertId },
+			{ xmlSecKeyDataRetrievalMethodId }, { xmlSecKeyDataValueId },
+			{ xmlSecKeyDataRsaId }, { xmlSecKeyDataDsaId }, { xmlSecKeyDataEcdsaId },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+			xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, ids[i].p);
+	}
+	*ret = xmlSecDSigCtxVerify(ctx, v->sig);
+	return ctx;
+}
+
+static EVP_PKEY *ctx_pkey(xmlSecDSigCtxPtr ctx)
+{
+	xmlSecKeyDataPtr kv = ctx && ctx->signKey ? xmlSecKeyGetValue(ctx->signKey) : NULL;
+
+	if (!kv || !(xmlSecKeyDataCheckId(kv, xmlSecKeyDataRsaId) || xmlSecKeyDataCheckId(kv, xmlSecKeyDataDsaId) ||
+		     xmlSecKeyDataCheckId(kv, xmlSecKeyDataEcdsaId)))
+		return NULL;
+	return xmlSecOpenSSLEvpKeyDataGetEvp(kv);
+}
+
 static int verify_one(struct vctx *v)
 {
 	struct tdk_sig_report *rep = v->rep;
 	const struct tdk_trust *t = v->t;
-	xmlSecKeysMngrPtr mngr;
 	xmlSecDSigCtxPtr ctx = NULL;
 	xmlSecKeyDataPtr x509d = NULL;
-	X509 *cert = NULL;
+	STACK_OF(X509) *kicerts = NULL;
+	X509 *cert = NULL, *pcert = NULL, *named = NULL, *ownedcert = NULL;
+	xmlChar *saved = NULL;
+	char *keyname = NULL;
+	size_t npin, k, nsi;
+	int verified = 0;
 	xmlNodePtr sm, qp = NULL, sp = NULL, obj, root = xmlDocGetRootElement(v->doc);
 	char *bad = NULL;
 	size_t i, n;
@@ -482,94 +787,135 @@ static int verify_one(struct vctx *v)
 		}
 	}
 
-	mngr = t->mngr;
-	if (!mngr) {
+	if (!t->mngr) {
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
-	ctx = xmlSecDSigCtxCreate(mngr);
-	if (!ctx) {
-		r = TDK_EXIT_INTERNAL;
+	tdk_sig_set_sink(v->d, "VERIFY-XML");
+	if (unresolved_refs(v, v->sig->children, 0))
 		goto out;
-	}
-	/* References: this document, and the data handed over; nothing else. */
-	ctx->enabledReferenceUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument |
-				    (v->data ? xmlSecTransformUriTypeRemote : 0);
-	ctx->keyInfoReadCtx.retrievalMethodCtx.enabledUris = xmlSecTransformUriTypeEmpty |
-							     xmlSecTransformUriTypeSameDocument;
-	/* libxmlsec1 only picks the key; the chain is checked below with precise reasons. */
-	ctx->keyInfoReadCtx.flags |= XMLSEC_KEYINFO_FLAGS_X509DATA_DONT_VERIFY_CERTS |
-				     XMLSEC_KEYINFO_FLAGS_X509DATA_SKIP_STRICT_CHECKS;
-	if (t->pinned) {
-		EVP_PKEY *pk = X509_get_pubkey(t->pinned);
-		xmlSecKeyDataPtr kd = pk ? xmlSecOpenSSLEvpKeyAdopt(pk) : NULL;
+	kicerts = keyinfo_certs(v->sig);
+	{
+		xmlNodePtr kn = tdk_node_child(tdk_node_child(v->sig, "KeyInfo", TDK_NS_DSIG), "KeyName",
+					       TDK_NS_DSIG);
 
-		if (!kd) {
-			EVP_PKEY_free(pk);
-			verr(v, "VERIFY-TRUST-FORMAT", "the key of the --cert certificate is not supported");
-			r = TDK_EXIT_TRUST;
-			goto out;
+		keyname = kn ? (char *)xmlNodeGetContent(kn) : NULL;
+	}
+	npin = t->pinned ? (size_t)sk_X509_num((STACK_OF(X509) *)t->pinned) : 0;
+	tdk_sig_set_data(v->data);
+	/* With several pinned certificates, the first whose key verifies is the signer's. */
+	for (k = 0;; k++) {
+		xmlSecKeyPtr key = NULL;
+		int ret;
+
+		if (npin) {
+			pcert = sk_X509_value((STACK_OF(X509) *)t->pinned, (int)k);
+			key = key_from_cert(pcert);
+			if (!key) {
+				verr(v, "VERIFY-TRUST-FORMAT", "the key of the --cert certificate is not supported");
+				r = TDK_EXIT_TRUST;
+				goto out;
+			}
+		} else if (t->hmac_key_file) {
+			key = xmlSecKeyReadBinaryFile(xmlSecKeyDataHmacId, t->hmac_key_file);
+			if (!key) {
+				verr(v, "VERIFY-TRUST-READ", "cannot read the HMAC key '%s'", t->hmac_key_file);
+				r = TDK_EXIT_TRUST;
+				goto out;
+			}
+		} else if (keyname && (named = cert_by_keyname(t, keyname)) != NULL &&
+			   !tdk_node_child(tdk_node_child(v->sig, "KeyInfo", TDK_NS_DSIG), "X509Data",
+					   TDK_NS_DSIG)) {
+			/* KeyInfo names the key only: the certificate given with that subject has it. */
+			if (!(key = key_from_cert(named))) {
+				r = TDK_EXIT_INTERNAL;
+				goto out;
+			}
 		}
-		ctx->signKey = xmlSecKeyCreate();
-		if (!ctx->signKey || xmlSecKeySetValue(ctx->signKey, kd) < 0) {
-			xmlSecKeyDataDestroy(kd);
+		ctx = dsig_run(v, key, &ret);
+		if (!ctx) {
 			r = TDK_EXIT_INTERNAL;
 			goto out;
 		}
-	} else if (t->hmac_key_file) {
-		ctx->signKey = xmlSecKeyReadBinaryFile(xmlSecKeyDataHmacId, t->hmac_key_file);
-		if (!ctx->signKey) {
-			verr(v, "VERIFY-TRUST-READ", "cannot read the HMAC key '%s'", t->hmac_key_file);
-			r = TDK_EXIT_TRUST;
-			goto out;
+		if (ret < 0 && ctx->signKey && !saved) {
+			/* A padded ECDSA value (§6.4.3) stops libxmlsec1 1.2; retry with it normalised. */
+			EVP_PKEY *pk = ctx_pkey(ctx);
+			xmlSecKeyPtr again = pk ? xmlSecKeyDuplicate(ctx->signKey) : NULL;
+
+			if (again && ecdsa_normalise(v->sig, pk, &saved)) {
+				xmlSecDSigCtxDestroy(ctx);
+				tdk_sig_set_sink(v->d, "VERIFY-XML");
+				ctx = dsig_run(v, again, &ret);
+				restore_sigvalue(v->sig, saved);
+				if (!ctx) {
+					r = TDK_EXIT_INTERNAL;
+					goto out;
+				}
+			} else if (again) {
+				xmlSecKeyDestroy(again);
+			}
 		}
-	} else if (!t->insecure) {
-		/* With anchors, only certificates may supply the key: a bare KeyValue proves nothing. */
-		union { xmlSecKeyDataId id; void *p; } x509 = { xmlSecKeyDataX509Id },
-			raw = { xmlSecKeyDataRawX509CertId }, rm = { xmlSecKeyDataRetrievalMethodId };
-
-		xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, x509.p);
-		xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, raw.p);
-		/* A same-document RetrievalMethod may point at the X509Data. */
-		xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, rm.p);
+		if ((ret >= 0 && ctx->status == xmlSecDSigStatusSucceeded) || k + 1 >= npin) {
+			verified = ret >= 0;
+			break;
+		}
+		xmlSecDSigCtxDestroy(ctx);
+		ctx = NULL;
 	}
-
-	tdk_sig_set_sink(v->d, "VERIFY-XML");
-	tdk_sig_set_data(v->data);
-	if (xmlSecDSigCtxVerify(ctx, v->sig) < 0) {
+	if (!verified) {
 		const char *ki;
 
 		if (!ctx->signKey) {
 			if ((ki = unsupported_keyinfo(v->sig)) != NULL)
 				verr(v, "VERIFY-UNSUPPORTED-KEYINFO", "key information '%s' is not supported by "
 				     "this build (libxmlsec1 %s)", ki, XMLSEC_VERSION);
+			else if (keyname)
+				verr(v, "VERIFY-KEY-NOT-FOUND", "no usable key: KeyInfo names '%s', which no "
+				     "certificate given (--certs, --untrusted) has as its subject, or more than "
+				     "one has", keyname);
 			else
 				verr(v, "VERIFY-KEY-NOT-FOUND", "no usable key: the signature carries no "
-				     "certificate%s", t->insecure ? " or key value" : " (a bare key value is "
-				     "only used with --insecure)");
+				     "certificate%s", t->insecure ? " or key value" : " and no key value that "
+				     "matches a certificate given");
 			goto out;
 		}
 		n = xmlSecPtrListGetSize(&ctx->signedInfoReferences);
-		if (n) {
-			xmlSecDSigReferenceCtxPtr rc = xmlSecPtrListGetItem(&ctx->signedInfoReferences, n - 1);
-			const char *uri = rc && rc->uri ? (const char *)rc->uri : "";
+		{
+			xmlSecDSigReferenceCtxPtr rc = n ? xmlSecPtrListGetItem(&ctx->signedInfoReferences,
+										n - 1) : NULL;
 
-			if (uri[0] && uri[0] != '#')
-				verr(v, "VERIFY-REF-UNRESOLVED", "reference '%s' is outside the document%s; only "
-				     "same-document references and the data given are resolved, never files "
-				     "or the network", uri, v->o->container ? " and the container" : "");
-			else
-				verr(v, "VERIFY-REF-UNRESOLVED", "reference '%s' cannot be resolved: %s", uri,
+			xmlNodePtr c = tdk_node_child(v->sig, "SignedInfo", TDK_NS_DSIG);
+			size_t want = 0, ok = 0;
+
+			for (c = c ? c->children : NULL; c; c = c->next)
+				want += tdk_node_is(c, "Reference", TDK_NS_DSIG);
+			for (k = 0; k < n; k++) {
+				xmlSecDSigReferenceCtxPtr x = xmlSecPtrListGetItem(&ctx->signedInfoReferences, k);
+
+				ok += x && x->status == xmlSecDSigStatusSucceeded;
+			}
+			if (rc && rc->status == xmlSecDSigStatusUnknown)
+				verr(v, "VERIFY-REF-UNRESOLVED", "reference '%s' cannot be processed: %s",
+				     rc->uri ? (const char *)rc->uri : "", tdk_sig_last_error());
+			else if ((want && ok == want) || tdk_sig_last_reason() == XMLSEC_ERRORS_R_DATA_NOT_MATCH)
+				/* Every reference held: what failed is the signature value with this key. */
+				verr(v, "VERIFY-SIGNATURE-VALUE", "the signature value cannot be checked with the "
+				     "key (%s): a key that is not the signer's, or a damaged value",
 				     tdk_sig_last_error());
-		} else {
-			verr(v, "VERIFY-MALFORMED", "the signature cannot be processed: %s",
-			     tdk_sig_last_error());
+			else
+				verr(v, "VERIFY-MALFORMED", "the signature cannot be processed: %s",
+				     tdk_sig_last_error());
 		}
 		goto out;
 	}
 
-	/* What each reference covers. */
-	n = xmlSecPtrListGetSize(&ctx->signedInfoReferences);
+	/*
+	 * What each reference covers: those of SignedInfo, then those of its
+	 * manifests (XMLDSig 1.1 §5.1), which libxmlsec1 checks as well; a
+	 * manifest reference that fails fails the signature here.
+	 */
+	nsi = xmlSecPtrListGetSize(&ctx->signedInfoReferences);
+	n = nsi + xmlSecPtrListGetSize(&ctx->manifestReferences);
 	rep->refs = calloc(n ? n : 1, sizeof(*rep->refs));
 	if (!rep->refs) {
 		r = TDK_EXIT_INTERNAL;
@@ -580,7 +926,9 @@ static int verify_one(struct vctx *v)
 		xmlNodePtr refnode = si ? si->children : NULL;
 
 		for (i = 0; i < n; i++) {
-			xmlSecDSigReferenceCtxPtr rc = xmlSecPtrListGetItem(&ctx->signedInfoReferences, i);
+			xmlSecDSigReferenceCtxPtr rc = i < nsi ?
+				xmlSecPtrListGetItem(&ctx->signedInfoReferences, i) :
+				xmlSecPtrListGetItem(&ctx->manifestReferences, i - nsi);
 			struct tdk_ref_report *rr = &rep->refs[rep->nrefs++];
 			const char *uri = rc && rc->uri ? (const char *)rc->uri : "";
 			char what[512];
@@ -588,6 +936,8 @@ static int verify_one(struct vctx *v)
 
 			while (refnode && !tdk_node_is(refnode, "Reference", TDK_NS_DSIG))
 				refnode = refnode->next;
+			if (i >= nsi)
+				refnode = NULL; /* a manifest's: never the whole document, nor SignedProperties */
 			rr->uri = strdup(uri);
 			rr->ok = rc && rc->status == xmlSecDSigStatusSucceeded;
 			if (!uri[0] || !strcmp(uri, "#xpointer(/)")) {
@@ -603,21 +953,26 @@ static int verify_one(struct vctx *v)
 					describe_node(target, what, sizeof(what));
 					if (rr->ok && target == root && refnode && safe_transforms(refnode))
 						rep->whole = 1;
-					if (sp && target == sp && rr->ok)
+					if (sp && target == sp && rr->ok && i < nsi)
 						sp_covered = 1;
 				} else {
 					snprintf(what, sizeof(what), "a part of the document (%s)", uri);
 				}
 			} else {
 				struct tdk_buf b = TDK_BUF_INIT(1 << 16);
+				struct tdk_sig_item *it = rr->ok ? tdk_sig_data_find(v->data, uri) : NULL;
 
 				snprintf(what, sizeof(what), "file '%s'",
 					 tdk_uri_decode(uri, &b) == 0 && b.data ? b.data : uri);
-				if (rr->ok && v->data && b.data)
-					for (size_t k = 0; k < v->data->n; k++)
-						if (!strcmp(v->data->items[k].uri, b.data))
-							v->data->items[k].covered = 1;
+				if (it)
+					it->covered = 1;
 				tdk_buf_release(&b);
+			}
+			if (i >= nsi) {
+				char via[sizeof(what)];
+
+				snprintf(via, sizeof(via), "%.480s (through a manifest)", what);
+				memcpy(what, via, sizeof(what));
 			}
 			rr->covers = strdup(what);
 			if (!rr->ok) {
@@ -635,12 +990,27 @@ static int verify_one(struct vctx *v)
 			     "information (altered SignedInfo, or a key that is not the signer's)");
 		goto out;
 	}
+	if (failed)
+		goto out;
 
 	/* The signer certificate. */
 	x509d = ctx->signKey ? xmlSecKeyGetData(ctx->signKey, xmlSecOpenSSLKeyDataX509Id) : NULL;
 	cert = x509d ? xmlSecOpenSSLKeyDataX509GetKeyCert(x509d) : NULL;
-	if (t->pinned)
-		cert = t->pinned;
+	if (pcert)
+		cert = pcert;
+	if (!cert && !t->hmac_key_file) {
+		/* A bare key value: the certificate given (or carried) with that very key. */
+		EVP_PKEY *pk = ctx_pkey(ctx);
+
+		if (!(cert = cert_with_key(kicerts, pk)) && !(cert = cert_with_key(t->untrusted, pk)) &&
+		    t->store) {
+			STACK_OF(X509) *anchors = X509_STORE_get1_all_certs(t->store);
+
+			if ((cert = cert_with_key(anchors, pk)) != NULL)
+				X509_up_ref(cert), ownedcert = cert;
+			sk_X509_pop_free(anchors, X509_free);
+		}
+	}
 	if (cert)
 		rep->signer = subject_of(cert);
 	at = t->at ? t->at : rep->signing_time ? parse_time(rep->signing_time) : time(NULL);
@@ -648,11 +1018,12 @@ static int verify_one(struct vctx *v)
 		at = time(NULL);
 	if (!t->insecure && !t->hmac_key_file) {
 		if (!cert) {
-			verr(v, "VERIFY-KEY-NOT-FOUND", "no signer certificate to check against the trust "
-			     "anchors");
+			verr(v, "VERIFY-KEY-NOT-FOUND", "the key that verified matches no certificate given "
+			     "or carried; a bare key value proves nothing (give the signer's certificate "
+			     "with --certs or --untrusted)");
 			goto out;
 		}
-		if (check_cert(v, cert, x509d, at))
+		if (check_cert(v, cert, x509d, kicerts, at))
 			goto out;
 	} else if (t->insecure) {
 		tdk_diag_add(v->d, TDK_SEV_WARNING, "VERIFY-INSECURE", &v->loc, "--insecure: the key the "
@@ -686,6 +1057,27 @@ static int verify_one(struct vctx *v)
 			verr(v, "VERIFY-XADES-SIGNING-CERT", "%s", why);
 			goto out;
 		}
+		/*
+		 * Levels T, LT and LTA (EN 319 132-1 §5.3, §5.4, §5.5) add unsigned
+		 * properties: time-stamps, certificate and revocation values.  tdk
+		 * checks baseline B only; the verdict says nothing about them, and
+		 * the warning says so (a validator of those levels may disagree).
+		 */
+		{
+			xmlNodePtr usp = xades_child(xades_child(qp, "UnsignedProperties"),
+						     "UnsignedSignatureProperties"), c;
+			char names[256] = "";
+			size_t len = 0;
+
+			for (c = usp ? usp->children : NULL; c && len + 64 < sizeof(names); c = c->next)
+				if (c->type == XML_ELEMENT_NODE && !strstr(names, (const char *)c->name))
+					len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%.60s",
+								len ? ", " : "", (const char *)c->name);
+			if (len)
+				tdk_diag_add(v->d, TDK_SEV_WARNING, "VERIFY-XADES-UNSIGNED-NOT-CHECKED", &v->loc,
+					     "unsigned properties not checked (%s): tdk verifies baseline B; "
+					     "levels T, LT and LTA are not assessed", names);
+		}
 	}
 
 	/* Coverage: an enveloped signature must cover the root; an enveloping one its objects. */
@@ -717,6 +1109,9 @@ out:
 	tdk_sig_set_data(NULL);
 	tdk_sig_set_sink(NULL, NULL);
 	free(bad);
+	xmlFree(keyname);
+	X509_free(ownedcert);
+	sk_X509_pop_free(kicerts, X509_free);
 	if (ctx)
 		xmlSecDSigCtxDestroy(ctx);
 	ERR_clear_error();
