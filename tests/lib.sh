@@ -18,6 +18,9 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 TDK_BUILD=${TDK_BUILD:-build/plain}
 PATH="$REPO/$TDK_BUILD:$PATH"
 export PATH REPO
+# AddressSanitizer's shadow memory and quarantine count in a process's peak
+# RSS: memory bounds are checked against a fourth of it in that build.
+case $TDK_BUILD in *san*) RSS_SCALE=4 ;; *) RSS_SCALE=1 ;; esac
 TDK_CORPUS=${TDK_CORPUS:-$REPO/../shared/corpus}
 export TDK_CORPUS
 SAMPLES=$REPO/samples

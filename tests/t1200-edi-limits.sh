@@ -15,8 +15,9 @@ peak() {
 	$TIME -f %M -o "$out.rss" "$@"
 }
 
-# The peak in KiB: the last line (GNU time first notes a non-zero exit status).
-rss() { tail -n 1 "$1.rss"; }
+# The peak in KiB: the last line (GNU time first notes a non-zero exit status),
+# scaled for a sanitizer build (RSS_SCALE, tests/lib.sh).
+rss() { echo $(($(tail -n 1 "$1.rss") / RSS_SCALE)); }
 
 head_unb="UNB+UNOA:3+S+R+241105:1200+1'UNH+1+ORDERS:D:96A:UN'FTX+AAI+++"
 tail_unz="'UNT+3+1'UNZ+1+1'"

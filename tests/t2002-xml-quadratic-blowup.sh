@@ -9,7 +9,7 @@ perl -e 'print qq(<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY a "), "x" x 10000
 test_expect_code 1 'refused with XML-DTD in bounded time and memory' '
 	ulimit -t 10
 	/usr/bin/time -f %M -o rss tdk validate --well-formed quad.xml 2>err; rc=$?
-	test "$(tail -1 rss)" -lt 131072 || exit 99
+	test $(($(tail -1 rss) / RSS_SCALE)) -lt 131072 || exit 99
 	test_grep "[XML-DTD]" err && test $(wc -l <err) -eq 1 || exit 99
 	exit $rc
 '
