@@ -169,11 +169,63 @@ static uint32_t anywhere(const struct tdk_edi_dirval *v, const struct tdk_edi_se
 	return TDK_DIR_NONE;
 }
 
-/* Matches seg in the segment table; v->last is already its position. */
+/*
+ * Takes entry c of frame k for seg: the frames inside k are left (what they
+ * still required is missing), and c is either the current entry once more
+ * (a repeat, reported past its maximum) or a later one (what lay between is
+ * missing); a group is entered.
+ */
+static void take(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, size_t k, uint32_t c)
+{
+	const struct tdk_diag_loc *loc = &v->last;
+	struct frame *f = &v->stack[k];
+	char w[200];
+
+	while (v->depth > k + 1) {
+		passed_over(v, loc, v->depth - 1, TDK_DIR_NONE);
+		v->depth--;
+	}
+	if (c == f->cur) {
+		f->n++;
+		if (f->n > node(v, c)->repeat) {
+			where(v, k + 1, w, sizeof(w));
+			if (node(v, c)->group)
+				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
+					     "segment group %u occurs more than its maximum of %u%s",
+					     (unsigned)node(v, c)->group, (unsigned)node(v, c)->repeat, w);
+			else
+				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
+					     "segment '%s' occurs more than its maximum of %u%s",
+					     seg->tag, (unsigned)node(v, c)->repeat, w);
+		}
+	} else {
+		passed_over(v, loc, k, c);
+		f->cur = c;
+		f->n = 1;
+	}
+	if (node(v, c)->group)
+		push(v, c);
+}
+
+/*
+ * Matches seg in the segment table; v->last is already its position.
+ *
+ * The places a segment may take are tried in table order from where the
+ * message stands, innermost group first: the current entry again while its
+ * maximum repeat allows, a later entry of the same group, then the same in
+ * each enclosing group, where an entry that is a group is entered by its
+ * trigger segment (a new occurrence of a group that is open, or a later
+ * group).  ISO 9735-1:2002 clause 7, as the UNTDID segment tables apply it: a
+ * segment group's trigger occurs once per occurrence of the group, so a segment whose
+ * repeats are used up at its place may still begin a new occurrence of an
+ * enclosing group or a later group.  Only when it fits nowhere else does an
+ * exhausted place take it, as a repeat error.
+ */
 static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 {
 	const struct tdk_diag_loc *loc = &v->last;
-	size_t k;
+	size_t k, full_k = 0;
+	uint32_t full = TDK_DIR_NONE;
 	char w[200];
 
 	for (k = v->depth; k-- > 0;) {
@@ -187,33 +239,19 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 				continue;
 			if (!tag_is(entry_tag(v, c), seg))
 				continue;
-			/* Found: what was passed over on the way is missing. */
-			while (v->depth > k + 1) {
-				passed_over(v, loc, v->depth - 1, TDK_DIR_NONE);
-				v->depth--;
+			if (c == f->cur && f->n >= node(v, c)->repeat) {
+				/* Used up here: kept in case it fits nowhere else. */
+				if (full == TDK_DIR_NONE)
+					full = c, full_k = k;
+				continue;
 			}
-			if (c == f->cur) {
-				f->n++;
-				if (f->n > node(v, c)->repeat) {
-					where(v, k + 1, w, sizeof(w));
-					if (node(v, c)->group)
-						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
-							     "segment group %u occurs more than its maximum of %u%s",
-							     (unsigned)node(v, c)->group, (unsigned)node(v, c)->repeat, w);
-					else
-						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
-							     "segment '%s' occurs more than its maximum of %u%s",
-							     seg->tag, (unsigned)node(v, c)->repeat, w);
-				}
-			} else {
-				passed_over(v, loc, k, c);
-				f->cur = c;
-				f->n = 1;
-			}
-			if (node(v, c)->group)
-				push(v, c);
+			take(v, seg, k, c);
 			return;
 		}
+	}
+	if (full != TDK_DIR_NONE) {
+		take(v, seg, full_k, full);
+		return;
 	}
 	where(v, v->depth, w, sizeof(w));
 	if ((k = anywhere(v, seg)) != TDK_DIR_NONE)
