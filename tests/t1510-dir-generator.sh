@@ -102,8 +102,12 @@ test_expect_success 'the generator lists the messages of each fixture release' '
 	"$GEN" --list D96T >l96 && printf "GDSDEC\nGDSRES\n" >e96 && test_cmp e96 l96 &&
 	"$GEN" --list D.18T >l18 && printf "GDSDEC\nGDSNOT\nGDSRES\nGDSSTA\n" >e18 && test_cmp e18 l18
 '
-test_expect_failure 'D96T: the code list that opens UNCL-2 (4451, before any separator line) keeps its 3 codes' '
+test_expect_success 'D96T: the code list that opens UNCL-2 (4451, before any separator line) keeps its 3 codes' '
 	tdk dir show D96T 4451 >c && cat c && grep -q "^3 codes" c
+'
+test_expect_success 'D18T: a segment name that wraps in the segment table (GDSSTA GPR) is read whole' '
+	tdk dir show D18T GDSSTA >s && cat s &&
+	grep -q "^00100    GPR  *Goods processing requirements and special conditions  *C  1$" s
 '
 test_expect_success 'D96T: the code lists of UNCL-1 keep their codes (1001: 4, 2005: 3)' '
 	tdk dir show D96T 1001 | grep -q "^4 codes" && tdk dir show D96T 2005 | grep -q "^3 codes"

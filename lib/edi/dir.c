@@ -18,8 +18,11 @@
 #include "edi/dir-impl.h"
 #include "util/exitcode.h"
 
-/* Bump when a record layout changes: an image of another format is rebuilt, never read. */
-#define DIR_FORMAT 3
+/*
+ * Bump when a record layout or what the loader reads from the release files
+ * changes: an image of another format is rebuilt, never read.
+ */
+#define DIR_FORMAT 4
 
 enum { A_MESSAGES, A_NODES, A_SEGMENTS, A_MEMBERS, A_COMPOSITES, A_ELEMENTS, A_LISTS, A_CODES, A_STRINGS,
        A_COUNT };
