@@ -702,7 +702,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 			}
 			while (l.buf[col] == ' ')
 				col++;
-			if (col > 9 || !strcmp(t.t[i], "Desc:") || !strcmp(t.t[i], "Note:") || i >= t.n)
+			if (i >= t.n || col > 9 || !strcmp(t.t[i], "Desc:") || !strcmp(t.t[i], "Note:"))
 				continue;
 			if (!(c = GROW(b, codes)))
 				return -1;

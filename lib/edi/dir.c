@@ -22,7 +22,7 @@
  * Bump when a record layout or what the loader reads from the release files
  * changes: an image of another format is rebuilt, never read.
  */
-#define DIR_FORMAT 4
+#define DIR_FORMAT 5
 
 enum { A_MESSAGES, A_NODES, A_SEGMENTS, A_MEMBERS, A_COMPOSITES, A_ELEMENTS, A_LISTS, A_CODES, A_STRINGS,
        A_COUNT };
@@ -149,6 +149,29 @@ static int drop_duplicates(struct dir_build *b, void *base, uint32_t *n, size_t 
 	return 0;
 }
 
+/*
+ * Sets next_m of the entries of one level, nodes[from, end) (a message's table
+ * or a group's contents), and of the levels inside: each entry's next_m is the
+ * first mandatory one among itself and its later siblings.
+ */
+static void next_mandatory(struct tdk_dir_node *nodes, uint32_t from, uint32_t end)
+{
+	uint32_t c, k, next, pending = from;
+
+	for (c = from; c < end; c = next) {
+		next = nodes[c].group ? nodes[c].end : c + 1;
+		if (nodes[c].group)
+			next_mandatory(nodes, c + 1, nodes[c].end);
+		if (nodes[c].status != 'M')
+			continue;
+		for (k = pending; k <= c; k = nodes[k].group ? nodes[k].end : k + 1)
+			nodes[k].next_m = c;
+		pending = next;
+	}
+	for (k = pending; k < end; k = nodes[k].group ? nodes[k].end : k + 1)
+		nodes[k].next_m = end;
+}
+
 /* Sorts the tables and turns tags into indexes. */
 static void resolve(struct dir_build *b)
 {
@@ -169,6 +192,12 @@ static void resolve(struct dir_build *b)
 	drop_duplicates(b, b->composites, &b->ncomposites, sizeof(*b->composites), "composite");
 	drop_duplicates(b, b->elements, &b->nelements, sizeof(*b->elements), "data element");
 	drop_duplicates(b, b->lists, &b->nlists, sizeof(*b->lists), "code list");
+	for (i = 0; i < b->ncodes; i++) {
+		const char *v = b->strings + b->codes[i].value;
+
+		b->codes[i].len = (uint32_t)strlen(v);
+		b->codes[i].key = tdk_dir_code_key(v, b->codes[i].len);
+	}
 	for (i = 0; i < b->nlists; i++)
 		sort_codes(b->codes + b->lists[i].first, b->lists[i].n, b->strings);
 	for (i = 0; i < b->nelements; i++) {
@@ -198,6 +227,7 @@ static void resolve(struct dir_build *b)
 			s = find_tag(b->segments, b->nsegments, sizeof(*b->segments), nd->tag);
 			nd->seg = s ? (uint32_t)(s - b->segments) : TDK_DIR_NONE;
 		}
+		next_mandatory(b->nodes + m->first, 0, m->n);
 	}
 }
 
@@ -437,6 +467,8 @@ static int check_image(const struct tdk_dir *d)
 				return -1;
 			if (nd->group && (nd->end <= j + 1 || nd->end > m->n))
 				return -1;
+			if (nd->next_m < j || nd->next_m > m->n)
+				return -1;
 		}
 	}
 	for (i = 0; i < d->nsegments; i++)
@@ -463,7 +495,7 @@ static int check_image(const struct tdk_dir *d)
 		    !in_range(d->lists[i].first, d->lists[i].n, d->ncodes))
 			return -1;
 	for (i = 0; i < d->ncodes; i++)
-		if (d->codes[i].value >= d->nstrings)
+		if (d->codes[i].value >= d->nstrings || d->codes[i].len != strlen(d->strings + d->codes[i].value))
 			return -1;
 	return 0;
 }
@@ -546,17 +578,29 @@ const struct tdk_dir_element *tdk_dir_element(const struct tdk_dir *d, const cha
 const struct tdk_dir_code *tdk_dir_code(const struct tdk_dir *d, const struct tdk_dir_codelist *l,
 					const char *v, size_t n)
 {
+	const struct tdk_dir_code *codes = d->codes + l->first;
+	uint64_t key = tdk_dir_code_key(v, n);
 	uint32_t lo = 0, hi = l->n;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		const char *s = d->strings + d->codes[l->first + mid].value;
-		int c = strncmp(s, v, n);
+		int c = codes[mid].key < key ? -1 : codes[mid].key > key;
 
-		if (!c && s[n])
-			c = 1;
-		if (!c)
-			return &d->codes[l->first + mid];
+		if (!c) {
+			/* Equal keys: equal values when the lengths and the bytes past the key agree. */
+			const char *s = tdk_dir_str(d, codes[mid].value);
+			size_t sl = codes[mid].len;
+
+			if (sl == n && (n <= 8 || !memcmp(s + 8, v + 8, n - 8)))
+				return &codes[mid];
+			/* Else they decide in the order strcmp gives them. */
+			sl = strlen(s);
+			c = memcmp(s, v, sl < n ? sl : n);
+			if (!c)
+				c = sl < n ? -1 : sl > n;
+			if (!c)
+				return &codes[mid];
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else

@@ -41,11 +41,27 @@ struct tdk_dir_element {
 	uint32_t codes;          /* index of its code list, or TDK_DIR_NONE */
 };
 
-/* One code of a code list; deleted is set for entries marked X (still valid in the release). */
+/*
+ * One code of a code list; deleted is set for entries marked X (still valid in
+ * the release).  key is tdk_dir_code_key() of the value and len its length:
+ * lookups compare those, and the text only past its eighth byte.
+ */
 struct tdk_dir_code {
+	uint64_t key;
 	uint32_t value, name;    /* strings */
-	uint32_t deleted;
+	uint32_t deleted, len;
 };
+
+/* The first 8 bytes of a value (n bytes), big-endian and zero-padded: keys order as the values do. */
+static inline uint64_t tdk_dir_code_key(const char *v, size_t n)
+{
+	uint64_t k = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < 8; i++)
+		k |= (uint64_t)(unsigned char)v[i] << (56 - 8 * i);
+	return k;
+}
 
 struct tdk_dir_codelist {
 	char tag[6];
@@ -94,6 +110,9 @@ struct tdk_dir_node {
 	uint32_t end;            /* group: just past its contents, counted from the message's first node */
 	uint32_t seg;            /* index in segments[]; TDK_DIR_NONE for service segments (UNH, UNS, UNT) */
 	uint32_t name;           /* the segment name the table gives */
+	uint32_t next_m;         /* the first mandatory entry of its level at or after it, or the
+				    level's end: what passing over a stretch of the table misses */
+	uint32_t pad;
 };
 
 struct tdk_dir_message {
@@ -139,7 +158,7 @@ const struct tdk_dir_segment *tdk_dir_segment(const struct tdk_dir *d, const cha
 const struct tdk_dir_composite *tdk_dir_composite(const struct tdk_dir *d, const char *tag);
 const struct tdk_dir_element *tdk_dir_element(const struct tdk_dir *d, const char *tag);
 
-/* The code of list l with value v (n bytes), or NULL. */
+/* The code of list l with value v (n bytes, not NUL-terminated), or NULL: a binary search on keys. */
 const struct tdk_dir_code *tdk_dir_code(const struct tdk_dir *d, const struct tdk_dir_codelist *l,
 					const char *v, size_t n);
 

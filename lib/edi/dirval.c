@@ -13,6 +13,7 @@
  * was, so that one stray segment is one error and the rest of the message is
  * still checked.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 #define ROOT TDK_DIR_NONE
 #define MAX_DEPTH 32
+#define MEMO_SIZE 1024   /* code lookups remembered, a power of 2 */
 
 struct frame {
 	uint32_t g;      /* the group's node, or ROOT */
@@ -34,12 +36,20 @@ struct tdk_edi_dirval {
 	struct tdk_diag *d;
 	const struct tdk_dir *dir;             /* the release of the current message, or NULL */
 	const struct tdk_dir_message *msg;     /* its definition, or NULL: not checked */
+	const struct tdk_dir_node *nodes;      /* its segment table: dir->nodes + msg->first */
 	struct frame stack[MAX_DEPTH];
 	struct tdk_diag_loc last;               /* the last segment of the message */
 	size_t depth;
 	int version;
 	unsigned char dec;                      /* decimal mark from UNA */
 	int utf8;
+	/* The last code lookups (values up to 8 bytes) of memo_dir, by list and value. */
+	const struct tdk_dir *memo_dir;
+	struct memo {
+		uint64_t key;
+		uint32_t list, len;             /* len: the value's length + 1; 0 for an empty slot */
+		uint32_t known;
+	} memo[MEMO_SIZE];
 };
 
 struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d)
@@ -68,7 +78,16 @@ void tdk_edi_dirval_interchange(struct tdk_edi_dirval *v, const struct tdk_edi_i
 
 static const struct tdk_dir_node *node(const struct tdk_edi_dirval *v, uint32_t i)
 {
-	return &v->dir->nodes[v->msg->first + i];
+	return &v->nodes[i];
+}
+
+/* A tag as one number, to compare in one step: "DTM" and its NUL (or a fourth character). */
+static uint32_t tag_key(const char *tag)
+{
+	uint32_t k;
+
+	memcpy(&k, tag, sizeof(k));
+	return k;
 }
 
 static uint32_t first_child(const struct tdk_edi_dirval *v, uint32_t g)
@@ -87,9 +106,9 @@ static uint32_t next_sibling(const struct tdk_edi_dirval *v, uint32_t c)
 }
 
 /* The tag a node is entered by: its own, or its trigger segment's. */
-static const char *entry_tag(const struct tdk_edi_dirval *v, uint32_t c)
+static uint32_t entry_key(const struct tdk_edi_dirval *v, uint32_t c)
 {
-	return node(v, c)->group ? node(v, c + 1)->tag : node(v, c)->tag;
+	return tag_key(node(v, c)->group ? node(v, c + 1)->tag : node(v, c)->tag);
 }
 
 /* "SG6/SG7" for the open groups, "" at the message level. */
@@ -133,19 +152,23 @@ static void missing(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, ui
 			     (unsigned)nd->pos, w, when);
 }
 
-/* Reports the mandatory entries of frame k after its current one and before `to`. */
+/*
+ * Reports the mandatory entries of frame k after its current one and before
+ * `to`, stepping from one mandatory entry to the next (next_m).
+ */
 static void passed_over(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, size_t k, uint32_t to)
 {
 	const struct frame *f = &v->stack[k];
+	uint32_t end = end_of(v, f->g);
 	uint32_t c = f->cur == TDK_DIR_NONE ? first_child(v, f->g) : next_sibling(v, f->cur);
 
-	for (; c < to && c < end_of(v, f->g); c = next_sibling(v, c))
+	if (to > end)
+		to = end;
+	for (c = c < end ? node(v, c)->next_m : end; c < to;) {
 		missing(v, loc, c, k + 1);
-}
-
-static int tag_is(const char *a, const struct tdk_edi_seg *seg)
-{
-	return !strncmp(a, seg->tag, 4);
+		c = next_sibling(v, c);
+		c = c < end ? node(v, c)->next_m : end;
+	}
 }
 
 static void push(struct tdk_edi_dirval *v, uint32_t g)
@@ -161,10 +184,10 @@ static void push(struct tdk_edi_dirval *v, uint32_t g)
 /* Where in the table a segment with this tag may stand, for the "out of order" message. */
 static uint32_t anywhere(const struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 {
-	uint32_t c;
+	uint32_t c, key = tag_key(seg->tag);
 
 	for (c = 0; c < v->msg->n; c++)
-		if (!node(v, c)->group && tag_is(node(v, c)->tag, seg))
+		if (!node(v, c)->group && tag_key(node(v, c)->tag) == key)
 			return c;
 	return TDK_DIR_NONE;
 }
@@ -175,7 +198,7 @@ static uint32_t anywhere(const struct tdk_edi_dirval *v, const struct tdk_edi_se
  * (a repeat, reported past its maximum) or a later one (what lay between is
  * missing); a group is entered.
  */
-static void take(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, size_t k, uint32_t c)
+static uint32_t take(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, size_t k, uint32_t c)
 {
 	const struct tdk_diag_loc *loc = &v->last;
 	struct frame *f = &v->stack[k];
@@ -203,8 +226,10 @@ static void take(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, size_t
 		f->cur = c;
 		f->n = 1;
 	}
-	if (node(v, c)->group)
-		push(v, c);
+	if (!node(v, c)->group)
+		return c;
+	push(v, c);
+	return c + 1;
 }
 
 /*
@@ -220,12 +245,14 @@ static void take(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, size_t
  * repeats are used up at its place may still begin a new occurrence of an
  * enclosing group or a later group.  Only when it fits nowhere else does an
  * exhausted place take it, as a repeat error.
+ *
+ * Returns the node the segment was read as, or TDK_DIR_NONE when it fits nowhere.
  */
-static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
+static uint32_t structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 {
 	const struct tdk_diag_loc *loc = &v->last;
 	size_t k, full_k = 0;
-	uint32_t full = TDK_DIR_NONE;
+	uint32_t full = TDK_DIR_NONE, key = tag_key(seg->tag);
 	char w[200];
 
 	for (k = v->depth; k-- > 0;) {
@@ -237,7 +264,7 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 			/* A group's trigger begins a new repetition: that is decided one level up. */
 			if (k > 0 && c == first_child(v, f->g))
 				continue;
-			if (!tag_is(entry_tag(v, c), seg))
+			if (entry_key(v, c) != key)
 				continue;
 			if (c == f->cur && f->n >= node(v, c)->repeat) {
 				/* Used up here: kept in case it fits nowhere else. */
@@ -245,14 +272,11 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 					full = c, full_k = k;
 				continue;
 			}
-			take(v, seg, k, c);
-			return;
+			return take(v, seg, k, c);
 		}
 	}
-	if (full != TDK_DIR_NONE) {
-		take(v, seg, full_k, full);
-		return;
-	}
+	if (full != TDK_DIR_NONE)
+		return take(v, seg, full_k, full);
 	where(v, v->depth, w, sizeof(w));
 	if ((k = anywhere(v, seg)) != TDK_DIR_NONE)
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-ORDER", loc,
@@ -262,9 +286,35 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-UNEXPECTED", loc,
 			     "segment '%s' is not part of message %s in release %s", seg->tag, v->msg->type,
 			     v->dir->release);
+	return TDK_DIR_NONE;
 }
 
 /* ---- Data elements ---- */
+
+/*
+ * Whether list holds the value p (n bytes).  The same few codes come again and
+ * again (qualifiers), so answers are remembered in a small table indexed by a
+ * hash of list and value.
+ */
+static int known_code(struct tdk_edi_dirval *v, uint32_t list, const char *p, size_t n)
+{
+	uint64_t key;
+	struct memo *m;
+	int known;
+
+	if (n > 8)
+		return tdk_dir_code(v->dir, &v->dir->lists[list], p, n) != NULL;
+	key = tdk_dir_code_key(p, n);
+	m = &v->memo[((key ^ (uint64_t)list << 40 ^ n) * 0x9E3779B97F4A7C15ull) >> 54 & (MEMO_SIZE - 1)];
+	if (m->len == n + 1 && m->key == key && m->list == list)
+		return (int)m->known;
+	known = tdk_dir_code(v->dir, &v->dir->lists[list], p, n) != NULL;
+	m->key = key;
+	m->list = list;
+	m->len = (uint32_t)n + 1;
+	m->known = (uint32_t)known;
+	return known;
+}
 
 static size_t chars(const struct tdk_edi_dirval *v, const char *p, size_t n)
 {
@@ -277,21 +327,37 @@ static size_t chars(const struct tdk_edi_dirval *v, const char *p, size_t n)
 	return c;
 }
 
-/* Fills loc with a position in seg and returns it: positions are worked out only for what is reported. */
-static const struct tdk_diag_loc *at(struct tdk_diag_loc *loc, const struct tdk_edi_seg *seg, unsigned e,
-				     unsigned c, unsigned r)
+/*
+ * Reports an error at element e, component c, repetition r of seg: positions
+ * are worked out only for what is reported, out of the way of the checks.
+ */
+static void report(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, unsigned e, unsigned c, unsigned r,
+		   const char *code, const char *fmt, ...) __attribute__((format(printf, 7, 8), noinline, cold));
+
+static void report(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, unsigned e, unsigned c, unsigned r,
+		   const char *code, const char *fmt, ...)
 {
-	tdk_edi_seg_loc(seg, loc, e, c, r);
-	return loc;
+	struct tdk_diag_loc loc;
+	va_list ap;
+
+	tdk_edi_seg_loc(seg, &loc, e, c, r);
+	va_start(ap, fmt);
+	tdk_diag_addv(v->d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
 }
+
+static const char *kind_name(const struct tdk_dir_element *el)
+{
+	return el->kind == 'n' ? "n" : el->kind == 'a' ? "a" : "an";
+}
+
+/* How much of a value the messages show. */
+#define SHOWN(val) ((val)->len > 40 ? 40 : (int)(val)->len)
 
 static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_element *el,
 		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r)
 {
-	struct tdk_diag_loc loc;
-	size_t len = chars(v, val->p, val->len), i;
-	const char *kind = el->kind == 'n' ? "n" : el->kind == 'a' ? "a" : "an";
-	int shown = val->len > 40 ? 40 : (int)val->len;   /* of the value, in messages */
+	size_t len, i;
 
 	if (el->kind == 'n') {
 		/*
@@ -310,45 +376,39 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 			else if (ch == '-' && i == 0)
 				;
 			else if (ch == v->dec || ch == '.' || ch == ',')
-				marks++, bad |= ch != v->dec && ch != '.' && ch != ',';
+				marks++;
 			else
 				bad = 1;
 		}
 		if (bad || marks > 1 || !digits || (val->len && (val->p[val->len - 1] == v->dec))) {
-			tdk_diag_add(v->d, TDK_SEV_ERROR, marks > 1 || (!bad && digits) ? "EDI-ELEM-NUMERIC" :
-				     "EDI-ELEM-FORMAT", at(&loc, seg, e, c, r),
-				     "data element %s is numeric (%s%s%u); '%.*s' is not a number", el->tag, kind,
-				     el->var ? ".." : "", (unsigned)el->max, shown, val->p);
+			report(v, seg, e, c, r, marks > 1 || (!bad && digits) ? "EDI-ELEM-NUMERIC" : "EDI-ELEM-FORMAT",
+			       "data element %s is numeric (%s%s%u); '%.*s' is not a number", el->tag, kind_name(el),
+			       el->var ? ".." : "", (unsigned)el->max, SHOWN(val), val->p);
 			return;
 		}
 		len = digits;
-	} else if (el->kind == 'a') {
-		for (i = 0; i < val->len; i++)
-			if (val->p[i] >= '0' && val->p[i] <= '9') {
-				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-FORMAT", at(&loc, seg, e, c, r),
-					     "data element %s is alphabetic (a%s%u); '%.*s' has a digit", el->tag,
-					     el->var ? ".." : "", (unsigned)el->max,
-					     shown, val->p);
-				return;
-			}
+	} else {
+		if (el->kind == 'a')
+			for (i = 0; i < val->len; i++)
+				if (val->p[i] >= '0' && val->p[i] <= '9') {
+					report(v, seg, e, c, r, "EDI-ELEM-FORMAT",
+					       "data element %s is alphabetic (a%s%u); '%.*s' has a digit", el->tag,
+					       el->var ? ".." : "", (unsigned)el->max, SHOWN(val), val->p);
+					return;
+				}
+		len = chars(v, val->p, val->len);
 	}
 	if (len > el->max || (!el->var && len != el->max)) {
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-LENGTH", at(&loc, seg, e, c, r),
-			     "data element %s takes %s%s%u; '%.*s' has %zu character%s", el->tag, kind,
-			     el->var ? ".." : "", (unsigned)el->max, shown, val->p, len,
-			     len == 1 ? "" : "s");
+		report(v, seg, e, c, r, "EDI-ELEM-LENGTH", "data element %s takes %s%s%u; '%.*s' has %zu character%s",
+		       el->tag, kind_name(el), el->var ? ".." : "", (unsigned)el->max, SHOWN(val), val->p, len,
+		       len == 1 ? "" : "s");
 		return;
 	}
-	if (el->codes != TDK_DIR_NONE) {
-		const struct tdk_dir_codelist *l = &v->dir->lists[el->codes];
-
-		if (!tdk_dir_code(v->dir, l, val->p, val->len))
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", at(&loc, seg, e, c, r),
-				     "'%.*s' is not a code of list %s (%s) in release %s; 'tdk dir show %s %s' lists "
-				     "its %u codes", shown, val->p, el->tag,
-				     tdk_dir_str(v->dir, el->name), v->dir->release, v->dir->release, el->tag,
-				     (unsigned)l->n);
-	}
+	if (el->codes != TDK_DIR_NONE && !known_code(v, el->codes, val->p, val->len))
+		report(v, seg, e, c, r, "EDI-CODE-UNKNOWN",
+		       "'%.*s' is not a code of list %s (%s) in release %s; 'tdk dir show %s %s' lists its %u codes",
+		       SHOWN(val), val->p, el->tag, tdk_dir_str(v->dir, el->name), v->dir->release, v->dir->release,
+		       el->tag, (unsigned)v->dir->lists[el->codes].n);
 }
 
 static int empty(const struct tdk_edi_seg *seg, size_t rep)
@@ -363,27 +423,23 @@ static int empty(const struct tdk_edi_seg *seg, size_t rep)
 
 static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_segment *s)
 {
-	struct tdk_diag_loc loc;
+	const struct tdk_dir_member *members = v->dir->members;
 	unsigned e;
 
-	if (seg->nelem - 1 > s->n) {
-		tdk_edi_seg_loc(seg, &loc, s->n + 1, 0, 0);
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
-			     "segment '%s' has %zu data elements; release %s defines %u", seg->tag, seg->nelem - 1,
-			     v->dir->release, (unsigned)s->n);
-	}
+	if (seg->nelem - 1 > s->n)
+		report(v, seg, s->n + 1, 0, 0, "EDI-ELEM-TOO-MANY", "segment '%s' has %zu data elements; release %s defines %u",
+		       seg->tag, seg->nelem - 1, v->dir->release, (unsigned)s->n);
 	for (e = 1; e <= s->n; e++) {
-		const struct tdk_dir_member *m = &v->dir->members[s->first + e - 1];
+		const struct tdk_dir_member *m = &members[s->first + e - 1];
 		size_t nreps = e < seg->nelem ? tdk_edi_seg_nreps(seg, e) : 0, r;
 		int present = 0;
 
-		if (nreps > m->repeat) {
-			tdk_edi_seg_loc(seg, &loc, e, 0, m->repeat + 1);
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-REPEAT", &loc,
-				     "%s repeats %zu times; at most %u", m->tag, nreps, (unsigned)m->repeat);
-		}
+		if (nreps > m->repeat)
+			report(v, seg, e, 0, m->repeat + 1, "EDI-ELEM-REPEAT", "%s repeats %zu times; at most %u", m->tag,
+			       nreps, (unsigned)m->repeat);
 		for (r = 0; r < nreps; r++) {
 			size_t rep = seg->elem[e] + r, k = tdk_edi_seg_ncomps(seg, rep), j;
+			const struct tdk_edi_value *vals = &seg->comp[seg->rep[rep]];
 			unsigned rr = nreps > 1 ? (unsigned)r + 1 : 0;
 
 			if (empty(seg, rep))
@@ -392,46 +448,37 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 			if (m->ref == TDK_DIR_NONE)
 				continue;
 			if (!m->composite) {
-				if (k > 1) {
-					tdk_edi_seg_loc(seg, &loc, e, 2, rr);
-					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
-						     "%s is a simple data element; it has no components", m->tag);
-				}
-				value(v, seg, &v->dir->elements[m->ref], &seg->comp[seg->rep[rep]], e, 0, rr);
+				if (k > 1)
+					report(v, seg, e, 2, rr, "EDI-ELEM-TOO-MANY",
+					       "%s is a simple data element; it has no components", m->tag);
+				value(v, seg, &v->dir->elements[m->ref], &vals[0], e, 0, rr);
 				continue;
 			}
 			{
 				const struct tdk_dir_composite *c = &v->dir->composites[m->ref];
+				const struct tdk_dir_member *cms = &members[c->first];
 
-				if (k > c->n) {
-					tdk_edi_seg_loc(seg, &loc, e, c->n + 1, rr);
-					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
-						     "composite %s has %zu components; release %s defines %u", m->tag, k,
-						     v->dir->release, (unsigned)c->n);
-				}
+				if (k > c->n)
+					report(v, seg, e, c->n + 1, rr, "EDI-ELEM-TOO-MANY",
+					       "composite %s has %zu components; release %s defines %u", m->tag, k,
+					       v->dir->release, (unsigned)c->n);
 				for (j = 0; j < c->n; j++) {
-					const struct tdk_dir_member *cm = &v->dir->members[c->first + j];
-					const struct tdk_edi_value *val = j < k ? &seg->comp[seg->rep[rep] + j] : NULL;
+					const struct tdk_dir_member *cm = &cms[j];
 
-					if (!val || !val->len) {
-						if (cm->status == 'M') {
-							tdk_edi_seg_loc(seg, &loc, e, (unsigned)j + 1, rr);
-							tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-MISSING", &loc,
-								     "mandatory component %s of %s is missing", cm->tag,
-								     m->tag);
-						}
+					if (j >= k || !vals[j].len) {
+						if (cm->status == 'M')
+							report(v, seg, e, (unsigned)j + 1, rr, "EDI-ELEM-MISSING",
+							       "mandatory component %s of %s is missing", cm->tag, m->tag);
 						continue;
 					}
 					if (cm->ref != TDK_DIR_NONE)
-						value(v, seg, &v->dir->elements[cm->ref], val, e, (unsigned)j + 1, rr);
+						value(v, seg, &v->dir->elements[cm->ref], &vals[j], e, (unsigned)j + 1, rr);
 				}
 			}
 		}
-		if (!present && m->status == 'M') {
-			tdk_edi_seg_loc(seg, &loc, e, 0, 0);
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-MISSING", &loc,
-				     "mandatory data element %s of segment '%s' is missing", m->tag, seg->tag);
-		}
+		if (!present && m->status == 'M')
+			report(v, seg, e, 0, 0, "EDI-ELEM-MISSING", "mandatory data element %s of segment '%s' is missing",
+			       m->tag, seg->tag);
 	}
 }
 
@@ -483,6 +530,10 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 	if (!dir)
 		return;
 	v->dir = dir;
+	if (v->memo_dir != dir) {
+		memset(v->memo, 0, sizeof(v->memo));
+		v->memo_dir = dir;
+	}
 	tdk_edi_seg_loc(unh, &v->last, 0, 0, 0);
 	if (!(v->msg = tdk_dir_message(dir, type))) {
 		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
@@ -491,6 +542,7 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 			     canon, (unsigned)dir->nmessages);
 		return;
 	}
+	v->nodes = dir->nodes + v->msg->first;
 	v->depth = 1;
 	v->stack[0].g = ROOT;
 	v->stack[0].cur = TDK_DIR_NONE;
@@ -500,17 +552,23 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 {
 	const struct tdk_dir_segment *s;
+	uint32_t c;
 
 	if (seg->svc == 'H' && tdk_edi_seg_is(seg, "UNH"))
 		begin_message(v, seg);
 	if (!v->msg)
 		return;
 	tdk_edi_seg_loc(seg, &v->last, 0, 0, 0);
-	structure(v, seg);
+	c = structure(v, seg);
 	/* Service segments (UNH, UNS, UNT) are checked by the syntax layer against ISO 9735. */
 	if (seg->svc)
 		return;
-	if ((s = tdk_dir_segment(v->dir, seg->tag)))
+	/* The segment table has resolved the tag already; one out of place is looked up. */
+	if (c != TDK_DIR_NONE && node(v, c)->seg != TDK_DIR_NONE)
+		s = &v->dir->segments[node(v, c)->seg];
+	else
+		s = tdk_dir_segment(v->dir, seg->tag);
+	if (s)
 		elements(v, seg, s);
 }
 
