@@ -22,7 +22,7 @@
  * Bump when a record layout or what the loader reads from the release files
  * changes: an image of another format is rebuilt, never read.
  */
-#define DIR_FORMAT 5
+#define DIR_FORMAT 6
 
 enum { A_MESSAGES, A_NODES, A_SEGMENTS, A_MEMBERS, A_COMPOSITES, A_ELEMENTS, A_LISTS, A_CODES, A_STRINGS,
        A_COUNT };
@@ -172,6 +172,14 @@ static void next_mandatory(struct tdk_dir_node *nodes, uint32_t from, uint32_t e
 		nodes[k].next_m = end;
 }
 
+/* 1 + the index of the last mandatory member of members[0, n), or 0. */
+static uint32_t last_mandatory(const struct tdk_dir_member *members, uint32_t n)
+{
+	while (n && members[n - 1].status != 'M')
+		n--;
+	return n;
+}
+
 /* Sorts the tables and turns tags into indexes. */
 static void resolve(struct dir_build *b)
 {
@@ -205,6 +213,10 @@ static void resolve(struct dir_build *b)
 
 		b->elements[i].codes = l ? (uint32_t)(l - b->lists) : TDK_DIR_NONE;
 	}
+	for (i = 0; i < b->nsegments; i++)
+		b->segments[i].last_m = last_mandatory(b->members + b->segments[i].first, b->segments[i].n);
+	for (i = 0; i < b->ncomposites; i++)
+		b->composites[i].last_m = last_mandatory(b->members + b->composites[i].first, b->composites[i].n);
 	for (i = 0; i < b->nmembers; i++) {
 		struct tdk_dir_member *m = &b->members[i];
 		void *p = m->composite ?
@@ -473,11 +485,13 @@ static int check_image(const struct tdk_dir *d)
 	}
 	for (i = 0; i < d->nsegments; i++)
 		if (!tag_ok(d->segments[i].tag, sizeof(d->segments[i].tag)) ||
-		    !in_range(d->segments[i].first, d->segments[i].n, d->nmembers))
+		    !in_range(d->segments[i].first, d->segments[i].n, d->nmembers) ||
+		    d->segments[i].last_m > d->segments[i].n)
 			return -1;
 	for (i = 0; i < d->ncomposites; i++)
 		if (!tag_ok(d->composites[i].tag, sizeof(d->composites[i].tag)) ||
-		    !in_range(d->composites[i].first, d->composites[i].n, d->nmembers))
+		    !in_range(d->composites[i].first, d->composites[i].n, d->nmembers) ||
+		    d->composites[i].last_m > d->composites[i].n)
 			return -1;
 	for (i = 0; i < d->nmembers; i++) {
 		const struct tdk_dir_member *m = &d->members[i];

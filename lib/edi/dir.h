@@ -87,12 +87,14 @@ struct tdk_dir_composite {
 	char tag[6];
 	uint32_t name;
 	uint32_t first, n;       /* members[first .. first + n) */
+	uint32_t last_m;         /* 1 + the index of its last mandatory member; 0 when none is */
 };
 
 struct tdk_dir_segment {
 	char tag[4];
 	uint32_t name;
 	uint32_t first, n;       /* members[first .. first + n) */
+	uint32_t last_m;         /* 1 + the index of its last mandatory member; 0 when none is */
 };
 
 /*

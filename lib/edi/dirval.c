@@ -27,6 +27,8 @@
 
 struct frame {
 	uint32_t g;      /* the group's node, or ROOT */
+	uint32_t first;  /* its first entry (a group's trigger) */
+	uint32_t end;    /* just past its entries */
 	uint32_t cur;    /* the child node last matched, or TDK_DIR_NONE */
 	uint32_t n;      /* its occurrences in this repetition */
 };
@@ -90,16 +92,6 @@ static uint32_t tag_key(const char *tag)
 	return k;
 }
 
-static uint32_t first_child(const struct tdk_edi_dirval *v, uint32_t g)
-{
-	return g == ROOT ? 0 : g + 1;
-}
-
-static uint32_t end_of(const struct tdk_edi_dirval *v, uint32_t g)
-{
-	return g == ROOT ? v->msg->n : node(v, g)->end;
-}
-
 static uint32_t next_sibling(const struct tdk_edi_dirval *v, uint32_t c)
 {
 	return node(v, c)->group ? node(v, c)->end : c + 1;
@@ -159,15 +151,13 @@ static void missing(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, ui
 static void passed_over(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, size_t k, uint32_t to)
 {
 	const struct frame *f = &v->stack[k];
-	uint32_t end = end_of(v, f->g);
-	uint32_t c = f->cur == TDK_DIR_NONE ? first_child(v, f->g) : next_sibling(v, f->cur);
+	uint32_t c = f->cur == TDK_DIR_NONE ? f->first : next_sibling(v, f->cur);
 
-	if (to > end)
-		to = end;
-	for (c = c < end ? node(v, c)->next_m : end; c < to;) {
+	if (to > f->end)
+		to = f->end;
+	while (c < to && (c = node(v, c)->next_m) < to) {
 		missing(v, loc, c, k + 1);
 		c = next_sibling(v, c);
-		c = c < end ? node(v, c)->next_m : end;
 	}
 }
 
@@ -175,6 +165,8 @@ static void push(struct tdk_edi_dirval *v, uint32_t g)
 {
 	if (v->depth < MAX_DEPTH) {
 		v->stack[v->depth].g = g;
+		v->stack[v->depth].first = g + 1;
+		v->stack[v->depth].end = node(v, g)->end;
 		v->stack[v->depth].cur = g + 1;
 		v->stack[v->depth].n = 1;
 		v->depth++;
@@ -257,12 +249,12 @@ static uint32_t structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *se
 
 	for (k = v->depth; k-- > 0;) {
 		struct frame *f = &v->stack[k];
-		uint32_t start = f->cur == TDK_DIR_NONE ? first_child(v, f->g) : f->cur;
-		uint32_t end = end_of(v, f->g), c;
+		uint32_t start = f->cur == TDK_DIR_NONE ? f->first : f->cur;
+		uint32_t end = f->end, skip = k > 0 ? f->first : TDK_DIR_NONE, c;
 
 		for (c = start; c < end; c = next_sibling(v, c)) {
 			/* A group's trigger begins a new repetition: that is decided one level up. */
-			if (k > 0 && c == first_child(v, f->g))
+			if (c == skip)
 				continue;
 			if (entry_key(v, c) != key)
 				continue;
@@ -434,6 +426,10 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 		size_t nreps = e < seg->nelem ? tdk_edi_seg_nreps(seg, e) : 0, r;
 		int present = 0;
 
+		/* Past the segment's last element and its last mandatory one there is nothing to check. */
+		if (e >= seg->nelem && e > s->last_m)
+			break;
+
 		if (nreps > m->repeat)
 			report(v, seg, e, 0, m->repeat + 1, "EDI-ELEM-REPEAT", "%s repeats %zu times; at most %u", m->tag,
 			       nreps, (unsigned)m->repeat);
@@ -465,6 +461,8 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 				for (j = 0; j < c->n; j++) {
 					const struct tdk_dir_member *cm = &cms[j];
 
+					if (j >= k && j >= c->last_m)
+						break;
 					if (j >= k || !vals[j].len) {
 						if (cm->status == 'M')
 							report(v, seg, e, (unsigned)j + 1, rr, "EDI-ELEM-MISSING",
@@ -545,6 +543,8 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 	v->nodes = dir->nodes + v->msg->first;
 	v->depth = 1;
 	v->stack[0].g = ROOT;
+	v->stack[0].first = 0;
+	v->stack[0].end = v->msg->n;
 	v->stack[0].cur = TDK_DIR_NONE;
 	v->stack[0].n = 0;
 }

@@ -370,14 +370,15 @@ static int tokenize(struct tdk_edi_parser *p, char *raw, size_t len, const unsig
 		unsigned char k = cls[c];
 
 		if (k == CL_DATA) {
-			/* Runs of plain data: no store while nothing has been removed. */
+			/* Runs of plain data: no store while nothing has been removed, else moved down whole. */
 			if (out == i) {
 				for (i++; i < len && cls[(unsigned char)raw[i]] == CL_DATA; i++)
 					;
 				out = i;
 			} else {
-				raw[out++] = (char)c;
-				i++;
+				do
+					raw[out++] = raw[i++];
+				while (i < len && cls[(unsigned char)raw[i]] == CL_DATA);
 			}
 			continue;
 		}
