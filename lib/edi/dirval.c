@@ -23,7 +23,7 @@
 
 #define ROOT TDK_DIR_NONE
 #define MAX_DEPTH 32
-#define MEMO_SIZE 1024   /* code lookups remembered, a power of 2 */
+#define MEMO_SIZE 4096   /* code lookups remembered, a power of 2 */
 
 struct frame {
 	uint32_t g;      /* the group's node, or ROOT */
@@ -297,7 +297,7 @@ static int known_code(struct tdk_edi_dirval *v, uint32_t list, const char *p, si
 	if (n > 8)
 		return tdk_dir_code(v->dir, &v->dir->lists[list], p, n) != NULL;
 	key = tdk_dir_code_key(p, n);
-	m = &v->memo[((key ^ (uint64_t)list << 40 ^ n) * 0x9E3779B97F4A7C15ull) >> 54 & (MEMO_SIZE - 1)];
+	m = &v->memo[((key ^ (uint64_t)list << 40 ^ n) * 0x9E3779B97F4A7C15ull) >> 52 & (MEMO_SIZE - 1)];
 	if (m->len == n + 1 && m->key == key && m->list == list)
 		return (int)m->known;
 	known = tdk_dir_code(v->dir, &v->dir->lists[list], p, n) != NULL;

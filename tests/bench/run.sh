@@ -203,4 +203,7 @@ awk '
 
 printf '\n(total %s s; targets are the issue'"'"'s; a MISS is reported, never an error)\n' \
     "$(($(date +%s) - start))"
+
+# Directory validation and loading, with their own table (tests/bench/dir.sh; DIR_BENCH_SIZE).
+TDK=$TDK BENCH_WORK=$work "$bench_dir/dir.sh"
 exit 0
