@@ -35,6 +35,9 @@ struct dir_build {
 /* Reads every release file under path (a folder, a zip, zips in zips) into b. Returns 0 or -1 without memory. */
 int tdk_dir_build_read(struct dir_build *b, const char *path);
 
+/* Reads one file held in memory (a release file or a zip of them, by its name) into b; as above. */
+int tdk_dir_build_mem(struct dir_build *b, const char *name, const char *data, size_t n);
+
 /*
  * The entries of folder path (not those starting with '.'), as "path/name",
  * sorted so that a release reads the same on every file system.  Returns 0

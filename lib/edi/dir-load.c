@@ -1043,3 +1043,22 @@ int tdk_dir_build_read(struct dir_build *b, const char *path)
 {
 	return walk_path(b, path, 0);
 }
+
+int tdk_dir_build_mem(struct dir_build *b, const char *name, const char *data, size_t n)
+{
+	char *copy;
+	int r;
+
+	if (n > MAX_ENTRY_BYTES || b->total + n > MAX_TOTAL_BYTES)
+		return fault(b, name, 0, "too large"), 0;
+	if (!is_zip_name(name))
+		return (b->total += n), add_file(b, base_name(name), NULL, data, n);
+	/* libzip reads a zip from a buffer it may not change: a copy of our own. */
+	if (!(copy = malloc(n ? n : 1)))
+		return -1;
+	memcpy(copy, data, n);
+	b->total += n;
+	r = open_zip_mem(b, base_name(name), copy, n, 1);
+	free(copy);
+	return r;
+}

@@ -332,10 +332,12 @@ static void build_release(struct dir_build *b)
 	free(b->strings);
 }
 
+/* Turns what was read into b (from path, as messages name it) into a release in *out. */
+static int finish_load(struct dir_build *b, struct tdk_dir **out, const char *path, struct tdk_diag *d);
+
 int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d)
 {
 	struct dir_build b;
-	int r = TDK_EXIT_OK;
 
 	*out = NULL;
 	memset(&b, 0, sizeof(b));
@@ -346,56 +348,80 @@ int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d)
 				     strerror(errno));
 		return TDK_EXIT_IO;
 	}
-	if (tdk_dir_build_read(&b, path) < 0 || b.oom) {
+	if (tdk_dir_build_read(&b, path) < 0)
+		b.oom = 1;
+	return finish_load(&b, out, path, d);
+}
+
+int tdk_dir_load_mem(struct tdk_dir **out, size_t n, const char *const names[], const char *const data[],
+		     const size_t sizes[], struct tdk_diag *d)
+{
+	struct dir_build b;
+	size_t i;
+
+	*out = NULL;
+	memset(&b, 0, sizeof(b));
+	b.d = d;
+	for (i = 0; i < n && !b.oom; i++)
+		if (tdk_dir_build_mem(&b, names[i], data[i], sizes[i]) < 0)
+			b.oom = 1;
+	return finish_load(&b, out, "(memory)", d);
+}
+
+static int finish_load(struct dir_build *b, struct tdk_dir **out, const char *path, struct tdk_diag *d)
+{
+	int r = TDK_EXIT_OK;
+
+	if (b->oom) {
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
-	if (!b.release[0] && b.faults) {
+	if (!b->release[0] && b->faults) {
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if (!b.release[0]) {
+	if (!b->release[0]) {
 		if (d)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-RELEASE", NULL,
 				     "'%s' holds no UNTDID release files (EDMD/TRMD, EDSD, EDED, EDCD, UNCL)", path);
 		r = TDK_EXIT_IO;
 		goto out;
 	}
-	if (b.mixed) {
+	if (b->mixed) {
 		if (d)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-BROKEN", NULL,
 				     "'%s' mixes the files of several releases; give one release", path);
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if ((b.have & 15) != 15) {
+	if ((b->have & 15) != 15) {
 		static const char *const what[] = { "segment directory (EDSD/TRSD)",
 			"composite directory (EDCD/TRCD)", "element directory (EDED/TRED)", "code lists (UNCL)" };
 		unsigned i;
 
 		for (i = 0; i < 4; i++)
-			if (!(b.have & (1u << i)) && d)
+			if (!(b->have & (1u << i)) && d)
 				tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-BROKEN", NULL, "release %s in '%s' has no %s",
-					     b.release, path, what[i]);
+					     b->release, path, what[i]);
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if (!b.nmessages) {
+	if (!b->nmessages) {
 		if (d)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-BROKEN", NULL,
-				     "release %s in '%s' has no message definitions", b.release, path);
+				     "release %s in '%s' has no message definitions", b->release, path);
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	resolve(&b);
-	if (b.faults) {
+	resolve(b);
+	if (b->faults) {
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if (!(*out = build_image(&b)))
+	if (!(*out = build_image(b)))
 		r = TDK_EXIT_INTERNAL;
 out:
-	build_release(&b);
+	build_release(b);
 	return r;
 }
 

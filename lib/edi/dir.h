@@ -184,6 +184,14 @@ int tdk_dir_release_before(const char *a, const char *b);
  */
 int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d);
 
+/*
+ * The same from n files held in memory, for tests and fuzzing: names[i] as a
+ * release names its files ("EDSD.18T", "CUSDEC_D.96B", or a zip of them such
+ * as "EDMD.ZIP"), data[i] its sizes[i] bytes.  The files are not kept.
+ */
+int tdk_dir_load_mem(struct tdk_dir **out, size_t n, const char *const names[], const char *const data[],
+		     const size_t sizes[], struct tdk_diag *d);
+
 void tdk_dir_free(struct tdk_dir *dir);
 
 /* ---- Where releases live ---- */
