@@ -24,6 +24,13 @@
 #define ROOT TDK_DIR_NONE
 #define MAX_DEPTH 32
 #define MEMO_SIZE 4096   /* code lookups remembered, a power of 2 */
+/*
+ * Segments of one message out of place (not in its table, out of order, past
+ * their maximum repeat) reported one by one; past that they are counted, and
+ * one note at the end of the message says how many (tdk-validate(1),
+ * EDI-STRUCT-LIMIT): a stream of stray segments is not a stream of diagnostics.
+ */
+#define MAX_STRAY 100
 
 struct frame {
 	uint32_t g;      /* the group's node, or ROOT */
@@ -41,6 +48,7 @@ struct tdk_edi_dirval {
 	const struct tdk_dir_node *nodes;      /* its segment table: dir->nodes + msg->first */
 	struct frame stack[MAX_DEPTH];
 	struct tdk_diag_loc last;               /* the last segment of the message */
+	unsigned long stray;                    /* its segments out of place */
 	size_t depth;
 	int version;
 	unsigned char dec;                      /* decimal mark from UNA */
@@ -202,7 +210,7 @@ static uint32_t take(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, si
 	}
 	if (c == f->cur) {
 		f->n++;
-		if (f->n > node(v, c)->repeat) {
+		if (f->n > node(v, c)->repeat && ++v->stray <= MAX_STRAY) {
 			where(v, k + 1, w, sizeof(w));
 			if (node(v, c)->group)
 				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
@@ -269,6 +277,8 @@ static uint32_t structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *se
 	}
 	if (full != TDK_DIR_NONE)
 		return take(v, seg, full_k, full);
+	if (++v->stray > MAX_STRAY)
+		return TDK_DIR_NONE;
 	where(v, v->depth, w, sizeof(w));
 	if ((k = anywhere(v, seg)) != TDK_DIR_NONE)
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-ORDER", loc,
@@ -541,6 +551,7 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 		return;
 	}
 	v->nodes = dir->nodes + v->msg->first;
+	v->stray = 0;
 	v->depth = 1;
 	v->stack[0].g = ROOT;
 	v->stack[0].first = 0;
@@ -579,6 +590,10 @@ void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v)
 			passed_over(v, NULL, v->depth - 1, TDK_DIR_NONE);
 			v->depth--;
 		}
+	if (v->msg && v->stray > MAX_STRAY)
+		tdk_diag_add(v->d, TDK_SEV_NOTE, "EDI-STRUCT-LIMIT", &v->last,
+			     "%lu more segments of this %s message are out of place in its segment table; only "
+			     "the first %d are reported", v->stray - MAX_STRAY, v->msg->type, MAX_STRAY);
 	v->msg = NULL;
 	v->dir = NULL;
 }
