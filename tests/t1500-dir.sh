@@ -8,6 +8,7 @@
 if [ ! -d "$DIRECTORIES/d96b" ]; then
 	test_skip 'UNTDID releases' "no releases at $DIRECTORIES"
 	test_done
+	exit
 fi
 
 # counts REL [OPTIONS]: "messages segments composites elements / the index's four".
@@ -25,6 +26,24 @@ for r in d96a d96b d01b d16a d21a; do
 		awk '{ exit !(\$1 == \$6 && \$2 == \$7 && \$3 == \$8 && \$4 == \$9 && \$1 > 100) }' c.$r
 	"
 done
+
+# Code lists: the heads of UNCL entries counted with grep, independently of tdk;
+# UNCL-2 of D.96A and D.96B opens with a code list before any separator line.
+for r in d96a:UNCL-1.96A:UNCL-2.96A d96b:UNCL-1.96B:UNCL-2.96B d01b:UNCL.01B d16a:UNCL.16A d21a:UNCL.21A; do
+	rel=${r%%:*} files=${r#*:}
+	test_expect_success "$rel: every code list of UNCL loads" "
+		for f in \$(echo $files | tr ':' ' '); do
+			unzip -p '$DIRECTORIES/$rel/'*[Uu][Nn][Cc][Ll].[Zz][Ii][Pp] \$f || exit 1
+		done | tr -d '\\r' | grep -cE '^[-*+#|X ]{0,5}[ ]*[0-9]{4}  [A-Z]' >want &&
+		tdk dir show --format json -D '$DIRECTORIES' $rel | sed -n 's/.*\"code_lists\":\\([0-9]*\\).*/\\1/p' >got &&
+		cat want got && test_cmp want got
+	"
+done
+test_expect_success 'the code list that opens UNCL-2 keeps its codes (D96B 4347: 9, D96A 4439: 55)' "
+	tdk dir show -D '$DIRECTORIES' D96B 4347 | grep -q '^9 codes' &&
+	tdk dir show -D '$DIRECTORIES' D96B 4347 | grep -q '^  1      Additional identification' &&
+	tdk dir show -D '$DIRECTORIES' D96A 4439 | grep -q '^55 codes'
+"
 
 test_expect_success 'the release zip as downloaded (an outer zip of inner zips) loads the same' "
 	(cd '$DIRECTORIES/d96b' && zip -q -X '$TRASH/d96b.zip' ./*) &&
@@ -54,6 +73,12 @@ test_expect_success 'tdk dir show D96B CUSDEC matches the segment table of the r
 	test \$(wc -l <want) -gt 150 &&
 	tdk dir show -D '$DIRECTORIES' D96B CUSDEC | awk 'NR > 3 { print \$1, \$2, \$(NF-1), \$NF }' >got &&
 	test_cmp want got
+"
+
+test_expect_success 'a segment name that wraps over two lines of a segment table is read whole' "
+	tdk dir show -D '$DIRECTORIES' D16A QALITY >q &&
+	test \$(grep -c ' SPS  *Sampling parameters for summary statistics  *C ' q) = 4 &&
+	tdk dir show --format json -D '$DIRECTORIES' D16A QALITY | grep -q '\"SPS\",\"name\":\"Sampling parameters for summary statistics\"'
 "
 
 test_expect_success 'show names groups and nesting in JSON' "

@@ -9,6 +9,7 @@ S=$TDK_CORPUS/edifact/samples
 if [ ! -d "$DIRECTORIES/d96b" ] || [ ! -d "$S" ]; then
 	test_skip 'corpus directory validation' "no corpus at $TDK_CORPUS"
 	test_done
+	exit
 fi
 
 # dircodes FILE: the directory-level codes tdk validate raises, "CODE*N,..." or "-";

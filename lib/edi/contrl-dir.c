@@ -22,13 +22,16 @@
  *   0080 SG3 C 999999  UCF M 1; SG4 C 999999: UCM M 1; SG5 C 999: UCS M 1, UCD C 99
  *   0150 UNT M 1
  *
- * Everything is static and const: tables sorted by tag as dir.h requires,
- * references by index (the enums below), code values in a string table of
- * three-byte slots where slot k holds the decimal number k.
+ * The tables are static: sorted by tag as dir.h requires, references by
+ * index (the enums below), code values in a string table of three-byte slots
+ * where slot k holds the decimal number k.  What the image builder derives
+ * (code keys, next_m, last_m) is derived here once, on first use.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "edi/contrl.h"
+#include "edi/dir-impl.h"
 
 enum {
 	E0004, E0007, E0008, E0010, E0013, E0014, E0020, E0040, E0042, E0044, E0046, E0048, E0051,
@@ -46,11 +49,11 @@ static const char strings[] =
 	"26\0" "27\0" "28\0" "29\0" "30\0" "31\0" "32\0" "33\0" "34\0" "35\0" "36\0" "37\0" "38\0" "39\0"
 	"40\0" "41\0" "42\0" "43\0" "44\0";
 
-#define K(n) { (n) * 3, TDK_DIR_NONE, 0 }
+#define K(n) { 0, (n) * 3, TDK_DIR_NONE, 0, 0 }
 #define N TDK_DIR_NONE
 
 /* Sorted by value within each list: "1" < "10" < "2". */
-static const struct tdk_dir_code codes[] = {
+static struct tdk_dir_code codes[] = {
 	/* 0083 Action, coded: UNSL.96B */
 	K(1), K(2), K(3), K(4), K(5), K(6), K(7), K(8),
 	/* 0085 Syntax error, coded: UNSL.96B */
@@ -140,25 +143,31 @@ static const struct tdk_dir_member members4[] = {
 	/* 43 S011 */ SM("0098", 'M', E0098, 10), SM("0104", 'C', E0104, 20), SM("0136", 'C', E0136, 30),
 };
 
-static const struct tdk_dir_segment segments[NSEGMENTS] = {
-	[SUCD] = { "UCD", N, 0, 2 }, [SUCF] = { "UCF", N, 2, 7 }, [SUCI] = { "UCI", N, 9, 7 },
-	[SUCM] = { "UCM", N, 16, 6 }, [SUCS] = { "UCS", N, 22, 2 },
+/* The same segments in both versions; last_m comes from each version's members. */
+static struct tdk_dir_segment segments3[NSEGMENTS] = {
+	[SUCD] = { "UCD", N, 0, 2, 0 }, [SUCF] = { "UCF", N, 2, 7, 0 }, [SUCI] = { "UCI", N, 9, 7, 0 },
+	[SUCM] = { "UCM", N, 16, 6, 0 }, [SUCS] = { "UCS", N, 22, 2, 0 },
 };
 
-static const struct tdk_dir_composite composites3[NCOMPOSITES] = {
-	[CS002] = { "S002", N, 24, 3 }, [CS003] = { "S003", N, 27, 3 }, [CS006] = { "S006", N, 30, 2 },
-	[CS007] = { "S007", N, 32, 2 }, [CS009] = { "S009", N, 34, 5 }, [CS011] = { "S011", N, 39, 2 },
+static struct tdk_dir_segment segments4[NSEGMENTS] = {
+	[SUCD] = { "UCD", N, 0, 2, 0 }, [SUCF] = { "UCF", N, 2, 7, 0 }, [SUCI] = { "UCI", N, 9, 7, 0 },
+	[SUCM] = { "UCM", N, 16, 6, 0 }, [SUCS] = { "UCS", N, 22, 2, 0 },
 };
 
-static const struct tdk_dir_composite composites4[NCOMPOSITES] = {
-	[CS002] = { "S002", N, 24, 4 }, [CS003] = { "S003", N, 28, 4 }, [CS006] = { "S006", N, 32, 2 },
-	[CS007] = { "S007", N, 34, 2 }, [CS009] = { "S009", N, 36, 7 }, [CS011] = { "S011", N, 43, 3 },
+static struct tdk_dir_composite composites3[NCOMPOSITES] = {
+	[CS002] = { "S002", N, 24, 3, 0 }, [CS003] = { "S003", N, 27, 3, 0 }, [CS006] = { "S006", N, 30, 2, 0 },
+	[CS007] = { "S007", N, 32, 2, 0 }, [CS009] = { "S009", N, 34, 5, 0 }, [CS011] = { "S011", N, 39, 2, 0 },
 };
 
-#define SEG(t, st, rep, pos, s) { t, st, 0, rep, pos, 0, s, N }
-#define GRP(g, st, rep, pos, end) { "", st, g, rep, pos, end, N, N }
+static struct tdk_dir_composite composites4[NCOMPOSITES] = {
+	[CS002] = { "S002", N, 24, 4, 0 }, [CS003] = { "S003", N, 28, 4, 0 }, [CS006] = { "S006", N, 32, 2, 0 },
+	[CS007] = { "S007", N, 34, 2, 0 }, [CS009] = { "S009", N, 36, 7, 0 }, [CS011] = { "S011", N, 43, 3, 0 },
+};
 
-static const struct tdk_dir_node nodes[] = {
+#define SEG(t, st, rep, pos, s) { t, st, 0, rep, pos, 0, s, N, 0, 0 }
+#define GRP(g, st, rep, pos, end) { "", st, g, rep, pos, end, N, N, 0, 0 }
+
+static struct tdk_dir_node nodes[] = {
 	/* 0 */ SEG("UNH", 'M', 1, 10, N),
 	/* 1 */ SEG("UCI", 'M', 1, 20, SUCI),
 	/* 2 */ GRP(1, 'C', 999999, 30, 7),
@@ -181,7 +190,7 @@ static const struct tdk_dir_message messages[] = { { "CONTRL", N, 0, sizeof(node
 #define NOF(a) (uint32_t)(sizeof(a) / sizeof((a)[0]))
 
 static const struct tdk_dir contrl3 = {
-	.release = "9735v3", .messages = messages, .nodes = nodes, .segments = segments,
+	.release = "9735v3", .messages = messages, .nodes = nodes, .segments = segments3,
 	.members = members3, .composites = composites3, .elements = elements3, .lists = lists,
 	.codes = codes, .strings = strings, .nmessages = 1, .nnodes = NOF(nodes),
 	.nsegments = NSEGMENTS, .nmembers = NOF(members3), .ncomposites = NCOMPOSITES,
@@ -190,7 +199,7 @@ static const struct tdk_dir contrl3 = {
 };
 
 static const struct tdk_dir contrl4 = {
-	.release = "9735v4", .messages = messages, .nodes = nodes, .segments = segments,
+	.release = "9735v4", .messages = messages, .nodes = nodes, .segments = segments4,
 	.members = members4, .composites = composites4, .elements = elements4, .lists = lists,
 	.codes = codes, .strings = strings, .nmessages = 1, .nnodes = NOF(nodes),
 	.nsegments = NSEGMENTS, .nmembers = NOF(members4), .ncomposites = NCOMPOSITES,
@@ -198,11 +207,33 @@ static const struct tdk_dir contrl4 = {
 	.service_lists = NLISTS,
 };
 
+static pthread_once_t derived = PTHREAD_ONCE_INIT;
+
+static void derive(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < NOF(codes); i++) {
+		codes[i].len = (uint32_t)strlen(strings + codes[i].value);
+		codes[i].key = tdk_dir_code_key(strings + codes[i].value, codes[i].len);
+	}
+	tdk_dir_next_mandatory(nodes, 0, NOF(nodes));
+	for (i = 0; i < NSEGMENTS; i++) {
+		segments3[i].last_m = tdk_dir_last_mandatory(members3 + segments3[i].first, segments3[i].n);
+		segments4[i].last_m = tdk_dir_last_mandatory(members4 + segments4[i].first, segments4[i].n);
+	}
+	for (i = 0; i < NCOMPOSITES; i++) {
+		composites3[i].last_m = tdk_dir_last_mandatory(members3 + composites3[i].first, composites3[i].n);
+		composites4[i].last_m = tdk_dir_last_mandatory(members4 + composites4[i].first, composites4[i].n);
+	}
+}
+
 const struct tdk_dir *tdk_edi_contrl_dir(const char *type, const char *version, const char *release,
 					 const char *agency)
 {
 	if (strcmp(type, "CONTRL") || strcmp(agency, "UN"))
 		return NULL;
+	pthread_once(&derived, derive);
 	if (!strcmp(version, "D") && !strcmp(release, "3"))
 		return &contrl3;
 	if (!strcmp(version, "4") && (!strcmp(release, "1") || !strcmp(release, "2")))

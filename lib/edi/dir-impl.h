@@ -35,6 +35,9 @@ struct dir_build {
 /* Reads every release file under path (a folder, a zip, zips in zips) into b. Returns 0 or -1 without memory. */
 int tdk_dir_build_read(struct dir_build *b, const char *path);
 
+/* Reads one file held in memory (a release file or a zip of them, by its name) into b; as above. */
+int tdk_dir_build_mem(struct dir_build *b, const char *name, const char *data, size_t n);
+
 /*
  * The entries of folder path (not those starting with '.'), as "path/name",
  * sorted so that a release reads the same on every file system.  Returns 0
@@ -43,5 +46,14 @@ int tdk_dir_build_read(struct dir_build *b, const char *path);
  */
 int tdk_dir_list(const char *path, size_t max, char ***names, size_t *n);
 void tdk_dir_list_free(char **names, size_t n);
+
+/*
+ * The fields derived from a table rather than read: next_m of the entries of
+ * nodes[from, end) and of the levels inside them; and last_m of a segment or
+ * composite whose members are members[0, n).  The image builder and the
+ * tables written in code (CONTRL's) share them.
+ */
+void tdk_dir_next_mandatory(struct tdk_dir_node *nodes, uint32_t from, uint32_t end);
+uint32_t tdk_dir_last_mandatory(const struct tdk_dir_member *members, uint32_t n);
 
 #endif

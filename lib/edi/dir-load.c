@@ -291,23 +291,30 @@ static uint32_t number(const char *w)
 	return (uint32_t)v;
 }
 
-/* Joins words [from, to) with single blanks into the string table. */
-static uint32_t add_words(struct dir_build *b, struct toks *t, size_t from, size_t to)
+/* Joins words [from, to) with single blanks into s (size bytes); returns the length. */
+static size_t join_words(char *s, size_t size, struct toks *t, size_t from, size_t to)
 {
-	char s[MAX_LINE + 1];
 	size_t n = 0, i;
 
 	for (i = from; i < to; i++) {
 		size_t k = strlen(t->t[i]);
 
-		if (n + k + 1 >= sizeof(s))
+		if (n + k + 1 >= size)
 			break;
 		if (n)
 			s[n++] = ' ';
 		memcpy(s + n, t->t[i], k);
 		n += k;
 	}
-	return add_str(b, s, n);
+	return n;
+}
+
+/* Joins words [from, to) with single blanks into the string table. */
+static uint32_t add_words(struct dir_build *b, struct toks *t, size_t from, size_t to)
+{
+	char s[MAX_LINE + 1];
+
+	return add_str(b, s, join_words(s, sizeof(s), t, from, to));
 }
 
 /*
@@ -355,7 +362,8 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 	struct tdk_dir_message *m;
 	struct tdk_dir_node *nd = NULL;
 	uint32_t stack[64], first = b->nnodes, title = TDK_DIR_NONE, pending = TDK_DIR_NONE;
-	size_t depth = 0;
+	size_t depth = 0, wrapped_len = 0;
+	char wrapped[2 * MAX_LINE + 2];
 	int nonblank = 0, table = 0, r = 0;
 	struct toks t;
 
@@ -399,6 +407,17 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 			nd = &b->nodes[pending];
 			nd->status = t.t[t.n - 2][0];
 			nd->repeat = number(t.t[t.n - 1]);
+			/* The name is the words held from the line before and those of this one. */
+			for (i = 0; i + 2 < t.n; i++) {
+				size_t w = strlen(t.t[i]);
+
+				if (wrapped_len + w + 2 > sizeof(wrapped))
+					break;
+				wrapped[wrapped_len++] = ' ';
+				memcpy(wrapped + wrapped_len, t.t[i], w);
+				wrapped_len += w;
+			}
+			nd->name = add_str(b, wrapped, wrapped_len);
 			pending = TDK_DIR_NONE;
 		} else {
 			if (pending != TDK_DIR_NONE) {
@@ -446,7 +465,8 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 					r = fault(b, file, l.no, "segment group without status and repeat");
 					break;
 				}
-				nd->name = add_words(b, &t, i, t.n);
+				/* A name that wraps (D.16A QALITY 00250): held until its second line. */
+				wrapped_len = join_words(wrapped, sizeof(wrapped), &t, i, t.n);
 				pending = (uint32_t)(nd - b->nodes);
 			}
 			if (nd->group) {
@@ -539,7 +559,14 @@ static size_t name_end(struct toks *t)
 static int load_entries(struct dir_build *b, const char *file, enum kind k, const char *data, size_t n)
 {
 	struct lines l = { data, data + n, 0, b->cp437, { 0 }, 0 };
-	int in_entry = 0, after_repr = 0;
+	/*
+	 * Entries come between separator lines, but a file may also begin
+	 * with one (UNCL-2 of the releases that split UNCL in two starts
+	 * with a code list, D.96B 4347): until the first separator, the first
+	 * line that is not blank is an entry's head if it reads as one, and
+	 * the file's preamble (title, change indicators) otherwise.
+	 */
+	int in_entry = 1, preamble = 1, after_repr = 0;
 	uint32_t *count = NULL, none = 0;
 	char held[MAX_LINE + 1] = "";
 	unsigned long held_no = 0;
@@ -553,6 +580,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 				fault(b, file, held_no, "unreadable position line");
 			*held = '\0';
 			in_entry = 1;
+			preamble = 0;
 			after_repr = 0;
 			count = NULL;
 			continue;
@@ -564,7 +592,8 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 			/* The entry's head line. */
 			in_entry = 2;
 			if ((h = entry_head(&t, k)) < 0) {
-				fault(b, file, l.no, "entry does not start with a tag and a name");
+				if (!preamble)
+					fault(b, file, l.no, "entry does not start with a tag and a name");
 				in_entry = 0;
 				continue;
 			}
@@ -673,7 +702,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 			}
 			while (l.buf[col] == ' ')
 				col++;
-			if (col > 9 || !strcmp(t.t[i], "Desc:") || !strcmp(t.t[i], "Note:") || i >= t.n)
+			if (i >= t.n || col > 9 || !strcmp(t.t[i], "Desc:") || !strcmp(t.t[i], "Note:"))
 				continue;
 			if (!(c = GROW(b, codes)))
 				return -1;
@@ -1013,4 +1042,23 @@ static int walk_path(struct dir_build *b, const char *path, int nesting)
 int tdk_dir_build_read(struct dir_build *b, const char *path)
 {
 	return walk_path(b, path, 0);
+}
+
+int tdk_dir_build_mem(struct dir_build *b, const char *name, const char *data, size_t n)
+{
+	char *copy;
+	int r;
+
+	if (n > MAX_ENTRY_BYTES || b->total + n > MAX_TOTAL_BYTES)
+		return fault(b, name, 0, "too large"), 0;
+	if (!is_zip_name(name))
+		return (b->total += n), add_file(b, base_name(name), NULL, data, n);
+	/* libzip reads a zip from a buffer it may not change: a copy of our own. */
+	if (!(copy = malloc(n ? n : 1)))
+		return -1;
+	memcpy(copy, data, n);
+	b->total += n;
+	r = open_zip_mem(b, base_name(name), copy, n, 1);
+	free(copy);
+	return r;
 }

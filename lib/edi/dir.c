@@ -18,8 +18,11 @@
 #include "edi/dir-impl.h"
 #include "util/exitcode.h"
 
-/* Bump when a record layout changes: an image of another format is rebuilt, never read. */
-#define DIR_FORMAT 3
+/*
+ * Bump when a record layout or what the loader reads from the release files
+ * changes: an image of another format is rebuilt, never read.
+ */
+#define DIR_FORMAT 6
 
 enum { A_MESSAGES, A_NODES, A_SEGMENTS, A_MEMBERS, A_COMPOSITES, A_ELEMENTS, A_LISTS, A_CODES, A_STRINGS,
        A_COUNT };
@@ -146,6 +149,37 @@ static int drop_duplicates(struct dir_build *b, void *base, uint32_t *n, size_t 
 	return 0;
 }
 
+/*
+ * Sets next_m of the entries of one level, nodes[from, end) (a message's table
+ * or a group's contents), and of the levels inside: each entry's next_m is the
+ * first mandatory one among itself and its later siblings.
+ */
+void tdk_dir_next_mandatory(struct tdk_dir_node *nodes, uint32_t from, uint32_t end)
+{
+	uint32_t c, k, next, pending = from;
+
+	for (c = from; c < end; c = next) {
+		next = nodes[c].group ? nodes[c].end : c + 1;
+		if (nodes[c].group)
+			tdk_dir_next_mandatory(nodes, c + 1, nodes[c].end);
+		if (nodes[c].status != 'M')
+			continue;
+		for (k = pending; k <= c; k = nodes[k].group ? nodes[k].end : k + 1)
+			nodes[k].next_m = c;
+		pending = next;
+	}
+	for (k = pending; k < end; k = nodes[k].group ? nodes[k].end : k + 1)
+		nodes[k].next_m = end;
+}
+
+/* 1 + the index of the last mandatory member of members[0, n), or 0. */
+uint32_t tdk_dir_last_mandatory(const struct tdk_dir_member *members, uint32_t n)
+{
+	while (n && members[n - 1].status != 'M')
+		n--;
+	return n;
+}
+
 /* Sorts the tables and turns tags into indexes. */
 static void resolve(struct dir_build *b)
 {
@@ -166,6 +200,12 @@ static void resolve(struct dir_build *b)
 	drop_duplicates(b, b->composites, &b->ncomposites, sizeof(*b->composites), "composite");
 	drop_duplicates(b, b->elements, &b->nelements, sizeof(*b->elements), "data element");
 	drop_duplicates(b, b->lists, &b->nlists, sizeof(*b->lists), "code list");
+	for (i = 0; i < b->ncodes; i++) {
+		const char *v = b->strings + b->codes[i].value;
+
+		b->codes[i].len = (uint32_t)strlen(v);
+		b->codes[i].key = tdk_dir_code_key(v, b->codes[i].len);
+	}
 	for (i = 0; i < b->nlists; i++)
 		sort_codes(b->codes + b->lists[i].first, b->lists[i].n, b->strings);
 	for (i = 0; i < b->nelements; i++) {
@@ -173,6 +213,10 @@ static void resolve(struct dir_build *b)
 
 		b->elements[i].codes = l ? (uint32_t)(l - b->lists) : TDK_DIR_NONE;
 	}
+	for (i = 0; i < b->nsegments; i++)
+		b->segments[i].last_m = tdk_dir_last_mandatory(b->members + b->segments[i].first, b->segments[i].n);
+	for (i = 0; i < b->ncomposites; i++)
+		b->composites[i].last_m = tdk_dir_last_mandatory(b->members + b->composites[i].first, b->composites[i].n);
 	for (i = 0; i < b->nmembers; i++) {
 		struct tdk_dir_member *m = &b->members[i];
 		void *p = m->composite ?
@@ -195,6 +239,7 @@ static void resolve(struct dir_build *b)
 			s = find_tag(b->segments, b->nsegments, sizeof(*b->segments), nd->tag);
 			nd->seg = s ? (uint32_t)(s - b->segments) : TDK_DIR_NONE;
 		}
+		tdk_dir_next_mandatory(b->nodes + m->first, 0, m->n);
 	}
 }
 
@@ -287,10 +332,12 @@ static void build_release(struct dir_build *b)
 	free(b->strings);
 }
 
+/* Turns what was read into b (from path, as messages name it) into a release in *out. */
+static int finish_load(struct dir_build *b, struct tdk_dir **out, const char *path, struct tdk_diag *d);
+
 int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d)
 {
 	struct dir_build b;
-	int r = TDK_EXIT_OK;
 
 	*out = NULL;
 	memset(&b, 0, sizeof(b));
@@ -301,56 +348,80 @@ int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d)
 				     strerror(errno));
 		return TDK_EXIT_IO;
 	}
-	if (tdk_dir_build_read(&b, path) < 0 || b.oom) {
+	if (tdk_dir_build_read(&b, path) < 0)
+		b.oom = 1;
+	return finish_load(&b, out, path, d);
+}
+
+int tdk_dir_load_mem(struct tdk_dir **out, size_t n, const char *const names[], const char *const data[],
+		     const size_t sizes[], struct tdk_diag *d)
+{
+	struct dir_build b;
+	size_t i;
+
+	*out = NULL;
+	memset(&b, 0, sizeof(b));
+	b.d = d;
+	for (i = 0; i < n && !b.oom; i++)
+		if (tdk_dir_build_mem(&b, names[i], data[i], sizes[i]) < 0)
+			b.oom = 1;
+	return finish_load(&b, out, "(memory)", d);
+}
+
+static int finish_load(struct dir_build *b, struct tdk_dir **out, const char *path, struct tdk_diag *d)
+{
+	int r = TDK_EXIT_OK;
+
+	if (b->oom) {
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
-	if (!b.release[0] && b.faults) {
+	if (!b->release[0] && b->faults) {
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if (!b.release[0]) {
+	if (!b->release[0]) {
 		if (d)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-RELEASE", NULL,
 				     "'%s' holds no UNTDID release files (EDMD/TRMD, EDSD, EDED, EDCD, UNCL)", path);
 		r = TDK_EXIT_IO;
 		goto out;
 	}
-	if (b.mixed) {
+	if (b->mixed) {
 		if (d)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-BROKEN", NULL,
 				     "'%s' mixes the files of several releases; give one release", path);
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if ((b.have & 15) != 15) {
+	if ((b->have & 15) != 15) {
 		static const char *const what[] = { "segment directory (EDSD/TRSD)",
 			"composite directory (EDCD/TRCD)", "element directory (EDED/TRED)", "code lists (UNCL)" };
 		unsigned i;
 
 		for (i = 0; i < 4; i++)
-			if (!(b.have & (1u << i)) && d)
+			if (!(b->have & (1u << i)) && d)
 				tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-BROKEN", NULL, "release %s in '%s' has no %s",
-					     b.release, path, what[i]);
+					     b->release, path, what[i]);
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if (!b.nmessages) {
+	if (!b->nmessages) {
 		if (d)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-DIR-BROKEN", NULL,
-				     "release %s in '%s' has no message definitions", b.release, path);
+				     "release %s in '%s' has no message definitions", b->release, path);
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	resolve(&b);
-	if (b.faults) {
+	resolve(b);
+	if (b->faults) {
 		r = TDK_EXIT_NEGATIVE;
 		goto out;
 	}
-	if (!(*out = build_image(&b)))
+	if (!(*out = build_image(b)))
 		r = TDK_EXIT_INTERNAL;
 out:
-	build_release(&b);
+	build_release(b);
 	return r;
 }
 
@@ -434,15 +505,19 @@ static int check_image(const struct tdk_dir *d)
 				return -1;
 			if (nd->group && (nd->end <= j + 1 || nd->end > m->n))
 				return -1;
+			if (nd->next_m < j || nd->next_m > m->n)
+				return -1;
 		}
 	}
 	for (i = 0; i < d->nsegments; i++)
 		if (!tag_ok(d->segments[i].tag, sizeof(d->segments[i].tag)) ||
-		    !in_range(d->segments[i].first, d->segments[i].n, d->nmembers))
+		    !in_range(d->segments[i].first, d->segments[i].n, d->nmembers) ||
+		    d->segments[i].last_m > d->segments[i].n)
 			return -1;
 	for (i = 0; i < d->ncomposites; i++)
 		if (!tag_ok(d->composites[i].tag, sizeof(d->composites[i].tag)) ||
-		    !in_range(d->composites[i].first, d->composites[i].n, d->nmembers))
+		    !in_range(d->composites[i].first, d->composites[i].n, d->nmembers) ||
+		    d->composites[i].last_m > d->composites[i].n)
 			return -1;
 	for (i = 0; i < d->nmembers; i++) {
 		const struct tdk_dir_member *m = &d->members[i];
@@ -460,7 +535,7 @@ static int check_image(const struct tdk_dir *d)
 		    !in_range(d->lists[i].first, d->lists[i].n, d->ncodes))
 			return -1;
 	for (i = 0; i < d->ncodes; i++)
-		if (d->codes[i].value >= d->nstrings)
+		if (d->codes[i].value >= d->nstrings || d->codes[i].len != strlen(d->strings + d->codes[i].value))
 			return -1;
 	return 0;
 }
@@ -543,17 +618,29 @@ const struct tdk_dir_element *tdk_dir_element(const struct tdk_dir *d, const cha
 const struct tdk_dir_code *tdk_dir_code(const struct tdk_dir *d, const struct tdk_dir_codelist *l,
 					const char *v, size_t n)
 {
+	const struct tdk_dir_code *codes = d->codes + l->first;
+	uint64_t key = tdk_dir_code_key(v, n);
 	uint32_t lo = 0, hi = l->n;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		const char *s = d->strings + d->codes[l->first + mid].value;
-		int c = strncmp(s, v, n);
+		int c = codes[mid].key < key ? -1 : codes[mid].key > key;
 
-		if (!c && s[n])
-			c = 1;
-		if (!c)
-			return &d->codes[l->first + mid];
+		if (!c) {
+			/* Equal keys: equal values when the lengths and the bytes past the key agree. */
+			const char *s = tdk_dir_str(d, codes[mid].value);
+			size_t sl = codes[mid].len;
+
+			if (sl == n && (n <= 8 || !memcmp(s + 8, v + 8, n - 8)))
+				return &codes[mid];
+			/* Else they decide in the order strcmp gives them. */
+			sl = strlen(s);
+			c = memcmp(s, v, sl < n ? sl : n);
+			if (!c)
+				c = sl < n ? -1 : sl > n;
+			if (!c)
+				return &codes[mid];
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else

@@ -42,11 +42,27 @@ struct tdk_dir_element {
 	uint32_t codes;          /* index of its code list, or TDK_DIR_NONE */
 };
 
-/* One code of a code list; deleted is set for entries marked X (still valid in the release). */
+/*
+ * One code of a code list; deleted is set for entries marked X (still valid in
+ * the release).  key is tdk_dir_code_key() of the value and len its length:
+ * lookups compare those, and the text only past its eighth byte.
+ */
 struct tdk_dir_code {
+	uint64_t key;
 	uint32_t value, name;    /* strings */
-	uint32_t deleted;
+	uint32_t deleted, len;
 };
+
+/* The first 8 bytes of a value (n bytes), big-endian and zero-padded: keys order as the values do. */
+static inline uint64_t tdk_dir_code_key(const char *v, size_t n)
+{
+	uint64_t k = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < 8; i++)
+		k |= (uint64_t)(unsigned char)v[i] << (56 - 8 * i);
+	return k;
+}
 
 struct tdk_dir_codelist {
 	char tag[6];
@@ -72,12 +88,14 @@ struct tdk_dir_composite {
 	char tag[6];
 	uint32_t name;
 	uint32_t first, n;       /* members[first .. first + n) */
+	uint32_t last_m;         /* 1 + the index of its last mandatory member; 0 when none is */
 };
 
 struct tdk_dir_segment {
 	char tag[4];
 	uint32_t name;
 	uint32_t first, n;       /* members[first .. first + n) */
+	uint32_t last_m;         /* 1 + the index of its last mandatory member; 0 when none is */
 };
 
 /*
@@ -95,6 +113,9 @@ struct tdk_dir_node {
 	uint32_t end;            /* group: just past its contents, counted from the message's first node */
 	uint32_t seg;            /* index in segments[]; TDK_DIR_NONE for service segments (UNH, UNS, UNT) */
 	uint32_t name;           /* the segment name the table gives */
+	uint32_t next_m;         /* the first mandatory entry of its level at or after it, or the
+				    level's end: what passing over a stretch of the table misses */
+	uint32_t pad;
 };
 
 struct tdk_dir_message {
@@ -140,7 +161,7 @@ const struct tdk_dir_segment *tdk_dir_segment(const struct tdk_dir *d, const cha
 const struct tdk_dir_composite *tdk_dir_composite(const struct tdk_dir *d, const char *tag);
 const struct tdk_dir_element *tdk_dir_element(const struct tdk_dir *d, const char *tag);
 
-/* The code of list l with value v (n bytes), or NULL. */
+/* The code of list l with value v (n bytes, not NUL-terminated), or NULL: a binary search on keys. */
 const struct tdk_dir_code *tdk_dir_code(const struct tdk_dir *d, const struct tdk_dir_codelist *l,
 					const char *v, size_t n);
 
@@ -163,6 +184,14 @@ int tdk_dir_release_before(const char *a, const char *b);
  * TDK_EXIT_NEGATIVE when the files are broken, TDK_EXIT_INTERNAL without memory.
  */
 int tdk_dir_load(struct tdk_dir **out, const char *path, struct tdk_diag *d);
+
+/*
+ * The same from n files held in memory, for tests and fuzzing: names[i] as a
+ * release names its files ("EDSD.18T", "CUSDEC_D.96B", or a zip of them such
+ * as "EDMD.ZIP"), data[i] its sizes[i] bytes.  The files are not kept.
+ */
+int tdk_dir_load_mem(struct tdk_dir **out, size_t n, const char *const names[], const char *const data[],
+		     const size_t sizes[], struct tdk_diag *d);
 
 void tdk_dir_free(struct tdk_dir *dir);
 

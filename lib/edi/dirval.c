@@ -13,6 +13,7 @@
  * was, so that one stray segment is one error and the rest of the message is
  * still checked.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,19 @@
 
 #define ROOT TDK_DIR_NONE
 #define MAX_DEPTH 32
+#define MEMO_SIZE 4096   /* code lookups remembered, a power of 2 */
+/*
+ * Segments of one message out of place (not in its table, out of order, past
+ * their maximum repeat) reported one by one; past that they are counted, and
+ * one note at the end of the message says how many (tdk-validate(1),
+ * EDI-STRUCT-LIMIT): a stream of stray segments is not a stream of diagnostics.
+ */
+#define MAX_STRAY 100
 
 struct frame {
 	uint32_t g;      /* the group's node, or ROOT */
+	uint32_t first;  /* its first entry (a group's trigger) */
+	uint32_t end;    /* just past its entries */
 	uint32_t cur;    /* the child node last matched, or TDK_DIR_NONE */
 	uint32_t n;      /* its occurrences in this repetition */
 };
@@ -36,8 +47,10 @@ struct tdk_edi_dirval {
 	struct tdk_diag *d;
 	const struct tdk_dir *dir;             /* the release of the current message, or NULL */
 	const struct tdk_dir_message *msg;     /* its definition, or NULL: not checked */
+	const struct tdk_dir_node *nodes;      /* its segment table: dir->nodes + msg->first */
 	struct frame stack[MAX_DEPTH];
 	struct tdk_diag_loc last;               /* the last segment of the message */
+	unsigned long stray;                    /* its segments out of place */
 	size_t depth;
 	int version;
 	unsigned char dec;                      /* decimal mark from UNA */
@@ -45,6 +58,13 @@ struct tdk_edi_dirval {
 	char missing[16][8];                    /* releases said to be missing in this input */
 	size_t nmissing;
 	const struct tdk_edi_mig *mig;          /* overlay narrowing the directory, or NULL */
+	/* The last code lookups (values up to 8 bytes) of memo_dir, by list and value. */
+	const struct tdk_dir *memo_dir;
+	struct memo {
+		uint64_t key;
+		uint32_t list, len;             /* len: the value's length + 1; 0 for an empty slot */
+		uint32_t known;
+	} memo[MEMO_SIZE];
 };
 
 /*
@@ -95,17 +115,16 @@ void tdk_edi_dirval_interchange(struct tdk_edi_dirval *v, const struct tdk_edi_i
 
 static const struct tdk_dir_node *node(const struct tdk_edi_dirval *v, uint32_t i)
 {
-	return &v->dir->nodes[v->msg->first + i];
+	return &v->nodes[i];
 }
 
-static uint32_t first_child(const struct tdk_edi_dirval *v, uint32_t g)
+/* A tag as one number, to compare in one step: "DTM" and its NUL (or a fourth character). */
+static uint32_t tag_key(const char *tag)
 {
-	return g == ROOT ? 0 : g + 1;
-}
+	uint32_t k;
 
-static uint32_t end_of(const struct tdk_edi_dirval *v, uint32_t g)
-{
-	return g == ROOT ? v->msg->n : node(v, g)->end;
+	memcpy(&k, tag, sizeof(k));
+	return k;
 }
 
 static uint32_t next_sibling(const struct tdk_edi_dirval *v, uint32_t c)
@@ -114,9 +133,9 @@ static uint32_t next_sibling(const struct tdk_edi_dirval *v, uint32_t c)
 }
 
 /* The tag a node is entered by: its own, or its trigger segment's. */
-static const char *entry_tag(const struct tdk_edi_dirval *v, uint32_t c)
+static uint32_t entry_key(const struct tdk_edi_dirval *v, uint32_t c)
 {
-	return node(v, c)->group ? node(v, c + 1)->tag : node(v, c)->tag;
+	return tag_key(node(v, c)->group ? node(v, c + 1)->tag : node(v, c)->tag);
 }
 
 /* "SG6/SG7" for the open groups, "" at the message level. */
@@ -165,25 +184,36 @@ static void missing(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, ui
 			     (unsigned)nd->pos, w, when);
 }
 
-/* Reports the mandatory entries of frame k after its current one and before `to`. */
+/*
+ * Reports the mandatory entries of frame k after its current one and before
+ * `to`, stepping from one mandatory entry to the next (next_m), or through
+ * all of them when an overlay is applied.
+ */
 static void passed_over(struct tdk_edi_dirval *v, const struct tdk_diag_loc *loc, size_t k, uint32_t to)
 {
 	const struct frame *f = &v->stack[k];
-	uint32_t c = f->cur == TDK_DIR_NONE ? first_child(v, f->g) : next_sibling(v, f->cur);
+	uint32_t c = f->cur == TDK_DIR_NONE ? f->first : next_sibling(v, f->cur);
 
-	for (; c < to && c < end_of(v, f->g); c = next_sibling(v, c))
+	if (to > f->end)
+		to = f->end;
+	/* An overlay may make conditional entries mandatory: then every entry is looked at. */
+	if (v->mig) {
+		for (; c < to; c = next_sibling(v, c))
+			missing(v, loc, c, k + 1);
+		return;
+	}
+	while (c < to && (c = node(v, c)->next_m) < to) {
 		missing(v, loc, c, k + 1);
-}
-
-static int tag_is(const char *a, const struct tdk_edi_seg *seg)
-{
-	return !strncmp(a, seg->tag, 4);
+		c = next_sibling(v, c);
+	}
 }
 
 static void push(struct tdk_edi_dirval *v, uint32_t g)
 {
 	if (v->depth < MAX_DEPTH) {
 		v->stack[v->depth].g = g;
+		v->stack[v->depth].first = g + 1;
+		v->stack[v->depth].end = node(v, g)->end;
 		v->stack[v->depth].cur = g + 1;
 		v->stack[v->depth].n = 1;
 		v->depth++;
@@ -193,63 +223,106 @@ static void push(struct tdk_edi_dirval *v, uint32_t g)
 /* Where in the table a segment with this tag may stand, for the "out of order" message. */
 static uint32_t anywhere(const struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 {
-	uint32_t c;
+	uint32_t c, key = tag_key(seg->tag);
 
 	for (c = 0; c < v->msg->n; c++)
-		if (!node(v, c)->group && tag_is(node(v, c)->tag, seg))
+		if (!node(v, c)->group && tag_key(node(v, c)->tag) == key)
 			return c;
 	return TDK_DIR_NONE;
 }
 
-/* Matches seg in the segment table; v->last is already its position. */
-static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
+/*
+ * Takes entry c of frame k for seg: the frames inside k are left (what they
+ * still required is missing), and c is either the current entry once more
+ * (a repeat, reported past its maximum) or a later one (what lay between is
+ * missing); a group is entered.
+ */
+static uint32_t take(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, size_t k, uint32_t c)
 {
 	const struct tdk_diag_loc *loc = &v->last;
-	size_t k;
+	struct frame *f = &v->stack[k];
+	char w[200];
+
+	while (v->depth > k + 1) {
+		passed_over(v, loc, v->depth - 1, TDK_DIR_NONE);
+		v->depth--;
+	}
+	if (c == f->cur) {
+		f->n++;
+		if (f->n > node(v, c)->repeat) {
+			if (++v->stray <= MAX_STRAY) {
+				where(v, k + 1, w, sizeof(w));
+				if (node(v, c)->group)
+					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
+						     "segment group %u occurs more than its maximum of %u%s",
+						     (unsigned)node(v, c)->group, (unsigned)node(v, c)->repeat, w);
+				else
+					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
+						     "segment '%s' occurs more than its maximum of %u%s",
+						     seg->tag, (unsigned)node(v, c)->repeat, w);
+			}
+		} else if (v->mig) {
+			where(v, k + 1, w, sizeof(w));
+			tdk_edi_mig_repeat(v->mig, v->dir, v->msg, c, f->n, loc, w, v->d);
+		}
+	} else {
+		passed_over(v, loc, k, c);
+		f->cur = c;
+		f->n = 1;
+	}
+	if (!node(v, c)->group)
+		return c;
+	push(v, c);
+	return c + 1;
+}
+
+/*
+ * Matches seg in the segment table; v->last is already its position.
+ *
+ * The places a segment may take are tried in table order from where the
+ * message stands, innermost group first: the current entry again while its
+ * maximum repeat allows, a later entry of the same group, then the same in
+ * each enclosing group, where an entry that is a group is entered by its
+ * trigger segment (a new occurrence of a group that is open, or a later
+ * group).  ISO 9735-1:2002 clause 7, as the UNTDID segment tables apply it: a
+ * segment group's trigger occurs once per occurrence of the group, so a segment whose
+ * repeats are used up at its place may still begin a new occurrence of an
+ * enclosing group or a later group.  Only when it fits nowhere else does an
+ * exhausted place take it, as a repeat error.
+ *
+ * Returns the node the segment was read as, or TDK_DIR_NONE when it fits nowhere.
+ */
+static uint32_t structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
+{
+	const struct tdk_diag_loc *loc = &v->last;
+	size_t k, full_k = 0;
+	uint32_t full = TDK_DIR_NONE, key = tag_key(seg->tag);
 	char w[200];
 
 	for (k = v->depth; k-- > 0;) {
 		struct frame *f = &v->stack[k];
-		uint32_t start = f->cur == TDK_DIR_NONE ? first_child(v, f->g) : f->cur;
-		uint32_t end = end_of(v, f->g), c;
+		uint32_t start = f->cur == TDK_DIR_NONE ? f->first : f->cur;
+		uint32_t end = f->end, skip = k > 0 ? f->first : TDK_DIR_NONE, c;
 
 		for (c = start; c < end; c = next_sibling(v, c)) {
 			/* A group's trigger begins a new repetition: that is decided one level up. */
-			if (k > 0 && c == first_child(v, f->g))
+			if (c == skip)
 				continue;
-			if (!tag_is(entry_tag(v, c), seg))
+			if (entry_key(v, c) != key)
 				continue;
-			/* Found: what was passed over on the way is missing. */
-			while (v->depth > k + 1) {
-				passed_over(v, loc, v->depth - 1, TDK_DIR_NONE);
-				v->depth--;
+			if (c == f->cur && f->n >= node(v, c)->repeat) {
+				/* Used up here: kept in case it fits nowhere else. */
+				if (full == TDK_DIR_NONE)
+					full = c, full_k = k;
+				continue;
 			}
-			if (c == f->cur) {
-				f->n++;
-				if (f->n > node(v, c)->repeat) {
-					where(v, k + 1, w, sizeof(w));
-					if (node(v, c)->group)
-						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
-							     "segment group %u occurs more than its maximum of %u%s",
-							     (unsigned)node(v, c)->group, (unsigned)node(v, c)->repeat, w);
-					else
-						tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-REPEAT", loc,
-							     "segment '%s' occurs more than its maximum of %u%s",
-							     seg->tag, (unsigned)node(v, c)->repeat, w);
-				} else if (v->mig) {
-					where(v, k + 1, w, sizeof(w));
-					tdk_edi_mig_repeat(v->mig, v->dir, v->msg, c, f->n, loc, w, v->d);
-				}
-			} else {
-				passed_over(v, loc, k, c);
-				f->cur = c;
-				f->n = 1;
-			}
-			if (node(v, c)->group)
-				push(v, c);
-			return;
+			return take(v, seg, k, c);
 		}
 	}
+	if (full != TDK_DIR_NONE)
+		return take(v, seg, full_k, full);
+	if (++v->stray > MAX_STRAY)
+		return TDK_DIR_NONE;
 	where(v, v->depth, w, sizeof(w));
 	if ((k = anywhere(v, seg)) != TDK_DIR_NONE)
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-ORDER", loc,
@@ -259,9 +332,35 @@ static void structure(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-STRUCT-UNEXPECTED", loc,
 			     "segment '%s' is not part of message %s in release %s", seg->tag, v->msg->type,
 			     v->dir->release);
+	return TDK_DIR_NONE;
 }
 
 /* ---- Data elements ---- */
+
+/*
+ * Whether list holds the value p (n bytes).  The same few codes come again and
+ * again (qualifiers), so answers are remembered in a small table indexed by a
+ * hash of list and value.
+ */
+static int known_code(struct tdk_edi_dirval *v, uint32_t list, const char *p, size_t n)
+{
+	uint64_t key;
+	struct memo *m;
+	int known;
+
+	if (n > 8)
+		return tdk_dir_code(v->dir, &v->dir->lists[list], p, n) != NULL;
+	key = tdk_dir_code_key(p, n);
+	m = &v->memo[((key ^ (uint64_t)list << 40 ^ n) * 0x9E3779B97F4A7C15ull) >> 52 & (MEMO_SIZE - 1)];
+	if (m->len == n + 1 && m->key == key && m->list == list)
+		return (int)m->known;
+	known = tdk_dir_code(v->dir, &v->dir->lists[list], p, n) != NULL;
+	m->key = key;
+	m->list = list;
+	m->len = (uint32_t)n + 1;
+	m->known = (uint32_t)known;
+	return known;
+}
 
 static size_t chars(const struct tdk_edi_dirval *v, const char *p, size_t n)
 {
@@ -274,21 +373,37 @@ static size_t chars(const struct tdk_edi_dirval *v, const char *p, size_t n)
 	return c;
 }
 
-/* Fills loc with a position in seg and returns it: positions are worked out only for what is reported. */
-static const struct tdk_diag_loc *at(struct tdk_diag_loc *loc, const struct tdk_edi_seg *seg, unsigned e,
-				     unsigned c, unsigned r)
+/*
+ * Reports an error at element e, component c, repetition r of seg: positions
+ * are worked out only for what is reported, out of the way of the checks.
+ */
+static void report(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, unsigned e, unsigned c, unsigned r,
+		   const char *code, const char *fmt, ...) __attribute__((format(printf, 7, 8), noinline, cold));
+
+static void report(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, unsigned e, unsigned c, unsigned r,
+		   const char *code, const char *fmt, ...)
 {
-	tdk_edi_seg_loc(seg, loc, e, c, r);
-	return loc;
+	struct tdk_diag_loc loc;
+	va_list ap;
+
+	tdk_edi_seg_loc(seg, &loc, e, c, r);
+	va_start(ap, fmt);
+	tdk_diag_addv(v->d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
 }
+
+static const char *kind_name(const struct tdk_dir_element *el)
+{
+	return el->kind == 'n' ? "n" : el->kind == 'a' ? "a" : "an";
+}
+
+/* How much of a value the messages show. */
+#define SHOWN(val) ((val)->len > 40 ? 40 : (int)(val)->len)
 
 static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_element *el,
 		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r)
 {
-	struct tdk_diag_loc loc;
-	size_t len = chars(v, val->p, val->len), i;
-	const char *kind = el->kind == 'n' ? "n" : el->kind == 'a' ? "a" : "an";
-	int shown = val->len > 40 ? 40 : (int)val->len;   /* of the value, in messages */
+	size_t len, i;
 
 	if (el->kind == 'n') {
 		/*
@@ -307,51 +422,47 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 			else if (ch == '-' && i == 0)
 				;
 			else if (ch == v->dec || ch == '.' || ch == ',')
-				marks++, bad |= ch != v->dec && ch != '.' && ch != ',';
+				marks++;
 			else
 				bad = 1;
 		}
 		if (bad || marks > 1 || !digits || (val->len && (val->p[val->len - 1] == v->dec))) {
-			tdk_diag_add(v->d, TDK_SEV_ERROR, marks > 1 || (!bad && digits) ? "EDI-ELEM-NUMERIC" :
-				     "EDI-ELEM-FORMAT", at(&loc, seg, e, c, r),
-				     "data element %s is numeric (%s%s%u); '%.*s' is not a number", el->tag, kind,
-				     el->var ? ".." : "", (unsigned)el->max, shown, val->p);
+			report(v, seg, e, c, r, marks > 1 || (!bad && digits) ? "EDI-ELEM-NUMERIC" : "EDI-ELEM-FORMAT",
+			       "data element %s is numeric (%s%s%u); '%.*s' is not a number", el->tag, kind_name(el),
+			       el->var ? ".." : "", (unsigned)el->max, SHOWN(val), val->p);
 			return;
 		}
 		len = digits;
-	} else if (el->kind == 'a') {
-		for (i = 0; i < val->len; i++)
-			if (val->p[i] >= '0' && val->p[i] <= '9') {
-				tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-FORMAT", at(&loc, seg, e, c, r),
-					     "data element %s is alphabetic (a%s%u); '%.*s' has a digit", el->tag,
-					     el->var ? ".." : "", (unsigned)el->max,
-					     shown, val->p);
-				return;
-			}
+	} else {
+		if (el->kind == 'a')
+			for (i = 0; i < val->len; i++)
+				if (val->p[i] >= '0' && val->p[i] <= '9') {
+					report(v, seg, e, c, r, "EDI-ELEM-FORMAT",
+					       "data element %s is alphabetic (a%s%u); '%.*s' has a digit", el->tag,
+					       el->var ? ".." : "", (unsigned)el->max, SHOWN(val), val->p);
+					return;
+				}
+		len = chars(v, val->p, val->len);
 	}
 	if (len > el->max || (!el->var && len != el->max)) {
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-LENGTH", at(&loc, seg, e, c, r),
-			     "data element %s takes %s%s%u; '%.*s' has %zu character%s", el->tag, kind,
-			     el->var ? ".." : "", (unsigned)el->max, shown, val->p, len,
-			     len == 1 ? "" : "s");
+		report(v, seg, e, c, r, "EDI-ELEM-LENGTH", "data element %s takes %s%s%u; '%.*s' has %zu character%s",
+		       el->tag, kind_name(el), el->var ? ".." : "", (unsigned)el->max, SHOWN(val), val->p, len,
+		       len == 1 ? "" : "s");
 		return;
 	}
-	if (el->codes != TDK_DIR_NONE) {
-		const struct tdk_dir_codelist *l = &v->dir->lists[el->codes];
-
-		/* The service directories built in for CONTRL are no release 'tdk dir' can show. */
-		if (!tdk_dir_code(v->dir, l, val->p, val->len) && v->dir->release[0] != 'D')
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", at(&loc, seg, e, c, r),
-				     "'%.*s' is not a code of service code list %s of %s, which has %u "
-				     "codes", shown, val->p, el->tag, v->dir->release[5] == '4' ?
-				     "ISO 9735-1:2002 (syntax version 4)" : "ISO 9735 syntax versions 1 to 3",
-				     (unsigned)l->n);
-		else if (!tdk_dir_code(v->dir, l, val->p, val->len))
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-CODE-UNKNOWN", at(&loc, seg, e, c, r),
-				     "'%.*s' is not a code of list %s (%s) in release %s; 'tdk dir show %s %s' lists "
-				     "its %u codes", shown, val->p, el->tag,
-				     tdk_dir_str(v->dir, el->name), v->dir->release, v->dir->release, el->tag,
-				     (unsigned)l->n);
+	/* The service directories built in for CONTRL are no release 'tdk dir' can show. */
+	if (el->codes != TDK_DIR_NONE && !known_code(v, el->codes, val->p, val->len)) {
+		if (v->dir->release[0] != 'D')
+			report(v, seg, e, c, r, "EDI-CODE-UNKNOWN",
+			       "'%.*s' is not a code of service code list %s of %s, which has %u codes",
+			       SHOWN(val), val->p, el->tag, v->dir->release[5] == '4' ?
+			       "ISO 9735-1:2002 (syntax version 4)" : "ISO 9735 syntax versions 1 to 3",
+			       (unsigned)v->dir->lists[el->codes].n);
+		else
+			report(v, seg, e, c, r, "EDI-CODE-UNKNOWN",
+			       "'%.*s' is not a code of list %s (%s) in release %s; 'tdk dir show %s %s' lists its %u codes",
+			       SHOWN(val), val->p, el->tag, tdk_dir_str(v->dir, el->name), v->dir->release,
+			       v->dir->release, el->tag, (unsigned)v->dir->lists[el->codes].n);
 	}
 }
 
@@ -367,27 +478,27 @@ static int empty(const struct tdk_edi_seg *seg, size_t rep)
 
 static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_segment *s)
 {
-	struct tdk_diag_loc loc;
+	const struct tdk_dir_member *members = v->dir->members;
 	unsigned e;
 
-	if (seg->nelem - 1 > s->n) {
-		tdk_edi_seg_loc(seg, &loc, s->n + 1, 0, 0);
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
-			     "segment '%s' has %zu data elements; release %s defines %u", seg->tag, seg->nelem - 1,
-			     v->dir->release, (unsigned)s->n);
-	}
+	if (seg->nelem - 1 > s->n)
+		report(v, seg, s->n + 1, 0, 0, "EDI-ELEM-TOO-MANY", "segment '%s' has %zu data elements; release %s defines %u",
+		       seg->tag, seg->nelem - 1, v->dir->release, (unsigned)s->n);
 	for (e = 1; e <= s->n; e++) {
-		const struct tdk_dir_member *m = &v->dir->members[s->first + e - 1];
+		const struct tdk_dir_member *m = &members[s->first + e - 1];
 		size_t nreps = e < seg->nelem ? tdk_edi_seg_nreps(seg, e) : 0, r;
 		int present = 0;
 
-		if (nreps > m->repeat) {
-			tdk_edi_seg_loc(seg, &loc, e, 0, m->repeat + 1);
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-REPEAT", &loc,
-				     "%s repeats %zu times; at most %u", m->tag, nreps, (unsigned)m->repeat);
-		}
+		/* Past the segment's last element and its last mandatory one there is nothing to check. */
+		if (e >= seg->nelem && e > s->last_m)
+			break;
+
+		if (nreps > m->repeat)
+			report(v, seg, e, 0, m->repeat + 1, "EDI-ELEM-REPEAT", "%s repeats %zu times; at most %u", m->tag,
+			       nreps, (unsigned)m->repeat);
 		for (r = 0; r < nreps; r++) {
 			size_t rep = seg->elem[e] + r, k = tdk_edi_seg_ncomps(seg, rep), j;
+			const struct tdk_edi_value *vals = &seg->comp[seg->rep[rep]];
 			unsigned rr = nreps > 1 ? (unsigned)r + 1 : 0;
 
 			if (empty(seg, rep))
@@ -396,46 +507,39 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 			if (m->ref == TDK_DIR_NONE)
 				continue;
 			if (!m->composite) {
-				if (k > 1) {
-					tdk_edi_seg_loc(seg, &loc, e, 2, rr);
-					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
-						     "%s is a simple data element; it has no components", m->tag);
-				}
-				value(v, seg, &v->dir->elements[m->ref], &seg->comp[seg->rep[rep]], e, 0, rr);
+				if (k > 1)
+					report(v, seg, e, 2, rr, "EDI-ELEM-TOO-MANY",
+					       "%s is a simple data element; it has no components", m->tag);
+				value(v, seg, &v->dir->elements[m->ref], &vals[0], e, 0, rr);
 				continue;
 			}
 			{
 				const struct tdk_dir_composite *c = &v->dir->composites[m->ref];
+				const struct tdk_dir_member *cms = &members[c->first];
 
-				if (k > c->n) {
-					tdk_edi_seg_loc(seg, &loc, e, c->n + 1, rr);
-					tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-TOO-MANY", &loc,
-						     "composite %s has %zu components; release %s defines %u", m->tag, k,
-						     v->dir->release, (unsigned)c->n);
-				}
+				if (k > c->n)
+					report(v, seg, e, c->n + 1, rr, "EDI-ELEM-TOO-MANY",
+					       "composite %s has %zu components; release %s defines %u", m->tag, k,
+					       v->dir->release, (unsigned)c->n);
 				for (j = 0; j < c->n; j++) {
-					const struct tdk_dir_member *cm = &v->dir->members[c->first + j];
-					const struct tdk_edi_value *val = j < k ? &seg->comp[seg->rep[rep] + j] : NULL;
+					const struct tdk_dir_member *cm = &cms[j];
 
-					if (!val || !val->len) {
-						if (cm->status == 'M') {
-							tdk_edi_seg_loc(seg, &loc, e, (unsigned)j + 1, rr);
-							tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-MISSING", &loc,
-								     "mandatory component %s of %s is missing", cm->tag,
-								     m->tag);
-						}
+					if (j >= k && j >= c->last_m)
+						break;
+					if (j >= k || !vals[j].len) {
+						if (cm->status == 'M')
+							report(v, seg, e, (unsigned)j + 1, rr, "EDI-ELEM-MISSING",
+							       "mandatory component %s of %s is missing", cm->tag, m->tag);
 						continue;
 					}
 					if (cm->ref != TDK_DIR_NONE)
-						value(v, seg, &v->dir->elements[cm->ref], val, e, (unsigned)j + 1, rr);
+						value(v, seg, &v->dir->elements[cm->ref], &vals[j], e, (unsigned)j + 1, rr);
 				}
 			}
 		}
-		if (!present && m->status == 'M') {
-			tdk_edi_seg_loc(seg, &loc, e, 0, 0);
-			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-ELEM-MISSING", &loc,
-				     "mandatory data element %s of segment '%s' is missing", m->tag, seg->tag);
-		}
+		if (!present && m->status == 'M')
+			report(v, seg, e, 0, 0, "EDI-ELEM-MISSING", "mandatory data element %s of segment '%s' is missing",
+			       m->tag, seg->tag);
 	}
 }
 
@@ -485,16 +589,24 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 		return;
 	v->dir = dir;
 found:
+	if (v->memo_dir != v->dir) {
+		memset(v->memo, 0, sizeof(v->memo));
+		v->memo_dir = v->dir;
+	}
 	tdk_edi_seg_loc(unh, &v->last, 0, 0, 0);
 	if (!(v->msg = tdk_dir_message(v->dir, type))) {
 		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
 		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-DIR-MESSAGE", &loc,
 			     "release %s has no message '%s'; 'tdk dir list %s' lists its %u messages", canon, type,
-			     canon, (unsigned)dir->nmessages);
+			     canon, (unsigned)v->dir->nmessages);
 		return;
 	}
+	v->nodes = v->dir->nodes + v->msg->first;
+	v->stray = 0;
 	v->depth = 1;
 	v->stack[0].g = ROOT;
+	v->stack[0].first = 0;
+	v->stack[0].end = v->msg->n;
 	v->stack[0].cur = TDK_DIR_NONE;
 	v->stack[0].n = 0;
 }
@@ -502,21 +614,26 @@ found:
 void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg)
 {
 	const struct tdk_dir_segment *s;
+	uint32_t c;
 
 	if (seg->svc == 'H' && tdk_edi_seg_is(seg, "UNH"))
 		begin_message(v, seg);
 	if (!v->msg)
 		return;
 	tdk_edi_seg_loc(seg, &v->last, 0, 0, 0);
-	structure(v, seg);
+	c = structure(v, seg);
 	/* Service segments (UNH, UNS, UNT) are checked by the syntax layer against ISO 9735. */
 	if (seg->svc)
 		return;
-	if ((s = tdk_dir_segment(v->dir, seg->tag)))
+	/* The segment table has resolved the tag already; one out of place is looked up. */
+	if (c != TDK_DIR_NONE && node(v, c)->seg != TDK_DIR_NONE)
+		s = &v->dir->segments[node(v, c)->seg];
+	else
+		s = tdk_dir_segment(v->dir, seg->tag);
+	if (s)
 		elements(v, seg, s);
-	if (v->mig && v->depth && v->stack[v->depth - 1].cur != TDK_DIR_NONE &&
-	    tag_is(node(v, v->stack[v->depth - 1].cur)->tag, seg))
-		tdk_edi_mig_segment(v->mig, v->dir, v->msg, v->stack[v->depth - 1].cur, seg, v->dec, v->d);
+	if (v->mig && c != TDK_DIR_NONE)
+		tdk_edi_mig_segment(v->mig, v->dir, v->msg, c, seg, v->dec, v->d);
 }
 
 void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v)
@@ -526,6 +643,10 @@ void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v)
 			passed_over(v, NULL, v->depth - 1, TDK_DIR_NONE);
 			v->depth--;
 		}
+	if (v->msg && v->stray > MAX_STRAY)
+		tdk_diag_add(v->d, TDK_SEV_NOTE, "EDI-STRUCT-LIMIT", &v->last,
+			     "%lu more segments of this %s message are out of place in its segment table; only "
+			     "the first %d are reported", v->stray - MAX_STRAY, v->msg->type, MAX_STRAY);
 	v->msg = NULL;
 	v->dir = NULL;
 }

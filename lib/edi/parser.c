@@ -255,8 +255,14 @@ static int grow(void **arr, size_t *cap, size_t need, size_t size, size_t max)
 	return 0;
 }
 
-/* The printable tag of a raw segment: bytes up to the first separator, others as '?'. */
-static void raw_tag(const struct tdk_edi_parser *p, const char *raw, size_t len, char tag[8])
+/* Whether byte c is among the three at p. */
+static int byte_in3(const char *p, unsigned char c)
+{
+	return (unsigned char)p[0] == c || (unsigned char)p[1] == c || (unsigned char)p[2] == c;
+}
+
+/* The printable tag of a raw segment: bytes up to the first separator, others as '?'; returns its length. */
+static size_t raw_tag(const struct tdk_edi_parser *p, const char *raw, size_t len, char tag[8])
 {
 	size_t i;
 
@@ -268,6 +274,7 @@ static void raw_tag(const struct tdk_edi_parser *p, const char *raw, size_t len,
 		tag[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
 	}
 	tag[i] = '\0';
+	return i;
 }
 
 struct tok {
@@ -363,14 +370,15 @@ static int tokenize(struct tdk_edi_parser *p, char *raw, size_t len, const unsig
 		unsigned char k = cls[c];
 
 		if (k == CL_DATA) {
-			/* Runs of plain data: no store while nothing has been removed. */
+			/* Runs of plain data: no store while nothing has been removed, else moved down whole. */
 			if (out == i) {
 				for (i++; i < len && cls[(unsigned char)raw[i]] == CL_DATA; i++)
 					;
 				out = i;
 			} else {
-				raw[out++] = (char)c;
-				i++;
+				do
+					raw[out++] = raw[i++];
+				while (i < len && cls[(unsigned char)raw[i]] == CL_DATA);
 			}
 			continue;
 		}
@@ -526,6 +534,14 @@ static void count_lines(struct tdk_edi_parser *p, const char *b, size_t n, uint6
 {
 	const char *q = b, *end = b + n;
 
+	/* The usual layout between segments is one line break: no search for it. */
+	if (n == 1) {
+		if (*b == '\n') {
+			p->line++;
+			p->line_start = off + 1;
+		}
+		return;
+	}
 	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
 		p->line++;
 		q++;
@@ -677,11 +693,12 @@ static int process_segment(struct tdk_edi_parser *p, int terminated)
 	static char empty[1];
 	char *raw = p->raw.data ? p->raw.data : empty;
 	size_t len = p->raw.len;
+	size_t taglen;
 	int is_unb, r;
 
 	p->nseg++;
 	s->rawlen = len + (terminated ? 1 : 0);
-	raw_tag(p, raw, len, s->tag);
+	taglen = raw_tag(p, raw, len, s->tag);
 	is_unb = s->tag[0] == 'U' && s->tag[1] == 'N' && s->tag[2] == 'B' && !s->tag[3];
 	if (is_unb) {
 		p->in_msg = 0;
@@ -735,7 +752,7 @@ static int process_segment(struct tdk_edi_parser *p, int terminated)
 	tdk_edi_seg_classify(s);
 	/* The tag as read, release characters removed, for the diagnostics to come
 	 * (differs from the raw one only when release characters were in it). */
-	if (s->ncomp && p->comp[0].len != strlen(s->tag)) {
+	if (s->ncomp && p->comp[0].len != taglen) {
 		size_t i, n = p->comp[0].len < 7 ? p->comp[0].len : 7;
 
 		for (i = 0; i < n; i++) {
@@ -978,8 +995,7 @@ int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n)
 
 			/* The usual case, an ordinary tag whole in this chunk, at once. */
 			if (!p->raw.len && n - i >= 3 && !p->rel_odd &&
-			    memchr(buf + i, p->ch.term, 3) == NULL &&
-			    (!p->ch.rel || memchr(buf + i, p->ch.rel, 3) == NULL) &&
+			    !byte_in3(buf + i, p->ch.term) && (!p->ch.rel || !byte_in3(buf + i, p->ch.rel)) &&
 			    memcmp(buf + i, "UNA", 3) != 0 &&
 			    (p->una_pending || memcmp(buf + i, "UNB", 3) != 0)) {
 				if (tdk_buf_add(&p->raw, buf + i, 3) < 0) {

@@ -208,4 +208,6 @@ printf '\n(total %s s; targets are the issue'"'"'s; a MISS is reported, never an
 [ "${BENCH_NO_XML:-}" = 1 ] || TDK=$TDK BENCH_WORK=$work "$bench_dir/xml.sh"
 # Signing, verifying and packing against xmlsec1 and zip: tests/bench/sign.sh.
 TDK=$TDK BENCH_WORK=$work "$bench_dir/sign.sh" || die "the signing benchmark failed"
+# Directory validation and loading, with their own table (tests/bench/dir.sh; DIR_BENCH_SIZE).
+TDK=$TDK BENCH_WORK=$work "$bench_dir/dir.sh"
 exit 0

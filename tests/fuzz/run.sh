@@ -35,6 +35,29 @@ for bin in build/fuzz/fuzz-*; do
 				cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1).xml"
 			done
 		;;
+	fuzz-dir)
+		# A seed per fixture release (all its files, each after a line "@@ NAME"), one per
+		# file, and one with the message files as a member zip.
+		for r in tests/data/dir/*/; do
+			rn=$(basename "$r")
+			find "$r" -type f | sort | while read -r f; do
+				printf '@@ %s\n' "$(basename "$f")"
+				cat "$f"
+			done >"$seeds/$rn.rel"
+			find "$r" -type f | while read -r f; do
+				{ printf '@@ %s\n' "$(basename "$f")"; cat "$f"; } >"$seeds/$rn-$(basename "$f")"
+			done
+			m=$(find "$r" -maxdepth 1 -type d -name '*MD' | head -n 1)
+			if [ -n "$m" ] && command -v zip >/dev/null 2>&1; then
+				(cd "$m" && zip -q -X - ./*) >"$seeds/$rn-md.zip" 2>/dev/null &&
+					{ find "$r" -type f ! -path "$m/*" | sort | while read -r f; do
+						printf '@@ %s\n' "$(basename "$f")"
+						cat "$f"
+					done; printf '@@ MD.ZIP\n'; cat "$seeds/$rn-md.zip"; } >"$seeds/$rn-zipped.rel"
+				rm -f "$seeds/$rn-md.zip"
+			fi
+		done
+		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
 			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||

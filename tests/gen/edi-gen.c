@@ -697,11 +697,19 @@ static void describe(const struct gen *g, size_t i, char *buf, size_t size)
 		snprintf(buf, size, "segment %zu '%s'", i + 1, in->tag);
 }
 
-/* How many occurrences of seq[i]'s position come in a row ending at i, and starting at i. */
+/*
+ * How many occurrences of seq[i]'s position come in a row ending at i, and
+ * starting at i, within one occurrence of its group: a trigger segment begins
+ * a new occurrence each time, so its run is itself.
+ */
 static void run_of(const struct gen *g, size_t i, size_t *before, size_t *after)
 {
 	size_t j;
 
+	if (g->seq[i].node != NONE && is_trigger(g->d, g->msg, g->seq[i].node)) {
+		*before = *after = 1;
+		return;
+	}
 	for (j = i; j > 0 && g->seq[j - 1].node == g->seq[i].node; j--)
 		;
 	*before = i - j + 1;
