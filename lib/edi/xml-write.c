@@ -563,7 +563,7 @@ static void name_member(struct named *nd, const struct tdk_dir *dir, const struc
 }
 
 /* A segment of a named message, taken in the segment table; the tag is plain. */
-static int put_named(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg, uint32_t c)
+static int put_named(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg)
 {
 	const struct tdk_dir *dir = w->walk.dir;
 	const struct tdk_edi_svc_item *svc = NULL;
@@ -578,8 +578,8 @@ static int put_named(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg
 	tag[3] = '\0';
 	if (seg->svc)
 		svc = tdk_edi_service_def(tag, w->version ? w->version : 3, &nsvc);
-	else if (w->walk.nodes[c].seg != TDK_DIR_NONE && w->walk.nodes[c].seg < dir->nsegments)
-		ds = &dir->segments[w->walk.nodes[c].seg];
+	else
+		ds = tdk_dir_segment(dir, tag);
 	for (i = 0; i < seg->ncomp; i++)
 		bytes += seg->comp[i].len;
 	/* A value byte grows to at most 6; each component, repetition and element to at most 2 x 8 + 5 of tags. */
@@ -751,7 +751,7 @@ static int n_segment(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg
 		if (tdk_buf_addf(b, "<SG%u>\n", (unsigned)w->walk.nodes[c].group))
 			return -1;
 	}
-	return put_named(w, seg, c);
+	return put_named(w, seg);
 }
 
 static int x_end(void *arg, const char *ws, size_t n)
