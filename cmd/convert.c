@@ -6,12 +6,16 @@
  * EDIFACT -> XML -> EDIFACT gives back the input byte for byte; values are
  * UTF-8 and are re-encoded in the interchange's declared character set on
  * the way back, where a character the set lacks is an error, never a '?'.
+ * With --names directory the XML names groups, segments, composites and data
+ * elements after each message's UNTDID directory (the release from UNH S009)
+ * and still converts back byte for byte without it.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "edi/dir.h"
 #include "edi/edi.h"
 #include "util/io.h"
 
@@ -47,7 +51,8 @@ static enum fmt detect(struct tdk_input *in)
 
 int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 {
-	const char *from = NULL, *to = NULL, *output = NULL, *charset = NULL;
+	const char *from = NULL, *to = NULL, *output = NULL, *charset = NULL, *names = NULL, *directory = NULL;
+	int no_cache = 0;
 	size_t max_segment = 0;
 	unsigned long max_components = 0;
 	const struct tdk_opt opts[] = {
@@ -64,6 +69,11 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 			      "longest segment accepted (default 1M)"),
 		TDK_OPT_ULONG_(0, "max-components", &max_components, "n",
 			       "most components in one segment (default 10000)"),
+		TDK_OPT_STRING_(0, "names", &names, "names", "syntax|directory",
+				"XML names: syntax-level (default) or after each message's UNTDID directory"),
+		TDK_OPT_STRING_('D', "directory", &directory, "path", NULL,
+				"with --names directory: read releases from path instead of the search path"),
+		TDK_OPT_FLAG_(0, "no-cache", &no_cache, "read release files, not the compiled cache"),
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "convert", "[file]",
@@ -73,6 +83,8 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 	struct tdk_edi_xml_writer *xw = NULL;
 	struct tdk_edi_json_writer *jw = NULL;
 	struct tdk_edi_writer *ew = NULL;
+	struct tdk_dir_set set;
+	int by_dir, have_set = 0;
 	struct tdk_report rep;
 	struct tdk_diag d;
 	struct tdk_input in;
@@ -104,6 +116,13 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 				 strerror(in.err));
 	f = from ? fmt_of(from) : detect(&in);
 	t = to ? fmt_of(to) : f == F_EDIFACT ? F_XML : F_EDIFACT;
+	by_dir = names && !strcmp(names, "directory");
+	if (by_dir && (t != F_XML || f != F_EDIFACT)) {
+		tdk_input_close(&in);
+		return tdk_error(ctx, "convert", TDK_EXIT_USAGE,
+				 "--names directory writes XML from EDIFACT (-t xml); the XML it writes converts "
+				 "back without it");
+	}
 	if (in.err) {
 		r = tdk_error(ctx, "convert", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(in.err));
 		goto out;
@@ -122,7 +141,15 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 	opened = 1;
 	switch (t) {
 	case F_XML:
-		xw = tdk_edi_xml_writer_new(&out, &d, &sink);
+		if (!by_dir) {
+			xw = tdk_edi_xml_writer_new(&out, &d, &sink);
+			break;
+		}
+		if (tdk_dir_set_init(&set, TDK_PREFIX, directory) < 0)
+			break;
+		have_set = 1;
+		set.no_cache = no_cache;
+		xw = tdk_edi_xml_writer_new_names(&out, &d, &sink, &set);
 		break;
 	case F_JSON:
 		jw = tdk_edi_json_writer_new(&out, &d, &sink);
@@ -179,6 +206,8 @@ out_report:
 	if (opened)
 		tdk_output_abort(&out);
 	tdk_edi_xml_writer_free(xw);
+	if (have_set)
+		tdk_dir_set_release(&set);
 	tdk_edi_json_writer_free(jw);
 	tdk_edi_writer_free(ew);
 	tdk_report_finish(&rep);

@@ -2,8 +2,11 @@
  * tdk dir: the UN/EDIFACT directories (UNTDID) as UNECE publishes them.
  * `list` names the installed releases (or the messages of one), `show` prints
  * a message's segment table as a tree with groups, status and repeats, a
- * segment, a composite, or a data element with its codes, and `install` adds a
- * downloaded release zip to the user's data directory.  Releases are read
+ * segment, a composite, or a data element with its codes (service segments,
+ * composites and code lists from ISO 9735 and the release's UNSL), `xsd`
+ * writes the XML Schema of a message's directory vocabulary (the form of
+ * `tdk convert --names directory`), and `install` adds a downloaded release
+ * zip to the user's data directory.  Releases are read
  * from the original files only (the release zip, its member zips, or those
  * unzipped), never from converted copies; a compiled cache keeps later loads
  * to a few milliseconds.
@@ -17,11 +20,13 @@
 
 #include "cmd.h"
 #include "edi/dir.h"
+#include "edi/dirxsd.h"
+#include "edi/edi.h"
 #include "util/io.h"
 
 struct dir_opts {
-	const char *directory, *format;
-	int no_cache, json;
+	const char *directory, *format, *output;
+	int no_cache, json, codes;
 };
 
 static void report_diag(void *arg, const struct tdk_diag_item *it)
@@ -267,6 +272,137 @@ static void show_element(FILE *f, const struct tdk_dir *d, const struct tdk_dir_
 	}
 }
 
+/* A code list by tag: the service code lists (UNSL) have no data element in the release's EDED. */
+static const struct tdk_dir_codelist *find_list(const struct tdk_dir *d, const char *tag)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->nlists; i++)
+		if (!strcmp(d->lists[i].tag, tag))
+			return &d->lists[i];
+	return NULL;
+}
+
+static void show_list(FILE *f, const struct tdk_dir *d, const struct tdk_dir_codelist *l, int json)
+{
+	uint32_t k;
+
+	if (json) {
+		fprintf(f, "{\"release\":\"%s\",\"code_list\":\"%s\",\"name\":", d->release, l->tag);
+		json_str(f, tdk_dir_str(d, l->name));
+		fputs(",\"codes\":[", f);
+		for (k = 0; k < l->n; k++) {
+			const struct tdk_dir_code *c = &d->codes[l->first + k];
+
+			fputs(k ? ",{\"code\":" : "{\"code\":", f);
+			json_str(f, tdk_dir_str(d, c->value));
+			fputs(",\"name\":", f);
+			json_str(f, tdk_dir_str(d, c->name));
+			fputc('}', f);
+		}
+		fputs("]}\n", f);
+		return;
+	}
+	fprintf(f, "%s %s: %s  (service code list)\n\n%u codes:\n", l->tag, d->release, tdk_dir_str(d, l->name),
+		(unsigned)l->n);
+	for (k = 0; k < l->n; k++) {
+		const struct tdk_dir_code *c = &d->codes[l->first + k];
+
+		fprintf(f, "  %-6s %s%s\n", tdk_dir_str(d, c->value), tdk_dir_str(d, c->name),
+			c->deleted ? " (marked for deletion)" : "");
+	}
+}
+
+/* ---- Service segments and composites, from ISO 9735 ---- */
+
+static void show_svc_items(FILE *f, const struct tdk_edi_svc_item *it, unsigned n, int json, int indent)
+{
+	unsigned k;
+
+	if (json)
+		fputc('[', f);
+	for (k = 0; k < n; k++) {
+		if (json) {
+			fprintf(f, "%s{\"pos\":\"%03u\",\"tag\":\"%s\",\"status\":\"%c\"", k ? "," : "",
+				(k + 1) * 10, it[k].id, it[k].status);
+			if (it[k].comps) {
+				fputs(",\"components\":", f);
+				show_svc_items(f, it[k].comps, it[k].ncomps, 1, 0);
+			} else {
+				fprintf(f, ",\"repr\":\"%s\"", it[k].repr);
+			}
+			fputc('}', f);
+			continue;
+		}
+		fprintf(f, "%*s%03u  %-5s %c%s%s\n", indent, "", (k + 1) * 10, it[k].id, it[k].status,
+			it[k].comps ? "" : "  ", it[k].comps ? "" : it[k].repr);
+		if (it[k].comps)
+			show_svc_items(f, it[k].comps, it[k].ncomps, 0, indent + 5);
+	}
+	if (json)
+		fputc(']', f);
+}
+
+/* The composite id in the definition of tag for a syntax version, or NULL. */
+static const struct tdk_edi_svc_item *svc_composite(const char *id, int version)
+{
+	static const char *const tags[] = { "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ", "UNS" };
+	const struct tdk_edi_svc_item *it;
+	unsigned n, k;
+	size_t t;
+
+	for (t = 0; t < sizeof(tags) / sizeof(tags[0]); t++)
+		for (it = tdk_edi_service_def(tags[t], version, &n), k = 0; it && k < n; k++)
+			if (it[k].comps && !strcmp(it[k].id, id))
+				return &it[k];
+	return NULL;
+}
+
+/*
+ * A service segment (UNB) or composite (S009) as ISO 9735 defines it: the
+ * definition of versions 1 to 3 and that of version 4.  Returns 0, or 1 when
+ * what is not one.
+ */
+static int show_service(FILE *f, const char *what, int json)
+{
+	static const struct { int version; const char *label; } v[] = { { 3, "1-3" }, { 4, "4" } };
+	const struct tdk_edi_svc_item *it[2];
+	unsigned n[2] = { 0, 0 }, i;
+	int seg = strlen(what) == 3;
+
+	for (i = 0; i < 2; i++) {
+		if (seg) {
+			it[i] = tdk_edi_service_def(what, v[i].version, &n[i]);
+		} else if ((it[i] = svc_composite(what, v[i].version))) {
+			n[i] = it[i]->ncomps;
+			it[i] = it[i]->comps;
+		}
+	}
+	if (!it[0] && !it[1])
+		return 1;
+	if (json)
+		fprintf(f, "{\"%s\":\"%s\",\"standard\":\"ISO 9735\",\"versions\":[", seg ? "segment" : "composite",
+			what);
+	else
+		fprintf(f, "%s: service %s of ISO 9735 (not in the release files)\n", what, seg ? "segment" : "composite");
+	for (i = 0; i < 2; i++) {
+		if (!it[i])
+			continue;
+		if (json) {
+			fprintf(f, "%s{\"syntax\":\"%s\",\"%s\":", i && it[0] ? "," : "", v[i].label,
+				seg ? "elements" : "components");
+			show_svc_items(f, it[i], n[i], 1, 0);
+			fputc('}', f);
+		} else {
+			fprintf(f, "\nsyntax version %s:\n", v[i].label);
+			show_svc_items(f, it[i], n[i], 0, 0);
+		}
+	}
+	if (json)
+		fputs("]}\n", f);
+	return 0;
+}
+
 static int pos_width(const struct tdk_dir *d)
 {
 	/* Segment tables have 5-digit positions from D.11B on. */
@@ -330,6 +466,8 @@ static int dir_show(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 	} else if (strlen(what) == 3) {
 		const struct tdk_dir_segment *s = tdk_dir_segment(d, what);
 
+		if (!s && !show_service(f, what, o->json))
+			goto out;
 		if (!s) {
 			r = tdk_error(ctx, "dir", TDK_EXIT_NEGATIVE, "release %s has no segment '%s'%s", d->release,
 				      what, !strncmp(what, "UN", 2) || !strncmp(what, "UG", 2) ?
@@ -340,6 +478,8 @@ static int dir_show(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 	} else if (strlen(what) == 4 && what[0] >= 'A' && what[0] <= 'Z') {
 		const struct tdk_dir_composite *c = tdk_dir_composite(d, what);
 
+		if (!c && !show_service(f, what, o->json))
+			goto out;
 		if (!c) {
 			r = tdk_error(ctx, "dir", TDK_EXIT_NEGATIVE, "release %s has no composite '%s'", d->release, what);
 			goto out;
@@ -347,7 +487,12 @@ static int dir_show(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 		show_record(f, d, "composite", "components", c->tag, c->name, c->first, c->n, o->json);
 	} else if (strlen(what) == 4) {
 		const struct tdk_dir_element *e = tdk_dir_element(d, what);
+		const struct tdk_dir_codelist *l;
 
+		if (!e && (l = find_list(d, what))) {
+			show_list(f, d, l, o->json);
+			goto out;
+		}
 		if (!e) {
 			r = tdk_error(ctx, "dir", TDK_EXIT_NEGATIVE, "release %s has no data element '%s'", d->release,
 				      what);
@@ -412,15 +557,15 @@ static int dir_list(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 	if (o->json)
 		fputs("[", f);
 	{
-		static const char letters[] = "ABC";
 		int y, k;
 
+		/* UNTDID releases are D.YYA, D.YYB, ...: every letter, in order of year (88 to 99, then 00 on). */
 		for (y = 88; y < 188; y++)
-			for (k = 0; k < 3; k++) {
+			for (k = 'A'; k <= 'Z'; k++) {
 				char rel[8];
 				char *loc;
 
-				snprintf(rel, sizeof(rel), "D%02d%c", y % 100, letters[k]);
+				snprintf(rel, sizeof(rel), "D%02d%c", y % 100, k);
 				loc = tdk_dir_find(o->directory ? &one : &set.path, rel);
 				if (!loc)
 					continue;
@@ -444,6 +589,48 @@ out:
 		tdk_dir_path_release(&one);
 	else
 		free(one.dirs);
+	tdk_dir_set_release(&set);
+	return r;
+}
+
+/* ---- xsd ---- */
+
+static int dir_xsd(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, char **args)
+{
+	struct tdk_dir_set set;
+	struct tdk_dir *d = NULL;
+	const struct tdk_dir_message *m;
+	struct tdk_buf b = TDK_BUF_INIT((size_t)256 << 20);
+	struct tdk_output out;
+	int r;
+
+	if (nargs != 3)
+		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "usage: tdk dir xsd release message [-o file]");
+	if ((r = open_release(ctx, &set, o, args[1], &d)))
+		goto out;
+	if (!(m = tdk_dir_message(d, args[2]))) {
+		r = tdk_error(ctx, "dir", TDK_EXIT_NEGATIVE, "release %s has no message '%s'", d->release, args[2]);
+		goto out;
+	}
+	if (tdk_dir_xsd(&b, d, m, o->codes ? TDK_DIR_XSD_CODES : 0) < 0) {
+		r = tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (tdk_output_open(&out, o->output, ctx->out) < 0) {
+		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "cannot create '%s': %s", o->output, strerror(out.err));
+		goto out;
+	}
+	if (tdk_output_write(&out, b.data, b.len) < 0) {
+		tdk_output_abort(&out);
+		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "cannot write '%s': %s", o->output ? o->output : "standard output",
+			      strerror(out.err));
+		goto out;
+	}
+	if (tdk_output_commit(&out) < 0)
+		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "cannot write '%s': %s", o->output ? o->output : "standard output",
+			      strerror(out.err));
+out:
+	tdk_buf_release(&b);
 	tdk_dir_set_release(&set);
 	return r;
 }
@@ -546,17 +733,21 @@ int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx)
 				"instead of the search path"),
 		TDK_OPT_STRING_(0, "format", &o.format, "format", "text|json", "output as text or JSON"),
 		TDK_OPT_FLAG_(0, "no-cache", &o.no_cache, "read the release files, not the compiled cache"),
+		TDK_OPT_STRING_('o', "output", &o.output, "file", NULL, "xsd: write to file, atomically"),
+		TDK_OPT_FLAG_(0, "codes", &o.codes, "xsd: enumerate the codes of coded data elements"),
 		TDK_OPT_END_
 	};
-	const struct tdk_cmd_usage u = { "dir", "list [release] | show release [name] | install file.zip", "Show UN/EDIFACT directories (UNTDID): messages, segments, composites, "
-		"elements and codes." };
+	const struct tdk_cmd_usage u = { "dir",
+		"list [release] | show release [name] | xsd release message | install file.zip",
+		"Show UN/EDIFACT directories (UNTDID): messages, segments, composites, elements and codes; "
+		"write a message's XML Schema." };
 	int nargs, r;
 
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nargs)) >= 0)
 		return r;
 	o.json = o.format && !strcmp(o.format, "json");
 	if (!nargs) {
-		fprintf(ctx->err, "tdk dir: say what to do: list, show or install\n");
+		fprintf(ctx->err, "tdk dir: say what to do: list, show, xsd or install\n");
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
 	}
@@ -564,10 +755,12 @@ int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx)
 		r = dir_list(ctx, &o, nargs, argv);
 	else if (!strcmp(argv[0], "show"))
 		r = dir_show(ctx, &o, nargs, argv);
+	else if (!strcmp(argv[0], "xsd"))
+		r = dir_xsd(ctx, &o, nargs, argv);
 	else if (!strcmp(argv[0], "install"))
 		r = dir_install(ctx, &o, nargs, argv);
 	else {
-		fprintf(ctx->err, "tdk dir: '%s' is not a subcommand: list, show or install\n", argv[0]);
+		fprintf(ctx->err, "tdk dir: '%s' is not a subcommand: list, show, xsd or install\n", argv[0]);
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
 	}

@@ -60,7 +60,7 @@ for page in "$M"/*.1; do
 	     /^\.Dl \$ / { sub(/^\.Dl \$ /, ""); print (want == "" ? 0 : want) "\t" $0; want = ""; next }
 	     { want = "" }' "$page" | sed 's/\\e/\\/g; s/\\-/-/g; s/\\(aq/'"'"'/g' >examples.$$
 	while IFS="$(printf '\t')" read -r want line; do
-		case $line in *[Dd]96[AB]*)
+		case $line in *[Dd]96[AaBb]*)
 			if [ ! -d "$DIRECTORIES/d96b" ]; then
 				test_skip "$(basename "$page") example: $line" "no UNTDID release at $DIRECTORIES"
 				continue
@@ -75,7 +75,7 @@ done
 grep '^    \$ tdk ' "$REPO/README.md" | sed 's/^    \$ //' >readme-examples
 while IFS= read -r line; do
 	case $line in *broken*) want=1 ;; *) want=0 ;; esac
-	case $line in *[Dd]96[AB]*)
+	case $line in *[Dd]96[AaBb]*)
 		if [ ! -d "$DIRECTORIES/d96b" ]; then
 			test_skip "README example: $line" "no UNTDID release at $DIRECTORIES"
 			continue

@@ -259,6 +259,22 @@ void tdk_edi_env_handler(struct tdk_edi_env *env, struct tdk_edi_handler *h);
  */
 int tdk_edi_check_service(const struct tdk_edi_seg *seg, int version, struct tdk_diag *d);
 
+/* A data element or composite of a service segment, as ISO 9735 defines it. */
+struct tdk_edi_svc_item {
+	const char *id;                          /* "0062", "S009" */
+	char status;                             /* 'M' or 'C' */
+	const char *repr;                        /* "an..14"; NULL for a composite */
+	const struct tdk_edi_svc_item *comps;    /* a composite's components */
+	unsigned ncomps;
+};
+
+/*
+ * The definition of service segment tag ("UNB", "UNH", ...) in a syntax
+ * version (versions 1 to 3 share one, version 4 has its own): static data,
+ * with its element count in *n; NULL when tag is not a service segment.
+ */
+const struct tdk_edi_svc_item *tdk_edi_service_def(const char *tag, int version, unsigned *n);
+
 /* ---- Everything together ---- */
 
 struct tdk_input;
@@ -287,6 +303,18 @@ struct tdk_edi_xml_writer;
 struct tdk_edi_xml_writer *tdk_edi_xml_writer_new(struct tdk_output *out, struct tdk_diag *d,
 						  struct tdk_edi_sink *sink);
 void tdk_edi_xml_writer_free(struct tdk_edi_xml_writer *w);
+
+/*
+ * The same writer with the names of the UNTDID directories (namespace
+ * urn:tdk:edifact:directory:1, described in tdk-convert(1)): each message of
+ * a release in set (which outlives the writer) is written with the group,
+ * segment, composite and data element names of its directory; messages whose
+ * release is not installed or not a UNTDID release keep the syntax-level
+ * names, with a warning in d.
+ */
+struct tdk_dir_set;
+struct tdk_edi_xml_writer *tdk_edi_xml_writer_new_names(struct tdk_output *out, struct tdk_diag *d,
+							struct tdk_edi_sink *sink, struct tdk_dir_set *set);
 
 /* The same document model as JSON (documented in tdk-convert(1)). */
 struct tdk_edi_json_writer;

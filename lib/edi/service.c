@@ -16,18 +16,10 @@
 
 #include "edi/edi.h"
 
-struct svc_item {
-	const char *id;
-	char status;        /* 'M' or 'C' */
-	const char *repr;   /* NULL for a composite */
-	const struct svc_item *comps;
-	unsigned ncomps;
-};
-
 struct svc_seg {
 	const char *tag;
 	int v4;             /* definition for version 4 (1) or versions 1 to 3 (0); -1 for both */
-	const struct svc_item *elems;
+	const struct tdk_edi_svc_item *elems;
 	unsigned nelems;
 };
 
@@ -36,78 +28,78 @@ struct svc_seg {
 #define C(id, st, comps) { id, st, NULL, comps, N(comps) }
 
 /* Versions 1 to 3 */
-static const struct svc_item s001_3[] = { S("0001", 'M', "a4"), S("0002", 'M', "n1") };
-static const struct svc_item s002_3[] = { S("0004", 'M', "an..35"), S("0007", 'C', "an..4"),
+static const struct tdk_edi_svc_item s001_3[] = { S("0001", 'M', "a4"), S("0002", 'M', "n1") };
+static const struct tdk_edi_svc_item s002_3[] = { S("0004", 'M', "an..35"), S("0007", 'C', "an..4"),
 					  S("0008", 'C', "an..14") };
-static const struct svc_item s003_3[] = { S("0010", 'M', "an..35"), S("0007", 'C', "an..4"),
+static const struct tdk_edi_svc_item s003_3[] = { S("0010", 'M', "an..35"), S("0007", 'C', "an..4"),
 					  S("0014", 'C', "an..14") };
-static const struct svc_item s004_3[] = { S("0017", 'M', "n6"), S("0019", 'M', "n4") };
-static const struct svc_item s005[] = { S("0022", 'M', "an..14"), S("0025", 'C', "an2") };
-static const struct svc_item unb_3[] = {
+static const struct tdk_edi_svc_item s004_3[] = { S("0017", 'M', "n6"), S("0019", 'M', "n4") };
+static const struct tdk_edi_svc_item s005[] = { S("0022", 'M', "an..14"), S("0025", 'C', "an2") };
+static const struct tdk_edi_svc_item unb_3[] = {
 	C("S001", 'M', s001_3), C("S002", 'M', s002_3), C("S003", 'M', s003_3),
 	C("S004", 'M', s004_3), S("0020", 'M', "an..14"), C("S005", 'C', s005),
 	S("0026", 'C', "an..14"), S("0029", 'C', "a1"), S("0031", 'C', "n1"),
 	S("0032", 'C', "an..35"), S("0035", 'C', "n1"),
 };
-static const struct svc_item s006_3[] = { S("0040", 'M', "an..35"), S("0007", 'C', "an..4") };
-static const struct svc_item s007_3[] = { S("0044", 'M', "an..35"), S("0007", 'C', "an..4") };
-static const struct svc_item s008_3[] = { S("0052", 'M', "an..3"), S("0054", 'M', "an..3"),
+static const struct tdk_edi_svc_item s006_3[] = { S("0040", 'M', "an..35"), S("0007", 'C', "an..4") };
+static const struct tdk_edi_svc_item s007_3[] = { S("0044", 'M', "an..35"), S("0007", 'C', "an..4") };
+static const struct tdk_edi_svc_item s008_3[] = { S("0052", 'M', "an..3"), S("0054", 'M', "an..3"),
 					  S("0057", 'C', "an..6") };
-static const struct svc_item ung_3[] = {
+static const struct tdk_edi_svc_item ung_3[] = {
 	S("0038", 'M', "an..6"), C("S006", 'M', s006_3), C("S007", 'M', s007_3),
 	C("S004", 'M', s004_3), S("0048", 'M', "an..14"), S("0051", 'M', "an..2"),
 	C("S008", 'M', s008_3), S("0058", 'C', "an..14"),
 };
-static const struct svc_item s009_3[] = { S("0065", 'M', "an..6"), S("0052", 'M', "an..3"),
+static const struct tdk_edi_svc_item s009_3[] = { S("0065", 'M', "an..6"), S("0052", 'M', "an..3"),
 					  S("0054", 'M', "an..3"), S("0051", 'M', "an..2"),
 					  S("0057", 'C', "an..6") };
-static const struct svc_item s010[] = { S("0070", 'M', "n..2"), S("0073", 'C', "a1") };
-static const struct svc_item unh_3[] = {
+static const struct tdk_edi_svc_item s010[] = { S("0070", 'M', "n..2"), S("0073", 'C', "a1") };
+static const struct tdk_edi_svc_item unh_3[] = {
 	S("0062", 'M', "an..14"), C("S009", 'M', s009_3), S("0068", 'C', "an..35"),
 	C("S010", 'C', s010),
 };
-static const struct svc_item unt_3[] = { S("0074", 'M', "n..6"), S("0062", 'M', "an..14") };
+static const struct tdk_edi_svc_item unt_3[] = { S("0074", 'M', "n..6"), S("0062", 'M', "an..14") };
 
 /* Version 4 */
-static const struct svc_item s001_4[] = { S("0001", 'M', "a4"), S("0002", 'M', "an1"),
+static const struct tdk_edi_svc_item s001_4[] = { S("0001", 'M', "a4"), S("0002", 'M', "an1"),
 					  S("0080", 'C', "an..6"), S("0133", 'C', "an..3"),
 					  S("0076", 'C', "an2") };
-static const struct svc_item s002_4[] = { S("0004", 'M', "an..35"), S("0007", 'C', "an..4"),
+static const struct tdk_edi_svc_item s002_4[] = { S("0004", 'M', "an..35"), S("0007", 'C', "an..4"),
 					  S("0008", 'C', "an..35"), S("0042", 'C', "an..35") };
-static const struct svc_item s003_4[] = { S("0010", 'M', "an..35"), S("0007", 'C', "an..4"),
+static const struct tdk_edi_svc_item s003_4[] = { S("0010", 'M', "an..35"), S("0007", 'C', "an..4"),
 					  S("0014", 'C', "an..35"), S("0046", 'C', "an..35") };
-static const struct svc_item s004_4[] = { S("0017", 'M', "n8"), S("0019", 'M', "n4") };
-static const struct svc_item unb_4[] = {
+static const struct tdk_edi_svc_item s004_4[] = { S("0017", 'M', "n8"), S("0019", 'M', "n4") };
+static const struct tdk_edi_svc_item unb_4[] = {
 	C("S001", 'M', s001_4), C("S002", 'M', s002_4), C("S003", 'M', s003_4),
 	C("S004", 'M', s004_4), S("0020", 'M', "an..14"), C("S005", 'C', s005),
 	S("0026", 'C', "an..14"), S("0029", 'C', "a1"), S("0031", 'C', "n1"),
 	S("0032", 'C', "an..35"), S("0035", 'C', "n1"),
 };
-static const struct svc_item ung_4[] = {
+static const struct tdk_edi_svc_item ung_4[] = {
 	S("0038", 'C', "an..6"), C("S006", 'C', s006_3), C("S007", 'C', s007_3),
 	C("S004", 'C', s004_4), S("0048", 'M', "an..14"), S("0051", 'C', "an..3"),
 	C("S008", 'C', s008_3), S("0058", 'C', "an..14"),
 };
-static const struct svc_item s009_4[] = { S("0065", 'M', "an..6"), S("0052", 'M', "an..3"),
+static const struct tdk_edi_svc_item s009_4[] = { S("0065", 'M', "an..6"), S("0052", 'M', "an..3"),
 					  S("0054", 'M', "an..3"), S("0051", 'M', "an..3"),
 					  S("0057", 'C', "an..6"), S("0110", 'C', "an..6"),
 					  S("0113", 'C', "an..6") };
-static const struct svc_item s016[] = { S("0115", 'M', "an..14"), S("0116", 'C', "an..3"),
+static const struct tdk_edi_svc_item s016[] = { S("0115", 'M', "an..14"), S("0116", 'C', "an..3"),
 					S("0118", 'C', "an..3"), S("0051", 'C', "an..3") };
-static const struct svc_item s017[] = { S("0121", 'M', "an..14"), S("0122", 'C', "an..3"),
+static const struct tdk_edi_svc_item s017[] = { S("0121", 'M', "an..14"), S("0122", 'C', "an..3"),
 					S("0124", 'C', "an..3"), S("0051", 'C', "an..3") };
-static const struct svc_item s018[] = { S("0127", 'M', "an..14"), S("0128", 'C', "an..3"),
+static const struct tdk_edi_svc_item s018[] = { S("0127", 'M', "an..14"), S("0128", 'C', "an..3"),
 					S("0130", 'C', "an..3"), S("0051", 'C', "an..3") };
-static const struct svc_item unh_4[] = {
+static const struct tdk_edi_svc_item unh_4[] = {
 	S("0062", 'M', "an..14"), C("S009", 'M', s009_4), S("0068", 'C', "an..35"),
 	C("S010", 'C', s010), C("S016", 'C', s016), C("S017", 'C', s017), C("S018", 'C', s018),
 };
-static const struct svc_item unt_4[] = { S("0074", 'M', "n..10"), S("0062", 'M', "an..14") };
+static const struct tdk_edi_svc_item unt_4[] = { S("0074", 'M', "n..10"), S("0062", 'M', "an..14") };
 
 /* Both */
-static const struct svc_item une[] = { S("0060", 'M', "n..6"), S("0048", 'M', "an..14") };
-static const struct svc_item unz[] = { S("0036", 'M', "n..6"), S("0020", 'M', "an..14") };
-static const struct svc_item uns[] = { S("0081", 'M', "a1") };
+static const struct tdk_edi_svc_item une[] = { S("0060", 'M', "n..6"), S("0048", 'M', "an..14") };
+static const struct tdk_edi_svc_item unz[] = { S("0036", 'M', "n..6"), S("0020", 'M', "an..14") };
+static const struct tdk_edi_svc_item uns[] = { S("0081", 'M', "a1") };
 
 static const struct svc_seg segs[] = {
 	{ "UNB", 0, unb_3, N(unb_3) }, { "UNB", 1, unb_4, N(unb_4) },
@@ -134,7 +126,7 @@ static void report(const struct tdk_edi_seg *seg, struct tdk_diag *d, const char
 }
 
 /* Checks the representation: class a/n/an and length (ISO 9735-1:2002 clause 10 for n). */
-static void check_repr(const struct tdk_edi_seg *seg, struct tdk_diag *d, const struct svc_item *it,
+static void check_repr(const struct tdk_edi_seg *seg, struct tdk_diag *d, const struct tdk_edi_svc_item *it,
 		       const struct tdk_edi_value *v, unsigned e, unsigned c)
 {
 	const char *r = it->repr;
@@ -185,7 +177,7 @@ static int all_digits(const struct tdk_edi_value *v)
 
 /* Values with fixed meanings: dates, times and the small service code lists. */
 static void check_value(const struct tdk_edi_seg *seg, struct tdk_diag *d, int version,
-			const struct svc_item *it, const struct tdk_edi_value *v, unsigned e, unsigned c)
+			const struct tdk_edi_svc_item *it, const struct tdk_edi_value *v, unsigned e, unsigned c)
 {
 	const char *id = it->id;
 	int n = (id[0] - '0') * 1000 + (id[1] - '0') * 100 + (id[2] - '0') * 10 + (id[3] - '0');
@@ -229,7 +221,7 @@ static void check_value(const struct tdk_edi_seg *seg, struct tdk_diag *d, int v
 }
 
 static void check_simple(const struct tdk_edi_seg *seg, struct tdk_diag *d, int version,
-			 const struct svc_item *it, const struct tdk_edi_value *v, unsigned e, unsigned c)
+			 const struct tdk_edi_svc_item *it, const struct tdk_edi_value *v, unsigned e, unsigned c)
 {
 	if (!v || !v->len) {
 		if (it->status == 'M')
@@ -272,7 +264,7 @@ int tdk_edi_check_service(const struct tdk_edi_seg *seg, int version, struct tdk
 		report(seg, d, "EDI-SVC-TOO-MANY-COMPONENTS", 0, 2, "the tag of %s has components",
 		       def->tag);
 	for (e = 0; e < def->nelems; e++) {
-		const struct svc_item *it = &def->elems[e];
+		const struct tdk_edi_svc_item *it = &def->elems[e];
 		unsigned en = (unsigned)e + 1;
 		size_t r, nc, c;
 
@@ -302,4 +294,18 @@ int tdk_edi_check_service(const struct tdk_edi_seg *seg, int version, struct tdk
 				     c < nc ? &seg->comp[seg->rep[r] + c] : NULL, en, (unsigned)c + 1);
 	}
 	return 1;
+}
+
+const struct tdk_edi_svc_item *tdk_edi_service_def(const char *tag, int version, unsigned *n)
+{
+	size_t i;
+	int v4 = version >= 4;
+
+	for (i = 0; i < N(segs); i++)
+		if (!strcmp(segs[i].tag, tag) && (segs[i].v4 < 0 || segs[i].v4 == v4)) {
+			*n = segs[i].nelems;
+			return segs[i].elems;
+		}
+	*n = 0;
+	return NULL;
 }

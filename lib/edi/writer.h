@@ -11,6 +11,8 @@
 #include "util/io.h"
 
 #define TDK_EDI_XML_NS "urn:tdk:edifact:1"
+/* The same form with the names of the UNTDID directories (tdk convert --names directory). */
+#define TDK_EDI_XML_DIR_NS "urn:tdk:edifact:directory:1"
 
 struct tdk_edi_out {
 	struct tdk_output *out;

@@ -1,6 +1,11 @@
 /*
  * XML -> EDIFACT: reads the tdk EDIFACT vocabulary (see xml-write.c and
  * xsd/tdk-edifact.xsd) with libxml2's streaming reader and drives a sink.
+ * The form with directory names (namespace urn:tdk:edifact:directory:1,
+ * tdk convert --names directory) is read without the directory: a group
+ * element (<SG2>) only nests, a segment element is named by its tag, and
+ * its children are its data elements and their components in order, by
+ * position, whatever their names.
  * The parser never touches the network, loads no DTD and substitutes no
  * entities: a document type declaration or an entity reference is refused.
  */
@@ -16,9 +21,9 @@
 #include "util/exitcode.h"
 #include "util/io.h"
 
-enum kind { K_NONE, K_DOC, K_ICH, K_GRP, K_MSG, K_SEG, K_E, K_R, K_C, K_END };
+enum kind { K_NONE, K_DOC, K_ICH, K_GRP, K_MSG, K_SEG, K_E, K_R, K_C, K_END, K_SG, K_NSEG };
 
-#define MAX_DEPTH 16
+#define MAX_DEPTH 48
 
 struct xr {
 	xmlTextReaderPtr r;
@@ -37,6 +42,7 @@ struct xr {
 	int depth;
 	int status;
 	int in_msg, seen_doc, has_tag;
+	int dirns;                      /* the document is in the namespace with directory names */
 	unsigned long ich_no, msg_no;
 	unsigned long seg_line, seg_col;
 };
@@ -120,6 +126,40 @@ static enum kind kind_of(const char *name)
 	return K_NONE;
 }
 
+/* In the form with directory names, what an element is depends on where it stands. */
+static enum kind kind_in_dir(enum kind parent, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	switch (parent) {
+	case K_NSEG:
+		return K_E;
+	case K_E:
+		return strcmp(name, "r") ? K_C : K_R;
+	case K_R:
+		return K_C;
+	case K_MSG:
+	case K_SG:
+		if (n > 2 && name[0] == 'S' && name[1] == 'G') {
+			for (i = 2; i < n && name[i] >= '0' && name[i] <= '9'; i++)
+				;
+			if (i == n)
+				return K_SG;
+		}
+		if (n == 3 && name[0] >= 'A' && name[0] <= 'Z') {
+			for (i = 1; i < 3 && ((name[i] >= 'A' && name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9'));
+			     i++)
+				;
+			if (i == 3)
+				return K_NSEG;
+		}
+		break;
+	default:
+		break;
+	}
+	return kind_of(name);
+}
+
 /* Which child each element may have. */
 static int allowed(enum kind parent, enum kind child)
 {
@@ -129,8 +169,10 @@ static int allowed(enum kind parent, enum kind child)
 			   child == K_END;
 	case K_ICH: return child == K_GRP || child == K_MSG || child == K_SEG;
 	case K_GRP: return child == K_MSG || child == K_SEG;
-	case K_MSG: return child == K_SEG;
+	case K_MSG: return child == K_SEG || child == K_NSEG || child == K_SG;
+	case K_SG: return child == K_SEG || child == K_NSEG || child == K_SG;
 	case K_SEG: return child == K_E;
+	case K_NSEG: return child == K_E;
 	case K_E: return child == K_R || child == K_C;
 	case K_R: return child == K_C;
 	default: return 0;
@@ -188,6 +230,11 @@ static int start_seg(struct xr *x)
 	x->seg_line = (unsigned long)xmlTextReaderGetParserLineNumber(x->r);
 	x->seg_col = (unsigned long)xmlTextReaderGetParserColumnNumber(x->r);
 	x->has_tag = attr(x, "tag", &v);
+	if (x->stack[x->depth - 1] == K_NSEG) {
+		/* <DTM>: the element's name is the tag */
+		tdk_buf_reset(&v);
+		x->has_tag = !tdk_buf_adds(&v, (const char *)xmlTextReaderConstLocalName(x->r));
+	}
 	if (x->has_tag && tdk_edi_segbuild_comp(&x->sb, v.data, v.len) < 0)
 		r = -1;
 	if (!attr(x, "ws", &x->ws))
@@ -281,6 +328,7 @@ static int on_start(struct xr *x, enum kind k)
 		r = SINK(x, message_begin);
 		break;
 	case K_SEG:
+	case K_NSEG:
 		r = start_seg(x);
 		break;
 	case K_E:
@@ -329,6 +377,7 @@ static int on_end(struct xr *x)
 		r = SINK(x, message_end);
 		break;
 	case K_SEG:
+	case K_NSEG:
 		r = end_seg(x);
 		break;
 	case K_E:
@@ -375,12 +424,17 @@ int tdk_edi_read_xml(struct tdk_input *in, struct tdk_diag *d, const struct tdk_
 		switch (type) {
 		case XML_READER_TYPE_ELEMENT: {
 			int empty = xmlTextReaderIsEmptyElement(x.r);
-			enum kind k = kind_of(name ? name : "");
+			const char *want = x.dirns ? TDK_EDI_XML_DIR_NS : TDK_EDI_XML_NS;
+			enum kind k;
 
-			if (!ns || strcmp(ns, TDK_EDI_XML_NS) || k == K_NONE) {
+			/* The document element says which of the two forms this is. */
+			if (!x.depth && ns && !strcmp(ns, TDK_EDI_XML_DIR_NS))
+				x.dirns = 1, want = TDK_EDI_XML_DIR_NS;
+			k = x.dirns ? kind_in_dir(cur, name ? name : "") : kind_of(name ? name : "");
+			if (!ns || strcmp(ns, want) || k == K_NONE) {
 				xr_error(&x, "EDI-XML-UNEXPECTED",
 					 "element '%s' in namespace '%s' is not part of the vocabulary %s",
-					 name ? name : "", ns ? ns : "", TDK_EDI_XML_NS);
+					 name ? name : "", ns ? ns : "", want);
 				break;
 			}
 			r = on_start(&x, k);

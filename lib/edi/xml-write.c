@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "edi/dirwalk.h"
 #include "edi/edi.h"
 #include "edi/writer.h"
 #include "util/exitcode.h"
@@ -32,6 +33,17 @@ struct tdk_edi_xml_writer {
 	const struct tdk_charset *tab_cs;
 	char rep[256][8];
 	unsigned char replen[256];
+	/* --names directory: messages named after their release (see xml-names below). */
+	struct tdk_dir_set *set;        /* not NULL in that mode; not owned */
+	int version;                    /* syntax version of the interchange */
+	int pending;                    /* <message> not written yet: UNH decides its form */
+	int named;                      /* the current message is written with directory names */
+	int told_syntax;                /* the syntax-level fallback for non-UNTDID messages was reported */
+	char told_missing[16][8];       /* releases said to be missing in this input */
+	size_t ntold_missing;
+	struct tdk_dir_walk walk;
+	uint32_t open[TDK_DIR_WALK_DEPTH];  /* group numbers of the open <SGn> elements */
+	size_t nopen;
 };
 
 static char *put_utf8(char *o, const char *p, size_t n);
@@ -242,7 +254,8 @@ static int x_begin(void *arg, int bom)
 	struct tdk_edi_xml_writer *w = arg;
 
 	if (tdk_buf_addf(&w->o.buf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			 "<edifact xmlns=\"" TDK_EDI_XML_NS "\"%s>\n", bom ? " bom=\"true\"" : ""))
+			 "<edifact xmlns=\"%s\"%s>\n", w->set ? TDK_EDI_XML_DIR_NS : TDK_EDI_XML_NS,
+			 bom ? " bom=\"true\"" : ""))
 		return TDK_EXIT_INTERNAL;
 	return 0;
 }
@@ -254,6 +267,7 @@ static int x_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	int r = 0;
 
 	w->tab_cs = NULL;  /* the parser reuses its set for the next interchange */
+	w->version = ich->version;
 	r |= tdk_buf_addl(b, "<interchange");
 	if (ich->cs) {
 		const char *id = tdk_charset_label(ich->cs->id);
@@ -309,8 +323,32 @@ static int x_simple(void *arg, const char *s)
 
 static int x_group_begin(void *arg) { return x_simple(arg, "<group>\n"); }
 static int x_group_end(void *arg) { return x_simple(arg, "</group>\n"); }
-static int x_message_begin(void *arg) { return x_simple(arg, "<message>\n"); }
-static int x_message_end(void *arg) { return x_simple(arg, "</message>\n"); }
+static int x_message_begin(void *arg)
+{
+	struct tdk_edi_xml_writer *w = arg;
+
+	if (!w->set)
+		return x_simple(arg, "<message>\n");
+	w->pending = 1;
+	w->named = 0;
+	w->nopen = 0;
+	return 0;
+}
+
+static int x_message_end(void *arg)
+{
+	struct tdk_edi_xml_writer *w = arg;
+	struct tdk_buf *b = &w->o.buf;
+	int r = 0;
+
+	if (w->pending)
+		r |= tdk_buf_addl(b, "<message>\n");
+	while (w->nopen)
+		r |= tdk_buf_addf(b, "</SG%u>\n", (unsigned)w->open[--w->nopen]);
+	w->pending = w->named = 0;
+	r |= tdk_buf_addl(b, "</message>\n");
+	return r ? TDK_EXIT_INTERNAL : 0;
+}
 static int x_interchange_end(void *arg)
 {
 	struct tdk_edi_xml_writer *w = arg;
@@ -319,12 +357,22 @@ static int x_interchange_end(void *arg)
 	return x_simple(arg, "</interchange>\n");
 }
 
+static int n_segment(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg);
+
 static int x_segment(void *arg, const struct tdk_edi_seg *seg)
 {
 	struct tdk_edi_xml_writer *w = arg;
 	struct tdk_buf *b = &w->o.buf;
 	size_t e = 1, i;
 	char *o;
+
+	if (w->set && (w->pending || w->named)) {
+		int r = n_segment(w, seg);
+
+		if (r <= 0)
+			return r < 0 ? TDK_EXIT_INTERNAL : tdk_edi_out_flush(&w->o, 0);
+		/* r > 0: this segment keeps the syntax-level form */
+	}
 
 	if (tdk_buf_grow(b, seg_bound(seg)) < 0)
 		return TDK_EXIT_INTERNAL;
@@ -382,6 +430,335 @@ static int x_segment(void *arg, const struct tdk_edi_seg *seg)
 	return tdk_edi_out_flush(&w->o, 0);
 }
 
+/* ---- --names directory ---- */
+
+/*
+ * A message of a UNTDID release is written with the names of its directory:
+ * <message type="CUSDEC" release="D96B">, then each segment as an element
+ * named after its tag (<DTM>), inside an element per segment group (<SG2>);
+ * its data elements and components after their tags, a simple data element
+ * with a D before its number (<C507><D2005>137</D2005></C507>, <D1004>).
+ * UNH, UNS and UNT take the names of ISO 9735 for the interchange's syntax
+ * version.  What the directory does not define keeps the syntax-level names:
+ * data elements and components past the definition are <e> and <c>, a
+ * segment that does not fit the segment table stays a <segment tag="..">
+ * where it occurs.  Every element is written, empty ones too, and repeated
+ * data elements hold <r> children, so the reader needs no directory to write
+ * the interchange back.
+ */
+
+/* How the data element at one position is named. */
+struct named {
+	char name[8];
+	int composite;
+	unsigned ncomp;                          /* components the directory defines */
+	const struct tdk_edi_svc_item *svc;      /* their definitions, for a service segment */
+	const struct tdk_dir_member *cm;         /* or for a segment of the release */
+};
+
+/* "C507" and "S009" as they are; a data element "2005" as "D2005". */
+static void xml_name(char out[8], const char *tag)
+{
+	size_t i = 0, k = 0;
+
+	if (tag[0] >= '0' && tag[0] <= '9')
+		out[k++] = 'D';
+	while (i < 5 && tag[i])
+		out[k++] = tag[i++];
+	out[k] = '\0';
+}
+
+static void comp_name(char out[8], const struct named *nd, size_t c)
+{
+	if (!nd->composite || c >= nd->ncomp)
+		memcpy(out, "c", 2);
+	else
+		xml_name(out, nd->svc ? nd->svc[c].id : nd->cm[c].tag);
+}
+
+static char *put_name(char *o, const char *name)
+{
+	size_t n = strlen(name);
+
+	memcpy(o, name, n);
+	return o + n;
+}
+
+static char *put_named_rep(struct tdk_edi_xml_writer *w, char *o, const struct tdk_edi_seg *seg, size_t r,
+			   const struct named *nd)
+{
+	size_t c, nc = tdk_edi_seg_ncomps(seg, r);
+	char cn[8];
+
+	if (!nd->composite && nc == 1)
+		return put_value(w, o, seg, &seg->comp[seg->rep[r]]);
+	for (c = 0; c < nc; c++) {
+		const struct tdk_edi_value *v = &seg->comp[seg->rep[r] + c];
+
+		comp_name(cn, nd, c);
+		*o++ = '<';
+		o = put_name(o, cn);
+		if (!v->len) {
+			o = LIT(o, "/>");
+			continue;
+		}
+		*o++ = '>';
+		o = put_value(w, o, seg, v);
+		o = LIT(o, "</");
+		o = put_name(o, cn);
+		*o++ = '>';
+	}
+	return o;
+}
+
+static char *put_named_elem(struct tdk_edi_xml_writer *w, char *o, const struct tdk_edi_seg *seg, size_t e,
+			    const struct named *nd)
+{
+	size_t r, nr = tdk_edi_seg_nreps(seg, e), first = seg->elem[e];
+
+	*o++ = '<';
+	o = put_name(o, nd->name);
+	if (nr == 1 && tdk_edi_seg_ncomps(seg, first) == 1 && !seg->comp[seg->rep[first]].len)
+		return LIT(o, "/>");
+	*o++ = '>';
+	if (nr == 1) {
+		o = put_named_rep(w, o, seg, first, nd);
+	} else {
+		for (r = first; r < first + nr; r++) {
+			if (tdk_edi_seg_ncomps(seg, r) == 1 && !seg->comp[seg->rep[r]].len) {
+				o = LIT(o, "<r/>");
+				continue;
+			}
+			o = LIT(o, "<r>");
+			o = put_named_rep(w, o, seg, r, nd);
+			o = LIT(o, "</r>");
+		}
+	}
+	o = LIT(o, "</");
+	o = put_name(o, nd->name);
+	*o++ = '>';
+	return o;
+}
+
+static void name_member(struct named *nd, const struct tdk_dir *dir, const struct tdk_edi_svc_item *svc,
+			unsigned nsvc, const struct tdk_dir_segment *ds, size_t e)
+{
+	memset(nd, 0, sizeof(*nd));
+	memcpy(nd->name, "e", 2);
+	if (svc && e <= nsvc) {
+		const struct tdk_edi_svc_item *it = &svc[e - 1];
+
+		xml_name(nd->name, it->id);
+		nd->composite = it->comps != NULL;
+		nd->svc = it->comps;
+		nd->ncomp = it->ncomps;
+	} else if (ds && e <= ds->n) {
+		const struct tdk_dir_member *m = &dir->members[ds->first + e - 1];
+
+		xml_name(nd->name, m->tag);
+		nd->composite = m->composite;
+		if (m->composite && m->ref != TDK_DIR_NONE) {
+			nd->cm = &dir->members[dir->composites[m->ref].first];
+			nd->ncomp = dir->composites[m->ref].n;
+		}
+	}
+}
+
+/* A segment of a named message, taken in the segment table; the tag is plain. */
+static int put_named(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg)
+{
+	const struct tdk_dir *dir = w->walk.dir;
+	const struct tdk_edi_svc_item *svc = NULL;
+	const struct tdk_dir_segment *ds = NULL;
+	struct tdk_buf *b = &w->o.buf;
+	struct named nd;
+	unsigned nsvc = 0;
+	size_t e, i, bytes = 0;
+	char tag[4], *o;
+
+	memcpy(tag, seg->comp[0].p, 3);
+	tag[3] = '\0';
+	if (seg->svc)
+		svc = tdk_edi_service_def(tag, w->version ? w->version : 3, &nsvc);
+	else
+		ds = tdk_dir_segment(dir, tag);
+	for (i = 0; i < seg->ncomp; i++)
+		bytes += seg->comp[i].len;
+	/* A value byte grows to at most 6; each component, repetition and element to at most 2 x 8 + 5 of tags. */
+	if (tdk_buf_grow(b, bytes * 6 + (seg->ncomp + seg->nrep + seg->nelem) * 24 + seg->wslen * 6 + 256) < 0)
+		return -1;
+	o = b->data + b->len;
+	*o++ = '<';
+	o = put_name(o, tag);
+	if (seg->line) {
+		o = LIT(o, " line=\"");
+		o = tdk_fmt_u(o, seg->line);
+		o = LIT(o, "\" col=\"");
+		o = tdk_fmt_u(o, seg->col);
+		o = LIT(o, "\" offset=\"");
+		o = tdk_fmt_u(o, seg->offset);
+		*o++ = '"';
+	}
+	if (seg->wslen)
+		o = put_ws(o, seg->ws, seg->wslen);
+	if (seg->nelem <= 1) {
+		o = LIT(o, "/>\n");
+	} else {
+		*o++ = '>';
+		for (e = 1; e < seg->nelem; e++) {
+			name_member(&nd, dir, svc, nsvc, ds, e);
+			o = put_named_elem(w, o, seg, e, &nd);
+		}
+		o = LIT(o, "</");
+		o = put_name(o, tag);
+		o = LIT(o, ">\n");
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int plain_tag(const struct tdk_edi_seg *seg)
+{
+	const struct tdk_edi_value *t = &seg->comp[0];
+	size_t i;
+
+	if (seg->nelem < 1 || tdk_edi_seg_nreps(seg, 0) != 1 || tdk_edi_seg_ncomps(seg, 0) != 1 || t->len != 3 ||
+	    t->p[0] < 'A' || t->p[0] > 'Z')
+		return 0;
+	for (i = 1; i < 3; i++)
+		if (!((t->p[i] >= 'A' && t->p[i] <= 'Z') || (t->p[i] >= '0' && t->p[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+static void value_str(const struct tdk_edi_seg *seg, size_t e, size_t c, char *out, size_t n)
+{
+	const struct tdk_edi_value *val = tdk_edi_seg_value(seg, e, c);
+	size_t k = 0;
+
+	if (val && e < seg->nelem && c < tdk_edi_seg_ncomps(seg, seg->elem[e]))
+		for (k = 0; k < val->len && k + 1 < n; k++)
+			out[k] = val->p[k];
+	out[k] = '\0';
+}
+
+/* UNH decides how its message is written; returns -1 without memory. */
+static int begin_named(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *unh)
+{
+	char type[16], ver[8], rel[8], agency[8], canon[8];
+	const struct tdk_dir_message *m;
+	struct tdk_dir *dir = NULL;
+	struct tdk_diag_loc loc;
+	size_t i;
+	int r;
+
+	w->pending = 0;
+	w->named = 0;
+	if (!tdk_edi_seg_is(unh, "UNH"))
+		goto syntax;
+	value_str(unh, 2, 0, type, sizeof(type));
+	value_str(unh, 2, 1, ver, sizeof(ver));
+	value_str(unh, 2, 2, rel, sizeof(rel));
+	value_str(unh, 2, 3, agency, sizeof(agency));
+	tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
+	/* Only UN messages (0051 UN) of a directory version D are defined by the UNTDID releases. */
+	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0) {
+		if (!w->told_syntax)
+			tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-NAMES-SYNTAX", &loc,
+				     "message '%s' (version '%s', release '%s', agency '%s') is not defined by a "
+				     "UNTDID release, so it and the others like it keep the syntax-level names",
+				     type, ver, rel, agency);
+		w->told_syntax = 1;
+		goto syntax;
+	}
+	r = tdk_dir_set_get(w->set, canon, &dir, w->o.d);
+	if (!dir) {
+		for (i = 0; i < w->ntold_missing && strcmp(w->told_missing[i], canon); i++)
+			;
+		if (r == TDK_EXIT_IO && i == w->ntold_missing) {
+			if (w->ntold_missing < sizeof(w->told_missing) / sizeof(w->told_missing[0]))
+				snprintf(w->told_missing[w->ntold_missing++], sizeof(w->told_missing[0]), "%s",
+					 canon);
+			tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
+				     "release %s is not installed, so its messages keep the syntax-level "
+				     "names; get d%c%c%c.zip from UNECE and run 'tdk dir install d%c%c%c.zip', "
+				     "or name it with --directory", canon, canon[1], canon[2],
+				     canon[3] - 'A' + 'a', canon[1], canon[2], canon[3] - 'A' + 'a');
+		}
+		goto syntax;
+	}
+	if (!(m = tdk_dir_message(dir, type))) {
+		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
+		tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-DIR-MESSAGE", &loc,
+			     "release %s has no message '%s', so this message keeps the syntax-level names",
+			     canon, type);
+		goto syntax;
+	}
+	tdk_dir_walk_begin(&w->walk, dir, m);
+	w->named = 1;
+	w->nopen = 0;
+	return tdk_buf_addf(&w->o.buf, "<message type=\"%s\" release=\"%s\">\n", m->type, dir->release);
+syntax:
+	return tdk_buf_addl(&w->o.buf, "<message>\n");
+}
+
+/* A segment that fits nowhere in the segment table: the validator's diagnostic, as a warning. */
+static void misfit(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg, int plain)
+{
+	const struct tdk_dir_message *m = w->walk.msg;
+	struct tdk_diag_loc loc;
+	char where[200];
+	size_t i, k = 0;
+	uint32_t a = plain ? tdk_dir_walk_anywhere(&w->walk, seg->comp[0].p) : TDK_DIR_NONE;
+
+	where[0] = '\0';
+	for (i = 0; i < w->nopen && k + 16 < sizeof(where); i++)
+		k += (size_t)snprintf(where + k, sizeof(where) - k, "%sSG%u", i ? "/" : " in ", (unsigned)w->open[i]);
+	if (!k)
+		snprintf(where, sizeof(where), " at the message level");
+	tdk_edi_seg_loc(seg, &loc, 0, 0, 0);
+	if (a != TDK_DIR_NONE)
+		tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-STRUCT-ORDER", &loc,
+			     "segment '%s' is not allowed here%s (message %s places it at position %04u); kept as "
+			     "<segment>", seg->tag, where, m->type, (unsigned)w->walk.nodes[a].pos);
+	else
+		tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-STRUCT-UNEXPECTED", &loc,
+			     "segment '%s' is not part of message %s in release %s; kept as <segment>", seg->tag,
+			     m->type, w->walk.dir->release);
+}
+
+/*
+ * A segment in a message of --names directory: returns 0 when written, 1 when
+ * the caller writes it in the syntax-level form, -1 without memory.
+ */
+static int n_segment(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *seg)
+{
+	struct tdk_buf *b = &w->o.buf;
+	size_t level;
+	uint32_t c;
+	int over, plain;
+
+	if (w->pending && begin_named(w, seg) < 0)
+		return -1;
+	if (!w->named)
+		return 1;
+	plain = plain_tag(seg);
+	if (!plain || (c = tdk_dir_walk_step(&w->walk, seg->comp[0].p, &level, &over)) == TDK_DIR_NONE) {
+		misfit(w, seg, plain);
+		return 1;
+	}
+	while (w->nopen > level)
+		if (tdk_buf_addf(b, "</SG%u>\n", (unsigned)w->open[--w->nopen]))
+			return -1;
+	if (w->walk.depth > level + 1) {
+		w->open[w->nopen++] = w->walk.nodes[c].group;
+		if (tdk_buf_addf(b, "<SG%u>\n", (unsigned)w->walk.nodes[c].group))
+			return -1;
+	}
+	return put_named(w, seg);
+}
+
 static int x_end(void *arg, const char *ws, size_t n)
 {
 	struct tdk_edi_xml_writer *w = arg;
@@ -422,6 +799,16 @@ struct tdk_edi_xml_writer *tdk_edi_xml_writer_new(struct tdk_output *out, struct
 	tdk_edi_out_init(&w->o, out, d);
 	*sink = xml_sink;
 	sink->arg = w;
+	return w;
+}
+
+struct tdk_edi_xml_writer *tdk_edi_xml_writer_new_names(struct tdk_output *out, struct tdk_diag *d,
+							struct tdk_edi_sink *sink, struct tdk_dir_set *set)
+{
+	struct tdk_edi_xml_writer *w = tdk_edi_xml_writer_new(out, d, sink);
+
+	if (w)
+		w->set = set;
 	return w;
 }
 
