@@ -193,4 +193,47 @@ test_expect_success 'libdigidocpp forged_lt.asice (key substitution) fails on th
 	test -f "$A/libdigidocpp/forged_lt.asice" || exit 0
 	tdk verify --insecure "$A/libdigidocpp/forged_lt.asice" 2>err; test $? = 1 && test_grep VERIFY-XADES-SIGNING-CERT err
 '
+# A changed relationship part under the OPC RelationshipTransform still fails,
+# though this build cannot tell a change from the corrected transform's form.
+rel=$X/aleksey-xmldsig-01/enveloping-sha256-rsa-sha256-relationship.xml
+if [ -f "$rel" ]; then
+	openssl x509 -inform der -in "$X/keys/cacert.der" >relca.pem 2>/dev/null
+	test_expect_success 'OPC relationship vector verifies with its part' '
+		tdk verify --allow-partial --ca relca.pem \
+			--data "relationship/xml-base-input.xml=$X/aleksey-xmldsig-01/relationship/xml-base-input.xml" "$rel"
+	'
+	test_expect_code 1 'OPC relationship vector forged: a relationship retargeted does not verify' '
+		sed "s|Target=\"word/document.xml\"|Target=\"word/evil.xml\"|" \
+			"$X/aleksey-xmldsig-01/relationship/xml-base-input.xml" >rels.xml &&
+		! cmp -s rels.xml "$X/aleksey-xmldsig-01/relationship/xml-base-input.xml" &&
+		tdk verify --allow-partial --ca relca.pem --data "relationship/xml-base-input.xml=rels.xml" "$rel" 2>err
+		rc=$?; cat err
+		grep -q -e VERIFY-DIGEST -e VERIFY-UNSUPPORTED-TRANSFORM err || exit 99
+		exit $rc
+	'
+fi
+
+# An ODF package's document signature also signs mimetype and META-INF/manifest.xml
+# (ODF 1.2 part 3 §5): changing a signed file, or the manifest, breaks it.
+odt=$A/dss/dss-asic-xades/validation/sig-6_2.odt
+if [ -f "$odt" ] && command -v zip >/dev/null; then
+	test_expect_success 'ODF sig-6_2.odt: the document signature covers every file, mimetype and the manifest' '
+		tdk verify --insecure "$odt" >out 2>err && cat out &&
+		grep -q "reference .mimetype. covers file .mimetype.: ok" out &&
+		grep -q "reference .META-INF/manifest.xml. covers file .META-INF/manifest.xml.: ok" out &&
+		grep -q "file .content.xml.: signed" out
+	'
+	for f in content.xml META-INF/manifest.xml; do
+		test_expect_code 1 "ODF sig-6_2.odt forged: a changed $f does not verify" "
+			rm -rf odf && mkdir odf && (cd odf && unzip -q \"\$odt\") &&
+			sed -i 's/>/> /' odf/$f &&
+			rm -f forged.odt && (cd odf && zip -q -X -0 ../forged.odt mimetype && zip -q -X -r ../forged.odt . -x mimetype) &&
+			tdk verify --insecure forged.odt >out 2>err; rc=\$?
+			cat err; grep -q VERIFY-REF-DIGEST err || grep -q VERIFY-DIGEST err || exit 99
+			exit \$rc
+		"
+	done
+else
+	test_skip 'ODF document signature' "no $odt, or no zip"
+fi
 test_done

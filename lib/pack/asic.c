@@ -19,6 +19,7 @@
 
 #define MANIFEST_NS "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 #define XC (const xmlChar *)
+#define ODF_MIME_PREFIX "application/vnd.oasis.opendocument."
 
 static int valid_item_name(const char *s)
 {
@@ -250,7 +251,12 @@ static int check_manifest(struct tdk_container *c, long mi, struct tdk_diag *d)
 		fp = xmlGetNsProp(n, XC "full-path", XC MANIFEST_NS);
 		if (!fp)
 			fp = xmlGetProp(n, XC "full-path");
-		if (fp && xmlStrcmp(fp, XC "/") && tdk_container_find(c, (const char *)fp) < 0) {
+		/*
+		 * A folder's entry (ODF 1.2 part 3 §3.2: full-path ending in '/') may
+		 * describe an empty folder, which a ZIP need not hold as an entry.
+		 */
+		if (fp && xmlStrcmp(fp, XC "/") && fp[xmlStrlen(fp) - 1] != '/' &&
+		    tdk_container_find(c, (const char *)fp) < 0) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-MANIFEST-MISSING", NULL, "the manifest lists "
 				     "'%s', which the container does not hold", (const char *)fp);
 			r = TDK_EXIT_NEGATIVE;
@@ -267,7 +273,7 @@ static const char *known_variant(const char *mime)
 	static const struct { const char *mime, *what; } v[] = {
 		{ "application/vnd.bdoc-1.0", "BDOC 1.0 (the ASiC-E profile of Estonia)" },
 		{ "application/vnd.lt.archyvai.adoc-2008", "ADOC (the Lithuanian archive container)" },
-		{ "application/vnd.oasis.opendocument.", "an ODF package (signatures in META-INF)" },
+		{ ODF_MIME_PREFIX, "an ODF package (signatures in META-INF)" },
 	};
 	size_t i;
 
@@ -357,9 +363,9 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 	struct tdk_sig_item *items = NULL;
 	struct tdk_sig_data data = { NULL, 0 };
 	struct tdk_verify_opts vo = *o;
-	size_t i, nsig = 0;
+	size_t i, nsig = 0, ndata;
 	long mt, mi;
-	int r, code = 0, cades = 0, asic_s = 0;
+	int r, code = 0, cades = 0, asic_s = 0, odf = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	vo.container = 1;
@@ -389,6 +395,7 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 				     "order mark");
 			p += 3;
 		}
+		odf = !strncmp(p, ODF_MIME_PREFIX, strlen(ODF_MIME_PREFIX));
 		if (!strncmp(p, TDK_ASIC_S_MIME, strlen(TDK_ASIC_S_MIME))) {
 			asic_s = 1;
 		} else if (strncmp(p, TDK_ASIC_E_MIME, strlen(TDK_ASIC_E_MIME))) {
@@ -444,6 +451,24 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 			goto out;
 		}
 	}
+	/*
+	 * An ODF package's document signatures (ODF 1.2 part 3 §5) also sign
+	 * mimetype and the META-INF files other than signatures, the manifest
+	 * first: references may name them, though only the files outside
+	 * META-INF are data objects that must be covered.
+	 */
+	ndata = data.n;
+	for (i = 0; odf && i < c.n; i++) {
+		if (c.e[i].dir || is_sig_file(c.e[i].name) ||
+		    (strcmp(c.e[i].name, "mimetype") && strncmp(c.e[i].name, "META-INF/", 9)))
+			continue;
+		if ((r = tdk_container_load(&c, i, d)))
+			goto out;
+		items[data.n].uri = c.e[i].name;
+		items[data.n].data = c.e[i].data;
+		items[data.n].len = c.e[i].len;
+		data.n++;
+	}
 	data.items = items;
 	for (i = 0; i < c.n; i++) {
 		struct tdk_asic_sigfile *sf;
@@ -472,7 +497,7 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 			     "verify" : "the container holds no XAdES signature (META-INF/...signatures...xml)");
 		code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 	}
-	for (i = 0; i < data.n; i++) {
+	for (i = 0; i < ndata; i++) {
 		rep->covered[i] = items[i].covered;
 		if (!items[i].covered && nsig) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-UNSIGNED-FILE", NULL, "'%s' is not covered by any "
@@ -480,15 +505,15 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 		}
 	}
-	if (!data.n) {
+	if (!ndata) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-NO-DATA", NULL, "the container holds no data object");
 		code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 	}
 	/* EN 319 162-1 4.3.1: an ASiC-S container holds one data object, in its root folder. */
-	for (i = 0; asic_s && i < data.n; i++)
-		if (strchr(items[i].uri, '/') || data.n > 1) {
+	for (i = 0; asic_s && i < ndata; i++)
+		if (strchr(items[i].uri, '/') || ndata > 1) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-S-STRUCTURE", NULL, "ASiC-S holds '%s': %s",
-				     items[i].uri, data.n > 1 ? "more than one data object" :
+				     items[i].uri, ndata > 1 ? "more than one data object" :
 				     "its data object must be in the root folder");
 			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 		}

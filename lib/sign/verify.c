@@ -165,6 +165,33 @@ static int safe_transforms(xmlNodePtr ref)
 	return 1;
 }
 
+/*
+ * Does the reference use the OPC RelationshipTransform (ECMA-376 part 2
+ * §13.2.4.24) while libxmlsec1 implements only its pre-1.3 form?  xmlsec 1.3
+ * corrected how it treats white space, namespaces and foreign attributes
+ * and kept the old form as "legacy"; a digest computed here may then differ
+ * from the signer's without any change to the content.
+ */
+static int legacy_relationship(xmlNodePtr ref)
+{
+	xmlNodePtr ts = tdk_node_child(ref, "Transforms", TDK_NS_DSIG), t;
+	int found = 0;
+
+	if (XMLSEC_VERSION_MAJOR > 1 || XMLSEC_VERSION_MINOR >= 3)
+		return 0;
+	for (t = ts ? ts->children : NULL; t && !found; t = t->next) {
+		xmlChar *a;
+
+		if (!tdk_node_is(t, "Transform", TDK_NS_DSIG))
+			continue;
+		a = xmlGetProp(t, TDK_XC "Algorithm");
+		found = a && !xmlStrcmp(a, TDK_XC
+			"http://schemas.openxmlformats.org/package/2006/RelationshipTransform");
+		xmlFree(a);
+	}
+	return found;
+}
+
 /* Is n, or an ancestor of n, the element e? */
 static int inside(xmlNodePtr n, xmlNodePtr e)
 {
@@ -975,7 +1002,13 @@ static int verify_one(struct vctx *v)
 				memcpy(what, via, sizeof(what));
 			}
 			rr->covers = strdup(what);
-			if (!rr->ok) {
+			if (!rr->ok && refnode && legacy_relationship(refnode)) {
+				verr(v, "VERIFY-UNSUPPORTED-TRANSFORM", "reference '%s' (%s): digest does not "
+				     "match, and it uses the OPC RelationshipTransform, which libxmlsec1 %s "
+				     "implements in its legacy form: changed content, or signed with the "
+				     "corrected form; it cannot be checked here", uri, what, XMLSEC_VERSION);
+				failed = 1;
+			} else if (!rr->ok) {
 				verr(v, "VERIFY-DIGEST", "reference '%s' (%s): digest does not match; the "
 				     "content was changed after signing", uri, what);
 				failed = 1;
