@@ -99,11 +99,30 @@ fuzz: fuzz-build
 	TDK_FUZZ_SECONDS=$${TDK_FUZZ_SECONDS:-600} tests/fuzz/run.sh
 
 # The main job on the bundled samples: validate them, and show a lossless round trip.
+# The main job on the bundled samples: EDIFACT checked and converted both ways, the
+# declaration checked against its business rules, signed, packed into a dossier and
+# verified; with the UNTDID releases of the public corpus beside the tree (TDK_CORPUS),
+# the declarations are also checked against their directory and a partner's MIG.
+TDK_CORPUS ?= ../shared/corpus
+DEMO = build/demo
 demo: tdk
 	./tdk validate samples/invoic-d96a.edi samples/cuscar-v4.edi
 	./tdk convert samples/invoic-d96a.edi
 	./tdk convert -t json samples/cuscar-v4.edi | ./tdk convert | cmp - samples/cuscar-v4.edi
 	@echo "demo: samples valid; EDIFACT -> JSON -> EDIFACT reproduced samples/cuscar-v4.edi byte for byte"
+	@if [ -d "$(TDK_CORPUS)/edifact/directories/d96b" ]; then \
+	  echo "./tdk validate -D $(TDK_CORPUS)/edifact/directories --mig samples/mig-cusdec-import.mig samples/cusdec-d96b-import.edi"; \
+	  ./tdk validate -D "$(TDK_CORPUS)/edifact/directories" --mig samples/mig-cusdec-import.mig \
+	    samples/cusdec-d96b-import.edi && echo "demo: CUSDEC valid against UNTDID D.96B and the import MIG"; \
+	else echo "demo: no UNTDID releases at $(TDK_CORPUS)/edifact/directories: directory check skipped"; fi
+	./tdk validate --well-formed --rules samples/wco-declaration.sch samples/wco-declaration.xml
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	./tdk sign -k samples/broker.key --cert samples/broker.pem --xades -o $(DEMO)/declaration.signed.xml samples/declaration.xml
+	./tdk verify --ca samples/broker-ca.pem $(DEMO)/declaration.signed.xml
+	./tdk pack -o $(DEMO)/dossier.asice -k samples/broker.key --cert samples/broker.pem samples/declaration.xml samples/invoice.txt
+	./tdk verify --ca samples/broker-ca.pem $(DEMO)/dossier.asice
+	./tdk unpack --list $(DEMO)/dossier.asice
+	@echo "demo: declaration signed and verified; dossier $(DEMO)/dossier.asice packed, signed and verified"
 
 bench: tdk
 	tests/bench/run.sh
