@@ -91,6 +91,20 @@ test_expect_code 1 'forgery: signer not under the given --ca: VERIFY-CERT-UNTRUS
 	asic s2.asics $S s2 &&
 	tdk verify --ca ca.pem s2.asics 2>err; r=$?; test_grep VERIFY-CERT-UNTRUSTED err || exit 99; exit $r
 '
+test_expect_code 1 'forgery: key substitution (another certificate for the same key): VERIFY-CADES-SIGNING-CERT' '
+	printf "[leafski]\nkeyUsage = critical,digitalSignature\nsubjectKeyIdentifier = hash\n" >>ca.cnf &&
+	for n in A B; do
+		openssl req -new -key rsa.key -subj "/CN=tdk test rsa$n" -out $n.csr 2>/dev/null &&
+		openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -extensions leafski -in $n.csr \
+			-out $n.pem -notext -days 30 2>/dev/null || exit 98
+	done &&
+	mkdir -p ks/META-INF && cp invoice.txt ks/ &&
+	openssl cms -sign -binary -nosmimecap -cades -keyid -nocerts -in invoice.txt -signer A.pem \
+		-inkey rsa.key -outform DER -out ks/META-INF/signature.p7s && asic ks.asics $S ks &&
+	tdk verify --ca ca.pem --untrusted A.pem ks.asics >/dev/null || exit 97
+	tdk verify --ca ca.pem --untrusted B.pem ks.asics >out 2>err; r=$?
+	test_grep VERIFY-CADES-SIGNING-CERT err && test_grep "'"'"'invoice.txt'"'"': ok" out || exit 99; exit $r
+'
 test_expect_success 'the same with --insecure: cryptography only, with VERIFY-INSECURE' '
 	tdk verify --insecure s2.asics 2>err && test_grep VERIFY-INSECURE err
 '

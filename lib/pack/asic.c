@@ -580,15 +580,16 @@ static int verify_cms_proof(struct cms_run *x, size_t i, int ts, struct tdk_asic
 
 		r = ts ? tdk_timestamp_verify(e->data, e->len, me->data, me->len, x->t, rp, x->d) :
 			 tdk_cades_verify(e->data, e->len, me->data, me->len, x->t, rp, x->d);
-		if (!r)
-			r = manifest_refs(x, m, cover, rp);
+		/* The manifest is what was signed: its references are worth reporting even if trust failed. */
+		if (rp->whole)
+			r = tdk_exit_worst(r, manifest_refs(x, m, cover, rp));
 	} else if (x->asic_s && x->nitems == 1) {
 		struct tdk_sig_item *it = &x->items[0];
 
 		r = ts ? tdk_timestamp_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d) :
 			 tdk_cades_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d);
 		rp->refs = calloc(1, sizeof(*rp->refs));
-		if (!rp->refs || add_ref(rp, it->uri, it->uri, !r) < 0)
+		if (!rp->refs || add_ref(rp, it->uri, it->uri, rp->whole) < 0)
 			r = TDK_EXIT_INTERNAL;
 		cover[0] = 1;
 	} else if (x->asic_s) {

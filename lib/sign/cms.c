@@ -386,6 +386,26 @@ static int trust_signer(const struct tdk_trust *t, X509 *cert, STACK_OF(X509) *c
 	return tdk_cert_check(t, cert, carried, at, when, NULL, d);
 }
 
+/* The subject of the certificate the first SignerInfo names, among the carried and pool ones; or NULL. */
+static char *signer_named(CMS_ContentInfo *cms, STACK_OF(X509) *pool)
+{
+	CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+	STACK_OF(X509) *carried = CMS_get1_certs(cms);
+	STACK_OF(X509) *from[2];
+	char *s = NULL;
+	int i, k;
+
+	from[0] = carried;
+	from[1] = pool;
+	for (k = 0; si && !s && k < 2; k++)
+		for (i = 0; from[k] && !s && i < sk_X509_num(from[k]); i++)
+			if (!CMS_SignerInfo_cert_cmp(si, sk_X509_value(from[k], i)))
+				s = tdk_cert_subject(sk_X509_value(from[k], i));
+	sk_X509_pop_free(carried, X509_free);
+	ERR_clear_error();
+	return s;
+}
+
 /*
  * What the CAdES and time-stamp checks share: read the CMS, check its type
  * and algorithms, and run CMS_verify (content from dcont, or the embedded
@@ -481,8 +501,10 @@ int tdk_cades_verify(const unsigned char *sig, size_t siglen, const unsigned cha
 	}
 	if (CMS_verify(cms, pool, NULL, dcont, NULL, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
 		cms_fail(d);
+		rep->signer = signer_named(cms, pool);
 		goto out;
 	}
+	rep->whole = 1; /* the signed data is the content given */
 	signers = CMS_get0_signers(cms);
 	carried = CMS_get1_certs(cms);
 	if (!signers || sk_X509_num(signers) != sk_CMS_SignerInfo_num(sis)) {
@@ -577,6 +599,7 @@ int tdk_timestamp_verify(const unsigned char *tok, size_t toklen, const unsigned
 	}
 	if (CMS_verify(cms, pool, NULL, NULL, out, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
 		cms_fail(d);
+		rep->signer = signer_named(cms, pool);
 		goto out;
 	}
 	n = BIO_get_mem_data(out, &mem);
@@ -609,6 +632,7 @@ int tdk_timestamp_verify(const unsigned char *tok, size_t toklen, const unsigned
 			     OBJ_nid2sn(nid));
 		goto out;
 	}
+	rep->whole = 1; /* the imprint is the content's */
 	signers = CMS_get0_signers(cms);
 	carried = CMS_get1_certs(cms);
 	if (!signers || !(cert = sk_X509_value(signers, 0))) {

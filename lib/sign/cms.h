@@ -28,7 +28,8 @@
  * signing-certificate(-v2) attribute, whose certificate digest must be the
  * signer certificate's (its absence is a warning: baseline B requires it).
  * Fills rep->kind, signer, signing_time (the signing-time attribute),
- * algorithm and valid with new strings that tdk_sig_reports_free frees; the
+ * algorithm, whole (set once the signed data is known to be content) and
+ * valid, with new strings that tdk_sig_reports_free frees; the
  * caller owns rep and fills its refs.  Returns 0 when it verifies;
  * TDK_EXIT_NEGATIVE after an error diagnostic (VERIFY-CMS-MALFORMED,
  * VERIFY-SIGNATURE-VALUE, VERIFY-DIGEST, VERIFY-KEY-NOT-FOUND,
