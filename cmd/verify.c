@@ -1,8 +1,9 @@
 /*
  * tdk verify: checks XML signatures (W3C XMLDSig 1.1 core validation), XAdES
  * signed properties (ETSI EN 319 132-1: SignedProperties covered, signing
- * certificate matching the key), and ASiC-E containers (ETSI EN 319 162-1:
- * every signature, and every file covered by one).  Trust comes only from
+ * certificate matching the key), and ASiC containers (ETSI EN 319 162-1:
+ * every XAdES or CAdES (EN 319 122-1 baseline B) signature and RFC 3161
+ * time-stamp token, and every file covered by one).  Trust comes only from
  * anchors named on the command line.  It reports what exactly each
  * signature covers and fails when a signature leaves part of its document
  * unsigned (signature wrapping).  A ZIP input is verified as a container.
@@ -40,13 +41,25 @@ static void json_str(FILE *f, const char *s)
 	tdk_buf_release(&b);
 }
 
+static const char *kind_name(const struct tdk_sig_report *r)
+{
+	switch (r->kind) {
+	case TDK_SIG_CADES:
+		return "cades";
+	case TDK_SIG_TIMESTAMP:
+		return "timestamp";
+	default:
+		return r->xades ? "xades" : "xmldsig";
+	}
+}
+
 static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig_report *r, size_t n)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		if (json) {
-			fprintf(f, "%s{\"id\":", i ? "," : "");
+			fprintf(f, "%s{\"kind\":\"%s\",\"id\":", i ? "," : "", kind_name(&r[i]));
 			json_str(f, r[i].id);
 			fputs(",\"signer\":", f);
 			json_str(f, r[i].signer);
@@ -67,8 +80,11 @@ static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig
 			fputs("]}", f);
 			continue;
 		}
-		fprintf(f, "%s: signature%s%s%s by %s%s%s: %s\n", name, r[i].id ? " '" : "",
-			r[i].id ? r[i].id : "", r[i].id ? "'" : "", r[i].signer ? r[i].signer : "an unknown signer",
+		fprintf(f, "%s: %s%s%s%s by %s%s%s: %s\n", name,
+			r[i].kind == TDK_SIG_TIMESTAMP ? "time-stamp" : r[i].kind == TDK_SIG_CADES ?
+			"CAdES signature" : "signature", r[i].id ? " '" : "",
+			r[i].id ? r[i].id : "", r[i].id ? "'" : "", r[i].signer ? r[i].signer :
+			r[i].kind == TDK_SIG_TIMESTAMP ? "an unknown TSA" : "an unknown signer",
 			r[i].signing_time ? " at " : "", r[i].signing_time ? r[i].signing_time : "",
 			r[i].valid ? "valid" : "NOT VALID");
 		for (k = 0; k < r[i].nrefs; k++)
@@ -197,7 +213,11 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 			for (i = 0; i < ar.nfiles; i++) {
 				fprintf(ctx->out, "%s{\"name\":", i ? "," : "");
 				json_str(ctx->out, ar.files[i]);
-				fprintf(ctx->out, ",\"signed\":%s}", ar.covered[i] ? "true" : "false");
+				if (ar.timestamp_only)
+					fprintf(ctx->out, ",\"signed\":false,\"time_stamped\":%s}",
+						ar.covered[i] ? "true" : "false");
+				else
+					fprintf(ctx->out, ",\"signed\":%s}", ar.covered[i] ? "true" : "false");
 			}
 		} else {
 			print_sigs(ctx->out, 1, name, reps, nreps);
@@ -212,6 +232,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		}
 		for (i = 0; i < ar.nfiles; i++)
 			fprintf(ctx->out, "%s: file '%s': %s\n", name, ar.files[i],
+				ar.timestamp_only ? (ar.covered[i] ? "time-stamped" : "NOT TIME-STAMPED") :
 				ar.covered[i] ? "signed" : "NOT SIGNED");
 	} else {
 		print_sigs(ctx->out, 0, name, reps, nreps);
@@ -280,7 +301,7 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "verify", "file ...",
-		"Verify XML signatures, XAdES properties and ASiC-E containers against explicit trust." };
+		"Verify XML signatures, XAdES properties and ASiC containers against explicit trust." };
 	struct tdk_trust t;
 	struct tdk_zip_limits lim;
 	struct tdk_diag d;

@@ -1,10 +1,13 @@
 /*
  * ASiC-E containers (ETSI EN 319 162-1): writing them strictly and verifying
- * their XAdES signatures.  §4.4.2 (ASiC-E): data objects anywhere outside
+ * their XAdES and CAdES signatures and time-stamp tokens.  §4.4.2 (ASiC-E): data objects anywhere outside
  * META-INF/, the mimetype entry first and stored (A.1), META-INF/manifest.xml
  * in the OpenDocument manifest format listing every data object (A.6), and
  * META-INF/...signatures...xml holding asic:XAdESSignatures whose detached
- * references name the data objects by their path (A.5).
+ * references name the data objects by their path (A.5).  CAdES (§4.4.3.2,
+ * A.4) and time assertions (§4.4.3.3) sign an ASiCManifest that lists the
+ * data objects with their digests; in ASiC-S (§4.3.2) they cover the one
+ * data object directly.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,11 +18,13 @@
 #include <libxml/tree.h>
 
 #include "pack/pack.h"
+#include "sign/cms.h"
 #include "util/exitcode.h"
 
 #define MANIFEST_NS "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 #define XC (const xmlChar *)
 #define ODF_MIME_PREFIX "application/vnd.oasis.opendocument."
+#define TDK_NS_ASIC_MANIFEST "http://uri.etsi.org/02918/v1.2.1#"
 
 static int valid_item_name(const char *s)
 {
@@ -356,6 +361,338 @@ static int verify_sigfile(xmlDocPtr doc, struct tdk_sig_data *data, const struct
 	return code;
 }
 
+/* META-INF/<name><ext> directly in META-INF (not in a sub-folder) whose name ends in ext. */
+static int is_meta_file(const char *name, const char *ext)
+{
+	size_t n = strlen(name), k = strlen(ext);
+
+	return !strncmp(name, "META-INF/", 9) && !strchr(name + 9, '/') && n > 9 + k &&
+	       !strcmp(name + n - k, ext);
+}
+
+/* An ASiCManifest (EN 319 162-1 A.4) or ASiCArchiveManifest (A.7, level LTA) file name. */
+static int is_asic_manifest(const char *name, int *archive)
+{
+	if (!is_meta_file(name, ".xml"))
+		return 0;
+	*archive = !strncmp(name + 9, "ASiCArchiveManifest", 19);
+	return *archive || !strncmp(name + 9, "ASiCManifest", 12);
+}
+
+/* The first element named name in the ASiC namespace at or below n (document order), or NULL. */
+static xmlNodePtr asic_find(xmlNodePtr n, const char *name, int depth)
+{
+	xmlNodePtr c, f;
+
+	for (; n && depth < 64; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (n->ns && !xmlStrcmp(n->ns->href, XC TDK_NS_ASIC_MANIFEST) && !xmlStrcmp(n->name, XC name))
+			return n;
+		for (c = n->children; c; c = c->next)
+			if ((f = asic_find(c, name, depth + 1)) != NULL)
+				return f;
+	}
+	return NULL;
+}
+
+/* The next node after n in document order inside top, or NULL. */
+static xmlNodePtr next_elem(xmlNodePtr n, xmlNodePtr top)
+{
+	if (n->children)
+		return n->children;
+	while (n && n != top && !n->next)
+		n = n->parent;
+	return n && n != top ? n->next : NULL;
+}
+
+struct asic_manifest {
+	long idx;               /* its entry in the container */
+	int archive;            /* an ASiCArchiveManifest: level LTA, not checked */
+	char *sigref;           /* the SigReference URI, percent-decoded */
+	xmlDocPtr doc;
+};
+
+/* What the CMS proofs of one container share. */
+struct cms_run {
+	struct tdk_container *c;
+	struct tdk_sig_item *items;
+	size_t nitems;
+	const struct tdk_trust *t;
+	struct tdk_diag *d;
+	struct asic_manifest *mans;
+	size_t nman;
+	int asic_s;
+	int *tcover;            /* per data object: a valid time-stamp covers it */
+};
+
+static struct asic_manifest *manifest_for(struct cms_run *x, const char *name, int archive)
+{
+	size_t k;
+
+	for (k = 0; k < x->nman; k++)
+		if (x->mans[k].sigref && x->mans[k].archive == archive && !strcmp(x->mans[k].sigref, name))
+			return &x->mans[k];
+	return NULL;
+}
+
+/* The first child element of n named name in the XMLDSig namespace, or NULL. */
+static xmlNodePtr ds_child(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr c;
+
+	for (c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->ns && !xmlStrcmp(c->name, XC name) &&
+		    !xmlStrcmp(c->ns->href, XC "http://www.w3.org/2000/09/xmldsig#"))
+			return c;
+	return NULL;
+}
+
+static char *b64_text(xmlNodePtr n)
+{
+	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
+	char *s = v ? malloc((size_t)xmlStrlen(v) + 1) : NULL, *o = s;
+	const xmlChar *p;
+
+	for (p = v; s && *p; p++)
+		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
+			*o++ = (char)*p;
+	if (o)
+		*o = '\0';
+	xmlFree(v);
+	return s;
+}
+
+static int add_ref(struct tdk_sig_report *rp, const char *uri, const char *file, int ok)
+{
+	struct tdk_ref_report *rr = &rp->refs[rp->nrefs];
+	size_t n = strlen(file) + 16;
+
+	rr->uri = strdup(uri);
+	rr->covers = malloc(n);
+	if (!rr->uri || !rr->covers) {
+		free(rr->uri);
+		free(rr->covers);
+		return -1;
+	}
+	snprintf(rr->covers, n, "file '%s'", file);
+	rr->ok = ok;
+	rp->nrefs++;
+	return 0;
+}
+
+/*
+ * EN 319 162-1 A.4: every asic:DataObjectReference of the manifest names a
+ * container entry (percent-encoded URI) with ds:DigestMethod and
+ * ds:DigestValue; the entry must be there and its digest match.  Matching
+ * data objects are marked in cover.  Fills rp->refs.  Returns 0 or 1.
+ */
+static int manifest_refs(struct cms_run *x, const struct asic_manifest *m, int *cover,
+			 struct tdk_sig_report *rp)
+{
+	xmlNodePtr root = xmlDocGetRootElement(m->doc), n;
+	size_t nref = 0, k;
+	int r = 0;
+
+	for (n = root; n; n = next_elem(n, root))
+		nref += n->type == XML_ELEMENT_NODE && n->ns && !xmlStrcmp(n->name, XC "DataObjectReference") &&
+			!xmlStrcmp(n->ns->href, XC TDK_NS_ASIC_MANIFEST);
+	rp->refs = calloc(nref ? nref : 1, sizeof(*rp->refs));
+	if (!rp->refs)
+		return TDK_EXIT_INTERNAL;
+	if (!nref) {
+		tdk_diag_add(x->d, TDK_SEV_ERROR, "ASIC-MANIFEST-MALFORMED", NULL, "'%s' references no data "
+			     "object (asic:DataObjectReference)", x->c->e[m->idx].name);
+		return TDK_EXIT_NEGATIVE;
+	}
+	for (n = root; n && rp->nrefs < nref; n = next_elem(n, root)) {
+		struct tdk_buf name = TDK_BUF_INIT(1 << 16);
+		xmlChar *uri, *alg = NULL;
+		xmlNodePtr dm, dv;
+		char *want = NULL, have[128];
+		const char *file;
+		long e;
+		int ok = 0;
+
+		if (n->type != XML_ELEMENT_NODE || !n->ns || xmlStrcmp(n->name, XC "DataObjectReference") ||
+		    xmlStrcmp(n->ns->href, XC TDK_NS_ASIC_MANIFEST))
+			continue;
+		uri = xmlGetProp(n, XC "URI");
+		file = uri && tdk_uri_decode((const char *)uri, &name) == 0 && name.data ? name.data :
+		       uri ? (const char *)uri : "";
+		dm = ds_child(n, "DigestMethod");
+		dv = ds_child(n, "DigestValue");
+		alg = dm ? xmlGetProp(dm, XC "Algorithm") : NULL;
+		e = tdk_container_find(x->c, file);
+		if (!uri || !dv || !alg) {
+			tdk_diag_add(x->d, TDK_SEV_ERROR, "ASIC-MANIFEST-MALFORMED", NULL, "'%s': a data object "
+				     "reference lacks its URI, ds:DigestMethod or ds:DigestValue",
+				     x->c->e[m->idx].name);
+		} else if (e < 0) {
+			tdk_diag_add(x->d, TDK_SEV_ERROR, "ASIC-MANIFEST-MISSING", NULL, "'%s' references '%s', "
+				     "which the container does not hold", x->c->e[m->idx].name, file);
+		} else if (tdk_container_load(x->c, (size_t)e, x->d)) {
+			/* reported */
+		} else if (tdk_digest_b64((const char *)alg, x->c->e[e].data, x->c->e[e].len, have,
+					  sizeof(have)) < 0) {
+			tdk_diag_add(x->d, TDK_SEV_ERROR, "VERIFY-UNSUPPORTED-ALGORITHM", NULL, "'%s': digest "
+				     "algorithm '%s' for '%s' is not supported by this build",
+				     x->c->e[m->idx].name, (const char *)alg, file);
+		} else if (!(want = b64_text(dv)) || strcmp(want, have)) {
+			tdk_diag_add(x->d, TDK_SEV_ERROR, "VERIFY-DIGEST", NULL, "'%s': the digest of '%s' does "
+				     "not match; the file was changed after signing", x->c->e[m->idx].name, file);
+		} else {
+			ok = 1;
+			for (k = 0; k < x->nitems; k++)
+				if (!strcmp(x->items[k].uri, file))
+					cover[k] = 1;
+		}
+		if (!ok)
+			r = TDK_EXIT_NEGATIVE;
+		if (add_ref(rp, uri ? (const char *)uri : "", file, ok) < 0)
+			r = TDK_EXIT_INTERNAL;
+		free(want);
+		xmlFree(alg);
+		xmlFree(uri);
+		tdk_buf_release(&name);
+	}
+	return r;
+}
+
+/*
+ * One CMS proof: the CAdES signature (ts = 0) or time-stamp token (ts = 1)
+ * at entry i, over the ASiCManifest whose SigReference names it (ASiC-E,
+ * EN 319 162-1 §4.4.3.2, §4.4.3.3) or, in ASiC-S, over its one data object
+ * (§4.3.2).  Marks what a valid proof covers.  Returns an exit code.
+ */
+static int verify_cms_proof(struct cms_run *x, size_t i, int ts, struct tdk_asic_sigfile *sf)
+{
+	struct tdk_zip_entry *e = &x->c->e[i];
+	struct asic_manifest *m = manifest_for(x, e->name, 0);
+	struct tdk_sig_report *rp;
+	int *cover = calloc(x->nitems ? x->nitems : 1, sizeof(*cover)), r;
+	size_t k;
+
+	sf->reps = calloc(1, sizeof(*sf->reps));
+	if (!cover || !sf->reps) {
+		free(cover);
+		return TDK_EXIT_INTERNAL;
+	}
+	sf->nreps = 1;
+	rp = sf->reps;
+	rp->kind = ts ? TDK_SIG_TIMESTAMP : TDK_SIG_CADES;
+	if (m) {
+		struct tdk_zip_entry *me = &x->c->e[m->idx];
+
+		r = ts ? tdk_timestamp_verify(e->data, e->len, me->data, me->len, x->t, rp, x->d) :
+			 tdk_cades_verify(e->data, e->len, me->data, me->len, x->t, rp, x->d);
+		/* The manifest is what was signed: its references are worth reporting even if trust failed. */
+		if (rp->whole)
+			r = tdk_exit_worst(r, manifest_refs(x, m, cover, rp));
+	} else if (x->asic_s && x->nitems == 1) {
+		struct tdk_sig_item *it = &x->items[0];
+
+		r = ts ? tdk_timestamp_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d) :
+			 tdk_cades_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d);
+		rp->refs = calloc(1, sizeof(*rp->refs));
+		if (!rp->refs || add_ref(rp, it->uri, it->uri, rp->whole) < 0)
+			r = TDK_EXIT_INTERNAL;
+		cover[0] = 1;
+	} else if (x->asic_s) {
+		/* No data object, or several: ASIC-NO-DATA or ASIC-S-STRUCTURE says so. */
+		r = TDK_EXIT_NEGATIVE;
+	} else {
+		tdk_diag_add(x->d, TDK_SEV_ERROR, ts ? "ASIC-TIMESTAMP-NO-MANIFEST" : "ASIC-CADES-NO-MANIFEST",
+			     NULL, "no META-INF/ASiCManifest...xml names '%s' in its SigReference: in ASiC-E, "
+			     "a %s covers the data objects a manifest lists (EN 319 162-1 %s)", e->name,
+			     ts ? "time-stamp token" : "CAdES signature", ts ? "4.4.3.3" : "4.4.3.2");
+		r = TDK_EXIT_NEGATIVE;
+	}
+	rp->valid = !r;
+	for (k = 0; !r && k < x->nitems; k++)
+		if (cover[k]) {
+			if (ts)
+				x->tcover[k] = 1;
+			else
+				x->items[k].covered = 1;
+		}
+	free(cover);
+	return r;
+}
+
+/* Reads the ASiCManifest files of the container into x->mans.  Returns an exit code. */
+static int load_manifests(struct cms_run *x)
+{
+	struct tdk_container *c = x->c;
+	size_t i;
+	int code = 0, archive, warned = 0;
+
+	x->mans = calloc(c->n ? c->n : 1, sizeof(*x->mans));
+	if (!x->mans)
+		return TDK_EXIT_INTERNAL;
+	for (i = 0; i < c->n; i++) {
+		struct asic_manifest *m;
+		xmlNodePtr root, ref;
+		xmlChar *uri;
+		int r;
+
+		if (!is_asic_manifest(c->e[i].name, &archive))
+			continue;
+		if ((r = tdk_container_load(c, i, x->d))) {
+			code = tdk_exit_worst(code, r);
+			continue;
+		}
+		m = &x->mans[x->nman++];
+		m->idx = (long)i;
+		m->archive = archive;
+		x->d->file = c->e[i].name;
+		m->doc = tdk_xml_parse_ex((const char *)c->e[i].data, c->e[i].len, c->e[i].name, "VERIFY", 0,
+					  x->d);
+		x->d->file = c->path;
+		root = m->doc ? xmlDocGetRootElement(m->doc) : NULL;
+		if (!m->doc) {
+			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+			continue;
+		}
+		if (!root || !root->ns || xmlStrcmp(root->name, XC "ASiCManifest") ||
+		    xmlStrcmp(root->ns->href, XC TDK_NS_ASIC_MANIFEST) ||
+		    !(ref = asic_find(root->children, "SigReference", 0)) ||
+		    !(uri = xmlGetProp(ref, XC "URI"))) {
+			tdk_diag_add(x->d, TDK_SEV_ERROR, "ASIC-MANIFEST-MALFORMED", NULL, "'%s' is not an "
+				     "asic:ASiCManifest with an asic:SigReference URI (EN 319 162-1 A.4)",
+				     c->e[i].name);
+			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+			continue;
+		}
+		{
+			struct tdk_buf b = TDK_BUF_INIT(1 << 16);
+
+			m->sigref = strdup(tdk_uri_decode((const char *)uri, &b) == 0 && b.data ? b.data :
+					   (const char *)uri);
+			tdk_buf_release(&b);
+		}
+		xmlFree(uri);
+		if (!m->sigref)
+			return TDK_EXIT_INTERNAL;
+		if (archive && !warned++)
+			tdk_diag_add(x->d, TDK_SEV_WARNING, "VERIFY-CADES-UNSIGNED-NOT-CHECKED", NULL, "'%s' and "
+				     "the archive time-stamp it names ('%s') not checked: tdk verifies baseline "
+				     "B; level LTA is not assessed", c->e[i].name, m->sigref);
+	}
+	return code;
+}
+
+static void manifests_free(struct cms_run *x)
+{
+	size_t k;
+
+	for (k = 0; k < x->nman; k++) {
+		free(x->mans[k].sigref);
+		xmlFreeDoc(x->mans[k].doc);
+	}
+	free(x->mans);
+}
+
 int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
 		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
 {
@@ -363,11 +700,13 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 	struct tdk_sig_item *items = NULL;
 	struct tdk_sig_data data = { NULL, 0 };
 	struct tdk_verify_opts vo = *o;
-	size_t i, nsig = 0, ndata;
+	struct cms_run x;
+	size_t i, nsig = 0, nts = 0, ndata;
 	long mt, mi;
-	int r, code = 0, cades = 0, asic_s = 0, odf = 0;
+	int r, code = 0, asic_s = 0, odf = 0;
 
 	memset(rep, 0, sizeof(*rep));
+	memset(&x, 0, sizeof(x));
 	vo.container = 1;
 	r = tdk_container_open(&c, path, lim, 1, d);
 	if (r)
@@ -434,11 +773,8 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 		goto out;
 	}
 	for (i = 0; i < c.n; i++) {
-		if (c.e[i].dir || !strcmp(c.e[i].name, "mimetype") || !strncmp(c.e[i].name, "META-INF/", 9)) {
-			if (!strncmp(c.e[i].name, "META-INF/", 9) && strstr(c.e[i].name, ".p7s"))
-				cades = 1;
+		if (c.e[i].dir || !strcmp(c.e[i].name, "mimetype") || !strncmp(c.e[i].name, "META-INF/", 9))
 			continue;
-		}
 		if ((r = tdk_container_load(&c, i, d)))
 			goto out;
 		items[data.n].uri = c.e[i].name;
@@ -491,17 +827,60 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 		xmlFreeDoc(doc);
 	}
 	d->file = path;
-	if (!nsig) {
-		tdk_diag_add(d, TDK_SEV_ERROR, cades ? "ASIC-CADES-UNSUPPORTED" : "ASIC-NO-SIGNATURE", NULL,
-			     cades ? "the container is signed with CAdES (META-INF/*.p7s), which tdk does not "
-			     "verify" : "the container holds no XAdES signature (META-INF/...signatures...xml)");
+
+	/* CAdES signatures and time-stamp tokens (EN 319 162-1 §4.3.2, §4.4.3.2, §4.4.3.3). */
+	x.c = &c;
+	x.items = items;
+	x.nitems = ndata;
+	x.t = t;
+	x.d = d;
+	x.asic_s = asic_s;
+	x.tcover = calloc(data.n ? data.n : 1, sizeof(*x.tcover));
+	if (!x.tcover) {
+		r = TDK_EXIT_INTERNAL;
+		goto out;
+	}
+	code = tdk_exit_worst(code, load_manifests(&x));
+	for (i = 0; i < c.n; i++) {
+		int ts = is_meta_file(c.e[i].name, ".tst");
+		struct tdk_asic_sigfile *sf;
+
+		if (!ts && !is_meta_file(c.e[i].name, ".p7s"))
+			continue;
+		/* A time-stamp an ASiCArchiveManifest names is level LTA: not required, not checked. */
+		if (ts && manifest_for(&x, c.e[i].name, 1))
+			continue;
+		if ((r = tdk_container_load(&c, i, d)))
+			goto out;
+		if (ts)
+			nts++;
+		else
+			nsig++;
+		sf = &rep->sigs[rep->nsigs++];
+		if (!(sf->name = strdup(c.e[i].name))) {
+			r = TDK_EXIT_INTERNAL;
+			goto out;
+		}
+		d->file = c.e[i].name;
+		code = tdk_exit_worst(code, verify_cms_proof(&x, i, ts, sf));
+		d->file = path;
+	}
+	if (!nsig && !nts) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-NO-SIGNATURE", NULL, "the container holds no signature "
+			     "(XAdES META-INF/...signatures...xml, CAdES META-INF/...p7s) and no time-stamp "
+			     "token (META-INF/...tst)");
 		code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
+	} else if (!nsig) {
+		rep->timestamp_only = 1;
+		tdk_diag_add(d, TDK_SEV_WARNING, "ASIC-TIMESTAMP-ONLY", NULL, "the container carries a time "
+			     "assertion (RFC 3161 time-stamp) and no signature: it shows that the data existed "
+			     "at that time, not who signed it");
 	}
 	for (i = 0; i < ndata; i++) {
-		rep->covered[i] = items[i].covered;
-		if (!items[i].covered && nsig) {
+		rep->covered[i] = nsig ? items[i].covered : x.tcover[i];
+		if (!rep->covered[i] && (nsig || nts)) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-UNSIGNED-FILE", NULL, "'%s' is not covered by any "
-				     "valid signature", items[i].uri);
+				     "valid %s", items[i].uri, nsig ? "signature" : "time-stamp");
 			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 		}
 	}
@@ -521,6 +900,8 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 out:
 	d->file = path;
 	free(items);
+	free(x.tcover);
+	manifests_free(&x);
 	tdk_container_release(&c);
 	return r;
 }

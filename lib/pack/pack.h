@@ -93,9 +93,13 @@ struct tdk_pack_item {
 int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,
 		   const struct tdk_signer *s, const struct tdk_sign_opts *so, struct tdk_diag *d);
 
-/* What verifying a container found. */
+/*
+ * What verifying a container found.  Each signature file (XAdES), CAdES
+ * signature (.p7s) or time-stamp token (.tst) verified has an entry; the
+ * reports' kind tells which.
+ */
 struct tdk_asic_sigfile {
-	char *name;                          /* META-INF/signatures0.xml */
+	char *name;                          /* META-INF/signatures0.xml, signature001.p7s, ... */
 	struct tdk_sig_report *reps;
 	size_t nreps;
 };
@@ -105,14 +109,22 @@ struct tdk_asic_report {
 	struct tdk_asic_sigfile *sigs;
 	size_t nsigs;
 	char **files;                        /* data objects, in container order */
-	int *covered;                        /* per file: a valid signature covers it */
+	int *covered;                        /* per file: a valid signature covers it (or, when
+	                                        timestamp_only, a valid time-stamp token) */
 	size_t nfiles;
+	int timestamp_only;                  /* time-stamp tokens and no signature */
 };
 
 /*
- * Verifies every XAdES signature of the container at path against trust t
- * and reports which files each covers and which files none covers (an
- * unsigned file is an error: ASIC-UNSIGNED-FILE).  Returns 0, 1 (does not
+ * Verifies every signature of the container at path against trust t: XAdES
+ * (META-INF/...signatures...xml), CAdES baseline B (META-INF/...p7s: in
+ * ASiC-S over the data object, in ASiC-E over the ASiCManifest naming it,
+ * whose references are then checked), and time-stamp tokens
+ * (META-INF/...tst, likewise) except the archive time-stamps of level LTA,
+ * which are not checked.  Reports which files each covers and which files
+ * none covers (an unsigned file is an error: ASIC-UNSIGNED-FILE).  A
+ * container with time-stamps and no signature verifies when they cover
+ * every file, with the warning ASIC-TIMESTAMP-ONLY.  Returns 0, 1 (does not
  * verify, or a structural fault), 3 (not a readable ZIP), 5 (trust setup).
  */
 int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,

@@ -5,6 +5,8 @@
 #ifndef TDK_SIGN_INT_H
 #define TDK_SIGN_INT_H
 
+#include <openssl/x509.h>
+
 #include "sign/sign.h"
 
 /* A C string as libxml2 wants it, without casting const away. */
@@ -39,5 +41,19 @@ xmlNodePtr tdk_node_child(const xmlNode *n, const char *name, const char *ns);
 
 /* Base64 of DER digest of the certificate with the named digest; malloc'd, or NULL. */
 char *tdk_cert_digest_b64(void *x509, const char *xmlsec_digest_uri);
+
+/*
+ * Checks the signer certificate cert against t: unless a certificate is
+ * pinned, its chain to an anchor of t->store (with t->untrusted and extra as
+ * intermediates) at time at, which when names in messages ("the signing
+ * time"); then its key usage must allow signatures.  Shared by XAdES and
+ * CMS verification so that both judge a chain the same way.  Returns 0, or 1
+ * after an error diagnostic (VERIFY-CERT-EXPIRED, -UNTRUSTED, -USAGE) at loc.
+ */
+int tdk_cert_check(const struct tdk_trust *t, X509 *cert, STACK_OF(X509) *extra, time_t at,
+		   const char *when, const struct tdk_diag_loc *loc, struct tdk_diag *d);
+
+/* The subject of a certificate in RFC 2253 form; malloc'd, or NULL. */
+char *tdk_cert_subject(X509 *c);
 
 #endif

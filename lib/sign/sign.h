@@ -175,11 +175,20 @@ struct tdk_ref_report {
 	int ok;                 /* digest matched */
 };
 
+/* What kind of proof a report describes; XMLDSig (with xades set for XAdES) unless said. */
+enum tdk_sig_kind {
+	TDK_SIG_XMLDSIG = 0,    /* ds:Signature, XAdES when xades is set */
+	TDK_SIG_CADES,          /* CMS SignedData, CAdES (ETSI EN 319 122-1) */
+	TDK_SIG_TIMESTAMP       /* RFC 3161 time-stamp token: a time assertion, not a signature */
+};
+
 struct tdk_sig_report {
+	enum tdk_sig_kind kind;
 	char *id;               /* ds:Signature/@Id, or NULL */
-	char *signer;           /* subject of the signer certificate, or NULL */
-	char *signing_time;     /* XAdES SigningTime as written, or NULL */
-	char *algorithm;        /* SignatureMethod URI */
+	char *signer;           /* subject of the signer (or TSA) certificate, or NULL */
+	char *signing_time;     /* XAdES SigningTime as written, CAdES signing-time or TSTInfo
+	                           genTime as YYYY-MM-DDTHH:MM:SSZ, or NULL */
+	char *algorithm;        /* SignatureMethod URI, or the CMS signature algorithm's name */
 	int xades;
 	int whole;              /* covers the whole document */
 	int valid;              /* the end verdict for this signature */

@@ -377,7 +377,7 @@ static time_t parse_time(const char *s)
 	}
 }
 
-static char *subject_of(X509 *c)
+char *tdk_cert_subject(X509 *c)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	char *s = NULL, *p;
@@ -418,11 +418,9 @@ static void verr(struct vctx *v, const char *code, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Chain and time checks of the signer certificate with OpenSSL. Returns 0 or 1 (fails). */
-static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, STACK_OF(X509) *extra,
-		      time_t at)
+int tdk_cert_check(const struct tdk_trust *t, X509 *cert, STACK_OF(X509) *extra, time_t at,
+		   const char *when, const struct tdk_diag_loc *loc, struct tdk_diag *d)
 {
-	const struct tdk_trust *t = v->t;
 	X509_STORE_CTX *sc = NULL;
 	STACK_OF(X509) *untrusted = NULL;
 	int r = 1, i, ku;
@@ -437,8 +435,6 @@ static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, STACK_
 		sc = X509_STORE_CTX_new();
 		if (!untrusted || !sc)
 			goto out;
-		for (i = 0; x509d && (xmlSecSize)i < xmlSecOpenSSLKeyDataX509GetCertsSize(x509d); i++)
-			sk_X509_push(untrusted, xmlSecOpenSSLKeyDataX509GetCert(x509d, (xmlSecSize)i));
 		for (i = 0; extra && i < sk_X509_num(extra); i++)
 			sk_X509_push(untrusted, sk_X509_value(extra, i));
 		if (X509_STORE_CTX_init(sc, t->store, cert, untrusted) != 1)
@@ -448,19 +444,20 @@ static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, STACK_
 			int e = X509_STORE_CTX_get_error(sc);
 
 			if (e == X509_V_ERR_CERT_HAS_EXPIRED || e == X509_V_ERR_CERT_NOT_YET_VALID)
-				verr(v, "VERIFY-CERT-EXPIRED", "certificate chain: %s (at %s)",
-				     X509_verify_cert_error_string(e),
-				     v->rep->signing_time ? "the signing time" : "the verification time");
+				tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-CERT-EXPIRED", loc,
+					     "certificate chain: %s (at %s)", X509_verify_cert_error_string(e),
+					     when);
 			else
-				verr(v, "VERIFY-CERT-UNTRUSTED", "certificate chain: %s",
-				     X509_verify_cert_error_string(e));
+				tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-CERT-UNTRUSTED", loc,
+					     "certificate chain: %s", X509_verify_cert_error_string(e));
 			goto out;
 		}
 	}
 	ku = (int)X509_get_key_usage(cert);
 	if ((X509_get_extension_flags(cert) & EXFLAG_KUSAGE) &&
 	    !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
-		verr(v, "VERIFY-CERT-USAGE", "the signer certificate does not allow digital signatures");
+		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-CERT-USAGE", loc,
+			     "the signer certificate does not allow digital signatures");
 		goto out;
 	}
 	r = 0;
@@ -468,6 +465,25 @@ out:
 	X509_STORE_CTX_free(sc);
 	sk_X509_free(untrusted);
 	ERR_clear_error();
+	return r;
+}
+
+/* Chain and time checks of the signer certificate, with the certificates the signature carries. */
+static int check_cert(struct vctx *v, X509 *cert, xmlSecKeyDataPtr x509d, STACK_OF(X509) *extra,
+		      time_t at)
+{
+	STACK_OF(X509) *more = sk_X509_new_null();
+	int r = 1, i;
+
+	if (!more)
+		return 1;
+	for (i = 0; x509d && (xmlSecSize)i < xmlSecOpenSSLKeyDataX509GetCertsSize(x509d); i++)
+		sk_X509_push(more, xmlSecOpenSSLKeyDataX509GetCert(x509d, (xmlSecSize)i));
+	for (i = 0; extra && i < sk_X509_num(extra); i++)
+		sk_X509_push(more, sk_X509_value(extra, i));
+	r = tdk_cert_check(v->t, cert, more, at, v->rep->signing_time ? "the signing time" :
+			   "the verification time", &v->loc, v->d);
+	sk_X509_free(more);
 	return r;
 }
 
@@ -1045,7 +1061,7 @@ static int verify_one(struct vctx *v)
 		}
 	}
 	if (cert)
-		rep->signer = subject_of(cert);
+		rep->signer = tdk_cert_subject(cert);
 	at = t->at ? t->at : rep->signing_time ? parse_time(rep->signing_time) : time(NULL);
 	if (!at)
 		at = time(NULL);

@@ -73,6 +73,17 @@ for bin in build/fuzz/fuzz-*; do
 			find "$corpus/sign/asic" -type f -size -64k \( -name '*.asic*' -o -name '*.sce' -o -name '*.bdoc' \) \
 				-exec cp {} "$seeds"/ \; 2>/dev/null
 		;;
+	fuzz-cms)
+		# The .p7s and .tst members of the corpus containers.
+		[ -d "$corpus/sign/asic" ] && command -v unzip >/dev/null 2>&1 &&
+			find "$corpus/sign/asic" -type f -size -512k \( -name '*.asic*' -o -name '*.sce' \) |
+			while IFS= read -r f; do
+				k=$(printf '%s' "$f" | cksum | cut -d' ' -f1)
+				for m in $(unzip -Z1 "$f" 2>/dev/null | grep -E '^META-INF/[^/]*\.(p7s|tst)$'); do
+					unzip -p "$f" "$m" >"$seeds/$k-$(basename "$m")" 2>/dev/null
+				done
+			done
+		;;
 	esac
 	n=$((n + 1))
 	log=build/fuzz/$name.log
