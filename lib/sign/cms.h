@@ -22,7 +22,7 @@
 
 /*
  * Verifies the detached CAdES signature sig (siglen bytes of DER; PEM and bare
- * base64 are read too) over the siglen bytes of content: the signature value
+ * base64 are read too) over the len bytes of content: the signature value
  * over the signed attributes, the message-digest and content-type attributes
  * (by OpenSSL), the signer certificate against t, and the ESS
  * signing-certificate(-v2) attribute, whose certificate digest must be the
