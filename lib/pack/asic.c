@@ -693,6 +693,21 @@ static void manifests_free(struct cms_run *x)
 	free(x->mans);
 }
 
+/* Loads entry i of c and appends it to data, whose items have room for every entry. */
+static int add_item(struct tdk_container *c, size_t i, struct tdk_sig_data *data, struct tdk_diag *d)
+{
+	struct tdk_sig_item *it = &data->items[data->n];
+	int r = tdk_container_load(c, i, d);
+
+	if (r)
+		return r;
+	it->uri = c->e[i].name;
+	it->data = c->e[i].data;
+	it->len = c->e[i].len;
+	data->n++;
+	return 0;
+}
+
 int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
 		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
 {
@@ -772,15 +787,12 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
+	data.items = items;
 	for (i = 0; i < c.n; i++) {
 		if (c.e[i].dir || !strcmp(c.e[i].name, "mimetype") || !strncmp(c.e[i].name, "META-INF/", 9))
 			continue;
-		if ((r = tdk_container_load(&c, i, d)))
+		if ((r = add_item(&c, i, &data, d)))
 			goto out;
-		items[data.n].uri = c.e[i].name;
-		items[data.n].data = c.e[i].data;
-		items[data.n].len = c.e[i].len;
-		data.n++;
 		rep->files[rep->nfiles] = strdup(c.e[i].name);
 		if (!rep->files[rep->nfiles++]) {
 			r = TDK_EXIT_INTERNAL;
@@ -798,14 +810,9 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 		if (c.e[i].dir || is_sig_file(c.e[i].name) ||
 		    (strcmp(c.e[i].name, "mimetype") && strncmp(c.e[i].name, "META-INF/", 9)))
 			continue;
-		if ((r = tdk_container_load(&c, i, d)))
+		if ((r = add_item(&c, i, &data, d)))
 			goto out;
-		items[data.n].uri = c.e[i].name;
-		items[data.n].data = c.e[i].data;
-		items[data.n].len = c.e[i].len;
-		data.n++;
 	}
-	data.items = items;
 	for (i = 0; i < c.n; i++) {
 		struct tdk_asic_sigfile *sf;
 		xmlDocPtr doc;
