@@ -45,6 +45,18 @@ test_expect_code 1 'a manifest that lists a missing file: ASIC-MANIFEST-MISSING'
 	cp s.asice missing.asice && zip -q -d missing.asice "docs/origin cert.txt" &&
 	tdk verify --ca ca.pem missing.asice 2>err; r=$?; test_grep ASIC-MANIFEST-MISSING err || exit 99; exit $r
 '
+test_expect_code 1 'manifest entries with an empty path and an empty folder: only the empty path is reported' '
+	mkdir -p em/META-INF && cp s.asice em.asice && printf "%s\n" \
+		"<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">" \
+		"<manifest:file-entry manifest:full-path=\"\" manifest:media-type=\"text/plain\"/>" \
+		"<manifest:file-entry manifest:full-path=\"empty-folder/\" manifest:media-type=\"\"/>" \
+		"</manifest:manifest>" >em/META-INF/manifest.xml &&
+	(cd em && zip -q ../em.asice META-INF/manifest.xml) &&
+	tdk verify --ca ca.pem em.asice 2>err; r=$?; cat err
+	test "$(grep -c ASIC-MANIFEST-MISSING err)" = 1 && test_grep "lists '"'"''"'"'" err || exit 99
+	grep -q "empty-folder" err && exit 99
+	exit $r
+'
 test_expect_code 3 'a truncated container: PACK-ZIP, exit 3' '
 	head -c 300 s.asice >trunc.asice && tdk verify --ca ca.pem trunc.asice 2>err; r=$?
 	test_grep PACK-ZIP err || exit 99; exit $r

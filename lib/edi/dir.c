@@ -207,7 +207,8 @@ static void resolve(struct dir_build *b)
 		b->codes[i].key = tdk_dir_code_key(v, b->codes[i].len);
 	}
 	for (i = 0; i < b->nlists; i++)
-		sort_codes(b->codes + b->lists[i].first, b->lists[i].n, b->strings);
+		if (b->lists[i].n) /* a release without codes has no code array at all */
+			sort_codes(b->codes + b->lists[i].first, b->lists[i].n, b->strings);
 	for (i = 0; i < b->nelements; i++) {
 		struct tdk_dir_codelist *l = find_tag(b->lists, b->nlists, sizeof(*b->lists), b->elements[i].tag);
 

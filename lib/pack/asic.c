@@ -260,7 +260,7 @@ static int check_manifest(struct tdk_container *c, long mi, struct tdk_diag *d)
 		 * A folder's entry (ODF 1.2 part 3 §3.2: full-path ending in '/') may
 		 * describe an empty folder, which a ZIP need not hold as an entry.
 		 */
-		if (fp && xmlStrcmp(fp, XC "/") && fp[xmlStrlen(fp) - 1] != '/' &&
+		if (fp && xmlStrcmp(fp, XC "/") && (!fp[0] || fp[xmlStrlen(fp) - 1] != '/') &&
 		    tdk_container_find(c, (const char *)fp) < 0) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "ASIC-MANIFEST-MISSING", NULL, "the manifest lists "
 				     "'%s', which the container does not hold", (const char *)fp);
