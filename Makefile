@@ -82,9 +82,10 @@ FUZZ_SECONDS = 30
 FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_LIB_OBJ = $(LIB_SRC:%.c=build/fuzz/%.o)
 
+# The library too stops at the first undefined behaviour, so that the fuzzer keeps the input.
 build/fuzz/%.o: %.c $(HEADERS) config.mk
 	@mkdir -p $(dir $@)
-	clang $(ALL_CPPFLAGS) -std=c11 -fsanitize=fuzzer-no-link,address,undefined -g -O1 -c -o $@ $<
+	clang $(ALL_CPPFLAGS) -std=c11 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -g -O1 -c -o $@ $<
 
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -123,6 +123,42 @@ test_expect_code 1 'a garbage signature.p7s: VERIFY-CMS-MALFORMED, no crash' '
 	asic s5.asics $S s5 &&
 	tdk verify --ca ca.pem s5.asics 2>err; r=$?; test_grep VERIFY-CMS-MALFORMED err || exit 99; exit $r
 '
+# The SignedData of in, its digestAlgorithms SET emptied (DER re-encoded): empty_digest_algs in out.
+empty_digest_algs() {
+	python3 - "$1" "$2" <<-\EOP
+	import sys
+	def tlv(b, i):
+	    t, n = b[i], b[i + 1]
+	    i += 2
+	    if n & 0x80:
+	        k = n & 0x7F
+	        n = int.from_bytes(b[i:i + k], "big")
+	        i += k
+	    return t, i, i + n
+	def enc(t, v):
+	    n = len(v)
+	    if n < 0x80:
+	        return bytes([t, n]) + v
+	    l = n.to_bytes((n.bit_length() + 7) // 8, "big")
+	    return bytes([t, 0x80 | len(l)]) + l + v
+	b = open(sys.argv[1], "rb").read()
+	_, ci, ce = tlv(b, 0)             # ContentInfo
+	_, oi, oe = tlv(b, ci)            # contentType
+	_, xi, xe = tlv(b, oe)            # [0] EXPLICIT
+	_, si, se = tlv(b, xi)            # SignedData
+	_, vi, ve = tlv(b, si)            # version
+	_, di, de = tlv(b, ve)            # digestAlgorithms
+	sd = b[si:ve] + enc(0x31, b"") + b[de:se]
+	out = enc(0x30, b[ci:oe] + enc(0xA0, enc(0x30, sd)))
+	open(sys.argv[2], "wb").write(out)
+	EOP
+}
+test_expect_code 1 'a SignedData without digest algorithms: refused, nothing leaked (openssl#30471)' '
+	cp -r s1 s7 && empty_digest_algs s1/META-INF/signature.p7s s7/META-INF/signature.p7s &&
+	! cmp -s s1/META-INF/signature.p7s s7/META-INF/signature.p7s && asic s7.asics $S s7 &&
+	tdk verify --ca ca.pem s7.asics >out 2>err; r=$?; cat out err
+	test_grep VERIFY-CMS-MALFORMED err && ! grep -q CHANGED out || exit 99; exit $r
+'
 test_expect_success 'a PEM signature.p7s is read too' '
 	cp -r s1 s6 && openssl cms -cmsout -inform DER -in s1/META-INF/signature.p7s -outform PEM \
 		-out s6/META-INF/signature.p7s && asic s6.asics $S s6 && tdk verify --ca ca.pem s6.asics

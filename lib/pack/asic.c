@@ -594,9 +594,12 @@ static int verify_cms_proof(struct cms_run *x, size_t i, int ts, struct tdk_asic
 
 		r = ts ? tdk_timestamp_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d) :
 			 tdk_cades_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d);
-		rp->refs = calloc(1, sizeof(*rp->refs));
-		if (!rp->refs || add_ref(rp, it->uri, it->uri, rp->whole) < 0)
-			r = TDK_EXIT_INTERNAL;
+		/* Only a proof that was checked over the data says anything of it. */
+		if (rp->whole) {
+			rp->refs = calloc(1, sizeof(*rp->refs));
+			if (!rp->refs || add_ref(rp, it->uri, it->uri, 1) < 0)
+				r = TDK_EXIT_INTERNAL;
+		}
 		cover[0] = 1;
 	} else if (x->asic_s) {
 		/* No data object, or several: ASIC-NO-DATA or ASIC-S-STRUCTURE says so. */

@@ -266,7 +266,8 @@ static void cms_fail(struct tdk_diag *d)
 			     "signer's)");
 	else
 		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-CMS-MALFORMED", NULL, "the CMS signature cannot be "
-			     "processed: %s", nosigner ? "it holds no SignerInfo" : msg);
+			     "processed: %s", nosigner ? "it holds no SignerInfo" : msg[0] ? msg :
+			     "OpenSSL cannot set up its digests (no digest algorithms, or unknown ones)");
 }
 
 /*
@@ -491,9 +492,22 @@ int tdk_cades_verify(const unsigned char *sig, size_t siglen, const unsigned cha
 				     "content of its own, which is not the data it should sign");
 			goto out;
 		}
-	} else if (!(dcont = BIO_new_mem_buf(len ? (const void *)content : "", (int)len))) {
-		r = TDK_EXIT_INTERNAL;
-		goto out;
+	} else {
+		/*
+		 * Given a memory BIO and CMS_BINARY, OpenSSL 3.0's CMS_verify reads
+		 * a copy of it, which it leaks when the SignedData's digest
+		 * algorithms cannot be set up (openssl/openssl#30471).  Behind a
+		 * buffering filter the content is read in place.
+		 */
+		BIO *mem = BIO_new_mem_buf(len ? (const void *)content : "", (int)len);
+		BIO *buf = mem ? BIO_new(BIO_f_buffer()) : NULL;
+
+		if (!buf) {
+			BIO_free(mem);
+			r = TDK_EXIT_INTERNAL;
+			goto out;
+		}
+		dcont = BIO_push(buf, mem);
 	}
 	if (!pool) {
 		r = TDK_EXIT_INTERNAL;
@@ -546,7 +560,7 @@ int tdk_cades_verify(const unsigned char *sig, size_t siglen, const unsigned cha
 	rep->valid = 1;
 	r = 0;
 out:
-	BIO_free(dcont);
+	BIO_free_all(dcont);
 	sk_X509_free(pool);
 	sk_X509_free(signers);
 	sk_X509_pop_free(carried, X509_free);
