@@ -206,8 +206,9 @@ static void resolve(struct dir_build *b)
 		b->codes[i].len = (uint32_t)strlen(v);
 		b->codes[i].key = tdk_dir_code_key(v, b->codes[i].len);
 	}
+	/* A table left empty by a broken release has no array: no offset into it. */
 	for (i = 0; i < b->nlists; i++)
-		if (b->lists[i].n) /* a release without codes has no code array at all */
+		if (b->lists[i].n)
 			sort_codes(b->codes + b->lists[i].first, b->lists[i].n, b->strings);
 	for (i = 0; i < b->nelements; i++) {
 		struct tdk_dir_codelist *l = find_tag(b->lists, b->nlists, sizeof(*b->lists), b->elements[i].tag);
@@ -215,9 +216,11 @@ static void resolve(struct dir_build *b)
 		b->elements[i].codes = l ? (uint32_t)(l - b->lists) : TDK_DIR_NONE;
 	}
 	for (i = 0; i < b->nsegments; i++)
-		b->segments[i].last_m = tdk_dir_last_mandatory(b->members + b->segments[i].first, b->segments[i].n);
+		b->segments[i].last_m = b->segments[i].n ?
+			tdk_dir_last_mandatory(b->members + b->segments[i].first, b->segments[i].n) : 0;
 	for (i = 0; i < b->ncomposites; i++)
-		b->composites[i].last_m = tdk_dir_last_mandatory(b->members + b->composites[i].first, b->composites[i].n);
+		b->composites[i].last_m = b->composites[i].n ?
+			tdk_dir_last_mandatory(b->members + b->composites[i].first, b->composites[i].n) : 0;
 	for (i = 0; i < b->nmembers; i++) {
 		struct tdk_dir_member *m = &b->members[i];
 		void *p = m->composite ?
@@ -240,7 +243,8 @@ static void resolve(struct dir_build *b)
 			s = find_tag(b->segments, b->nsegments, sizeof(*b->segments), nd->tag);
 			nd->seg = s ? (uint32_t)(s - b->segments) : TDK_DIR_NONE;
 		}
-		tdk_dir_next_mandatory(b->nodes + m->first, 0, m->n);
+		if (m->n)
+			tdk_dir_next_mandatory(b->nodes + m->first, 0, m->n);
 	}
 }
 
