@@ -234,6 +234,13 @@ test_expect_code 1 'forgery: a token signed by a certificate without the timeSta
 	asic t3.asics $S t3 &&
 	tdk verify --ca ca.pem t3.asics 2>err; r=$?; test_grep VERIFY-TST-USAGE err || exit 99; exit $r
 '
+test_expect_success 'a token re-signed by the TSA without the ESS attribute: verifies, with VERIFY-TST-SIGNING-CERT-MISSING' '
+	mkdir -p t6/META-INF && cp invoice.txt t6/ &&
+	openssl cms -sign -binary -nodetach -nosmimecap -econtent_type id-smime-ct-TSTInfo \
+		-in tstinfo.der -signer tsa.pem -inkey tsa.key -outform DER -out t6/META-INF/timestamp.tst &&
+	asic t6.asics $S t6 && tdk verify --ca ca.pem t6.asics 2>err &&
+	test_grep VERIFY-TST-SIGNING-CERT-MISSING err && ! grep -q "error:" err
+'
 test_expect_code 1 'forgery: the TSA not under the given --ca: VERIFY-CERT-UNTRUSTED' '
 	tdk verify --ca rogue.pem t1.asics 2>err; r=$?; test_grep VERIFY-CERT-UNTRUSTED err || exit 99; exit $r
 '

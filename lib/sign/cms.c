@@ -670,6 +670,11 @@ int tdk_timestamp_verify(const unsigned char *tok, size_t toklen, const unsigned
 			     "names another certificate than the TSA's whose key verified");
 		goto out;
 	}
+	/* RFC 3161 §2.4.1 (RFC 5816 for v2): the token MUST identify the TSA certificate so. */
+	if (e == -1)
+		tdk_diag_add(d, TDK_SEV_WARNING, "VERIFY-TST-SIGNING-CERT-MISSING", NULL, "the time-stamp "
+			     "token has no ESS signing-certificate(-v2) attribute (RFC 3161 §2.4.1 requires "
+			     "one): nothing binds the TSA certificate to it");
 	rep->valid = 1;
 	r = 0;
 out:
