@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "pack/pack.h"
 #include "sigcmd.h"
+#include "sign/cms.h"
 #include "sign/sign.h"
 
 #define DOC_MAX ((size_t)256 << 20)
@@ -182,9 +183,26 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 			items[i].data = (const unsigned char *)dat[i].data;
 			items[i].len = dat[i].len;
 		}
-		doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &d);
-		r = doc ? tdk_verify_doc(doc, vo->data.n ? &data : NULL, t, &o, &reps, &nreps, &d) :
-			  TDK_EXIT_NEGATIVE;
+		if (tdk_cms_sniff((const unsigned char *)in.data, in.len)) {
+			/* A detached CAdES signature or time-stamp token (.p7s, .tst): one file. */
+			if (vo->data.n != 1) {
+				r = tdk_error(ctx, "verify", TDK_EXIT_USAGE, "'%s' is a CMS signature or time-stamp "
+					      "token: name the one file it covers with --data", name);
+				goto out;
+			}
+			if (!(reps = calloc(1, sizeof(*reps)))) {
+				r = tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "out of memory");
+				goto out;
+			}
+			nreps = 1;
+			r = tdk_cms_verify_detached(TDK_SIG_XMLDSIG, (const unsigned char *)in.data, in.len,
+						    items[0].uri, items[0].data, items[0].len, t, reps, &d);
+			items[0].covered = !r;
+		} else {
+			doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &d);
+			r = doc ? tdk_verify_doc(doc, vo->data.n ? &data : NULL, t, &o, &reps, &nreps, &d) :
+				  TDK_EXIT_NEGATIVE;
+		}
 		for (i = 0; i < vo->data.n && !r; i++)
 			if (!items[i].covered) {
 				tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-DATA-UNUSED", NULL, "no signature covers "

@@ -235,10 +235,10 @@ test_expect_code 1 'forgery: a token signed by a certificate without the timeSta
 	tdk verify --ca ca.pem t3.asics 2>err; r=$?; test_grep VERIFY-TST-USAGE err || exit 99; exit $r
 '
 test_expect_success 'a token re-signed by the TSA without the ESS attribute: verifies, with VERIFY-TST-SIGNING-CERT-MISSING' '
-	mkdir -p t6/META-INF && cp invoice.txt t6/ &&
+	mkdir -p t9/META-INF && cp invoice.txt t9/ &&
 	openssl cms -sign -binary -nodetach -nosmimecap -econtent_type id-smime-ct-TSTInfo \
-		-in tstinfo.der -signer tsa.pem -inkey tsa.key -outform DER -out t6/META-INF/timestamp.tst &&
-	asic t6.asics $S t6 && tdk verify --ca ca.pem t6.asics 2>err &&
+		-in tstinfo.der -signer tsa.pem -inkey tsa.key -outform DER -out t9/META-INF/timestamp.tst &&
+	asic t9.asics $S t9 && tdk verify --ca ca.pem t9.asics 2>err &&
 	test_grep VERIFY-TST-SIGNING-CERT-MISSING err && ! grep -q "error:" err
 '
 test_expect_code 1 'forgery: the TSA not under the given --ca: VERIFY-CERT-UNTRUSTED' '
@@ -266,5 +266,28 @@ test_expect_code 1 'forgery: a file under an ASiC-E time assertion changed: VERI
 test_expect_code 1 'a time-stamp-only container with an extra file: ASIC-UNSIGNED-FILE' '
 	cp -r t6 t8 && cp packing.txt t8/ && asic t8.asice $E t8 &&
 	tdk verify --ca ca.pem t8.asice 2>err; r=$?; test_grep ASIC-UNSIGNED-FILE err || exit 99; exit $r
+'
+# Outside a container: a detached .p7s or .tst beside the one file it covers (--data).
+test_expect_success 'a detached CAdES signature outside a container verifies with --data' '
+	cades invoice.txt invoice.p7s && tdk verify --ca ca.pem --data invoice.txt invoice.p7s >out &&
+	test_grep "invoice.p7s: CAdES signature by CN=tdk test rsa" out &&
+	test_grep "reference '"'"'invoice.txt'"'"' covers file '"'"'invoice.txt'"'"': ok" out
+'
+test_expect_code 1 'forgery: the file beside a detached CAdES signature changed: VERIFY-DIGEST' '
+	printf "invoice 45\n" >changed.txt &&
+	tdk verify --ca ca.pem --data invoice.txt=changed.txt invoice.p7s >out 2>err; r=$?
+	test_grep VERIFY-DIGEST err && ! grep -q ": ok" out || exit 99; exit $r
+'
+test_expect_success 'a detached time-stamp token outside a container verifies with --data; JSON names its kind' '
+	tst invoice.txt invoice.tst && tdk verify --ca ca.pem --data invoice.txt --format json invoice.tst >j &&
+	test_grep "\"kind\":\"timestamp\"" j && test_grep "\"valid\":true" j
+'
+test_expect_code 1 'forgery: a detached time-stamp token over another file: VERIFY-TST-IMPRINT' '
+	tdk verify --ca ca.pem --data invoice.txt=origin.txt invoice.tst 2>err; r=$?
+	test_grep VERIFY-TST-IMPRINT err || exit 99; exit $r
+'
+test_expect_code 2 'a detached CMS without --data, or with two, is a usage error' '
+	tdk verify --ca ca.pem invoice.p7s 2>err; r=$?; test $r = 2 && test_grep "with --data" err || exit 99
+	tdk verify --ca ca.pem --data invoice.txt --data origin.txt invoice.p7s 2>/dev/null
 '
 test_done

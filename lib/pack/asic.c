@@ -592,14 +592,8 @@ static int verify_cms_proof(struct cms_run *x, size_t i, int ts, struct tdk_asic
 	} else if (x->asic_s && x->nitems == 1) {
 		struct tdk_sig_item *it = &x->items[0];
 
-		r = ts ? tdk_timestamp_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d) :
-			 tdk_cades_verify(e->data, e->len, it->data, it->len, x->t, rp, x->d);
-		/* Only a proof that was checked over the data says anything of it. */
-		if (rp->whole) {
-			rp->refs = calloc(1, sizeof(*rp->refs));
-			if (!rp->refs || add_ref(rp, it->uri, it->uri, 1) < 0)
-				r = TDK_EXIT_INTERNAL;
-		}
+		r = tdk_cms_verify_detached(rp->kind, e->data, e->len, it->uri, it->data, it->len, x->t, rp,
+					    x->d);
 		cover[0] = 1;
 	} else if (x->asic_s) {
 		/* No data object, or several: ASIC-NO-DATA or ASIC-S-STRUCTURE says so. */

@@ -688,3 +688,48 @@ out:
 	ERR_clear_error();
 	return r;
 }
+
+int tdk_cms_sniff(const unsigned char *p, size_t n)
+{
+	CMS_ContentInfo *cms = cms_read(p, n);
+
+	CMS_ContentInfo_free(cms);
+	return cms != NULL;
+}
+
+int tdk_cms_verify_detached(int kind, const unsigned char *p, size_t n, const char *name,
+			    const unsigned char *content, size_t len, const struct tdk_trust *t,
+			    struct tdk_sig_report *rep, struct tdk_diag *d)
+{
+	struct tdk_ref_report *rr;
+	int ts = kind == TDK_SIG_TIMESTAMP, r;
+
+	if (kind == TDK_SIG_XMLDSIG) {
+		CMS_ContentInfo *cms = cms_read(p, n);
+		const ASN1_OBJECT *et = cms ? CMS_get0_eContentType(cms) : NULL;
+
+		ts = et && OBJ_obj2nid(et) == NID_id_smime_ct_TSTInfo;
+		CMS_ContentInfo_free(cms);
+		ERR_clear_error();
+	}
+	r = ts ? tdk_timestamp_verify(p, n, content, len, t, rep, d) :
+		 tdk_cades_verify(p, n, content, len, t, rep, d);
+	rep->valid = !r;
+	if (!rep->whole)
+		return r;
+	/* Only a proof that was checked over the data says anything of it. */
+	if (!(rep->refs = calloc(1, sizeof(*rep->refs))))
+		return TDK_EXIT_INTERNAL;
+	rr = rep->refs;
+	rr->uri = strdup(name);
+	rr->covers = malloc(strlen(name) + 8);
+	if (!rr->uri || !rr->covers) {
+		free(rr->uri);
+		free(rr->covers);
+		return TDK_EXIT_INTERNAL;
+	}
+	snprintf(rr->covers, strlen(name) + 8, "file '%s'", name);
+	rr->ok = 1;
+	rep->nrefs = 1;
+	return r;
+}

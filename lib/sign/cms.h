@@ -53,6 +53,22 @@ int tdk_timestamp_verify(const unsigned char *tok, size_t toklen, const unsigned
 			 size_t len, const struct tdk_trust *t, struct tdk_sig_report *rep,
 			 struct tdk_diag *d);
 
+/* 1 when the n bytes at p hold a CMS ContentInfo (DER, PEM or bare base64), else 0. */
+int tdk_cms_sniff(const unsigned char *p, size_t n);
+
+/*
+ * Verifies a detached CMS proof of the given kind (TDK_SIG_CADES with
+ * tdk_cades_verify, TDK_SIG_TIMESTAMP with tdk_timestamp_verify, or
+ * TDK_SIG_XMLDSIG to take the kind from the CMS: a time-stamp token when its
+ * content is a TSTInfo) over the len bytes of content, which the report calls
+ * file name.  Fills rep as those do and, once the proof was checked over
+ * content, with one reference that covers it (the caller frees rep's strings
+ * with tdk_sig_reports_free).  Returns as they do.
+ */
+int tdk_cms_verify_detached(int kind, const unsigned char *p, size_t n, const char *name,
+			    const unsigned char *content, size_t len, const struct tdk_trust *t,
+			    struct tdk_sig_report *rep, struct tdk_diag *d);
+
 /*
  * The digest of data with the XML digest algorithm uri (XMLDSig and XML
  * Encryption URIs: SHA-1, SHA-2, SHA-3), as base64 in out (at least 100
