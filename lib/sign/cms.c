@@ -691,7 +691,15 @@ out:
 
 int tdk_cms_sniff(const unsigned char *p, size_t n)
 {
-	CMS_ContentInfo *cms = cms_read(p, n);
+	CMS_ContentInfo *cms;
+	size_t i = 0;
+
+	/* XML (with or without a byte order mark) is not looked at further. */
+	while (i < n && isspace(p[i]))
+		i++;
+	if (i == n || p[i] == '<' || p[i] == 0xEF || p[i] == 0xFE || p[i] == 0xFF)
+		return 0;
+	cms = cms_read(p, n);
 
 	CMS_ContentInfo_free(cms);
 	return cms != NULL;
