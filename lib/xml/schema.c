@@ -141,8 +141,22 @@ out:
 
 static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
 
+/*
+ * libxml2's catalog lookups fetch and cache catalog files in shared tables
+ * that it creates without a lock: workers of a batch (-j) that resolve at
+ * once would each make one, and lose all but one.  Lookups take this lock;
+ * it is recursive, since reading a catalog file comes back through loader.
+ */
+static pthread_mutex_t catalog_lock;
+
 static void install_loader(void)
 {
+	pthread_mutexattr_t a;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&catalog_lock, &a);
+	pthread_mutexattr_destroy(&a);
 	xmlInitParser();
 	/* No implicit use of /etc/xml/catalog or XML_CATALOG_FILES: only the catalogs given. */
 	xmlCatalogSetDefaults(XML_CATA_ALLOW_NONE);
@@ -310,11 +324,14 @@ char *tdk_xml_schemas_resolve(struct tdk_xml_schemas *s, const char *name, const
 	if (!s || !name)
 		return NULL;
 	for (i = 0; i < s->ncatalogs; i++) {
-		xmlChar *v = xmlACatalogResolveURI(s->catalogs[i], (const xmlChar *)name);
+		xmlChar *v;
 		char *r;
 
+		pthread_mutex_lock(&catalog_lock);
+		v = xmlACatalogResolveURI(s->catalogs[i], (const xmlChar *)name);
 		if (!v)
 			v = xmlACatalogResolveSystem(s->catalogs[i], (const xmlChar *)name);
+		pthread_mutex_unlock(&catalog_lock);
 		if (!v)
 			continue;
 		r = strdup(strip_file((const char *)v));
