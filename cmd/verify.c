@@ -183,7 +183,9 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 			items[i].data = (const unsigned char *)dat[i].data;
 			items[i].len = dat[i].len;
 		}
-		if (tdk_cms_sniff((const unsigned char *)in.data, in.len)) {
+		int kind = tdk_cms_kind((const unsigned char *)in.data, in.len);
+
+		if (kind >= 0) {
 			/* A detached CAdES signature or time-stamp token (.p7s, .tst): one file. */
 			if (vo->data.n != 1) {
 				r = tdk_error(ctx, "verify", TDK_EXIT_USAGE, "'%s' is a CMS signature or time-stamp "
@@ -195,7 +197,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 				goto out;
 			}
 			nreps = 1;
-			r = tdk_cms_verify_detached(TDK_SIG_XMLDSIG, (const unsigned char *)in.data, in.len,
+			r = tdk_cms_verify_detached((enum tdk_sig_kind)kind, (const unsigned char *)in.data, in.len,
 						    items[0].uri, items[0].data, items[0].len, t, reps, &d);
 			items[0].covered = !r;
 		} else {

@@ -24,7 +24,6 @@
 #define MANIFEST_NS "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 #define XC (const xmlChar *)
 #define ODF_MIME_PREFIX "application/vnd.oasis.opendocument."
-#define TDK_NS_ASIC_MANIFEST "http://uri.etsi.org/02918/v1.2.1#"
 
 static int valid_item_name(const char *s)
 {
@@ -387,7 +386,7 @@ static xmlNodePtr asic_find(xmlNodePtr n, const char *name, int depth)
 	for (; n && depth < 64; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (n->ns && !xmlStrcmp(n->ns->href, XC TDK_NS_ASIC_MANIFEST) && !xmlStrcmp(n->name, XC name))
+		if (tdk_node_is(n, name, TDK_NS_ASIC))
 			return n;
 		for (c = n->children; c; c = c->next)
 			if ((f = asic_find(c, name, depth + 1)) != NULL)
@@ -436,51 +435,6 @@ static struct asic_manifest *manifest_for(struct cms_run *x, const char *name, i
 	return NULL;
 }
 
-/* The first child element of n named name in the XMLDSig namespace, or NULL. */
-static xmlNodePtr ds_child(xmlNodePtr n, const char *name)
-{
-	xmlNodePtr c;
-
-	for (c = n->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && c->ns && !xmlStrcmp(c->name, XC name) &&
-		    !xmlStrcmp(c->ns->href, XC "http://www.w3.org/2000/09/xmldsig#"))
-			return c;
-	return NULL;
-}
-
-static char *b64_text(xmlNodePtr n)
-{
-	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
-	char *s = v ? malloc((size_t)xmlStrlen(v) + 1) : NULL, *o = s;
-	const xmlChar *p;
-
-	for (p = v; s && *p; p++)
-		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t')
-			*o++ = (char)*p;
-	if (o)
-		*o = '\0';
-	xmlFree(v);
-	return s;
-}
-
-static int add_ref(struct tdk_sig_report *rp, const char *uri, const char *file, int ok)
-{
-	struct tdk_ref_report *rr = &rp->refs[rp->nrefs];
-	size_t n = strlen(file) + 16;
-
-	rr->uri = strdup(uri);
-	rr->covers = malloc(n);
-	if (!rr->uri || !rr->covers) {
-		free(rr->uri);
-		free(rr->covers);
-		return -1;
-	}
-	snprintf(rr->covers, n, "file '%s'", file);
-	rr->ok = ok;
-	rp->nrefs++;
-	return 0;
-}
-
 /*
  * EN 319 162-1 A.4: every asic:DataObjectReference of the manifest names a
  * container entry (percent-encoded URI) with ds:DigestMethod and
@@ -495,8 +449,7 @@ static int manifest_refs(struct cms_run *x, const struct asic_manifest *m, int *
 	int r = 0;
 
 	for (n = root; n; n = next_elem(n, root))
-		nref += n->type == XML_ELEMENT_NODE && n->ns && !xmlStrcmp(n->name, XC "DataObjectReference") &&
-			!xmlStrcmp(n->ns->href, XC TDK_NS_ASIC_MANIFEST);
+		nref += tdk_node_is(n, "DataObjectReference", TDK_NS_ASIC);
 	rp->refs = calloc(nref ? nref : 1, sizeof(*rp->refs));
 	if (!rp->refs)
 		return TDK_EXIT_INTERNAL;
@@ -514,14 +467,13 @@ static int manifest_refs(struct cms_run *x, const struct asic_manifest *m, int *
 		long e;
 		int ok = 0;
 
-		if (n->type != XML_ELEMENT_NODE || !n->ns || xmlStrcmp(n->name, XC "DataObjectReference") ||
-		    xmlStrcmp(n->ns->href, XC TDK_NS_ASIC_MANIFEST))
+		if (!tdk_node_is(n, "DataObjectReference", TDK_NS_ASIC))
 			continue;
 		uri = xmlGetProp(n, XC "URI");
 		file = uri && tdk_uri_decode((const char *)uri, &name) == 0 && name.data ? name.data :
 		       uri ? (const char *)uri : "";
-		dm = ds_child(n, "DigestMethod");
-		dv = ds_child(n, "DigestValue");
+		dm = tdk_node_child(n, "DigestMethod", TDK_NS_DSIG);
+		dv = tdk_node_child(n, "DigestValue", TDK_NS_DSIG);
 		alg = dm ? xmlGetProp(dm, XC "Algorithm") : NULL;
 		e = tdk_container_find(x->c, file);
 		if (!uri || !dv || !alg) {
@@ -538,7 +490,7 @@ static int manifest_refs(struct cms_run *x, const struct asic_manifest *m, int *
 			tdk_diag_add(x->d, TDK_SEV_ERROR, "VERIFY-UNSUPPORTED-ALGORITHM", NULL, "'%s': digest "
 				     "algorithm '%s' for '%s' is not supported by this build",
 				     x->c->e[m->idx].name, (const char *)alg, file);
-		} else if (!(want = b64_text(dv)) || strcmp(want, have)) {
+		} else if (!(want = tdk_node_b64(dv)) || strcmp(want, have)) {
 			tdk_diag_add(x->d, TDK_SEV_ERROR, "VERIFY-DIGEST", NULL, "'%s': the digest of '%s' does "
 				     "not match; the file was changed after signing", x->c->e[m->idx].name, file);
 		} else {
@@ -549,7 +501,7 @@ static int manifest_refs(struct cms_run *x, const struct asic_manifest *m, int *
 		}
 		if (!ok)
 			r = TDK_EXIT_NEGATIVE;
-		if (add_ref(rp, uri ? (const char *)uri : "", file, ok) < 0)
+		if (tdk_sig_report_add_file(rp, uri ? (const char *)uri : "", file, ok) < 0)
 			r = TDK_EXIT_INTERNAL;
 		free(want);
 		xmlFree(alg);
@@ -651,10 +603,8 @@ static int load_manifests(struct cms_run *x)
 			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 			continue;
 		}
-		if (!root || !root->ns || xmlStrcmp(root->name, XC "ASiCManifest") ||
-		    xmlStrcmp(root->ns->href, XC TDK_NS_ASIC_MANIFEST) ||
-		    !(ref = asic_find(root->children, "SigReference", 0)) ||
-		    !(uri = xmlGetProp(ref, XC "URI"))) {
+		if (!tdk_node_is(root, "ASiCManifest", TDK_NS_ASIC) ||
+		    !(ref = asic_find(root->children, "SigReference", 0)) || !(uri = xmlGetProp(ref, XC "URI"))) {
 			tdk_diag_add(x->d, TDK_SEV_ERROR, "ASIC-MANIFEST-MALFORMED", NULL, "'%s' is not an "
 				     "asic:ASiCManifest with an asic:SigReference URI (EN 319 162-1 A.4)",
 				     c->e[i].name);

@@ -689,55 +689,39 @@ out:
 	return r;
 }
 
-int tdk_cms_sniff(const unsigned char *p, size_t n)
+int tdk_cms_kind(const unsigned char *p, size_t n)
 {
 	CMS_ContentInfo *cms;
+	const ASN1_OBJECT *et;
 	size_t i = 0;
+	int kind;
 
 	/* XML (with or without a byte order mark) is not looked at further. */
 	while (i < n && isspace(p[i]))
 		i++;
 	if (i == n || p[i] == '<' || p[i] == 0xEF || p[i] == 0xFE || p[i] == 0xFF)
-		return 0;
-	cms = cms_read(p, n);
-
+		return -1;
+	if (!(cms = cms_read(p, n)))
+		return -1;
+	et = CMS_get0_eContentType(cms);
+	kind = et && OBJ_obj2nid(et) == NID_id_smime_ct_TSTInfo ? TDK_SIG_TIMESTAMP : TDK_SIG_CADES;
 	CMS_ContentInfo_free(cms);
-	return cms != NULL;
+	ERR_clear_error();
+	return kind;
 }
 
-int tdk_cms_verify_detached(int kind, const unsigned char *p, size_t n, const char *name,
+int tdk_cms_verify_detached(enum tdk_sig_kind kind, const unsigned char *p, size_t n, const char *name,
 			    const unsigned char *content, size_t len, const struct tdk_trust *t,
 			    struct tdk_sig_report *rep, struct tdk_diag *d)
 {
-	struct tdk_ref_report *rr;
-	int ts = kind == TDK_SIG_TIMESTAMP, r;
+	int r = kind == TDK_SIG_TIMESTAMP ? tdk_timestamp_verify(p, n, content, len, t, rep, d) :
+		tdk_cades_verify(p, n, content, len, t, rep, d);
 
-	if (kind == TDK_SIG_XMLDSIG) {
-		CMS_ContentInfo *cms = cms_read(p, n);
-		const ASN1_OBJECT *et = cms ? CMS_get0_eContentType(cms) : NULL;
-
-		ts = et && OBJ_obj2nid(et) == NID_id_smime_ct_TSTInfo;
-		CMS_ContentInfo_free(cms);
-		ERR_clear_error();
-	}
-	r = ts ? tdk_timestamp_verify(p, n, content, len, t, rep, d) :
-		 tdk_cades_verify(p, n, content, len, t, rep, d);
 	rep->valid = !r;
+	/* Only a proof that was checked over the data says anything of it. */
 	if (!rep->whole)
 		return r;
-	/* Only a proof that was checked over the data says anything of it. */
-	if (!(rep->refs = calloc(1, sizeof(*rep->refs))))
+	if (!(rep->refs = calloc(1, sizeof(*rep->refs))) || tdk_sig_report_add_file(rep, name, name, 1) < 0)
 		return TDK_EXIT_INTERNAL;
-	rr = rep->refs;
-	rr->uri = strdup(name);
-	rr->covers = malloc(strlen(name) + 8);
-	if (!rr->uri || !rr->covers) {
-		free(rr->uri);
-		free(rr->covers);
-		return TDK_EXIT_INTERNAL;
-	}
-	snprintf(rr->covers, strlen(name) + 8, "file '%s'", name);
-	rr->ok = 1;
-	rep->nrefs = 1;
 	return r;
 }

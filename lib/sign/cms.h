@@ -53,19 +53,21 @@ int tdk_timestamp_verify(const unsigned char *tok, size_t toklen, const unsigned
 			 size_t len, const struct tdk_trust *t, struct tdk_sig_report *rep,
 			 struct tdk_diag *d);
 
-/* 1 when the n bytes at p hold a CMS ContentInfo (DER, PEM or bare base64), else 0. */
-int tdk_cms_sniff(const unsigned char *p, size_t n);
+/*
+ * What the n bytes at p hold: TDK_SIG_TIMESTAMP for a CMS ContentInfo (DER,
+ * PEM or bare base64) whose content is a TSTInfo, TDK_SIG_CADES for another
+ * CMS, -1 for anything else (XML is recognised as such without parsing).
+ */
+int tdk_cms_kind(const unsigned char *p, size_t n);
 
 /*
- * Verifies a detached CMS proof of the given kind (TDK_SIG_CADES with
- * tdk_cades_verify, TDK_SIG_TIMESTAMP with tdk_timestamp_verify, or
- * TDK_SIG_XMLDSIG to take the kind from the CMS: a time-stamp token when its
- * content is a TSTInfo) over the len bytes of content, which the report calls
- * file name.  Fills rep as those do and, once the proof was checked over
- * content, with one reference that covers it (the caller frees rep's strings
- * with tdk_sig_reports_free).  Returns as they do.
+ * Verifies a detached CMS proof of the given kind (TDK_SIG_TIMESTAMP with
+ * tdk_timestamp_verify, else tdk_cades_verify) over the len bytes of content,
+ * which the report calls file name.  Fills rep as those do and, once the
+ * proof was checked over content, with one reference that covers it (the
+ * caller frees rep's strings with tdk_sig_reports_free).  Returns as they do.
  */
-int tdk_cms_verify_detached(int kind, const unsigned char *p, size_t n, const char *name,
+int tdk_cms_verify_detached(enum tdk_sig_kind kind, const unsigned char *p, size_t n, const char *name,
 			    const unsigned char *content, size_t len, const struct tdk_trust *t,
 			    struct tdk_sig_report *rep, struct tdk_diag *d);
 

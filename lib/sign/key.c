@@ -48,6 +48,21 @@ xmlNodePtr tdk_node_child(const xmlNode *n, const char *name, const char *ns)
 	return NULL;
 }
 
+char *tdk_node_b64(const xmlNode *n)
+{
+	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
+	char *o = v ? malloc((size_t)xmlStrlen(v) + 1) : NULL, *p = o;
+	const xmlChar *s;
+
+	for (s = v; o && *s; s++)
+		if (*s != ' ' && *s != '\n' && *s != '\r' && *s != '\t')
+			*p++ = (char)*s;
+	if (o)
+		*p = '\0';
+	xmlFree(v);
+	return o;
+}
+
 static const EVP_MD *md_of_uri(const char *uri)
 {
 	if (!uri || !strcmp(uri, "http://www.w3.org/2001/04/xmlenc#sha256"))

@@ -12,10 +12,8 @@
 /* A C string as libxml2 wants it, without casting const away. */
 #define TDK_XC (const xmlChar *)
 
-#define TDK_NS_DSIG   "http://www.w3.org/2000/09/xmldsig#"
 #define TDK_NS_XADES  "http://uri.etsi.org/01903/v1.3.2#"
 #define TDK_NS_XADES141 "http://uri.etsi.org/01903/v1.4.1#"
-#define TDK_NS_ASIC   "http://uri.etsi.org/02918/v1.2.1#"
 #define TDK_XADES_SIGNED_PROPS "http://uri.etsi.org/01903#SignedProperties"
 
 /* Library errors go to d under code until the next call (NULL: dropped). */
@@ -32,12 +30,6 @@ void tdk_sig_set_data(struct tdk_sig_data *data);
 
 /* The item of data a reference URI names (equal after percent-decoding), or NULL. */
 struct tdk_sig_item *tdk_sig_data_find(const struct tdk_sig_data *data, const char *uri);
-
-/* True when element n is named name in namespace ns. */
-int tdk_node_is(const xmlNode *n, const char *name, const char *ns);
-
-/* The first child element of n named name in ns, or NULL. */
-xmlNodePtr tdk_node_child(const xmlNode *n, const char *name, const char *ns);
 
 /* Base64 of DER digest of the certificate with the named digest; malloc'd, or NULL. */
 char *tdk_cert_digest_b64(void *x509, const char *xmlsec_digest_uri);

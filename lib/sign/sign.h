@@ -168,6 +168,18 @@ struct tdk_trust {
 int tdk_trust_load(struct tdk_trust *t, struct tdk_diag *d);
 void tdk_trust_release(struct tdk_trust *t);
 
+#define TDK_NS_DSIG   "http://www.w3.org/2000/09/xmldsig#"
+#define TDK_NS_ASIC   "http://uri.etsi.org/02918/v1.2.1#"
+
+/* True when n is an element named name in namespace ns (NULL: in no namespace). */
+int tdk_node_is(const xmlNode *n, const char *name, const char *ns);
+
+/* The first child element of n named name in ns, or NULL. */
+xmlNodePtr tdk_node_child(const xmlNode *n, const char *name, const char *ns);
+
+/* The text of n (may be NULL) without white space, as base64 and number values carry it: malloc'd, or NULL. */
+char *tdk_node_b64(const xmlNode *n);
+
 /* What a verification found, for the report. */
 struct tdk_ref_report {
 	char *uri;              /* as written */
@@ -214,6 +226,12 @@ int tdk_verify_doc(xmlDocPtr doc, struct tdk_sig_data *data, const struct tdk_tr
 		   const struct tdk_verify_opts *o, struct tdk_sig_report **reps, size_t *nreps,
 		   struct tdk_diag *d);
 void tdk_sig_reports_free(struct tdk_sig_report *reps, size_t n);
+
+/*
+ * Appends to rp->refs, which must have room, a reference uri that covers
+ * "file 'file'" with verdict ok.  Returns 0, or -1 when memory runs out.
+ */
+int tdk_sig_report_add_file(struct tdk_sig_report *rp, const char *uri, const char *file, int ok);
 
 /* Percent-decodes a URI reference (RFC 3986 §2.1) into out; returns 0 or -1 on a bad escape. */
 int tdk_uri_decode(const char *s, struct tdk_buf *out);

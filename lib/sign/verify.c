@@ -238,28 +238,6 @@ static void describe_node(xmlNodePtr n, char *buf, size_t size)
 	xmlFree(path);
 }
 
-static char *b64_clean(const char *s)
-{
-	char *o = malloc(strlen(s) + 1), *p = o;
-
-	if (!o)
-		return NULL;
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\n' && *s != '\r' && *s != '\t')
-			*p++ = *s;
-	*p = '\0';
-	return o;
-}
-
-static char *node_text(xmlNodePtr n)
-{
-	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
-	char *s = v ? b64_clean((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
 /* EN 319 132-1 §5.2.2: does one Cert of SigningCertificate(V2) name cert? 1 yes, 0 no. */
 static int signing_cert_matches(xmlNodePtr scert, X509 *cert, const char **why)
 {
@@ -282,7 +260,7 @@ static int signing_cert_matches(xmlNodePtr scert, X509 *cert, const char **why)
 		alg = xmlGetProp(dm, TDK_XC "Algorithm");
 		want = tdk_cert_digest_b64(cert, alg ? (const char *)alg : "");
 		xmlFree(alg);
-		have = node_text(dv);
+		have = tdk_node_b64(dv);
 		same = want && have && !strcmp(want, have);
 		free(want);
 		free(have);
@@ -291,7 +269,7 @@ static int signing_cert_matches(xmlNodePtr scert, X509 *cert, const char **why)
 		/* The digest matches; the issuer and serial, when given, must too. */
 		if ((is = xades_child(c, "IssuerSerial")) != NULL) {
 			xmlNodePtr sn = tdk_node_child(is, "X509SerialNumber", TDK_NS_DSIG);
-			char *t = node_text(sn);
+			char *t = tdk_node_b64(sn);
 			BIGNUM *bn = NULL;
 			ASN1_INTEGER *ai = NULL;
 			int ok = 0;
@@ -306,7 +284,7 @@ static int signing_cert_matches(xmlNodePtr scert, X509 *cert, const char **why)
 				return 0;
 			}
 		} else if ((is = xades_child(c, "IssuerSerialV2")) != NULL) {
-			char *t = node_text(is);
+			char *t = tdk_node_b64(is);
 			unsigned char *der = NULL;
 			const unsigned char *p;
 			int n, ok = 0;
@@ -503,7 +481,7 @@ static STACK_OF(X509) *keyinfo_certs(xmlNodePtr sig)
 			int n;
 			X509 *x;
 
-			if (!tdk_node_is(c, "X509Certificate", TDK_NS_DSIG) || !(b64 = node_text(c)))
+			if (!tdk_node_is(c, "X509Certificate", TDK_NS_DSIG) || !(b64 = tdk_node_b64(c)))
 				continue;
 			der = malloc(strlen(b64) + 1);
 			n = der ? EVP_DecodeBlock(der, (const unsigned char *)b64, (int)strlen(b64)) : -1;
@@ -673,7 +651,7 @@ static int unresolved_refs(struct vctx *v, xmlNodePtr n, int depth)
 static int ecdsa_normalise(xmlNodePtr sig, EVP_PKEY *pk, xmlChar **saved)
 {
 	xmlNodePtr sv = tdk_node_child(sig, "SignatureValue", TDK_NS_DSIG);
-	char *b64 = sv ? node_text(sv) : NULL;
+	char *b64 = sv ? tdk_node_b64(sv) : NULL;
 	unsigned char *raw = NULL, *out = NULL;
 	char *enc = NULL;
 	size_t len, half, l, pad, i;
@@ -1228,6 +1206,24 @@ int tdk_verify_doc(xmlDocPtr doc, struct tdk_sig_data *data, const struct tdk_tr
 	}
 	free(sigs);
 	return code;
+}
+
+int tdk_sig_report_add_file(struct tdk_sig_report *rp, const char *uri, const char *file, int ok)
+{
+	struct tdk_ref_report *rr = &rp->refs[rp->nrefs];
+	size_t n = strlen(file) + 8;
+
+	rr->uri = strdup(uri);
+	rr->covers = malloc(n);
+	if (!rr->uri || !rr->covers) {
+		free(rr->uri);
+		free(rr->covers);
+		return -1;
+	}
+	snprintf(rr->covers, n, "file '%s'", file);
+	rr->ok = ok;
+	rp->nrefs++;
+	return 0;
 }
 
 void tdk_sig_reports_free(struct tdk_sig_report *reps, size_t n)
