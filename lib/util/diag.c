@@ -97,6 +97,52 @@ int tdk_diag_addv(struct tdk_diag *d, enum tdk_severity sev, const char *code,
 	return 0;
 }
 
+static int name_needs_quotes(const char *s)
+{
+	if (*s == '"')
+		return 1;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int tdk_buf_add_name(struct tdk_buf *out, const char *name)
+{
+	const unsigned char *u = (const unsigned char *)name;
+	int r = 0;
+
+	if (!name_needs_quotes(name))
+		return tdk_buf_adds(out, name);
+	r |= tdk_buf_addc(out, '"');
+	for (; *u; u++) {
+		switch (*u) {
+		case '\n': r |= tdk_buf_addl(out, "\\n"); break;
+		case '\t': r |= tdk_buf_addl(out, "\\t"); break;
+		case '\r': r |= tdk_buf_addl(out, "\\r"); break;
+		case '"': r |= tdk_buf_addl(out, "\\\""); break;
+		case '\\': r |= tdk_buf_addl(out, "\\\\"); break;
+		default:
+			if (*u < 0x20 || *u == 0x7f)
+				r |= tdk_buf_addf(out, "\\%03o", *u);
+			else
+				r |= tdk_buf_addc(out, *u);
+		}
+	}
+	r |= tdk_buf_addc(out, '"');
+	return r ? -1 : 0;
+}
+
+const char *tdk_name(struct tdk_buf *scratch, const char *name)
+{
+	if (!name_needs_quotes(name))
+		return name;
+	tdk_buf_reset(scratch);
+	if (tdk_buf_add_name(scratch, name) < 0 || !scratch->data)
+		return "?";
+	return scratch->data;
+}
+
 /* "segment 9 'UNT' element 1 component 2 repetition 3: " or nothing. */
 static int add_edi_pos(struct tdk_buf *out, const struct tdk_edi_pos *p)
 {
@@ -121,7 +167,7 @@ int tdk_diag_format_text(struct tdk_buf *out, const struct tdk_diag_item *it)
 {
 	int r = 0;
 
-	r |= tdk_buf_adds(out, it->file);
+	r |= tdk_buf_add_name(out, it->file);
 	if (it->loc.line)
 		r |= tdk_buf_addf(out, ":%lu", it->loc.line);
 	if (it->loc.line && it->loc.col)

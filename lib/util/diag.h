@@ -71,6 +71,22 @@ int tdk_diag_addv(struct tdk_diag *d, enum tdk_severity sev, const char *code,
 		  const struct tdk_diag_loc *loc, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
 
+/*
+ * Appends a file name as reports print it.  A name with no control character
+ * (bytes below 0x20, DEL) and no leading '"' is appended as it is; any other
+ * is written as a C string in double quotes, as git quotes paths: \n, \t, \r,
+ * \", \\ and three-digit octal escapes for the other control bytes.  So a
+ * name cannot forge a line or a terminal sequence in a report.
+ */
+int tdk_buf_add_name(struct tdk_buf *out, const char *name);
+
+/*
+ * The name as tdk_buf_add_name writes it, for printf: name itself when it
+ * needs no quoting, else the quoted form held in scratch (reset first; the
+ * caller releases it).  Never NULL: "?" when scratch cannot grow.
+ */
+const char *tdk_name(struct tdk_buf *scratch, const char *name);
+
 /* The severity as written in reports: "error", "warning", "note". */
 const char *tdk_severity_name(enum tdk_severity sev);
 

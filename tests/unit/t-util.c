@@ -92,6 +92,17 @@ static void test_diag(void)
 	tdk_buf_reset(&b);
 	tdk_xml_escape(&b, "<&>\"'\x02", 6);
 	is_str(b.data, "&lt;&amp;&gt;&quot;&apos;\xEF\xBF\xBD", "XML escaping replaces C0 controls");
+	{
+		struct tdk_buf s = TDK_BUF_INIT(256);
+
+		is_str(tdk_name(&s, "d\xC3\xA9.asice"), "d\xC3\xA9.asice", "a plain name is printed as it is");
+		is_str(tdk_name(&s, "d.asice: file 'evil.exe': signed\nx"),
+		       "\"d.asice: file 'evil.exe': signed\\nx\"", "a newline in a name is quoted");
+		is_str(tdk_name(&s, "\x1b[2Jx\"\\\t\x7f"), "\"\\033[2Jx\\\"\\\\\\t\\177\"",
+		       "escape, quote, backslash, tab and DEL are quoted");
+		is_str(tdk_name(&s, "\"q"), "\"\\\"q\"", "a leading double quote is quoted");
+		tdk_buf_release(&s);
+	}
 
 	tdk_junit_init(&j, "suite");
 	tdk_junit_case_add(&j, &last);
