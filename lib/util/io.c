@@ -46,6 +46,8 @@ ssize_t tdk_input_read(struct tdk_input *in, void *buf, size_t n)
 		return -1;
 	}
 	in->nread += (uint64_t)r;
+	if (r && in->tap)
+		in->tap(in->tap_arg, buf, (size_t)r);
 	return r;
 }
 
@@ -70,6 +72,8 @@ ssize_t tdk_input_peek(struct tdk_input *in, const char **p, size_t n)
 		}
 		if (r == 0)
 			break;
+		if (in->tap)
+			in->tap(in->tap_arg, in->peek + in->npeek, (size_t)r);
 		in->npeek += (size_t)r;
 		in->nread += (uint64_t)r;
 	}

@@ -20,6 +20,13 @@ struct tdk_input {
 	int err;           /* errno of the last failure, 0 if none */
 	char peek[512];    /* bytes read ahead by tdk_input_peek, returned first by reads */
 	size_t npeek, ipeek;
+	/*
+	 * When set, called once with every byte read from fd, in order, before
+	 * it is handed out (by a read or a peek): what the caller saw, e.g. to
+	 * pass on exactly the bytes that were checked.  Set after tdk_input_open.
+	 */
+	void (*tap)(void *arg, const void *p, size_t n);
+	void *tap_arg;
 };
 
 /* Opens path for reading; "-" is standard input.  Returns 0, or -1 with errno kept in in->err. */
