@@ -23,11 +23,26 @@ int tdk_error(struct tdk_ctx *ctx, const char *name, int code, const char *fmt, 
 	return code;
 }
 
+int tdk_output_error(struct tdk_ctx *ctx, const char *name, const char *path, int err)
+{
+	struct tdk_buf scratch = TDK_BUF_INIT(16384);
+
+	if (path && strcmp(path, "-"))
+		tdk_error(ctx, name, TDK_EXIT_IO, "cannot write '%s': %s", tdk_name(&scratch, path),
+			  strerror(err ? err : EIO));
+	else if (!ctx->out_failed)
+		tdk_error(ctx, name, TDK_EXIT_IO, "cannot write standard output: %s", strerror(err ? err : EIO));
+	if (!path || !strcmp(path, "-"))
+		ctx->out_failed = 1;
+	tdk_buf_release(&scratch);
+	return TDK_EXIT_IO;
+}
+
 int tdk_finish_output(struct tdk_ctx *ctx, const char *name, int code)
 {
-	if (fflush(ctx->out) != 0 || ferror(ctx->out))
-		return tdk_error(ctx, name, TDK_EXIT_IO, "cannot write standard output: %s",
-				 strerror(errno ? errno : EIO));
+	errno = 0;
+	if (ctx->out_failed || fflush(ctx->out) != 0 || ferror(ctx->out))
+		return tdk_exit_worst(code, tdk_output_error(ctx, name, NULL, errno));
 	return code;
 }
 

@@ -25,6 +25,7 @@
 struct tdk_ctx {
 	FILE *in, *out, *err;
 	int err_tty;            /* stderr is a terminal: progress may be shown */
+	int out_failed;         /* a failure to write out has been reported: say it once */
 };
 
 enum tdk_opt_type {
@@ -90,8 +91,19 @@ void tdk_usage_line(FILE *f, const struct tdk_cmd_usage *u, const struct tdk_opt
 int tdk_error(struct tdk_ctx *ctx, const char *name, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Flushes and checks ctx->out: a full disk is an error (exit 3). Returns code or TDK_EXIT_IO. */
+/*
+ * Flushes and checks ctx->out: a full disk is an error (exit 3).  Returns
+ * the worse of code and TDK_EXIT_IO when it fails; the failure is reported
+ * once, however often this is called (by a command, then by main).
+ */
 int tdk_finish_output(struct tdk_ctx *ctx, const char *name, int code);
+
+/*
+ * Reports that the output path could not be written (errno err); standard
+ * output when path is NULL or "-", and then only once, as tdk_finish_output
+ * does.  Returns TDK_EXIT_IO.
+ */
+int tdk_output_error(struct tdk_ctx *ctx, const char *name, const char *path, int err);
 
 /* Diagnostics to the terminal or a report, by --format. */
 enum tdk_report_format { TDK_REPORT_TEXT, TDK_REPORT_JSON, TDK_REPORT_JUNIT };

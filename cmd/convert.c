@@ -183,8 +183,7 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 	if (r == TDK_EXIT_IO && in.err) {
 		r = tdk_error(ctx, "convert", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(in.err));
 	} else if (r == TDK_EXIT_IO) {
-		r = tdk_error(ctx, "convert", TDK_EXIT_IO, "cannot write '%s': %s",
-			      output ? output : "standard output", strerror(out.err ? out.err : EIO));
+		r = tdk_output_error(ctx, "convert", output, out.err);
 	} else if (r == TDK_EXIT_INTERNAL) {
 		r = tdk_error(ctx, "convert", r, "out of memory");
 	} else if (!r && d.errors) {
@@ -199,8 +198,7 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 		goto out_report;
 	}
 	if (tdk_output_commit(&out) < 0)
-		r = tdk_error(ctx, "convert", TDK_EXIT_IO, "cannot write '%s': %s",
-			      output ? output : "standard output", strerror(out.err));
+		r = tdk_output_error(ctx, "convert", output, out.err);
 	opened = 0;
 out_report:
 	if (opened)

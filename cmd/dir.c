@@ -622,13 +622,11 @@ static int dir_xsd(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, cha
 	}
 	if (tdk_output_write(&out, b.data, b.len) < 0) {
 		tdk_output_abort(&out);
-		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "cannot write '%s': %s", o->output ? o->output : "standard output",
-			      strerror(out.err));
+		r = tdk_output_error(ctx, "dir", o->output, out.err);
 		goto out;
 	}
 	if (tdk_output_commit(&out) < 0)
-		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "cannot write '%s': %s", o->output ? o->output : "standard output",
-			      strerror(out.err));
+		r = tdk_output_error(ctx, "dir", o->output, out.err);
 out:
 	tdk_buf_release(&b);
 	tdk_dir_set_release(&set);

@@ -130,8 +130,7 @@ static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struc
 		goto out;
 	}
 	if (tdk_output_write(&w, out.data, out.len) < 0 || tdk_output_commit(&w) < 0) {
-		r = tdk_error(ctx, "sign", TDK_EXIT_IO, "cannot write '%s': %s",
-			      outpath ? outpath : "standard output", strerror(w.err));
+		r = tdk_output_error(ctx, "sign", outpath, w.err);
 		tdk_output_abort(&w);
 		goto out;
 	}

@@ -109,7 +109,7 @@ static int help_command(struct tdk_ctx *ctx, const char *name)
 
 int main(int argc, char **argv)
 {
-	struct tdk_ctx ctx = { stdin, stdout, stderr, 0 };
+	struct tdk_ctx ctx = { stdin, stdout, stderr, 0, 0 };
 	const struct tdk_cmd *c;
 	int r;
 
