@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pass.h"
 #include "validate.h"
 #include "xml/xml.h"
 
@@ -305,34 +306,13 @@ static int setup(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep)
 
 /* ---- one input ---- */
 
-static int spool(struct tdk_ctx *ctx, struct tdk_input *in, FILE **sp)
-{
-	char buf[65536];
-	ssize_t n;
-
-	*sp = tmpfile();
-	if (!*sp)
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot create a spool file: %s",
-				 strerror(errno));
-	while ((n = tdk_input_read(in, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, *sp) != (size_t)n)
-			return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot spool standard input: %s",
-					 strerror(errno));
-	if (n < 0 || fflush(*sp) != 0)
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read standard input: %s",
-				 strerror(in->err ? in->err : errno));
-	rewind(*sp);
-	return 0;
-}
-
 static int check_xml(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep, const char *path,
 		     struct tdk_input *in, int schema_doc)
 {
 	const struct tdk_validate_xml *xv = x->xv;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	struct tdk_input sp_in, *src = in;
+	struct tdk_buf scratch = TDK_BUF_INIT(16384);
 	struct tdk_diag d;
-	FILE *sp = NULL;
 	double t0 = now();
 	int r;
 
@@ -344,52 +324,21 @@ static int check_xml(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *
 		r = tdk_xml_check_schema(&x->set, path, &d);
 		goto report;
 	}
-	if (xv->pass && !strcmp(path, "-")) {
-		if ((r = spool(ctx, in, &sp)))
-			goto out;
-		memset(&sp_in, 0, sizeof(sp_in));
-		sp_in.fd = fileno(sp);
-		sp_in.name = path;
-		src = &sp_in;
-	}
-	r = tdk_xml_validate(src, &x->opts, &d);
-	if (r == TDK_EXIT_IO && src->err) {
-		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(src->err));
+	r = tdk_xml_validate(in, &x->opts, &d);
+	if (r == TDK_EXIT_IO && in->err) {
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", tdk_name(&scratch, name),
+			      strerror(in->err));
 		goto out;
 	}
 	if (r == TDK_EXIT_INTERNAL && !d.errors) {
-		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", path);
+		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", tdk_name(&scratch, name));
 		goto out;
 	}
-	if (d.stopped && !xv->quiet && rep->format == TDK_REPORT_TEXT)
-		fprintf(rep->fp, "%s: note: stopped after %lu error%s (--max-errors)\n", name,
-			xv->max_errors, xv->max_errors == 1 ? "" : "s");
-	if (xv->pass && r == TDK_EXIT_OK) {
-		struct tdk_input again;
-		struct tdk_output out;
-
-		if (sp) {
-			rewind(sp);
-			memset(&again, 0, sizeof(again));
-			again.fd = fileno(sp);
-			again.name = path;
-		} else if (tdk_input_open(&again, path) < 0) {
-			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot reopen '%s': %s", path,
-				      strerror(again.err));
-			goto out;
-		}
-		tdk_output_open(&out, NULL, ctx->out);
-		if (tdk_copy(&again, &out) < 0 || tdk_output_commit(&out) < 0)
-			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot pass '%s' through: %s", path,
-				      strerror(out.err ? out.err : again.err ? again.err : EIO));
-		if (!sp)
-			tdk_input_close(&again);
-	}
+	tdk_validate_note_stopped(rep, &d);
 report:
 	tdk_report_document(rep, name, d.errors, now() - t0);
 out:
-	if (sp)
-		fclose(sp);
+	tdk_buf_release(&scratch);
 	return r;
 }
 
@@ -401,19 +350,42 @@ static int ends_xsd(const char *p)
 }
 
 /* One input, by its format. */
+/* A schema is checked from its file by name; with -p its bytes pass through the tap first. */
+static int drain(struct tdk_input *in)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = tdk_input_read(in, buf, sizeof(buf))) > 0)
+		;
+	return n < 0 ? -1 : 0;
+}
+
+/* One input, by its format; with -p, passed through once it is found valid. */
 static int check_one(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep, const char *path)
 {
+	struct tdk_buf scratch = TDK_BUF_INIT(16384);
+	const char *name = tdk_name(&scratch, strcmp(path, "-") ? path : "<stdin>");
 	struct tdk_input in;
+	struct tdk_pass pass;
 	const char *peek;
 	ssize_t np;
-	int kind = 0, r;
+	int kind = 0, passing = 0, r;
 
-	if (tdk_input_open(&in, path) < 0)
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s", path,
-				 strerror(in.err));
+	if (tdk_input_open(&in, path) < 0) {
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s", name, strerror(in.err));
+		goto out;
+	}
+	if (x->xv->pass) {
+		if (tdk_pass_begin(&pass, &in)) {
+			r = tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
+			goto out;
+		}
+		passing = 1;
+	}
 	np = tdk_input_peek(&in, &peek, 512);
 	if (np < 0) {
-		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(in.err));
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", name, strerror(in.err));
 		goto out;
 	}
 	if (np > 0)
@@ -422,12 +394,21 @@ static int check_one(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *
 		kind = 2;
 	if (kind == 2 && !strcmp(path, "-"))
 		kind = 1;  /* a schema is checked from its file, where its imports are */
+	if (kind == 2 && passing && drain(&in) < 0) {
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", name, strerror(in.err));
+		goto out;
+	}
 	if (kind)
 		r = check_xml(ctx, x, rep, path, &in, kind == 2);
 	else
 		r = x->edi->fn(ctx, x->edi->vo, rep, path, &in);
+	if (passing && r == TDK_EXIT_OK)
+		r = tdk_pass_write(&pass, ctx, path);
 out:
+	if (passing)
+		tdk_pass_release(&pass);
 	tdk_input_close(&in);
+	tdk_buf_release(&scratch);
 	return r;
 }
 
@@ -437,11 +418,25 @@ struct tally {
 	unsigned long files, valid, invalid, failed;
 };
 
+void tdk_validate_note_stopped(struct tdk_report *rep, const struct tdk_diag *d)
+{
+	struct tdk_buf b = TDK_BUF_INIT(16384);
+
+	if (!d->stopped || rep->quiet || rep->format != TDK_REPORT_TEXT)
+		return;
+	if (!tdk_buf_add_name(&b, d->file ? d->file : "<stdin>") &&
+	    !tdk_buf_addf(&b, ": note: stopped after %lu error%s (--max-errors)\n", d->max_errors,
+			  d->max_errors == 1 ? "" : "s"))
+		fwrite(b.data, 1, b.len, rep->fp);
+	tdk_buf_release(&b);
+}
+
 static void verdict(struct tdk_ctx *ctx, struct tdk_report *rep, struct tally *t, const char *path,
 		    int code, int show)
 {
 	const char *v = code == TDK_EXIT_OK ? "valid" : code == TDK_EXIT_NEGATIVE ? "invalid" : "error";
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct tdk_buf b = TDK_BUF_INIT(1 << 16);
 
 	t->files++;
 	if (code == TDK_EXIT_OK)
@@ -453,15 +448,14 @@ static void verdict(struct tdk_ctx *ctx, struct tdk_report *rep, struct tally *t
 	if (!show)
 		return;
 	if (rep->format == TDK_REPORT_TEXT) {
-		fprintf(ctx->out, "%s: %s\n", name, v);
+		if (!tdk_buf_add_name(&b, name) && !tdk_buf_addf(&b, ": %s\n", v))
+			fwrite(b.data, 1, b.len, ctx->out);
 	} else if (rep->format == TDK_REPORT_JSON) {
-		struct tdk_buf b = TDK_BUF_INIT(1 << 16);
-
 		if (!tdk_buf_adds(&b, "{\"file\":\"") && !tdk_json_escape(&b, name, strlen(name)) &&
 		    !tdk_buf_addf(&b, "\",\"verdict\":\"%s\",\"status\":%d}\n", v, code))
 			fwrite(b.data, 1, b.len, rep->fp);
-		tdk_buf_release(&b);
 	}
+	tdk_buf_release(&b);
 }
 
 static void summary(struct tdk_ctx *ctx, struct tdk_report *rep, const struct tally *t)

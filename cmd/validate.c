@@ -40,32 +40,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/*
- * With -p the input has to be read twice: once to validate, once to pass it
- * on.  A named file is opened again; standard input is spooled to an
- * unlinked temporary file while it is validated.
- */
-static int spool_stdin(struct tdk_ctx *ctx, FILE **spool)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/tdk-validate-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot create a spool file in '%s': %s",
-				 dir && *dir ? dir : "/tmp", strerror(errno));
-	unlink(path);
-	*spool = fdopen(fd, "w+");
-	if (!*spool) {
-		close(fd);
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot spool standard input: %s",
-				 strerror(errno));
-	}
-	return 0;
-}
-
 static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, struct tdk_report *rep,
 			const char *path, struct tdk_input *inp)
 {
@@ -74,8 +48,6 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 	struct tdk_edi_sink sink, ack_sink, *sinkp = NULL;
 	struct tdk_diag d;
 	struct tdk_input in = *inp;
-	struct tdk_output out;
-	FILE *spool = NULL;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	const char *peek;
 	double t0 = now();
@@ -94,8 +66,6 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 	if (vo->max_components)
 		eo.max_components = vo->max_components;
 
-	if (vo->pass && !strcmp(path, "-") && (r = spool_stdin(ctx, &spool)))
-		goto out_close;
 	if (vo->dirs) {
 		if (!(dv = tdk_edi_dirval_new(vo->dirs, &d))) {
 			r = tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
@@ -125,31 +95,7 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 		}
 	}
 
-	if (spool) {
-		/* Validate while copying standard input aside. */
-		struct tdk_input sp;
-		char buf[65536];
-		ssize_t n;
-
-		while ((n = tdk_input_read(&in, buf, sizeof(buf))) > 0)
-			if (fwrite(buf, 1, (size_t)n, spool) != (size_t)n) {
-				r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot spool standard input: %s",
-					      strerror(errno));
-				goto out_close;
-			}
-		if (n < 0 || fflush(spool) != 0) {
-			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read standard input: %s",
-				      strerror(in.err ? in.err : errno));
-			goto out_close;
-		}
-		rewind(spool);
-		memset(&sp, 0, sizeof(sp));
-		sp.fd = fileno(spool);
-		sp.name = path;
-		r = tdk_edi_parse_input(&sp, &eo, &d, sinkp, 1, NULL);
-	} else {
-		r = tdk_edi_parse_input(&in, &eo, &d, sinkp, 1, NULL);
-	}
+	r = tdk_edi_parse_input(&in, &eo, &d, sinkp, 1, NULL);
 	if (r == TDK_EXIT_IO) {
 		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path,
 			      strerror(in.err ? in.err : EIO));
@@ -160,37 +106,13 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 		goto out_close;
 	}
 	code = tdk_validate_ack_end(vo->ack, ctx, &d, d.errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK);
-	if (d.stopped && !vo->quiet && rep->format == TDK_REPORT_TEXT)
-		fprintf(rep->fp, "%s: note: stopped after %lu error%s (--max-errors)\n", name,
-			vo->max_errors, vo->max_errors == 1 ? "" : "s");
+	tdk_validate_note_stopped(rep, &d);
 
-	if (vo->pass && code == TDK_EXIT_OK) {
-		struct tdk_input again;
-
-		if (spool) {
-			rewind(spool);
-			memset(&again, 0, sizeof(again));
-			again.fd = fileno(spool);
-			again.name = path;
-		} else if (tdk_input_open(&again, path) < 0) {
-			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot reopen '%s': %s", path,
-				      strerror(again.err));
-			goto out_close;
-		}
-		tdk_output_open(&out, NULL, ctx->out);
-		if (tdk_copy(&again, &out) < 0 || tdk_output_commit(&out) < 0)
-			code = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot pass '%s' through: %s", path,
-					 strerror(out.err ? out.err : again.err ? again.err : EIO));
-		if (!spool)
-			tdk_input_close(&again);
-	}
 report:
 	tdk_report_document(rep, name, d.errors, now() - t0);
 	r = code;
 out_close:
 	tdk_edi_dirval_free(dv);
-	if (spool)
-		fclose(spool);
 	*inp = in;
 	return r;
 }

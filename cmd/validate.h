@@ -39,6 +39,12 @@ struct tdk_validate_edifact {
 };
 
 /*
+ * In a text report, the note that d stopped reporting after --max-errors
+ * errors, under d's file name (quoted as reports quote names).
+ */
+void tdk_validate_note_stopped(struct tdk_report *rep, const struct tdk_diag *d);
+
+/*
  * Checks every input: files[0..nfiles) then --files-from and -r, each by
  * its format (EDIFACT through edi, XML documents, .xsd schemas; JSON is
  * refused), with a verdict per file and a summary when there are several.
