@@ -5,6 +5,8 @@
  * (--format text|json|junit) that the document commands share.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,17 +139,26 @@ static int in_choices(const char *choices, const char *v)
 	return 0;
 }
 
-static int parse_number(const char *s, int size, unsigned long long *out)
+/*
+ * A whole number, with a K, M or G suffix when size is set.  Returns 0, -1
+ * when s is not such a number, or -2 when it is one but above max.
+ */
+static int parse_number(const char *s, int size, unsigned long long max, unsigned long long *out)
 {
 	unsigned long long v = 0, mul = 1;
 	const char *p = s;
+	int over = 0;
 
 	if (*p < '0' || *p > '9')
 		return -1;
-	while (*p >= '0' && *p <= '9') {
-		if (v > (~0ULL - 9) / 10)
-			return -1;
-		v = v * 10 + (unsigned long long)(*p++ - '0');
+	/* Every digit is read, so that "99999999999999999999x" is malformed, not out of range. */
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned long long d = (unsigned long long)(*p - '0');
+
+		if (over || v > (ULLONG_MAX - d) / 10)
+			over = 1;
+		else
+			v = v * 10 + d;
 	}
 	if (size && *p) {
 		switch (*p++) {
@@ -157,8 +168,10 @@ static int parse_number(const char *s, int size, unsigned long long *out)
 		default: return -1;
 		}
 	}
-	if (*p || (v && mul > ~0ULL / v))
+	if (*p)
 		return -1;
+	if (over || (v && mul > max / v) || v * mul > max)
+		return -2;
 	*out = v * mul;
 	return 0;
 }
@@ -167,6 +180,7 @@ static int set_value(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const s
 		     const struct tdk_opt *o, const char *v)
 {
 	unsigned long long n;
+	int k;
 
 	if (o->choices && !in_choices(o->choices, v))
 		return usage_error(ctx, u, opts, "--%s: '%s' is not one of %s", o->lng, v, o->choices);
@@ -175,12 +189,20 @@ static int set_value(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const s
 		*(const char **)o->value = v;
 		return -1;
 	case TDK_OPT_ULONG:
-		if (parse_number(v, 0, &n) < 0 || n > (unsigned long)-1)
+		k = parse_number(v, 0, ULONG_MAX, &n);
+		if (k == -2)
+			return usage_error(ctx, u, opts, "--%s: '%s' is out of range (0 to %lu)", o->lng, v,
+					   ULONG_MAX);
+		if (k < 0)
 			return usage_error(ctx, u, opts, "--%s: '%s' is not a whole number", o->lng, v);
 		*(unsigned long *)o->value = (unsigned long)n;
 		return -1;
 	case TDK_OPT_SIZE:
-		if (parse_number(v, 1, &n) < 0 || n > (size_t)-1 / 2)
+		k = parse_number(v, 1, SIZE_MAX / 2, &n);
+		if (k == -2)
+			return usage_error(ctx, u, opts, "--%s: '%s' is out of range (0 to %zu bytes)", o->lng,
+					   v, SIZE_MAX / 2);
+		if (k < 0)
 			return usage_error(ctx, u, opts, "--%s: '%s' is not a size (like 64K or 16M)",
 					   o->lng, v);
 		*(size_t *)o->value = (size_t)n;
@@ -303,15 +325,20 @@ void tdk_report_emit(void *arg, const struct tdk_diag_item *it)
 		return;
 	switch (r->format) {
 	case TDK_REPORT_TEXT:
-		if (!tdk_diag_format_text(&b, it))
+		if (tdk_diag_format_text(&b, it) < 0)
+			r->failed = 1;
+		else
 			fwrite(b.data, 1, b.len, r->fp);
 		break;
 	case TDK_REPORT_JSON:
-		if (!tdk_diag_format_json(&b, it))
+		if (tdk_diag_format_json(&b, it) < 0)
+			r->failed = 1;
+		else
 			fwrite(b.data, 1, b.len, r->fp);
 		break;
 	case TDK_REPORT_JUNIT:
-		tdk_junit_case_add(&r->junit, it);
+		if (tdk_junit_case_add(&r->junit, it) < 0)
+			r->failed = 1;
 		break;
 	}
 	tdk_buf_release(&b);
@@ -319,18 +346,21 @@ void tdk_report_emit(void *arg, const struct tdk_diag_item *it)
 
 void tdk_report_document(struct tdk_report *r, const char *name, unsigned long errors, double seconds)
 {
-	if (r->format == TDK_REPORT_JUNIT)
-		tdk_junit_case_end(&r->junit, name, errors, seconds);
+	if (r->format == TDK_REPORT_JUNIT && tdk_junit_case_end(&r->junit, name, errors, seconds) < 0)
+		r->failed = 1;
 }
 
-void tdk_report_finish(struct tdk_report *r)
+int tdk_report_finish(struct tdk_report *r)
 {
 	if (r->format == TDK_REPORT_JUNIT && !r->quiet) {
 		struct tdk_buf b = TDK_BUF_INIT((size_t)512 << 20);
 
-		if (!tdk_junit_finish(&r->junit, &b))
+		if (tdk_junit_finish(&r->junit, &b) < 0)
+			r->failed = 1;
+		else
 			fwrite(b.data, 1, b.len, r->fp);
 		tdk_buf_release(&b);
 	}
 	tdk_junit_release(&r->junit);
+	return r->failed ? -1 : 0;
 }

@@ -113,6 +113,7 @@ struct tdk_report {
 	FILE *fp;                 /* text and JSON lines go here as they come */
 	struct tdk_junit junit;   /* JUnit is written at the end */
 	int quiet;                /* -q: nothing at all */
+	int failed;               /* a line or test case could not be built (out of memory, a cap) */
 };
 
 /* Parses a --format value; returns 0 or -1 when it is not text, json or junit. */
@@ -124,8 +125,12 @@ void tdk_report_emit(void *arg, const struct tdk_diag_item *it);
 /* Ends the report of one document (a JUnit test case). */
 void tdk_report_document(struct tdk_report *r, const char *name, unsigned long errors, double seconds);
 
-/* Writes what is left (the JUnit XML) and frees the report. */
-void tdk_report_finish(struct tdk_report *r);
+/*
+ * Writes what is left (the JUnit XML) and frees the report.  Returns 0, or
+ * -1 when some of the report was lost (r->failed, or the JUnit XML could not
+ * be built): the caller says so and exits with TDK_EXIT_INTERNAL, never 0.
+ */
+int tdk_report_finish(struct tdk_report *r);
 
 /* The commands, one per file in cmd/. */
 int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx);
