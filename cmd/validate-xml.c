@@ -8,7 +8,6 @@
  * cmd/validate.c.  With -j N, N workers check inputs at once; the reports
  * still come out in input order, each file's together.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,11 +19,6 @@
 #include "pass.h"
 #include "validate.h"
 #include "xml/xml.h"
-
-struct files {
-	char **v;
-	size_t n, cap;
-};
 
 /* What every input shares: the schema set, the compiled --schema and --rules. */
 struct xml_run {
@@ -40,118 +34,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int files_add(struct files *f, const char *s, size_t n)
-{
-	char **v;
-
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-
-		v = realloc(f->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		f->v = v;
-		f->cap = cap;
-	}
-	if (!(f->v[f->n] = strndup(s, n)))
-		return -1;
-	f->n++;
-	return 0;
-}
-
-static void files_release(struct files *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		free(f->v[i]);
-	free(f->v);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The files -r takes: documents by their usual names. */
-static int wanted(const char *name)
-{
-	static const char *const ext[] = { ".xml", ".xsd", ".edi", ".edifact" };
-	size_t n = strlen(name), i;
-
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		size_t k = strlen(ext[i]);
-
-		if (n > k && !strcasecmp(name + n - k, ext[i]))
-			return 1;
-	}
-	return 0;
-}
-
-static int walk(struct tdk_ctx *ctx, const char *dir, struct files *f, int depth)
-{
-	DIR *dh = opendir(dir);
-	struct dirent *de;
-	char path[4096];
-	struct stat st;
-	int r = 0;
-
-	if (!dh)
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read folder '%s': %s", dir,
-				 strerror(errno));
-	while ((de = readdir(dh))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path)) {
-			r = tdk_error(ctx, "validate", TDK_EXIT_IO, "path too long in '%s'", dir);
-			continue;
-		}
-		if (lstat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (depth > 64)
-				r = tdk_error(ctx, "validate", TDK_EXIT_IO, "'%s': folders nested too deep", path);
-			else
-				r = tdk_exit_worst(r, walk(ctx, path, f, depth + 1));
-		} else if (S_ISREG(st.st_mode) && wanted(de->d_name)) {
-			if (files_add(f, path, strlen(path)) < 0) {
-				r = TDK_EXIT_INTERNAL;
-				break;
-			}
-		}
-	}
-	closedir(dh);
-	return r;
-}
-
-static int read_list(struct tdk_ctx *ctx, const char *from, int nul, struct files *f)
-{
-	FILE *fp = strcmp(from, "-") ? fopen(from, "r") : ctx->in;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int r = TDK_EXIT_OK;
-
-	if (!fp)
-		return tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s", from, strerror(errno));
-	while ((n = getdelim(&line, &cap, nul ? '\0' : '\n', fp)) > 0) {
-		if (line[n - 1] == (nul ? '\0' : '\n'))
-			n--;
-		if (!nul && n && line[n - 1] == '\r')
-			n--;
-		if (n && files_add(f, line, (size_t)n) < 0) {
-			r = TDK_EXIT_INTERNAL;
-			break;
-		}
-	}
-	if (ferror(fp))
-		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", from, strerror(errno));
-	free(line);
-	if (fp != ctx->in)
-		fclose(fp);
-	return r;
 }
 
 /* ---- catalogs ---- */
@@ -424,9 +306,11 @@ void tdk_validate_note_stopped(struct tdk_report *rep, const struct tdk_diag *d)
 
 	if (!d->stopped || rep->quiet || rep->format != TDK_REPORT_TEXT)
 		return;
-	if (!tdk_buf_add_name(&b, d->file ? d->file : "<stdin>") &&
-	    !tdk_buf_addf(&b, ": note: stopped after %lu error%s (--max-errors)\n", d->max_errors,
-			  d->max_errors == 1 ? "" : "s"))
+	if (tdk_buf_add_name(&b, d->file ? d->file : "<stdin>") < 0 ||
+	    tdk_buf_addf(&b, ": note: stopped after %lu error%s (--max-errors)\n", d->max_errors,
+			 d->max_errors == 1 ? "" : "s") < 0)
+		rep->failed = 1;
+	else
 		fwrite(b.data, 1, b.len, rep->fp);
 	tdk_buf_release(&b);
 }
@@ -450,10 +334,14 @@ static void verdict(struct tdk_ctx *ctx, struct tdk_report *rep, struct tally *t
 	if (rep->format == TDK_REPORT_TEXT) {
 		if (!tdk_buf_add_name(&b, name) && !tdk_buf_addf(&b, ": %s\n", v))
 			fwrite(b.data, 1, b.len, ctx->out);
+		else
+			rep->failed = 1;
 	} else if (rep->format == TDK_REPORT_JSON) {
 		if (!tdk_buf_adds(&b, "{\"file\":\"") && !tdk_json_escape(&b, name, strlen(name)) &&
 		    !tdk_buf_addf(&b, "\",\"verdict\":\"%s\",\"status\":%d}\n", v, code))
 			fwrite(b.data, 1, b.len, rep->fp);
+		else
+			rep->failed = 1;
 	}
 	tdk_buf_release(&b);
 }
@@ -476,6 +364,7 @@ struct task {
 	size_t nout, nerr;
 	struct tdk_junit junit;
 	int code, done;
+	int failed;            /* some of its report was lost */
 };
 
 struct pool {
@@ -499,6 +388,7 @@ static void run_task(struct pool *p, struct task *t)
 		out = open_memstream(&t->out, &t->nout);
 	if (!err || (!shared && !out)) {
 		t->code = TDK_EXIT_INTERNAL;
+		t->failed = 1;
 		goto out;
 	}
 	wctx.err = err;
@@ -506,6 +396,7 @@ static void run_task(struct pool *p, struct task *t)
 	tdk_junit_init(&wrep.junit, p->rep->junit.suite);
 	t->code = check_one(&wctx, p->x, &wrep, t->path);
 	t->junit = wrep.junit;
+	t->failed = wrep.failed;
 out:
 	if (out)
 		fclose(out);
@@ -537,7 +428,7 @@ static void *worker(void *arg)
 }
 
 static int run_parallel(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep,
-			struct files *f, unsigned long jobs, struct tally *t, int show)
+			struct tdk_validate_inputs *f, unsigned long jobs, struct tally *t, int show)
 {
 	struct pool p;
 	pthread_t *th;
@@ -577,9 +468,11 @@ static int run_parallel(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_repor
 			fwrite(tk->out, 1, tk->nout, rep->fp);
 		if (tk->nerr)
 			fwrite(tk->err, 1, tk->nerr, ctx->err);
+		rep->failed |= tk->failed;
 		if (rep->format == TDK_REPORT_JUNIT) {
-			tdk_buf_add(&rep->junit.cases, tk->junit.cases.data ? tk->junit.cases.data : "",
-				    tk->junit.cases.len);
+			if (tdk_buf_add(&rep->junit.cases, tk->junit.cases.data ? tk->junit.cases.data : "",
+					tk->junit.cases.len) < 0)
+				rep->failed = 1;
 			rep->junit.tests += tk->junit.tests;
 			rep->junit.failures += tk->junit.failures;
 		}
@@ -608,29 +501,17 @@ int tdk_validate_run(struct tdk_ctx *ctx, struct tdk_validate_xml *xv, struct td
 		     char **files, int nfiles, const struct tdk_validate_edifact *edi)
 {
 	struct xml_run x;
-	struct files f = { NULL, 0, 0 };
+	struct tdk_validate_inputs f;
 	struct tally t = { 0, 0, 0, 0 };
-	int i, r, code = TDK_EXIT_OK, show;
+	int r, code, show;
 	size_t k;
 
 	memset(&x, 0, sizeof(x));
 	x.xv = xv;
 	x.edi = edi;
-	for (i = 0; i < nfiles; i++)
-		if (files_add(&f, files[i], strlen(files[i])) < 0)
-			goto oom;
-	if (xv->files_from && (r = read_list(ctx, xv->files_from, xv->nul, &f)))
-		code = tdk_exit_worst(code, r);
-	if (xv->dir) {
-		size_t from = f.n;
-
-		code = tdk_exit_worst(code, walk(ctx, xv->dir, &f, 0));
-		qsort(f.v + from, f.n - from, sizeof(*f.v), cmp_str);
-	}
-	if (!nfiles && !xv->files_from && !xv->dir && files_add(&f, "-", 1) < 0)
-		goto oom;
+	code = tdk_validate_inputs(ctx, xv, rep, files, nfiles, &f);
 	if (code == TDK_EXIT_INTERNAL)
-		goto oom;
+		goto out;
 	show = !xv->quiet && (f.n > 1 || xv->dir || xv->files_from);
 	if ((r = setup(ctx, &x, rep))) {
 		/* Nothing is checked with a broken setup; each input says so in its verdict. */
@@ -653,13 +534,10 @@ int tdk_validate_run(struct tdk_ctx *ctx, struct tdk_validate_xml *xv, struct td
 	}
 	if (show)
 		summary(ctx, rep, &t);
-	goto out;
-oom:
-	code = tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
 out:
 	if (x.opts.rules)
 		tdk_xml_rules_free(x.opts.rules);
 	tdk_xml_schemas_release(&x.set);
-	files_release(&f);
+	tdk_validate_inputs_release(&f);
 	return code;
 }

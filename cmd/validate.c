@@ -48,6 +48,7 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 	struct tdk_edi_sink sink, ack_sink, *sinkp = NULL;
 	struct tdk_diag d;
 	struct tdk_input in = *inp;
+	struct tdk_buf scratch = TDK_BUF_INIT(16384);
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	const char *peek;
 	double t0 = now();
@@ -97,12 +98,12 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 
 	r = tdk_edi_parse_input(&in, &eo, &d, sinkp, 1, NULL);
 	if (r == TDK_EXIT_IO) {
-		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", path,
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", tdk_name(&scratch, name),
 			      strerror(in.err ? in.err : EIO));
 		goto out_close;
 	}
 	if (r) {
-		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", path);
+		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", tdk_name(&scratch, name));
 		goto out_close;
 	}
 	code = tdk_validate_ack_end(vo->ack, ctx, &d, d.errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK);
@@ -113,6 +114,7 @@ report:
 	r = code;
 out_close:
 	tdk_edi_dirval_free(dv);
+	tdk_buf_release(&scratch);
 	*inp = in;
 	return r;
 }
@@ -229,7 +231,9 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 	xv.max_errors = vo.max_errors;
 	code = tdk_validate_run(ctx, &xv, &rep, argv, nfiles, &edi);
 	code = tdk_validate_ack_finish(&ack, ctx, code);
-	tdk_report_finish(&rep);
+	if (tdk_report_finish(&rep) < 0)
+		code = tdk_exit_worst(code, tdk_error(ctx, "validate", TDK_EXIT_INTERNAL,
+						      "out of memory: the report is incomplete"));
 	if (vo.dirs)
 		tdk_dir_set_release(vo.dirs);
 	return code;

@@ -38,6 +38,30 @@ struct tdk_validate_edifact {
 	const void *vo;
 };
 
+/* The inputs of a run, in order; the names are owned by the list. */
+struct tdk_validate_inputs {
+	char **v;
+	size_t n, cap;
+};
+
+#define TDK_VALIDATE_NAME_MAX   4096               /* longest name listed, longest path under -r */
+#define TDK_VALIDATE_INPUTS_MAX ((size_t)1 << 22)  /* most inputs in one run, most lines in a list */
+
+/*
+ * Gathers the inputs of a run into in: files[0..nfiles), then the names in
+ * --files-from, then the files under -r in the order of their names; "-"
+ * alone when there is none of these.  A list or a folder that is at fault is
+ * reported through rep (TDK-LIST-NAME, TDK-LIMIT-FILES, TDK-WALK-PATH,
+ * TDK-WALK-DEPTH), or on ctx->err when it cannot be read; one that gives no
+ * file gets the warning TDK-NO-FILES.  The inputs gathered before a fault are
+ * kept.  Returns the worst exit status met (TDK_EXIT_INTERNAL when out of
+ * memory, said on ctx->err).  The caller releases in with
+ * tdk_validate_inputs_release(), whatever the status.
+ */
+int tdk_validate_inputs(struct tdk_ctx *ctx, const struct tdk_validate_xml *xv, struct tdk_report *rep,
+			char **files, int nfiles, struct tdk_validate_inputs *in);
+void tdk_validate_inputs_release(struct tdk_validate_inputs *in);
+
 /*
  * In a text report, the note that d stopped reporting after --max-errors
  * errors, under d's file name (quoted as reports quote names).
