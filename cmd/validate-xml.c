@@ -232,7 +232,12 @@ static int ends_xsd(const char *p)
 }
 
 /* One input, by its format. */
-/* A schema is checked from its file by name; with -p its bytes pass through the tap first. */
+/*
+ * A schema is compiled from its file by name, where its imports are; with -p
+ * its bytes go through the tap first, and once it is compiled the name must
+ * still be the file that was opened.  (A schema rewritten in place while it
+ * is compiled is not caught: the compiler reads it by name.)
+ */
 static int drain(struct tdk_input *in)
 {
 	char buf[65536];
@@ -241,6 +246,13 @@ static int drain(struct tdk_input *in)
 	while ((n = tdk_input_read(in, buf, sizeof(buf))) > 0)
 		;
 	return n < 0 ? -1 : 0;
+}
+
+static int same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /* One input, by its format; with -p, passed through once it is found valid. */
@@ -284,6 +296,9 @@ static int check_one(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *
 		r = check_xml(ctx, x, rep, path, &in, kind == 2);
 	else
 		r = x->edi->fn(ctx, x->edi->vo, rep, path, &in);
+	if (kind == 2 && passing && r == TDK_EXIT_OK && !same_file(in.fd, path))
+		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "'%s' changed while it was checked: not passed through",
+			      name);
 	if (passing && r == TDK_EXIT_OK)
 		r = tdk_pass_write(&pass, ctx, path);
 out:

@@ -58,6 +58,10 @@ test_expect_success 'a file replaced by rename while it passes: the checked byte
 		{ dd bs=1 count=1 of=first 2>/dev/null; mv evil.xml doc.xml; cat >rest; } &&
 	test "$(cat rc)" = 0 && cat first rest >out && cmp out big.xml
 '
+test_expect_success 'a schema is compiled from its name and passed whole' '
+	perl -e "print qq(<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n), (map { qq(<xs:element name=\"e\$_\"/>\n) } 1..100), qq(</xs:schema>\n)" >s.xsd &&
+	tdk validate -p s.xsd >out 2>err && cmp out s.xsd
+'
 test_expect_code 1 'an invalid input through a pipe is not passed' '
 	printf "UNB+UNOA:2+X+Y+990101:1200+1'"'"'" | tdk validate -p >out 2>err; rc=$?
 	test ! -s out || exit 99
