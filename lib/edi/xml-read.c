@@ -104,7 +104,8 @@ static void error_cb(void *arg, xmlErrorPtr e)
 	/* After the guard stopped the read, libxml2's complaint about it adds nothing. */
 	if (!e || e->level == XML_ERR_WARNING || x->guard.fired)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
+	if (!tdk_xml_premature_end(e, msg, sizeof(msg)))
+		snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
@@ -425,6 +426,8 @@ int tdk_edi_read_xml(struct tdk_input *in, struct tdk_diag *d, const struct tdk_
 	x.sink = sink;
 	tdk_xml_limits_init(&limits);
 	tdk_xml_guard_init(&x.guard, &limits);
+	/* Refused before libxml2 reads the internal subset, whose entity loops it reports per level. */
+	x.guard.no_dtd = 1;
 	tdk_edi_segbuild_init(&x.sb, max_components);
 	tdk_buf_init(&x.text, (size_t)16 << 20);
 	tdk_buf_init(&x.ws, 1 << 16);

@@ -243,6 +243,11 @@ static void step(struct tdk_xml_guard *g, int c)
 			enter(g, S_DASH);
 		} else if (c == '[') {
 			enter(g, S_CDATA_OPEN);
+		} else if (g->no_dtd) {
+			fire(g, TDK_XML_GUARD_DTD, "document type declaration refused: tdk reads no DTD, "
+			     "so that no entity can expand or fetch anything");
+			g->at.col = g->at.col > 2 ? g->at.col - 2 : 1;
+			return;
 		} else {
 			/* <!DOCTYPE (or markup that is not XML, which libxml2 refuses). */
 			g->in_dtd = 1;
@@ -408,8 +413,12 @@ int tdk_xml_guard_report(const struct tdk_xml_guard *g, struct tdk_diag *d)
 {
 	if (!g->fired)
 		return TDK_EXIT_OK;
-	tdk_diag_add(d, TDK_SEV_ERROR, g->fired == TDK_XML_GUARD_ATTRS ? "XML-LIMIT-ATTRS" : "XML-LIMIT-TEXT",
-		     &g->at, "%s", g->msg);
+	static const char *const code[] = {
+		[TDK_XML_GUARD_TEXT] = "XML-LIMIT-TEXT", [TDK_XML_GUARD_ATTRS] = "XML-LIMIT-ATTRS",
+		[TDK_XML_GUARD_DTD] = "XML-DTD",
+	};
+
+	tdk_diag_add(d, TDK_SEV_ERROR, code[g->fired], &g->at, "%s", g->msg);
 	return TDK_EXIT_NEGATIVE;
 }
 

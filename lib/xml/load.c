@@ -113,6 +113,29 @@ const char *tdk_xml_code(const xmlError *e)
 	return "XML-SYNTAX";
 }
 
+int tdk_xml_premature_end(const void *error, char *msg, size_t n)
+{
+	const xmlError *e = error;
+	const xmlParserCtxt *p;
+
+	/*
+	 * libxml2 raises XML_ERR_DOCUMENT_END both for content after the root
+	 * element (in the epilog) and, when the input ends, for a document whose
+	 * root is not complete; only the first is extra content.
+	 */
+	if (!e || e->domain != XML_FROM_PARSER || e->code != XML_ERR_DOCUMENT_END || !e->ctxt)
+		return 0;
+	p = e->ctxt;
+	if (p->instate == XML_PARSER_EPILOG)
+		return 0;
+	if (p->name)
+		snprintf(msg, n, "the document ends early: element '%s' is not closed",
+			 (const char *)p->name);
+	else
+		snprintf(msg, n, "the document ends early: its root element is not complete");
+	return 1;
+}
+
 int tdk_xml_report(struct tdk_diag *d, const xmlError *e, unsigned long line, unsigned long col)
 {
 	struct tdk_diag_loc loc;
@@ -122,7 +145,8 @@ int tdk_xml_report(struct tdk_diag *d, const xmlError *e, unsigned long line, un
 	size_t n;
 	int r;
 
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
+	if (!tdk_xml_premature_end(e, msg, sizeof(msg)))
+		snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.'))
 		msg[--n] = '\0';
