@@ -42,10 +42,47 @@ void tdk_xml_guard_init(struct tdk_xml_guard *g, const struct tdk_xml_limits *l)
 	g->ret = S_TEXT;
 }
 
-static int name_char(int c)
+/* Whether c may be part of a name (XML 1.0 §2.3, loosely: only for the messages). */
+static inline int name_char(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == ':' || c == '_' || c == '-' || c == '.' || c >= 0x80;
+	return c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '-' && c <= ':' && c != '/') ||
+	       c == '_';
+}
+
+/*
+ * Moves the line and column over p[0..n): lines end at LF, and a column
+ * counts characters, so UTF-8 continuation bytes are not counted.
+ */
+static void advance(unsigned long *line, unsigned long *col, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n, *q = p, *nl, *last = NULL;
+
+	while (q < end && (nl = memchr(q, '\n', (size_t)(end - q)))) {
+		++*line;
+		last = nl;
+		q = nl + 1;
+	}
+	if (last) {
+		*col = 0;
+		p = last + 1;
+	}
+	for (; p < end; p++)
+		*col += (*p & 0xC0) != 0x80;
+}
+
+/*
+ * The position of the byte being read.  Single-byte input keeps the line and
+ * column of where the current chunk's scan began (counting every byte would
+ * halve the guard's speed) and counts up to the byte only when asked.
+ */
+static void here(const struct tdk_xml_guard *g, struct tdk_diag_loc *loc)
+{
+	unsigned long line = g->line, col = g->col;
+
+	if (g->base)
+		advance(&line, &col, g->base, (size_t)(g->cur - g->base));
+	loc->line = line;
+	loc->col = col + 1;
 }
 
 static void fire(struct tdk_xml_guard *g, int limit, const char *fmt, ...)
@@ -56,11 +93,20 @@ static void fire(struct tdk_xml_guard *g, int limit, const char *fmt, ...)
 	va_list ap;
 
 	g->fired = limit;
-	g->at.line = g->line;
-	g->at.col = g->col + 1;
+	here(g, &g->at);
 	va_start(ap, fmt);
 	vsnprintf(g->msg, sizeof(g->msg), fmt, ap);
 	va_end(ap);
+}
+
+/* How much of g->elem, the first bytes of the start tag, is the element's name. */
+static int elem_name(const struct tdk_xml_guard *g)
+{
+	int n = 0;
+
+	while (g->elem[n] && name_char((unsigned char)g->elem[n]))
+		n++;
+	return n;
 }
 
 /* The token in progress is one byte too long. */
@@ -72,11 +118,11 @@ static void too_long(struct tdk_xml_guard *g)
 	};
 
 	if (g->state == S_TAG)
-		fire(g, TDK_XML_GUARD_TEXT, "the start tag of element '%s' is longer than %zu bytes "
-		     "outside its attribute values (--max-text)", g->elem, g->max_text);
+		fire(g, TDK_XML_GUARD_TEXT, "the start tag of element '%.*s' is longer than %zu bytes "
+		     "outside its attribute values (--max-text)", elem_name(g), g->elem, g->max_text);
 	else if (g->state == S_VALUE)
-		fire(g, TDK_XML_GUARD_TEXT, "attribute '%s' of element '%s' is longer than %zu bytes "
-		     "(--max-text)", g->attr, g->elem, g->max_text);
+		fire(g, TDK_XML_GUARD_TEXT, "attribute '%s' of element '%.*s' is longer than %zu bytes "
+		     "(--max-text)", g->attr, elem_name(g), g->elem, g->max_text);
 	else
 		fire(g, TDK_XML_GUARD_TEXT, "%s is longer than %zu bytes (--max-text)",
 		     what[g->state] ? what[g->state] : "a token", g->max_text);
@@ -158,8 +204,8 @@ static void step_dtd(struct tdk_xml_guard *g, int c)
 		}
 		/* An entity declaration (§4.2): sign and verify refuse the document for it. */
 		if (g->seq == 6 && !strcmp(g->keyword, "ENTITY") && !g->entity.line) {
-			g->entity.line = g->line;
-			g->entity.col = g->col + 1 > 8 ? g->col + 1 - 8 : 1;
+			here(g, &g->entity);
+			g->entity.col = g->entity.col > 8 ? g->entity.col - 8 : 1;
 		}
 		enter(g, S_SUBSET_DECL);
 		in_literal(g, c);
@@ -207,7 +253,8 @@ static void step(struct tdk_xml_guard *g, int c)
 		if (c == '"' || c == '\'') {
 			if (++g->nattrs > g->max_attrs) {
 				fire(g, TDK_XML_GUARD_ATTRS,
-				     "element '%s' has more than %lu attributes (--max-attributes)", g->elem,
+				     "element '%.*s' has more than %lu attributes (--max-attributes)",
+				     elem_name(g), g->elem,
 				     g->max_attrs);
 				return;
 			}
@@ -344,25 +391,141 @@ static void step_byte(struct tdk_xml_guard *g, unsigned char b)
 		return;
 	}
 	if (g->unit == 1) {
-		step(g, b < 0x80 ? b : 0x80);
-		if (b == '\n')
-			g->line++, g->col = 0;
-		else if ((b & 0xC0) != 0x80)
-			g->col++;
-		return;
+		cu = b;
+	} else {
+		g->unitbuf[g->nunit++] = b;
+		if (g->nunit < g->unit)
+			return;
+		g->nunit = 0;
+		for (i = 0; i < g->unit; i++)
+			cu = cu << 8 | g->unitbuf[g->big ? i : g->unit - 1 - i];
 	}
-	g->unitbuf[g->nunit++] = b;
-	if (g->nunit < g->unit)
-		return;
-	g->nunit = 0;
-	for (i = 0; i < g->unit; i++)
-		cu = cu << 8 | g->unitbuf[g->big ? i : g->unit - 1 - i];
 	step(g, cu < 0x80 ? (int)cu : 0x80);
-	/* The second half of a surrogate pair is not a character of its own. */
+	if (g->fired)
+		return;
+	/* A UTF-8 continuation byte, or the second half of a surrogate pair, is no character of its own. */
 	if (cu == '\n')
 		g->line++, g->col = 0;
-	else if (!(g->unit == 2 && cu >= 0xDC00 && cu <= 0xDFFF))
+	else if (g->unit == 1 ? (cu & 0xC0) != 0x80 : !(g->unit == 2 && cu >= 0xDC00 && cu <= 0xDFFF))
 		g->col++;
+}
+
+/*
+ * Inside a comment, PI or CDATA section: to the next '>', then through the
+ * states, which tell from the dashes, '?' or brackets before it whether it
+ * ends the token.  Returns the offset of that '>' (or n); sets g->cur and
+ * fires when the token passes the limit first.
+ */
+static size_t skip_to_end(struct tdk_xml_guard *g, const unsigned char *p, size_t i, size_t n)
+{
+	int x = g->state == S_COMMENT ? '-' : g->state == S_PI ? '?' : ']';
+	const unsigned char *hit = memchr(p + i, '>', n - i);
+	size_t span = hit ? (size_t)(hit - (p + i)) : n - i, t = 0;
+
+	if (span > g->max_text - g->run) {
+		g->cur = p + i + (g->max_text - g->run);
+		too_long(g);
+		return (size_t)(g->cur - p);
+	}
+	while (t < span && t < 2 && p[i + span - 1 - t] == x)
+		t++;
+	g->seq = t == span ? g->seq + (int)t : (int)t;
+	if (x == '?')
+		g->seq = g->seq > 0;
+	g->run += span;
+	return i + span;
+}
+
+/*
+ * Inside a start tag, outside its values: to the next quote or angle
+ * bracket.  The element's name is taken as it comes; of the attributes'
+ * names only the last one before the stop matters (the one whose value comes
+ * next), so it is taken backwards from there.  Returns the offset of the stop
+ * (or n); sets g->cur and fires when the tag passes the limit first.
+ */
+static size_t skip_tag(struct tdk_xml_guard *g, const unsigned char *p, size_t i, size_t n)
+{
+	size_t j = i, k, len;
+
+	while (j < n && p[j] != '"' && p[j] != '\'' && p[j] != '>' && p[j] != '<')
+		j++;
+	if (j - i > g->max_text - g->run) {
+		g->cur = p + i + (g->max_text - g->run);
+		too_long(g);
+		return (size_t)(g->cur - p);
+	}
+	g->run += j - i;
+	/* The element's name is cut from these bytes when a message needs it. */
+	if (!g->elem_done && !g->nattrs) {
+		k = sizeof(g->elem) - 1 - g->namelen;
+		if (k > j - i)
+			k = j - i;
+		memcpy(g->elem + g->namelen, p + i, k);
+		g->namelen += k;
+		g->elem[g->namelen] = '\0';
+		if (j < n) {
+			g->elem_done = 1;
+			g->namelen = 0;
+		}
+	}
+	if (j == n || (p[j] != '"' && p[j] != '\''))
+		return j;
+	for (k = j; k > i && !name_char(p[k - 1]); k--)
+		;
+	for (len = 0; k > i && name_char(p[k - 1]) && len + 1 < sizeof(g->attr); k--)
+		len++;
+	if (len) {
+		memcpy(g->attr, p + k, len);
+		g->attr[len] = '\0';
+	}
+	g->namelen = 0;
+	return j;
+}
+
+/*
+ * Single-byte input: text, attribute values, end tags, tags, comments, PIs
+ * and CDATA sections, which make most of a document, are skipped to their
+ * delimiter; only the delimiters and the bytes between tokens go through the
+ * states.  Returns where a limit was passed, or n.
+ */
+static size_t scan_bytes(struct tdk_xml_guard *g, const unsigned char *p, size_t i, size_t n)
+{
+	g->base = p + i;
+	while (i < n) {
+		if (g->state == S_COMMENT || g->state == S_PI || g->state == S_CDATA) {
+			i = skip_to_end(g, p, i, n);
+			if (g->fired || i == n)
+				break;
+		} else if (g->state == S_TAG) {
+			i = skip_tag(g, p, i, n);
+			if (g->fired || i == n)
+				break;
+		} else if (g->state == S_TEXT || g->state == S_VALUE || g->state == S_ETAG) {
+			int stop = g->state == S_TEXT ? '<' : g->state == S_VALUE ? g->quote : '>';
+			const unsigned char *hit = memchr(p + i, stop, n - i);
+			size_t span = hit ? (size_t)(hit - (p + i)) : n - i;
+
+			if (span > g->max_text - g->run) {
+				i += g->max_text - g->run;
+				g->cur = p + i;
+				too_long(g);
+				break;
+			}
+			g->run += span;
+			i += span;
+			if (!hit)
+				break;
+		}
+		g->cur = p + i;
+		step(g, p[i] < 0x80 ? p[i] : 0x80);
+		if (g->fired)
+			break;
+		i++;
+	}
+	if (!g->fired)
+		advance(&g->line, &g->col, g->base, (size_t)(p + n - g->base));
+	g->base = NULL;
+	return g->fired ? i : n;
 }
 
 size_t tdk_xml_guard_scan(struct tdk_xml_guard *g, const void *buf, size_t n)
@@ -385,22 +548,8 @@ size_t tdk_xml_guard_scan(struct tdk_xml_guard *g, const void *buf, size_t n)
 				return 0;
 		}
 	}
-	if (g->unit == 1) {
-		for (; i < n; i++) {
-			unsigned char b = p[i];
-
-			/* The common case, inside character data, without the state machine. */
-			if (g->state == S_TEXT && b != '<' && b != '\n' && g->run < g->max_text) {
-				g->run++;
-				g->col += (b & 0xC0) != 0x80;
-				continue;
-			}
-			step_byte(g, b);
-			if (g->fired)
-				return i;
-		}
-		return n;
-	}
+	if (g->unit == 1)
+		return scan_bytes(g, p, i, n);
 	for (; i < n; i++) {
 		step_byte(g, p[i]);
 		if (g->fired)

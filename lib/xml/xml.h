@@ -73,6 +73,7 @@ struct tdk_xml_guard {
 	int state, ret, quote, seq, in_dtd, elem_done;
 	int unit, big, nunit;       /* code unit width (0: not known yet) and byte order */
 	unsigned char head[4], unitbuf[4];
+	const unsigned char *base, *cur;  /* single-byte input: where the scan began, the byte read */
 	size_t nhead, namelen;
 	char elem[64], attr[64], keyword[8];
 };
