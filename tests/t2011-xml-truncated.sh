@@ -4,26 +4,14 @@
 # end", which is what content after the root gets; and billion laughs is one
 # diagnostic in every command, not one per entity level.
 . "$(dirname "$0")/lib.sh"
+. "$REPO/tests/xml-lib.sh"
 
 printf '<a>\n  <b>text</b>\n  <c>' >cut.xml
 printf '<a x="1' >cut-tag.xml
 printf '<?xml version="1.0"?>\n' >prolog.xml
 printf '<edifact xmlns="urn:tdk:edifact:1"><interchange>\n' >cut-edi.xml
 printf '<a/>\n<b/>\n' >trailing.xml
-{
-	echo '<?xml version="1.0"?>'
-	echo '<!DOCTYPE lolz ['
-	echo ' <!ENTITY lol "lol">'
-	prev=lol
-	for i in 1 2 3 4 5 6 7 8 9; do
-		printf ' <!ENTITY lol%s "' $i
-		for j in 1 2 3 4 5 6 7 8 9 10; do printf '&%s;' $prev; done
-		printf '">\n'
-		prev=lol$i
-	done
-	echo ']>'
-	echo '<lolz>&lol9;</lolz>'
-} >laughs.xml
+laughs_file laughs.xml
 
 test_expect_code 1 'validate: a cut document ends early, naming the open element' '
 	tdk validate --well-formed cut.xml 2>err; rc=$?
@@ -58,9 +46,7 @@ test_expect_code 1 'verify: billion laughs is one diagnostic, at the first entit
 	test_grep "laughs.xml:3:2: error: [VERIFY-XML-ENTITY]" err && test $(wc -l <err) -eq 1 || exit 99
 	exit $rc
 '
-test_expect_success 'make a signing key' '
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout k.key -out k.pem -days 30 -subj /CN=t 2>/dev/null
-'
+test_expect_success 'make a signing key' 'signing_key'
 test_expect_code 1 'sign: billion laughs is one diagnostic' '
 	ulimit -t 10
 	tdk sign -k k.key --cert k.pem -o s.xml laughs.xml 2>err; rc=$?
