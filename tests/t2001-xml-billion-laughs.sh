@@ -3,21 +3,9 @@
 # The document type declaration is refused at its first token: nothing
 # expands, no memory grows, no time passes.
 . "$(dirname "$0")/lib.sh"
+. "$REPO/tests/xml-lib.sh"
 
-{
-	echo '<?xml version="1.0"?>'
-	echo '<!DOCTYPE lolz ['
-	echo ' <!ENTITY lol "lol">'
-	prev=lol
-	for i in 1 2 3 4 5 6 7 8 9; do
-		printf ' <!ENTITY lol%s "' $i
-		for j in 1 2 3 4 5 6 7 8 9 10; do printf '&%s;' $prev; done
-		printf '">\n'
-		prev=lol$i
-	done
-	echo ']>'
-	echo '<lolz>&lol9;</lolz>'
-} >laughs.xml
+laughs_file laughs.xml
 
 test_expect_code 1 'refused with XML-DTD at the DOCTYPE, in bounded time and memory' '
 	ulimit -t 10

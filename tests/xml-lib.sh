@@ -4,6 +4,8 @@
 #   listen_start        starts a TCP listener on a free local port; sets $PORT
 #   listen_check        fails if anything connected to it since listen_start
 #   no_marker FILE...   fails if the marker appears in any of the files
+#   laughs_file FILE    writes billion laughs: nested entities that expand to 3 GB
+#   signing_key         makes k.key and k.pem, a self-signed RSA signer for tdk sign
 
 MARKER="tdk-secret-$$-$(date +%s)"
 
@@ -45,4 +47,25 @@ listen_check() {
 		return 1
 	fi
 	return 0
+}
+
+laughs_file() {
+	{
+		echo '<?xml version="1.0"?>'
+		echo '<!DOCTYPE lolz ['
+		echo ' <!ENTITY lol "lol">'
+		prev=lol
+		for i in 1 2 3 4 5 6 7 8 9; do
+			printf ' <!ENTITY lol%s "' $i
+			for j in 1 2 3 4 5 6 7 8 9 10; do printf '&%s;' $prev; done
+			printf '">\n'
+			prev=lol$i
+		done
+		echo ']>'
+		echo '<lolz>&lol9;</lolz>'
+	} >"$1"
+}
+
+signing_key() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout k.key -out k.pem -days 30 -subj /CN=t 2>/dev/null
 }

@@ -20,6 +20,7 @@
 #include "edi/writer.h"
 #include "util/exitcode.h"
 #include "util/io.h"
+#include "xml/xml.h"
 
 enum kind { K_NONE, K_DOC, K_ICH, K_GRP, K_MSG, K_SEG, K_E, K_R, K_C, K_END, K_SG, K_NSEG };
 
@@ -45,6 +46,7 @@ struct xr {
 	int dirns;                      /* the document is in the namespace with directory names */
 	unsigned long ich_no, msg_no;
 	unsigned long seg_line, seg_col;
+	struct tdk_xml_guard guard;     /* the input guard, with the default XML limits */
 };
 
 static void xr_error(struct xr *x, const char *code, const char *fmt, ...)
@@ -67,12 +69,29 @@ static void xr_error(struct xr *x, const char *code, const char *fmt, ...)
 		x->status = TDK_EXIT_NEGATIVE;
 }
 
+/*
+ * Every chunk passes the XML input guard before libxml2 sees it.  When a
+ * limit is passed, the bytes before it still go in (a fault there comes
+ * first); the next call reports the limit and ends the read.
+ */
 static int read_cb(void *ctx, char *buf, int len)
 {
 	struct xr *x = ctx;
-	ssize_t n = tdk_input_read(x->in, buf, (size_t)len);
+	ssize_t n;
+	size_t ok;
 
-	return n < 0 ? -1 : (int)n;
+	if (x->guard.fired)
+		goto limit;
+	n = tdk_input_read(x->in, buf, (size_t)len);
+	if (n < 0)
+		return -1;
+	ok = tdk_xml_guard_scan(&x->guard, buf, (size_t)n);
+	if (ok || !x->guard.fired)
+		return (int)ok;
+limit:
+	if (!x->status)
+		x->status = tdk_xml_guard_report(&x->guard, x->d);
+	return -1;
 }
 
 static void error_cb(void *arg, xmlErrorPtr e)
@@ -82,9 +101,11 @@ static void error_cb(void *arg, xmlErrorPtr e)
 	char msg[TDK_DIAG_MSG_MAX];
 	size_t n;
 
-	if (!e || e->level == XML_ERR_WARNING)
+	/* After the guard stopped the read, libxml2's complaint about it adds nothing. */
+	if (!e || e->level == XML_ERR_WARNING || x->guard.fired)
 		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
+	if (!tdk_xml_premature_end(e, msg, sizeof(msg)))
+		snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
@@ -396,12 +417,17 @@ int tdk_edi_read_xml(struct tdk_input *in, struct tdk_diag *d, const struct tdk_
 		     size_t max_components)
 {
 	struct xr x;
+	struct tdk_xml_limits limits;
 	int ret = 1;
 
 	memset(&x, 0, sizeof(x));
 	x.in = in;
 	x.d = d;
 	x.sink = sink;
+	tdk_xml_limits_init(&limits);
+	tdk_xml_guard_init(&x.guard, &limits);
+	/* Refused before libxml2 reads the internal subset, whose entity loops it reports per level. */
+	x.guard.no_dtd = 1;
 	tdk_edi_segbuild_init(&x.sb, max_components);
 	tdk_buf_init(&x.text, (size_t)16 << 20);
 	tdk_buf_init(&x.ws, 1 << 16);

@@ -24,6 +24,7 @@
 #include "sign/sign.h"
 #include "sign/sign-int.h"
 #include "util/exitcode.h"
+#include "xml/xml.h"
 
 static int initialised;
 static xsltSecurityPrefsPtr xslt_prefs;
@@ -299,15 +300,33 @@ xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const cha
 	return tdk_xml_parse_ex(buf, len, name, code_prefix, 1, d);
 }
 
+static void entities_refused(struct tdk_diag *d, int sign, const struct tdk_diag_loc *loc)
+{
+	tdk_diag_add(d, TDK_SEV_ERROR, sign ? "SIGN-XML-ENTITY" : "VERIFY-XML-ENTITY", loc,
+		     "the document declares entities in its DTD; refused (entity expansion "
+		     "is never performed)");
+}
+
 xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
 			   int ids, struct tdk_diag *d)
 {
 	xmlDocPtr doc = NULL;
 	int sign = !strcmp(code_prefix, "SIGN");
 	const char *code = sign ? "SIGN-XML" : "VERIFY-XML";
+	struct tdk_xml_limits limits;
+	struct tdk_xml_guard guard;
 
 	if (len > (size_t)0x7fffffff) {
 		tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "document too large for the XML parser");
+		return NULL;
+	}
+	/* libxml2 would read a start tag of 100,000 attributes, or a 1 GB comment, before any check. */
+	tdk_xml_limits_init(&limits);
+	tdk_xml_guard_init(&guard, &limits);
+	if (tdk_xml_guard_feed(&guard, buf, len, d))
+		return NULL;
+	if (guard.entity.line) {
+		entities_refused(d, sign, &guard.entity);
 		return NULL;
 	}
 	tdk_sig_set_sink(d, code);
@@ -318,9 +337,7 @@ xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const 
 		goto out;
 	}
 	if (doc->intSubset && doc->intSubset->entities) {
-		tdk_diag_add(d, TDK_SEV_ERROR, sign ? "SIGN-XML-ENTITY" : "VERIFY-XML-ENTITY", NULL,
-			     "the document declares entities in its DTD; refused (entity expansion "
-			     "is never performed)");
+		entities_refused(d, sign, NULL);
 		goto fail;
 	}
 	if (!xmlDocGetRootElement(doc)) {

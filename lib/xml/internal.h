@@ -31,6 +31,27 @@ int tdk_xml_report(struct tdk_diag *d, const xmlError *e, unsigned long line, un
 int tdk_xml_namespace_hint(struct tdk_xml_schemas *s, xmlSchemaPtr given, const char *root_name,
 			   const char *child_name, struct tdk_diag *d, const struct tdk_diag_loc *loc);
 
+/* Whether u is a URL of a scheme other than file: (a network resource, or at least not a file). */
+int tdk_xml_is_network(const char *u);
+
+/* u without its file: scheme (and localhost authority): a local path. */
+const char *tdk_xml_strip_file(const char *u);
+
+/*
+ * Replaces libxml2's input callbacks, for the whole process, with local
+ * files only: no http:// or ftp:// fetch, no "-" for standard input.  Call
+ * once, before any other thread uses libxml2.
+ */
+void tdk_xml_local_input(void);
+
+/*
+ * Checks the entries of the catalog doc (an xmlDocPtr read from path) and of
+ * the local catalogs it names, at any depth up to 8: a target that is not a
+ * local file is an XML-CATALOG error in d at the entry's file and line.
+ * Returns the number of such errors.
+ */
+int tdk_xml_catalog_check(const char *path, void *doc, struct tdk_diag *d);
+
 /* Saves and restores the calling thread's libxml2 structured error handler. */
 struct tdk_xml_errsave {
 	xmlStructuredErrorFunc fn;

@@ -113,6 +113,29 @@ const char *tdk_xml_code(const xmlError *e)
 	return "XML-SYNTAX";
 }
 
+int tdk_xml_premature_end(const void *error, char *msg, size_t n)
+{
+	const xmlError *e = error;
+	const xmlParserCtxt *p;
+
+	/*
+	 * libxml2 raises XML_ERR_DOCUMENT_END both for content after the root
+	 * element (in the epilog) and, when the input ends, for a document whose
+	 * root is not complete; only the first is extra content.
+	 */
+	if (!e || e->domain != XML_FROM_PARSER || e->code != XML_ERR_DOCUMENT_END || !e->ctxt)
+		return 0;
+	p = e->ctxt;
+	if (p->instate == XML_PARSER_EPILOG)
+		return 0;
+	if (p->name)
+		snprintf(msg, n, "the document ends early: element '%s' is not closed",
+			 (const char *)p->name);
+	else
+		snprintf(msg, n, "the document ends early: its root element is not complete");
+	return 1;
+}
+
 int tdk_xml_report(struct tdk_diag *d, const xmlError *e, unsigned long line, unsigned long col)
 {
 	struct tdk_diag_loc loc;
@@ -122,7 +145,8 @@ int tdk_xml_report(struct tdk_diag *d, const xmlError *e, unsigned long line, un
 	size_t n;
 	int r;
 
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
+	if (!tdk_xml_premature_end(e, msg, sizeof(msg)))
+		snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "malformed XML");
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ' || msg[n - 1] == '.'))
 		msg[--n] = '\0';
@@ -529,7 +553,6 @@ static void start_element(void *ud, const xmlChar *localname, const xmlChar *pre
 {
 	xmlParserCtxtPtr p = ud;
 	struct xs *x = p->_private;
-	int i;
 
 	if (x->forwarding || x->stopped)
 		return;
@@ -540,19 +563,7 @@ static void start_element(void *ud, const xmlChar *localname, const xmlChar *pre
 		      "elements are nested deeper than %lu (--max-depth)", x->o->limits.max_depth);
 		return;
 	}
-	if ((unsigned long)nattrs > x->o->limits.max_attrs) {
-		fault(x, "XML-LIMIT-ATTRS", TDK_EXIT_NEGATIVE,
-		      "element '%s' has %d attributes, more than %lu (--max-attributes)",
-		      (const char *)localname, nattrs, x->o->limits.max_attrs);
-		return;
-	}
-	for (i = 0; i < nattrs; i++)
-		if ((size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]) > x->o->limits.max_text) {
-			fault(x, "XML-LIMIT-TEXT", TDK_EXIT_NEGATIVE,
-			      "attribute '%s' is longer than %zu bytes (--max-text)",
-			      (const char *)attrs[5 * i], x->o->limits.max_text);
-			return;
-		}
+	/* The attributes' count and lengths were checked by the guard before libxml2 read them. */
 	if (x->depth == 1) {
 		xmlSchemaPtr schema;
 
@@ -609,6 +620,28 @@ static void set_handlers(xmlSAXHandler *h)
 	h->processingInstruction = pi;
 }
 
+/*
+ * Hands the next n bytes to libxml2 (n == 0: the end of the input) once the
+ * guard has seen them.  When a limit is passed, the bytes before it still go
+ * in, so that a fault earlier in the chunk is reported first, as it would
+ * have been without the guard.
+ */
+static void feed(struct xs *x, struct tdk_xml_guard *g, const char *buf, size_t n)
+{
+	size_t ok = tdk_xml_guard_scan(g, buf, n);
+
+	if (!g->fired) {
+		xmlParseChunk(x->p, buf, (int)n, n == 0);
+		return;
+	}
+	if (ok)
+		xmlParseChunk(x->p, buf, (int)ok, 0);
+	if (x->stopped || x->p->disableSAX)
+		return;
+	tdk_xml_guard_report(g, x->d);
+	stop(x, TDK_EXIT_NEGATIVE);
+}
+
 /* Checks the tree against the Schematron rules; failed assertions are XML-RULE errors. */
 static void apply_rules(struct xs *x, xmlDocPtr doc)
 {
@@ -627,6 +660,7 @@ int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct 
 {
 	struct xs x;
 	struct tdk_xml_errsave sv;
+	struct tdk_xml_guard guard;
 	char *buf = NULL;
 	ssize_t n;
 	uint64_t total = 0;
@@ -651,6 +685,9 @@ int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct 
 		goto out;
 	}
 	total = (uint64_t)n;
+	tdk_xml_guard_init(&guard, &o->limits);
+	/* Four bytes cannot pass a limit; the guard needs them to tell the encoding. */
+	tdk_xml_guard_scan(&guard, buf, (size_t)n);
 	x.p = xmlCreatePushParserCtxt(&x.sax, NULL, buf, (int)n, in->name);
 	if (!x.p) {
 		r = TDK_EXIT_INTERNAL;
@@ -675,7 +712,7 @@ int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct 
 			      (unsigned long long)o->limits.max_size);
 			break;
 		}
-		xmlParseChunk(x.p, buf, (int)n, n == 0);
+		feed(&x, &guard, buf, (size_t)n);
 		/* A fatal error disables SAX: the verdict is known, read no further. */
 		if (n == 0 || x.p->instate == XML_PARSER_EOF || x.p->disableSAX)
 			break;

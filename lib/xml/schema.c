@@ -52,31 +52,6 @@ static int ends_with_xsd(const char *p)
 	return n > 4 && !strcasecmp(p + n - 4, ".xsd");
 }
 
-static int is_network(const char *u)
-{
-	const char *c = strchr(u, ':');
-	const char *p;
-
-	if (!c || c == u || !strncmp(u, "file:", 5))
-		return 0;
-	for (p = u; p < c; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '+' || *p == '-' || *p == '.'))
-			return 0;
-	return 1;
-}
-
-static const char *strip_file(const char *u)
-{
-	if (!strncmp(u, "file://localhost/", 17))
-		return u + 16;
-	if (!strncmp(u, "file://", 7))
-		return u + 7;
-	if (!strncmp(u, "file:", 5))
-		return u + 5;
-	return u;
-}
-
 static void refuse(struct policy *pol, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void refuse(struct policy *pol, const char *fmt, ...)
@@ -116,12 +91,12 @@ static xmlParserInputPtr loader(const char *url, const char *id, xmlParserCtxtPt
 		mapped = tdk_xml_schemas_resolve(pol->s, id, &catalog);
 	if (mapped) {
 		path = mapped;
-	} else if (is_network(url)) {
+	} else if (tdk_xml_is_network(url)) {
 		refuse(pol, "refused to fetch '%s': tdk never uses the network; register a local copy "
 		       "with a catalog entry <system systemId=\"%s\" uri=\"FILE.xsd\"/>", url, url);
 		goto out;
 	} else {
-		path = strip_file(url);
+		path = tdk_xml_strip_file(url);
 		if (!ends_with_xsd(path) && !pol->any_local && !(pol->entry && !strcmp(path, pol->entry))) {
 			refuse(pol, "refused to read '%s' while compiling a schema: only schema "
 			       "documents (.xsd) and files named by a catalog are read", path);
@@ -161,6 +136,7 @@ static void install_loader(void)
 	/* No implicit use of /etc/xml/catalog or XML_CATALOG_FILES: only the catalogs given. */
 	xmlCatalogSetDefaults(XML_CATA_ALLOW_NONE);
 	xmlSetExternalEntityLoader(loader);
+	tdk_xml_local_input();
 }
 
 int tdk_xml_schemas_init(struct tdk_xml_schemas *s)
@@ -288,6 +264,8 @@ int tdk_xml_schemas_add_catalog(struct tdk_xml_schemas *s, const char *path, str
 			     "'%s' is not an OASIS XML catalog (its root is not 'catalog')", path);
 		goto out;
 	}
+	if (tdk_xml_catalog_check(path, doc, d))
+		goto out;
 	cat = xmlLoadACatalog(path);
 	if (!cat || ec.errors) {
 		if (!ec.errors)
@@ -334,7 +312,7 @@ char *tdk_xml_schemas_resolve(struct tdk_xml_schemas *s, const char *name, const
 		pthread_mutex_unlock(&catalog_lock);
 		if (!v)
 			continue;
-		r = strdup(strip_file((const char *)v));
+		r = strdup(tdk_xml_strip_file((const char *)v));
 		xmlFree(v);
 		if (catalog)
 			*catalog = s->catalog_names[i];
@@ -398,7 +376,7 @@ static void import_hint(struct tdk_diag *d, const xmlError *e)
 		snprintf(dir, sizeof(dir), ".");
 	memset(&where, 0, sizeof(where));
 	where.line = e->line > 0 ? (unsigned long)e->line : 0;
-	if (is_network(loc))
+	if (tdk_xml_is_network(loc))
 		return;
 	saved = d->file;
 	d->file = e->file;

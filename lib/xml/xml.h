@@ -44,6 +44,68 @@ struct tdk_xml_limits {
 /* Sets the defaults above. */
 void tdk_xml_limits_init(struct tdk_xml_limits *l);
 
+/* ---- The input guard (guard.c) ---- */
+
+enum { TDK_XML_GUARD_TEXT = 1, TDK_XML_GUARD_ATTRS = 2, TDK_XML_GUARD_DTD = 3 };
+
+/*
+ * A streaming scanner that a document's bytes pass through, chunk by chunk,
+ * before they reach libxml2: it counts the attributes of each start tag
+ * (namespace declarations included) against max_attrs, and the bytes of each
+ * text run, attribute value, comment, processing instruction, CDATA section,
+ * tag and document type declaration against max_text, and stops at the byte
+ * where a limit is passed, whatever libxml2 would have buffered first.  It
+ * also notes the first entity declaration of an internal subset, or, when
+ * no_dtd is set, stops at a document type declaration.  It checks
+ * no other well-formedness rule.  Every reader of XML in tdk runs it: validate
+ * (load.c), sign and verify, and convert's XML reader.  The fields are the
+ * guard's own; callers set no_dtd and read only fired, at and entity.
+ */
+struct tdk_xml_guard {
+	int fired;                  /* 0 or TDK_XML_GUARD_*: which limit stopped the read */
+	int no_dtd;                 /* set by the caller: a DOCTYPE is refused (XML-DTD) */
+	struct tdk_diag_loc at;     /* where the limit was passed */
+	struct tdk_diag_loc entity; /* the first <!ENTITY of the internal subset; line 0: none */
+	char msg[192];
+	unsigned long max_attrs, nattrs;
+	size_t max_text, run, dtd, skip;
+	unsigned long line, col;
+	int state, ret, quote, seq, in_dtd, elem_done;
+	int unit, big, nunit;       /* code unit width (0: not known yet) and byte order */
+	unsigned char head[4], unitbuf[4];
+	const unsigned char *base, *cur;  /* single-byte input: where the scan began, the byte read */
+	size_t nhead, namelen;
+	char elem[64], attr[64], keyword[8];
+};
+
+/* Sets up a guard for one document with the attribute and text limits of l. */
+void tdk_xml_guard_init(struct tdk_xml_guard *g, const struct tdk_xml_limits *l);
+
+/*
+ * Runs the next n bytes of the document through the guard.  Returns n when
+ * they are all within the limits, or the offset in buf of the byte that
+ * passes one (g->fired says which; later calls return 0).
+ */
+size_t tdk_xml_guard_scan(struct tdk_xml_guard *g, const void *buf, size_t n);
+
+/*
+ * Adds the guard's fault, if any, to d: XML-LIMIT-ATTRS, XML-LIMIT-TEXT or
+ * XML-DTD at the byte where the limit was passed.  Returns TDK_EXIT_NEGATIVE after a
+ * fault, TDK_EXIT_OK otherwise.
+ */
+int tdk_xml_guard_report(const struct tdk_xml_guard *g, struct tdk_diag *d);
+
+/* tdk_xml_guard_scan, then tdk_xml_guard_report when a limit was passed. */
+int tdk_xml_guard_feed(struct tdk_xml_guard *g, const void *buf, size_t n, struct tdk_diag *d);
+
+/*
+ * libxml2 says "extra content at the end of the document" also when the
+ * input ends before the root element is closed.  For such an error (error is
+ * an xmlError *), writes what happened into msg[0..n), naming the innermost
+ * element left open, and returns 1; returns 0 for any other error.
+ */
+int tdk_xml_premature_end(const void *error, char *msg, size_t n);
+
 /* ---- Catalogs and compiled schemas ---- */
 
 struct tdk_xml_schema_entry;

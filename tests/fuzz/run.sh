@@ -27,7 +27,7 @@ for bin in build/fuzz/fuzz-*; do
 				./tdk convert -t xml "$f" >"$seeds/$(basename "$f").xml" 2>/dev/null
 		done
 		;;
-	fuzz-xml)
+	fuzz-xml | fuzz-xml-guard)
 		cp samples/*.xml "$seeds"/ 2>/dev/null
 		find tests/data -type f -name '*.xml' -size -64k -exec cp {} "$seeds"/ \; 2>/dev/null
 		[ -d "$corpus/wco" ] &&
