@@ -18,6 +18,7 @@
 #include "sigcmd.h"
 #include "sign/cms.h"
 #include "sign/sign.h"
+#include "util/time.h"
 
 #define DOC_MAX ((size_t)256 << 20)
 
@@ -271,23 +272,6 @@ out:
 	return r;
 }
 
-static time_t parse_at(const char *s)
-{
-	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, se = 0;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) < 3)
-		return (time_t)-1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	return timegm(&tm);
-}
-
 int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct verify_opts vo = { 0 };
@@ -353,8 +337,10 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 	t.ndirs = vo.certs.n;
 	t.hmac_key_file = vo.hmac;
 	t.insecure = vo.insecure;
-	if (vo.at && (t.at = parse_at(vo.at)) == (time_t)-1)
-		return tdk_error(ctx, "verify", TDK_EXIT_USAGE, "--at: '%s' is not YYYY-MM-DDTHH:MM:SS", vo.at);
+	if (vo.at && tdk_time_parse(vo.at, &t.at) < 0)
+		return tdk_error(ctx, "verify", TDK_EXIT_USAGE, "--at: '%s' is not a UTC time "
+				 "YYYY-MM-DDTHH:MM:SS (a real date, from 1970)", vo.at);
+	t.at_set = vo.at != NULL;
 	if (tdk_sign_lib_init())
 		return tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
 	tdk_report_init(&rep, NULL, ctx->err, "tdk verify");

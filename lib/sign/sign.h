@@ -153,7 +153,8 @@ struct tdk_trust {
 	size_t ncert;
 	const char *hmac_key_file;  /* shared HMAC secret */
 	int insecure;               /* check the cryptography only; trust the document's own key */
-	time_t at;                  /* verification time; 0: now (or the XAdES signing time) */
+	time_t at;                  /* verification time, when at_set */
+	int at_set;                 /* at is given; else the signing time (XAdES, CAdES), else now */
 	void *store;                /* X509_STORE * built by tdk_trust_load */
 	void *untrusted;            /* STACK_OF(X509) *: the pool */
 	void *pinned;               /* STACK_OF(X509) *, or NULL */

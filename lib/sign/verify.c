@@ -38,6 +38,7 @@
 
 #include "sign/sign-int.h"
 #include "util/exitcode.h"
+#include "util/time.h"
 
 static const char *const xades_ns[] = {
 	TDK_NS_XADES, "http://uri.etsi.org/01903/v1.1.1#", "http://uri.etsi.org/01903/v1.2.2#", NULL
@@ -322,37 +323,6 @@ static int signing_cert_matches(xmlNodePtr scert, X509 *cert, const char **why)
 		return 1;
 	}
 	return 0;
-}
-
-static time_t parse_time(const char *s)
-{
-	struct tm tm;
-	int y, mo, d, h, mi, se;
-
-	memset(&tm, 0, sizeof(tm));
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6)
-		return 0;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	/* Offsets other than Z are rare in XAdES; a "+hh:mm" suffix is applied. */
-	{
-		const char *z = s + 19;
-		time_t t;
-
-		while (*z == '.' || (*z >= '0' && *z <= '9'))
-			z++;
-		t = timegm(&tm);
-		if ((*z == '+' || *z == '-') && strlen(z) >= 6) {
-			long off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600L + ((z[4] - '0') * 10 + (z[5] - '0')) * 60L;
-
-			t += *z == '+' ? -off : off;
-		}
-		return t;
-	}
 }
 
 char *tdk_cert_subject(X509 *c)
@@ -1040,8 +1010,10 @@ static int verify_one(struct vctx *v)
 	}
 	if (cert)
 		rep->signer = tdk_cert_subject(cert);
-	at = t->at ? t->at : rep->signing_time ? parse_time(rep->signing_time) : time(NULL);
-	if (!at)
+	/* A SigningTime that is not a dateTime leaves the verification time (now). */
+	if (t->at_set)
+		at = t->at;
+	else if (!rep->signing_time || tdk_time_parse(rep->signing_time, &at) < 0)
 		at = time(NULL);
 	if (!t->insecure && !t->hmac_key_file) {
 		if (!cert) {
