@@ -55,8 +55,15 @@ static const char *kind_name(const struct tdk_sig_report *r)
 	}
 }
 
+/*
+ * Prints the signatures' verdicts.  name is printed as it is (the caller
+ * quotes it with tdk_name); what comes from the document (Id, signer,
+ * signing time, reference URIs) is quoted here, so that none can forge a
+ * verdict line.
+ */
 static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig_report *r, size_t n)
 {
+	struct tdk_buf q = TDK_BUF_INIT(1 << 20), qs = TDK_BUF_INIT(1 << 20), qt = TDK_BUF_INIT(1 << 20);
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
@@ -85,14 +92,18 @@ static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig
 		fprintf(f, "%s: %s%s%s%s by %s%s%s: %s\n", name,
 			r[i].kind == TDK_SIG_TIMESTAMP ? "time-stamp" : r[i].kind == TDK_SIG_CADES ?
 			"CAdES signature" : "signature", r[i].id ? " '" : "",
-			r[i].id ? r[i].id : "", r[i].id ? "'" : "", r[i].signer ? r[i].signer :
+			r[i].id ? tdk_name(&q, r[i].id) : "", r[i].id ? "'" : "",
+			r[i].signer ? tdk_name(&qs, r[i].signer) :
 			r[i].kind == TDK_SIG_TIMESTAMP ? "an unknown TSA" : "an unknown signer",
-			r[i].signing_time ? " at " : "", r[i].signing_time ? r[i].signing_time : "",
+			r[i].signing_time ? " at " : "", r[i].signing_time ? tdk_name(&qt, r[i].signing_time) : "",
 			r[i].valid ? "valid" : "NOT VALID");
 		for (k = 0; k < r[i].nrefs; k++)
-			fprintf(f, "  reference '%s' covers %s: %s\n", r[i].refs[k].uri, r[i].refs[k].covers,
-				r[i].refs[k].ok ? "ok" : "CHANGED");
+			fprintf(f, "  reference '%s' covers %s: %s\n", tdk_name(&q, r[i].refs[k].uri),
+				r[i].refs[k].covers, r[i].refs[k].ok ? "ok" : "CHANGED");
 	}
+	tdk_buf_release(&q);
+	tdk_buf_release(&qs);
+	tdk_buf_release(&qt);
 }
 
 /* JSON mode: diagnostics are gathered into the document's object. */
@@ -134,6 +145,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
 	char *uris[TDK_OPTLIST_MAX] = { NULL };
 	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
+	struct tdk_buf qname = TDK_BUF_INIT(1 << 20), qfile = TDK_BUF_INIT(1 << 20);
 	struct tdk_report rep;
 	struct tdk_sig_report *reps = NULL;
 	struct tdk_asic_report ar;
@@ -246,17 +258,21 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		fprintf(ctx->out, "],\"diagnostics\":[%s]}\n", jd.b.data ? jd.b.data : "");
 	} else if (container) {
 		for (i = 0; i < ar.nsigs; i++) {
-			char label[4096];
+			struct tdk_buf label = TDK_BUF_INIT(1 << 20);
 
-			snprintf(label, sizeof(label), "%s:%s", name, ar.sigs[i].name);
-			print_sigs(ctx->out, 0, label, ar.sigs[i].reps, ar.sigs[i].nreps);
+			/* Container and entry each quoted as git quotes paths: no forged verdict line. */
+			if (tdk_buf_add_name(&label, name) == 0 && tdk_buf_addc(&label, ':') == 0 &&
+			    tdk_buf_add_name(&label, ar.sigs[i].name) == 0)
+				print_sigs(ctx->out, 0, label.data, ar.sigs[i].reps, ar.sigs[i].nreps);
+			tdk_buf_release(&label);
 		}
 		for (i = 0; i < ar.nfiles; i++)
-			fprintf(ctx->out, "%s: file '%s': %s\n", name, ar.files[i],
+			fprintf(ctx->out, "%s: file '%s': %s\n", tdk_name(&qname, name),
+				tdk_name(&qfile, ar.files[i]),
 				ar.timestamp_only ? (ar.covered[i] ? "time-stamped" : "NOT TIME-STAMPED") :
 				ar.covered[i] ? "signed" : "NOT SIGNED");
 	} else {
-		print_sigs(ctx->out, 0, name, reps, nreps);
+		print_sigs(ctx->out, 0, tdk_name(&qname, name), reps, nreps);
 	}
 out:
 	tdk_asic_report_release(&ar);
@@ -268,6 +284,8 @@ out:
 		free(uris[i]);
 	}
 	tdk_buf_release(&jd.b);
+	tdk_buf_release(&qname);
+	tdk_buf_release(&qfile);
 	tdk_report_finish(&rep);
 	return r;
 }

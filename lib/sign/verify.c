@@ -950,14 +950,16 @@ static int verify_one(struct vctx *v)
 					snprintf(what, sizeof(what), "a part of the document (%s)", uri);
 				}
 			} else {
-				struct tdk_buf b = TDK_BUF_INIT(1 << 16);
+				struct tdk_buf b = TDK_BUF_INIT(1 << 16), q = TDK_BUF_INIT(1 << 16);
 				struct tdk_sig_item *it = rr->ok ? tdk_sig_data_find(v->data, uri) : NULL;
 
+				/* Quoted as reports quote file names: a decoded %0A cannot forge a line. */
 				snprintf(what, sizeof(what), "file '%s'",
-					 tdk_uri_decode(uri, &b) == 0 && b.data ? b.data : uri);
+					 tdk_name(&q, tdk_uri_decode(uri, &b) == 0 && b.data ? b.data : uri));
 				if (it)
 					it->covered = 1;
 				tdk_buf_release(&b);
+				tdk_buf_release(&q);
 			}
 			if (i >= nsi) {
 				char via[sizeof(what)];
@@ -1183,16 +1185,17 @@ int tdk_verify_doc(xmlDocPtr doc, struct tdk_sig_data *data, const struct tdk_tr
 int tdk_sig_report_add_file(struct tdk_sig_report *rp, const char *uri, const char *file, int ok)
 {
 	struct tdk_ref_report *rr = &rp->refs[rp->nrefs];
-	size_t n = strlen(file) + 8;
+	struct tdk_buf b = TDK_BUF_INIT(1 << 20);
 
 	rr->uri = strdup(uri);
-	rr->covers = malloc(n);
+	if (tdk_buf_addl(&b, "file '") == 0 && tdk_buf_add_name(&b, file) == 0 && tdk_buf_addc(&b, '\'') == 0)
+		rr->covers = tdk_buf_detach(&b);
+	tdk_buf_release(&b);
 	if (!rr->uri || !rr->covers) {
 		free(rr->uri);
 		free(rr->covers);
 		return -1;
 	}
-	snprintf(rr->covers, n, "file '%s'", file);
 	rr->ok = ok;
 	rp->nrefs++;
 	return 0;
