@@ -25,9 +25,9 @@
 struct verify_opts {
 	struct tdk_optlist ca, cert, untrusted, certs, data;
 	const char *hmac, *at, *format;
-	int insecure, allow_partial, quiet;
-	unsigned long max_entries, max_ratio;
-	size_t max_size;
+	int insecure, allow_partial, allow_xslt, quiet;
+	unsigned long max_entries, max_ratio, max_xpath_nodes;
+	size_t max_size, max_sig_size;
 };
 
 static void json_str(FILE *f, const char *s)
@@ -141,7 +141,8 @@ static int is_zip(const char *path)
 static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const struct tdk_trust *t,
 		      const struct tdk_zip_limits *lim, const char *path)
 {
-	struct tdk_verify_opts o = { vo->allow_partial, 0 };
+	struct tdk_verify_opts o = { vo->allow_partial, 0, vo->allow_xslt, vo->max_xpath_nodes,
+				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE };
 	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
 	char *uris[TDK_OPTLIST_MAX] = { NULL };
 	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
@@ -171,8 +172,14 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		struct tdk_sig_data data = { items, vo->data.n };
 
 		memset(items, 0, sizeof(items));
-		if (tdk_read_all(path, DOC_MAX, &in) < 0) {
-			r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+		if (tdk_read_all(path, o.max_sig_size, &in) < 0) {
+			r = TDK_EXIT_IO;
+			if (errno == EFBIG)
+				tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-SIZE-LIMIT", NULL, "more than %zu bytes, the "
+					     "most a signature document may be (--max-signature-size)", o.max_sig_size);
+			else
+				r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path,
+					      strerror(errno));
 			goto out;
 		}
 		/* A detached signature names its data; only the files given here answer. */
@@ -311,6 +318,12 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 			      "a document a detached signature refers to (repeatable)"),
 		TDK_OPT_FLAG_(0, "allow-partial", &vo.allow_partial,
 			      "accept signatures that cover only part of the document"),
+		TDK_OPT_FLAG_(0, "allow-xslt", &vo.allow_xslt,
+			      "run XSLT transforms of authenticated signatures (refused by default)"),
+		TDK_OPT_ULONG_(0, "max-xpath-nodes", &vo.max_xpath_nodes, "n",
+			       "XPath transforms only on documents of at most n nodes (default 10000)"),
+		TDK_OPT_SIZE_(0, "max-signature-size", &vo.max_sig_size, "bytes",
+			      "most bytes of a signature document (default 16M)"),
 		TDK_OPT_ULONG_(0, "max-entries", &vo.max_entries, "n",
 			       "containers: most entries (default 10000)"),
 		TDK_OPT_SIZE_(0, "max-size", &vo.max_size, "bytes",
