@@ -155,6 +155,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	int json = vo->format && !strcmp(vo->format, "json"), container = 0, r;
 	size_t nreps = 0, i;
+	unsigned long oom = tdk_sig_oom_count();
 
 	memset(&ar, 0, sizeof(ar));
 	for (i = 0; i < TDK_OPTLIST_MAX; i++)
@@ -222,6 +223,11 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 			items[0].covered = !r;
 		} else {
 			doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &d);
+			/* A document that lost text for want of memory is not verified (VERIFY-NO-MEMORY below). */
+			if (doc && tdk_sig_oom_count() != oom) {
+				xmlFreeDoc(doc);
+				doc = NULL;
+			}
 			r = doc ? tdk_verify_doc(doc, vo->data.n ? &data : NULL, t, &o, &reps, &nreps, &d) :
 				  TDK_EXIT_NEGATIVE;
 		}
@@ -231,6 +237,12 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 					     "'%s' (--data)", items[i].uri);
 				r = TDK_EXIT_NEGATIVE;
 			}
+	}
+	/* Out of memory is no verdict, whatever the failure looked like (a document cut short...). */
+	if (tdk_sig_oom_count() != oom) {
+		tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-NO-MEMORY", NULL, "out of memory: no verdict (a "
+			     "signature document needs about 30 times its size; see --max-signature-size)");
+		r = TDK_EXIT_INTERNAL;
 	}
 	if (vo->quiet)
 		goto out;

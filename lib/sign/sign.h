@@ -33,6 +33,14 @@
 int tdk_sign_lib_init(void);
 void tdk_sign_lib_shutdown(void);
 
+/*
+ * How many allocation failures libxml2 and libxmlsec1 have reported since
+ * the process started.  A caller compares the count before and after an
+ * operation: when it grew, a failure or a "malformed" finding may be the
+ * want of memory, and the answer is an internal error, never a verdict.
+ */
+unsigned long tdk_sig_oom_count(void);
+
 /* The libxmlsec1 version this build runs on, e.g. "1.2.37". */
 const char *tdk_sign_lib_version(void);
 
