@@ -103,18 +103,9 @@ static size_t count_nodes(xmlDocPtr doc, size_t stop)
 		xmlAttrPtr a;
 
 		count++;
-		if (n->type == XML_ELEMENT_NODE) {
-			for (a = n->properties; a; a = a->next)
-				count++;
-			if (n->children) {
-				n = n->children;
-				continue;
-			}
-		}
-		while (n && !n->next)
-			n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-		if (n)
-			n = n->next;
+		for (a = n->type == XML_ELEMENT_NODE ? n->properties : NULL; a; a = a->next)
+			count++;
+		n = tdk_node_next(n);
 	}
 	return count;
 }

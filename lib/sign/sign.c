@@ -287,15 +287,7 @@ static int relative_namespaces(xmlDocPtr doc, struct tdk_diag *d)
 			}
 			xmlFreeURI(u);
 		}
-		/* Next in document order: first child, else the next sibling of the nearest ancestor. */
-		if (n->type == XML_ELEMENT_NODE && n->children) {
-			n = n->children;
-			continue;
-		}
-		while (n && !n->next)
-			n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-		if (n)
-			n = n->next;
+		n = tdk_node_next(n);
 	}
 	return bad;
 }

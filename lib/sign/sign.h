@@ -186,6 +186,13 @@ int tdk_node_is(const xmlNode *n, const char *name, const char *ns);
 /* The first child element of n named name in ns, or NULL. */
 xmlNodePtr tdk_node_child(const xmlNode *n, const char *name, const char *ns);
 
+/*
+ * The node after n in document order, within n's root element: its first
+ * child, else the next sibling of n or of its nearest ancestor; NULL at the
+ * end.  Walks a tree without recursion, so depth costs no stack.
+ */
+xmlNodePtr tdk_node_next(xmlNodePtr n);
+
 /* The text of n (may be NULL) without white space, as base64 and number values carry it: malloc'd, or NULL. */
 char *tdk_node_b64(const xmlNode *n);
 
