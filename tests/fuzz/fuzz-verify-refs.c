@@ -98,6 +98,10 @@ static void make_key(void)
 	trust.nca = 1;
 	if (tdk_trust_load(&trust, &d))
 		abort();
+	/* Both are in memory now: leave nothing behind in /tmp. */
+	unlink(key_path);
+	unlink(cert_path);
+	rmdir(dir);
 }
 
 /* Signs SignedInfo alone (exclusive C14N, ECDSA-SHA256), as a signer would, without running the references. */
