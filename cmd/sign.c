@@ -94,6 +94,7 @@ static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struc
 	struct tdk_diag d;
 	xmlDocPtr doc = NULL;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	unsigned long oom = tdk_sig_oom_count();
 	int r;
 
 	tdk_diag_init(&d, name);
@@ -118,6 +119,15 @@ static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struc
 	} else {
 		doc = tdk_xml_parse(in.data, in.len, name, "SIGN", &d);
 		r = doc ? tdk_sign_doc(&doc, s, &o, &d) : TDK_EXIT_NEGATIVE;
+	}
+	/*
+	 * Out of memory is an internal error, not a malformed document; and
+	 * libxml2 may lose text for want of memory and still return a document,
+	 * which must not be signed.
+	 */
+	if (tdk_sig_oom_count() != oom) {
+		tdk_diag_add(&d, TDK_SEV_ERROR, "SIGN-NO-MEMORY", NULL, "out of memory");
+		r = TDK_EXIT_INTERNAL;
 	}
 	if (r)
 		goto out;

@@ -18,15 +18,16 @@
 #include "sigcmd.h"
 #include "sign/cms.h"
 #include "sign/sign.h"
+#include "util/time.h"
 
 #define DOC_MAX ((size_t)256 << 20)
 
 struct verify_opts {
 	struct tdk_optlist ca, cert, untrusted, certs, data;
 	const char *hmac, *at, *format;
-	int insecure, allow_partial, quiet;
-	unsigned long max_entries, max_ratio;
-	size_t max_size;
+	int insecure, allow_partial, allow_xslt, quiet;
+	unsigned long max_entries, max_ratio, max_xpath_nodes;
+	size_t max_size, max_sig_size;
 };
 
 static void json_str(FILE *f, const char *s)
@@ -54,8 +55,15 @@ static const char *kind_name(const struct tdk_sig_report *r)
 	}
 }
 
+/*
+ * Prints the signatures' verdicts.  name is printed as it is (the caller
+ * quotes it with tdk_name); what comes from the document (Id, signer,
+ * signing time, reference URIs) is quoted here, so that none can forge a
+ * verdict line.
+ */
 static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig_report *r, size_t n)
 {
+	struct tdk_buf q = TDK_BUF_INIT(1 << 20), qs = TDK_BUF_INIT(1 << 20), qt = TDK_BUF_INIT(1 << 20);
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
@@ -84,14 +92,18 @@ static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig
 		fprintf(f, "%s: %s%s%s%s by %s%s%s: %s\n", name,
 			r[i].kind == TDK_SIG_TIMESTAMP ? "time-stamp" : r[i].kind == TDK_SIG_CADES ?
 			"CAdES signature" : "signature", r[i].id ? " '" : "",
-			r[i].id ? r[i].id : "", r[i].id ? "'" : "", r[i].signer ? r[i].signer :
+			r[i].id ? tdk_name(&q, r[i].id) : "", r[i].id ? "'" : "",
+			r[i].signer ? tdk_name(&qs, r[i].signer) :
 			r[i].kind == TDK_SIG_TIMESTAMP ? "an unknown TSA" : "an unknown signer",
-			r[i].signing_time ? " at " : "", r[i].signing_time ? r[i].signing_time : "",
+			r[i].signing_time ? " at " : "", r[i].signing_time ? tdk_name(&qt, r[i].signing_time) : "",
 			r[i].valid ? "valid" : "NOT VALID");
 		for (k = 0; k < r[i].nrefs; k++)
-			fprintf(f, "  reference '%s' covers %s: %s\n", r[i].refs[k].uri, r[i].refs[k].covers,
-				r[i].refs[k].ok ? "ok" : "CHANGED");
+			fprintf(f, "  reference '%s' covers %s: %s\n", tdk_name(&q, r[i].refs[k].uri),
+				r[i].refs[k].covers, r[i].refs[k].ok ? "ok" : "CHANGED");
 	}
+	tdk_buf_release(&q);
+	tdk_buf_release(&qs);
+	tdk_buf_release(&qt);
 }
 
 /* JSON mode: diagnostics are gathered into the document's object. */
@@ -129,10 +141,12 @@ static int is_zip(const char *path)
 static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const struct tdk_trust *t,
 		      const struct tdk_zip_limits *lim, const char *path)
 {
-	struct tdk_verify_opts o = { vo->allow_partial, 0 };
+	struct tdk_verify_opts o = { vo->allow_partial, 0, vo->allow_xslt, vo->max_xpath_nodes,
+				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE };
 	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
 	char *uris[TDK_OPTLIST_MAX] = { NULL };
 	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
+	struct tdk_buf qname = TDK_BUF_INIT(1 << 20), qfile = TDK_BUF_INIT(1 << 20);
 	struct tdk_report rep;
 	struct tdk_sig_report *reps = NULL;
 	struct tdk_asic_report ar;
@@ -141,6 +155,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	int json = vo->format && !strcmp(vo->format, "json"), container = 0, r;
 	size_t nreps = 0, i;
+	unsigned long oom = tdk_sig_oom_count();
 
 	memset(&ar, 0, sizeof(ar));
 	for (i = 0; i < TDK_OPTLIST_MAX; i++)
@@ -158,8 +173,14 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		struct tdk_sig_data data = { items, vo->data.n };
 
 		memset(items, 0, sizeof(items));
-		if (tdk_read_all(path, DOC_MAX, &in) < 0) {
-			r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+		if (tdk_read_all(path, o.max_sig_size, &in) < 0) {
+			r = TDK_EXIT_IO;
+			if (errno == EFBIG)
+				tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-SIZE-LIMIT", NULL, "more than %zu bytes, the "
+					     "most a signature document may be (--max-signature-size)", o.max_sig_size);
+			else
+				r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path,
+					      strerror(errno));
 			goto out;
 		}
 		/* A detached signature names its data; only the files given here answer. */
@@ -202,6 +223,11 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 			items[0].covered = !r;
 		} else {
 			doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &d);
+			/* A document that lost text for want of memory is not verified (VERIFY-NO-MEMORY below). */
+			if (doc && tdk_sig_oom_count() != oom) {
+				xmlFreeDoc(doc);
+				doc = NULL;
+			}
 			r = doc ? tdk_verify_doc(doc, vo->data.n ? &data : NULL, t, &o, &reps, &nreps, &d) :
 				  TDK_EXIT_NEGATIVE;
 		}
@@ -211,6 +237,12 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 					     "'%s' (--data)", items[i].uri);
 				r = TDK_EXIT_NEGATIVE;
 			}
+	}
+	/* Out of memory is no verdict, whatever the failure looked like (a document cut short...). */
+	if (tdk_sig_oom_count() != oom) {
+		tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-NO-MEMORY", NULL, "out of memory: no verdict (a "
+			     "signature document needs about 30 times its size; see --max-signature-size)");
+		r = TDK_EXIT_INTERNAL;
 	}
 	if (vo->quiet)
 		goto out;
@@ -245,17 +277,21 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		fprintf(ctx->out, "],\"diagnostics\":[%s]}\n", jd.b.data ? jd.b.data : "");
 	} else if (container) {
 		for (i = 0; i < ar.nsigs; i++) {
-			char label[4096];
+			struct tdk_buf label = TDK_BUF_INIT(1 << 20);
 
-			snprintf(label, sizeof(label), "%s:%s", name, ar.sigs[i].name);
-			print_sigs(ctx->out, 0, label, ar.sigs[i].reps, ar.sigs[i].nreps);
+			/* Container and entry each quoted as git quotes paths: no forged verdict line. */
+			if (tdk_buf_add_name(&label, name) == 0 && tdk_buf_addc(&label, ':') == 0 &&
+			    tdk_buf_add_name(&label, ar.sigs[i].name) == 0)
+				print_sigs(ctx->out, 0, label.data, ar.sigs[i].reps, ar.sigs[i].nreps);
+			tdk_buf_release(&label);
 		}
 		for (i = 0; i < ar.nfiles; i++)
-			fprintf(ctx->out, "%s: file '%s': %s\n", name, ar.files[i],
+			fprintf(ctx->out, "%s: file '%s': %s\n", tdk_name(&qname, name),
+				tdk_name(&qfile, ar.files[i]),
 				ar.timestamp_only ? (ar.covered[i] ? "time-stamped" : "NOT TIME-STAMPED") :
 				ar.covered[i] ? "signed" : "NOT SIGNED");
 	} else {
-		print_sigs(ctx->out, 0, name, reps, nreps);
+		print_sigs(ctx->out, 0, tdk_name(&qname, name), reps, nreps);
 	}
 out:
 	tdk_asic_report_release(&ar);
@@ -267,25 +303,10 @@ out:
 		free(uris[i]);
 	}
 	tdk_buf_release(&jd.b);
+	tdk_buf_release(&qname);
+	tdk_buf_release(&qfile);
 	tdk_report_finish(&rep);
 	return r;
-}
-
-static time_t parse_at(const char *s)
-{
-	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, se = 0;
-
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) < 3)
-		return (time_t)-1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	return timegm(&tm);
 }
 
 int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
@@ -309,6 +330,12 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 			      "a document a detached signature refers to (repeatable)"),
 		TDK_OPT_FLAG_(0, "allow-partial", &vo.allow_partial,
 			      "accept signatures that cover only part of the document"),
+		TDK_OPT_FLAG_(0, "allow-xslt", &vo.allow_xslt,
+			      "run XSLT transforms of authenticated signatures (refused by default)"),
+		TDK_OPT_ULONG_(0, "max-xpath-nodes", &vo.max_xpath_nodes, "n",
+			       "XPath transforms only on documents of at most n nodes (default 10000)"),
+		TDK_OPT_SIZE_(0, "max-signature-size", &vo.max_sig_size, "bytes",
+			      "most bytes of a signature document (default 16M)"),
 		TDK_OPT_ULONG_(0, "max-entries", &vo.max_entries, "n",
 			       "containers: most entries (default 10000)"),
 		TDK_OPT_SIZE_(0, "max-size", &vo.max_size, "bytes",
@@ -353,8 +380,10 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 	t.ndirs = vo.certs.n;
 	t.hmac_key_file = vo.hmac;
 	t.insecure = vo.insecure;
-	if (vo.at && (t.at = parse_at(vo.at)) == (time_t)-1)
-		return tdk_error(ctx, "verify", TDK_EXIT_USAGE, "--at: '%s' is not YYYY-MM-DDTHH:MM:SS", vo.at);
+	if (vo.at && tdk_time_parse(vo.at, &t.at) < 0)
+		return tdk_error(ctx, "verify", TDK_EXIT_USAGE, "--at: '%s' is not a UTC time "
+				 "YYYY-MM-DDTHH:MM:SS (a real date, from 1970)", vo.at);
+	t.at_set = vo.at != NULL;
 	if (tdk_sign_lib_init())
 		return tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
 	tdk_report_init(&rep, NULL, ctx->err, "tdk verify");

@@ -20,9 +20,11 @@ test_expect_code 1 'forgery: a flipped signature value fails with VERIFY-SIGNATU
 	perl -0pe "s|(<ds:SignatureValue>\\s*)(.)|\$1 . (\$2 eq \"A\" ? \"B\" : \"A\")|e" s.xml >t.xml &&
 	! cmp -s s.xml t.xml && tdk verify --ca ca.pem t.xml 2>err; r=$?; test_grep VERIFY-SIGNATURE-VALUE err || exit 99; exit $r
 '
-test_expect_code 1 'forgery: a changed digest value fails with VERIFY-DIGEST' '
+# SignedInfo is authenticated before any reference (authenticate first): a
+# changed DigestValue is an altered SignedInfo.
+test_expect_code 1 'forgery: a changed digest value fails with VERIFY-SIGNATURE-VALUE' '
 	perl -0pe "s|(<ds:DigestValue>)(.)|\$1 . (\$2 eq \"A\" ? \"B\" : \"A\")|e" s.xml >t.xml &&
-	tdk verify --ca ca.pem t.xml 2>err; r=$?; test_grep VERIFY-DIGEST err || exit 99; exit $r
+	tdk verify --ca ca.pem t.xml 2>err; r=$?; test_grep VERIFY-SIGNATURE-VALUE err || exit 99; exit $r
 '
 test_expect_success 'EC PKCS#8 key under an intermediate: the chain is built from KeyInfo' '
 	tdk sign -k ec.key --cert ec.pem -o e.xml doc.xml && tdk verify --ca ca.pem e.xml &&

@@ -3,7 +3,8 @@
 #  - XMLDSig vectors (xmldsig/xmlsec/VERDICTS.tsv): each row's xmlsec1 options
 #    are mapped to tdk verify's (--trusted-der -> --ca, --untrusted-der ->
 #    --untrusted, --pubkey-cert-der -> --cert, --hmackey -> --hmac-key,
-#    --url-map -> --data, --verification-gmt-time -> --at; the files beside
+#    --url-map -> --data, --verification-gmt-time -> --at, an XSLT transform
+#    -> --allow-xslt (xmlsec1 runs them by default); the files beside
 #    the vector that it references -> --data; the certs/ folder beside it ->
 #    --certs; no trust option -> --insecure when the row enables key values,
 #    else anchors that trust nothing (xmlsec1 1.3's defaults); --allow-partial
@@ -83,6 +84,8 @@ tail -n +2 "$X/VERDICTS.tsv" | tr '\t' '\037' | while IFS="$us" read -r vec want
 			[ -f "$dir/$u" ] && args="$args --data $u=$dir/$u"
 		done ;;
 	esac
+	# xmlsec1 runs XSLT transforms, tdk only when asked (after authentication).
+	grep -q REC-xslt-19991116 "$X/$vec" && args="$args --allow-xslt"
 	# The certificates beside the vector: KeyInfo may name one, or carry its key only.
 	[ -d "$(dirname "$X/$vec")/certs" ] && args="$args --certs $(dirname "$X/$vec")/certs"
 	[ -s "$TRASH/ca.$n" ] && args="$args --ca $TRASH/ca.$n"

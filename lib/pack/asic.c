@@ -662,6 +662,7 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 	struct tdk_sig_item *items = NULL;
 	struct tdk_sig_data data = { NULL, 0 };
 	struct tdk_verify_opts vo = *o;
+	size_t sig_max = o->max_sig_size ? o->max_sig_size : TDK_VERIFY_SIG_SIZE;
 	struct cms_run x;
 	size_t i, nsig = 0, nts = 0, ndata;
 	long mt, mi;
@@ -767,6 +768,14 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 		if (!is_sig_file(c.e[i].name))
 			continue;
 		nsig++;
+		/* A signature document has a size limit of its own (its DOM costs ~35 times its size). */
+		if (c.e[i].size > sig_max) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-SIZE-LIMIT", NULL, "'%s' is %llu bytes, more than "
+				     "a signature document may be (--max-signature-size %zu)", c.e[i].name,
+				     (unsigned long long)c.e[i].size, sig_max);
+			r = TDK_EXIT_IO;
+			goto out;
+		}
 		if ((r = tdk_container_load(&c, i, d)))
 			goto out;
 		sf = &rep->sigs[rep->nsigs++];

@@ -534,9 +534,10 @@ int tdk_cades_verify(const unsigned char *sig, size_t siglen, const unsigned cha
 
 		if (i)
 			free(signing_time(si, &at));
-		if (t->at)
+		if (t->at_set)
 			at = t->at;
-		if (trust_signer(t, cert, carried, at ? at : time(NULL), t->at ? "the verification time" :
+		if (trust_signer(t, cert, carried, t->at_set || at ? at : time(NULL),
+				 t->at_set ? "the verification time" :
 				 at ? "the signing time" : "the verification time", d))
 			goto out;
 		e = ess_check(si, cert, carried, pool);
@@ -654,8 +655,8 @@ int tdk_timestamp_verify(const unsigned char *tok, size_t toklen, const unsigned
 		goto out;
 	}
 	rep->signer = tdk_cert_subject(cert);
-	if (trust_signer(t, cert, carried, t->at ? t->at : gen ? gen : time(NULL),
-			 t->at ? "the verification time" : "the time-stamp time", d))
+	if (trust_signer(t, cert, carried, t->at_set ? t->at : gen ? gen : time(NULL),
+			 t->at_set ? "the verification time" : "the time-stamp time", d))
 		goto out;
 	if (!t->insecure && !tsa_usage_ok(cert)) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-TST-USAGE", NULL, "the TSA certificate '%s' lacks "

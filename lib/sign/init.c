@@ -38,6 +38,14 @@ static int last_reason;
 /* The external data of the operation in progress. */
 static struct tdk_sig_data *cur_data;
 
+/* Allocation failures libxml2 or libxmlsec1 reported, ever (see tdk_sig_oom_count). */
+static unsigned long oom_count;
+
+unsigned long tdk_sig_oom_count(void)
+{
+	return oom_count;
+}
+
 void tdk_sig_set_sink(struct tdk_diag *d, const char *code)
 {
 	cur_diag = d;
@@ -68,6 +76,8 @@ static void xml_error(void *arg, xmlErrorPtr e)
 	size_t n;
 
 	(void)arg;
+	if (e && e->code == XML_ERR_NO_MEMORY)
+		oom_count++;
 	if (!cur_diag || !e || e->level < XML_ERR_ERROR)
 		return;
 	memset(&loc, 0, sizeof(loc));
@@ -92,6 +102,8 @@ static void xmlsec_error(const char *file, int line, const char *func, const cha
 	(void)func;
 	(void)obj;
 	(void)subject;
+	if (reason == XMLSEC_ERRORS_R_MALLOC_FAILED)
+		oom_count++;
 	for (i = 0; xmlSecErrorsGetMsg(i); i++)
 		if (xmlSecErrorsGetCode(i) == reason) {
 			r = xmlSecErrorsGetMsg(i);

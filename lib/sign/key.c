@@ -48,6 +48,15 @@ xmlNodePtr tdk_node_child(const xmlNode *n, const char *name, const char *ns)
 	return NULL;
 }
 
+xmlNodePtr tdk_node_next(xmlNodePtr n)
+{
+	if (n->type == XML_ELEMENT_NODE && n->children)
+		return n->children;
+	while (n && !n->next)
+		n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
+	return n ? n->next : NULL;
+}
+
 char *tdk_node_b64(const xmlNode *n)
 {
 	xmlChar *v = n ? xmlNodeGetContent(n) : NULL;

@@ -6,6 +6,7 @@
 #define TDK_SIGN_INT_H
 
 #include <openssl/x509.h>
+#include <xmlsec/keyinfo.h>
 
 #include "sign/sign.h"
 
@@ -44,6 +45,29 @@ char *tdk_cert_digest_b64(void *x509, const char *xmlsec_digest_uri);
  */
 int tdk_cert_check(const struct tdk_trust *t, X509 *cert, STACK_OF(X509) *extra, time_t at,
 		   const char *when, const struct tdk_diag_loc *loc, struct tdk_diag *d);
+
+/*
+ * Verifies the SignatureValue of the ds:Signature sig over its SignedInfo,
+ * canonicalised with its CanonicalizationMethod (a C14N method; anything
+ * else is refused), with *key (borrowed); when *key is NULL and kictx is
+ * given, the key is read from KeyInfo through kictx's keys manager and
+ * stored in *key, which the caller then destroys.  No reference is
+ * processed and no URI resolved.  Returns 1 when the value verifies, 0 when
+ * it does not (or the key does not fit the method), -1 when SignedInfo cannot
+ * be processed or no key was found.
+ */
+int tdk_signedinfo_verify(xmlNodePtr sig, xmlSecKeyPtr *key, xmlSecKeyInfoCtxPtr kictx);
+
+/*
+ * The transforms a signature's references (and its manifests') would run,
+ * judged before any runs: an XSLT transform unless o->allow_xslt
+ * (VERIFY-XSLT); an XPath, XPath Filter 2.0 or XPointer transform, or an
+ * XPointer URI other than #xpointer(/) and #xpointer(id('x')), on a document
+ * of more than o->max_xpath_nodes nodes (VERIFY-TRANSFORM-LIMIT).  Returns 0,
+ * or 1 after an error at loc.
+ */
+int tdk_transform_policy(xmlNodePtr sig, const struct tdk_verify_opts *o, const struct tdk_diag_loc *loc,
+			 struct tdk_diag *d);
 
 /* The subject of a certificate in RFC 2253 form; malloc'd, or NULL. */
 char *tdk_cert_subject(X509 *c);

@@ -14,6 +14,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <libxml/uri.h>
+
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmltree.h>
 #include <xmlsec/xmldsig.h>
@@ -252,6 +254,44 @@ out:
 	return r;
 }
 
+/*
+ * Canonical XML 1.0 §2 (and Exclusive C14N, which inherits it): a namespace
+ * declaration with a relative URI reference is a failure of the canonicaliser,
+ * not something it can sign.  Checked before signing, walking every element
+ * (without recursion: depth is the parser's), so that such a document is
+ * refused as input (SIGN-XML-NAMESPACE, exit 3) rather than failing inside
+ * libxmlsec1.  An empty URI (xmlns="") undeclares and is allowed.
+ */
+static int relative_namespaces(xmlDocPtr doc, struct tdk_diag *d)
+{
+	xmlNodePtr n = xmlDocGetRootElement(doc);
+	int bad = 0;
+
+	while (n && !bad) {
+		xmlNsPtr ns;
+
+		for (ns = n->type == XML_ELEMENT_NODE ? n->nsDef : NULL; ns && !bad; ns = ns->next) {
+			xmlURIPtr u;
+
+			if (!ns->href || !ns->href[0])
+				continue;
+			u = xmlParseURI((const char *)ns->href);
+			if (!u || !u->scheme || !u->scheme[0]) {
+				struct tdk_diag_loc loc = { 0 };
+
+				loc.line = (unsigned long)xmlGetLineNo(n);
+				tdk_diag_add(d, TDK_SEV_ERROR, "SIGN-XML-NAMESPACE", &loc, "namespace '%.200s' is "
+					     "%s URI; canonical XML cannot sign it", (const char *)ns->href,
+					     u ? "a relative" : "not a valid");
+				bad = 1;
+			}
+			xmlFreeURI(u);
+		}
+		n = tdk_node_next(n);
+	}
+	return bad;
+}
+
 int tdk_sign_doc(xmlDocPtr *docp, const struct tdk_signer *s, const struct tdk_sign_opts *o,
 		 struct tdk_diag *d)
 {
@@ -264,6 +304,8 @@ int tdk_sign_doc(xmlDocPtr *docp, const struct tdk_signer *s, const struct tdk_s
 
 	if (pick_algs(s, o->digest, &al, d) < 0)
 		return TDK_EXIT_USAGE;
+	if (relative_namespaces(doc, d))
+		return TDK_EXIT_IO;
 	sig = new_signature(doc, &al, sig_id, sizeof(sig_id));
 	if (!sig)
 		return TDK_EXIT_INTERNAL;

@@ -33,6 +33,14 @@
 int tdk_sign_lib_init(void);
 void tdk_sign_lib_shutdown(void);
 
+/*
+ * How many allocation failures libxml2 and libxmlsec1 have reported since
+ * the process started.  A caller compares the count before and after an
+ * operation: when it grew, a failure or a "malformed" finding may be the
+ * want of memory, and the answer is an internal error, never a verdict.
+ */
+unsigned long tdk_sig_oom_count(void);
+
 /* The libxmlsec1 version this build runs on, e.g. "1.2.37". */
 const char *tdk_sign_lib_version(void);
 
@@ -153,7 +161,8 @@ struct tdk_trust {
 	size_t ncert;
 	const char *hmac_key_file;  /* shared HMAC secret */
 	int insecure;               /* check the cryptography only; trust the document's own key */
-	time_t at;                  /* verification time; 0: now (or the XAdES signing time) */
+	time_t at;                  /* verification time, when at_set */
+	int at_set;                 /* at is given; else the signing time (XAdES, CAdES), else now */
 	void *store;                /* X509_STORE * built by tdk_trust_load */
 	void *untrusted;            /* STACK_OF(X509) *: the pool */
 	void *pinned;               /* STACK_OF(X509) *, or NULL */
@@ -176,6 +185,13 @@ int tdk_node_is(const xmlNode *n, const char *name, const char *ns);
 
 /* The first child element of n named name in ns, or NULL. */
 xmlNodePtr tdk_node_child(const xmlNode *n, const char *name, const char *ns);
+
+/*
+ * The node after n in document order, within n's root element: its first
+ * child, else the next sibling of n or of its nearest ancestor; NULL at the
+ * end.  Walks a tree without recursion, so depth costs no stack.
+ */
+xmlNodePtr tdk_node_next(xmlNodePtr n);
 
 /* The text of n (may be NULL) without white space, as base64 and number values carry it: malloc'd, or NULL. */
 char *tdk_node_b64(const xmlNode *n);
@@ -208,13 +224,24 @@ struct tdk_sig_report {
 	size_t nrefs;
 };
 
+/* Defaults of struct tdk_verify_opts's limits (0 there means these). */
+#define TDK_VERIFY_XPATH_NODES  10000               /* nodes a document may have for XPath transforms */
+#define TDK_VERIFY_SIG_SIZE     ((size_t)16 << 20)  /* bytes of a signature document */
+
 struct tdk_verify_opts {
 	int allow_partial;      /* do not fail when the document is only partly signed */
 	int container;          /* signatures of a container: the data are the files, not the document */
+	int allow_xslt;         /* run XSLT transforms (after authentication); else refused */
+	size_t max_xpath_nodes; /* XPath transforms only on documents of at most this many nodes */
+	size_t max_sig_size;    /* most bytes of a signature document (a container's signature files) */
 };
 
 /*
- * Verifies every ds:Signature in doc (at any depth, except ones nested inside
+ * Verifies every ds:Signature in doc.  Each signature is authenticated
+ * first (W3C XML Signature Best Practices §2.1): its transform policy
+ * (VERIFY-XSLT, VERIFY-TRANSFORM-LIMIT), then the signature value over
+ * SignedInfo with the signer's key and that key's trust; only then are its
+ * references (and their transforms) processed, and the verdict completed (at any depth, except ones nested inside
  * another signature's ds:Object, which are counter-signatures and are listed
  * but not required).  data holds the external data references may use (may
  * be NULL).  Fills *reps (array of *nreps, freed with tdk_sig_reports_free).

@@ -38,6 +38,7 @@
 
 #include "sign/sign-int.h"
 #include "util/exitcode.h"
+#include "util/time.h"
 
 static const char *const xades_ns[] = {
 	TDK_NS_XADES, "http://uri.etsi.org/01903/v1.1.1#", "http://uri.etsi.org/01903/v1.2.2#", NULL
@@ -322,37 +323,6 @@ static int signing_cert_matches(xmlNodePtr scert, X509 *cert, const char **why)
 		return 1;
 	}
 	return 0;
-}
-
-static time_t parse_time(const char *s)
-{
-	struct tm tm;
-	int y, mo, d, h, mi, se;
-
-	memset(&tm, 0, sizeof(tm));
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) != 6)
-		return 0;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	/* Offsets other than Z are rare in XAdES; a "+hh:mm" suffix is applied. */
-	{
-		const char *z = s + 19;
-		time_t t;
-
-		while (*z == '.' || (*z >= '0' && *z <= '9'))
-			z++;
-		t = timegm(&tm);
-		if ((*z == '+' || *z == '-') && strlen(z) >= 6) {
-			long off = ((z[1] - '0') * 10 + (z[2] - '0')) * 3600L + ((z[4] - '0') * 10 + (z[5] - '0')) * 60L;
-
-			t += *z == '+' ? -off : off;
-		}
-		return t;
-	}
 }
 
 char *tdk_cert_subject(X509 *c)
@@ -712,12 +682,11 @@ static void restore_sigvalue(xmlNodePtr sig, xmlChar *saved)
  * KeyInfo, allowed to use certificates and, with anchors, key values too
  * (such a key must then match a certificate, checked by the caller).
  */
-static xmlSecDSigCtxPtr dsig_run(struct vctx *v, xmlSecKeyPtr key, int *ret)
+static xmlSecDSigCtxPtr dsig_new(struct vctx *v, xmlSecKeyPtr key)
 {
 	const struct tdk_trust *t = v->t;
 	xmlSecDSigCtxPtr ctx = xmlSecDSigCtxCreate(t->mngr);
 
-	*ret = -1;
 	if (!ctx) {
 		if (key)
 			xmlSecKeyDestroy(key);
@@ -749,18 +718,181 @@ static xmlSecDSigCtxPtr dsig_run(struct vctx *v, xmlSecKeyPtr key, int *ret)
 		for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 			xmlSecPtrListAdd(&ctx->keyInfoReadCtx.enabledKeyData, ids[i].p);
 	}
-	*ret = xmlSecDSigCtxVerify(ctx, v->sig);
+	/* What xmlSecDSigCtxVerify sets up before it reads KeyInfo, for a key read without it. */
+	ctx->operation = xmlSecTransformOperationVerify;
 	return ctx;
 }
 
-static EVP_PKEY *ctx_pkey(xmlSecDSigCtxPtr ctx)
+static xmlSecDSigCtxPtr dsig_run(struct vctx *v, xmlSecKeyPtr key, int *ret)
 {
-	xmlSecKeyDataPtr kv = ctx && ctx->signKey ? xmlSecKeyGetValue(ctx->signKey) : NULL;
+	xmlSecDSigCtxPtr ctx = dsig_new(v, key);
+
+	*ret = ctx ? xmlSecDSigCtxVerify(ctx, v->sig) : -1;
+	return ctx;
+}
+
+static EVP_PKEY *key_pkey(xmlSecKeyPtr key)
+{
+	xmlSecKeyDataPtr kv = key ? xmlSecKeyGetValue(key) : NULL;
 
 	if (!kv || !(xmlSecKeyDataCheckId(kv, xmlSecKeyDataRsaId) || xmlSecKeyDataCheckId(kv, xmlSecKeyDataDsaId) ||
 		     xmlSecKeyDataCheckId(kv, xmlSecKeyDataEcdsaId)))
 		return NULL;
 	return xmlSecOpenSSLEvpKeyDataGetEvp(kv);
+}
+
+static EVP_PKEY *ctx_pkey(xmlSecDSigCtxPtr ctx)
+{
+	return ctx ? key_pkey(ctx->signKey) : NULL;
+}
+
+/*
+ * The certificate of key: the one it carries (from X509Data or the pinned
+ * certificate pcert); for a bare key value, the certificate carried in
+ * KeyInfo, given with --untrusted or among the anchors that has that very
+ * key (an anchor's is returned with a reference in *owned).  NULL when none.
+ */
+static X509 *signer_cert(const struct tdk_trust *t, xmlSecKeyPtr key, X509 *pcert, STACK_OF(X509) *kicerts,
+			 xmlSecKeyDataPtr *x509d, X509 **owned)
+{
+	X509 *cert;
+	EVP_PKEY *pk;
+
+	*x509d = key ? xmlSecKeyGetData(key, xmlSecOpenSSLKeyDataX509Id) : NULL;
+	cert = *x509d ? xmlSecOpenSSLKeyDataX509GetKeyCert(*x509d) : NULL;
+	if (pcert)
+		cert = pcert;
+	if (cert || t->hmac_key_file)
+		return cert;
+	pk = key_pkey(key);
+	if (!(cert = cert_with_key(kicerts, pk)) && !(cert = cert_with_key(t->untrusted, pk)) && t->store) {
+		STACK_OF(X509) *anchors = X509_STORE_get1_all_certs(t->store);
+
+		if ((cert = cert_with_key(anchors, pk)) != NULL)
+			X509_up_ref(cert), *owned = cert;
+		sk_X509_pop_free(anchors, X509_free);
+	}
+	return cert;
+}
+
+/* Why no key could be had, from what KeyInfo holds. */
+static void report_no_key(struct vctx *v, const char *keyname)
+{
+	const char *ki = unsupported_keyinfo(v->sig);
+
+	if (ki)
+		verr(v, "VERIFY-UNSUPPORTED-KEYINFO", "key information '%s' is not supported by this build "
+		     "(libxmlsec1 %s)", ki, XMLSEC_VERSION);
+	else if (keyname)
+		verr(v, "VERIFY-KEY-NOT-FOUND", "no usable key: KeyInfo names '%s', which no certificate "
+		     "given (--certs, --untrusted) has as its subject, or more than one has", keyname);
+	else
+		verr(v, "VERIFY-KEY-NOT-FOUND", "no usable key: the signature carries no certificate%s",
+		     v->t->insecure ? " or key value" : " and no key value that matches a certificate given");
+}
+
+/* SignedInfo's value with *key (or KeyInfo's through kctx); a padded ECDSA value (§6.4.3) read normalised. */
+static int signedinfo_check(struct vctx *v, xmlSecKeyPtr *key, xmlSecDSigCtxPtr kctx)
+{
+	xmlChar *saved = NULL;
+	int ok = tdk_signedinfo_verify(v->sig, key, kctx ? &kctx->keyInfoReadCtx : NULL);
+
+	if (ok != 1 && *key && ecdsa_normalise(v->sig, key_pkey(*key), &saved)) {
+		ok = tdk_signedinfo_verify(v->sig, key, NULL);
+		restore_sigvalue(v->sig, saved);
+	}
+	return ok;
+}
+
+/*
+ * Authenticate first (lib/sign/authfirst.c): the key whose signature value
+ * over SignedInfo verifies -- the first pinned certificate's that does, the
+ * HMAC secret, the certificate a KeyName names, or the key KeyInfo gives --
+ * and then its certificate's trust at time at, before any reference or
+ * transform is processed.  Stores the key in *keyp (the caller owns it) and
+ * the pinned certificate used in *pcert.  Returns 0, or an exit code after
+ * reporting.
+ */
+static int authenticate(struct vctx *v, const char *keyname, STACK_OF(X509) *kicerts, time_t at,
+			xmlSecKeyPtr *keyp, X509 **pcert)
+{
+	const struct tdk_trust *t = v->t;
+	size_t npin = t->pinned ? (size_t)sk_X509_num((STACK_OF(X509) *)t->pinned) : 0, k;
+	xmlSecDSigCtxPtr kctx = NULL;
+	xmlSecKeyDataPtr x509d = NULL;
+	xmlSecKeyPtr key = NULL;
+	X509 *named, *cert, *owned = NULL;
+	int r = TDK_EXIT_NEGATIVE, ok = -1;
+
+	for (k = 0;; k++) {
+		if (npin) {
+			*pcert = sk_X509_value((STACK_OF(X509) *)t->pinned, (int)k);
+			if (!(key = key_from_cert(*pcert))) {
+				verr(v, "VERIFY-TRUST-FORMAT", "the key of the --cert certificate is not supported");
+				r = TDK_EXIT_TRUST;
+				goto out;
+			}
+		} else if (t->hmac_key_file) {
+			if (!(key = xmlSecKeyReadBinaryFile(xmlSecKeyDataHmacId, t->hmac_key_file))) {
+				verr(v, "VERIFY-TRUST-READ", "cannot read the HMAC key '%s'", t->hmac_key_file);
+				r = TDK_EXIT_TRUST;
+				goto out;
+			}
+		} else if (keyname && (named = cert_by_keyname(t, keyname)) != NULL &&
+			   !tdk_node_child(tdk_node_child(v->sig, "KeyInfo", TDK_NS_DSIG), "X509Data", TDK_NS_DSIG)) {
+			/* KeyInfo names the key only: the certificate given with that subject has it. */
+			if (!(key = key_from_cert(named))) {
+				r = TDK_EXIT_INTERNAL;
+				goto out;
+			}
+		} else if (!(kctx = dsig_new(v, NULL))) {
+			r = TDK_EXIT_INTERNAL;
+			goto out;
+		}
+		ok = signedinfo_check(v, &key, kctx);
+		if (ok == 1 || k + 1 >= npin)
+			break;
+		xmlSecKeyDestroy(key);
+		key = NULL;
+	}
+	if (!key) {
+		report_no_key(v, keyname);
+		goto out;
+	}
+	cert = signer_cert(t, key, *pcert, kicerts, &x509d, &owned);
+	if (cert && !v->rep->signer)
+		v->rep->signer = tdk_cert_subject(cert);
+	if (ok != 1) {
+		if (ok == 0)
+			verr(v, "VERIFY-SIGNATURE-VALUE", "the signature value does not match the signed "
+			     "information (altered SignedInfo, or a key that is not the signer's); no reference "
+			     "was processed");
+		else
+			verr(v, "VERIFY-MALFORMED", "the signature cannot be processed: %s",
+			     tdk_sig_last_error()[0] ? tdk_sig_last_error() : "no SignedInfo, SignatureValue "
+			     "or C14N method where XMLDSig 1.1 section 4 puts them");
+		goto out;
+	}
+	if (!t->insecure && !t->hmac_key_file) {
+		if (!cert) {
+			verr(v, "VERIFY-KEY-NOT-FOUND", "the key that verified matches no certificate given "
+			     "or carried; a bare key value proves nothing (give the signer's certificate "
+			     "with --certs or --untrusted)");
+			goto out;
+		}
+		if (check_cert(v, cert, x509d, kicerts, at))
+			goto out;
+	}
+	*keyp = key;
+	key = NULL;
+	r = 0;
+out:
+	if (key)
+		xmlSecKeyDestroy(key);
+	if (kctx)
+		xmlSecDSigCtxDestroy(kctx);
+	X509_free(owned);
+	return r;
 }
 
 static int verify_one(struct vctx *v)
@@ -770,11 +902,12 @@ static int verify_one(struct vctx *v)
 	xmlSecDSigCtxPtr ctx = NULL;
 	xmlSecKeyDataPtr x509d = NULL;
 	STACK_OF(X509) *kicerts = NULL;
-	X509 *cert = NULL, *pcert = NULL, *named = NULL, *ownedcert = NULL;
+	X509 *cert = NULL, *pcert = NULL, *ownedcert = NULL;
+	xmlSecKeyPtr key = NULL;
 	xmlChar *saved = NULL;
 	char *keyname = NULL;
-	size_t npin, k, nsi;
-	int verified = 0;
+	size_t k, nsi;
+	int ret;
 	xmlNodePtr sm, qp = NULL, sp = NULL, obj, root = xmlDocGetRootElement(v->doc);
 	char *bad = NULL;
 	size_t i, n;
@@ -822,84 +955,42 @@ static int verify_one(struct vctx *v)
 
 		keyname = kn ? (char *)xmlNodeGetContent(kn) : NULL;
 	}
-	npin = t->pinned ? (size_t)sk_X509_num((STACK_OF(X509) *)t->pinned) : 0;
+	/* A SigningTime that is not a dateTime leaves the verification time (now). */
+	if (t->at_set)
+		at = t->at;
+	else if (!rep->signing_time || tdk_time_parse(rep->signing_time, &at) < 0)
+		at = time(NULL);
+	if (tdk_transform_policy(v->sig, v->o, &v->loc, v->d))
+		goto out;
+	if ((r = authenticate(v, keyname, kicerts, at, &key, &pcert)) != 0)
+		goto out;
+	r = TDK_EXIT_NEGATIVE;
+	tdk_sig_set_sink(v->d, "VERIFY-XML");
 	tdk_sig_set_data(v->data);
-	/* With several pinned certificates, the first whose key verifies is the signer's. */
-	for (k = 0;; k++) {
-		xmlSecKeyPtr key = NULL;
-		int ret;
+	ctx = dsig_run(v, key, &ret);
+	if (!ctx) {
+		r = TDK_EXIT_INTERNAL;
+		goto out;
+	}
+	if (ret < 0 && ctx->signKey) {
+		/* A padded ECDSA value (§6.4.3) stops libxmlsec1 1.2; retry with it normalised. */
+		EVP_PKEY *pk = ctx_pkey(ctx);
+		xmlSecKeyPtr again = pk ? xmlSecKeyDuplicate(ctx->signKey) : NULL;
 
-		if (npin) {
-			pcert = sk_X509_value((STACK_OF(X509) *)t->pinned, (int)k);
-			key = key_from_cert(pcert);
-			if (!key) {
-				verr(v, "VERIFY-TRUST-FORMAT", "the key of the --cert certificate is not supported");
-				r = TDK_EXIT_TRUST;
-				goto out;
-			}
-		} else if (t->hmac_key_file) {
-			key = xmlSecKeyReadBinaryFile(xmlSecKeyDataHmacId, t->hmac_key_file);
-			if (!key) {
-				verr(v, "VERIFY-TRUST-READ", "cannot read the HMAC key '%s'", t->hmac_key_file);
-				r = TDK_EXIT_TRUST;
-				goto out;
-			}
-		} else if (keyname && (named = cert_by_keyname(t, keyname)) != NULL &&
-			   !tdk_node_child(tdk_node_child(v->sig, "KeyInfo", TDK_NS_DSIG), "X509Data",
-					   TDK_NS_DSIG)) {
-			/* KeyInfo names the key only: the certificate given with that subject has it. */
-			if (!(key = key_from_cert(named))) {
+		if (again && ecdsa_normalise(v->sig, pk, &saved)) {
+			xmlSecDSigCtxDestroy(ctx);
+			tdk_sig_set_sink(v->d, "VERIFY-XML");
+			ctx = dsig_run(v, again, &ret);
+			restore_sigvalue(v->sig, saved);
+			if (!ctx) {
 				r = TDK_EXIT_INTERNAL;
 				goto out;
 			}
+		} else if (again) {
+			xmlSecKeyDestroy(again);
 		}
-		ctx = dsig_run(v, key, &ret);
-		if (!ctx) {
-			r = TDK_EXIT_INTERNAL;
-			goto out;
-		}
-		if (ret < 0 && ctx->signKey && !saved) {
-			/* A padded ECDSA value (§6.4.3) stops libxmlsec1 1.2; retry with it normalised. */
-			EVP_PKEY *pk = ctx_pkey(ctx);
-			xmlSecKeyPtr again = pk ? xmlSecKeyDuplicate(ctx->signKey) : NULL;
-
-			if (again && ecdsa_normalise(v->sig, pk, &saved)) {
-				xmlSecDSigCtxDestroy(ctx);
-				tdk_sig_set_sink(v->d, "VERIFY-XML");
-				ctx = dsig_run(v, again, &ret);
-				restore_sigvalue(v->sig, saved);
-				if (!ctx) {
-					r = TDK_EXIT_INTERNAL;
-					goto out;
-				}
-			} else if (again) {
-				xmlSecKeyDestroy(again);
-			}
-		}
-		if ((ret >= 0 && ctx->status == xmlSecDSigStatusSucceeded) || k + 1 >= npin) {
-			verified = ret >= 0;
-			break;
-		}
-		xmlSecDSigCtxDestroy(ctx);
-		ctx = NULL;
 	}
-	if (!verified) {
-		const char *ki;
-
-		if (!ctx->signKey) {
-			if ((ki = unsupported_keyinfo(v->sig)) != NULL)
-				verr(v, "VERIFY-UNSUPPORTED-KEYINFO", "key information '%s' is not supported by "
-				     "this build (libxmlsec1 %s)", ki, XMLSEC_VERSION);
-			else if (keyname)
-				verr(v, "VERIFY-KEY-NOT-FOUND", "no usable key: KeyInfo names '%s', which no "
-				     "certificate given (--certs, --untrusted) has as its subject, or more than "
-				     "one has", keyname);
-			else
-				verr(v, "VERIFY-KEY-NOT-FOUND", "no usable key: the signature carries no "
-				     "certificate%s", t->insecure ? " or key value" : " and no key value that "
-				     "matches a certificate given");
-			goto out;
-		}
+	if (ret < 0) {
 		n = xmlSecPtrListGetSize(&ctx->signedInfoReferences);
 		{
 			xmlSecDSigReferenceCtxPtr rc = n ? xmlSecPtrListGetItem(&ctx->signedInfoReferences,
@@ -980,14 +1071,16 @@ static int verify_one(struct vctx *v)
 					snprintf(what, sizeof(what), "a part of the document (%s)", uri);
 				}
 			} else {
-				struct tdk_buf b = TDK_BUF_INIT(1 << 16);
+				struct tdk_buf b = TDK_BUF_INIT(1 << 16), q = TDK_BUF_INIT(1 << 16);
 				struct tdk_sig_item *it = rr->ok ? tdk_sig_data_find(v->data, uri) : NULL;
 
+				/* Quoted as reports quote file names: a decoded %0A cannot forge a line. */
 				snprintf(what, sizeof(what), "file '%s'",
-					 tdk_uri_decode(uri, &b) == 0 && b.data ? b.data : uri);
+					 tdk_name(&q, tdk_uri_decode(uri, &b) == 0 && b.data ? b.data : uri));
 				if (it)
 					it->covered = 1;
 				tdk_buf_release(&b);
+				tdk_buf_release(&q);
 			}
 			if (i >= nsi) {
 				char via[sizeof(what)];
@@ -1020,42 +1113,11 @@ static int verify_one(struct vctx *v)
 	if (failed)
 		goto out;
 
-	/* The signer certificate. */
-	x509d = ctx->signKey ? xmlSecKeyGetData(ctx->signKey, xmlSecOpenSSLKeyDataX509Id) : NULL;
-	cert = x509d ? xmlSecOpenSSLKeyDataX509GetKeyCert(x509d) : NULL;
-	if (pcert)
-		cert = pcert;
-	if (!cert && !t->hmac_key_file) {
-		/* A bare key value: the certificate given (or carried) with that very key. */
-		EVP_PKEY *pk = ctx_pkey(ctx);
-
-		if (!(cert = cert_with_key(kicerts, pk)) && !(cert = cert_with_key(t->untrusted, pk)) &&
-		    t->store) {
-			STACK_OF(X509) *anchors = X509_STORE_get1_all_certs(t->store);
-
-			if ((cert = cert_with_key(anchors, pk)) != NULL)
-				X509_up_ref(cert), ownedcert = cert;
-			sk_X509_pop_free(anchors, X509_free);
-		}
-	}
-	if (cert)
-		rep->signer = tdk_cert_subject(cert);
-	at = t->at ? t->at : rep->signing_time ? parse_time(rep->signing_time) : time(NULL);
-	if (!at)
-		at = time(NULL);
-	if (!t->insecure && !t->hmac_key_file) {
-		if (!cert) {
-			verr(v, "VERIFY-KEY-NOT-FOUND", "the key that verified matches no certificate given "
-			     "or carried; a bare key value proves nothing (give the signer's certificate "
-			     "with --certs or --untrusted)");
-			goto out;
-		}
-		if (check_cert(v, cert, x509d, kicerts, at))
-			goto out;
-	} else if (t->insecure) {
+	/* The signer certificate, whose chain authenticate() checked. */
+	cert = signer_cert(t, ctx->signKey, pcert, kicerts, &x509d, &ownedcert);
+	if (t->insecure)
 		tdk_diag_add(v->d, TDK_SEV_WARNING, "VERIFY-INSECURE", &v->loc, "--insecure: the key the "
 			     "document carries was used without any trust check");
-	}
 
 	/* XAdES: the signed properties and the signing certificate. */
 	if (qp) {
@@ -1211,16 +1273,17 @@ int tdk_verify_doc(xmlDocPtr doc, struct tdk_sig_data *data, const struct tdk_tr
 int tdk_sig_report_add_file(struct tdk_sig_report *rp, const char *uri, const char *file, int ok)
 {
 	struct tdk_ref_report *rr = &rp->refs[rp->nrefs];
-	size_t n = strlen(file) + 8;
+	struct tdk_buf b = TDK_BUF_INIT(1 << 20);
 
 	rr->uri = strdup(uri);
-	rr->covers = malloc(n);
+	if (tdk_buf_addl(&b, "file '") == 0 && tdk_buf_add_name(&b, file) == 0 && tdk_buf_addc(&b, '\'') == 0)
+		rr->covers = tdk_buf_detach(&b);
+	tdk_buf_release(&b);
 	if (!rr->uri || !rr->covers) {
 		free(rr->uri);
 		free(rr->covers);
 		return -1;
 	}
-	snprintf(rr->covers, n, "file '%s'", file);
 	rr->ok = ok;
 	rp->nrefs++;
 	return 0;

@@ -84,6 +84,29 @@ for bin in build/fuzz/fuzz-*; do
 				done
 			done
 		;;
+	fuzz-verify-refs)
+		# The input is the content of ds:Transforms: the lists tdk sign writes over the
+		# sample declaration (enveloped, enveloping, XAdES), and the same with an XPath
+		# and an XPath Filter 2.0 transform added.
+		tdk=build/plain/tdk; [ -x "$tdk" ] || tdk=./tdk
+		for m in enveloped enveloping xades; do
+			case $m in enveloped) o= ;; *) o=--$m ;; esac
+			"$tdk" sign $o -k samples/broker.key --cert samples/broker.pem samples/declaration.xml \
+				2>/dev/null | S=$seeds M=$m perl -0ne '
+				my $i = 0;
+				my $xp = "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\">" .
+					"<ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath></ds:Transform>";
+				my $f2 = "<ds:Transform Algorithm=\"http://www.w3.org/2002/06/xmldsig-filter2\">" .
+					"<dsig-xpath:XPath xmlns:dsig-xpath=\"http://www.w3.org/2002/06/xmldsig-filter2\" " .
+					"Filter=\"subtract\">//ds:Signature</dsig-xpath:XPath></ds:Transform>";
+				while (m{<ds:Transforms>(.*?)</ds:Transforms>}gs) {
+					for my $t ($1, "$1$xp", "$f2$1") {
+						open my $f, ">", "$ENV{S}/$ENV{M}-" . $i++ or die;
+						print $f $t;
+					}
+				}'
+		done
+		;;
 	esac
 	n=$((n + 1))
 	log=build/fuzz/$name.log
