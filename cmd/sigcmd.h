@@ -23,10 +23,6 @@ struct tdk_passphrase_src {
 /* A tdk_passphrase_fn: fills buf with the first line of the source; returns its length or -1. */
 int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size);
 
-/* Reads a whole file or standard input ("-") into b, at most max bytes. Returns 0 or -1 (errno). */
-struct tdk_buf;
-int tdk_read_all(const char *path, size_t max, struct tdk_buf *b);
-
 /* The media type of a data object, guessed from its name's extension. */
 const char *tdk_mime_of(const char *name);
 

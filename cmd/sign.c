@@ -30,34 +30,6 @@ struct sign_opts {
 	int enveloping, detached, xades, quiet;
 };
 
-int tdk_read_all(const char *path, size_t max, struct tdk_buf *b)
-{
-	struct tdk_input in;
-	char chunk[65536];
-	ssize_t n;
-	int r = 0;
-
-	tdk_buf_init(b, max);
-	if (tdk_input_open(&in, path) < 0) {
-		errno = in.err;
-		return -1;
-	}
-	while ((n = tdk_input_read(&in, chunk, sizeof(chunk))) > 0)
-		if (tdk_buf_add(b, chunk, (size_t)n) < 0) {
-			errno = EFBIG;
-			r = -1;
-			break;
-		}
-	if (n < 0) {
-		errno = in.err;
-		r = -1;
-	}
-	tdk_input_close(&in);
-	if (!r && !b->data && tdk_buf_add(b, "", 0) < 0)
-		r = -1;
-	return r;
-}
-
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');

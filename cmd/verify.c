@@ -18,6 +18,7 @@
 #include "sigcmd.h"
 #include "sign/cms.h"
 #include "sign/sign.h"
+#include "util/io.h"
 
 #define DOC_MAX ((size_t)256 << 20)
 
