@@ -148,7 +148,7 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	};
 	const struct tdk_cmd_usage u = { "sign", "[file ...]",
 		"Sign XML documents (XMLDSig enveloped, enveloping or detached; XAdES baseline B)." };
-	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL };
+	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL, 0 };
 	struct tdk_signer signer;
 	struct tdk_report rep;
 	struct tdk_diag d;
@@ -203,8 +203,7 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	}
 	if (code) {
 		if (ps.failed)
-			tdk_error(ctx, "sign", code, "cannot read the passphrase %s: %s", ps.failed,
-				  strerror(ps.err));
+			tdk_passphrase_error(ctx, "sign", code, &ps);
 		goto out;
 	}
 	loaded = 1;

@@ -456,8 +456,10 @@ static int add_item(struct tdk_container *c, size_t i, struct tdk_sig_data *data
 	return 0;
 }
 
-int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
-		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
+/* The container at path, or when mem is not NULL the len bytes there reported under path. */
+static int asic_verify(const char *path, const void *mem, size_t len, const struct tdk_zip_limits *lim,
+		       const struct tdk_trust *t, const struct tdk_verify_opts *o,
+		       struct tdk_asic_report *rep, struct tdk_diag *d)
 {
 	struct tdk_container c;
 	struct tdk_sig_item *items = NULL;
@@ -471,7 +473,8 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 	memset(rep, 0, sizeof(*rep));
 	memset(&x, 0, sizeof(x));
 	vo.container = 1;
-	r = tdk_container_open(&c, path, lim, 1, d);
+	r = mem ? tdk_container_open_mem(&c, path, mem, len, lim, 1, d) :
+		  tdk_container_open(&c, path, lim, 1, d);
 	if (r)
 		goto out;
 	/* The mimetype: read leniently, as DSS and libdigidocpp do, but say what is off. */
@@ -659,6 +662,19 @@ out:
 	manifests_free(&x);
 	tdk_container_release(&c);
 	return r;
+}
+
+int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
+		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
+{
+	return asic_verify(path, NULL, 0, lim, t, o, rep, d);
+}
+
+int tdk_asic_verify_mem(const char *name, const void *data, size_t len, const struct tdk_zip_limits *lim,
+			const struct tdk_trust *t, const struct tdk_verify_opts *o,
+			struct tdk_asic_report *rep, struct tdk_diag *d)
+{
+	return asic_verify(name, data, len, lim, t, o, rep, d);
 }
 
 void tdk_asic_report_release(struct tdk_asic_report *rep)
