@@ -173,6 +173,7 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
 static int load_inputs(const struct tdk_pack_item *items, size_t n, int all, struct tdk_buf *data,
 		       struct tdk_diag *d)
 {
+	struct tdk_buf q = TDK_BUF_INIT(4096);
 	const char *file = d->file;
 	size_t i;
 	int r = 0;
@@ -191,11 +192,12 @@ static int load_inputs(const struct tdk_pack_item *items, size_t n, int all, str
 		if (!e)
 			continue;
 		d->file = items[i].path;
-		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-READ", NULL, "cannot read '%s': %s", items[i].path,
-			     e == EFBIG ? "longer than 2 GiB" : strerror(e));
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-READ", NULL, "cannot read '%s': %s",
+			     tdk_name(&q, items[i].path), e == EFBIG ? "longer than 2 GiB" : strerror(e));
 		d->file = file;
 		r = e == ENOMEM ? TDK_EXIT_INTERNAL : TDK_EXIT_IO;
 	}
+	tdk_buf_release(&q);
 	return r;
 }
 
@@ -303,23 +305,25 @@ int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,
 	size_t i, k;
 	int r = TDK_EXIT_INTERNAL, opened = 0;
 
-	for (i = 0; i < n; i++) {
-		if (!valid_item_name(items[i].name)) {
-			struct tdk_buf q = TDK_BUF_INIT(4096);
+	for (i = 0; i < n && r != TDK_EXIT_USAGE; i++) {
+		struct tdk_buf q = TDK_BUF_INIT(4096);
 
+		if (!valid_item_name(items[i].name)) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' cannot be a name in the "
 				     "container: absolute, '.' or '..' components, a control character, or "
 				     "reserved (mimetype, META-INF/)", tdk_name(&q, items[i].name));
-			tdk_buf_release(&q);
-			return TDK_EXIT_USAGE;
+			r = TDK_EXIT_USAGE;
 		}
-		for (k = 0; k < i; k++)
+		for (k = 0; k < i && r != TDK_EXIT_USAGE; k++)
 			if (!strcmp(items[k].name, items[i].name)) {
 				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' is given twice",
-					     items[i].name);
-				return TDK_EXIT_USAGE;
+					     tdk_name(&q, items[i].name));
+				r = TDK_EXIT_USAGE;
 			}
+		tdk_buf_release(&q);
 	}
+	if (r == TDK_EXIT_USAGE)
+		return r;
 	data = calloc(n ? n : 1, sizeof(*data));
 	if (!data || manifest_xml(items, n, &man) < 0)
 		goto out;
