@@ -121,6 +121,22 @@ static int zip_magic(const unsigned char *m, size_t n)
 	return n >= 4 && m[0] == 'P' && m[1] == 'K' && (m[2] == 3 || m[2] == 5 || m[2] == 7);
 }
 
+/*
+ * Standard input, a pipe, <(...): read once, whole, into in, to be told
+ * apart there (is_zip would eat the first bytes).  Sets *stream; returns 0
+ * or an exit code, reported.
+ */
+static int read_stream(struct tdk_ctx *ctx, const char *path, struct tdk_buf *in, int *stream)
+{
+	struct stat st;
+
+	*stream = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+	if (*stream && tdk_read_all(path, DOC_MAX, in) < 0)
+		return tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path,
+				 errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
+	return 0;
+}
+
 static int is_zip(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -149,7 +165,6 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 	int json = vo->format && !strcmp(vo->format, "json"), container = 0, stream, r;
 	size_t nreps = 0, i;
-	struct stat st;
 
 	memset(&ar, 0, sizeof(ar));
 	for (i = 0; i < TDK_OPTLIST_MAX; i++)
@@ -159,13 +174,8 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	tdk_diag_init(&d, name);
 	d.emit = json ? json_emit : tdk_report_emit;
 	d.arg = json ? (void *)&jd : (void *)&rep;
-	/* Standard input, a pipe, <(...): read once, whole, then told apart (is_zip would eat it). */
-	stream = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
-	if (stream && tdk_read_all(path, DOC_MAX, &in) < 0) {
-		r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path,
-			      errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
+	if ((r = read_stream(ctx, path, &in, &stream)))
 		goto out;
-	}
 	if (stream ? zip_magic((const unsigned char *)in.data, in.len) : is_zip(path)) {
 		container = 1;
 		r = stream ? tdk_asic_verify_mem(name, in.data, in.len, lim, t, &o, &ar, &d) :
