@@ -54,6 +54,10 @@ for c in $CMDS; do
 		! grep -q '^old\$' m.$c
 	"
 	if [ "$(id -u)" = 0 ]; then
+		test_expect_success "$c: as root, a file of another owner keeps its owner and group" "
+			echo old >own.$c && chown 65534:65534 own.$c && out_$c own.$c &&
+			test \"\$(stat -c %u:%g own.$c)\" = 65534:65534 && ! grep -q '^old\$' own.$c
+		"
 		test_expect_success "$c: a device node (mknod, as root) is written through, not replaced" "
 			mknod null.$c c 1 3 && out_$c null.$c && test -c null.$c && touch safe.$c
 		"
