@@ -43,7 +43,7 @@ int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx)
 	};
 	const struct tdk_cmd_usage u = { "pack", "file ...",
 		"Pack files into an ASiC-E container, optionally signed with XAdES baseline B." };
-	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL };
+	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL, 0 };
 	struct tdk_pack_item *items = NULL;
 	struct tdk_sign_opts so = { 0 };
 	struct tdk_signer signer;
@@ -103,8 +103,7 @@ int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx)
 			OPENSSL_cleanse(env, strlen(env));
 		if (code) {
 			if (ps.failed)
-				tdk_error(ctx, "pack", code, "cannot read the passphrase %s: %s", ps.failed,
-					  strerror(ps.err));
+				tdk_passphrase_error(ctx, "pack", code, &ps);
 			goto out;
 		}
 		loaded = 1;

@@ -9,6 +9,7 @@
 
 #include <openssl/crypto.h>
 
+#include "cmd.h"
 #include "sigcmd.h"
 
 /* Reads one line (without its end) from fd into buf; returns the length or -1. */
@@ -27,8 +28,9 @@ static int read_line(int fd, char *buf, size_t size)
 		if (r == 0 || c == '\n')
 			break;
 		if (n + 1 >= size) {
+			/* Bounded: /dev/zero or a key file given by mistake ends here, not in memory. */
 			OPENSSL_cleanse(buf, size);
-			errno = ENAMETOOLONG;
+			errno = EMSGSIZE;
 			return -1;
 		}
 		buf[n++] = c;
@@ -45,6 +47,7 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
 	const char *env;
 	int fd, n;
 
+	s->max = size - 1;
 	if (s->file) {
 		fd = open(s->file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -107,4 +110,13 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
 	}
 	close(fd);
 	return n;
+}
+
+int tdk_passphrase_error(struct tdk_ctx *ctx, const char *cmd, int code, const struct tdk_passphrase_src *s)
+{
+	if (s->err == EMSGSIZE)
+		return tdk_error(ctx, cmd, code, "cannot read the passphrase %s%s%s%s: passphrase longer "
+				 "than %zu bytes", s->failed, s->file ? " '" : "", s->file ? s->file : "",
+				 s->file ? "'" : "", s->max);
+	return tdk_error(ctx, cmd, code, "cannot read the passphrase %s: %s", s->failed, strerror(s->err));
 }

@@ -16,6 +16,7 @@ struct tdk_passphrase_src {
 	unsigned long fd;       /* --passphrase-fd, or TDK_NO_FD */
 	int err;                /* errno of the last failure */
 	const char *failed;     /* what failed: "file", "descriptor", "terminal" */
+	size_t max;             /* the longest passphrase the caller takes, in bytes */
 };
 
 #define TDK_NO_FD ((unsigned long)-1)
@@ -23,9 +24,12 @@ struct tdk_passphrase_src {
 /* A tdk_passphrase_fn: fills buf with the first line of the source; returns its length or -1. */
 int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size);
 
-/* Reads a whole file or standard input ("-") into b, at most max bytes. Returns 0 or -1 (errno). */
-struct tdk_buf;
-int tdk_read_all(const char *path, size_t max, struct tdk_buf *b);
+/*
+ * Reports why the passphrase could not be read ("passphrase longer than N
+ * bytes" for one that does not fit) on ctx->err; returns code.
+ */
+struct tdk_ctx;
+int tdk_passphrase_error(struct tdk_ctx *ctx, const char *cmd, int code, const struct tdk_passphrase_src *s);
 
 /* The media type of a data object, guessed from its name's extension. */
 const char *tdk_mime_of(const char *name);

@@ -30,34 +30,6 @@ struct sign_opts {
 	int enveloping, detached, xades, quiet;
 };
 
-int tdk_read_all(const char *path, size_t max, struct tdk_buf *b)
-{
-	struct tdk_input in;
-	char chunk[65536];
-	ssize_t n;
-	int r = 0;
-
-	tdk_buf_init(b, max);
-	if (tdk_input_open(&in, path) < 0) {
-		errno = in.err;
-		return -1;
-	}
-	while ((n = tdk_input_read(&in, chunk, sizeof(chunk))) > 0)
-		if (tdk_buf_add(b, chunk, (size_t)n) < 0) {
-			errno = EFBIG;
-			r = -1;
-			break;
-		}
-	if (n < 0) {
-		errno = in.err;
-		r = -1;
-	}
-	tdk_input_close(&in);
-	if (!r && !b->data && tdk_buf_add(b, "", 0) < 0)
-		r = -1;
-	return r;
-}
-
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -185,7 +157,7 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	};
 	const struct tdk_cmd_usage u = { "sign", "[file ...]",
 		"Sign XML documents (XMLDSig enveloped, enveloping or detached; XAdES baseline B)." };
-	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL };
+	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL, 0 };
 	struct tdk_signer signer;
 	struct tdk_report rep;
 	struct tdk_diag d;
@@ -240,8 +212,7 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	}
 	if (code) {
 		if (ps.failed)
-			tdk_error(ctx, "sign", code, "cannot read the passphrase %s: %s", ps.failed,
-				  strerror(ps.err));
+			tdk_passphrase_error(ctx, "sign", code, &ps);
 		goto out;
 	}
 	loaded = 1;

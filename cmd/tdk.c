@@ -12,6 +12,7 @@
 #include <libxml/parser.h>
 
 #include "cmd.h"
+#include "util/io.h"
 
 extern char **environ;
 
@@ -114,6 +115,8 @@ int main(int argc, char **argv)
 	int r;
 
 	ctx.err_tty = isatty(STDERR_FILENO);
+	/* An interrupted -o write leaves no temporary file behind (DESIGN.md: atomic outputs). */
+	tdk_tmp_remove_on_signals();
 	LIBXML_TEST_VERSION
 	if (argc < 2) {
 		usage(stderr);

@@ -4,7 +4,10 @@
  * outside the folder (no absolute names, no "..", no links followed or
  * created), duplicate names and links are refused, and the entry count,
  * total inflated size and compression ratio are limited (each a flag), on
- * the bytes actually inflated.  On any error nothing extracted stays.
+ * the bytes actually inflated.  Every entry is checked before the first
+ * byte is written; an existing file is replaced only with --overwrite; on
+ * an error, what this run created goes again and nothing else.  "-" reads
+ * the container from standard input.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,43 +18,43 @@
 int cmd_unpack(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	const char *dir = ".";
-	unsigned long max_entries = 0, max_ratio = 0;
-	size_t max_size = 0;
-	int list = 0, quiet = 0;
+	struct tdk_zip_limits lim;
+	size_t max_size;
+	int list = 0, quiet = 0, overwrite = 0;
 	const struct tdk_opt opts[] = {
 		TDK_OPT_STRING_('C', "directory", &dir, "dir", NULL,
 				"extract into dir (created if missing; default the current folder)"),
 		TDK_OPT_FLAG_('l', "list", &list, "list the entries instead of extracting them"),
-		TDK_OPT_ULONG_(0, "max-entries", &max_entries, "n", "most entries (default 10000)"),
+		TDK_OPT_FLAG_(0, "overwrite", &overwrite, "replace files that exist (default: refuse)"),
+		TDK_OPT_ULONG_(0, "max-entries", &lim.max_entries, "n", "most entries (default 10000)"),
 		TDK_OPT_SIZE_(0, "max-size", &max_size, "bytes", "most bytes inflated in all (default 1G)"),
-		TDK_OPT_ULONG_(0, "max-ratio", &max_ratio, "n",
+		TDK_OPT_ULONG_(0, "max-ratio", &lim.max_ratio, "n",
 			       "highest compression ratio of an entry (default 100)"),
 		TDK_OPT_FLAG_('q', "quiet", &quiet, "print no diagnostics; the exit status tells"),
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "unpack", "container",
 		"List or safely extract a ZIP or ASiC container." };
-	struct tdk_zip_limits lim;
+	struct tdk_buf q = TDK_BUF_INIT(4096);
 	struct tdk_container c;
 	struct tdk_report rep;
 	struct tdk_diag d;
 	int nargs, r;
 	size_t i;
 
+	tdk_zip_limits_init(&lim);
+	max_size = (size_t)lim.max_total;
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nargs)) >= 0)
 		return r;
-	if (nargs != 1) {
-		fprintf(ctx->err, "tdk unpack: one container, please\n");
+	if (nargs != 1 || !lim.max_entries || !max_size || !lim.max_ratio) {
+		/* A limit of 0 would refuse every container: a mistake, not a wish for no limit. */
+		fprintf(ctx->err, "tdk unpack: %s\n", nargs != 1 ? "one container, please" :
+			"a limit of 0 refuses everything; --max-entries, --max-size and --max-ratio "
+			"take a positive number");
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
 	}
-	tdk_zip_limits_init(&lim);
-	if (max_entries)
-		lim.max_entries = max_entries;
-	if (max_size)
-		lim.max_total = max_size;
-	if (max_ratio)
-		lim.max_ratio = max_ratio;
+	lim.max_total = max_size;
 	tdk_report_init(&rep, NULL, ctx->err, "tdk unpack");
 	rep.quiet = quiet;
 	tdk_diag_init(&d, argv[0]);
@@ -62,10 +65,12 @@ int cmd_unpack(int argc, char **argv, struct tdk_ctx *ctx)
 		for (i = 0; i < c.n; i++)
 			fprintf(ctx->out, "%12llu %12llu %-8s %s%s\n", (unsigned long long)c.e[i].size,
 				(unsigned long long)c.e[i].csize, c.e[i].stored ? "stored" : "deflated",
-				c.e[i].name, c.e[i].link ? " (link)" : c.e[i].unsafe ? " (unsafe name)" : "");
+				tdk_name(&q, c.e[i].name),
+				c.e[i].link ? " (link)" : c.e[i].unsafe ? " (unsafe name)" : "");
 	} else if (!r) {
-		r = tdk_container_extract(&c, dir, &d);
+		r = tdk_container_extract(&c, dir, overwrite, &d);
 	}
+	tdk_buf_release(&q);
 	tdk_container_release(&c);
 	tdk_report_finish(&rep);
 	return r;

@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "pack/pack.h"
 #include "sigcmd.h"
 #include "sign/cms.h"
 #include "sign/sign.h"
+#include "util/io.h"
 #include "util/time.h"
 
 #define DOC_MAX ((size_t)256 << 20)
@@ -125,6 +127,28 @@ static void json_emit(void *arg, const struct tdk_diag_item *it)
 	}
 }
 
+/* The ZIP signatures (APPNOTE 4.3.7, 4.3.16, 4.3.11): a local header, an empty archive's end, a span. */
+static int zip_magic(const unsigned char *m, size_t n)
+{
+	return n >= 4 && m[0] == 'P' && m[1] == 'K' && (m[2] == 3 || m[2] == 5 || m[2] == 7);
+}
+
+/*
+ * Standard input, a pipe, <(...): read once, whole, into in, to be told
+ * apart there (is_zip would eat the first bytes).  Sets *stream; returns 0
+ * or an exit code, reported.
+ */
+static int read_stream(struct tdk_ctx *ctx, const char *path, struct tdk_buf *in, int *stream)
+{
+	struct stat st;
+
+	*stream = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+	if (*stream && tdk_read_all(path, DOC_MAX, in) < 0)
+		return tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path,
+				 errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
+	return 0;
+}
+
 static int is_zip(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -135,7 +159,7 @@ static int is_zip(const char *path)
 		return 0;
 	n = fread(m, 1, 4, f);
 	fclose(f);
-	return n == 4 && m[0] == 'P' && m[1] == 'K' && (m[2] == 3 || m[2] == 5 || m[2] == 7);
+	return zip_magic(m, n);
 }
 
 static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const struct tdk_trust *t,
@@ -153,7 +177,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	struct tdk_diag d;
 	xmlDocPtr doc = NULL;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	int json = vo->format && !strcmp(vo->format, "json"), container = 0, r;
+	int json = vo->format && !strcmp(vo->format, "json"), container = 0, stream, r;
 	size_t nreps = 0, i;
 	unsigned long oom = tdk_sig_oom_count();
 
@@ -165,17 +189,21 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	tdk_diag_init(&d, name);
 	d.emit = json ? json_emit : tdk_report_emit;
 	d.arg = json ? (void *)&jd : (void *)&rep;
-	if (strcmp(path, "-") && is_zip(path)) {
+	if ((r = read_stream(ctx, path, &in, &stream)))
+		goto out;
+	if (stream ? zip_magic((const unsigned char *)in.data, in.len) : is_zip(path)) {
 		container = 1;
-		r = tdk_asic_verify(path, lim, t, &o, &ar, &d);
+		r = stream ? tdk_asic_verify_mem(name, in.data, in.len, lim, t, &o, &ar, &d) :
+			     tdk_asic_verify(path, lim, t, &o, &ar, &d);
 	} else {
 		struct tdk_sig_item items[TDK_OPTLIST_MAX];
 		struct tdk_sig_data data = { items, vo->data.n };
 
 		memset(items, 0, sizeof(items));
-		if (tdk_read_all(path, o.max_sig_size, &in) < 0) {
+		if ((stream && in.len > o.max_sig_size) ||
+		    (!stream && tdk_read_all(path, o.max_sig_size, &in) < 0)) {
 			r = TDK_EXIT_IO;
-			if (errno == EFBIG)
+			if (stream || errno == EFBIG)
 				tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-SIZE-LIMIT", NULL, "more than %zu bytes, the "
 					     "most a signature document may be (--max-signature-size)", o.max_sig_size);
 			else

@@ -1,6 +1,6 @@
 /*
- * ASiC-E containers (ETSI EN 319 162-1): writing them strictly and verifying
- * their XAdES and CAdES signatures and time-stamp tokens.  §4.4.2 (ASiC-E): data objects anywhere outside
+ * ASiC-E containers (ETSI EN 319 162-1): verifying their XAdES and CAdES
+ * signatures and time-stamp tokens (writing them is write.c).  §4.4.2 (ASiC-E): data objects anywhere outside
  * META-INF/, the mimetype entry first and stored (A.1), META-INF/manifest.xml
  * in the OpenDocument manifest format listing every data object (A.6), and
  * META-INF/...signatures...xml holding asic:XAdESSignatures whose detached
@@ -24,205 +24,6 @@
 #define MANIFEST_NS "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 #define XC (const xmlChar *)
 #define ODF_MIME_PREFIX "application/vnd.oasis.opendocument."
-
-static int valid_item_name(const char *s)
-{
-	const char *p = s;
-
-	if (!*s || *s == '/' || strchr(s, '\\') || !strncmp(s, "META-INF/", 9) || !strcmp(s, "mimetype"))
-		return 0;
-	for (;;) {
-		const char *q = strchr(p, '/');
-		size_t n = q ? (size_t)(q - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (!q)
-			return 1;
-		p = q + 1;
-	}
-}
-
-static int manifest_xml(const struct tdk_pack_item *items, size_t n, struct tdk_buf *out)
-{
-	size_t i;
-	int r = 0;
-
-	r |= tdk_buf_addl(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			  "<manifest:manifest xmlns:manifest=\"" MANIFEST_NS "\" manifest:version=\"1.2\">\n"
-			  "  <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\""
-			  TDK_ASIC_E_MIME "\"/>\n");
-	for (i = 0; i < n; i++) {
-		r |= tdk_buf_addl(out, "  <manifest:file-entry manifest:full-path=\"");
-		r |= tdk_xml_escapes(out, items[i].name);
-		r |= tdk_buf_addl(out, "\" manifest:media-type=\"");
-		r |= tdk_xml_escapes(out, items[i].mime ? items[i].mime : "application/octet-stream");
-		r |= tdk_buf_addl(out, "\"/>\n");
-	}
-	r |= tdk_buf_addl(out, "</manifest:manifest>\n");
-	return r ? -1 : 0;
-}
-
-static int slurp_file(const char *path, struct tdk_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int r = 0;
-
-	if (!f)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (tdk_buf_add(b, chunk, n) < 0) {
-			errno = EFBIG;
-			r = -1;
-			break;
-		}
-	if (ferror(f))
-		r = -1;
-	fclose(f);
-	if (!r && !b->data)
-		r = tdk_buf_add(b, "", 0);
-	return r;
-}
-
-static int add_buffer(zip_t *za, const char *name, const void *p, size_t n, int store, int take)
-{
-	zip_source_t *src = zip_source_buffer(za, p, n, take);
-	zip_int64_t idx;
-
-	if (!src)
-		return -1;
-	idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-	if (idx < 0) {
-		zip_source_free(src);
-		return -1;
-	}
-	if (store && zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_STORE, 0) < 0)
-		return -1;
-	return 0;
-}
-
-int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,
-		   const struct tdk_signer *s, const struct tdk_sign_opts *so, struct tdk_diag *d)
-{
-	struct tdk_buf man = TDK_BUF_INIT(64 << 20), sigbuf = TDK_BUF_INIT(64 << 20);
-	struct tdk_buf *data = NULL;
-	struct tdk_sig_item *sitems = NULL;
-	xmlDocPtr sigdoc = NULL;
-	zip_t *za = NULL;
-	size_t i, k;
-	int err = 0, r = TDK_EXIT_INTERNAL;
-
-	for (i = 0; i < n; i++) {
-		if (!valid_item_name(items[i].name)) {
-			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' cannot be a name in the "
-				     "container: absolute, '.' or '..' components, or reserved (mimetype, "
-				     "META-INF/)", items[i].name);
-			return TDK_EXIT_USAGE;
-		}
-		for (k = 0; k < i; k++)
-			if (!strcmp(items[k].name, items[i].name)) {
-				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' is given twice",
-					     items[i].name);
-				return TDK_EXIT_USAGE;
-			}
-	}
-	if (manifest_xml(items, n, &man) < 0)
-		goto out;
-	if (s) {
-		/* The signature needs every byte; read each file once and hand the same bytes to libzip. */
-		data = calloc(n ? n : 1, sizeof(*data));
-		sitems = calloc(n ? n : 1, sizeof(*sitems));
-		if (!data || !sitems)
-			goto out;
-		for (i = 0; i < n; i++) {
-			tdk_buf_init(&data[i], (size_t)1 << 31);
-			if (slurp_file(items[i].path, &data[i]) < 0) {
-				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-READ", NULL, "cannot read '%s': %s",
-					     items[i].path, strerror(errno));
-				r = TDK_EXIT_IO;
-				goto out;
-			}
-			sitems[i].uri = items[i].name;
-			sitems[i].data = (const unsigned char *)data[i].data;
-			sitems[i].len = data[i].len;
-			sitems[i].mime = items[i].mime;
-		}
-		{
-			struct tdk_sig_data sd = { sitems, n };
-
-			r = tdk_sign_detached(&sigdoc, &sd, 1, s, so, d);
-			if (r)
-				goto out;
-			r = TDK_EXIT_INTERNAL;
-			if (tdk_xml_dump(sigdoc, &sigbuf) < 0)
-				goto out;
-		}
-	}
-	/* libzip writes to a temporary file and renames it over out on zip_close. */
-	za = zip_open(out, ZIP_CREATE | ZIP_TRUNCATE, &err);
-	if (!za) {
-		zip_error_t ze;
-
-		zip_error_init_with_code(&ze, err);
-		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot create '%s': %s", out,
-			     zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		r = TDK_EXIT_IO;
-		goto out;
-	}
-	/* EN 319 162-1 A.1: "mimetype" first, stored, so the type sits at offset 38. */
-	if (add_buffer(za, "mimetype", TDK_ASIC_E_MIME, sizeof(TDK_ASIC_E_MIME) - 1, 1, 0) < 0)
-		goto zip_fail;
-	for (i = 0; i < n; i++) {
-		zip_source_t *src;
-		zip_int64_t idx;
-
-		if (s)
-			src = zip_source_buffer(za, data[i].data, data[i].len, 0);
-		else
-			src = zip_source_file(za, items[i].path, 0, -1);
-		if (!src)
-			goto zip_fail;
-		idx = zip_file_add(za, items[i].name, src, ZIP_FL_ENC_UTF_8);
-		if (idx < 0) {
-			zip_source_free(src);
-			goto zip_fail;
-		}
-	}
-	if (add_buffer(za, "META-INF/manifest.xml", man.data, man.len, 0, 0) < 0)
-		goto zip_fail;
-	if (s && add_buffer(za, "META-INF/signatures0.xml", sigbuf.data, sigbuf.len, 0, 0) < 0)
-		goto zip_fail;
-	if (zip_close(za) < 0) {
-		const char *why = zip_strerror(za);
-
-		/* A file that vanished or cannot be read shows up here, when libzip reads it. */
-		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s", out, why);
-		zip_discard(za);
-		za = NULL;
-		r = TDK_EXIT_IO;
-		goto out;
-	}
-	za = NULL;
-	r = 0;
-	goto out;
-zip_fail:
-	tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot build '%s': %s", out, zip_strerror(za));
-	r = TDK_EXIT_IO;
-out:
-	if (za)
-		zip_discard(za);
-	for (i = 0; data && i < n; i++)
-		tdk_buf_release(&data[i]);
-	free(data);
-	free(sitems);
-	xmlFreeDoc(sigdoc);
-	tdk_buf_release(&man);
-	tdk_buf_release(&sigbuf);
-	return r;
-}
 
 static int is_sig_file(const char *name)
 {
@@ -655,8 +456,10 @@ static int add_item(struct tdk_container *c, size_t i, struct tdk_sig_data *data
 	return 0;
 }
 
-int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
-		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
+/* The container at path, or when mem is not NULL the len bytes there reported under path. */
+static int asic_verify(const char *path, const void *mem, size_t len, const struct tdk_zip_limits *lim,
+		       const struct tdk_trust *t, const struct tdk_verify_opts *o,
+		       struct tdk_asic_report *rep, struct tdk_diag *d)
 {
 	struct tdk_container c;
 	struct tdk_sig_item *items = NULL;
@@ -671,7 +474,8 @@ int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const st
 	memset(rep, 0, sizeof(*rep));
 	memset(&x, 0, sizeof(x));
 	vo.container = 1;
-	r = tdk_container_open(&c, path, lim, 1, d);
+	r = mem ? tdk_container_open_mem(&c, path, mem, len, lim, 1, d) :
+		  tdk_container_open(&c, path, lim, 1, d);
 	if (r)
 		goto out;
 	/* The mimetype: read leniently, as DSS and libdigidocpp do, but say what is off. */
@@ -867,6 +671,19 @@ out:
 	manifests_free(&x);
 	tdk_container_release(&c);
 	return r;
+}
+
+int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
+		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d)
+{
+	return asic_verify(path, NULL, 0, lim, t, o, rep, d);
+}
+
+int tdk_asic_verify_mem(const char *name, const void *data, size_t len, const struct tdk_zip_limits *lim,
+			const struct tdk_trust *t, const struct tdk_verify_opts *o,
+			struct tdk_asic_report *rep, struct tdk_diag *d)
+{
+	return asic_verify(name, data, len, lim, t, o, rep, d);
 }
 
 void tdk_asic_report_release(struct tdk_asic_report *rep)

@@ -27,7 +27,8 @@
 
 struct tdk_zip_limits {
 	unsigned long max_entries;   /* default 10000 */
-	uint64_t max_total;          /* bytes, all entries inflated; default 1 GiB */
+	uint64_t max_total;          /* bytes, all entries inflated; default 1 GiB; also the most
+	                                bytes a container read from a pipe may have */
 	unsigned long max_ratio;     /* inflated / compressed per entry; default 100 */
 };
 
@@ -51,17 +52,37 @@ struct tdk_container {
 	size_t n;
 	uint64_t total;              /* bytes inflated so far */
 	struct tdk_zip_limits lim;
+	struct tdk_buf qname;        /* scratch for quoting names in messages (tdk_name) */
+	char *mem;                   /* the bytes of a container read from a pipe; owned */
 };
 
 /*
  * Opens the ZIP at path and reads its directory; checks names, duplicates,
- * links and the entry count.  Unsafe names are flagged (and reported as
- * errors when strict is set).  Returns 0, TDK_EXIT_IO for a file that is
- * not a readable ZIP (PACK-ZIP), or TDK_EXIT_NEGATIVE after a safety error.
- * Release with tdk_container_release.
+ * links, the entry count, and that no two entries share bytes of the file
+ * (PACK-OVERLAP).  "-", a pipe or a device is read into memory first, up to
+ * lim->max_total bytes (PACK-LIMIT-SIZE, TDK_EXIT_IO past it).  Unsafe
+ * names are flagged (and reported as errors when strict is set).  Returns
+ * 0, TDK_EXIT_IO for a file that is not a readable ZIP (PACK-ZIP), or
+ * TDK_EXIT_NEGATIVE after a safety error.  Release with
+ * tdk_container_release.
  */
 int tdk_container_open(struct tdk_container *c, const char *path, const struct tdk_zip_limits *lim,
 		       int strict, struct tdk_diag *d);
+
+/*
+ * The same over len bytes at data, reported under name; data is borrowed
+ * and must outlive the container.
+ */
+int tdk_container_open_mem(struct tdk_container *c, const char *name, const void *data, size_t len,
+			   const struct tdk_zip_limits *lim, int strict, struct tdk_diag *d);
+
+/*
+ * Internal to lib/pack: reports PACK-OVERLAP when two entries of c share
+ * bytes of the archive, read from fd (pread) or, when mem is not NULL, from
+ * the size bytes at mem.  Returns 0 or an exit code.
+ */
+int tdk_zip_check_overlap(const struct tdk_container *c, int fd, const unsigned char *mem,
+			  uint64_t size, struct tdk_diag *d);
 void tdk_container_release(struct tdk_container *c);
 
 /* Inflates entry i into memory, enforcing the limits.  Returns 0 or an exit code. */
@@ -72,10 +93,15 @@ long tdk_container_find(const struct tdk_container *c, const char *name);
 
 /*
  * Extracts every entry under dir (created if missing) without following or
- * creating links; files are written to temporary names and renamed, and on
- * any error everything written so far is removed.  Returns 0 or an exit code.
+ * creating links.  Every entry is inflated and checked against the limits
+ * (and its CRC) before the first byte is written, and no file that exists
+ * is replaced unless overwrite is set (PACK-EXISTS, TDK_EXIT_IO, nothing
+ * written).  Files are written to temporary names (removed on SIGINT or
+ * SIGTERM, see util/io.h) and renamed; on an error, the files and folders
+ * this run created are removed again, and nothing that was there before.
+ * Returns 0 or an exit code.
  */
-int tdk_container_extract(struct tdk_container *c, const char *dir, struct tdk_diag *d);
+int tdk_container_extract(struct tdk_container *c, const char *dir, int overwrite, struct tdk_diag *d);
 
 /* One data object to pack: the name inside the container and the file it comes from. */
 struct tdk_pack_item {
@@ -129,6 +155,11 @@ struct tdk_asic_report {
  */
 int tdk_asic_verify(const char *path, const struct tdk_zip_limits *lim, const struct tdk_trust *t,
 		    const struct tdk_verify_opts *o, struct tdk_asic_report *rep, struct tdk_diag *d);
+
+/* The same for a container already in memory (read from a pipe), reported under name. */
+int tdk_asic_verify_mem(const char *name, const void *data, size_t len, const struct tdk_zip_limits *lim,
+			const struct tdk_trust *t, const struct tdk_verify_opts *o,
+			struct tdk_asic_report *rep, struct tdk_diag *d);
 void tdk_asic_report_release(struct tdk_asic_report *rep);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "pack/pack.h"
 #include "util/exitcode.h"
+#include "util/io.h"
 
 void tdk_zip_limits_init(struct tdk_zip_limits *l)
 {
@@ -45,30 +46,37 @@ static int unsafe_name(const char *s)
 	return 0;
 }
 
-int tdk_container_open(struct tdk_container *c, const char *path, const struct tdk_zip_limits *lim,
-		       int strict, struct tdk_diag *d)
+static void init(struct tdk_container *c, const char *path, const struct tdk_zip_limits *lim)
 {
-	zip_t *za;
-	zip_int64_t n, i, k;
-	int err = 0, r = 0;
-
 	memset(c, 0, sizeof(*c));
 	c->path = path;
 	if (lim)
 		c->lim = *lim;
 	else
 		tdk_zip_limits_init(&c->lim);
-	za = zip_open(path, ZIP_RDONLY, &err);
-	if (!za) {
-		zip_error_t ze;
+	tdk_buf_init(&c->qname, 4096);
+}
 
-		zip_error_init_with_code(&ze, err);
-		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-ZIP", NULL, "not a readable ZIP container: %s",
-			     zip_error_strerror(&ze));
-		zip_error_fini(&ze);
-		return TDK_EXIT_IO;
-	}
-	c->zip = za;
+/* An entry's name as reports print it (util/diag.h); valid until the next call. */
+static const char *qname(struct tdk_container *c, const char *name)
+{
+	return tdk_name(&c->qname, name);
+}
+
+static int zip_failed(struct tdk_diag *d, zip_error_t *ze)
+{
+	tdk_diag_add(d, TDK_SEV_ERROR, "PACK-ZIP", NULL, "not a readable ZIP container: %s",
+		     zip_error_strerror(ze));
+	return TDK_EXIT_IO;
+}
+
+/* Reads the directory of c->zip: names, links, duplicates, the entry count. */
+static int scan(struct tdk_container *c, int strict, struct tdk_diag *d)
+{
+	zip_t *za = c->zip;
+	zip_int64_t n, i, k;
+	int r = 0;
+
 	n = zip_get_num_entries(za, 0);
 	if (n < 0 || (uint64_t)n > c->lim.max_entries) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-LIMIT-ENTRIES", NULL, "%lld entries, more than the "
@@ -103,21 +111,96 @@ int tdk_container_open(struct tdk_container *c, const char *path, const struct t
 		e->unsafe = unsafe_name(e->name) || strlen(e->name) != strlen(st.name);
 		if (e->unsafe && strict) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-UNSAFE-NAME", NULL, "entry '%s' has an absolute "
-				     "path or a '..' component: it would land outside the folder", e->name);
+				     "path or a '..' component: it would land outside the folder",
+				     qname(c, e->name));
 			r = TDK_EXIT_NEGATIVE;
 		}
 		if (e->link && strict) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-LINK", NULL, "entry '%s' is a symbolic link; "
-				     "links are never extracted", e->name);
+				     "links are never extracted", qname(c, e->name));
 			r = TDK_EXIT_NEGATIVE;
 		}
 		for (k = 0; k + 1 < (zip_int64_t)c->n; k++)
 			if (!strcmp(c->e[k].name, e->name)) {
 				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-DUPLICATE", NULL, "two entries are named "
-					     "'%s'", e->name);
+					     "'%s'", qname(c, e->name));
 				r = TDK_EXIT_NEGATIVE;
 				break;
 			}
+	}
+	return r;
+}
+
+int tdk_container_open_mem(struct tdk_container *c, const char *name, const void *data, size_t len,
+			   const struct tdk_zip_limits *lim, int strict, struct tdk_diag *d)
+{
+	zip_source_t *src;
+	zip_error_t ze;
+	int r;
+
+	init(c, name, lim);
+	zip_error_init(&ze);
+	src = zip_source_buffer_create(data, len, 0, &ze);
+	if (src && !(c->zip = zip_open_from_source(src, ZIP_RDONLY, &ze)))
+		zip_source_free(src);
+	r = c->zip ? scan(c, strict, d) : zip_failed(d, &ze);
+	zip_error_fini(&ze);
+	if (!r)
+		r = tdk_zip_check_overlap(c, -1, data, len, d);
+	return r;
+}
+
+/* "-", a pipe or a device: libzip needs to seek, so the bytes are read into memory, with a cap. */
+static int open_stream(struct tdk_container *c, const char *path, const struct tdk_zip_limits *lim,
+		       int strict, struct tdk_diag *d)
+{
+	struct tdk_buf b;
+	int r;
+
+	init(c, path, lim);
+	if (tdk_read_all(path, c->lim.max_total > SIZE_MAX / 2 ? SIZE_MAX / 2 : (size_t)c->lim.max_total,
+			 &b) < 0) {
+		if (errno == EFBIG)
+			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-LIMIT-SIZE", NULL, "the container is longer than "
+				     "%llu bytes (--max-size)", (unsigned long long)c->lim.max_total);
+		else
+			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-READ", NULL, "cannot read the container: %s",
+				     strerror(errno));
+		tdk_buf_release(&b);
+		tdk_buf_release(&c->qname);
+		return errno == ENOMEM ? TDK_EXIT_INTERNAL : TDK_EXIT_IO;
+	}
+	tdk_buf_release(&c->qname);
+	r = tdk_container_open_mem(c, path, b.data, b.len, lim, strict, d);
+	/* The container keeps the bytes: libzip reads entries from them until release. */
+	c->mem = tdk_buf_detach(&b);
+	return r;
+}
+
+int tdk_container_open(struct tdk_container *c, const char *path, const struct tdk_zip_limits *lim,
+		       int strict, struct tdk_diag *d)
+{
+	struct stat st;
+	int err = 0, fd, r;
+
+	if (!strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+		return open_stream(c, path, lim, strict, d);
+	init(c, path, lim);
+	c->zip = zip_open(path, ZIP_RDONLY, &err);
+	if (!c->zip) {
+		zip_error_t ze;
+
+		zip_error_init_with_code(&ze, err);
+		r = zip_failed(d, &ze);
+		zip_error_fini(&ze);
+		return r;
+	}
+	r = scan(c, strict, d);
+	fd = r ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0)
+			r = tdk_zip_check_overlap(c, fd, NULL, (uint64_t)st.st_size, d);
+		close(fd);
 	}
 	return r;
 }
@@ -133,6 +216,8 @@ void tdk_container_release(struct tdk_container *c)
 	free(c->e);
 	if (c->zip)
 		zip_discard(c->zip);
+	free(c->mem);
+	tdk_buf_release(&c->qname);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -146,7 +231,11 @@ long tdk_container_find(const struct tdk_container *c, const char *name)
 	return -1;
 }
 
-/* Inflates entry i chunk by chunk into sink (memory when fd < 0), enforcing the limits. */
+/*
+ * Inflates entry i chunk by chunk, enforcing the limits, into the file fd,
+ * or memory (fd -1), or nowhere (fd -2: only counted, and the CRC checked
+ * by libzip at the end).
+ */
 static int inflate_entry(struct tdk_container *c, size_t i, int fd, struct tdk_diag *d)
 {
 	struct tdk_zip_entry *e = &c->e[i];
@@ -158,7 +247,7 @@ static int inflate_entry(struct tdk_container *c, size_t i, int fd, struct tdk_d
 	int r = 0;
 
 	if (!zf) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-ZIP", NULL, "entry '%s' cannot be opened: %s", e->name,
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-ZIP", NULL, "entry '%s' cannot be opened: %s", qname(c, e->name),
 			     zip_strerror(c->zip));
 		return TDK_EXIT_IO;
 	}
@@ -169,7 +258,7 @@ static int inflate_entry(struct tdk_container *c, size_t i, int fd, struct tdk_d
 		c->total += (uint64_t)n;
 		if (got > ratio_cap) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-LIMIT-RATIO", NULL, "entry '%s' inflates more "
-				     "than %lu times its compressed size (--max-ratio): a zip bomb?", e->name,
+				     "than %lu times its compressed size (--max-ratio): a zip bomb?", qname(c, e->name),
 				     c->lim.max_ratio);
 			r = TDK_EXIT_NEGATIVE;
 			goto out;
@@ -182,7 +271,7 @@ static int inflate_entry(struct tdk_container *c, size_t i, int fd, struct tdk_d
 		}
 		if (got > e->size) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-ZIP", NULL, "entry '%s' is longer than its "
-				     "header says", e->name);
+				     "header says", qname(c, e->name));
 			r = TDK_EXIT_NEGATIVE;
 			goto out;
 		}
@@ -197,25 +286,25 @@ static int inflate_entry(struct tdk_container *c, size_t i, int fd, struct tdk_d
 					continue;
 				if (w < 0) {
 					tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s",
-						     e->name, strerror(errno));
+						     qname(c, e->name), strerror(errno));
 					r = TDK_EXIT_IO;
 					goto out;
 				}
 				p += w;
 				left -= (size_t)w;
 			}
-		} else if (tdk_buf_add(&b, chunk, (size_t)n) < 0) {
+		} else if (fd == -1 && tdk_buf_add(&b, chunk, (size_t)n) < 0) {
 			r = TDK_EXIT_INTERNAL;
 			goto out;
 		}
 	}
 	if (n < 0) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-ZIP", NULL, "entry '%s' is damaged: %s", e->name,
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-ZIP", NULL, "entry '%s' is damaged: %s", qname(c, e->name),
 			     zip_file_strerror(zf));
 		r = TDK_EXIT_IO;
 		goto out;
 	}
-	if (fd < 0) {
+	if (fd == -1) {
 		free(e->data);
 		e->len = b.len;
 		e->data = (unsigned char *)tdk_buf_detach(&b);
@@ -235,11 +324,32 @@ int tdk_container_load(struct tdk_container *c, size_t i, struct tdk_diag *d)
 	return inflate_entry(c, i, -1, d);
 }
 
-/* Opens (creating) the folder path below dfd one component at a time, never through a link. */
-static int open_dirs(int dfd, char *rel, int *out)
+/* What one extraction did, so that a failure can undo exactly that. */
+struct run {
+	int root;
+	char **made;            /* files and folders this run created, relative to root, in order */
+	size_t nmade;
+};
+
+static int remember(struct run *x, const char *rel, size_t n)
+{
+	char *p = strndup(rel, n);
+
+	if (!p)
+		return -1;
+	x->made[x->nmade++] = p;
+	return 0;
+}
+
+/*
+ * Opens (creating) the folders of rel below the root one component at a
+ * time, never through a link; the folders made are remembered.  Returns the
+ * offset of the last component in rel, with its folder in *out, or -1.
+ */
+static int open_dirs(struct run *x, char *rel, int *out)
 {
 	char *p = rel, *slash;
-	int cur = dup(dfd);
+	int cur = dup(x->root);
 
 	if (cur < 0)
 		return -1;
@@ -247,7 +357,13 @@ static int open_dirs(int dfd, char *rel, int *out)
 		int next;
 
 		*slash = '\0';
-		if (mkdirat(cur, p, 0777) < 0 && errno != EEXIST) {
+		if (mkdirat(cur, p, 0777) == 0) {
+			if (remember(x, rel, (size_t)(slash - rel)) < 0) {
+				*slash = '/';
+				close(cur);
+				return -1;
+			}
+		} else if (errno != EEXIST) {
 			*slash = '/';
 			close(cur);
 			return -1;
@@ -264,113 +380,149 @@ static int open_dirs(int dfd, char *rel, int *out)
 	return (int)(p - rel);
 }
 
-int tdk_container_extract(struct tdk_container *c, const char *dir, struct tdk_diag *d)
+/*
+ * Before the first write: every entry safe, inflating within the limits
+ * with a good CRC, and (without overwrite) no file in the way.  Returns 0
+ * or an exit code.
+ */
+static int check_all(struct tdk_container *c, int root, int overwrite, struct tdk_diag *d)
 {
-	char **done = calloc(c->n ? c->n : 1, sizeof(*done));
-	size_t i, ndone = 0;
-	int root = -1, r = 0;
+	size_t i;
+	int r = 0;
 
-	if (!done)
+	for (i = 0; i < c->n && !r; i++)
+		if (c->e[i].unsafe || c->e[i].link)
+			r = TDK_EXIT_NEGATIVE;
+		else if (!c->e[i].dir)
+			r = inflate_entry(c, i, -2, d);
+	c->total = 0;
+	for (i = 0; i < c->n && !r; i++) {
+		struct stat st;
+
+		if (c->e[i].dir || overwrite || fstatat(root, c->e[i].name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-EXISTS", NULL, "'%s' exists; nothing was extracted "
+			     "(--overwrite replaces files)", qname(c, c->e[i].name));
+		r = TDK_EXIT_IO;
+	}
+	return r;
+}
+
+/* Writes one file entry: a registered temporary, renamed into place. */
+static int extract_one(struct tdk_container *c, size_t i, struct run *x, int overwrite, struct tdk_diag *d)
+{
+	struct tdk_zip_entry *e = &c->e[i];
+	char *rel = strdup(e->name), tmp[64];
+	int dfd = -1, fd = -1, off, slot = -1, r = TDK_EXIT_IO, existed, placed = 0;
+	struct stat st;
+
+	if (!rel)
 		return TDK_EXIT_INTERNAL;
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+	off = open_dirs(x, rel, &dfd);
+	if (off < 0) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot create the folder of '%s' "
+			     "(a link or a file in the way?): %s", qname(c, e->name), strerror(errno));
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), ".tdk-unpack-%ld-%zu", (long)getpid(), i);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s", qname(c, e->name),
+			     strerror(errno));
+		goto out;
+	}
+	slot = tdk_tmp_register(dfd, tmp);
+	r = inflate_entry(c, i, fd, d);
+	if (close(fd) < 0 && !r) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s", qname(c, e->name),
+			     strerror(errno));
+		r = TDK_EXIT_IO;
+	}
+	if (r)
+		goto out;
+	existed = fstatat(dfd, rel + off, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	/* Without --overwrite, link(2) refuses a name that appeared since the check; rename(2) would not. */
+	if ((overwrite ? renameat(dfd, tmp, dfd, rel + off) : linkat(dfd, tmp, dfd, rel + off, 0)) < 0) {
+		if (errno == EEXIST)
+			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-EXISTS", NULL, "'%s' exists (--overwrite "
+				     "replaces files)", qname(c, e->name));
+		else
+			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s",
+				     qname(c, e->name), strerror(errno));
+		r = TDK_EXIT_IO;
+		goto out;
+	}
+	placed = overwrite;
+	if (!existed && remember(x, rel, strlen(rel)) < 0)
+		r = TDK_EXIT_INTERNAL;
+out:
+	if (fd >= 0 && !placed)
+		unlinkat(dfd, tmp, 0);
+	tdk_tmp_unregister(slot);
+	free(rel);
+	if (dfd >= 0)
+		close(dfd);
+	return r;
+}
+
+int tdk_container_extract(struct tdk_container *c, const char *dir, int overwrite, struct tdk_diag *d)
+{
+	struct run x = { -1, NULL, 0 };
+	size_t i, depth = 1;
+	int r = 0, made_root;
+
+	/* At most one file and one folder per '/' per entry. */
+	for (i = 0; i < c->n; i++)
+		depth += 1 + (size_t)(strlen(c->e[i].name) / 2 + 1);
+	x.made = calloc(depth, sizeof(*x.made));
+	if (!x.made)
+		return TDK_EXIT_INTERNAL;
+	made_root = mkdir(dir, 0777) == 0;
+	if (!made_root && errno != EEXIST) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot create '%s': %s", dir,
 			     strerror(errno));
 		r = TDK_EXIT_IO;
 		goto out;
 	}
-	root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0) {
+	x.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x.root < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot open '%s': %s", dir,
 			     strerror(errno));
 		r = TDK_EXIT_IO;
 		goto out;
 	}
+	r = check_all(c, x.root, overwrite, d);
 	for (i = 0; i < c->n && !r; i++) {
-		struct tdk_zip_entry *e = &c->e[i];
-		char *rel = NULL, tmp[64];
-		int dfd = -1, fd = -1, off;
+		char *full;
+		int dfd;
 
-		if (e->unsafe || e->link) {
-			r = TDK_EXIT_NEGATIVE;
-			break;
-		}
-		rel = strdup(e->name);
-		if (!rel) {
-			r = TDK_EXIT_INTERNAL;
-			break;
-		}
-		if (e->dir) {
-			char *full = malloc(strlen(rel) + 2);
-
-			/* open_dirs creates every component that ends in '/'. */
-			if (full) {
-				snprintf(full, strlen(rel) + 2, "%s", rel);
-				off = open_dirs(root, full, &dfd);
-				free(full);
-			} else {
-				off = -1;
-			}
-			if (off < 0) {
-				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot create folder '%s' "
-					     "(a link or a file in the way?): %s", e->name, strerror(errno));
-				r = TDK_EXIT_IO;
-			} else {
-				close(dfd);
-			}
-			free(rel);
+		if (!c->e[i].dir) {
+			r = extract_one(c, i, &x, overwrite, d);
 			continue;
 		}
-		off = open_dirs(root, rel, &dfd);
-		if (off < 0) {
-			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot create the folder of '%s' "
-				     "(a link or a file in the way?): %s", e->name, strerror(errno));
-			free(rel);
-			r = TDK_EXIT_IO;
-			break;
-		}
-		snprintf(tmp, sizeof(tmp), ".tdk-unpack-%ld-%zu", (long)getpid(), i);
-		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-		if (fd < 0) {
-			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s", e->name,
+		/* A folder entry: open_dirs creates every component that ends in '/'. */
+		full = strdup(c->e[i].name);
+		if (!full || open_dirs(&x, full, &dfd) < 0) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot create folder '%s' "
+				     "(a link or a file in the way?): %s", qname(c, c->e[i].name),
 				     strerror(errno));
 			r = TDK_EXIT_IO;
 		} else {
-			r = inflate_entry(c, i, fd, d);
-			if (close(fd) < 0 && !r) {
-				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s",
-					     e->name, strerror(errno));
-				r = TDK_EXIT_IO;
-			}
-			if (!r && renameat(dfd, tmp, dfd, rel + off) < 0) {
-				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s",
-					     e->name, strerror(errno));
-				r = TDK_EXIT_IO;
-			}
-			if (r)
-				unlinkat(dfd, tmp, 0);
-			else
-				done[ndone++] = rel, rel = NULL;
+			close(dfd);
 		}
-		free(rel);
-		close(dfd);
+		free(full);
 	}
-	if (r) {
-		/* Leave nothing half-done: the files written so far go again. */
-		for (i = 0; i < ndone; i++) {
-			int dfd;
-			int off = open_dirs(root, done[i], &dfd);
-
-			if (off >= 0) {
-				unlinkat(dfd, done[i] + off, 0);
-				close(dfd);
-			}
-		}
-	}
+	/* Undo in reverse: files, then the folders that held them; rmdir leaves a folder that is not empty. */
+	for (i = x.nmade; r && i-- > 0;)
+		if (unlinkat(x.root, x.made[i], 0) < 0)
+			unlinkat(x.root, x.made[i], AT_REMOVEDIR);
 out:
-	for (i = 0; i < ndone; i++)
-		free(done[i]);
-	free(done);
-	if (root >= 0)
-		close(root);
+	for (i = 0; i < x.nmade; i++)
+		free(x.made[i]);
+	free(x.made);
+	if (x.root >= 0)
+		close(x.root);
+	if (r && made_root)
+		rmdir(dir);
 	return r;
 }

@@ -1,9 +1,15 @@
 /*
  * Input and output for documents.  Input is read in chunks from a file or
- * standard input, never loaded whole.  Output to a named file is atomic: bytes
- * go to a temporary file beside the target, which is renamed over it on
- * commit and removed on abort, so a killed run leaves the old file or the new
- * one, never half of one.
+ * standard input, never loaded whole (tdk_read_all loads it, with a cap, for
+ * the formats that need every byte).  Output to a named file is atomic:
+ * bytes go to a temporary file beside the target, which is renamed over it
+ * on commit and removed on abort, so a killed run leaves the old file or the
+ * new one, never half of one.  The target is treated as cp(1) treats it: a
+ * symbolic link is followed (the link stays, the file it names is replaced),
+ * an existing file keeps its mode (and, for root, its owner), and an
+ * existing target that is not a regular file (a device, a FIFO, a socket)
+ * is written through, never replaced.  Temporary files are registered so
+ * that SIGINT, SIGTERM and SIGHUP remove them (tdk_tmp_remove_on_signals).
  */
 #ifndef TDK_IO_H
 #define TDK_IO_H
@@ -45,16 +51,20 @@ ssize_t tdk_input_peek(struct tdk_input *in, const char **p, size_t n);
 void tdk_input_close(struct tdk_input *in);
 
 struct tdk_output {
-	FILE *fp;          /* where bytes go: the temporary file, or the borrowed stream */
-	char *path;        /* target path, NULL for the borrowed stream; owned */
-	char *tmp;         /* temporary path; owned */
+	FILE *fp;          /* where bytes go: the temporary file, the target itself, or the
+	                      borrowed stream */
+	char *path;        /* target path (links resolved), NULL for the borrowed stream; owned */
+	char *tmp;         /* temporary path, NULL when writing through; owned */
+	int direct;        /* writing straight into an existing device, FIFO or socket */
+	int slot;          /* the temporary's entry in the signal registry, or -1 */
 	int err;           /* errno of the first failure */
 };
 
 /*
- * Opens an output: path NULL or "-" writes to the borrowed stream dflt,
- * anything else to a temporary file in the same folder as path.
- * Returns 0, or -1 with errno kept in out->err.
+ * Opens an output: path NULL or "-" writes to the borrowed stream dflt;
+ * anything else as the header says: a temporary file beside the file path
+ * names (after following links), or the existing non-regular file itself.
+ * A folder is refused (EISDIR).  Returns 0, or -1 with errno kept in out->err.
  */
 int tdk_output_open(struct tdk_output *out, const char *path, FILE *dflt);
 
@@ -72,5 +82,30 @@ void tdk_output_abort(struct tdk_output *out);
 
 /* Copies the whole of in to out.  Returns 0, or -1 on a read or write error. */
 int tdk_copy(struct tdk_input *in, struct tdk_output *out);
+
+/*
+ * Reads a whole file, a pipe or standard input ("-") into b (set up here
+ * with the cap max; the caller releases it).  Returns 0, or -1 with errno:
+ * EFBIG when the input is longer than max, ENOMEM, or the read's error.
+ */
+struct tdk_buf;
+int tdk_read_all(const char *path, size_t max, struct tdk_buf *b);
+
+/*
+ * The registry of live temporary files, for removal on a signal.  A slot
+ * holds a folder descriptor (AT_FDCWD for a path) and a name below it;
+ * tdk_tmp_register returns the slot, or -1 when the registry is full or the
+ * name too long (the file is then only removed by the normal paths).  The
+ * descriptor must stay open until tdk_tmp_unregister.  Thread-safe.
+ */
+int tdk_tmp_register(int dirfd, const char *name);
+void tdk_tmp_unregister(int slot);
+
+/*
+ * Installs, once per process, a handler for SIGINT, SIGTERM and SIGHUP
+ * (those not ignored) that removes every registered temporary and then dies
+ * of the same signal.  For main(); library code never installs handlers.
+ */
+void tdk_tmp_remove_on_signals(void);
 
 #endif
