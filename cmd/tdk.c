@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "util/io.h"
+#include "xml/xml.h"
 
 extern char **environ;
 
@@ -118,6 +119,7 @@ int main(int argc, char **argv)
 	/* An interrupted -o write leaves no temporary file behind (DESIGN.md: atomic outputs). */
 	tdk_tmp_remove_on_signals();
 	LIBXML_TEST_VERSION
+	tdk_xml_local_input();
 	if (argc < 2) {
 		usage(stderr);
 		return TDK_EXIT_USAGE;

@@ -62,6 +62,11 @@ static void *local_open(const char *uri)
 
 void tdk_xml_local_input(void)
 {
+	static int done;
+
+	if (done)
+		return;
+	done = 1;
 	xmlCleanupInputCallbacks();
 	xmlRegisterInputCallbacks(local_match, local_open, xmlFileRead, xmlFileClose);
 }

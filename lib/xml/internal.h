@@ -38,13 +38,6 @@ int tdk_xml_is_network(const char *u);
 const char *tdk_xml_strip_file(const char *u);
 
 /*
- * Replaces libxml2's input callbacks, for the whole process, with local
- * files only: no http:// or ftp:// fetch, no "-" for standard input.  Call
- * once, before any other thread uses libxml2.
- */
-void tdk_xml_local_input(void);
-
-/*
  * Checks the entries of the catalog doc (an xmlDocPtr read from path) and of
  * the local catalogs it names, at any depth up to 8: a target that is not a
  * local file is an XML-CATALOG error in d at the entry's file and line.

@@ -42,6 +42,14 @@ struct tdk_xml_limits {
 };
 
 /* Sets the defaults above. */
+/*
+ * Replaces libxml2's input callbacks, for the whole process, with local
+ * files only: no http:// or ftp:// fetch, no "-" for standard input.  main()
+ * calls it first, before any thread uses libxml2, so that no command (XSLT,
+ * signatures, catalogs) reaches the network; later calls do nothing.
+ */
+void tdk_xml_local_input(void);
+
 void tdk_xml_limits_init(struct tdk_xml_limits *l);
 
 /* ---- The input guard (guard.c) ---- */
