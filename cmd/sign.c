@@ -19,6 +19,7 @@
 
 #include "cmd.h"
 #include "sigcmd.h"
+#include "xmlopt.h"
 #include "sign/sign.h"
 #include "util/io.h"
 
@@ -28,6 +29,7 @@ struct sign_opts {
 	const char *key, *cert, *pass_file, *digest, *id, *output, *outdir, *format;
 	unsigned long pass_fd;
 	int enveloping, detached, xades, quiet;
+	struct tdk_xml_limit_opts xml;
 };
 
 static const char *base_name(const char *p)
@@ -89,7 +91,10 @@ static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struc
 
 		r = tdk_sign_detached(&doc, &data, 0, s, &o, &d);
 	} else {
-		doc = tdk_xml_parse(in.data, in.len, name, "SIGN", &d);
+		struct tdk_xml_limits lim;
+
+		tdk_xml_limit_opts_apply(&so->xml, &lim);
+		doc = tdk_xml_parse(in.data, in.len, name, "SIGN", &lim, &d);
 		r = doc ? tdk_sign_doc(&doc, s, &o, &d) : TDK_EXIT_NEGATIVE;
 	}
 	/*
@@ -153,6 +158,7 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_STRING_(0, "format", &so.format, "format", "text|json|junit",
 				"diagnostics as text (stderr), JSON lines or a JUnit report"),
 		TDK_OPT_FLAG_('q', "quiet", &so.quiet, "print no diagnostics; the exit status tells"),
+		TDK_XML_LIMIT_OPTIONS(&so.xml),
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "sign", "[file ...]",

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "pack/pack.h"
 #include "sigcmd.h"
+#include "xmlopt.h"
 #include "sign/cms.h"
 #include "sign/sign.h"
 #include "util/io.h"
@@ -30,6 +31,7 @@ struct verify_opts {
 	int insecure, allow_partial, allow_xslt, quiet;
 	unsigned long max_entries, max_ratio, max_xpath_nodes;
 	size_t max_size, max_sig_size;
+	struct tdk_xml_limit_opts xml;
 };
 
 static void json_str(FILE *f, const char *s)
@@ -166,7 +168,8 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		      const struct tdk_zip_limits *lim, const char *path)
 {
 	struct tdk_verify_opts o = { vo->allow_partial, 0, vo->allow_xslt, vo->max_xpath_nodes,
-				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE };
+				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE, NULL };
+	struct tdk_xml_limits xml_lim;
 	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
 	char *uris[TDK_OPTLIST_MAX] = { NULL };
 	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
@@ -181,6 +184,8 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	size_t nreps = 0, i;
 	unsigned long oom = tdk_sig_oom_count();
 
+	tdk_xml_limit_opts_apply(&vo->xml, &xml_lim);
+	o.xml = &xml_lim;
 	memset(&ar, 0, sizeof(ar));
 	for (i = 0; i < TDK_OPTLIST_MAX; i++)
 		tdk_buf_init(&dat[i], 1);
@@ -250,7 +255,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 						    items[0].uri, items[0].data, items[0].len, t, reps, &d);
 			items[0].covered = !r;
 		} else {
-			doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &d);
+			doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &xml_lim, &d);
 			/* A document that lost text for want of memory is not verified (VERIFY-NO-MEMORY below). */
 			if (doc && tdk_sig_oom_count() != oom) {
 				xmlFreeDoc(doc);
@@ -364,6 +369,7 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 			       "XPath transforms only on documents of at most n nodes (default 10000)"),
 		TDK_OPT_SIZE_(0, "max-signature-size", &vo.max_sig_size, "bytes",
 			      "most bytes of a signature document (default 16M)"),
+		TDK_XML_LIMIT_OPTIONS(&vo.xml),
 		TDK_OPT_ULONG_(0, "max-entries", &vo.max_entries, "n",
 			       "containers: most entries (default 10000)"),
 		TDK_OPT_SIZE_(0, "max-size", &vo.max_size, "bytes",

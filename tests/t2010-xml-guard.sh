@@ -74,4 +74,17 @@ test_expect_success 'the twins: 256 attributes are read by validate, convert and
 	tdk convert -t edifact edi-ok.xml >out &&
 	tdk sign -k k.key --cert k.pem -o s.xml ok.xml && test -s s.xml
 '
+test_expect_success 'sign and verify take --max-attributes and --max-text as validate does' '
+	perl -e "print q(<a), (map { qq( a\$_=\"1\") } 1..300), q(/>)" >a300.xml &&
+	perl -e "print q(<a><!--), q(c) x 5000, q(--></a>)" >c5k.xml &&
+	tdk sign -k k.key --cert k.pem --max-attributes 300 -o a300-s.xml a300.xml &&
+	tdk verify --ca k.pem --max-attributes 300 a300-s.xml >out &&
+	{ tdk verify --ca k.pem a300-s.xml 2>err; test $? -eq 1; } &&
+	test_grep "[XML-LIMIT-ATTRS] element" err && test_grep "has more than 256 attributes" err &&
+	{ tdk sign -k k.key --cert k.pem --max-text 4K -o c-s.xml c5k.xml 2>err; test $? -eq 1; } &&
+	test_grep "[XML-LIMIT-TEXT]" err && test ! -e c-s.xml &&
+	tdk sign -k k.key --cert k.pem -o c-s.xml c5k.xml &&
+	{ tdk verify --ca k.pem --max-text 4K c-s.xml 2>err; test $? -eq 1; } &&
+	test_grep "[XML-LIMIT-TEXT]" err
+'
 test_done

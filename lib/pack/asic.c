@@ -36,7 +36,8 @@ static int is_sig_file(const char *name)
 }
 
 /* Checks META-INF/manifest.xml: every file-entry must name an entry of the ZIP. */
-static int check_manifest(struct tdk_container *c, long mi, struct tdk_diag *d)
+static int check_manifest(struct tdk_container *c, long mi, const struct tdk_xml_limits *lim,
+			  struct tdk_diag *d)
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, n;
@@ -44,7 +45,8 @@ static int check_manifest(struct tdk_container *c, long mi, struct tdk_diag *d)
 
 	if (tdk_container_load(c, (size_t)mi, d))
 		return TDK_EXIT_NEGATIVE;
-	doc = tdk_xml_parse((const char *)c->e[mi].data, c->e[mi].len, "META-INF/manifest.xml", "VERIFY", d);
+	doc = tdk_xml_parse((const char *)c->e[mi].data, c->e[mi].len, "META-INF/manifest.xml", "VERIFY",
+			    lim, d);
 	if (!doc)
 		return TDK_EXIT_NEGATIVE;
 	root = xmlDocGetRootElement(doc);
@@ -224,6 +226,7 @@ struct cms_run {
 	size_t nman;
 	int asic_s;
 	int *tcover;            /* per data object: a valid time-stamp covers it */
+	const struct tdk_xml_limits *xml;  /* limits on reading the manifests */
 };
 
 static struct asic_manifest *manifest_for(struct cms_run *x, const char *name, int archive)
@@ -397,7 +400,7 @@ static int load_manifests(struct cms_run *x)
 		m->archive = archive;
 		x->d->file = c->e[i].name;
 		m->doc = tdk_xml_parse_ex((const char *)c->e[i].data, c->e[i].len, c->e[i].name, "VERIFY", 0,
-					  x->d);
+					  x->xml, x->d);
 		x->d->file = c->path;
 		root = m->doc ? xmlDocGetRootElement(m->doc) : NULL;
 		if (!m->doc) {
@@ -528,7 +531,7 @@ static int asic_verify(const char *path, const void *mem, size_t len, const stru
 	}
 	mi = tdk_container_find(&c, "META-INF/manifest.xml");
 	if (mi >= 0)
-		code = tdk_exit_worst(code, check_manifest(&c, mi, d));
+		code = tdk_exit_worst(code, check_manifest(&c, mi, o->xml, d));
 
 	/* The data objects: everything outside META-INF/ except mimetype and folders. */
 	items = calloc(c.n ? c.n : 1, sizeof(*items));
@@ -585,7 +588,8 @@ static int asic_verify(const char *path, const void *mem, size_t len, const stru
 		sf = &rep->sigs[rep->nsigs++];
 		sf->name = strdup(c.e[i].name);
 		d->file = c.e[i].name;
-		doc = tdk_xml_parse_ex((const char *)c.e[i].data, c.e[i].len, c.e[i].name, "VERIFY", 0, d);
+		doc = tdk_xml_parse_ex((const char *)c.e[i].data, c.e[i].len, c.e[i].name, "VERIFY", 0, o->xml,
+				       d);
 		if (!doc) {
 			code = tdk_exit_worst(code, TDK_EXIT_NEGATIVE);
 			continue;
@@ -601,6 +605,7 @@ static int asic_verify(const char *path, const void *mem, size_t len, const stru
 	x.nitems = ndata;
 	x.t = t;
 	x.d = d;
+	x.xml = o->xml;
 	x.asic_s = asic_s;
 	x.tcover = calloc(data.n ? data.n : 1, sizeof(*x.tcover));
 	if (!x.tcover) {

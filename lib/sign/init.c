@@ -307,9 +307,9 @@ int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag
 }
 
 xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
-			struct tdk_diag *d)
+			const struct tdk_xml_limits *lim, struct tdk_diag *d)
 {
-	return tdk_xml_parse_ex(buf, len, name, code_prefix, 1, d);
+	return tdk_xml_parse_ex(buf, len, name, code_prefix, 1, lim, d);
 }
 
 static void entities_refused(struct tdk_diag *d, int sign, const struct tdk_diag_loc *loc)
@@ -320,7 +320,7 @@ static void entities_refused(struct tdk_diag *d, int sign, const struct tdk_diag
 }
 
 xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
-			   int ids, struct tdk_diag *d)
+			   int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d)
 {
 	xmlDocPtr doc = NULL;
 	int sign = !strcmp(code_prefix, "SIGN");
@@ -333,7 +333,10 @@ xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const 
 		return NULL;
 	}
 	/* libxml2 would read a start tag of 100,000 attributes, or a 1 GB comment, before any check. */
-	tdk_xml_limits_init(&limits);
+	if (lim)
+		limits = *lim;
+	else
+		tdk_xml_limits_init(&limits);
 	tdk_xml_guard_init(&guard, &limits);
 	if (tdk_xml_guard_feed(&guard, buf, len, d))
 		return NULL;

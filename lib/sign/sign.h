@@ -94,15 +94,20 @@ struct tdk_sig_data {
 	size_t n;
 };
 
+struct tdk_xml_limits;
+
 /*
- * Parses an XML document safely (see above) from memory.  Attributes named
+ * Parses an XML document safely (see above) from memory, within the limits
+ * lim (attributes per element, bytes in a text node, attribute value,
+ * comment or processing instruction; NULL: the defaults of lib/xml), which
+ * are checked on the bytes before libxml2 reads them.  Attributes named
  * Id, ID or id are registered as XML IDs; two elements with the same ID are
  * an error (a classic of signature wrapping).  code_prefix is "SIGN" or
  * "VERIFY" for the diagnostic codes.  Returns a new document the caller frees
  * with xmlFreeDoc, or NULL with diagnostics added.
  */
 xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
-			struct tdk_diag *d);
+			const struct tdk_xml_limits *lim, struct tdk_diag *d);
 
 /*
  * The same, registering IDs only when ids is set; tdk_xml_register_ids does it
@@ -110,7 +115,7 @@ xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const cha
  * Returns 0, or -1 after a duplicate (reported).
  */
 xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
-			   int ids, struct tdk_diag *d);
+			   int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d);
 int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag *d);
 
 /* Serialises doc as it is (no reformatting) into out. Returns 0 or -1 (out of room). */
@@ -234,6 +239,7 @@ struct tdk_verify_opts {
 	int allow_xslt;         /* run XSLT transforms (after authentication); else refused */
 	size_t max_xpath_nodes; /* XPath transforms only on documents of at most this many nodes */
 	size_t max_sig_size;    /* most bytes of a signature document (a container's signature files) */
+	const struct tdk_xml_limits *xml;  /* limits on reading its XML; NULL: the defaults */
 };
 
 /*

@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tdk_buf_adds(&b, head) < 0 || tdk_buf_add(&b, data, size) < 0 ||
 	    tdk_buf_addf(&b, tail, cert_b64) < 0)
 		goto out;
-	doc = tdk_xml_parse(b.data, b.len, "fuzz.xml", "VERIFY", &d);
+	doc = tdk_xml_parse(b.data, b.len, "fuzz.xml", "VERIFY", NULL, &d);
 	if (!doc || sign_signedinfo(doc) < 0)
 		goto out;
 	r = tdk_verify_doc(doc, NULL, &trust, &o, &reps, &nreps, &d);
