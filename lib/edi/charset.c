@@ -184,6 +184,11 @@ size_t tdk_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
+int tdk_unicode_noncharacter(uint32_t cp)
+{
+	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
+}
+
 static int put_utf8(struct tdk_buf *out, uint32_t c)
 {
 	char u[4];

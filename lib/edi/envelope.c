@@ -472,8 +472,9 @@ static int on_end(void *arg, const char *ws, size_t n)
 	}
 	if ((r = close_ich(env, &env->last)))
 		return r;
+	/* Also when converting: an empty document is no interchange to convert. */
 	if (!env->any && !env->d->errors)
-		fault(env, NULL, "EDI-EMPTY", "no EDIFACT data in the input");
+		tdk_diag_add(env->d, TDK_SEV_ERROR, "EDI-EMPTY", NULL, "no EDIFACT data in the input");
 	return SINK(env, end, ws, n);
 }
 
