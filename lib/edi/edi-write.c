@@ -7,6 +7,17 @@
  * written faithfully is an error with its position: a character outside the
  * set, a service character in a value when no release character exists, a
  * repetition when the syntax version has no repetition separator.
+ *
+ * XML and JSON are read from anyone, so nothing is written that `tdk validate`
+ * would refuse at the syntax level: layout is line breaks and blanks only
+ * (else a "layout" could carry segments), the UNA holds six usable service
+ * characters (clause 5), a tag is a code of three upper-case letters or
+ * digits (clause 7.1), and a value holds only characters of the set's
+ * repertoire.  The release character restores the meaning of service
+ * characters only (ISO 9735-1:2002 clause 7.1), so a control character
+ * (UNOA and UNOB are subsets of ISO 646 without controls, annex A; the ISO
+ * 8859 and ISO 10646 levels exclude C0 and C1) or a Unicode noncharacter is
+ * refused, never written raw.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +56,62 @@ static void w_error(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, con
 	tdk_diag_addv(w->o.d, TDK_SEV_ERROR, code, &loc, fmt, ap);
 	va_end(ap);
 	w->failed = 1;
+}
+
+/* Layout between segments is what the parser takes as layout: no service character. */
+static int layout_ok(const struct tdk_edi_writer *w, const char *ws, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)ws[i];
+
+		if ((c != ' ' && c != '\t' && c != '\r' && c != '\n') || tdk_edi_chars_is_service(&w->ch, c))
+			return 0;
+	}
+	return 1;
+}
+
+static int put_layout(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, const char *ws, size_t n)
+{
+	if (layout_ok(w, ws, n))
+		return tdk_buf_add(&w->o.buf, ws ? ws : "", n);
+	w_error(w, seg, "EDI-WRITE-LAYOUT", 0, 0, 0,
+		"layout holds a character that is not a line break or a blank, or is a service "
+		"character; it is not written");
+	return 0;
+}
+
+/*
+ * The first character of the encoded value v[0..n) outside the repertoire of
+ * the set (ISO 9735-1:2002 annex A for UNOA and UNOB; controls for every
+ * level; in UTF-8, C1 controls and noncharacters): its byte offset, or n.
+ * Service characters are released, or refused for want of a release character.
+ */
+static size_t outside_repertoire(const struct tdk_edi_writer *w, const unsigned char *v, size_t n,
+				 uint32_t *cp)
+{
+	const struct tdk_charset *cs = &w->cs;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (v[i] < 0x80 || cs->kind != TDK_CS_UTF8) {
+			*cp = cs->map[v[i]];
+			if (cs->cls[v[i]] != TDK_CS_OK && !tdk_edi_chars_is_service(&w->ch, v[i]))
+				return i;
+			i++;
+			continue;
+		}
+		k = tdk_utf8_seq(v + i, n - i, cp);
+		if (!k) {
+			*cp = 0xfffd;
+			return i;
+		}
+		if (*cp < 0xa0 || tdk_unicode_noncharacter(*cp))
+			return i;
+		i += k;
+	}
+	return n;
 }
 
 static int set_charset(struct tdk_edi_writer *w, const char *id)
@@ -108,12 +175,22 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 			     "character set '%s' is not supported for writing", ich->syntax_id);
 		return TDK_EXIT_NEGATIVE;
 	}
-	set_chars(w, ich);
 	if (ich->una) {
-		r |= tdk_buf_add(b, ich->una_ws ? ich->una_ws : "", ich->una_wslen);
-		r |= tdk_buf_adds(b, "UNA");
-		r |= tdk_buf_add(b, ich->una_chars, 6);
+		struct tdk_edi_seg none;
+		char msg[160];
+
+		memset(&none, 0, sizeof(none));
+		none.line = ich->una_line;
+		none.col = ich->una_col;
+		r |= put_layout(w, &none, ich->una_ws, ich->una_wslen);
+		if (tdk_edi_una_fault(ich->una_chars, 1, msg, sizeof(msg))) {
+			w_error(w, &none, "EDI-WRITE-UNA", 0, 0, 0, "%s", msg);
+		} else {
+			r |= tdk_buf_adds(b, "UNA");
+			r |= tdk_buf_add(b, ich->una_chars, 6);
+		}
 	}
+	set_chars(w, ich);
 	return r ? TDK_EXIT_INTERNAL : 0;
 }
 
@@ -172,6 +249,17 @@ static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
 		p = w->o.tmp.data ? w->o.tmp.data : "";
 		n = w->o.tmp.len;
 	}
+	if (!seg->cs && w->have_cs) {
+		uint32_t cp = 0;
+
+		i = outside_repertoire(w, (const unsigned char *)p, n, &cp);
+		if (i < n) {
+			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
+				"character U+%04X at position %zu is not in the repertoire of %s; only "
+				"service characters can be released", (unsigned)cp, i + 1, w->cs.id);
+			return 0;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
 
@@ -200,7 +288,13 @@ static int e_segment(void *arg, const struct tdk_edi_seg *seg)
 
 	if (w->need_unb && tdk_edi_seg_is(seg, "UNB"))
 		learn_from_unb(w, seg);
-	rc |= tdk_buf_add(b, seg->ws ? seg->ws : "", seg->wslen);
+	if (tdk_edi_tag_fault(seg, w->version)) {
+		w_error(w, seg, "EDI-WRITE-TAG", 0, 0, 0,
+			"segment tag is not a code of three upper-case letters or digits%s; it is not "
+			"written", w->version >= 4 ? " without components" : "");
+		return 0;
+	}
+	rc |= put_layout(w, seg, seg->ws, seg->wslen);
 	for (e = 0; e < seg->nelem; e++) {
 		size_t nr = tdk_edi_seg_nreps(seg, e);
 
@@ -242,8 +336,10 @@ static int e_interchange_end(void *arg)
 static int e_end(void *arg, const char *ws, size_t n)
 {
 	struct tdk_edi_writer *w = arg;
+	struct tdk_edi_seg none;
 
-	if (tdk_buf_add(&w->o.buf, ws ? ws : "", n))
+	memset(&none, 0, sizeof(none));
+	if (put_layout(w, &none, ws, n))
 		return TDK_EXIT_INTERNAL;
 	return tdk_edi_out_flush(&w->o, 1);
 }

@@ -165,6 +165,14 @@ const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_
 /* True when the tag (element 0, first component) equals the 3-letter name. */
 int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag);
 
+/*
+ * Checks the segment tag against ISO 9735-1:2002 clause 7.1: a code of three
+ * upper-case letters or digits, without components (explicit nesting
+ * indicators) from syntax version 4 on.  Returns 0, 1 for a bad code, 2 for
+ * components in version 4.
+ */
+int tdk_edi_tag_fault(const struct tdk_edi_seg *s, int version);
+
 /* Sets seg->svc from the tag: the third letter of a tag "UN?", else 0. */
 void tdk_edi_seg_classify(struct tdk_edi_seg *s);
 
