@@ -16,6 +16,7 @@ edit() {
 }
 # refused CODE FILE: converting FILE fails with exit 1 and CODE, and writes nothing.
 refused() {
+	rm -f out.edi
 	tdk convert -o out.edi "$2" 2>err; rc=$?
 	test_grep "[$1]" err && ! test -e out.edi || exit 99
 	exit $rc
@@ -47,6 +48,10 @@ for tag in "BG'M" "" "bgm" "BGMX" "B-M"; do
 		refused EDI-WRITE-TAG t.json
 	"
 done
+test_expect_code 1 'a segment tagged UNA, which would read as a service string advice, is refused' '
+	edit inv.json t.json "s/\"tag\":\"BGM\"/\"tag\":\"UNA\"/" || exit 98
+	refused EDI-WRITE-TAG t.json
+'
 test_expect_code 1 'a tag of 100,000 characters is refused (EDI-WRITE-TAG)' '
 	edit inv.json long.json "s/\"tag\":\"BGM\"/q(\"tag\":\").(q(B) x 100000).q(\")/e" || exit 98
 	refused EDI-WRITE-TAG long.json
@@ -77,6 +82,11 @@ test_expect_success 'the twins: service characters are released, and the output 
 	tdk validate --syntax-only ok.edi &&
 	tdk convert inv.xml >x.edi && cmp x.edi "$SAMPLES/invoic-d96a.edi" &&
 	tdk convert inv.json >j.edi && cmp j.edi "$SAMPLES/invoic-d96a.edi"
+'
+test_expect_success 'the syntax version is the one UNB declares: no release before * in version 3' '
+	edit inv.json v.json "s/\"syntaxVersion\":3/\"syntaxVersion\":4/; s/\"una\":\":\+\.\? /\"una\":\":+.?*/; s/INV-2024-0117/A*B/" &&
+	grep -q "\"una\":\":+.?\*" v.json &&
+	tdk convert v.json >v.edi && grep -q "+A\*B+" v.edi && tdk validate --syntax-only v.edi
 '
 test_expect_success 'UNOW with U+FFFD converts, validates and comes back' '
 	edit inv.json w.json "s/UNOC/UNOW/g; s/ISO-8859-1/UTF-8/; s/INV-2024-0117/A\\\\uFFFDB/" &&

@@ -38,6 +38,7 @@ struct tdk_edi_writer {
 	int have_cs;             /* cs set up for UTF-8 values; else values are written as they come */
 	int need_unb;            /* take the character set and version from UNB (no attributes) */
 	int una, level_b, version;
+	char una_chars[6];       /* the interchange's UNA, when una is set */
 	int failed;
 };
 
@@ -161,6 +162,7 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	int r = 0;
 
 	w->una = ich->una;
+	memcpy(w->una_chars, ich->una_chars, sizeof(w->una_chars));
 	w->level_b = ich->level_b;
 	w->version = ich->version;
 	w->need_unb = !ich->cs && !ich->syntax_id[0];
@@ -194,31 +196,37 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	return r ? TDK_EXIT_INTERNAL : 0;
 }
 
-/* From a UNB without interchange attributes: its S001 gives the set and the version. */
-static void learn_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg)
+/* From a UNB without interchange attributes: its S001 gives the set. */
+static void charset_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg)
 {
 	const struct tdk_edi_value *id = tdk_edi_seg_value(seg, 1, 0);
-	const struct tdk_edi_value *v = tdk_edi_seg_value(seg, 1, 1);
 	char name[8] = "";
-	struct tdk_edi_ich ich;
 
 	if (id && id->len < sizeof(name)) {
 		memcpy(name, id->p, id->len);
 		name[id->len] = '\0';
 	}
-	w->version = v && v->len == 1 && v->p[0] >= '1' && v->p[0] <= '4' ? v->p[0] - '0' : 0;
 	if (!name[0] || set_charset(w, name) < 0)
 		set_charset(w, OUTSIDE_CHARSET);  /* read as ISO 8859-1, as the parser does */
-	memset(&ich, 0, sizeof(ich));
-	ich.level_b = w->level_b;
-	if (w->una) {
-		/* keep the UNA characters, only the repetition separator depends on the version */
-		if (w->version < 4)
-			w->ch.rep = 0;
-	} else {
-		set_chars(w, &ich);
-	}
 	w->need_unb = 0;
+}
+
+/*
+ * The syntax version is the one UNB S001 0002 declares, as the parser reads
+ * it whatever the interchange's attribute says: it decides whether there is
+ * a repetition separator (version 4), so whether its character is released.
+ */
+static void version_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg)
+{
+	const struct tdk_edi_value *v = tdk_edi_seg_value(seg, 1, 1);
+	struct tdk_edi_ich ich;
+
+	w->version = v && v->len == 1 && v->p[0] >= '1' && v->p[0] <= '4' ? v->p[0] - '0' : 0;
+	memset(&ich, 0, sizeof(ich));
+	ich.una = w->una;
+	memcpy(ich.una_chars, w->una_chars, sizeof(ich.una_chars));
+	ich.level_b = w->level_b;
+	set_chars(w, &ich);
 }
 
 static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
@@ -286,12 +294,22 @@ static int e_segment(void *arg, const struct tdk_edi_seg *seg)
 	size_t e, r, c;
 	int rc = 0;
 
-	if (w->need_unb && tdk_edi_seg_is(seg, "UNB"))
-		learn_from_unb(w, seg);
+	if (tdk_edi_seg_is(seg, "UNB")) {
+		if (w->need_unb)
+			charset_from_unb(w, seg);
+		version_from_unb(w, seg);
+	}
 	if (tdk_edi_tag_fault(seg, w->version)) {
 		w_error(w, seg, "EDI-WRITE-TAG", 0, 0, 0,
 			"segment tag is not a code of three upper-case letters or digits%s; it is not "
 			"written", w->version >= 4 ? " without components" : "");
+		return 0;
+	}
+	/* UNA is no segment: written as one, it would be read as a service string advice. */
+	if (tdk_edi_seg_is(seg, "UNA")) {
+		w_error(w, seg, "EDI-WRITE-TAG", 0, 0, 0,
+			"a segment cannot be tagged 'UNA'; the service string advice is written from "
+			"the interchange's una only");
 		return 0;
 	}
 	rc |= put_layout(w, seg, seg->ws, seg->wslen);
