@@ -63,6 +63,11 @@ struct tdk_edi_parser {
 	unsigned char fast[256];    /* cls with the terminator: for the tags-only fast path */
 	unsigned char layout[256];  /* 1 for line breaks and blanks that are not service characters */
 	int nl_service;             /* '\n' is a service character */
+	struct {                    /* what the tables were last built for: most rebuilds change nothing */
+		int valid, have_cs;
+		char id[8];
+		struct tdk_edi_chars ch;
+	} built;
 
 	int in_msg;
 	int halted;                 /* reading stopped: what follows cannot be read as segments */
@@ -169,6 +174,14 @@ static void build_classes(struct tdk_edi_parser *p)
 	const struct tdk_charset *cs = p->have_cs ? &p->cs : NULL;
 	int strict = p->o.mode == TDK_EDI_VALIDATE;
 	int b;
+
+	if (p->built.valid && p->built.have_cs == p->have_cs && !memcmp(&p->built.ch, &p->ch, sizeof(p->ch)) &&
+	    (!cs || !strcmp(p->built.id, cs->id)))
+		return;
+	p->built.valid = 1;
+	p->built.have_cs = p->have_cs;
+	p->built.ch = p->ch;
+	memcpy(p->built.id, cs ? cs->id : "", cs ? sizeof(p->built.id) : 1);
 
 	for (b = 0; b < 256; b++) {
 		unsigned char k = CL_DATA;
