@@ -43,7 +43,6 @@ EDI-WRITE-CHARSET	inv.xml	s/INV-2024-0117/A&#13;B/	XML &#13; in a value, never w
 EDI-WRITE-CHARSET	inv.xml	s/INV-2024-0117/A&#x85;B/	XML &#x85; in a value, never written raw,
 EDI-WRITE-CHARSET	inv.xml	s/INV-2024-0117/A&#x9B;B/	XML &#x9B; in a value, never written raw,
 EDI-WRITE-CHARSET	inv.xml	s/INV-2024-0117/A&#x7F;B/	XML &#x7F; in a value, never written raw,
-EDI-WRITE-CHARSET	inv.json	s/UNOC/UNOA/g; s/ISO-8859-1/US-ASCII/; s/INV-2024-0117/inv/; s/[^\x00-\x7f]/E/g	lower case under UNOA, outside its repertoire,
 EDI-WRITE-CHARSET	inv.json	s/UNOC/UNOW/g; s/ISO-8859-1/UTF-8/; s/INV-2024-0117/A\\uFFFFB/	JSON \uFFFF under UNOW
 EDI-WRITE-CHARSET	inv.json	s/UNOC/UNOW/g; s/ISO-8859-1/UTF-8/; s/INV-2024-0117/A\\uFFFEB/	JSON \uFFFE under UNOW
 EDI-WRITE-CHARSET	inv.json	s/UNOC/UNOW/g; s/ISO-8859-1/UTF-8/; s/INV-2024-0117/A\\uFDD0B/	JSON \uFDD0 under UNOW
@@ -57,10 +56,20 @@ test_expect_success 'the twins: service characters are released, and the output 
 	tdk convert inv.xml >x.edi && cmp x.edi "$SAMPLES/invoic-d96a.edi" &&
 	tdk convert inv.json >j.edi && cmp j.edi "$SAMPLES/invoic-d96a.edi"
 '
+test_expect_success 'lower case under UNOA is kept as read (lossless; validate reports it)' '
+	perl -pe "s/UNOC/UNOA/g; s/ISO-8859-1/US-ASCII/; s/INV-2024-0117/inv/; s/[^\x00-\x7f]/E/g" inv.json >a.json &&
+	tdk convert a.json >a.edi && grep -q "+inv+" a.edi &&
+	{ tdk validate --syntax-only a.edi 2>err; test $? -eq 1; } && test_grep "[EDI-CHARSET-REPERTOIRE]" err
+'
 test_expect_success 'the syntax version is the one UNB declares: no release before * in version 3' '
 	perl -pe "s/\"syntaxVersion\":3/\"syntaxVersion\":4/; s/\"una\":\":\+\.\? /\"una\":\":+.?*/; s/INV-2024-0117/A*B/" inv.json >v.json &&
 	grep -q "\"una\":\":+.?\*" v.json &&
 	tdk convert v.json >v.edi && grep -q "+A\*B+" v.edi && tdk validate --syntax-only v.edi
+'
+test_expect_success 'before its UNB an interchange has no repetition separator either' '
+	perl -pe "s/\"syntaxVersion\":3/\"syntaxVersion\":4/; s/\"una\":\":\+\.\? /\"una\":\":+.?*/; s/\"tag\":\"UNB\"/\"tag\":\"UNX\"/; s/INV-2024-0117/A*B/" inv.json >p.json &&
+	tdk convert p.json >p.edi && grep -q "+A\*B+" p.edi &&
+	{ tdk validate --syntax-only p.edi 2>err; ! grep -q "EDI-SYNTAX-RELEASE" err; }
 '
 test_expect_success 'UNOW with U+FFFD converts, validates and comes back' '
 	perl -pe "s/UNOC/UNOW/g; s/ISO-8859-1/UTF-8/; s/INV-2024-0117/A\\\\uFFFDB/" inv.json >w.json &&

@@ -12,12 +12,12 @@
  * would refuse at the syntax level: layout is line breaks and blanks only
  * (else a "layout" could carry segments), the UNA holds six usable service
  * characters (clause 5), a tag is a code of three upper-case letters or
- * digits (clause 7.1), and a value holds only characters of the set's
- * repertoire.  The release character restores the meaning of service
- * characters only (ISO 9735-1:2002 clause 7.1), so a control character
- * (UNOA and UNOB are subsets of ISO 646 without controls, annex A; the ISO
- * 8859 and ISO 10646 levels exclude C0 and C1) or a Unicode noncharacter is
- * refused, never written raw.
+ * digits (clause 7.1), and a value holds no control character and no Unicode
+ * noncharacter: the release character restores the meaning of service
+ * characters only (ISO 9735-1:2002 clause 7.1), and no syntax level has
+ * controls in its repertoire (UNOA and UNOB are subsets of ISO 646 without
+ * them, annex A; the ISO 8859 and ISO 10646 levels exclude C0 and C1), so they
+ * are refused, never written raw.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,10 +84,14 @@ static int put_layout(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, c
 }
 
 /*
- * The first character of the encoded value v[0..n) outside the repertoire of
- * the set (ISO 9735-1:2002 annex A for UNOA and UNOB; controls for every
- * level; in UTF-8, C1 controls and noncharacters): its byte offset, or n.
- * Service characters are released, or refused for want of a release character.
+ * The first control character of the encoded value v[0..n) (C0, DEL and C1:
+ * no syntax level has them in its repertoire, ISO 9735-1:2002 annex A) or, in
+ * UTF-8, noncharacter: its byte offset, or n.  Service characters are
+ * released, or refused for want of a release character.  The graphic
+ * characters of ISO 646 that UNOA and UNOB leave out (lower case, '#', '@'...)
+ * are written as they come, as convert reads them: they frame nothing, and
+ * convert stays lossless for the many interchanges that use them; validate
+ * reports them (EDI-CHARSET-REPERTOIRE).
  */
 static size_t outside_repertoire(const struct tdk_edi_writer *w, const unsigned char *v, size_t n,
 				 uint32_t *cp)
@@ -98,7 +102,8 @@ static size_t outside_repertoire(const struct tdk_edi_writer *w, const unsigned 
 	while (i < n) {
 		if (v[i] < 0x80 || cs->kind != TDK_CS_UTF8) {
 			*cp = cs->map[v[i]];
-			if (cs->cls[v[i]] != TDK_CS_OK && !tdk_edi_chars_is_service(&w->ch, v[i]))
+			if (cs->cls[v[i]] != TDK_CS_OK && (v[i] < 0x20 || v[i] >= 0x7f) &&
+			    !tdk_edi_chars_is_service(&w->ch, v[i]))
 				return i;
 			i++;
 			continue;
@@ -164,7 +169,9 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	w->una = ich->una;
 	memcpy(w->una_chars, ich->una_chars, sizeof(w->una_chars));
 	w->level_b = ich->level_b;
-	w->version = ich->version;
+	/* Until its UNB, the parser reads an interchange with no repetition
+	 * separator, whatever the attribute says: version_from_unb() sets it. */
+	w->version = 0;
 	w->need_unb = !ich->cs && !ich->syntax_id[0];
 	if (ich->cs) {
 		/* From EDIFACT: values are already in the set. */
@@ -263,8 +270,8 @@ static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
 		i = outside_repertoire(w, (const unsigned char *)p, n, &cp);
 		if (i < n) {
 			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
-				"character U+%04X at position %zu is not in the repertoire of %s; only "
-				"service characters can be released", (unsigned)cp, i + 1, w->cs.id);
+				"character U+%04X at position %zu is a control character or a noncharacter, "
+				"which %s cannot carry; only service characters can be released", (unsigned)cp, i + 1, w->cs.id);
 			return 0;
 		}
 	}

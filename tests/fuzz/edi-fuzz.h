@@ -4,7 +4,7 @@
  * writer produced with success passes `tdk validate` at the syntax level.
  * The syntax level is the lexical layer and the UNA and tag rules of ISO 9735
  * (EDI-SYNTAX-*, EDI-UNA-INVALID, EDI-UNA-SHORT, EDI-CHARSET-INVALID and
- * -REPERTOIRE); the envelope, control counts and service segment contents are
+ * -REPERTOIRE for control characters); the envelope, control counts and service segment contents are
  * the document's own business, which convert carries over as it finds them.
  * Header-only, for tests/fuzz.
  */
@@ -54,13 +54,19 @@ struct fuzz_codes {
 	char first[TDK_DIAG_MSG_MAX + 64];  /* the first syntax-level or EDI-WRITE-* error, else any */
 };
 
-static int fuzz_is_syntax(const char *code, int skip_charset)
+/*
+ * A graphic ISO 646 character outside UNOA's or UNOB's repertoire (lower case)
+ * is data that convert keeps as read, to stay lossless; only controls count.
+ */
+static int fuzz_is_syntax(const struct tdk_diag_item *it, int skip_charset)
 {
-	if (!strncmp(code, "EDI-SYNTAX-", 11) || !strcmp(code, "EDI-UNA-INVALID") ||
-	    !strcmp(code, "EDI-UNA-SHORT"))
+	if (!strncmp(it->code, "EDI-SYNTAX-", 11) || !strcmp(it->code, "EDI-UNA-INVALID") ||
+	    !strcmp(it->code, "EDI-UNA-SHORT"))
 		return 1;
-	return !skip_charset && (!strcmp(code, "EDI-CHARSET-INVALID") ||
-				 !strcmp(code, "EDI-CHARSET-REPERTOIRE"));
+	if (skip_charset)
+		return 0;
+	return !strcmp(it->code, "EDI-CHARSET-INVALID") ||
+	       (!strcmp(it->code, "EDI-CHARSET-REPERTOIRE") && strncmp(it->msg, "character '", 11));
 }
 
 static void fuzz_codes_emit(void *arg, const struct tdk_diag_item *it)
@@ -75,7 +81,7 @@ static void fuzz_codes_emit(void *arg, const struct tdk_diag_item *it)
 	keep = !c->syntax && !c->write;
 	if (!strncmp(it->code, "EDI-WRITE-", 10)) {
 		c->write++;
-	} else if (fuzz_is_syntax(it->code, c->skip_charset)) {
+	} else if (fuzz_is_syntax(it, c->skip_charset)) {
 		c->syntax++;
 	} else {
 		keep = keep && !c->other;
