@@ -60,7 +60,7 @@ else
 fi
 test_expect_code 1 'binary noise: diagnostics, no crash' 'tdk validate noise.bin >/dev/null 2>&1'
 test_expect_code 1 'binary noise: convert refuses it' 'tdk convert noise.bin >/dev/null 2>&1'
-test_expect_code 1 'a file of NUL bytes' 'head -c 100000 /dev/zero >nul.edi && tdk validate nul.edi 2>err; rc=$?; grep -q EDI-CHARSET-INVALID err || exit 99; exit $rc'
+test_expect_code 1 'a file of NUL bytes: the read stops at the first' 'head -c 100000 /dev/zero >nul.edi && tdk validate nul.edi 2>err; rc=$?; grep -q EDI-SYNTAX-GARBAGE err || exit 99; exit $rc'
 test_expect_code 1 'the error limit stops a flood of errors early' '
 	tdk validate --max-errors 5 noise.bin 2>err; rc=$?
 	test $(grep -c ": error: " err) -eq 5 || exit 99

@@ -6,6 +6,7 @@
  * from the C library's iconv, which knows every part of ISO 8859.
  */
 #include <iconv.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,40 @@ static uint32_t iconv_byte(iconv_t cd, unsigned char b)
 	return cp;
 }
 
-static int fill_8bit(struct tdk_charset *cs)
+/*
+ * The ISO 8859 tables, built once per process: a parser sets up a set for
+ * every UNB and after every UNZ, and asking iconv byte by byte each time
+ * was a good part of reading many small interchanges.  -j workers share them
+ * under the lock.
+ */
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+static struct {
+	int state;               /* 0 not built, 1 built, -1 iconv lacks the part */
+	uint32_t map[256];
+	unsigned char cls[256];
+} tables[NDEFS];
+static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int build_8bit(struct tdk_charset *cs);
+
+static int fill_8bit(struct tdk_charset *cs, size_t def)
+{
+	int r;
+
+	pthread_mutex_lock(&tables_lock);
+	if (!tables[def].state) {
+		tables[def].state = build_8bit(cs) < 0 ? -1 : 1;
+		memcpy(tables[def].map, cs->map, sizeof(cs->map));
+		memcpy(tables[def].cls, cs->cls, sizeof(cs->cls));
+	}
+	r = tables[def].state;
+	memcpy(cs->map, tables[def].map, sizeof(cs->map));
+	memcpy(cs->cls, tables[def].cls, sizeof(cs->cls));
+	pthread_mutex_unlock(&tables_lock);
+	return r < 0 ? -1 : 0;
+}
+
+static int build_8bit(struct tdk_charset *cs)
 {
 	iconv_t cd = iconv_open("UCS-4LE", cs->encoding);
 	int b;
@@ -78,14 +112,16 @@ static int fill_8bit(struct tdk_charset *cs)
 int tdk_charset_init(struct tdk_charset *cs, const char *id)
 {
 	const struct cs_def *def = NULL;
-	size_t i;
+	size_t i, di = 2;
 	int b, r = 0;
 
 	memset(cs, 0, sizeof(*cs));
 	snprintf(cs->id, sizeof(cs->id), "%s", id);
 	for (i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
-		if (!strcmp(defs[i].id, id))
+		if (!strcmp(defs[i].id, id)) {
 			def = &defs[i];
+			di = i;
+		}
 	if (!def) {
 		r = !strcmp(id, "UNOX") ? -1 : 1;
 		def = &defs[2];  /* ISO 8859-1: every byte maps, so nothing is lost */
@@ -110,7 +146,7 @@ int tdk_charset_init(struct tdk_charset *cs, const char *id)
 		}
 		break;
 	case TDK_CS_8BIT:
-		if (fill_8bit(cs) < 0)
+		if (fill_8bit(cs, di) < 0)
 			return -1;
 		break;
 	case TDK_CS_UTF8:
@@ -182,6 +218,11 @@ size_t tdk_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 		return 0;
 	*cp = c;
 	return len;
+}
+
+int tdk_unicode_noncharacter(uint32_t cp)
+{
+	return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe;
 }
 
 static int put_utf8(struct tdk_buf *out, uint32_t c)

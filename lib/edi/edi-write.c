@@ -7,6 +7,17 @@
  * written faithfully is an error with its position: a character outside the
  * set, a service character in a value when no release character exists, a
  * repetition when the syntax version has no repetition separator.
+ *
+ * XML and JSON are read from anyone, so nothing is written that `tdk validate`
+ * would refuse at the syntax level: layout is line breaks and blanks only
+ * (else a "layout" could carry segments), the UNA holds six usable service
+ * characters (clause 5), a tag is a code of three upper-case letters or
+ * digits (clause 7.1), and a value holds no control character and no Unicode
+ * noncharacter: the release character restores the meaning of service
+ * characters only (ISO 9735-1:2002 clause 7.1), and no syntax level has
+ * controls in its repertoire (UNOA and UNOB are subsets of ISO 646 without
+ * them, annex A; the ISO 8859 and ISO 10646 levels exclude C0 and C1), so they
+ * are refused, never written raw.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +38,7 @@ struct tdk_edi_writer {
 	int have_cs;             /* cs set up for UTF-8 values; else values are written as they come */
 	int need_unb;            /* take the character set and version from UNB (no attributes) */
 	int una, level_b, version;
+	char una_chars[6];       /* the interchange's UNA, when una is set */
 	int failed;
 };
 
@@ -45,6 +57,67 @@ static void w_error(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, con
 	tdk_diag_addv(w->o.d, TDK_SEV_ERROR, code, &loc, fmt, ap);
 	va_end(ap);
 	w->failed = 1;
+}
+
+/* Layout between segments is what the parser takes as layout: no service character. */
+static int layout_ok(const struct tdk_edi_writer *w, const char *ws, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)ws[i];
+
+		if ((c != ' ' && c != '\t' && c != '\r' && c != '\n') || tdk_edi_chars_is_service(&w->ch, c))
+			return 0;
+	}
+	return 1;
+}
+
+static int put_layout(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, const char *ws, size_t n)
+{
+	if (layout_ok(w, ws, n))
+		return tdk_buf_add(&w->o.buf, ws ? ws : "", n);
+	w_error(w, seg, "EDI-WRITE-LAYOUT", 0, 0, 0,
+		"layout holds a character that is not a line break or a blank, or is a service "
+		"character; it is not written");
+	return 0;
+}
+
+/*
+ * The first control character of the encoded value v[0..n) (C0, DEL and C1:
+ * no syntax level has them in its repertoire, ISO 9735-1:2002 annex A) or, in
+ * UTF-8, noncharacter: its byte offset, or n.  Service characters are
+ * released, or refused for want of a release character.  The graphic
+ * characters of ISO 646 that UNOA and UNOB leave out (lower case, '#', '@'...)
+ * are written as they come, as convert reads them: they frame nothing, and
+ * convert stays lossless for the many interchanges that use them; validate
+ * reports them (EDI-CHARSET-REPERTOIRE).
+ */
+static size_t outside_repertoire(const struct tdk_edi_writer *w, const unsigned char *v, size_t n,
+				 uint32_t *cp)
+{
+	const struct tdk_charset *cs = &w->cs;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (v[i] < 0x80 || cs->kind != TDK_CS_UTF8) {
+			*cp = cs->map[v[i]];
+			if (cs->cls[v[i]] != TDK_CS_OK && (v[i] < 0x20 || v[i] >= 0x7f) &&
+			    !tdk_edi_chars_is_service(&w->ch, v[i]))
+				return i;
+			i++;
+			continue;
+		}
+		k = tdk_utf8_seq(v + i, n - i, cp);
+		if (!k) {
+			*cp = 0xfffd;
+			return i;
+		}
+		if (*cp < 0xa0 || tdk_unicode_noncharacter(*cp))
+			return i;
+		i += k;
+	}
+	return n;
 }
 
 static int set_charset(struct tdk_edi_writer *w, const char *id)
@@ -94,8 +167,11 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	int r = 0;
 
 	w->una = ich->una;
+	memcpy(w->una_chars, ich->una_chars, sizeof(w->una_chars));
 	w->level_b = ich->level_b;
-	w->version = ich->version;
+	/* Until its UNB, the parser reads an interchange with no repetition
+	 * separator, whatever the attribute says: version_from_unb() sets it. */
+	w->version = 0;
 	w->need_unb = !ich->cs && !ich->syntax_id[0];
 	if (ich->cs) {
 		/* From EDIFACT: values are already in the set. */
@@ -108,40 +184,56 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 			     "character set '%s' is not supported for writing", ich->syntax_id);
 		return TDK_EXIT_NEGATIVE;
 	}
-	set_chars(w, ich);
 	if (ich->una) {
-		r |= tdk_buf_add(b, ich->una_ws ? ich->una_ws : "", ich->una_wslen);
-		r |= tdk_buf_adds(b, "UNA");
-		r |= tdk_buf_add(b, ich->una_chars, 6);
+		struct tdk_edi_seg none;
+		char msg[160];
+
+		memset(&none, 0, sizeof(none));
+		none.line = ich->una_line;
+		none.col = ich->una_col;
+		r |= put_layout(w, &none, ich->una_ws, ich->una_wslen);
+		if (tdk_edi_una_fault(ich->una_chars, 1, msg, sizeof(msg))) {
+			w_error(w, &none, "EDI-WRITE-UNA", 0, 0, 0, "%s", msg);
+		} else {
+			r |= tdk_buf_adds(b, "UNA");
+			r |= tdk_buf_add(b, ich->una_chars, 6);
+		}
 	}
+	set_chars(w, ich);
 	return r ? TDK_EXIT_INTERNAL : 0;
 }
 
-/* From a UNB without interchange attributes: its S001 gives the set and the version. */
-static void learn_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg)
+/* From a UNB without interchange attributes: its S001 gives the set. */
+static void charset_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg)
 {
 	const struct tdk_edi_value *id = tdk_edi_seg_value(seg, 1, 0);
-	const struct tdk_edi_value *v = tdk_edi_seg_value(seg, 1, 1);
 	char name[8] = "";
-	struct tdk_edi_ich ich;
 
 	if (id && id->len < sizeof(name)) {
 		memcpy(name, id->p, id->len);
 		name[id->len] = '\0';
 	}
-	w->version = v && v->len == 1 && v->p[0] >= '1' && v->p[0] <= '4' ? v->p[0] - '0' : 0;
 	if (!name[0] || set_charset(w, name) < 0)
 		set_charset(w, OUTSIDE_CHARSET);  /* read as ISO 8859-1, as the parser does */
-	memset(&ich, 0, sizeof(ich));
-	ich.level_b = w->level_b;
-	if (w->una) {
-		/* keep the UNA characters, only the repetition separator depends on the version */
-		if (w->version < 4)
-			w->ch.rep = 0;
-	} else {
-		set_chars(w, &ich);
-	}
 	w->need_unb = 0;
+}
+
+/*
+ * The syntax version is the one UNB S001 0002 declares, as the parser reads
+ * it whatever the interchange's attribute says: it decides whether there is
+ * a repetition separator (version 4), so whether its character is released.
+ */
+static void version_from_unb(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg)
+{
+	const struct tdk_edi_value *v = tdk_edi_seg_value(seg, 1, 1);
+	struct tdk_edi_ich ich;
+
+	w->version = v && v->len == 1 && v->p[0] >= '1' && v->p[0] <= '4' ? v->p[0] - '0' : 0;
+	memset(&ich, 0, sizeof(ich));
+	ich.una = w->una;
+	memcpy(ich.una_chars, w->una_chars, sizeof(ich.una_chars));
+	ich.level_b = w->level_b;
+	set_chars(w, &ich);
 }
 
 static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
@@ -172,6 +264,17 @@ static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
 		p = w->o.tmp.data ? w->o.tmp.data : "";
 		n = w->o.tmp.len;
 	}
+	if (!seg->cs && w->have_cs) {
+		uint32_t cp = 0;
+
+		i = outside_repertoire(w, (const unsigned char *)p, n, &cp);
+		if (i < n) {
+			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
+				"character U+%04X at position %zu is a control character or a noncharacter, "
+				"which %s cannot carry; only service characters can be released", (unsigned)cp, i + 1, w->cs.id);
+			return 0;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
 
@@ -198,9 +301,25 @@ static int e_segment(void *arg, const struct tdk_edi_seg *seg)
 	size_t e, r, c;
 	int rc = 0;
 
-	if (w->need_unb && tdk_edi_seg_is(seg, "UNB"))
-		learn_from_unb(w, seg);
-	rc |= tdk_buf_add(b, seg->ws ? seg->ws : "", seg->wslen);
+	if (tdk_edi_seg_is(seg, "UNB")) {
+		if (w->need_unb)
+			charset_from_unb(w, seg);
+		version_from_unb(w, seg);
+	}
+	if (tdk_edi_tag_fault(seg, w->version)) {
+		w_error(w, seg, "EDI-WRITE-TAG", 0, 0, 0,
+			"segment tag is not a code of three upper-case letters or digits%s; it is not "
+			"written", w->version >= 4 ? " without components" : "");
+		return 0;
+	}
+	/* UNA is no segment: written as one, it would be read as a service string advice. */
+	if (tdk_edi_seg_is(seg, "UNA")) {
+		w_error(w, seg, "EDI-WRITE-TAG", 0, 0, 0,
+			"a segment cannot be tagged 'UNA'; the service string advice is written from "
+			"the interchange's una only");
+		return 0;
+	}
+	rc |= put_layout(w, seg, seg->ws, seg->wslen);
 	for (e = 0; e < seg->nelem; e++) {
 		size_t nr = tdk_edi_seg_nreps(seg, e);
 
@@ -242,8 +361,10 @@ static int e_interchange_end(void *arg)
 static int e_end(void *arg, const char *ws, size_t n)
 {
 	struct tdk_edi_writer *w = arg;
+	struct tdk_edi_seg none;
 
-	if (tdk_buf_add(&w->o.buf, ws ? ws : "", n))
+	memset(&none, 0, sizeof(none));
+	if (put_layout(w, &none, ws, n))
 		return TDK_EXIT_INTERNAL;
 	return tdk_edi_out_flush(&w->o, 1);
 }

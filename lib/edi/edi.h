@@ -53,6 +53,17 @@ void tdk_edi_chars_default(struct tdk_edi_chars *c, int level_b, int version);
 /* True when ch is one of the separators, the terminator or the release character in use. */
 int tdk_edi_chars_is_service(const struct tdk_edi_chars *c, unsigned char ch);
 
+/*
+ * Checks the six characters of a service string advice UNA (ISO 9735-1:2002
+ * clause 5 and annex B): each a character of ISO 646 (a control only as IS1
+ * to IS4, the level B separators, or a line break), the separators, release
+ * character and terminator distinct from each other (positions 4 and 5 may
+ * be a space, "not used"); with strict, also the decimal mark a comma or a
+ * full stop.  Returns 0, or the 1-based position at fault with the reason in
+ * msg (lowercase, no final stop).
+ */
+int tdk_edi_una_fault(const char una[6], int strict, char *msg, size_t size);
+
 /* ---- Character sets named by the syntax identifier (UNB S001 0001) ---- */
 
 enum tdk_charset_kind { TDK_CS_ASCII, TDK_CS_8BIT, TDK_CS_UTF8 };
@@ -101,6 +112,13 @@ int tdk_charset_from_utf8(struct tdk_charset *cs, struct tdk_buf *out, const cha
 /* Length of the valid UTF-8 sequence at p (1 to 4), or 0 when it is not one (RFC 3629). */
 size_t tdk_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
 
+/*
+ * True when cp is a Unicode noncharacter (U+FDD0 to U+FDEF, and the last two
+ * code points of every plane, U+FFFE and U+FFFF among them; Unicode 15 §23.7):
+ * never interchanged, and U+FFFE and U+FFFF are not XML 1.0 characters (§2.2).
+ */
+int tdk_unicode_noncharacter(uint32_t cp);
+
 /* ---- Segments ---- */
 
 struct tdk_edi_value {
@@ -146,6 +164,14 @@ const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_
 
 /* True when the tag (element 0, first component) equals the 3-letter name. */
 int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag);
+
+/*
+ * Checks the segment tag against ISO 9735-1:2002 clause 7.1: a code of three
+ * upper-case letters or digits, without components (explicit nesting
+ * indicators) from syntax version 4 on.  Returns 0, 1 for a bad code, 2 for
+ * components in version 4.
+ */
+int tdk_edi_tag_fault(const struct tdk_edi_seg *s, int version);
 
 /* Sets seg->svc from the tag: the third letter of a tag "UN?", else 0. */
 void tdk_edi_seg_classify(struct tdk_edi_seg *s);
@@ -235,6 +261,14 @@ int tdk_edi_parser_finish(struct tdk_edi_parser *p);
 
 /* Segments delivered so far. */
 unsigned long tdk_edi_parser_segments(const struct tdk_edi_parser *p);
+
+/*
+ * True once the parser stopped reading on input that cannot be taken for
+ * segments (a control character where a segment begins, as in a run of NULs,
+ * or no terminator long after an oversized segment); the error is in d.
+ * Feeding more does nothing, and the caller should stop reading.
+ */
+int tdk_edi_parser_halted(const struct tdk_edi_parser *p);
 
 /* ---- The envelope ---- */
 

@@ -177,22 +177,16 @@ static void check_ref(struct tdk_edi_env *env, const struct tdk_edi_seg *seg, co
 /* ISO 9735 clause 7.1: a segment tag is an upper-case code of three characters. */
 static void check_tag(struct tdk_edi_env *env, const struct tdk_edi_seg *seg)
 {
-	const struct tdk_edi_value *t = seg->ncomp ? &seg->comp[0] : NULL;
 	struct tdk_diag_loc loc;
-	size_t i;
-	int ok = t && t->len == 3;
+	int k = tdk_edi_tag_fault(seg, env->version);
 
-	for (i = 0; ok && i < 3; i++)
-		ok = (t->p[i] >= 'A' && t->p[i] <= 'Z') || (t->p[i] >= '0' && t->p[i] <= '9');
-	if (ok && (env->version < 4 || tdk_edi_seg_ncomps(seg, 0) == 1))
+	if (!k)
 		return;
 	tdk_edi_seg_loc(seg, &loc, 0, 0, 0);
-	if (!ok) {
+	if (k == 1)
 		fault(env, &loc, "EDI-SYNTAX-TAG",
 		      "segment tag '%s' is not a code of three upper-case letters or digits", seg->tag);
-		return;
-	}
-	if (tdk_edi_seg_ncomps(seg, 0) > 1 && env->version >= 4)
+	else
 		fault(env, &loc, "EDI-SYNTAX-TAG",
 		      "segment tag has components; explicit nesting indicators exist only before syntax "
 		      "version 4");
@@ -472,8 +466,9 @@ static int on_end(void *arg, const char *ws, size_t n)
 	}
 	if ((r = close_ich(env, &env->last)))
 		return r;
+	/* Also when converting: an empty document is no interchange to convert. */
 	if (!env->any && !env->d->errors)
-		fault(env, NULL, "EDI-EMPTY", "no EDIFACT data in the input");
+		tdk_diag_add(env->d, TDK_SEV_ERROR, "EDI-EMPTY", NULL, "no EDIFACT data in the input");
 	return SINK(env, end, ws, n);
 }
 

@@ -63,8 +63,15 @@ struct tdk_edi_parser {
 	unsigned char fast[256];    /* cls with the terminator: for the tags-only fast path */
 	unsigned char layout[256];  /* 1 for line breaks and blanks that are not service characters */
 	int nl_service;             /* '\n' is a service character */
+	struct {                    /* what the tables were last built for: most rebuilds change nothing */
+		int valid, have_cs;
+		char id[8];
+		struct tdk_edi_chars ch;
+	} built;
 
 	int in_msg;
+	int halted;                 /* reading stopped: what follows cannot be read as segments */
+	uint64_t skipped;           /* bytes skipped of an oversized segment */
 	unsigned long msg_segno, ich_segno, nseg;
 	int any;                    /* anything but layout was read */
 
@@ -109,12 +116,19 @@ int tdk_edi_chars_is_service(const struct tdk_edi_chars *c, unsigned char ch)
 	       (c->rep && ch == c->rep);
 }
 
-
 static void build_classes(struct tdk_edi_parser *p)
 {
 	const struct tdk_charset *cs = p->have_cs ? &p->cs : NULL;
 	int strict = p->o.mode == TDK_EDI_VALIDATE;
 	int b;
+
+	if (p->built.valid && p->built.have_cs == p->have_cs && !memcmp(&p->built.ch, &p->ch, sizeof(p->ch)) &&
+	    (!cs || !strcmp(p->built.id, cs->id)))
+		return;
+	p->built.valid = 1;
+	p->built.have_cs = p->have_cs;
+	p->built.ch = p->ch;
+	memcpy(p->built.id, cs ? cs->id : "", cs ? sizeof(p->built.id) : 1);
 
 	for (b = 0; b < 256; b++) {
 		unsigned char k = CL_DATA;
@@ -220,6 +234,11 @@ void tdk_edi_parser_free(struct tdk_edi_parser *p)
 unsigned long tdk_edi_parser_segments(const struct tdk_edi_parser *p)
 {
 	return p->nseg;
+}
+
+int tdk_edi_parser_halted(const struct tdk_edi_parser *p)
+{
+	return p->halted;
 }
 
 /* Fills loc for the current segment; col from an absolute offset on the current line. */
@@ -474,7 +493,16 @@ static int tokenize(struct tdk_edi_parser *p, char *raw, size_t len, const unsig
 				i++;
 				break;
 			}
-			if (cp < 0xa0 && p->o.mode == TDK_EDI_VALIDATE && !t.told_outside++) {
+			/* Noncharacters are not for interchange, and U+FFFE and U+FFFF are
+			 * no XML 1.0 characters (§2.2): the XML form could not be read back. */
+			if (tdk_unicode_noncharacter(cp)) {
+				if (!t.told_invalid++) {
+					SYNC_OUT();
+					tok_report(p, &t, i, "EDI-CHARSET-INVALID",
+						   "U+%04X is a Unicode noncharacter, not a character to "
+						   "interchange", (unsigned)cp);
+				}
+			} else if (cp < 0xa0 && p->o.mode == TDK_EDI_VALIDATE && !t.told_outside++) {
 				SYNC_OUT();
 				tok_report(p, &t, i, "EDI-CHARSET-REPERTOIRE",
 					   "control character U+%04X is not in the repertoire", (unsigned)cp);
@@ -788,7 +816,8 @@ static void una_done(struct tdk_edi_parser *p)
 	struct tdk_edi_ich *ich = &p->ich;
 	const unsigned char *u = (const unsigned char *)p->una;
 	struct tdk_diag_loc loc;
-	int i, j;
+	char msg[160];
+	int k;
 
 	memset(&loc, 0, sizeof(loc));
 	loc.line = p->seg_line;
@@ -810,34 +839,13 @@ static void una_done(struct tdk_edi_parser *p)
 	p->ch.term = u[5];
 	ich->chars = p->ch;
 	build_classes(p);
-	/* Service characters come from the basic repertoire (ISO 646); a byte
-	 * above 0x7F has no meaning before the character set is known. */
-	for (i = 0; i < 6; i++)
-		if (u[i] >= 0x80) {
-			tdk_diag_add(p->d, TDK_SEV_ERROR, "EDI-UNA-INVALID", &loc,
-				     "UNA character %d is byte 0x%02X, not an ISO 646 character", i + 1, u[i]);
-			break;
-		}
-	/* The separators, release character and terminator must differ from each
-	 * other; the decimal mark is a comma or a full stop. */
-	for (i = 0; i < 6; i++) {
-		if (i == 2 || (u[i] == ' ' && (i == 3 || i == 4)))
-			continue;
-		for (j = i + 1; j < 6; j++) {
-			if (j == 2 || (u[j] == ' ' && (j == 3 || j == 4)))
-				continue;
-			if (u[i] == u[j]) {
-				tdk_diag_add(p->d, TDK_SEV_ERROR, "EDI-UNA-INVALID", &loc,
-					     "UNA uses '%c' for two service characters (positions %d and %d)",
-					     u[i], i + 1, j + 1);
-				goto decimal;
-			}
-		}
+	k = tdk_edi_una_fault(p->una, p->o.mode == TDK_EDI_VALIDATE, msg, sizeof(msg));
+	if (k) {
+		/* At the character at fault: "UNA" and k - 1 characters before it. */
+		loc.col += (unsigned long)k + 2;
+		loc.offset += (uint64_t)k + 2;
+		tdk_diag_add(p->d, TDK_SEV_ERROR, "EDI-UNA-INVALID", &loc, "%s", msg);
 	}
-decimal:
-	if (p->o.mode == TDK_EDI_VALIDATE && u[2] != '.' && u[2] != ',')
-		tdk_diag_add(p->d, TDK_SEV_ERROR, "EDI-UNA-INVALID", &loc,
-			     "UNA decimal mark '%c' is neither a comma nor a full stop", u[2]);
 	p->una_pending = 1;
 	p->boundary = 1;
 }
@@ -851,6 +859,29 @@ static void seg_start(struct tdk_edi_parser *p, uint64_t off)
 	p->rel_odd = 0;
 	tdk_buf_reset(&p->raw);
 	p->any = 1;
+}
+
+/*
+ * Stops reading at absolute offset off with an error: the bytes there cannot
+ * be taken for segments, and going on would only read on until killed (a
+ * device such as /dev/zero) or report one fault per byte.
+ */
+static void halt(struct tdk_edi_parser *p, uint64_t off, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void halt(struct tdk_edi_parser *p, uint64_t off, const char *code, const char *fmt, ...)
+{
+	struct tdk_diag_loc loc;
+	va_list ap;
+
+	memset(&loc, 0, sizeof(loc));
+	loc.line = p->line;
+	loc.col = (unsigned long)(off - p->line_start) + 1;
+	loc.offset = off;
+	va_start(ap, fmt);
+	tdk_diag_addv(p->d, TDK_SEV_ERROR, code, &loc, fmt, ap);
+	va_end(ap);
+	p->halted = 1;
 }
 
 static void oversize(struct tdk_edi_parser *p)
@@ -867,6 +898,7 @@ static void oversize(struct tdk_edi_parser *p)
 		     "segment is longer than %zu bytes (--max-segment-size); skipped to its terminator",
 		     p->o.max_segment);
 	count_lines(p, p->raw.data ? p->raw.data : "", p->raw.len, p->seg_off);
+	p->skipped = p->raw.len;
 	tdk_buf_reset(&p->raw);
 	p->state = ST_SKIP;
 }
@@ -938,9 +970,9 @@ int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n)
 {
 	size_t i = 0;
 
-	if (p->status)
+	if (p->status || p->halted)
 		return p->status;
-	while (i < n && !p->status) {
+	while (i < n && !p->status && !p->halted) {
 		switch (p->state) {
 		case ST_START:
 			if (n - i >= 3 && !memcmp(buf + i, "\xEF\xBB\xBF", 3)) {
@@ -973,8 +1005,17 @@ int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n)
 				count_lines(p, buf + start, i - start, p->base + start);
 			}
 			if (i < n) {
+				unsigned char c = (unsigned char)buf[i];
 				size_t k;
 
+				/* A segment begins with its tag (ISO 9735-1:2002 clause 7.1); a
+				 * control character that is no service character cannot begin one. */
+				if ((c < 0x20 || c == 0x7f) && !tdk_edi_chars_is_service(&p->ch, c)) {
+					halt(p, p->base + i, "EDI-SYNTAX-GARBAGE",
+					     "control character 0x%02X where a segment should begin; the "
+					     "input is not read further", c);
+					break;
+				}
 				seg_start(p, p->base + i);
 				p->state = ST_HEAD;
 				if (p->o.tags_only && !p->boundary && !p->nl_service &&
@@ -1079,6 +1120,14 @@ int tdk_edi_parser_feed(struct tdk_edi_parser *p, const char *buf, size_t n)
 				}
 			} else {
 				count_lines(p, buf + i, end - i, p->base + i);
+				p->skipped += end - i;
+				if (!t && p->skipped / 16 > p->o.max_segment) {
+					halt(p, p->base + n, "EDI-LIMIT-SEGMENT",
+					     "no segment terminator in the %llu bytes after an oversized "
+					     "segment began; the input is not read further",
+					     (unsigned long long)p->skipped);
+					break;
+				}
 			}
 			if (!t) {
 				p->rel_odd = odd;
@@ -1117,7 +1166,7 @@ int tdk_edi_parser_finish(struct tdk_edi_parser *p)
 {
 	struct tdk_diag_loc loc;
 
-	if (p->status)
+	if (p->status || p->halted)
 		return p->status;
 	if (p->state == ST_START && p->h.begin)
 		p->status = p->h.begin(p->h.arg, 0);

@@ -35,8 +35,8 @@ int tdk_edi_parse_input(struct tdk_input *in, const struct tdk_edi_opts *opts, s
 	while ((n = tdk_input_read(in, buf, CHUNK)) > 0) {
 		if ((r = tdk_edi_parser_feed(p, buf, (size_t)n)))
 			goto out;
-		if (d->stopped) {
-			r = 0;  /* enough errors: the verdict is known */
+		if (d->stopped || tdk_edi_parser_halted(p)) {
+			r = 0;  /* enough errors, or no more segments: the verdict is known */
 			goto out;
 		}
 	}

@@ -24,6 +24,19 @@ int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag)
 	return v && v->len == n && !memcmp(v->p, tag, n);
 }
 
+int tdk_edi_tag_fault(const struct tdk_edi_seg *s, int version)
+{
+	const struct tdk_edi_value *t = s->nelem && s->ncomp ? &s->comp[0] : NULL;
+	size_t i;
+
+	if (!t || t->len != 3)
+		return 1;
+	for (i = 0; i < 3; i++)
+		if (!((t->p[i] >= 'A' && t->p[i] <= 'Z') || (t->p[i] >= '0' && t->p[i] <= '9')))
+			return 1;
+	return version >= 4 && tdk_edi_seg_ncomps(s, 0) > 1 ? 2 : 0;
+}
+
 void tdk_edi_seg_classify(struct tdk_edi_seg *s)
 {
 	const struct tdk_edi_value *v = s->nelem && s->ncomp ? &s->comp[0] : NULL;

@@ -309,3 +309,56 @@ const struct tdk_edi_svc_item *tdk_edi_service_def(const char *tag, int version,
 	*n = 0;
 	return NULL;
 }
+
+/* A control character that cannot be a service character: C0 but IS1 to IS4 and the line breaks, DEL. */
+static int una_control(unsigned char c)
+{
+	return (c < 0x1c && c != '\n' && c != '\r') || c == 0x7f;
+}
+
+int tdk_edi_una_fault(const char una[6], int strict, char *msg, size_t size)
+{
+	static const char *const role[6] = {
+		"component data element separator", "data element separator", "decimal mark",
+		"release character", "repetition separator", "segment terminator"
+	};
+	const unsigned char *u = (const unsigned char *)una;
+	int i, j;
+
+	/* Service characters come from the basic repertoire (ISO 646); a byte
+	 * above 0x7F has no meaning before the character set is known, and a
+	 * NUL or another control would cut or hide the segments it separates. */
+	for (i = 0; i < 6; i++) {
+		if (u[i] >= 0x80) {
+			snprintf(msg, size, "UNA character %d (%s) is byte 0x%02X, not an ISO 646 character",
+				 i + 1, role[i], u[i]);
+			return i + 1;
+		}
+		if (una_control(u[i])) {
+			snprintf(msg, size, "UNA character %d (%s) is the control character 0x%02X",
+				 i + 1, role[i], u[i]);
+			return i + 1;
+		}
+	}
+	/* The separators, release character and terminator must differ from each
+	 * other (clause 5); positions 4 and 5 may be a space, "not used" (annex B). */
+	for (i = 0; i < 6; i++) {
+		if (i == 2 || (u[i] == ' ' && (i == 3 || i == 4)))
+			continue;
+		for (j = i + 1; j < 6; j++) {
+			if (j == 2 || (u[j] == ' ' && (j == 3 || j == 4)))
+				continue;
+			if (u[i] == u[j]) {
+				snprintf(msg, size, "UNA uses '%c' for two service characters (positions %d and %d)",
+					 u[i] >= 0x20 && u[i] < 0x7f ? u[i] : '?', i + 1, j + 1);
+				return j + 1;
+			}
+		}
+	}
+	if (strict && u[2] != '.' && u[2] != ',') {
+		snprintf(msg, size, "UNA decimal mark '%c' is neither a comma nor a full stop",
+			 u[2] >= 0x20 && u[2] < 0x7f ? u[2] : '?');
+		return 3;
+	}
+	return 0;
+}

@@ -80,16 +80,18 @@ int tdk_diag_addv(struct tdk_diag *d, enum tdk_severity sev, const char *code,
 	} else {
 		d->notes++;
 	}
-	memset(&it, 0, sizeof(it));
-	it.sev = sev;
-	it.code = code;
-	it.file = d->file ? d->file : "-";
-	if (loc)
-		it.loc = *loc;
-	vsnprintf(it.msg, sizeof(it.msg), fmt, ap);
-	sanitize(it.msg);
-	if (d->emit)
+	/* Only counted when nobody reads it (validation for a verdict, fuzzing). */
+	if (d->emit) {
+		memset(&it, 0, sizeof(it));
+		it.sev = sev;
+		it.code = code;
+		it.file = d->file ? d->file : "-";
+		if (loc)
+			it.loc = *loc;
+		vsnprintf(it.msg, sizeof(it.msg), fmt, ap);
+		sanitize(it.msg);
 		d->emit(d->arg, &it);
+	}
 	if (sev == TDK_SEV_ERROR && d->max_errors && d->errors >= d->max_errors) {
 		d->stopped = 1;
 		return 1;

@@ -1,21 +1,37 @@
 #!/bin/sh
-# Runs every libFuzzer target in build/fuzz for $TDK_FUZZ_SECONDS seconds on a
-# seed corpus made from samples/ and tests/data/ (plus the shared corpus when
-# present).  TAP output: one line per target; a crash, leak or sanitizer report
-# fails it and leaves the reproducer in build/fuzz/crash-<target>-*.
+# Runs the libFuzzer targets in build/fuzz (all, or those named as arguments)
+# on a corpus kept between runs, build/fuzz/corpus-<target>/: the seeds made
+# from samples/ and tests/data/ (plus the shared corpus when present) are
+# merged into it, and libFuzzer adds the inputs it finds there.  Each target
+# runs $TDK_FUZZ_SECONDS seconds, or its share of $TDK_FUZZ_TOTAL (210 by
+# default, so that `make check` takes about as long whatever the number of
+# targets).  TAP output: one line per target with the executions it ran; a
+# crash, leak or sanitizer report fails it and leaves the reproducer in
+# build/fuzz/crash-<target>-*.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-secs=${TDK_FUZZ_SECONDS:-30}
 corpus=${TDK_CORPUS:-../shared/corpus}
+if [ $# -gt 0 ]; then
+	bins=$(for t in "$@"; do printf 'build/fuzz/%s\n' "${t#build/fuzz/}"; done)
+else
+	bins=$(ls build/fuzz/fuzz-* 2>/dev/null | grep -v '\.log$')
+fi
+ntargets=$(printf '%s\n' "$bins" | grep -c .)
+secs=${TDK_FUZZ_SECONDS:-$(( ${TDK_FUZZ_TOTAL:-210} / (ntargets > 0 ? ntargets : 1) ))}
+[ "$secs" -ge 5 ] || secs=5
 n=0
 fail=0
-for bin in build/fuzz/fuzz-*; do
+for bin in $bins; do
 	[ -x "$bin" ] || continue
 	name=$(basename "$bin")
 	seeds=build/fuzz/seeds-$name
 	rm -rf "$seeds" && mkdir -p "$seeds"
+	maxlen=65536
 	case $name in
-	fuzz-edi)
+	fuzz-edi|fuzz-edi-roundtrip)
+		# The parser target caps a segment at 4 KiB, so 4 KiB inputs reach every framing
+		# and envelope state; longer ones would only slow it down.
+		[ "$name" = fuzz-edi ] && maxlen=4096
 		cp samples/*.edi "$seeds"/ 2>/dev/null
 		find tests/data -type f -name '*.edi' -size -64k -exec cp {} "$seeds"/ \; 2>/dev/null
 		[ -d "$corpus/edifact/peer-tests" ] &&
@@ -108,15 +124,24 @@ for bin in build/fuzz/fuzz-*; do
 		done
 		;;
 	esac
+	# Seeds merged into the kept corpus under the names libFuzzer gives (their SHA-1).
+	keep=build/fuzz/corpus-$name
+	mkdir -p "$keep"
+	for f in "$seeds"/*; do
+		[ -f "$f" ] && cp "$f" "$keep/$(sha1sum <"$f" | cut -d' ' -f1)"
+	done
 	n=$((n + 1))
 	log=build/fuzz/$name.log
-	if "$bin" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=1024 -timeout=10 \
-		-artifact_prefix="build/fuzz/crash-$name-" "$seeds" >"$log" 2>&1; then
-		echo "ok $n - $name ran ${secs}s: $(grep -o 'cov: [0-9]*' "$log" | tail -1)"
+	if "$bin" -max_total_time="$secs" -max_len="$maxlen" -rss_limit_mb=1024 -timeout=10 \
+		-print_final_stats=1 -artifact_prefix="build/fuzz/crash-$name-" "$keep" >"$log" 2>&1; then
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+		[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\).*DONE.*/\1/p' "$log" | tail -1)
+		echo "ok $n - $name ran ${secs}s: ${execs:-?} executions ($(( ${execs:-0} / secs ))/s)," \
+			"$(grep -o 'cov: [0-9]*' "$log" | tail -1), corpus $(ls "$keep" | wc -l)"
 	else
 		fail=$((fail + 1))
 		echo "not ok $n - $name"
-		grep -E 'ERROR|SUMMARY|crash-' "$log" | head -20 | sed 's/^/#   /'
+		grep -E 'ERROR|SUMMARY|crash-|syntax fault|does not read back|refuses' "$log" | head -20 | sed 's/^/#   /'
 	fi
 done
 echo "1..$n"
