@@ -84,14 +84,15 @@ static int put_layout(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, c
 }
 
 /*
- * The first control character of the encoded value v[0..n) (C0, DEL and C1:
- * no syntax level has them in its repertoire, ISO 9735-1:2002 annex A) or, in
- * UTF-8, noncharacter: its byte offset, or n.  Service characters are
- * released, or refused for want of a release character.  The graphic
- * characters of ISO 646 that UNOA and UNOB leave out (lower case, '#', '@'...)
- * are written as they come, as convert reads them: they frame nothing, and
- * convert stays lossless for the many interchanges that use them; validate
- * reports them (EDI-CHARSET-REPERTOIRE).
+ * The first character of the encoded value v[0..n) outside the repertoire
+ * of the syntax level (ISO 9735-1:2002 annex A): a control character (C0,
+ * DEL, C1: no level has them), a graphic character the level leaves out
+ * (lower case and '#', '@'... in UNOA; what UNOB lacks), or, in UTF-8, a
+ * noncharacter: its byte offset, or n.  Service characters are released, or
+ * refused for want of a release character.  What convert writes with success
+ * is what validate accepts, so an interchange read with such characters
+ * (validate reports EDI-CHARSET-REPERTOIRE) does not come back under its
+ * level: the message says to declare a level that has them.
  */
 static size_t outside_repertoire(const struct tdk_edi_writer *w, const unsigned char *v, size_t n,
 				 uint32_t *cp)
@@ -102,8 +103,7 @@ static size_t outside_repertoire(const struct tdk_edi_writer *w, const unsigned 
 	while (i < n) {
 		if (v[i] < 0x80 || cs->kind != TDK_CS_UTF8) {
 			*cp = cs->map[v[i]];
-			if (cs->cls[v[i]] != TDK_CS_OK && (v[i] < 0x20 || v[i] >= 0x7f) &&
-			    !tdk_edi_chars_is_service(&w->ch, v[i]))
+			if (cs->cls[v[i]] != TDK_CS_OK && !tdk_edi_chars_is_service(&w->ch, v[i]))
 				return i;
 			i++;
 			continue;
@@ -268,6 +268,13 @@ static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
 		uint32_t cp = 0;
 
 		i = outside_repertoire(w, (const unsigned char *)p, n, &cp);
+		if (i < n && cp >= 0x20 && cp < 0x7f) {
+			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
+				"character '%c' at position %zu is not in the repertoire of %s: declare a "
+				"syntax level that has it in UNB (UNOB has lower case), or change the value",
+				(int)cp, i + 1, w->cs.id);
+			return 0;
+		}
 		if (i < n) {
 			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
 				"character U+%04X at position %zu is a control character or a noncharacter, "
