@@ -40,6 +40,7 @@ struct tdk_edi_writer {
 	int una, level_b, version;
 	char una_chars[6];       /* the interchange's UNA, when una is set */
 	int failed;
+	int told_repertoire;     /* EDI-WRITE-REPERTOIRE said for this interchange */
 };
 
 static void w_error(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, const char *code,
@@ -84,27 +85,33 @@ static int put_layout(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, c
 }
 
 /*
- * The first character of the encoded value v[0..n) outside the repertoire
- * of the syntax level (ISO 9735-1:2002 annex A): a control character (C0,
- * DEL, C1: no level has them), a graphic character the level leaves out
- * (lower case and '#', '@'... in UNOA; what UNOB lacks), or, in UTF-8, a
- * noncharacter: its byte offset, or n.  Service characters are released, or
- * refused for want of a release character.  What convert writes with success
- * is what validate accepts, so an interchange read with such characters
- * (validate reports EDI-CHARSET-REPERTOIRE) does not come back under its
- * level: the message says to declare a level that has them.
+ * The first control character of the encoded value v[0..n) (C0, DEL and C1:
+ * no syntax level has them in its repertoire, ISO 9735-1:2002 annex A) or, in
+ * UTF-8, noncharacter: its byte offset, or n.  Service characters are
+ * released, or refused for want of a release character.  The graphic
+ * characters of ISO 646 that UNOA and UNOB leave out (lower case, '#', '@'...)
+ * are written as they come, as convert reads them: they frame nothing, and
+ * convert stays lossless for the many interchanges that use them (the peers'
+ * own test files among them); validate reports them (EDI-CHARSET-REPERTOIRE),
+ * and so the writer warns (EDI-WRITE-REPERTOIRE): the first of them is at
+ * *graphic, or n.
  */
 static size_t outside_repertoire(const struct tdk_edi_writer *w, const unsigned char *v, size_t n,
-				 uint32_t *cp)
+				 uint32_t *cp, size_t *graphic)
 {
 	const struct tdk_charset *cs = &w->cs;
 	size_t i = 0, k;
 
+	*graphic = n;
 	while (i < n) {
 		if (v[i] < 0x80 || cs->kind != TDK_CS_UTF8) {
 			*cp = cs->map[v[i]];
-			if (cs->cls[v[i]] != TDK_CS_OK && !tdk_edi_chars_is_service(&w->ch, v[i]))
-				return i;
+			if (cs->cls[v[i]] != TDK_CS_OK && !tdk_edi_chars_is_service(&w->ch, v[i])) {
+				if (v[i] < 0x20 || v[i] >= 0x7f)
+					return i;
+				if (*graphic == n)
+					*graphic = i;
+			}
 			i++;
 			continue;
 		}
@@ -166,6 +173,7 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	struct tdk_buf *b = &w->o.buf;
 	int r = 0;
 
+	w->told_repertoire = 0;
 	w->una = ich->una;
 	memcpy(w->una_chars, ich->una_chars, sizeof(w->una_chars));
 	w->level_b = ich->level_b;
@@ -267,13 +275,18 @@ static int put_value(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg,
 	if (!seg->cs && w->have_cs) {
 		uint32_t cp = 0;
 
-		i = outside_repertoire(w, (const unsigned char *)p, n, &cp);
-		if (i < n && cp >= 0x20 && cp < 0x7f) {
-			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
-				"character '%c' at position %zu is not in the repertoire of %s: declare a "
-				"syntax level that has it in UNB (UNOB has lower case), or change the value",
-				(int)cp, i + 1, w->cs.id);
-			return 0;
+		size_t g;
+
+		i = outside_repertoire(w, (const unsigned char *)p, n, &cp, &g);
+		if (g < n && i == n && !w->told_repertoire) {
+			struct tdk_diag_loc loc;
+
+			w->told_repertoire = 1;
+			tdk_edi_seg_loc(seg, &loc, e, c, r);
+			tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-WRITE-REPERTOIRE", &loc,
+				     "character '%c' at position %zu is not in the repertoire of %s: written "
+				     "as read, and tdk validate reports it; a level that has it (UNOB has lower "
+				     "case) would make the interchange valid", p[g], g + 1, w->cs.id);
 		}
 		if (i < n) {
 			w_error(w, seg, "EDI-WRITE-CHARSET", e, c, r,
