@@ -425,13 +425,14 @@ static int extract_one(struct tdk_container *c, size_t i, struct run *x, int ove
 		goto out;
 	}
 	snprintf(tmp, sizeof(tmp), ".tdk-unpack-%ld-%zu", (long)getpid(), i);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	fd = tdk_tmp_create(dfd, tmp, &slot);
+	if (fd >= 0)
+		fchmod(fd, tdk_new_file_mode());
 	if (fd < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s", qname(c, e->name),
 			     strerror(errno));
 		goto out;
 	}
-	slot = tdk_tmp_register(dfd, tmp);
 	r = inflate_entry(c, i, fd, d);
 	if (close(fd) < 0 && !r) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s", qname(c, e->name),

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -133,6 +134,48 @@ void tdk_tmp_unregister(int slot)
 		__atomic_store_n(&tmp_slots[slot].state, 0, __ATOMIC_RELEASE);
 }
 
+int tdk_tmp_create(int dirfd, char *name, int *slot)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t n = strlen(name);
+	char *x = n >= 6 && !strcmp(name + n - 6, "XXXXXX") ? name + n - 6 : NULL;
+	int tries, fd;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (x) {
+			unsigned char r[6];
+			int k;
+
+			if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+				return -1;
+			for (k = 0; k < 6; k++)
+				x[k] = set[r[k] % (sizeof(set) - 1)];
+		}
+		*slot = tdk_tmp_register(dirfd, name);
+		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		tdk_tmp_unregister(*slot);
+		*slot = -1;
+		if (errno != EEXIST || !x)
+			return -1;
+	}
+	return -1;
+}
+
+static int umask_read;
+static mode_t umask_kept;
+
+mode_t tdk_new_file_mode(void)
+{
+	if (!umask_read) {
+		umask_kept = umask(0);
+		umask(umask_kept);
+		umask_read = 1;
+	}
+	return 0666 & ~umask_kept;
+}
+
 static void tmp_on_signal(int sig)
 {
 	int i, saved = errno;
@@ -154,6 +197,7 @@ void tdk_tmp_remove_on_signals(void)
 
 	if (done++)
 		return;
+	tdk_new_file_mode();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = tmp_on_signal;
 	sa.sa_flags = SA_RESETHAND;
@@ -217,10 +261,9 @@ static int open_temp(struct tdk_output *out, const struct stat *old)
 		return -1;
 	memcpy(out->tmp, out->path, n);
 	memcpy(out->tmp + n, ".tdk-XXXXXX", sizeof(".tdk-XXXXXX"));
-	fd = mkstemp(out->tmp);
+	fd = tdk_tmp_create(AT_FDCWD, out->tmp, &out->slot);
 	if (fd < 0)
 		return -1;
-	out->slot = tdk_tmp_register(AT_FDCWD, out->tmp);
 	if (old) {
 		/* Replacing a file keeps what cp(1) keeps; the owner only root can give (chown first: it clears set-id bits). */
 		if (fchown(fd, old->st_uid, old->st_gid) < 0) {
@@ -228,11 +271,8 @@ static int open_temp(struct tdk_output *out, const struct stat *old)
 		}
 		fchmod(fd, old->st_mode & 07777);
 	} else {
-		/* mkstemp creates 0600; a new document gets the usual permissions. */
-		mode_t um = umask(0);
-
-		umask(um);
-		fchmod(fd, 0666 & ~um);
+		/* The temporary is 0600; a new document gets the usual permissions. */
+		fchmod(fd, tdk_new_file_mode());
 	}
 	return fd;
 }

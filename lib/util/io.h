@@ -102,6 +102,23 @@ int tdk_tmp_register(int dirfd, const char *name);
 void tdk_tmp_unregister(int slot);
 
 /*
+ * Creates the new file name below dirfd (O_EXCL, never through a link, mode
+ * 0600), registered before it exists, so that no signal finds it created
+ * and not yet registered.  A name ending in "XXXXXX" gets those six
+ * characters chosen at random, in place, and another try when taken, as
+ * mkstemp(3) does.  Returns the descriptor and sets *slot (-1: not
+ * registered), or returns -1 with errno.
+ */
+int tdk_tmp_create(int dirfd, char *name, int *slot);
+
+/*
+ * The mode a new file gets (0666 less the umask).  The umask can only be
+ * read by setting it, so it is read once, by tdk_tmp_remove_on_signals in
+ * main() before any thread starts (or at the first call), and kept.
+ */
+mode_t tdk_new_file_mode(void);
+
+/*
  * Installs, once per process, a handler for SIGINT, SIGTERM and SIGHUP
  * (those not ignored) that removes every registered temporary and then dies
  * of the same signal.  For main(); library code never installs handlers.
