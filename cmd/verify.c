@@ -28,7 +28,7 @@ struct verify_opts {
 	struct tdk_optlist ca, cert, untrusted, certs, data;
 	const char *hmac, *at, *format;
 	int insecure, allow_partial, allow_xslt, quiet;
-	unsigned long max_entries, max_ratio, max_xpath_nodes;
+	unsigned long max_entries, max_ratio, max_xpath_nodes, max_xpath_ops;
 	size_t max_size, max_sig_size;
 };
 
@@ -166,7 +166,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		      const struct tdk_zip_limits *lim, const char *path)
 {
 	struct tdk_verify_opts o = { vo->allow_partial, 0, vo->allow_xslt, vo->max_xpath_nodes,
-				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE };
+				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE, vo->max_xpath_ops };
 	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
 	char *uris[TDK_OPTLIST_MAX] = { NULL };
 	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
@@ -362,6 +362,8 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 			      "run XSLT transforms of authenticated signatures (refused by default)"),
 		TDK_OPT_ULONG_(0, "max-xpath-nodes", &vo.max_xpath_nodes, "n",
 			       "XPath transforms only on documents of at most n nodes (default 10000)"),
+		TDK_OPT_ULONG_(0, "max-xpath-ops", &vo.max_xpath_ops, "n",
+			       "most XPath operations a signature's transforms may take (default 10000000)"),
 		TDK_OPT_SIZE_(0, "max-signature-size", &vo.max_sig_size, "bytes",
 			      "most bytes of a signature document (default 16M)"),
 		TDK_OPT_ULONG_(0, "max-entries", &vo.max_entries, "n",

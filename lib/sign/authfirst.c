@@ -11,13 +11,18 @@
  * CanonicalizationMethod (a C14N method only, never XSLT) and verified with
  * its SignatureMethod.  It also holds the transform policy applied before
  * any of that: XSLT refused unless allowed, XPath only on documents of a
- * bounded size.
+ * bounded size; and, once the signature is authenticated, a dry run of every
+ * XPath expression its references will evaluate, under libxml2's operation
+ * limit, before libxmlsec1 runs them without one.
  */
 #include <string.h>
 
+#include <libxml/xpathInternals.h>
+#include <libxml/xpointer.h>
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/keysmngr.h>
 #include <xmlsec/nodeset.h>
+#include <xmlsec/strings.h>
 #include <xmlsec/transforms.h>
 #include <xmlsec/xmltree.h>
 
@@ -130,8 +135,10 @@ struct policy {
 	const struct tdk_verify_opts *o;
 	struct tdk_diag *d;
 	const struct tdk_diag_loc *loc;
+	void (*ref)(struct policy *p, xmlNodePtr ref);  /* what is judged of each reference */
 	size_t nodes;           /* counted on first need; (size_t)-1 until then */
-	int bad;
+	unsigned long left;     /* XPath operations the signature's expressions may still take */
+	int bad;                /* 1 after an error diagnostic; -1 when memory ran out */
 };
 
 /* XPath may run here: only when the document is small enough (VERIFY-TRANSFORM-LIMIT). */
@@ -186,7 +193,7 @@ static void walk(struct policy *p, xmlNodePtr n, int depth)
 		if (n->type != XML_ELEMENT_NODE || (depth && tdk_node_is(n, "Signature", TDK_NS_DSIG)))
 			continue;
 		if (tdk_node_is(n, "Reference", TDK_NS_DSIG))
-			check_reference(p, n);
+			p->ref(p, n);
 		else if (tdk_node_is(n, "SignedInfo", TDK_NS_DSIG) || tdk_node_is(n, "Object", TDK_NS_DSIG) ||
 			 tdk_node_is(n, "Manifest", TDK_NS_DSIG))
 			walk(p, n->children, depth + 1);
@@ -196,8 +203,158 @@ static void walk(struct policy *p, xmlNodePtr n, int depth)
 int tdk_transform_policy(xmlNodePtr sig, const struct tdk_verify_opts *o, const struct tdk_diag_loc *loc,
 			 struct tdk_diag *d)
 {
-	struct policy p = { sig->doc, o, d, loc, (size_t)-1, 0 };
+	struct policy p = { sig->doc, o, d, loc, check_reference, (size_t)-1, 0, 0 };
 
 	walk(&p, sig->children, 0);
 	return p.bad;
+}
+
+/* libxmlsec1's here() (XMLDSig 1.1 §6.6.3.3): the node set of the node that holds the expression. */
+static void here_fn(xmlXPathParserContextPtr ctxt, int nargs)
+{
+	xmlXPathObjectPtr obj;
+
+	CHECK_ARITY(0);
+	if (!ctxt->context->here)
+		XP_ERROR(XPATH_INVALID_OPERAND);
+	/* libxml2 before 2.11 does not free what it fails to push. */
+	if ((obj = xmlXPathNewNodeSet(ctxt->context->here)) == NULL || valuePush(ctxt, obj) < 0) {
+		xmlXPathFreeObject(obj);
+		XP_ERROR(XPATH_MEMORY_ERROR);
+	}
+}
+
+/* The dry run's errors (a bad expression, the limit) are judged here, not printed. */
+static void quiet(void *arg, xmlErrorPtr e)
+{
+	(void)arg;
+	(void)e;
+}
+
+/*
+ * Evaluates expr on the document as libxmlsec1 1.2.37 will (src/xpath.c,
+ * xmlSecXPathDataExecute): a fresh context on the document, the prefixes
+ * declared on ns and its ancestors (the nearest first), here() returning
+ * here, as XPath or (xptr) as an XPointer; but with libxml2's operation
+ * limit set to what the signature has left.  Its result is dropped: only
+ * the work counts.  An expression libxml2 refuses for another reason is left
+ * to libxmlsec1, which refuses it the same way.
+ */
+static void dry_run(struct policy *p, const char *what, const char *expr, xmlNodePtr ns, xmlNodePtr here,
+		    int xptr)
+{
+	unsigned long max = p->o->max_xpath_ops ? p->o->max_xpath_ops : TDK_VERIFY_XPATH_OPS;
+	xmlXPathContextPtr c = p->left ? xmlXPathNewContext(p->doc) : NULL;
+	xmlNsPtr d;
+
+	if (p->left && !c) {
+		p->bad = -1;
+		return;
+	}
+	for (; c && ns; ns = ns->parent)
+		for (d = ns->type == XML_ELEMENT_NODE ? ns->nsDef : NULL; d; d = d->next)
+			if (d->prefix && !xmlXPathNsLookup(c, d->prefix) && xmlXPathRegisterNs(c, d->prefix, d->href)) {
+				p->bad = -1;
+				goto out;
+			}
+	if (c) {
+		if (xmlXPathRegisterFunc(c, TDK_XC "here", here_fn)) {
+			p->bad = -1;
+			goto out;
+		}
+		c->here = here;
+		c->xptr = 1;
+		c->error = quiet;
+		c->opLimit = p->left;
+		c->opCount = 0;
+		xmlXPathFreeObject(xptr ? xmlXPtrEval(TDK_XC expr, c) : xmlXPathEvalExpression(TDK_XC expr, c));
+		/* libxml2 sets opCount to opLimit when the limit stops an evaluation. */
+		p->left -= c->opCount < p->left ? c->opCount : p->left;
+	}
+	if (!p->left) {
+		tdk_diag_add(p->d, TDK_SEV_ERROR, "VERIFY-TRANSFORM-LIMIT", p->loc, "%s: the signature's XPath "
+			     "expressions take more than %lu operations on this document (--max-xpath-ops), so "
+			     "they are not run", what, max);
+		p->bad = 1;
+	}
+out:
+	xmlXPathFreeContext(c);
+}
+
+/* The expression of each XPath (§6.6.3) or XPath Filter 2.0 element of t, or of its XPointer element. */
+static void dry_run_transform(struct policy *p, xmlNodePtr t, xmlSecTransformId id)
+{
+	/* libxmlsec1 1.2.37 src/xpath.c: the XPath transform filters every node of the document. */
+	static const char pre[] = "(//. | //@* | //namespace::*)[boolean(", post[] = ")]";
+	struct tdk_buf b = TDK_BUF_INIT((size_t)-1 / 2);
+	xmlNodePtr x;
+
+	for (x = t->children; x && !p->bad; x = x->next) {
+		xmlChar *e;
+
+		if (x->type != XML_ELEMENT_NODE || !(e = xmlNodeGetContent(x)))
+			continue;
+		if (id == xmlSecTransformXPathId && tdk_node_is(x, (const char *)xmlSecNodeXPath, TDK_NS_DSIG)) {
+			tdk_buf_reset(&b);
+			if (tdk_buf_addl(&b, pre) || tdk_buf_adds(&b, (const char *)e) || tdk_buf_addl(&b, post))
+				p->bad = -1;
+			else
+				dry_run(p, "an XPath transform", b.data, x, t, 0);
+		} else if (id == xmlSecTransformXPath2Id && tdk_node_is(x, (const char *)xmlSecNodeXPath2,
+													 (const char *)xmlSecXPath2Ns)) {
+			dry_run(p, "an XPath Filter 2.0 transform", (const char *)e, x, t, 0);
+		} else if (id == xmlSecTransformXPointerId && tdk_node_is(x, (const char *)xmlSecNodeXPointer,
+													    (const char *)xmlSecXPointerNs)) {
+			dry_run(p, "an XPointer transform", (const char *)e, x, t, 1);
+		}
+		xmlFree(e);
+	}
+	tdk_buf_release(&b);
+}
+
+static void bound_reference(struct policy *p, xmlNodePtr ref)
+{
+	xmlNodePtr ts = tdk_node_child(ref, "Transforms", TDK_NS_DSIG), t;
+	xmlChar *uri = xmlGetProp(ref, TDK_XC "URI");
+	const char *u = (const char *)uri;
+	struct tdk_buf b = TDK_BUF_INIT((size_t)-1 / 2);
+	/* Transforms work on this document until one turns its node set into octets. */
+	int same = u && (!*u || *u == '#');
+
+	/* libxmlsec1 1.2.37 src/transforms.c (xmlSecTransformCtxSetUri): "#x" is xpointer(id('x')). */
+	if (same && *u && strcmp(u, "#xpointer(/)")) {
+		if (!strncmp(u, "#xpointer(", 10) || !strncmp(u, "#xmlns(", 7))
+			dry_run(p, "an XPointer reference URI", u + 1, ref, ref, 1);
+		else if (tdk_buf_addl(&b, "xpointer(id('") || tdk_buf_adds(&b, u + 1) || tdk_buf_addl(&b, "'))"))
+			p->bad = -1;
+		else
+			dry_run(p, "a reference URI", b.data, ref, ref, 1);
+	}
+	for (t = ts ? ts->children : NULL; t && same && !p->bad; t = t->next) {
+		xmlChar *a;
+		xmlSecTransformId id;
+
+		if (!tdk_node_is(t, "Transform", TDK_NS_DSIG))
+			continue;
+		a = xmlGetProp(t, TDK_XC "Algorithm");
+		id = a ? xmlSecTransformIdListFindByHref(xmlSecTransformIdsGet(), a,
+							 xmlSecTransformUsageDSigTransform) : NULL;
+		xmlFree(a);
+		if (id == xmlSecTransformXPathId || id == xmlSecTransformXPath2Id || id == xmlSecTransformXPointerId)
+			dry_run_transform(p, t, id);
+		else if (id != xmlSecTransformEnvelopedId)
+			same = 0;
+	}
+	tdk_buf_release(&b);
+	xmlFree(uri);
+}
+
+int tdk_transform_bound(xmlNodePtr sig, const struct tdk_verify_opts *o, const struct tdk_diag_loc *loc,
+			struct tdk_diag *d)
+{
+	struct policy p = { sig->doc, o, d, loc, bound_reference, (size_t)-1,
+			    o->max_xpath_ops ? o->max_xpath_ops : TDK_VERIFY_XPATH_OPS, 0 };
+
+	walk(&p, sig->children, 0);
+	return p.bad < 0 ? TDK_EXIT_INTERNAL : p.bad ? TDK_EXIT_NEGATIVE : 0;
 }
