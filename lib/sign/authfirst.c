@@ -130,6 +130,24 @@ static int xpointer_uri(const xmlChar *uri)
 	return u[14 + n] != u[13] || strcmp(u + 15 + n, "))");
 }
 
+/* The libxmlsec1 transform the ds:Transform element t names, or NULL. */
+static xmlSecTransformId transform_id(xmlNodePtr t)
+{
+	xmlChar *a = xmlGetProp(t, TDK_XC "Algorithm");
+	xmlSecTransformId id = a ? xmlSecTransformIdListFindByHref(xmlSecTransformIdsGet(), a,
+								  xmlSecTransformUsageDSigTransform) : NULL;
+
+	xmlFree(a);
+	return id;
+}
+
+/* XPath, XPath Filter 2.0 and XPointer: the transforms that evaluate XPath expressions. */
+static int xpath_family(xmlSecTransformId id)
+{
+	return id && (id == xmlSecTransformXPathId || id == xmlSecTransformXPath2Id ||
+		      id == xmlSecTransformXPointerId);
+}
+
 struct policy {
 	xmlDocPtr doc;
 	const struct tdk_verify_opts *o;
@@ -165,22 +183,17 @@ static void check_reference(struct policy *p, xmlNodePtr ref)
 		xpath_allowed(p, "an XPointer reference URI");
 	xmlFree(uri);
 	for (t = ts ? ts->children : NULL; t && !p->bad; t = t->next) {
-		xmlChar *a;
 		xmlSecTransformId id;
 
 		if (!tdk_node_is(t, "Transform", TDK_NS_DSIG))
 			continue;
-		a = xmlGetProp(t, TDK_XC "Algorithm");
-		id = a ? xmlSecTransformIdListFindByHref(xmlSecTransformIdsGet(), a,
-							 xmlSecTransformUsageDSigTransform) : NULL;
-		xmlFree(a);
+		id = transform_id(t);
 		if (id == xmlSecTransformXsltId && !p->o->allow_xslt) {
 			tdk_diag_add(p->d, TDK_SEV_ERROR, "VERIFY-XSLT", p->loc, "a reference uses an XSLT "
 				     "transform, which runs code the document brings; refused (--allow-xslt "
 				     "runs it, after the signature value and the signer are checked)");
 			p->bad = 1;
-		} else if (id == xmlSecTransformXPathId || id == xmlSecTransformXPath2Id ||
-			   id == xmlSecTransformXPointerId) {
+		} else if (xpath_family(id)) {
 			xpath_allowed(p, "an XPath transform");
 		}
 	}
@@ -331,16 +344,11 @@ static void bound_reference(struct policy *p, xmlNodePtr ref)
 			dry_run(p, "a reference URI", b.data, ref, ref, 1);
 	}
 	for (t = ts ? ts->children : NULL; t && same && !p->bad; t = t->next) {
-		xmlChar *a;
 		xmlSecTransformId id;
 
 		if (!tdk_node_is(t, "Transform", TDK_NS_DSIG))
 			continue;
-		a = xmlGetProp(t, TDK_XC "Algorithm");
-		id = a ? xmlSecTransformIdListFindByHref(xmlSecTransformIdsGet(), a,
-							 xmlSecTransformUsageDSigTransform) : NULL;
-		xmlFree(a);
-		if (id == xmlSecTransformXPathId || id == xmlSecTransformXPath2Id || id == xmlSecTransformXPointerId)
+		if (xpath_family(id = transform_id(t)))
 			dry_run_transform(p, t, id);
 		else if (id != xmlSecTransformEnvelopedId)
 			same = 0;
