@@ -3,7 +3,8 @@
 # before libxmlsec1 runs them, tdk verify evaluates each one as libxmlsec1
 # will (the XPath transform as a filter over every node, XPath Filter 2.0
 # and XPointer as written) under libxml2's operation limit, --max-xpath-ops,
-# and refuses the signature (VERIFY-TRANSFORM-LIMIT) when they take more.
+# and refuses the signature (VERIFY-TRANSFORM-LIMIT) when they take more;
+# on a file of data (--data) as on the signature's own document.
 # The expensive cases are signed on a small document by the trusted broker
 # key and armed after signing (the signature value covers SignedInfo only,
 # so they authenticate): the node count stays under --max-xpath-nodes.
@@ -30,6 +31,16 @@ doc() {
 		"<DigestValue></DigestValue></Reference></SignedInfo><SignatureValue></SignatureValue>",
 		"<KeyInfo><X509Data><X509Certificate></X509Certificate></X509Data></KeyInfo>",
 		"</Signature></D>\n"' "$1" "$2" "${3:-}"
+}
+# detached TRANSFORM: a detached signature template over data.xml whose reference runs TRANSFORM.
+detached() {
+	printf "%s" "<Signature xmlns=\"$DS\"><SignedInfo>" \
+		"<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>" \
+		"<SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256\"/>" \
+		"<Reference URI=\"data.xml\"><Transforms>$1</Transforms>" \
+		"<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/></Reference>" \
+		"</SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo>" \
+		"</Signature>"
 }
 sign() {
 	xmlsec1 --sign --privkey-pem "$SAMPLES/broker.key,$SAMPLES/broker.pem" --id-attr:Id D \
@@ -71,6 +82,20 @@ test_expect_code 1 'a signed cubic XPointer reference URI armed to 1,500 items: 
 	sign t.xml xu.xml && arm xu.xml 1500 && ulimit -t 20 &&
 	tdk verify $CA --allow-partial xu.xml 2>err >/dev/null; r=$?
 	test_grep "[VERIFY-TRANSFORM-LIMIT]" err || exit 99; exit $r
+'
+test_expect_code 1 'a detached signature whose cubic XPath transform works on a data file armed to 1,500 items: VERIFY-TRANSFORM-LIMIT' '
+	perl -e "print q(<D xmlns=\"urn:x\">), (map { qq(<i>\$_</i>) } 1 .. \$ARGV[0]), qq(</D>\n)" 2 >data.xml &&
+	detached "$cubic" >t.xml && sign t.xml dd.xml && arm data.xml 1500 && ulimit -t 20 &&
+	tdk verify $CA --data data.xml dd.xml 2>err >/dev/null; r=$?
+	test_grep "[VERIFY-TRANSFORM-LIMIT]" err || exit 99; exit $r
+'
+test_expect_success 'its twin, the plain filter signed over that data file, verifies' '
+	detached "$plain" >t.xml && sign t.xml dp.xml && ulimit -t 20 &&
+	tdk verify $CA --data data.xml dp.xml >/dev/null
+'
+test_expect_code 1 'the same data file over --max-xpath-nodes 1000: VERIFY-TRANSFORM-LIMIT' '
+	ulimit -t 20 && tdk verify $CA --data data.xml --max-xpath-nodes 1000 dp.xml 2>err >/dev/null; r=$?
+	test_grep "[VERIFY-TRANSFORM-LIMIT]" err && test_grep "data file" err || exit 99; exit $r
 '
 test_expect_code 1 'a quadratic XPath transform on 2,000 items: over the default, VERIFY-TRANSFORM-LIMIT' '
 	doc 2000 "$square" >t.xml && sign t.xml sq.xml && ulimit -t 20 &&

@@ -22,6 +22,7 @@
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/keysmngr.h>
 #include <xmlsec/nodeset.h>
+#include <xmlsec/parser.h>
 #include <xmlsec/strings.h>
 #include <xmlsec/transforms.h>
 #include <xmlsec/xmltree.h>
@@ -153,6 +154,7 @@ struct policy {
 	const struct tdk_verify_opts *o;
 	struct tdk_diag *d;
 	const struct tdk_diag_loc *loc;
+	const struct tdk_sig_data *data;                /* the data files references may name, or NULL */
 	void (*ref)(struct policy *p, xmlNodePtr ref);  /* what is judged of each reference */
 	size_t nodes;           /* counted on first need; (size_t)-1 until then */
 	unsigned long left;     /* XPath operations the signature's expressions may still take */
@@ -216,7 +218,7 @@ static void walk(struct policy *p, xmlNodePtr n, int depth)
 int tdk_transform_policy(xmlNodePtr sig, const struct tdk_verify_opts *o, const struct tdk_diag_loc *loc,
 			 struct tdk_diag *d)
 {
-	struct policy p = { sig->doc, o, d, loc, check_reference, (size_t)-1, 0, 0 };
+	struct policy p = { sig->doc, o, d, loc, NULL, check_reference, (size_t)-1, 0, 0 };
 
 	walk(&p, sig->children, 0);
 	return p.bad;
@@ -245,7 +247,7 @@ static void quiet(void *arg, xmlErrorPtr e)
 }
 
 /*
- * Evaluates expr on the document as libxmlsec1 1.2.37 will (src/xpath.c,
+ * Evaluates expr on doc as libxmlsec1 1.2.37 will (src/xpath.c,
  * xmlSecXPathDataExecute): a fresh context on the document, the prefixes
  * declared on ns and its ancestors (the nearest first), here() returning
  * here, as XPath or (xptr) as an XPointer; but with libxml2's operation
@@ -253,11 +255,11 @@ static void quiet(void *arg, xmlErrorPtr e)
  * the work counts.  An expression libxml2 refuses for another reason is left
  * to libxmlsec1, which refuses it the same way.
  */
-static void dry_run(struct policy *p, const char *what, const char *expr, xmlNodePtr ns, xmlNodePtr here,
-		    int xptr)
+static void dry_run(struct policy *p, xmlDocPtr doc, const char *what, const char *expr, xmlNodePtr ns,
+		    xmlNodePtr here, int xptr)
 {
 	unsigned long max = p->o->max_xpath_ops ? p->o->max_xpath_ops : TDK_VERIFY_XPATH_OPS;
-	xmlXPathContextPtr c = p->left ? xmlXPathNewContext(p->doc) : NULL;
+	xmlXPathContextPtr c = p->left ? xmlXPathNewContext(doc) : NULL;
 	xmlNsPtr d;
 
 	if (p->left && !c) {
@@ -275,8 +277,9 @@ static void dry_run(struct policy *p, const char *what, const char *expr, xmlNod
 			p->bad = -1;
 			goto out;
 		}
-		c->here = here;
-		c->xptr = 1;
+		/* here() is only defined on the document that holds the expression. */
+		c->here = here->doc == doc ? here : NULL;
+		c->xptr = here->doc == doc;
 		c->error = quiet;
 		c->opLimit = p->left;
 		c->opCount = 0;
@@ -294,8 +297,8 @@ out:
 	xmlXPathFreeContext(c);
 }
 
-/* The expression of each XPath (§6.6.3) or XPath Filter 2.0 element of t, or of its XPointer element. */
-static void dry_run_transform(struct policy *p, xmlNodePtr t, xmlSecTransformId id)
+/* The expression of each XPath (§6.6.3) or XPath Filter 2.0 element of t, or of its XPointer element, on doc. */
+static void dry_run_transform(struct policy *p, xmlDocPtr doc, xmlNodePtr t, xmlSecTransformId id)
 {
 	/* libxmlsec1 1.2.37 src/xpath.c: the XPath transform filters every node of the document. */
 	static const char pre[] = "(//. | //@* | //namespace::*)[boolean(", post[] = ")]";
@@ -312,17 +315,41 @@ static void dry_run_transform(struct policy *p, xmlNodePtr t, xmlSecTransformId 
 			if (tdk_buf_addl(&b, pre) || tdk_buf_adds(&b, (const char *)e) || tdk_buf_addl(&b, post))
 				p->bad = -1;
 			else
-				dry_run(p, "an XPath transform", b.data, x, t, 0);
+				dry_run(p, doc, "an XPath transform", b.data, x, t, 0);
 		} else if (id == xmlSecTransformXPath2Id && tdk_node_is(x, (const char *)xmlSecNodeXPath2,
 													 (const char *)xmlSecXPath2Ns)) {
-			dry_run(p, "an XPath Filter 2.0 transform", (const char *)e, x, t, 0);
+			dry_run(p, doc, "an XPath Filter 2.0 transform", (const char *)e, x, t, 0);
 		} else if (id == xmlSecTransformXPointerId && tdk_node_is(x, (const char *)xmlSecNodeXPointer,
 													    (const char *)xmlSecXPointerNs)) {
-			dry_run(p, "an XPointer transform", (const char *)e, x, t, 1);
+			dry_run(p, doc, "an XPointer transform", (const char *)e, x, t, 1);
 		}
 		xmlFree(e);
 	}
 	tdk_buf_release(&b);
+}
+
+/*
+ * The document an XPath transform of a reference to the data item uri sees:
+ * the item parsed as libxmlsec1's XML parser transform parses it (a push
+ * parser prepared by xmlSecParsePrepareCtxt, which xmlSecParseMemoryExt
+ * shares), if it is XML and has at most --max-xpath-nodes nodes; or NULL.
+ * The caller frees it with xmlFreeDoc.
+ */
+static xmlDocPtr data_doc(struct policy *p, const char *uri)
+{
+	const struct tdk_sig_item *it = strchr(uri, '#') ? NULL : tdk_sig_data_find(p->data, uri);
+	struct policy q = *p;
+
+	if (!it || it->len > XMLSEC_SIZE_MAX ||
+	    !(q.doc = xmlSecParseMemoryExt(NULL, 0, it->data, (xmlSecSize)it->len, NULL, 0)))
+		return NULL;
+	q.nodes = (size_t)-1;
+	xpath_allowed(&q, "an XPath transform of a data file");
+	if ((p->bad = q.bad) != 0) {
+		xmlFreeDoc(q.doc);
+		return NULL;
+	}
+	return q.doc;
 }
 
 static void bound_reference(struct policy *p, xmlNodePtr ref)
@@ -331,36 +358,41 @@ static void bound_reference(struct policy *p, xmlNodePtr ref)
 	xmlChar *uri = xmlGetProp(ref, TDK_XC "URI");
 	const char *u = (const char *)uri;
 	struct tdk_buf b = TDK_BUF_INIT((size_t)-1 / 2);
-	/* Transforms work on this document until one turns its node set into octets. */
-	int same = u && (!*u || *u == '#');
+	/* Transforms see this document, or a data file's, until one turns the node set into octets. */
+	int same = u && (!*u || *u == '#'), data = u && *u && *u != '#';
+	xmlDocPtr doc = same ? p->doc : NULL, own = NULL;
 
 	/* libxmlsec1 1.2.37 src/transforms.c (xmlSecTransformCtxSetUri): "#x" is xpointer(id('x')). */
 	if (same && *u && strcmp(u, "#xpointer(/)")) {
 		if (!strncmp(u, "#xpointer(", 10) || !strncmp(u, "#xmlns(", 7))
-			dry_run(p, "an XPointer reference URI", u + 1, ref, ref, 1);
+			dry_run(p, p->doc, "an XPointer reference URI", u + 1, ref, ref, 1);
 		else if (tdk_buf_addl(&b, "xpointer(id('") || tdk_buf_adds(&b, u + 1) || tdk_buf_addl(&b, "'))"))
 			p->bad = -1;
 		else
-			dry_run(p, "a reference URI", b.data, ref, ref, 1);
+			dry_run(p, p->doc, "a reference URI", b.data, ref, ref, 1);
 	}
-	for (t = ts ? ts->children : NULL; t && same && !p->bad; t = t->next) {
+	for (t = ts ? ts->children : NULL; t && (same || data) && !p->bad; t = t->next) {
 		xmlSecTransformId id;
 
 		if (!tdk_node_is(t, "Transform", TDK_NS_DSIG))
 			continue;
-		if (xpath_family(id = transform_id(t)))
-			dry_run_transform(p, t, id);
-		else if (id != xmlSecTransformEnvelopedId)
-			same = 0;
+		if (xpath_family(id = transform_id(t))) {
+			if (!doc && data && !(doc = own = data_doc(p, u)))
+				break;
+			dry_run_transform(p, doc, t, id);
+		} else if (id != xmlSecTransformEnvelopedId) {
+			same = data = 0;
+		}
 	}
+	xmlFreeDoc(own);
 	tdk_buf_release(&b);
 	xmlFree(uri);
 }
 
-int tdk_transform_bound(xmlNodePtr sig, const struct tdk_verify_opts *o, const struct tdk_diag_loc *loc,
-			struct tdk_diag *d)
+int tdk_transform_bound(xmlNodePtr sig, const struct tdk_sig_data *data, const struct tdk_verify_opts *o,
+			const struct tdk_diag_loc *loc, struct tdk_diag *d)
 {
-	struct policy p = { sig->doc, o, d, loc, bound_reference, (size_t)-1,
+	struct policy p = { sig->doc, o, d, loc, data, bound_reference, (size_t)-1,
 			    o->max_xpath_ops ? o->max_xpath_ops : TDK_VERIFY_XPATH_OPS, 0 };
 
 	walk(&p, sig->children, 0);

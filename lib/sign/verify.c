@@ -966,7 +966,7 @@ static int verify_one(struct vctx *v)
 		goto out;
 	/* The dry run's XPath errors are libxmlsec1's to report, once, when it runs the same expressions. */
 	tdk_sig_set_sink(NULL, NULL);
-	if ((r = tdk_transform_bound(v->sig, v->o, &v->loc, v->d)) != 0) {
+	if ((r = tdk_transform_bound(v->sig, v->data, v->o, &v->loc, v->d)) != 0) {
 		/* Until dsig_run hands it to a context, the key is this function's. */
 		xmlSecKeyDestroy(key);
 		goto out;
