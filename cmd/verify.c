@@ -29,7 +29,7 @@ struct verify_opts {
 	struct tdk_optlist ca, cert, untrusted, certs, data;
 	const char *hmac, *at, *format;
 	int insecure, allow_partial, allow_xslt, quiet;
-	unsigned long max_entries, max_ratio, max_xpath_nodes;
+	unsigned long max_entries, max_ratio, max_xpath_nodes, max_xpath_ops;
 	size_t max_size, max_sig_size;
 	struct tdk_xml_limit_opts xml;
 };
@@ -168,7 +168,8 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		      const struct tdk_zip_limits *lim, const char *path)
 {
 	struct tdk_verify_opts o = { vo->allow_partial, 0, vo->allow_xslt, vo->max_xpath_nodes,
-				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE, NULL };
+				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE, vo->max_xpath_ops,
+				     NULL };
 	struct tdk_xml_limits xml_lim;
 	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
 	char *uris[TDK_OPTLIST_MAX] = { NULL };
@@ -367,6 +368,8 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 			      "run XSLT transforms of authenticated signatures (refused by default)"),
 		TDK_OPT_ULONG_(0, "max-xpath-nodes", &vo.max_xpath_nodes, "n",
 			       "XPath transforms only on documents of at most n nodes (default 10000)"),
+		TDK_OPT_ULONG_(0, "max-xpath-ops", &vo.max_xpath_ops, "n",
+			       "most XPath operations a signature's transforms may take (default 10000000)"),
 		TDK_OPT_SIZE_(0, "max-signature-size", &vo.max_sig_size, "bytes",
 			      "most bytes of a signature document (default 16M)"),
 		TDK_XML_LIMIT_OPTIONS(&vo.xml),

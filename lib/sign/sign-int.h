@@ -69,6 +69,21 @@ int tdk_signedinfo_verify(xmlNodePtr sig, xmlSecKeyPtr *key, xmlSecKeyInfoCtxPtr
 int tdk_transform_policy(xmlNodePtr sig, const struct tdk_verify_opts *o, const struct tdk_diag_loc *loc,
 			 struct tdk_diag *d);
 
+/*
+ * Evaluates, before libxmlsec1 does, every XPath expression the references of
+ * the authenticated signature sig (and of its manifests) will evaluate on
+ * its document or on a file of data -- XPath and XPath Filter 2.0
+ * transforms, XPointer transforms and same-document URIs -- with libxml2's
+ * operation limit set to o->max_xpath_ops for all of them together, so that
+ * libxmlsec1's own run, which has no limit, does no more work than the dry
+ * run did; a file of data an XPath transform works on is held to
+ * o->max_xpath_nodes too.  Expressions after a transform that makes octets
+ * (C14N, XSLT, base64) are not evaluated.  Returns 0; TDK_EXIT_NEGATIVE
+ * after VERIFY-TRANSFORM-LIMIT at loc; TDK_EXIT_INTERNAL when memory ran out.
+ */
+int tdk_transform_bound(xmlNodePtr sig, const struct tdk_sig_data *data, const struct tdk_verify_opts *o,
+			const struct tdk_diag_loc *loc, struct tdk_diag *d);
+
 /* The subject of a certificate in RFC 2253 form; malloc'd, or NULL. */
 char *tdk_cert_subject(X509 *c);
 

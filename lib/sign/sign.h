@@ -231,6 +231,7 @@ struct tdk_sig_report {
 
 /* Defaults of struct tdk_verify_opts's limits (0 there means these). */
 #define TDK_VERIFY_XPATH_NODES  10000               /* nodes a document may have for XPath transforms */
+#define TDK_VERIFY_XPATH_OPS    10000000UL          /* libxml2 XPath operations of a signature's expressions */
 #define TDK_VERIFY_SIG_SIZE     ((size_t)16 << 20)  /* bytes of a signature document */
 
 struct tdk_verify_opts {
@@ -239,6 +240,7 @@ struct tdk_verify_opts {
 	int allow_xslt;         /* run XSLT transforms (after authentication); else refused */
 	size_t max_xpath_nodes; /* XPath transforms only on documents of at most this many nodes */
 	size_t max_sig_size;    /* most bytes of a signature document (a container's signature files) */
+	unsigned long max_xpath_ops; /* libxml2 operations all a signature's XPath expressions may take */
 	const struct tdk_xml_limits *xml;  /* limits on reading its XML; NULL: the defaults */
 };
 
@@ -246,7 +248,8 @@ struct tdk_verify_opts {
  * Verifies every ds:Signature in doc.  Each signature is authenticated
  * first (W3C XML Signature Best Practices §2.1): its transform policy
  * (VERIFY-XSLT, VERIFY-TRANSFORM-LIMIT), then the signature value over
- * SignedInfo with the signer's key and that key's trust; only then are its
+ * SignedInfo with the signer's key and that key's trust, then a bounded dry
+ * run of its XPath expressions (VERIFY-TRANSFORM-LIMIT); only then are its
  * references (and their transforms) processed, and the verdict completed (at any depth, except ones nested inside
  * another signature's ds:Object, which are counter-signatures and are listed
  * but not required).  data holds the external data references may use (may

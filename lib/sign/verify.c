@@ -964,6 +964,13 @@ static int verify_one(struct vctx *v)
 		goto out;
 	if ((r = authenticate(v, keyname, kicerts, at, &key, &pcert)) != 0)
 		goto out;
+	/* The dry run's XPath errors are libxmlsec1's to report, once, when it runs the same expressions. */
+	tdk_sig_set_sink(NULL, NULL);
+	if ((r = tdk_transform_bound(v->sig, v->data, v->o, &v->loc, v->d)) != 0) {
+		/* Until dsig_run hands it to a context, the key is this function's. */
+		xmlSecKeyDestroy(key);
+		goto out;
+	}
 	r = TDK_EXIT_NEGATIVE;
 	tdk_sig_set_sink(v->d, "VERIFY-XML");
 	tdk_sig_set_data(v->data);
