@@ -93,6 +93,7 @@ static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struc
 	} else {
 		struct tdk_xml_limits lim;
 
+		tdk_xml_limits_init(&lim);
 		tdk_xml_limit_opts_apply(&so->xml, &lim);
 		doc = tdk_xml_parse(in.data, in.len, name, "SIGN", &lim, &d);
 		r = doc ? tdk_sign_doc(&doc, s, &o, &d) : TDK_EXIT_NEGATIVE;

@@ -107,12 +107,9 @@ static int setup(struct tdk_ctx *ctx, struct xml_run *x, struct tdk_report *rep)
 	x->opts.use_schema_location = xv->use_schema_location;
 	if (xv->max_size)
 		x->opts.limits.max_size = xv->max_size;
-	if (xv->max_text)
-		x->opts.limits.max_text = xv->max_text;
 	if (xv->max_depth)
 		x->opts.limits.max_depth = xv->max_depth;
-	if (xv->max_attrs)
-		x->opts.limits.max_attrs = xv->max_attrs;
+	tdk_xml_limit_opts_apply(&xv->limits, &x->opts.limits);
 	if (xv->well_formed)
 		x->opts.mode = TDK_XML_SCHEMA_NONE;
 

@@ -8,6 +8,7 @@
 #define TDK_VALIDATE_H
 
 #include "cmd.h"
+#include "xmlopt.h"
 #include "util/io.h"
 
 /* The XML and batch options, filled by the option table in cmd/validate.c. */
@@ -17,8 +18,9 @@ struct tdk_validate_xml {
 	struct tdk_optlist catalogs;    /* --catalog, in order */
 	int use_schema_location;        /* --use-schema-location */
 	int well_formed;                /* --well-formed: no schema */
-	size_t max_size, max_text;      /* 0: the default */
-	unsigned long max_depth, max_attrs;
+	size_t max_size;                /* 0: the default */
+	unsigned long max_depth;
+	struct tdk_xml_limit_opts limits;  /* --max-attributes, --max-text */
 	const char *dir;                /* -r DIR */
 	const char *files_from;         /* --files-from FILE */
 	int nul;                        /* -0 */

@@ -185,6 +185,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 	size_t nreps = 0, i;
 	unsigned long oom = tdk_sig_oom_count();
 
+	tdk_xml_limits_init(&xml_lim);
 	tdk_xml_limit_opts_apply(&vo->xml, &xml_lim);
 	o.xml = &xml_lim;
 	memset(&ar, 0, sizeof(ar));

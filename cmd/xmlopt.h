@@ -1,9 +1,9 @@
 /*
- * The limits on reading XML that sign, verify and convert take, as validate
- * does: --max-attributes and --max-text, checked on the bytes before libxml2
- * reads them (lib/xml's guard).  A command declares them in its option table
- * with TDK_XML_LIMIT_OPTIONS and turns them into the library's limits with
- * tdk_xml_limit_opts_apply; 0, or an option not given, keeps the default.
+ * The limits on reading XML that validate, sign and verify take:
+ * --max-attributes and --max-text, checked on the bytes before libxml2 reads
+ * them (lib/xml's guard).  A command declares them in its option table with
+ * TDK_XML_LIMIT_OPTIONS and sets them on the library's limits with
+ * tdk_xml_limit_opts_apply; 0, or an option not given, keeps what is there.
  */
 #ifndef TDK_XMLOPT_H
 #define TDK_XMLOPT_H
@@ -22,10 +22,9 @@ struct tdk_xml_limit_opts {
 	TDK_OPT_SIZE_(0, "max-text", &(x)->max_text, "bytes", \
 		      "XML: longest text node, attribute value, comment or processing instruction (default 10M)")
 
-/* Sets l to the defaults of lib/xml, then to the limits given. */
+/* Sets on l (the defaults of tdk_xml_limits_init, say) the limits given. */
 static inline void tdk_xml_limit_opts_apply(const struct tdk_xml_limit_opts *o, struct tdk_xml_limits *l)
 {
-	tdk_xml_limits_init(l);
 	if (o->max_attrs)
 		l->max_attrs = o->max_attrs;
 	if (o->max_text)
