@@ -6,7 +6,7 @@
 #   test_cmp expected actual                       # inside a test: diff, fail on difference
 #   test_skip 'what' 'why'                          # TAP skip with the reason
 #   test_expect_failure 'what' 'commands'           # a known breakage: TAP TODO, fails nothing
-#   test_done
+#   test_done                                       # the plan, and the end of the file
 #
 # Each test runs in its own shell inside a fresh trash folder ($TRASH); `tdk`
 # is the binary of the build under test.  An exit status above 128 (a signal,
@@ -82,7 +82,11 @@ test_expect_code() {
 	if [ $rc -eq "$1" ] && [ $rc -le 128 ]; then
 		_tap_result 0 "$2"
 	else
-		echo "exit status $rc, expected $1" >>"$TRASH/.out"
+		if [ $rc -gt 128 ]; then
+			echo "killed by signal $((rc - 128)), never an expected status" >>"$TRASH/.out"
+		else
+			echo "exit status $rc, expected $1" >>"$TRASH/.out"
+		fi
 		_tap_result 1 "$2"
 	fi
 }
@@ -124,7 +128,10 @@ test_grep() {
 	fi
 }
 
+# Prints the plan and ends the test file: 0 when every test passed, else 1.
+# A file that skips early calls it and nothing after it runs (no second plan).
 test_done() {
 	echo "1..$test_count"
-	[ $test_failed -eq 0 ]
+	[ $test_failed -eq 0 ] && exit 0
+	exit 1
 }
