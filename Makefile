@@ -19,8 +19,17 @@ else
 WARN = -Wall
 endif
 
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# Asked of pkg-config once, when a recipe first needs them, not when make reads
+# this file: `make deps demo` installs the libraries before anything asks.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
+
+# One short line per step; `make V=1` shows the whole commands.
+ifneq ($(V),1)
+QUIET_CC   = @echo '   ' CC $@;
+QUIET_AR   = @echo '   ' AR $@;
+QUIET_LINK = @echo '   ' LINK $@;
+endif
 
 ALL_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
                -DTDK_VERSION='"$(VERSION)"' -DTDK_PREFIX='"$(PREFIX)"' $(PKG_CFLAGS) $(CPPFLAGS)
@@ -47,18 +56,18 @@ tdk: $(BUILD)/tdk
 	@ln -sf $(BUILD)/tdk tdk
 
 $(BUILD)/libtdk.a: $(LIB_OBJ)
-	$(AR) rcs $@ $(LIB_OBJ)
+	$(QUIET_AR)$(AR) rcs $@ $(LIB_OBJ)
 
 $(BUILD)/tdk: $(CMD_OBJ) $(BUILD)/libtdk.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libtdk.a $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libtdk.a $(LIBS)
 
 $(BUILD)/%.o: %.c $(HEADERS) config.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtdk.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libtdk.a $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libtdk.a $(LIBS)
 
 units: $(UNIT_BIN)
 
@@ -67,7 +76,7 @@ GEN_BIN = $(BUILD)/tests/gen/edi-gen
 
 $(BUILD)/tests/gen/%: tests/gen/%.c $(BUILD)/libtdk.a $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libtdk.a $(LIBS)
+	$(QUIET_LINK)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libtdk.a $(LIBS)
 
 # `make test` runs the unit and shell tests; `make check` adds the fuzz smoke run.
 test: tdk units $(GEN_BIN)
@@ -87,16 +96,16 @@ FUZZ_LIB_OBJ = $(LIB_SRC:%.c=build/fuzz/%.o)
 # The library too stops at the first undefined behaviour, so that the fuzzer keeps the input.
 build/fuzz/%.o: %.c $(HEADERS) config.mk
 	@mkdir -p $(dir $@)
-	clang $(ALL_CPPFLAGS) -std=c11 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -g -O1 -c -o $@ $<
+	$(QUIET_CC)clang $(ALL_CPPFLAGS) -std=c11 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -g -O1 -c -o $@ $<
 
 # Targets link the library as an archive, so each holds only the objects it calls: the
 # fuzzer then scans and clears the coverage counters of those alone on every input.
 build/fuzz/libtdk.a: $(FUZZ_LIB_OBJ)
-	rm -f $@ && $(AR) rcs $@ $(FUZZ_LIB_OBJ)
+	$(QUIET_AR)rm -f $@ && $(AR) rcs $@ $(FUZZ_LIB_OBJ)
 
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard tests/fuzz/*.h) build/fuzz/libtdk.a
 	@mkdir -p $(dir $@)
-	clang $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< build/fuzz/libtdk.a $(LIBS)
+	$(QUIET_LINK)clang $(ALL_CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< build/fuzz/libtdk.a $(LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 
