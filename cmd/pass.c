@@ -17,21 +17,6 @@
 /* The digests of a 64 TiB file; past that the tap gives up rather than grow without end. */
 #define DIGESTS_MAX (((size_t)1 << 26) * DIGEST)
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* Reads n bytes at off; returns the count (less only at the end of the file) or -1. */
 static ssize_t pread_all(int fd, char *p, size_t n, off_t off)
 {
@@ -68,7 +53,7 @@ static int spool_to_file(struct tdk_pass *p)
 	if (p->spool < 0)
 		goto out;
 	unlink(path.data);
-	if (write_all(p->spool, p->mem.data ? p->mem.data : "", p->mem.len) < 0)
+	if (tdk_write_all(p->spool, p->mem.data ? p->mem.data : "", p->mem.len) < 0)
 		goto out;
 	tdk_buf_release(&p->mem);
 	r = 0;
@@ -120,7 +105,7 @@ static int tap_spool(struct tdk_pass *p, const char *s, size_t n)
 		if (spool_to_file(p) < 0)
 			return errno ? errno : EIO;
 	}
-	return write_all(p->spool, s, n) < 0 ? errno : 0;
+	return tdk_write_all(p->spool, s, n) < 0 ? errno : 0;
 }
 
 static void tap(void *arg, const void *s, size_t n)

@@ -167,9 +167,13 @@ static int is_zip(const char *path)
 static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const struct tdk_trust *t,
 		      const struct tdk_zip_limits *lim, const char *path)
 {
-	struct tdk_verify_opts o = { vo->allow_partial, 0, vo->allow_xslt, vo->max_xpath_nodes,
-				     vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE, vo->max_xpath_ops,
-				     NULL };
+	struct tdk_verify_opts o = {
+		.allow_partial = vo->allow_partial,
+		.allow_xslt = vo->allow_xslt,
+		.max_xpath_nodes = vo->max_xpath_nodes,
+		.max_sig_size = vo->max_sig_size ? vo->max_sig_size : TDK_VERIFY_SIG_SIZE,
+		.max_xpath_ops = vo->max_xpath_ops,
+	};
 	struct tdk_xml_limits xml_lim;
 	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
 	char *uris[TDK_OPTLIST_MAX] = { NULL };

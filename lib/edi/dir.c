@@ -17,6 +17,7 @@
 
 #include "edi/dir-impl.h"
 #include "util/exitcode.h"
+#include "util/io.h"
 
 /*
  * Bump when a record layout or what the loader reads from the release files
@@ -432,23 +433,6 @@ out:
 
 /* ---- The compiled image on disk ---- */
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int save_stamped(const struct tdk_dir *dir, const char *path, uint64_t stamp)
 {
 	char tmp[PATH_MAX];
@@ -463,8 +447,8 @@ static int save_stamped(const struct tdk_dir *dir, const char *path, uint64_t st
 		return -1;
 	memcpy(&h, dir->image, sizeof(h));
 	h.stamp = stamp;
-	if (write_all(fd, &h, sizeof(h)) < 0 ||
-	    write_all(fd, (const char *)dir->image + sizeof(h), dir->size - sizeof(h)) < 0 ||
+	if (tdk_write_all(fd, &h, sizeof(h)) < 0 ||
+	    tdk_write_all(fd, (const char *)dir->image + sizeof(h), dir->size - sizeof(h)) < 0 ||
 	    fsync(fd) < 0 || close(fd) < 0) {
 		e = errno;
 		close(fd);

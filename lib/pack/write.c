@@ -127,22 +127,10 @@ static zip_int64_t sink_cb(void *ud, void *data, zip_uint64_t len, zip_source_cm
 		if (ftruncate(z->fd, 0) < 0 || lseek(z->fd, 0, SEEK_SET) < 0)
 			return sink_fail(z, ZIP_ER_WRITE);
 		return 0;
-	case ZIP_SOURCE_WRITE: {
-		const char *p = data;
-		zip_uint64_t left = len;
-
-		while (left) {
-			ssize_t w = write(z->fd, p, left);
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0)
-				return sink_fail(z, ZIP_ER_WRITE);
-			p += w;
-			left -= (zip_uint64_t)w;
-		}
+	case ZIP_SOURCE_WRITE:
+		if (tdk_write_all(z->fd, data, (size_t)len) < 0)
+			return sink_fail(z, ZIP_ER_WRITE);
 		return (zip_int64_t)len;
-	}
 	case ZIP_SOURCE_SEEK_WRITE: {
 		zip_source_args_seek_t *a = ZIP_SOURCE_GET_ARGS(zip_source_args_seek_t, data, len, &z->err);
 
@@ -284,15 +272,14 @@ fail:
 /* Copies the scratch file fd (from its start) into out: for targets that cannot seek. */
 static int copy_scratch(int fd, struct tdk_output *out)
 {
-	char chunk[65536];
-	ssize_t n;
+	struct tdk_input in;
 
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && tdk_output_write(out, chunk, (size_t)n) < 0)
-			return -1;
-	return n < 0 ? -1 : 0;
+	memset(&in, 0, sizeof(in));
+	in.fd = fd;
+	in.name = "scratch";
+	return tdk_copy(&in, out);
 }
 
 int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,

@@ -276,22 +276,11 @@ static int inflate_entry(struct tdk_container *c, size_t i, int fd, struct tdk_d
 			goto out;
 		}
 		if (fd >= 0) {
-			const char *p = chunk;
-			size_t left = (size_t)n;
-
-			while (left) {
-				ssize_t w = write(fd, p, left);
-
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w < 0) {
-					tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s",
-						     qname(c, e->name), strerror(errno));
-					r = TDK_EXIT_IO;
-					goto out;
-				}
-				p += w;
-				left -= (size_t)w;
+			if (tdk_write_all(fd, chunk, (size_t)n) < 0) {
+				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-WRITE", NULL, "cannot write '%s': %s",
+					     qname(c, e->name), strerror(errno));
+				r = TDK_EXIT_IO;
+				goto out;
 			}
 		} else if (fd == -1 && tdk_buf_add(&b, chunk, (size_t)n) < 0) {
 			r = TDK_EXIT_INTERNAL;

@@ -301,7 +301,7 @@ static int named_fd(const char *path)
 int tdk_output_open(struct tdk_output *out, const char *path, FILE *dflt)
 {
 	struct stat st;
-	int fd = -1, exists;
+	int fd = -1, exists, nfd;
 
 	memset(out, 0, sizeof(*out));
 	out->slot = -1;
@@ -317,11 +317,12 @@ int tdk_output_open(struct tdk_output *out, const char *path, FILE *dflt)
 		errno = EISDIR;
 		goto fail;
 	}
-	if ((exists && !S_ISREG(st.st_mode)) || named_fd(path) >= 0) {
+	nfd = named_fd(path);
+	if ((exists && !S_ISREG(st.st_mode)) || nfd >= 0) {
 		/* /dev/null, /dev/stdout, a FIFO: written through as cp(1) does; renaming would destroy it. */
 		out->path = strdup(path);
 		out->direct = 1;
-		fd = !out->path ? -1 : named_fd(path) >= 0 ? fcntl(named_fd(path), F_DUPFD_CLOEXEC, 3) :
+		fd = !out->path ? -1 : nfd >= 0 ? fcntl(nfd, F_DUPFD_CLOEXEC, 3) :
 		     open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	} else {
 		out->path = follow_links(path);
@@ -412,6 +413,23 @@ void tdk_output_abort(struct tdk_output *out)
 		return;
 	}
 	output_end(out);
+}
+
+int tdk_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 int tdk_copy(struct tdk_input *in, struct tdk_output *out)

@@ -80,6 +80,9 @@ int tdk_output_commit(struct tdk_output *out);
 /* Discards a named output (removes the temporary file); a borrowed stream is only flushed. */
 void tdk_output_abort(struct tdk_output *out);
 
+/* Writes all n bytes to fd, again after EINTR or a short write.  Returns 0, or -1 with errno. */
+int tdk_write_all(int fd, const void *p, size_t n);
+
 /* Copies the whole of in to out.  Returns 0, or -1 on a read or write error. */
 int tdk_copy(struct tdk_input *in, struct tdk_output *out);
 

@@ -422,20 +422,6 @@ static char *schema_location(const xmlChar *ns, int nattrs, const xmlChar **attr
 	return NULL;
 }
 
-static int has_scheme(const char *s)
-{
-	const char *c = strchr(s, ':');
-	const char *p;
-
-	if (!c || c == s)
-		return 0;
-	for (p = s; p < c; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '+' || *p == '-' || *p == '.'))
-			return 0;
-	return 1;
-}
-
 /* A schema location relative to the document, as a local path; NULL for a URL. */
 static char *local_location(const char *doc, const char *loc)
 {
@@ -445,7 +431,8 @@ static char *local_location(const char *doc, const char *loc)
 
 	if (!strncmp(loc, "file://", 7))
 		return strdup(loc + 7);
-	if (has_scheme(loc))
+	/* Another file: form, or any other scheme: not a path tdk reads. */
+	if (!strncmp(loc, "file:", 5) || tdk_xml_is_network(loc))
 		return NULL;
 	if (loc[0] == '/' || !doc || !(slash = strrchr(doc, '/')))
 		return strdup(loc);
