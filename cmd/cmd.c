@@ -300,6 +300,21 @@ int tdk_parse_options(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const 
 	return -1;
 }
 
+void tdk_json_str(FILE *f, const char *s)
+{
+	struct tdk_buf b = TDK_BUF_INIT(1 << 20);
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	if (!tdk_json_escape(&b, s, strlen(s)) && b.data)
+		fputs(b.data, f);
+	fputc('"', f);
+	tdk_buf_release(&b);
+}
+
 int tdk_report_init(struct tdk_report *r, const char *format, FILE *fp, const char *suite)
 {
 	memset(r, 0, sizeof(*r));

@@ -105,6 +105,9 @@ int tdk_finish_output(struct tdk_ctx *ctx, const char *name, int code);
  */
 int tdk_output_error(struct tdk_ctx *ctx, const char *name, const char *path, int err);
 
+/* Writes s to f as a JSON string (quoted, escaped), or null when s is NULL. */
+void tdk_json_str(FILE *f, const char *s);
+
 /* Diagnostics to the terminal or a report, by --format. */
 enum tdk_report_format { TDK_REPORT_TEXT, TDK_REPORT_JSON, TDK_REPORT_JUNIT };
 

@@ -39,17 +39,6 @@ static void report_diag(void *arg, const struct tdk_diag_item *it)
 	tdk_buf_release(&b);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	struct tdk_buf b = TDK_BUF_INIT(1 << 20);
-
-	fputc('"', f);
-	if (!tdk_json_escape(&b, s, strlen(s)) && b.data)
-		fputs(b.data, f);
-	fputc('"', f);
-	tdk_buf_release(&b);
-}
-
 static const char *fix_release(char out[8], const char *arg)
 {
 	return tdk_dir_release_name(out, arg, NULL) == 0 ? out : NULL;
@@ -135,7 +124,7 @@ static uint32_t show_nodes_json(FILE *f, const struct tdk_dir *d, const struct t
 			continue;
 		}
 		fprintf(f, "\"tag\":\"%s\",\"name\":", nd->tag);
-		json_str(f, tdk_dir_str(d, nd->name));
+		tdk_json_str(f, tdk_dir_str(d, nd->name));
 		fprintf(f, ",\"status\":\"%c\",\"repeat\":%u}", nd->status, (unsigned)nd->repeat);
 		i++;
 	}
@@ -180,7 +169,7 @@ static void show_member_json(FILE *f, const struct tdk_dir *d, const struct tdk_
 		uint32_t k;
 
 		fputs(",\"name\":", f);
-		json_str(f, tdk_dir_str(d, c->name));
+		tdk_json_str(f, tdk_dir_str(d, c->name));
 		fputs(",\"components\":[", f);
 		for (k = 0; k < c->n; k++) {
 			if (k)
@@ -191,7 +180,7 @@ static void show_member_json(FILE *f, const struct tdk_dir *d, const struct tdk_
 	} else if (m->ref != TDK_DIR_NONE) {
 		repr_text(repr, sizeof(repr), &d->elements[m->ref]);
 		fputs(",\"name\":", f);
-		json_str(f, tdk_dir_str(d, d->elements[m->ref].name));
+		tdk_json_str(f, tdk_dir_str(d, d->elements[m->ref].name));
 		fprintf(f, ",\"repr\":\"%s\"", repr);
 	}
 	fputc('}', f);
@@ -221,7 +210,7 @@ static void show_record(FILE *f, const struct tdk_dir *d, const char *kind, cons
 {
 	if (json) {
 		fprintf(f, "{\"release\":\"%s\",\"%s\":\"%s\",\"name\":", d->release, kind, tag);
-		json_str(f, tdk_dir_str(d, name));
+		tdk_json_str(f, tdk_dir_str(d, name));
 		fprintf(f, ",\"%s\":", members);
 		show_members(f, d, first, n, 1);
 		fputs("}\n", f);
@@ -240,7 +229,7 @@ static void show_element(FILE *f, const struct tdk_dir *d, const struct tdk_dir_
 	repr_text(repr, sizeof(repr), e);
 	if (json) {
 		fprintf(f, "{\"release\":\"%s\",\"element\":\"%s\",\"name\":", d->release, e->tag);
-		json_str(f, tdk_dir_str(d, e->name));
+		tdk_json_str(f, tdk_dir_str(d, e->name));
 		fprintf(f, ",\"repr\":\"%s\"", repr);
 		if (l) {
 			fputs(",\"codes\":[", f);
@@ -248,9 +237,9 @@ static void show_element(FILE *f, const struct tdk_dir *d, const struct tdk_dir_
 				const struct tdk_dir_code *c = &d->codes[l->first + k];
 
 				fputs(k ? ",{\"code\":" : "{\"code\":", f);
-				json_str(f, tdk_dir_str(d, c->value));
+				tdk_json_str(f, tdk_dir_str(d, c->value));
 				fputs(",\"name\":", f);
-				json_str(f, tdk_dir_str(d, c->name));
+				tdk_json_str(f, tdk_dir_str(d, c->name));
 				if (c->deleted)
 					fputs(",\"marked_for_deletion\":true", f);
 				fputc('}', f);
@@ -289,15 +278,15 @@ static void show_list(FILE *f, const struct tdk_dir *d, const struct tdk_dir_cod
 
 	if (json) {
 		fprintf(f, "{\"release\":\"%s\",\"code_list\":\"%s\",\"name\":", d->release, l->tag);
-		json_str(f, tdk_dir_str(d, l->name));
+		tdk_json_str(f, tdk_dir_str(d, l->name));
 		fputs(",\"codes\":[", f);
 		for (k = 0; k < l->n; k++) {
 			const struct tdk_dir_code *c = &d->codes[l->first + k];
 
 			fputs(k ? ",{\"code\":" : "{\"code\":", f);
-			json_str(f, tdk_dir_str(d, c->value));
+			tdk_json_str(f, tdk_dir_str(d, c->value));
 			fputs(",\"name\":", f);
-			json_str(f, tdk_dir_str(d, c->name));
+			tdk_json_str(f, tdk_dir_str(d, c->name));
 			fputc('}', f);
 		}
 		fputs("]}\n", f);
@@ -456,7 +445,7 @@ static int dir_show(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 		}
 		if (o->json) {
 			fprintf(f, "{\"release\":\"%s\",\"message\":\"%s\",\"name\":", d->release, m->type);
-			json_str(f, tdk_dir_str(d, m->name));
+			tdk_json_str(f, tdk_dir_str(d, m->name));
 			fputs(",\"segments\":", f);
 			show_nodes_json(f, d, m, 0, m->n, pos_width(d));
 			fputs("}\n", f);
@@ -532,7 +521,7 @@ static int dir_list(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 
 			if (o->json) {
 				fprintf(f, "%s{\"message\":\"%s\",\"name\":", i ? "," : "", m->type);
-				json_str(f, tdk_dir_str(d, m->name));
+				tdk_json_str(f, tdk_dir_str(d, m->name));
 				fputc('}', f);
 			} else {
 				fprintf(f, "%s  %s\n", m->type, tdk_dir_str(d, m->name));
@@ -571,7 +560,7 @@ static int dir_list(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 					continue;
 				if (o->json) {
 					fprintf(f, "%s{\"release\":\"%s\",\"location\":", any ? "," : "", rel);
-					json_str(f, loc);
+					tdk_json_str(f, loc);
 					fputc('}', f);
 				} else {
 					fprintf(f, "%s  %s\n", rel, loc);

@@ -34,19 +34,6 @@ struct verify_opts {
 	struct tdk_xml_limit_opts xml;
 };
 
-static void json_str(FILE *f, const char *s)
-{
-	struct tdk_buf b = TDK_BUF_INIT(1 << 20);
-
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	tdk_json_escape(&b, s, strlen(s));
-	fprintf(f, "\"%s\"", b.data ? b.data : "");
-	tdk_buf_release(&b);
-}
-
 static const char *kind_name(const struct tdk_sig_report *r)
 {
 	switch (r->kind) {
@@ -73,21 +60,21 @@ static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig
 	for (i = 0; i < n; i++) {
 		if (json) {
 			fprintf(f, "%s{\"kind\":\"%s\",\"id\":", i ? "," : "", kind_name(&r[i]));
-			json_str(f, r[i].id);
+			tdk_json_str(f, r[i].id);
 			fputs(",\"signer\":", f);
-			json_str(f, r[i].signer);
+			tdk_json_str(f, r[i].signer);
 			fputs(",\"signing_time\":", f);
-			json_str(f, r[i].signing_time);
+			tdk_json_str(f, r[i].signing_time);
 			fputs(",\"algorithm\":", f);
-			json_str(f, r[i].algorithm);
+			tdk_json_str(f, r[i].algorithm);
 			fprintf(f, ",\"xades\":%s,\"whole_document\":%s,\"valid\":%s,\"references\":[",
 				r[i].xades ? "true" : "false", r[i].whole ? "true" : "false",
 				r[i].valid ? "true" : "false");
 			for (k = 0; k < r[i].nrefs; k++) {
 				fprintf(f, "%s{\"uri\":", k ? "," : "");
-				json_str(f, r[i].refs[k].uri);
+				tdk_json_str(f, r[i].refs[k].uri);
 				fputs(",\"covers\":", f);
-				json_str(f, r[i].refs[k].covers);
+				tdk_json_str(f, r[i].refs[k].covers);
 				fprintf(f, ",\"ok\":%s}", r[i].refs[k].ok ? "true" : "false");
 			}
 			fputs("]}", f);
@@ -287,7 +274,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		goto out;
 	if (json) {
 		fputs("{\"file\":", ctx->out);
-		json_str(ctx->out, name);
+		tdk_json_str(ctx->out, name);
 		fprintf(ctx->out, ",\"valid\":%s,\"container\":%s,\"signatures\":[", r ? "false" : "true",
 			container ? "true" : "false");
 		if (container) {
@@ -303,7 +290,7 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 			fputs("],\"files\":[", ctx->out);
 			for (i = 0; i < ar.nfiles; i++) {
 				fprintf(ctx->out, "%s{\"name\":", i ? "," : "");
-				json_str(ctx->out, ar.files[i]);
+				tdk_json_str(ctx->out, ar.files[i]);
 				if (ar.timestamp_only)
 					fprintf(ctx->out, ",\"signed\":false,\"time_stamped\":%s}",
 						ar.covered[i] ? "true" : "false");
