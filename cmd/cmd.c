@@ -359,9 +359,10 @@ void tdk_report_emit(void *arg, const struct tdk_diag_item *it)
 	tdk_buf_release(&b);
 }
 
-void tdk_report_document(struct tdk_report *r, const char *name, unsigned long errors, double seconds)
+void tdk_report_case(struct tdk_report *r, const char *name, enum tdk_junit_kind kind, const char *message,
+		     double seconds)
 {
-	if (r->format == TDK_REPORT_JUNIT && tdk_junit_case_end(&r->junit, name, errors, seconds) < 0)
+	if (r->format == TDK_REPORT_JUNIT && tdk_junit_case_end(&r->junit, name, kind, message, seconds) < 0)
 		r->failed = 1;
 }
 

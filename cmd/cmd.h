@@ -125,8 +125,9 @@ int tdk_report_init(struct tdk_report *r, const char *format, FILE *fp, const ch
 /* The emit callback for struct tdk_diag; arg is the struct tdk_report. */
 void tdk_report_emit(void *arg, const struct tdk_diag_item *it);
 
-/* Ends the report of one document (a JUnit test case). */
-void tdk_report_document(struct tdk_report *r, const char *name, unsigned long errors, double seconds);
+/* Ends the report of one document: its JUnit test case, of that kind, with that message. */
+void tdk_report_case(struct tdk_report *r, const char *name, enum tdk_junit_kind kind, const char *message,
+		     double seconds);
 
 /*
  * Writes what is left (the JUnit XML) and frees the report.  Returns 0, or

@@ -45,6 +45,8 @@ struct frame {
 struct tdk_edi_dirval {
 	struct tdk_dir_set *set;
 	struct tdk_diag *d;
+	unsigned long partial;                 /* messages checked at the syntax level only */
+	char why[96];                          /* why the first of them was */
 	const struct tdk_dir *dir;             /* the release of the current message, or NULL */
 	const struct tdk_dir_message *msg;     /* its definition, or NULL: not checked */
 	const struct tdk_dir_node *nodes;      /* its segment table: dir->nodes + msg->first */
@@ -573,10 +575,16 @@ static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *un
 	/* CONTRL is defined by ISO 9735, not by a release; other UN messages of version D by the UNTDID. */
 	if ((v->dir = tdk_edi_contrl_dir(type, ver, rel, agency)))
 		goto found;
-	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0)
+	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0) {
+		if (!v->partial++)
+			snprintf(v->why, sizeof(v->why), "UNH names no UNTDID release ('%.8s:%.8s:%.8s')",
+				 ver, rel, agency);
 		return;
+	}
 	r = tdk_dir_set_get(v->set, canon, &dir, v->d);
 	if (r == TDK_EXIT_IO && !dir) {
+		if (!v->partial++)
+			snprintf(v->why, sizeof(v->why), "release %s is not installed", canon);
 		if (!missing_reported(v, canon))
 			tdk_diag_add(v->d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
 				     "release %s is not installed, so its messages are checked against "
@@ -678,4 +686,11 @@ void tdk_edi_dirval_sink(struct tdk_edi_dirval *v, struct tdk_edi_sink *sink)
 	sink->interchange_begin = s_interchange;
 	sink->segment = s_segment;
 	sink->message_end = s_message_end;
+}
+
+unsigned long tdk_edi_dirval_partial(const struct tdk_edi_dirval *v, const char **why)
+{
+	if (why)
+		*why = v->partial ? v->why : NULL;
+	return v->partial;
 }
