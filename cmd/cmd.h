@@ -20,6 +20,7 @@
 
 #include "util/diag.h"
 #include "util/exitcode.h"
+#include "util/path.h"
 
 /* Where a command reads and writes: the process streams, or others under a test or fuzzer. */
 struct tdk_ctx {

@@ -145,7 +145,7 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 			xw = tdk_edi_xml_writer_new(&out, &d, &sink);
 			break;
 		}
-		if (tdk_dir_set_init(&set, TDK_PREFIX, directory) < 0)
+		if (tdk_dir_set_init(&set, tdk_share_dir(), directory) < 0)
 			break;
 		have_set = 1;
 		set.no_cache = no_cache;

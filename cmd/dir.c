@@ -53,7 +53,7 @@ static int open_release(struct tdk_ctx *ctx, struct tdk_dir_set *set, const stru
 	int r;
 
 	/* The set is always initialised, so that the caller can release it whatever happens. */
-	if (tdk_dir_set_init(set, TDK_PREFIX, o->directory) < 0)
+	if (tdk_dir_set_init(set, tdk_share_dir(), o->directory) < 0)
 		return tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
 	set->no_cache = o->no_cache;
 	if (!fix_release(rel, arg))
@@ -532,7 +532,7 @@ static int dir_list(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 		goto out;
 	}
 	/* Every release on the search path: the first one found for a name is the one used. */
-	if (tdk_dir_set_init(&set, TDK_PREFIX, o->directory) < 0)
+	if (tdk_dir_set_init(&set, tdk_share_dir(), o->directory) < 0)
 		return tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
 	if (o->directory && !(one.dirs = calloc(1, sizeof(char *)))) {
 		r = tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");

@@ -51,62 +51,52 @@ static const struct tdk_cmd *find(const char *name)
 	return NULL;
 }
 
-/* `tdk help CMD`: the manual page through man(1); the built-in help when there is none. */
-static int help_command(struct tdk_ctx *ctx, const char *name)
+/* Runs man(1) with args; true when it showed a page. */
+static int run_man(struct tdk_ctx *ctx, char **args)
 {
-	const struct tdk_cmd *c = find(name);
-	char page[64], man[] = "man", opt[] = "--help";
-	char *args[3];
 	pid_t pid;
 	int st;
 
+	fflush(ctx->out);
+	return posix_spawnp(&pid, "man", NULL, NULL, args, environ) == 0 && waitpid(pid, &st, 0) == pid &&
+	       WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/*
+ * `tdk help CMD`: the manual page through man(1), the one shipped with this
+ * binary first (the source tree's man/, or MANDIR beside the shipped data
+ * folder), then man's own search; the built-in help when there is none.
+ */
+static int help_command(struct tdk_ctx *ctx, const char *name)
+{
+	const struct tdk_cmd *c = find(name);
+	const char *const local[] = { "man", "../man/man1" };
+	char page[64], file[4200], man[] = "man", lflag[] = "-l", opt[] = "--help", cmdname[64];
+	char *args[4], *argv[3];
+	size_t i;
+
 	if (!c)
 		return tdk_error(ctx, "help", TDK_EXIT_USAGE, "no such command '%s'", name);
-	char exe[4096], local[4200], lflag[] = "-l";
-	char *largs[4];
-	ssize_t n;
-
-	snprintf(page, sizeof(page), "tdk-%s", name);
 	args[0] = man;
+	args[1] = lflag;
+	args[2] = file;
+	args[3] = NULL;
+	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		snprintf(file, sizeof(file), "%s/%s/tdk-%s.1", tdk_share_dir(), local[i], name);
+		if (access(file, R_OK) == 0 && run_man(ctx, args))
+			return TDK_EXIT_OK;
+	}
+	snprintf(page, sizeof(page), "tdk-%s", name);
 	args[1] = page;
 	args[2] = NULL;
-	/* From the source tree (build/<flavour>/tdk), the page beside the sources. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(local, sizeof(local), "%s/../../man/%s.1", exe, page);
-			if (access(local, R_OK) == 0) {
-				largs[0] = man;
-				largs[1] = lflag;
-				largs[2] = local;
-				largs[3] = NULL;
-				fflush(ctx->out);
-				if (posix_spawnp(&pid, "man", NULL, NULL, largs, environ) == 0 &&
-				    waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-					return TDK_EXIT_OK;
-			}
-		}
-	}
-	fflush(ctx->out);
-	if (posix_spawnp(&pid, "man", NULL, NULL, args, environ) == 0 &&
-	    waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	if (run_man(ctx, args))
 		return TDK_EXIT_OK;
 	/* No man(1) or no page installed: the command's own help still answers. */
-	{
-		char cmdname[64];
-		char *argv[3];
-
-		snprintf(cmdname, sizeof(cmdname), "%s", name);
-		argv[0] = cmdname;
-		argv[1] = opt;
-		argv[2] = NULL;
-		return c->fn(2, argv, ctx);
-	}
+	snprintf(cmdname, sizeof(cmdname), "%s", name);
+	argv[0] = cmdname;
+	argv[1] = opt;
+	argv[2] = NULL;
+	return c->fn(2, argv, ctx);
 }
 
 int main(int argc, char **argv)

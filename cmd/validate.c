@@ -206,7 +206,7 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 		return TDK_EXIT_USAGE;
 	rep.quiet = vo.quiet;
 	if (!vo.syntax_only) {
-		if (tdk_dir_set_init(&dirs, TDK_PREFIX, vo.directory) < 0) {
+		if (tdk_dir_set_init(&dirs, tdk_share_dir(), vo.directory) < 0) {
 			tdk_report_finish(&rep);
 			return tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
 		}
