@@ -18,14 +18,16 @@
 extern char **environ;
 
 const struct tdk_cmd tdk_commands[] = {
-	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly" },
-	{ "dir", cmd_dir, "show UN/EDIFACT directories: messages, segments, elements, codes" },
-	{ "validate", cmd_validate, "check UN/EDIFACT interchanges against ISO 9735" },
-	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B" },
-	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers" },
-	{ "pack", cmd_pack, "pack files into an ASiC-E container, optionally signed" },
-	{ "unpack", cmd_unpack, "list or safely extract a ZIP or ASiC container" },
-	{ NULL, NULL, NULL },
+	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly", NULL },
+	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",
+	  cmd_dir_complete },
+	{ "validate", cmd_validate, "check UN/EDIFACT interchanges (ISO 9735, UNTDID) and XML documents "
+	  "(XSD, Schematron)", NULL },
+	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },
+	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers", NULL },
+	{ "pack", cmd_pack, "pack files into an ASiC-E container, optionally signed", NULL },
+	{ "unpack", cmd_unpack, "list or safely extract a ZIP or ASiC container", NULL },
+	{ NULL, NULL, NULL, NULL },
 };
 
 static void usage(FILE *f)
@@ -49,6 +51,32 @@ static const struct tdk_cmd *find(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+/* "tdk: 'valdate' is not a tdk command; did you mean 'validate'?" */
+static void not_a_command(struct tdk_ctx *ctx, const char *name, const char *word)
+{
+	const char *names[sizeof(tdk_commands) / sizeof(tdk_commands[0]) + 1];
+	size_t i;
+
+	for (i = 0; tdk_commands[i].name; i++)
+		names[i] = tdk_commands[i].name;
+	names[i++] = "help";
+	names[i] = NULL;
+	tdk_suggest(ctx, name, "a tdk command", word, names);
+}
+
+/*
+ * `tdk --complete CMD WORD...`: the words that may come next (the command's
+ * completer), one a line; exit 1 when file names come next.
+ */
+static int complete(struct tdk_ctx *ctx, int argc, char **argv)
+{
+	const struct tdk_cmd *c = argc > 0 ? find(argv[0]) : NULL;
+
+	if (!c || !c->complete)
+		return 1;
+	return c->complete(argc, argv, ctx);
 }
 
 /* Runs man(1) with args; true when it showed a page. */
@@ -75,8 +103,10 @@ static int help_command(struct tdk_ctx *ctx, const char *name)
 	char *args[4], *argv[3];
 	size_t i;
 
-	if (!c)
-		return tdk_error(ctx, "help", TDK_EXIT_USAGE, "no such command '%s'", name);
+	if (!c) {
+		not_a_command(ctx, "help", name);
+		return TDK_EXIT_USAGE;
+	}
 	args[0] = man;
 	args[1] = lflag;
 	args[2] = file;
@@ -122,6 +152,10 @@ int main(int argc, char **argv)
 		printf("tdk %s\n", TDK_VERSION);
 		return tdk_finish_output(&ctx, NULL, TDK_EXIT_OK);
 	}
+	if (!strcmp(argv[1], "--complete")) {
+		r = complete(&ctx, argc - 2, argv + 2);
+		return tdk_finish_output(&ctx, NULL, r);
+	}
 	if (!strcmp(argv[1], "--list-commands")) {
 		for (c = tdk_commands; c->name; c++)
 			printf("%s\t%s\n", c->name, c->summary);
@@ -137,7 +171,7 @@ int main(int argc, char **argv)
 	}
 	c = find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "tdk: '%s' is not a tdk command\n", argv[1]);
+		not_a_command(&ctx, NULL, argv[1]);
 		usage(stderr);
 		return TDK_EXIT_USAGE;
 	}
