@@ -109,8 +109,9 @@ build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard tests/fuzz/*.h) build/fuzz/lib
 
 fuzz-build: $(FUZZ_BIN)
 
+# -v: one line per target as it ends, not minutes of silence.
 fuzz-check: fuzz-build
-	@TDK_FUZZ_TOTAL=$(FUZZ_SECONDS) $(PROVE) tests/fuzz/run.sh
+	@TDK_FUZZ_TOTAL=$(FUZZ_SECONDS) $(PROVE) -v tests/fuzz/run.sh
 
 fuzz: fuzz-build
 	TDK_FUZZ_SECONDS=$${TDK_FUZZ_SECONDS:-600} tests/fuzz/run.sh
