@@ -27,16 +27,6 @@ struct tree_copy {
 	char where[PATH_MAX];     /* the path that failed */
 };
 
-static void report_diag(void *arg, const struct tdk_diag_item *it)
-{
-	struct tdk_ctx *ctx = arg;
-	struct tdk_buf b = TDK_BUF_INIT(4096);
-
-	if (!tdk_diag_format_text(&b, it))
-		fputs(b.data, ctx->err);
-	tdk_buf_release(&b);
-}
-
 /* Copies the file from to the new file to, atomically.  Returns 0, or -1 with errno. */
 static int copy_file(const char *from, const char *to)
 {
@@ -250,7 +240,7 @@ int tdk_dir_install(struct tdk_ctx *ctx, const char *source)
 	int r, dir;
 
 	tdk_diag_init(&diag, source);
-	diag.emit = report_diag;
+	diag.emit = tdk_dir_report_diag;
 	diag.arg = ctx;
 	if ((r = tdk_dir_load(&d, source, &diag))) {
 		r = tdk_error(ctx, "dir", r, "'%s' is not a usable UNTDID release (a release zip, or a folder "

@@ -12,12 +12,8 @@
  * unzipped), never from converted copies; a compiled cache keeps later loads
  * to a few milliseconds.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "dir.h"
@@ -31,7 +27,7 @@ struct dir_opts {
 	int no_cache, json, codes, quiet;
 };
 
-static void report_diag(void *arg, const struct tdk_diag_item *it)
+void tdk_dir_report_diag(void *arg, const struct tdk_diag_item *it)
 {
 	struct tdk_ctx *ctx = arg;
 	struct tdk_buf b = TDK_BUF_INIT(4096);
@@ -61,7 +57,7 @@ static int open_release(struct tdk_ctx *ctx, struct tdk_dir_set *set, const stru
 	if (!fix_release(rel, arg))
 		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "'%s' is not a UNTDID release name (e.g. D96B)", arg);
 	tdk_diag_init(&d, o->directory ? o->directory : rel);
-	d.emit = report_diag;
+	d.emit = tdk_dir_report_diag;
 	d.arg = ctx;
 	r = tdk_dir_set_get(set, rel, dir, &d);
 	if (r == TDK_EXIT_IO && !d.errors)

@@ -6,6 +6,9 @@
 
 #include "cmd.h"
 
+/* The emit callback of dir's diagnostics: text lines on ctx->err; arg is the struct tdk_ctx. */
+void tdk_dir_report_diag(void *arg, const struct tdk_diag_item *it);
+
 /*
  * `tdk dir install SOURCE`: SOURCE is a release zip as UNECE publishes it or
  * a folder holding a release's files (zipped or not), and must load as a
