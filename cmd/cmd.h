@@ -7,11 +7,15 @@
  *      It declares its options once, in a struct tdk_opt table, and calls
  *      tdk_parse_options(); usage, --help and the completion words come from
  *      that table.
- *   2. Add it to the commands[] table in cmd/tdk.c (and its declaration below).
+ *   2. Add it to the commands[] table in cmd/tdk.c (and its declaration below),
+ *      with a completer when its operands are not all files (cmd_dir_complete).
  *   3. Write man/tdk-NAME.1 (mdoc) whose SYNOPSIS matches `tdk NAME --help`,
  *      with EXIT STATUS and EXAMPLES; tests/t0002-man.sh checks both.
  *   4. Add shell tests (tests/tNNNN-NAME-*.sh); the completions pick the
- *      command up by themselves through `tdk --list-commands`.
+ *      command up by themselves through `tdk --list-commands`, its options
+ *      through `--complete-options` and its operands through `tdk --complete`.
+ *   An option renamed keeps its old name as TDK_OPT_ALIAS_(old, new), listed
+ *   in the man page as an alias.
  */
 #ifndef TDK_CMD_H
 #define TDK_CMD_H
