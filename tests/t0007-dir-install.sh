@@ -73,6 +73,26 @@ if [ -d "$DIRECTORIES/d96a" ] && [ -d "$DIRECTORIES/d96b" ]; then
 		tdk --complete dir show >out && echo D96A >want && test_cmp want out &&
 		tdk --complete dir -D "$DIRECTORIES" xsd >out && test_grep D96B out && test_grep D01B out
 	'
+	if command -v zsh >/dev/null 2>&1; then
+		# The completion system itself is stubbed: what is checked is what _tdk_operands asks the binary.
+		test_expect_success 'zsh completion of tdk dir offers the subcommands and the installed releases' '
+			zsh -f -c "
+				_call_program() { shift; eval \"\$@\"; }
+				compadd() { [[ \$1 == -a ]] && print -l -- \${(P)2}; }
+				_files() { print FILES; }
+				_arguments() { :; }; _describe() { :; }; _values() { :; }
+				words=(tdk dir \"\"); CURRENT=3
+				source \"$REPO/completions/_tdk\"
+				tdk=tdk cmd=dir
+				words=(dir \"\"); CURRENT=2; _tdk_operands
+				words=(dir show D9); CURRENT=3; _tdk_operands
+				words=(dir install x); CURRENT=3; _tdk_operands
+			" >words &&
+			printf "list\nshow\nxsd\ninstall\nD96A\nFILES\n" >want && test_cmp want words
+		'
+	else
+		test_skip 'zsh completion of tdk dir' 'no zsh here'
+	fi
 	if command -v fish >/dev/null 2>&1; then
 		test_expect_success 'fish completion of tdk dir offers the subcommands and the installed releases' '
 			fish -c "source \"$REPO/completions/tdk.fish\"; complete -C \"tdk dir \"; complete -C \"tdk dir show D9\"" >words &&
