@@ -63,7 +63,8 @@ static int open_release(struct tdk_ctx *ctx, struct tdk_dir_set *set, const stru
 	if (r == TDK_EXIT_IO && !d.errors)
 		return tdk_error(ctx, "dir", TDK_EXIT_IO,
 				 "release %s is not installed; download it from UNECE (https://unece.org/trade/"
-				 "uncefact/unedifact/download) and run 'tdk dir install d%c%c%c.zip'",
+				 "uncefact/unedifact/download) and run 'tdk dir install d%c%c%c.zip' (or the folder "
+				 "that holds it unzipped)",
 				 rel, rel[1], rel[2], rel[3] - 'A' + 'a');
 	if (r)
 		return tdk_error(ctx, "dir", r, "cannot load release %s", rel);
