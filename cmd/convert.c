@@ -239,7 +239,7 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
 		return r;
 	if (co.by_dir) {
-		if (tdk_dir_set_init(&co.set, TDK_PREFIX, co.directory) < 0) {
+		if (tdk_dir_set_init(&co.set, tdk_share_dir(), co.directory) < 0) {
 			tdk_report_finish(&run.report);
 			return tdk_error(ctx, "convert", TDK_EXIT_INTERNAL, "out of memory");
 		}

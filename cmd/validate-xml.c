@@ -26,25 +26,7 @@ static int exists(const char *p)
 /* The catalog tdk ships: beside the sources when run from the build tree, else installed. */
 static int shipped_catalog(char *out, size_t n)
 {
-	char exe[4096];
-	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-
-	if (k > 0) {
-		char *slash;
-
-		exe[k] = '\0';
-		if ((slash = strrchr(exe, '/'))) {
-			*slash = '\0';
-			if ((slash = strrchr(exe, '/')))
-				*slash = '\0';
-			if ((slash = strrchr(exe, '/')))
-				*slash = '\0';
-			snprintf(out, n, "%s/xsd/catalog.xml", exe);
-			if (exists(out))
-				return 1;
-		}
-	}
-	snprintf(out, n, "%s/share/tdk/xsd/catalog.xml", TDK_PREFIX);
+	snprintf(out, n, "%s/xsd/catalog.xml", tdk_share_dir());
 	return exists(out);
 }
 

@@ -255,7 +255,7 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
 		return r;
 	if (!vo.syntax_only) {
-		if (tdk_dir_set_init(&dirs, TDK_PREFIX, vo.directory) < 0) {
+		if (tdk_dir_set_init(&dirs, tdk_share_dir(), vo.directory) < 0) {
 			tdk_report_finish(&run.report);
 			return tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
 		}
