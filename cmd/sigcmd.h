@@ -31,7 +31,4 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size);
 struct tdk_ctx;
 int tdk_passphrase_error(struct tdk_ctx *ctx, const char *cmd, int code, const struct tdk_passphrase_src *s);
 
-/* The media type of a data object, guessed from its name's extension. */
-const char *tdk_mime_of(const char *name);
-
 #endif

@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "sigcmd.h"
 #include "xmlopt.h"
+#include "pack/pack.h"
 #include "sign/sign.h"
 #include "util/io.h"
 
@@ -37,26 +38,6 @@ static const char *base_name(const char *p)
 	const char *s = strrchr(p, '/');
 
 	return s ? s + 1 : p;
-}
-
-const char *tdk_mime_of(const char *name)
-{
-	static const struct { const char *ext, *mime; } t[] = {
-		{ ".xml", "text/xml" }, { ".pdf", "application/pdf" }, { ".txt", "text/plain" },
-		{ ".edi", "application/EDIFACT" }, { ".json", "application/json" },
-		{ ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
-		{ ".tif", "image/tiff" }, { ".tiff", "image/tiff" }, { ".csv", "text/csv" },
-		{ ".zip", "application/zip" },
-	};
-	size_t i, n = strlen(name);
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		size_t k = strlen(t[i].ext);
-
-		if (n > k && !strcasecmp(name + n - k, t[i].ext))
-			return t[i].mime;
-	}
-	return "application/octet-stream";
 }
 
 static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struct tdk_signer *s,

@@ -111,6 +111,13 @@ struct tdk_pack_item {
 };
 
 /*
+ * The media type of a data object, guessed from its name's extension (case
+ * ignored): "text/xml", "application/pdf", ..., "application/octet-stream"
+ * when the extension is not known.  A static string.
+ */
+const char *tdk_mime_of(const char *name);
+
+/*
  * Writes an ASiC-E container at out (atomically) holding items, with the
  * manifest, and signed with s (XAdES baseline B over every item) when s is
  * not NULL.  Names must be relative, without "." or ".." components, and

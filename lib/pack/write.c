@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,6 +48,26 @@ static int valid_item_name(const char *s)
 			return 1;
 		p = q + 1;
 	}
+}
+
+const char *tdk_mime_of(const char *name)
+{
+	static const struct { const char *ext, *mime; } t[] = {
+		{ ".xml", "text/xml" }, { ".pdf", "application/pdf" }, { ".txt", "text/plain" },
+		{ ".edi", "application/EDIFACT" }, { ".json", "application/json" },
+		{ ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
+		{ ".tif", "image/tiff" }, { ".tiff", "image/tiff" }, { ".csv", "text/csv" },
+		{ ".zip", "application/zip" },
+	};
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t k = strlen(t[i].ext);
+
+		if (n > k && !strcasecmp(name + n - k, t[i].ext))
+			return t[i].mime;
+	}
+	return "application/octet-stream";
 }
 
 static int manifest_xml(const struct tdk_pack_item *items, size_t n, struct tdk_buf *out)
