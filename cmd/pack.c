@@ -14,8 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/crypto.h>
-
 #include "cmd.h"
 #include "pack/pack.h"
 #include "sigcmd.h"
@@ -43,7 +41,6 @@ int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx)
 	};
 	const struct tdk_cmd_usage u = { "pack", "file ...",
 		"Pack files into an ASiC-E container, optionally signed with XAdES baseline B." };
-	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL, 0 };
 	struct tdk_pack_item *items = NULL;
 	struct tdk_sign_opts so = { 0 };
 	struct tdk_signer signer;
@@ -87,25 +84,14 @@ int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx)
 		items[i].mime = tdk_mime_of(argv[i]);
 	}
 	if (key) {
-		char *env;
+		const struct tdk_signer_opts sgo = { key, cert, pass_file, pass_fd };
 
 		if (tdk_sign_lib_init()) {
 			code = tdk_error(ctx, "pack", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
 			goto out;
 		}
-		ps.file = pass_file;
-		ps.fd = pass_fd;
-		d.file = key;
-		code = tdk_signer_load(&signer, key, cert, tdk_passphrase_get, &ps, time(NULL), &d);
-		d.file = output;
-		env = getenv("TDK_PASSPHRASE");
-		if (env)
-			OPENSSL_cleanse(env, strlen(env));
-		if (code) {
-			if (ps.failed)
-				tdk_passphrase_error(ctx, "pack", code, &ps);
+		if ((code = tdk_cmd_load_signer(ctx, "pack", &signer, &sgo, &d)))
 			goto out;
-		}
 		loaded = 1;
 		so.mode = TDK_SIGN_DETACHED;
 		so.xades = 1;

@@ -145,7 +145,6 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	};
 	const struct tdk_cmd_usage u = { "sign", "[file ...]",
 		"Sign XML documents (XMLDSig enveloped, enveloping or detached; XAdES baseline B)." };
-	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL, 0 };
 	struct tdk_signer signer;
 	struct tdk_report rep;
 	struct tdk_diag d;
@@ -181,8 +180,6 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 			    "tdk sign") < 0)
 		return TDK_EXIT_USAGE;
 	rep.quiet = so.quiet;
-	ps.file = so.pass_file;
-	ps.fd = so.pass_fd;
 	if (tdk_sign_lib_init()) {
 		code = tdk_error(ctx, "sign", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
 		goto out;
@@ -190,19 +187,13 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	tdk_diag_init(&d, so.key);
 	d.emit = tdk_report_emit;
 	d.arg = &rep;
-	code = tdk_signer_load(&signer, so.key, so.cert, tdk_passphrase_get, &ps, time(NULL), &d);
 	{
-		/* The passphrase from the environment has been used: wipe it from this process. */
-		char *env = getenv("TDK_PASSPHRASE");
+		const struct tdk_signer_opts sgo = { so.key, so.cert, so.pass_file, so.pass_fd };
 
-		if (env)
-			OPENSSL_cleanse(env, strlen(env));
+		code = tdk_cmd_load_signer(ctx, "sign", &signer, &sgo, &d);
 	}
-	if (code) {
-		if (ps.failed)
-			tdk_passphrase_error(ctx, "sign", code, &ps);
+	if (code)
 		goto out;
-	}
 	loaded = 1;
 	if (so.outdir && mkdir(so.outdir, 0777) < 0 && errno != EEXIST) {
 		code = tdk_error(ctx, "sign", TDK_EXIT_IO, "cannot create '%s': %s", so.outdir,
