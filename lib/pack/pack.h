@@ -120,8 +120,10 @@ const char *tdk_mime_of(const char *name);
 /*
  * Writes an ASiC-E container at out (atomically) holding items, with the
  * manifest, and signed with s (XAdES baseline B over every item) when s is
- * not NULL.  Names must be relative, without "." or ".." components, and
- * unique; otherwise PACK-NAME and TDK_EXIT_USAGE.  Returns 0 or an exit code.
+ * not NULL.  Names must be relative, without "." or ".." components, control
+ * characters or reserved names (PACK-NAME), and unique (PACK-DUPLICATE);
+ * otherwise nothing is read or written and the answer is TDK_EXIT_USAGE.
+ * Returns 0 or an exit code.
  */
 int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,
 		   const struct tdk_signer *s, const struct tdk_sign_opts *so, struct tdk_diag *d);
