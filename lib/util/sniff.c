@@ -116,8 +116,8 @@ static void root_tag(const struct sample *x, size_t i, struct tdk_sniff *s)
 	for (i = name; i < x->n && name_char(x->p[i]); i++)
 		if (x->p[i] == ':' && !colon)
 			colon = i;
-	/* A name the sample cuts could be another: none then. */
-	if (i == name || i >= x->n)
+	/* A name the sample cuts could be another: none then; nor "p:" with no local part. */
+	if (i == name || i >= x->n || colon + 1 == i)
 		return;
 	s->root = (const char *)x->p + (colon ? colon + 1 : name);
 	s->root_len = i - (colon ? colon + 1 : name);

@@ -156,6 +156,8 @@ static void xml(void)
 	ok(s.ns && s.ns_len == 5 && !memcmp(s.ns, "urn:a", 5), "single quotes");
 	sniff(S("<Decl"), 0, &s);
 	ok(s.kind == TDK_SNIFF_XML && !s.root, "a root name the sample cuts is not given");
+	sniff(S("<p: xmlns:p=\"urn:p\">"), 1, &s);
+	ok(s.kind == TDK_SNIFF_XML && !s.root, "a prefix with no local name has no root name (fuzz)");
 	sniff(S("<a:Decl xmlns=\"urn:default\" xmlns:b=\"urn:b\">"), 1, &s);
 	ok(s.root && !s.ns, "a prefix that is not bound in the sample: no namespace");
 	is_kind(S("<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" "
