@@ -74,8 +74,12 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
 	if (env) {
 		size_t len = strlen(env);
 
-		if (len + 1 > size)
+		if (len + 1 > size) {
+			/* Said as for a file: "a passphrase is needed" would send the user astray. */
+			s->err = EMSGSIZE;
+			s->failed = "variable TDK_PASSPHRASE";
 			return -1;
+		}
 		memcpy(buf, env, len + 1);
 		return (int)len;
 	}

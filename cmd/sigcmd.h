@@ -15,7 +15,8 @@ struct tdk_passphrase_src {
 	const char *file;       /* --passphrase-file, or NULL */
 	unsigned long fd;       /* --passphrase-fd, or TDK_NO_FD */
 	int err;                /* errno of the last failure */
-	const char *failed;     /* what failed: "file", "descriptor", "terminal" */
+	const char *failed;     /* what failed: "file", "descriptor", "variable TDK_PASSPHRASE",
+	                           "terminal" */
 	size_t max;             /* the longest passphrase the caller takes, in bytes */
 };
 
@@ -31,7 +32,27 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size);
 struct tdk_ctx;
 int tdk_passphrase_error(struct tdk_ctx *ctx, const char *cmd, int code, const struct tdk_passphrase_src *s);
 
-/* The media type of a data object, guessed from its name's extension. */
-const char *tdk_mime_of(const char *name);
+/* Where the signing key comes from: the options of a command that signs. */
+struct tdk_signer_opts {
+	const char *key;        /* --key */
+	const char *cert;       /* --cert, or NULL when the key file holds the certificate */
+	const char *pass_file;  /* --passphrase-file, or NULL */
+	unsigned long pass_fd;  /* --passphrase-fd, or TDK_NO_FD */
+};
+
+/*
+ * Loads the signer s for command cmd ("sign", "pack") with tdk_signer_load,
+ * valid now, the passphrase (when the key is encrypted) read by
+ * tdk_passphrase_get from o's sources.  Diagnostics go to d under the key's
+ * name (d->file is restored before returning); a passphrase that cannot be
+ * read is also reported on ctx->err.  TDK_PASSPHRASE is wiped from the
+ * environment whatever the outcome.  libxmlsec1 must be initialised
+ * (tdk_sign_lib_init).  Returns 0, and the caller releases s with
+ * tdk_signer_release, or the exit code of tdk_signer_load.
+ */
+struct tdk_signer;
+struct tdk_diag;
+int tdk_cmd_load_signer(struct tdk_ctx *ctx, const char *cmd, struct tdk_signer *s,
+			const struct tdk_signer_opts *o, struct tdk_diag *d);
 
 #endif

@@ -15,21 +15,20 @@
 #include <time.h>
 #include <sys/stat.h>
 
-#include <openssl/crypto.h>
-
 #include "run.h"
 #include "validate.h"
 #include "sigcmd.h"
 #include "xmlopt.h"
+#include "pack/pack.h"
 #include "sign/sign.h"
 #include "util/io.h"
 
 #define DOC_MAX ((size_t)256 << 20)
 
 struct sign_opts {
-	const char *key, *cert, *pass_file, *digest, *id, *output, *outdir, *format;
+	const char *key, *cert, *pass_file, *digest, *id, *output;
 	unsigned long pass_fd;
-	int enveloping, detached, xades, quiet;
+	int enveloping, detached, xades;
 	struct tdk_xml_limit_opts xml;
 };
 
@@ -38,26 +37,6 @@ static const char *base_name(const char *p)
 	const char *s = strrchr(p, '/');
 
 	return s ? s + 1 : p;
-}
-
-const char *tdk_mime_of(const char *name)
-{
-	static const struct { const char *ext, *mime; } t[] = {
-		{ ".xml", "text/xml" }, { ".pdf", "application/pdf" }, { ".txt", "text/plain" },
-		{ ".edi", "application/EDIFACT" }, { ".json", "application/json" },
-		{ ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
-		{ ".tif", "image/tiff" }, { ".tiff", "image/tiff" }, { ".csv", "text/csv" },
-		{ ".zip", "application/zip" },
-	};
-	size_t i, n = strlen(name);
-
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		size_t k = strlen(t[i].ext);
-
-		if (n > k && !strcasecmp(name + n - k, t[i].ext))
-			return t[i].mime;
-	}
-	return "application/octet-stream";
 }
 
 struct sign_run {
@@ -184,7 +163,6 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	};
 	const struct tdk_cmd_usage u = { "sign", "[file ...]",
 		"Sign XML documents (XMLDSig enveloped, enveloping or detached; XAdES baseline B)." };
-	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL, 0 };
 	struct tdk_signer signer;
 	struct tdk_validate_xml xv;
 	struct sign_run sr = { &so, &signer, NULL };
@@ -223,29 +201,21 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
 		return r;
 	begun = 1;
-	ps.file = so.pass_file;
-	ps.fd = so.pass_fd;
 	if (tdk_sign_lib_init()) {
 		run.setup_code = tdk_error(ctx, "sign", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
 		run.setup_error = "cannot initialise libxmlsec1";
 		goto run;
 	}
 	tdk_run_diag(&run, &d, so.key);
-	run.setup_code = tdk_signer_load(&signer, so.key, so.cert, tdk_passphrase_get, &ps, time(NULL), &d);
 	{
-		/* The passphrase from the environment has been used: wipe it from this process. */
-		char *env = getenv("TDK_PASSPHRASE");
+		const struct tdk_signer_opts sgo = { so.key, so.cert, so.pass_file, so.pass_fd };
 
-		if (env)
-			OPENSSL_cleanse(env, strlen(env));
+		run.setup_code = tdk_cmd_load_signer(ctx, "sign", &signer, &sgo, &d);
 	}
-	if (run.setup_code) {
-		if (ps.failed)
-			tdk_passphrase_error(ctx, "sign", run.setup_code, &ps);
+	if (run.setup_code)
 		run.setup_error = "the signing key cannot be used (see its diagnostics)";
-	} else {
+	else
 		loaded = 1;
-	}
 	if (!so.detached && tdk_validate_xml_setup(NULL, &xv) == 0)
 		sr.xv = &xv;
 run:

@@ -14,7 +14,7 @@ test_expect_success 'make the test PKI and the dossier files' '
 '
 
 test_expect_success 'pack writes mimetype first, stored, with the media type at byte 38' '
-	tdk pack -o d.asice doc.xml invoice.txt "docs/origin cert.txt" &&
+	tdk pack -o d.asice -C . doc.xml invoice.txt "docs/origin cert.txt" &&
 	test "$(dd if=d.asice bs=1 skip=30 count=39 2>/dev/null)" = "mimetypeapplication/vnd.etsi.asic-e+zip" &&
 	unzip -l d.asice >list && test_grep "META-INF/manifest.xml" list && test_grep "docs/origin cert.txt" list
 '
@@ -28,7 +28,7 @@ test_expect_code 1 'an unsigned container does not verify: ASIC-NO-SIGNATURE' '
 	tdk verify --ca ca.pem d.asice 2>err; r=$?; test_grep ASIC-NO-SIGNATURE err || exit 99; exit $r
 '
 test_expect_success 'a signed container verifies and reports every file as signed' '
-	tdk pack -o s.asice -k rsa.key --cert rsa.pem doc.xml invoice.txt "docs/origin cert.txt" &&
+	tdk pack -o s.asice -C . -k rsa.key --cert rsa.pem doc.xml invoice.txt "docs/origin cert.txt" &&
 	tdk verify --ca ca.pem s.asice >out && test $(grep -c ": signed" out) = 3 &&
 	test_grep "docs/origin%20cert.txt" out
 '
@@ -83,7 +83,7 @@ test_expect_success 'ASiC-S with its one data object in the root verifies' '
 	with_mimetype one.asice application/vnd.etsi.asic-s+zip one.asics && tdk verify --ca ca.pem one.asics
 '
 test_expect_code 1 'ASiC-S whose data object is in a folder: ASIC-S-STRUCTURE' '
-	tdk pack -o sub.asice -k rsa.key --cert rsa.pem "docs/origin cert.txt" &&
+	tdk pack -o sub.asice -C . -k rsa.key --cert rsa.pem "docs/origin cert.txt" &&
 	with_mimetype sub.asice application/vnd.etsi.asic-s+zip sub.asics &&
 	tdk verify --ca ca.pem sub.asics 2>err; r=$?; test_grep ASIC-S-STRUCTURE err || exit 99; exit $r
 '
@@ -95,8 +95,8 @@ test_expect_success 'unpack extracts every entry; the bytes are the same' '
 	tdk unpack -C ex s.asice && cmp ex/doc.xml doc.xml && test -f "ex/docs/origin cert.txt" &&
 	test -f ex/META-INF/signatures0.xml
 '
-test_expect_code 2 'pack refuses names that climb out or are absolute: PACK-NAME' '
-	tdk pack -o bad.asice ../"$(basename "$TRASH")"/doc.xml 2>err; r=$?; test_grep PACK-NAME err
+test_expect_code 2 'pack refuses names that climb out (-C): PACK-NAME' '
+	tdk pack -o bad.asice -C . ../"$(basename "$TRASH")"/doc.xml 2>err; r=$?; test_grep PACK-NAME err
 	test ! -e bad.asice || exit 99; exit $r
 '
 
@@ -134,7 +134,7 @@ test_expect_code 1 'a symbolic link entry is refused: PACK-LINK' '
 	mkzip link.zip link && tdk unpack -C z link.zip 2>err; r=$?; test_grep PACK-LINK err && test ! -e z/link || exit 99; exit $r
 '
 test_expect_code 3 'a link already in the folder is not followed' '
-	tdk pack -o sub.asice docs/origin\ cert.txt && mkdir w && ln -s /tmp w/docs &&
+	tdk pack -o sub.asice -C . docs/origin\ cert.txt && mkdir w && ln -s /tmp w/docs &&
 	tdk unpack -C w sub.asice 2>err; r=$?; test_grep PACK-WRITE err && test ! -e "/tmp/origin cert.txt" || exit 99; exit $r
 '
 test_expect_code 1 'duplicate names are refused: PACK-DUPLICATE' '

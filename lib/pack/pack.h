@@ -111,10 +111,19 @@ struct tdk_pack_item {
 };
 
 /*
+ * The media type of a data object, guessed from its name's extension (case
+ * ignored): "text/xml", "application/pdf", ..., "application/octet-stream"
+ * when the extension is not known.  A static string.
+ */
+const char *tdk_mime_of(const char *name);
+
+/*
  * Writes an ASiC-E container at out (atomically) holding items, with the
  * manifest, and signed with s (XAdES baseline B over every item) when s is
- * not NULL.  Names must be relative, without "." or ".." components, and
- * unique; otherwise PACK-NAME and TDK_EXIT_USAGE.  Returns 0 or an exit code.
+ * not NULL.  Names must be relative, without "." or ".." components, control
+ * characters or reserved names (PACK-NAME), and unique (PACK-DUPLICATE);
+ * otherwise nothing is read or written and the answer is TDK_EXIT_USAGE.
+ * Returns 0 or an exit code.
  */
 int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,
 		   const struct tdk_signer *s, const struct tdk_sign_opts *so, struct tdk_diag *d);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,6 +48,26 @@ static int valid_item_name(const char *s)
 			return 1;
 		p = q + 1;
 	}
+}
+
+const char *tdk_mime_of(const char *name)
+{
+	static const struct { const char *ext, *mime; } t[] = {
+		{ ".xml", "text/xml" }, { ".pdf", "application/pdf" }, { ".txt", "text/plain" },
+		{ ".edi", "application/EDIFACT" }, { ".json", "application/json" },
+		{ ".png", "image/png" }, { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
+		{ ".tif", "image/tiff" }, { ".tiff", "image/tiff" }, { ".csv", "text/csv" },
+		{ ".zip", "application/zip" },
+	};
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t k = strlen(t[i].ext);
+
+		if (n > k && !strcasecmp(name + n - k, t[i].ext))
+			return t[i].mime;
+	}
+	return "application/octet-stream";
 }
 
 static int manifest_xml(const struct tdk_pack_item *items, size_t n, struct tdk_buf *out)
@@ -269,6 +290,41 @@ fail:
 	return TDK_EXIT_IO;
 }
 
+/*
+ * Every name must be valid and name one input only: two inputs under one
+ * name would leave one of them out of the container.  Reports every fault.
+ * Returns 0 or TDK_EXIT_USAGE.
+ */
+static int check_names(const struct tdk_pack_item *items, size_t n, struct tdk_diag *d)
+{
+	struct tdk_buf q = TDK_BUF_INIT(4096), q1 = TDK_BUF_INIT(4096), q2 = TDK_BUF_INIT(4096);
+	size_t i, k;
+	int r = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!valid_item_name(items[i].name)) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' cannot be a name in the "
+				     "container: absolute, '.' or '..' components, a control character, or "
+				     "reserved (mimetype, META-INF/)", tdk_name(&q, items[i].name));
+			r = TDK_EXIT_USAGE;
+			continue;
+		}
+		for (k = 0; k < i; k++)
+			if (!strcmp(items[k].name, items[i].name))
+				break;
+		if (k == i)
+			continue;
+		tdk_diag_add(d, TDK_SEV_ERROR, "PACK-DUPLICATE", NULL, "'%s' is the name of both '%s' and "
+			     "'%s' (give one another name with name=path)", tdk_name(&q, items[i].name),
+			     tdk_name(&q1, items[k].path), tdk_name(&q2, items[i].path));
+		r = TDK_EXIT_USAGE;
+	}
+	tdk_buf_release(&q);
+	tdk_buf_release(&q1);
+	tdk_buf_release(&q2);
+	return r;
+}
+
 /* Copies the scratch file fd (from its start) into out: for targets that cannot seek. */
 static int copy_scratch(int fd, struct tdk_output *out)
 {
@@ -289,28 +345,12 @@ int tdk_asic_write(const char *out, const struct tdk_pack_item *items, size_t n,
 	struct tdk_buf *data = NULL;
 	struct tdk_output w;
 	FILE *scratch = NULL;
-	size_t i, k;
-	int r = TDK_EXIT_INTERNAL, opened = 0;
+	size_t i;
+	int r, opened = 0;
 
-	for (i = 0; i < n && r != TDK_EXIT_USAGE; i++) {
-		struct tdk_buf q = TDK_BUF_INIT(4096);
-
-		if (!valid_item_name(items[i].name)) {
-			tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' cannot be a name in the "
-				     "container: absolute, '.' or '..' components, a control character, or "
-				     "reserved (mimetype, META-INF/)", tdk_name(&q, items[i].name));
-			r = TDK_EXIT_USAGE;
-		}
-		for (k = 0; k < i && r != TDK_EXIT_USAGE; k++)
-			if (!strcmp(items[k].name, items[i].name)) {
-				tdk_diag_add(d, TDK_SEV_ERROR, "PACK-NAME", NULL, "'%s' is given twice",
-					     tdk_name(&q, items[i].name));
-				r = TDK_EXIT_USAGE;
-			}
-		tdk_buf_release(&q);
-	}
-	if (r == TDK_EXIT_USAGE)
+	if ((r = check_names(items, n, d)))
 		return r;
+	r = TDK_EXIT_INTERNAL;
 	data = calloc(n ? n : 1, sizeof(*data));
 	if (!data || manifest_xml(items, n, &man) < 0)
 		goto out;

@@ -24,6 +24,7 @@
 #include <libxml/xmlschemas.h>
 
 #include "util/exitcode.h"
+#include "util/sniff.h"
 #include "xml/internal.h"
 
 #define CHUNK 65536
@@ -741,31 +742,14 @@ out:
 
 int tdk_xml_sniff(const char *p, size_t n)
 {
-	size_t i = 0;
+	struct tdk_sniff s;
 
-	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		i = 3;
-	else if (n >= 2 && (!memcmp(p, "\xFF\xFE", 2) || !memcmp(p, "\xFE\xFF", 2)))
+	switch (tdk_sniff(p, n, 0, &s)) {
+	case TDK_SNIFF_XSD:
+		return 2;
+	case TDK_SNIFF_XML:
 		return 1;
-	while (i < n && strchr(" \t\r\n", p[i]))
-		i++;
-	if (i >= n || p[i] != '<')
+	default:
 		return 0;
-	{
-		const char *s = p + i, *e = p + n;
-		const char *ns = "http://www.w3.org/2001/XMLSchema\"";
-
-		/* A root named schema (with any prefix) bound to the XSD namespace. */
-		for (; s + 8 < e; s++)
-			if ((s[0] == '<' || s[0] == ':') && !memcmp(s + 1, "schema", 6) &&
-			    strchr(" \t\r\n>", s[7])) {
-				size_t k;
-
-				for (k = 0; s + k + strlen(ns) <= e; k++)
-					if (!memcmp(s + k, ns, strlen(ns)))
-						return 2;
-				return 1;
-			}
 	}
-	return 1;
 }

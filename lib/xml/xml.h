@@ -215,8 +215,10 @@ int tdk_xml_check_schema(struct tdk_xml_schemas *s, const char *path, struct tdk
 
 /*
  * Whether the first bytes p[0..n) look like XML (after a byte order mark
- * and blanks, a '<'), and whether the root of that XML is an xs:schema.
- * Returns 0 (not XML), 1 (XML) or 2 (an XML Schema document).
+ * and blanks, a '<'; or UTF-16 XML), and whether the root of that XML is an
+ * xs:schema: tdk_sniff (util/sniff.h) tells, which the per-document driver
+ * calls for every kind of input.  Returns 0 (not XML), 1 (XML) or 2 (an XML
+ * Schema document).
  */
 int tdk_xml_sniff(const char *p, size_t n);
 

@@ -82,6 +82,14 @@ for bin in $bins; do
 			fi
 		done
 		;;
+	fuzz-sniff)
+		# The first 4 KiB are all the sniffer reads: the samples and fixtures of every kind.
+		maxlen=4096
+		cp samples/* "$seeds"/ 2>/dev/null
+		find tests/data -type f -size -16k | head -n 300 | while IFS= read -r f; do
+			cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
+		done
+		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
 			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||
