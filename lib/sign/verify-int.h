@@ -33,6 +33,7 @@ struct vctx {
 	X509 *pcert;                /* the pinned certificate whose key verified, or NULL; borrowed */
 	xmlSecDSigCtxPtr ctx;       /* libxmlsec1's core validation; owned */
 	int sp_covered;             /* a SignedInfo reference that held covers SignedProperties */
+	char uncovered[256];        /* what a whole-document reference left out, or "" */
 };
 
 static inline void verr(struct vctx *v, const char *code, const char *fmt, ...)

@@ -10,31 +10,12 @@
 #include <string.h>
 
 #include <xmlsec/xmlsec.h>
+#include <xmlsec/nodeset.h>
+#include <xmlsec/transforms.h>
 #include <xmlsec/xmldsig.h>
 
 #include "sign/verify-int.h"
 #include "util/exitcode.h"
-
-static int safe_transforms(xmlNodePtr ref)
-{
-	xmlNodePtr ts = tdk_node_child(ref, "Transforms", TDK_NS_DSIG), t;
-
-	for (t = ts ? ts->children : NULL; t; t = t->next) {
-		xmlChar *a;
-		int ok;
-
-		if (!tdk_node_is(t, "Transform", TDK_NS_DSIG))
-			continue;
-		a = xmlGetProp(t, TDK_XC "Algorithm");
-		/* Canonicalisation and the enveloped-signature transform select nothing away. */
-		ok = a && (!xmlStrcmp(a, TDK_XC "http://www.w3.org/2000/09/xmldsig#enveloped-signature") ||
-			   xmlStrstr(a, TDK_XC "c14n") || xmlStrstr(a, TDK_XC "C14N"));
-		xmlFree(a);
-		if (!ok)
-			return 0;
-	}
-	return 1;
-}
 
 /*
  * Does the reference use the OPC RelationshipTransform (ECMA-376 part 2
@@ -148,6 +129,170 @@ int tdk_verify_unresolved(struct vctx *v)
 	return unresolved_refs(v, v->sig->children, 0);
 }
 
+/*
+ * Coverage from what was digested, not from the transforms' names.  A
+ * reference that may cover the whole document (URI "", "#xpointer(/)", or
+ * the root's ID) is replayed with libxmlsec1's own transforms: its URI and
+ * its node-set transforms (enveloped signature, XPath, XPath Filter 2.0,
+ * XPointer) up to the canonicalisation that turns the node set into the
+ * octets digested (XMLDSig 1.1 §4.4.3.2: C14N serialises exactly the node
+ * set it is given), where a last transform of tdk's reads the node set.  The
+ * reference covers the document when that node set is the document less
+ * this signature's subtree (§6.6.4: what the enveloped-signature transform
+ * removes); any other node it leaves out, another ds:Signature included,
+ * can be changed freely.  Comments do not count: URI="" leaves them out
+ * (§4.4.3.3).  The expressions are those the dry run bounded
+ * (tdk_transform_bound), so the replay costs what libxmlsec1's run did.
+ */
+struct digested {
+	xmlNodePtr sig;         /* this signature: its subtree may be left out */
+	xmlNodePtr left_out;    /* the first other node the node set leaves out, or NULL */
+	size_t nleft_out;       /* how many subtrees (or attributes) it leaves out */
+	int seen;               /* the node set reached the end of the replay */
+};
+
+/* The node after the subtree of n, in document order within root; NULL at the end. */
+static xmlNodePtr after(xmlNodePtr n, xmlNodePtr root)
+{
+	while (n != root && !n->next)
+		n = n->parent;
+	return n == root ? NULL : n->next;
+}
+
+static void left_out(struct digested *g, xmlNodePtr n)
+{
+	if (!g->left_out)
+		g->left_out = n;
+	g->nleft_out++;
+}
+
+/* The last transform of a replay: compares the node set it is given with the document. */
+static int capture_push(xmlSecTransformPtr t, xmlSecNodeSetPtr nodes, xmlSecTransformCtxPtr ctx)
+{
+	struct digested *g = ctx->userData;
+	xmlNodePtr root = xmlDocGetRootElement(g->sig->doc), n = root;
+
+	(void)t;
+	while (n) {
+		xmlAttrPtr a;
+
+		if (n == g->sig || n->type == XML_COMMENT_NODE) {
+			n = after(n, root);
+			continue;
+		}
+		if (!xmlSecNodeSetContains(nodes, n, n->parent)) {
+			left_out(g, n);
+			n = after(n, root);
+			continue;
+		}
+		for (a = n->type == XML_ELEMENT_NODE ? n->properties : NULL; a; a = a->next)
+			if (!xmlSecNodeSetContains(nodes, (xmlNodePtr)a, n))
+				left_out(g, (xmlNodePtr)a);
+		n = tdk_node_next(n);
+	}
+	g->seen = 1;
+	return 0;
+}
+
+/*
+ * It takes a node set and, as far as libxmlsec1's chain checks go, gives
+ * octets, like a C14N method, so that the buffer a chain ends in can follow
+ * it; it gives none.
+ */
+static xmlSecTransformDataType capture_type(xmlSecTransformPtr t, xmlSecTransformMode mode,
+					    xmlSecTransformCtxPtr ctx)
+{
+	(void)t;
+	(void)ctx;
+	return mode == xmlSecTransformModePush ? xmlSecTransformDataTypeXml : xmlSecTransformDataTypeBin;
+}
+
+static const struct _xmlSecTransformKlass capture_klass = {
+	.klassSize = sizeof(struct _xmlSecTransformKlass),
+	.objSize = sizeof(xmlSecTransform),
+	.name = (const xmlChar *)"tdk-coverage",
+	.usage = xmlSecTransformUsageUnknown,
+	.getDataType = capture_type,
+	.pushXml = capture_push,
+};
+
+/* The transforms that take a node set and give one: they may leave nodes out. */
+static int node_set_transform(xmlSecTransformId id)
+{
+	return id == xmlSecTransformEnvelopedId || id == xmlSecTransformXPathId ||
+	       id == xmlSecTransformXPath2Id || id == xmlSecTransformXPointerId;
+}
+
+static int c14n_transform(xmlSecTransformId id)
+{
+	return id == xmlSecTransformInclC14NId || id == xmlSecTransformInclC14NWithCommentsId ||
+	       id == xmlSecTransformInclC14N11Id || id == xmlSecTransformInclC14N11WithCommentsId ||
+	       id == xmlSecTransformExclC14NId || id == xmlSecTransformExclC14NWithCommentsId;
+}
+
+/*
+ * Replays the same-document reference refnode (URI uri) into g.  Returns 1
+ * when the node set digested was read, 0 when a transform makes octets of
+ * another kind (XSLT, base64: no node set of this document is digested) or
+ * libxmlsec1 refuses, -1 when memory ran out.
+ */
+static int replay(struct vctx *v, xmlNodePtr refnode, const char *uri, struct digested *g)
+{
+	xmlNodePtr ts = tdk_node_child(refnode, "Transforms", TDK_NS_DSIG), t;
+	xmlSecTransformCtx tctx;
+	int r = 0;
+
+	if (xmlSecTransformCtxInitialize(&tctx) < 0)
+		return -1;
+	tctx.enabledUris = xmlSecTransformUriTypeEmpty | xmlSecTransformUriTypeSameDocument;
+	tctx.userData = g;
+	/* Its errors were reported by the core run, which ran the same transforms. */
+	tdk_sig_set_sink(NULL, NULL);
+	if (xmlSecTransformCtxSetUri(&tctx, (const xmlChar *)uri, refnode) < 0)
+		goto out;
+	for (t = ts ? ts->children : NULL; t; t = t->next) {
+		xmlChar *a;
+		xmlSecTransformId id;
+
+		if (!tdk_node_is(t, "Transform", TDK_NS_DSIG))
+			continue;
+		a = xmlGetProp(t, TDK_XC "Algorithm");
+		id = a ? xmlSecTransformIdListFindByHref(xmlSecTransformIdsGet(), a,
+							 xmlSecTransformUsageDSigTransform) : NULL;
+		xmlFree(a);
+		if (c14n_transform(id))
+			break;
+		if (!node_set_transform(id) || !xmlSecTransformCtxNodeRead(&tctx, t, xmlSecTransformUsageDSigTransform))
+			goto out;
+	}
+	if (!xmlSecTransformCtxCreateAndAppend(&tctx, &capture_klass) || xmlSecTransformCtxExecute(&tctx, v->doc) < 0)
+		goto out;
+	r = g->seen;
+out:
+	xmlSecTransformCtxFinalize(&tctx);
+	tdk_sig_set_sink(v->d, "VERIFY-XML");
+	return r;
+}
+
+/* What g found left out, for a report: its kind, name and path, and how many more. */
+static void describe_left_out(const struct digested *g, char *buf, size_t size)
+{
+	xmlNodePtr n = g->left_out;
+	xmlChar *path = xmlGetNodePath(n);
+	int named = n->type == XML_ATTRIBUTE_NODE || n->type == XML_ELEMENT_NODE;
+
+	snprintf(buf, size, "%s%s%.60s%s (%.120s%s)", n->type == XML_ATTRIBUTE_NODE ? "attribute" :
+		 n->type == XML_ELEMENT_NODE ? "element" : "text", named ? " '" : "",
+		 named ? (const char *)n->name : "", named ? "'" : "", path ? (const char *)path : "?",
+		 tdk_node_is(n, "Signature", TDK_NS_DSIG) ? ", another signature" : "");
+	if (g->nleft_out > 1) {
+		size_t len = strlen(buf);
+
+		snprintf(buf + len, size - len, " and %zu more", g->nleft_out - 1);
+	}
+	xmlFree(path);
+}
+
 /* Reference i of the core run: SignedInfo's, then its manifests' (XMLDSig 1.1 §5.1). */
 static xmlSecDSigReferenceCtxPtr ref_ctx(xmlSecDSigCtxPtr ctx, size_t i, size_t nsi)
 {
@@ -156,27 +301,59 @@ static xmlSecDSigReferenceCtxPtr ref_ctx(xmlSecDSigCtxPtr ctx, size_t i, size_t 
 }
 
 /*
+ * Whether the same-document reference refnode, which held, covers the whole
+ * document (see replay); writes what it covers when it does not into
+ * what[size].  Returns 1, 0, or -1 when memory ran out.
+ */
+static int covers_whole(struct vctx *v, xmlNodePtr refnode, const char *uri, const char *target,
+			char *what, size_t size)
+{
+	struct digested g = { v->sig, NULL, 0, 0 };
+	char out[256];
+	int r = replay(v, refnode, uri, &g);
+
+	if (r < 0)
+		return -1;
+	if (!r) {
+		snprintf(what, size, "%s, filtered by transforms", target);
+		return 0;
+	}
+	if (!g.left_out)
+		return 1;
+	describe_left_out(&g, out, sizeof(out));
+	snprintf(what, size, "%s without %s", target, out);
+	if (!v->uncovered[0])
+		snprintf(v->uncovered, sizeof(v->uncovered), "%s", out);
+	return 0;
+}
+
+/*
  * Describes in what[size] what the reference rc (its ds:Reference refnode,
  * NULL for a manifest's) covers, and notes in v what it covers as a whole.
+ * Returns 0, or -1 when memory ran out.
  */
-static void ref_covers(struct vctx *v, xmlSecDSigReferenceCtxPtr rc, xmlNodePtr refnode, int ok, int in_si,
-		       char *what, size_t size)
+static int ref_covers(struct vctx *v, xmlSecDSigReferenceCtxPtr rc, xmlNodePtr refnode, int ok, int in_si,
+		      char *what, size_t size)
 {
 	const char *uri = rc && rc->uri ? (const char *)rc->uri : "";
 	xmlNodePtr root = xmlDocGetRootElement(v->doc), target;
+	/* An enveloping signature's root is itself: its objects are judged by tdk_verify_coverage. */
+	int replayable = refnode && !tdk_node_is(root, "Signature", TDK_NS_DSIG), w = 0;
 
 	if (!uri[0] || !strcmp(uri, "#xpointer(/)")) {
-		snprintf(what, size, "the whole document");
-		if (ok && refnode && safe_transforms(refnode) && !tdk_node_is(root, "Signature", TDK_NS_DSIG))
-			v->rep->whole = 1;
-		if (!refnode || !safe_transforms(refnode))
-			snprintf(what, size, "the document, filtered by transforms");
+		snprintf(what, size, refnode ? "the whole document" : "the document, filtered by transforms");
+		if (replayable)
+			w = covers_whole(v, refnode, uri, "the document", what, size);
 	} else if (uri[0] == '#') {
 		target = same_doc_target(v->doc, uri);
 		if (target) {
 			describe_node(target, what, size);
-			if (ok && target == root && refnode && safe_transforms(refnode))
-				v->rep->whole = 1;
+			if (target == root && replayable) {
+				char elem[512];
+
+				snprintf(elem, sizeof(elem), "%s", what);
+				w = covers_whole(v, refnode, uri, elem, what, size);
+			}
 			if (v->sp && target == v->sp && ok && in_si)
 				v->sp_covered = 1;
 		} else {
@@ -193,12 +370,17 @@ static void ref_covers(struct vctx *v, xmlSecDSigReferenceCtxPtr rc, xmlNodePtr 
 		tdk_buf_release(&b);
 		tdk_buf_release(&q);
 	}
+	if (w < 0)
+		return -1;
+	if (w > 0 && ok)
+		v->rep->whole = 1;
 	if (!in_si) {
 		char via[512];
 
 		snprintf(via, sizeof(via), "%.480s (through a manifest)", what);
 		snprintf(what, size, "%s", via);
 	}
+	return 0;
 }
 
 int tdk_verify_refs(struct vctx *v)
@@ -227,7 +409,8 @@ int tdk_verify_refs(struct vctx *v)
 			refnode = NULL; /* a manifest's: never the whole document, nor SignedProperties */
 		rr->uri = strdup(uri);
 		rr->ok = rc && rc->status == xmlSecDSigStatusSucceeded;
-		ref_covers(v, rc, refnode, rr->ok, i < nsi, what, sizeof(what));
+		if (ref_covers(v, rc, refnode, rr->ok, i < nsi, what, sizeof(what)) < 0)
+			return TDK_EXIT_INTERNAL;
 		rr->covers = strdup(what);
 		if (!rr->ok && refnode && legacy_relationship(refnode)) {
 			verr(v, "VERIFY-UNSUPPORTED-TRANSFORM", "reference '%s' (%s): digest does not "
@@ -276,8 +459,9 @@ int tdk_verify_coverage(struct vctx *v)
 		rep->whole = obj == NULL;
 	}
 	if (!rep->whole && !v->o->allow_partial) {
-		verr(v, "VERIFY-PARTIAL", "the signature does not cover the whole document (what is "
-		     "outside it can be changed or wrapped freely); --allow-partial accepts this");
+		verr(v, "VERIFY-PARTIAL", "the signature does not cover the whole document%s%s (what is "
+		     "outside it can be changed or wrapped freely); --allow-partial accepts this",
+		     v->uncovered[0] ? ": it leaves out " : "", v->uncovered);
 		return TDK_EXIT_NEGATIVE;
 	}
 	return 0;
