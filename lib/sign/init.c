@@ -81,23 +81,8 @@ void tdk_sig_set_data(struct tdk_sig_data *data)
 
 static void xml_error(void *arg, xmlErrorPtr e)
 {
-	struct tdk_diag_loc loc;
-	char msg[TDK_DIAG_MSG_MAX];
-	size_t n;
-
 	(void)arg;
-	if (e && e->code == XML_ERR_NO_MEMORY)
-		tdk_xml_oom_note();
-	if (!cur_diag || !e || e->level < XML_ERR_ERROR)
-		return;
-	memset(&loc, 0, sizeof(loc));
-	loc.line = e->line > 0 ? (unsigned long)e->line : 0;
-	loc.col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "XML error");
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	tdk_diag_add(cur_diag, TDK_SEV_ERROR, cur_code ? cur_code : "VERIFY-XML", &loc, "%s", msg);
+	tdk_xml_error_add(cur_diag, cur_code ? cur_code : "VERIFY-XML", e);
 }
 
 static void xmlsec_error(const char *file, int line, const char *func, const char *obj,

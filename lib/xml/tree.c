@@ -39,16 +39,16 @@ struct tree_sink {
 	const char *code;
 };
 
-static void tree_error(void *arg, xmlErrorPtr e)
+void tdk_xml_error_add(struct tdk_diag *d, const char *code, const void *error)
 {
-	struct tree_sink *s = arg;
+	const xmlError *e = error;
 	struct tdk_diag_loc loc;
 	char msg[TDK_DIAG_MSG_MAX];
 	size_t n;
 
 	if (e && e->code == XML_ERR_NO_MEMORY)
 		oom_count++;
-	if (!e || e->level < XML_ERR_ERROR)
+	if (!d || !e || e->level < XML_ERR_ERROR)
 		return;
 	memset(&loc, 0, sizeof(loc));
 	loc.line = e->line > 0 ? (unsigned long)e->line : 0;
@@ -57,7 +57,14 @@ static void tree_error(void *arg, xmlErrorPtr e)
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	tdk_diag_add(s->d, TDK_SEV_ERROR, s->code, &loc, "%s", msg);
+	tdk_diag_add(d, TDK_SEV_ERROR, code, &loc, "%s", msg);
+}
+
+static void tree_error(void *arg, xmlErrorPtr e)
+{
+	struct tree_sink *s = arg;
+
+	tdk_xml_error_add(s->d, s->code, e);
 }
 
 /* Registers Id, ID and id attributes as XML IDs; 0, or -1 after a duplicate (reported). */

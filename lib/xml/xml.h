@@ -262,4 +262,12 @@ int tdk_xml_dump(struct _xmlDoc *doc, struct tdk_buf *out);
 unsigned long tdk_xml_oom_count(void);
 void tdk_xml_oom_note(void);
 
+/*
+ * Records the libxml2 error error (an xmlError *) in d under code, as the
+ * tree reader does: errors and fatal errors only, with their line and
+ * column, the message as libxml2 wrote it; an allocation failure is counted
+ * (tdk_xml_oom_count) whether d is NULL or not.
+ */
+void tdk_xml_error_add(struct tdk_diag *d, const char *code, const void *error);
+
 #endif
