@@ -1,10 +1,13 @@
 # tdk: trade document kit.  `make`, `make check`, `make bench`, `make fuzz`,
-# `make install PREFIX=... DESTDIR=...`; knobs DEVELOPER=1 and SANITIZE=address,undefined.
+# `make install PREFIX=... DESTDIR=...`; knobs DEVELOPER=1 and SANITIZE=address,undefined
+# (into build/san) or SANITIZE=thread (ThreadSanitizer, into build/tsan).
 include config.mk
+
+comma := ,
 
 # Sanitized and plain objects never mix: each flavour builds in its own folder.
 ifdef SANITIZE
-BUILD    = build/san
+BUILD    = $(if $(filter thread,$(subst $(comma), ,$(SANITIZE))),build/tsan,build/san)
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 else
 BUILD    = build/plain

@@ -15,6 +15,7 @@
  * XPath expression its references will evaluate, under libxml2's operation
  * limit, before libxmlsec1 runs them without one.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <libxml/xpathInternals.h>
@@ -37,6 +38,16 @@ static xmlNodePtr element_from(xmlNodePtr n)
 		n = n->next;
 	return n;
 }
+
+/*
+ * libxmlsec1-openssl 1.2.37 copies a certificate's validity into the key it
+ * reads from KeyInfo with gmtime(3), whose result is one static buffer for
+ * the whole process, and mktime(3) (src/openssl/x509.c,
+ * xmlSecOpenSSLX509CertGetTime): two threads reading keys at once can get
+ * each other's times.  So KeyInfo is read by one thread at a time; the rest
+ * of a verification runs in parallel.
+ */
+static pthread_mutex_t keyinfo_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int tdk_signedinfo_verify(xmlNodePtr sig, xmlSecKeyPtr *key, xmlSecKeyInfoCtxPtr kictx)
 {
@@ -71,7 +82,9 @@ int tdk_signedinfo_verify(xmlNodePtr sig, xmlSecKeyPtr *key, xmlSecKeyInfoCtxPtr
 	if (!*key && kictx) {
 		if (xmlSecTransformSetKeyReq(sm, &kictx->keyReq) < 0)
 			goto out;
+		pthread_mutex_lock(&keyinfo_lock);
 		*key = xmlSecKeysMngrGetKey(ki, kictx);
+		pthread_mutex_unlock(&keyinfo_lock);
 		if (!*key)
 			goto out;
 	}

@@ -2,8 +2,8 @@
  * Process-wide setup for signatures: libxml2 and libxmlsec1 error output
  * silenced and collected, the external entity loader refused, libxmlsec1's
  * file and network input replaced by a resolver that only knows the data the
- * current operation was given; plus safe parsing, serialising and URI
- * escaping shared by signing and verification.
+ * current operation was given; plus the URI escaping shared by signing and
+ * verification.  Documents are parsed by lib/xml (tdk_xml_parse).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +29,35 @@
 static int initialised;
 static xsltSecurityPrefsPtr xslt_prefs;
 
-/* The error sink of the operation in progress (NULL: errors are dropped). */
-static struct tdk_diag *cur_diag;
-static const char *cur_code;
-static char last_xmlsec[256];
-static int last_reason;
+/*
+ * The state of the operation in progress on this thread: its error sink,
+ * the first libxmlsec1 error, and the external data the resolver serves.
+ * Thread-local, so that threads sign and verify at once, each into its own
+ * struct tdk_diag: libxmlsec1's error callback and I/O callbacks are
+ * process-wide, but they run on the thread whose operation raised them.
+ */
+static _Thread_local struct tdk_diag *cur_diag;
+static _Thread_local const char *cur_code;
+static _Thread_local char last_xmlsec[256];
+static _Thread_local int last_reason;
+static _Thread_local struct tdk_sig_data *cur_data;
 
-/* The external data of the operation in progress. */
-static struct tdk_sig_data *cur_data;
-
-/* Allocation failures libxml2 or libxmlsec1 reported, ever (see tdk_sig_oom_count). */
-static unsigned long oom_count;
+static void xml_error(void *arg, xmlErrorPtr e);
 
 unsigned long tdk_sig_oom_count(void)
 {
-	return oom_count;
+	return tdk_xml_oom_count();
 }
 
 void tdk_sig_set_sink(struct tdk_diag *d, const char *code)
 {
+	/*
+	 * libxml2 keeps its structured error handler per thread; a thread that
+	 * existed before tdk_sign_lib_init, or ran lib/xml's own handlers, gets
+	 * this one again for the operation.
+	 */
+	if (d && xmlStructuredError != xml_error)
+		xmlSetStructuredErrorFunc(NULL, xml_error);
 	cur_diag = d;
 	cur_code = code;
 	last_xmlsec[0] = '\0';
@@ -71,23 +81,8 @@ void tdk_sig_set_data(struct tdk_sig_data *data)
 
 static void xml_error(void *arg, xmlErrorPtr e)
 {
-	struct tdk_diag_loc loc;
-	char msg[TDK_DIAG_MSG_MAX];
-	size_t n;
-
 	(void)arg;
-	if (e && e->code == XML_ERR_NO_MEMORY)
-		oom_count++;
-	if (!cur_diag || !e || e->level < XML_ERR_ERROR)
-		return;
-	memset(&loc, 0, sizeof(loc));
-	loc.line = e->line > 0 ? (unsigned long)e->line : 0;
-	loc.col = e->int2 > 0 ? (unsigned long)e->int2 : 0;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "XML error");
-	n = strlen(msg);
-	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	tdk_diag_add(cur_diag, TDK_SEV_ERROR, cur_code ? cur_code : "VERIFY-XML", &loc, "%s", msg);
+	tdk_xml_error_add(cur_diag, cur_code ? cur_code : "VERIFY-XML", e);
 }
 
 static void xmlsec_error(const char *file, int line, const char *func, const char *obj,
@@ -103,7 +98,7 @@ static void xmlsec_error(const char *file, int line, const char *func, const cha
 	(void)obj;
 	(void)subject;
 	if (reason == XMLSEC_ERRORS_R_MALLOC_FAILED)
-		oom_count++;
+		tdk_xml_oom_note();
 	for (i = 0; xmlSecErrorsGetMsg(i); i++)
 		if (xmlSecErrorsGetCode(i) == reason) {
 			r = xmlSecErrorsGetMsg(i);
@@ -199,7 +194,9 @@ int tdk_sign_lib_init(void)
 	if (initialised)
 		return 0;
 	xmlInitParser();
+	/* This thread's handler, and the one every thread made later starts with. */
 	xmlSetStructuredErrorFunc(NULL, xml_error);
+	xmlThrDefSetStructuredErrorFunc(NULL, xml_error);
 	xmlSetExternalEntityLoader(no_entity_loader);
 	xmlSubstituteEntitiesDefault(0);
 	xmlLoadExtDtdDefaultValue = 0;
@@ -250,137 +247,13 @@ void tdk_sign_lib_shutdown(void)
 	xsltFreeSecurityPrefs(xslt_prefs);
 	xslt_prefs = NULL;
 	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlThrDefSetStructuredErrorFunc(NULL, NULL);
 	initialised = 0;
 }
 
 const char *tdk_sign_lib_version(void)
 {
 	return XMLSEC_VERSION;
-}
-
-/* Registers Id, ID and id attributes as XML IDs; 0, or -1 after a duplicate (reported). */
-static int register_ids(xmlDocPtr doc, xmlNodePtr n, const char *prefix, struct tdk_diag *d)
-{
-	char code[32];
-	int r = 0;
-
-	snprintf(code, sizeof(code), "%s-DUPLICATE-ID", prefix);
-	for (; n; n = n->next) {
-		xmlAttrPtr a;
-
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		for (a = n->properties; a; a = a->next) {
-			xmlChar *v;
-			xmlAttrPtr prev;
-
-			if (a->ns || (xmlStrcmp(a->name, TDK_XC "Id") && xmlStrcmp(a->name, TDK_XC "ID") &&
-				      xmlStrcmp(a->name, TDK_XC "id")))
-				continue;
-			v = xmlNodeListGetString(doc, a->children, 1);
-			if (!v)
-				continue;
-			prev = xmlGetID(doc, v);
-			if (prev && prev != a) {
-				struct tdk_diag_loc loc = { 0 };
-
-				loc.line = (unsigned long)xmlGetLineNo(n);
-				tdk_diag_add(d, TDK_SEV_ERROR, strcmp(prefix, "SIGN") ? "VERIFY-DUPLICATE-ID" :
-					     "SIGN-DUPLICATE-ID", &loc,
-					     "two elements carry the ID '%.80s' (a signature wrapping pattern)",
-					     (const char *)v);
-				r = -1;
-			} else if (!prev) {
-				xmlAddID(NULL, doc, v, a);
-			}
-			xmlFree(v);
-		}
-		if (n->children && register_ids(doc, n->children, prefix, d) < 0)
-			r = -1;
-	}
-	return r;
-}
-
-int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag *d)
-{
-	return register_ids(doc, doc->children, code_prefix, d);
-}
-
-xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
-			const struct tdk_xml_limits *lim, struct tdk_diag *d)
-{
-	return tdk_xml_parse_ex(buf, len, name, code_prefix, 1, lim, d);
-}
-
-static void entities_refused(struct tdk_diag *d, int sign, const struct tdk_diag_loc *loc)
-{
-	tdk_diag_add(d, TDK_SEV_ERROR, sign ? "SIGN-XML-ENTITY" : "VERIFY-XML-ENTITY", loc,
-		     "the document declares entities in its DTD; refused (entity expansion "
-		     "is never performed)");
-}
-
-xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
-			   int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d)
-{
-	xmlDocPtr doc = NULL;
-	int sign = !strcmp(code_prefix, "SIGN");
-	const char *code = sign ? "SIGN-XML" : "VERIFY-XML";
-	struct tdk_xml_limits limits;
-	struct tdk_xml_guard guard;
-
-	if (len > (size_t)0x7fffffff) {
-		tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "document too large for the XML parser");
-		return NULL;
-	}
-	/* libxml2 would read a start tag of 100,000 attributes, or a 1 GB comment, before any check. */
-	if (lim)
-		limits = *lim;
-	else
-		tdk_xml_limits_init(&limits);
-	tdk_xml_guard_init(&guard, &limits);
-	if (tdk_xml_guard_feed(&guard, buf, len, d))
-		return NULL;
-	if (guard.entity.line) {
-		entities_refused(d, sign, &guard.entity);
-		return NULL;
-	}
-	tdk_sig_set_sink(d, code);
-	doc = xmlReadMemory(buf, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
-	if (!doc) {
-		if (!d->errors)
-			tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "not well-formed XML");
-		goto out;
-	}
-	if (doc->intSubset && doc->intSubset->entities) {
-		entities_refused(d, sign, NULL);
-		goto fail;
-	}
-	if (!xmlDocGetRootElement(doc)) {
-		tdk_diag_add(d, TDK_SEV_ERROR, code, NULL, "no root element");
-		goto fail;
-	}
-	if (ids && register_ids(doc, doc->children, code_prefix, d) < 0)
-		goto fail;
-	goto out;
-fail:
-	xmlFreeDoc(doc);
-	doc = NULL;
-out:
-	tdk_sig_set_sink(NULL, NULL);
-	return doc;
-}
-
-int tdk_xml_dump(xmlDocPtr doc, struct tdk_buf *out)
-{
-	xmlChar *mem = NULL;
-	int size = 0, r;
-
-	xmlDocDumpMemoryEnc(doc, &mem, &size, "UTF-8");
-	if (!mem)
-		return -1;
-	r = tdk_buf_add(out, mem, (size_t)size);
-	xmlFree(mem);
-	return r;
 }
 
 static int hexval(int c)

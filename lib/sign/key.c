@@ -29,8 +29,10 @@
 
 #include "sign/sign-int.h"
 #include "util/exitcode.h"
+#include "util/io.h"
 
 #define KEY_FILE_MAX (1 << 20)
+#define CERT_FILE_MAX (16 << 20)   /* a --ca or --untrusted bundle */
 
 int tdk_node_is(const xmlNode *n, const char *name, const char *ns)
 {
@@ -107,31 +109,6 @@ char *tdk_cert_digest_b64(void *x509, const char *uri)
 	}
 	OPENSSL_free(der);
 	return b64;
-}
-
-/* Reads a whole small file; returns 0, or -1 with errno. */
-static int slurp(const char *path, struct tdk_buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	int r = 0;
-
-	if (!f)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (tdk_buf_add(b, chunk, n) < 0) {
-			errno = EFBIG;
-			r = -1;
-			break;
-		}
-	if (ferror(f)) {
-		r = -1;
-	}
-	fclose(f);
-	if (!r && !b->data && tdk_buf_add(b, "", 0) < 0)
-		r = -1;
-	return r;
 }
 
 struct pass_ctx {
@@ -219,7 +196,7 @@ int tdk_signer_load(struct tdk_signer *s, const char *key_path, const char *cert
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
-	if (slurp(key_path, &kb) < 0) {
+	if (tdk_read_all(key_path, KEY_FILE_MAX, &kb) < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "SIGN-KEY-READ", NULL, "cannot read key '%s': %s", key_path,
 			     strerror(errno));
 		r = TDK_EXIT_IO;
@@ -296,7 +273,7 @@ int tdk_signer_load(struct tdk_signer *s, const char *key_path, const char *cert
 	if (cert_path) {
 		STACK_OF(X509) *cs = sk_X509_new_null();
 
-		if (!cs || slurp(cert_path, &cb) < 0) {
+		if (!cs || tdk_read_all(cert_path, KEY_FILE_MAX, &cb) < 0) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "SIGN-CERT-READ", NULL, "cannot read certificate "
 				     "'%s': %s", cert_path, strerror(errno));
 			sk_X509_free(cs);
@@ -439,10 +416,10 @@ void tdk_signer_release(struct tdk_signer *s)
 
 static int load_cert_file(const char *path, STACK_OF(X509) *sk, const char *what, struct tdk_diag *d)
 {
-	struct tdk_buf b = TDK_BUF_INIT(16 << 20);
+	struct tdk_buf b = TDK_BUF_INIT(CERT_FILE_MAX);
 	int r = 0;
 
-	if (slurp(path, &b) < 0) {
+	if (tdk_read_all(path, CERT_FILE_MAX, &b) < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-TRUST-READ", NULL, "cannot read %s '%s': %s", what,
 			     path, strerror(errno));
 		r = TDK_EXIT_TRUST;
@@ -532,7 +509,7 @@ static int load_cert_dir(const char *dir, STACK_OF(X509) *sk, struct tdk_diag *d
 			continue;
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > DIR_CERT_MAX)
 			continue;
-		if (slurp(path, &b) == 0 && (k = load_certs(b.data, b.len, sk)) > 0)
+		if (tdk_read_all(path, DIR_CERT_MAX, &b) == 0 && (k = load_certs(b.data, b.len, sk)) > 0)
 			found += k;
 		tdk_buf_release(&b);
 	}

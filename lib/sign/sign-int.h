@@ -1,6 +1,7 @@
 /*
  * Shared between the files of lib/sign only: the per-operation error sink and
- * the external data the resolver serves.  One operation at a time per process.
+ * the external data the resolver serves.  Both belong to the calling thread:
+ * one operation at a time per thread, any number of threads at once.
  */
 #ifndef TDK_SIGN_INT_H
 #define TDK_SIGN_INT_H
@@ -17,7 +18,7 @@
 #define TDK_NS_XADES141 "http://uri.etsi.org/01903/v1.4.1#"
 #define TDK_XADES_SIGNED_PROPS "http://uri.etsi.org/01903#SignedProperties"
 
-/* Library errors go to d under code until the next call (NULL: dropped). */
+/* Library errors on this thread go to d under code until the next call (NULL: dropped). */
 void tdk_sig_set_sink(struct tdk_diag *d, const char *code);
 
 /* The first libxmlsec1 error since the last tdk_sig_set_sink, or "". */
@@ -26,7 +27,7 @@ const char *tdk_sig_last_error(void);
 /* The libxmlsec1 reason code (XMLSEC_ERRORS_R_*) of that first error, or 0. */
 int tdk_sig_last_reason(void);
 
-/* The data the resolver serves until the next call (NULL: nothing). */
+/* The data the resolver serves to this thread until the next call (NULL: nothing). */
 void tdk_sig_set_data(struct tdk_sig_data *data);
 
 /* The item of data a reference URI names (equal after percent-decoding), or NULL. */

@@ -23,21 +23,36 @@
 
 #include "util/buf.h"
 #include "util/diag.h"
+#include "xml/xml.h"   /* tdk_xml_parse: signatures read documents through lib/xml */
 
 /*
  * Sets up libxml2's structured error handler, libxmlsec1 and its OpenSSL back
  * end once per process, with the error callbacks turned into silence (errors
  * are collected per operation instead) and the input callbacks replaced by
- * tdk's resolver.  Returns 0, or TDK_EXIT_INTERNAL when a library refuses.
+ * tdk's resolver.  Call it once, before any thread signs or verifies; it is
+ * not itself thread-safe.  Returns 0, or TDK_EXIT_INTERNAL when a library
+ * refuses.
+ *
+ * Threads.  After it, any number of threads may sign and verify at once,
+ * each with its own struct tdk_diag and its own documents, sharing one
+ * loaded struct tdk_signer or struct tdk_trust read-only: the per-operation
+ * state (error sink, first libxmlsec1 error, the data the resolver serves,
+ * the allocation-failure count) is the calling thread's; the signer's key is
+ * duplicated for each signature; a trust's keys manager is only looked up
+ * in (its certificate store is an OpenSSL X509_STORE, which locks itself).
+ * tdk_signer_load, tdk_trust_load and their release functions are not to
+ * run while another thread uses the same object.  A document (xmlDoc) is
+ * one thread's at a time.
  */
 int tdk_sign_lib_init(void);
 void tdk_sign_lib_shutdown(void);
 
 /*
- * How many allocation failures libxml2 and libxmlsec1 have reported since
- * the process started.  A caller compares the count before and after an
- * operation: when it grew, a failure or a "malformed" finding may be the
- * want of memory, and the answer is an internal error, never a verdict.
+ * How many allocation failures libxml2 and libxmlsec1 have reported on the
+ * calling thread (tdk_xml_oom_count).  A caller compares the count before
+ * and after an operation: when it grew, a failure or a "malformed" finding
+ * may be the want of memory, and the answer is an internal error, never a
+ * verdict.
  */
 unsigned long tdk_sig_oom_count(void);
 
@@ -93,33 +108,6 @@ struct tdk_sig_data {
 	struct tdk_sig_item *items;
 	size_t n;
 };
-
-struct tdk_xml_limits;
-
-/*
- * Parses an XML document safely (see above) from memory, within the limits
- * lim (attributes per element, bytes in a text node, attribute value,
- * comment or processing instruction; NULL: the defaults of lib/xml), which
- * are checked on the bytes before libxml2 reads them.  Attributes named
- * Id, ID or id are registered as XML IDs; two elements with the same ID are
- * an error (a classic of signature wrapping).  code_prefix is "SIGN" or
- * "VERIFY" for the diagnostic codes.  Returns a new document the caller frees
- * with xmlFreeDoc, or NULL with diagnostics added.
- */
-xmlDocPtr tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
-			const struct tdk_xml_limits *lim, struct tdk_diag *d);
-
-/*
- * The same, registering IDs only when ids is set; tdk_xml_register_ids does it
- * later (on a document split by the caller), with the same duplicate check.
- * Returns 0, or -1 after a duplicate (reported).
- */
-xmlDocPtr tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
-			   int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d);
-int tdk_xml_register_ids(xmlDocPtr doc, const char *code_prefix, struct tdk_diag *d);
-
-/* Serialises doc as it is (no reformatting) into out. Returns 0 or -1 (out of room). */
-int tdk_xml_dump(xmlDocPtr doc, struct tdk_buf *out);
 
 enum tdk_sign_mode { TDK_SIGN_ENVELOPED, TDK_SIGN_ENVELOPING, TDK_SIGN_DETACHED };
 

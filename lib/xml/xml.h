@@ -222,4 +222,57 @@ int tdk_xml_check_schema(struct tdk_xml_schemas *s, const char *path, struct tdk
  */
 int tdk_xml_sniff(const char *p, size_t n);
 
+/* ---- Whole documents as trees (tree.c) ---- */
+
+struct _xmlDoc;
+struct tdk_buf;
+
+/*
+ * Parses the document buf[0..len) from memory into a tree, for readers that
+ * need every node at once (signatures).  The bytes pass the input guard
+ * first (attributes and text runs within lim, an internal subset that
+ * declares entities refused), then the size and nesting limits of lim (NULL:
+ * the defaults), with no network, no DTD loading and no entity substitution.
+ * Attributes named Id, ID or id are registered as XML IDs; two elements
+ * with the same ID are an error (a classic of signature wrapping).
+ * code_prefix is "SIGN" or "VERIFY": libxml2's errors are <prefix>-XML, a
+ * declared entity <prefix>-XML-ENTITY, a duplicate ID <prefix>-DUPLICATE-ID;
+ * the limits are XML-LIMIT-SIZE, XML-LIMIT-DEPTH, XML-LIMIT-ATTRS and
+ * XML-LIMIT-TEXT as for validate.  Errors are collected through a handler
+ * installed on the calling thread for the call, so threads may parse at
+ * once.  Returns a new document the caller frees with xmlFreeDoc, or NULL
+ * with diagnostics added.
+ */
+struct _xmlDoc *tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
+			      const struct tdk_xml_limits *lim, struct tdk_diag *d);
+
+/*
+ * The same, registering IDs only when ids is set; tdk_xml_register_ids does it
+ * later (on a document split by the caller), with the same duplicate check,
+ * and returns 0, or -1 after a duplicate (reported).
+ */
+struct _xmlDoc *tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
+				 int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d);
+int tdk_xml_register_ids(struct _xmlDoc *doc, const char *code_prefix, struct tdk_diag *d);
+
+/* Serialises doc as it is (no reformatting) into out.  Returns 0, or -1 (out of room or memory). */
+int tdk_xml_dump(struct _xmlDoc *doc, struct tdk_buf *out);
+
+/*
+ * How many allocation failures libxml2 has reported on the calling thread
+ * through tdk's handlers (tdk_xml_oom_note counts one more, for a handler
+ * outside lib/xml).  A caller compares the count before and after an
+ * operation: when it grew, a "malformed" finding may be the want of memory.
+ */
+unsigned long tdk_xml_oom_count(void);
+void tdk_xml_oom_note(void);
+
+/*
+ * Records the libxml2 error error (an xmlError *) in d under code, as the
+ * tree reader does: errors and fatal errors only, with their line and
+ * column, the message as libxml2 wrote it; an allocation failure is counted
+ * (tdk_xml_oom_count) whether d is NULL or not.
+ */
+void tdk_xml_error_add(struct tdk_diag *d, const char *code, const void *error);
+
 #endif
