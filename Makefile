@@ -87,6 +87,13 @@ test: tdk units $(GEN_BIN)
 
 check: test fuzz-check
 
+# The tests that run documents on several threads, under ThreadSanitizer (build/tsan):
+# `make SANITIZE=thread tsan-check`, as CI does.
+THREAD_TESTS = tests/t0000-unit.sh tests/t0030-report-contract.sh tests/t2300-xml-batch.sh \
+	       tests/t4051-sign-verify-jobs.sh
+tsan-check: tdk units $(GEN_BIN)
+	@TDK_BUILD=$(BUILD) TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 $(PROVE) $(PROVE_FLAGS) $(THREAD_TESTS)
+
 # Fuzzing needs clang's libFuzzer.  `make check` gives all targets FUZZ_SECONDS together,
 # shared evenly; `make fuzz` runs each TDK_FUZZ_SECONDS (600).  Both keep what they find
 # in build/fuzz/corpus-<target>/.
@@ -172,4 +179,4 @@ uninstall:
 clean:
 	rm -rf build tdk tests/trash.*
 
-.PHONY: all tdk demo units test check fuzz fuzz-build fuzz-check bench deps install uninstall clean
+.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench deps install uninstall clean

@@ -333,6 +333,10 @@ struct task {
 
 struct pool {
 	struct tdk_run *run;
+	/* Taken before the workers start: the main thread changes run->report while they run. */
+	struct tdk_ctx ctx;
+	enum tdk_report_format format;
+	int quiet, report_on_err;
 	struct task *tasks;
 	size_t n, next, printed, window;
 	pthread_mutex_t m;
@@ -342,9 +346,13 @@ struct pool {
 static void run_task(struct pool *p, struct task *t)
 {
 	struct tdk_run *run = p->run;
-	struct tdk_ctx wctx = *run->ctx;
-	struct tdk_report wrep = run->report;
+	struct tdk_ctx wctx = p->ctx;
+	struct tdk_report wrep;
 	FILE *out = open_memstream(&t->out, &t->nout), *err = open_memstream(&t->err, &t->nerr);
+
+	memset(&wrep, 0, sizeof(wrep));
+	wrep.format = p->format;
+	wrep.quiet = p->quiet;
 
 	if (!out || !err) {
 		t->oc.code = TDK_EXIT_INTERNAL;
@@ -355,8 +363,8 @@ static void run_task(struct pool *p, struct task *t)
 	/* The worker's standard output and error are kept, the report in whichever it goes to. */
 	wctx.out = out;
 	wctx.err = err;
-	wrep.fp = run->report.fp == run->ctx->err ? err : out;
-	tdk_junit_init(&wrep.junit, run->report.junit.suite);
+	wrep.fp = p->report_on_err ? err : out;
+	tdk_junit_init(&wrep.junit, run->suite);
 	handle(run, &wctx, &wrep, t->path, &t->oc);
 	t->junit = wrep.junit;
 	t->failed = wrep.failed;
@@ -425,6 +433,10 @@ static int run_parallel(struct tdk_run *run, struct tdk_run_inputs *f, unsigned 
 
 	memset(&p, 0, sizeof(p));
 	p.run = run;
+	p.ctx = *run->ctx;
+	p.format = run->report.format;
+	p.quiet = run->report.quiet;
+	p.report_on_err = run->report.fp == run->ctx->err;
 	p.n = f->n;
 	p.window = jobs * 8;
 	p.tasks = calloc(f->n, sizeof(*p.tasks));

@@ -196,8 +196,6 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 			return tdk_error(ctx, "sign", TDK_EXIT_USAGE, "--detached needs named files "
 					 "(the signature refers to the file by name)");
 	run.data_on_stdout = !so.output && !ro.outdir;
-	/* Until lib/sign keeps its sinks per thread, one document at a time. */
-	run.serial = 1;
 	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
 		return r;
 	begun = 1;

@@ -420,8 +420,6 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 		return tdk_error(ctx, "verify", TDK_EXIT_USAGE, "--at: '%s' is not a UTC time "
 				 "YYYY-MM-DDTHH:MM:SS (a real date, from 1970)", vo.at);
 	t.at_set = vo.at != NULL;
-	/* Until lib/sign keeps its sinks per thread, one document at a time. */
-	run.serial = 1;
 	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
 		return r;
 	if (tdk_sign_lib_init()) {
