@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "run.h"
 #include "edi/dir.h"
@@ -32,21 +33,49 @@ static enum fmt fmt_of(const char *s)
 	return F_JSON;
 }
 
-/* The first byte that is not a byte order mark or white space tells the format. */
-static enum fmt detect(struct tdk_input *in)
-{
-	const char *p;
-	ssize_t n = tdk_input_peek(in, &p, 256), i = 0;
+#define TDK_EDIFACT_NS "urn:tdk:edifact:1"
 
-	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < n && (p[i] == ' ' || p[i] == '\n' || p[i] == '\r' || p[i] == '\t'))
-		i++;
-	if (i < n && p[i] == '<')
+/* Whether a namespace name is the WCO's ("urn:wco:datamodel:..."). */
+static int names_wco(const char *ns, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++)
+		if (!strncasecmp(ns + i, "wco", 3))
+			return 1;
+	return 0;
+}
+
+/*
+ * The input's format, from the driver's sniff: EDIFACT (text and binary
+ * bytes too: the EDIFACT parser says best where a damaged interchange
+ * breaks), tdk's XML or JSON form; F_NONE, reported, for anything else.
+ */
+static enum fmt detect(struct tdk_doc *doc)
+{
+	const struct tdk_sniff *s = &doc->sniff;
+
+	switch (s->kind) {
+	case TDK_SNIFF_XML:
+		/* XML of another vocabulary: a WCO Data Model declaration is mapped, not converted. */
+		if (s->ns && (s->ns_len != strlen(TDK_EDIFACT_NS) || memcmp(s->ns, TDK_EDIFACT_NS, s->ns_len))) {
+			tdk_diag_add(&doc->d, TDK_SEV_ERROR, "TDK-FORMAT", NULL, "input is XML in namespace "
+				     "'%.*s', not tdk's EDIFACT XML ('" TDK_EDIFACT_NS "'), which tdk convert reads; "
+				     "%s", (int)(s->ns_len > 200 ? 200 : s->ns_len), s->ns,
+				     names_wco(s->ns, s->ns_len) ?
+				     "turning a WCO Data Model document into EDIFACT is the job of 'tdk map', which "
+				     "this version of tdk does not have yet" : "tdk validate checks it");
+			return F_NONE;
+		}
 		return F_XML;
-	if (i < n && p[i] == '{')
+	case TDK_SNIFF_JSON:
 		return F_JSON;
-	return F_EDIFACT;
+	case TDK_SNIFF_XSD: case TDK_SNIFF_ZIP: case TDK_SNIFF_PDF: case TDK_SNIFF_CSV:
+		tdk_doc_wrong_format(doc, "convert", "UN/EDIFACT or tdk's XML or JSON form of it");
+		return F_NONE;
+	default:
+		return F_EDIFACT;
+	}
 }
 
 struct convert_opts {
@@ -94,7 +123,9 @@ static int convert_doc(void *arg, struct tdk_doc *doc)
 	enum fmt f, t;
 	int r, opened = 0;
 
-	f = co->from ? fmt_of(co->from) : detect(&doc->in);
+	f = co->from ? fmt_of(co->from) : detect(doc);
+	if (f == F_NONE)
+		return TDK_EXIT_NEGATIVE;
 	t = co->to ? fmt_of(co->to) : f == F_EDIFACT ? F_XML : F_EDIFACT;
 	if (co->by_dir && (t != F_XML || f != F_EDIFACT))
 		return tdk_doc_fail(doc, "convert", TDK_EXIT_USAGE, "--names directory writes XML from EDIFACT "

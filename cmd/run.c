@@ -151,6 +151,29 @@ static int out_path(struct tdk_run *run, struct tdk_doc *doc, struct tdk_buf *b)
 	return 0;
 }
 
+/* Tells what the input is from its first bytes, once, for every command. */
+static int sniff(struct tdk_doc *doc)
+{
+	const char *p;
+	ssize_t n = tdk_input_peek(&doc->in, &p, sizeof(doc->in.peek));
+
+	if (n < 0)
+		return tdk_doc_fail(doc, "", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname, strerror(doc->in.err));
+	/* Fewer bytes than asked for: the input ended within them. */
+	tdk_sniff(p, (size_t)n, (size_t)n < sizeof(doc->in.peek), &doc->sniff);
+	return 0;
+}
+
+int tdk_doc_wrong_format(struct tdk_doc *doc, const char *cmd, const char *expects)
+{
+	const struct tdk_sniff *s = &doc->sniff;
+
+	tdk_diag_add(&doc->d, TDK_SEV_ERROR, "TDK-FORMAT", NULL, "input looks like %s, not %s, which tdk %s "
+		     "reads%s%s%s", s->what, expects, cmd, s->readers ? " (" : "", s->readers ? s->readers : "",
+		     s->readers ? " can take it)" : "");
+	return TDK_EXIT_NEGATIVE;
+}
+
 /* The JSON verdict object, after the document's diagnostics. */
 static void json_verdict(struct tdk_report *rep, const struct tdk_doc *doc, const struct outcome *oc)
 {
@@ -246,6 +269,8 @@ static void handle(struct tdk_run *run, struct tdk_ctx *ctx, struct tdk_report *
 		goto verdict;
 	}
 	opened = 1;
+	if ((code = sniff(doc)))
+		goto verdict;
 	if (run->o->outdir && run->out_name && (code = out_path(run, doc, &outp)))
 		goto verdict;
 	code = run->one(run->arg, doc);

@@ -34,6 +34,7 @@
 #include "cmd.h"
 #include "util/buf.h"
 #include "util/io.h"
+#include "util/sniff.h"
 
 /* What the shared options set; the command's option table fills it through the macros below. */
 struct tdk_run_opts {
@@ -90,6 +91,7 @@ struct tdk_doc {
 	struct tdk_ctx *ctx;        /* the worker's streams */
 	struct tdk_report *rep;     /* the worker's report */
 	struct tdk_input in;        /* open, nothing consumed */
+	struct tdk_sniff sniff;     /* what its first bytes look like (lib/util/sniff.h) */
 	struct tdk_diag d;
 	const char *partial;        /* set when checked only in part: why (a string that outlives the call) */
 	const char *verdict;        /* set to word the verdict line otherwise ("valid (syntax only)") */
@@ -97,6 +99,14 @@ struct tdk_doc {
 	const char *error;          /* set by tdk_doc_fail: the reason the document was not handled */
 	char why[160];              /* room for the command's partial or verdict text */
 };
+
+/*
+ * Refuses a document whose first bytes say it is none of what the command
+ * reads (TDK-FORMAT, exit 1): "input looks like CSV (comma-separated
+ * values), not UN/EDIFACT or XML, which tdk validate reads (tdk pack ...
+ * can take it)".  expects names what the command reads.
+ */
+int tdk_doc_wrong_format(struct tdk_doc *doc, const char *cmd, const char *expects);
 
 /*
  * Records that the document could not be read or written, or its setup

@@ -119,27 +119,26 @@ static int same_file(int fd, const char *path)
 	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-/* What a document is, from its first bytes: 0 EDIFACT, 1 XML, 2 an XML Schema, 3 JSON. */
-static int kind_of(struct tdk_doc *doc, int *kind)
+/*
+ * What a document is, from its first bytes (the driver's sniff): 0 EDIFACT,
+ * 1 XML, 2 an XML Schema (also by its name), 3 something tdk validate does
+ * not read.  Text and binary bytes go to the EDIFACT parser, which says
+ * best where a damaged interchange breaks.
+ */
+static int kind_of(const struct tdk_doc *doc)
 {
-	const char *peek;
-	ssize_t np = tdk_input_peek(&doc->in, &peek, 512), i = 0;
+	int stdin_ = !strcmp(doc->path, "-");
 
-	if (np < 0)
-		return tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
-				    strerror(doc->in.err));
-	*kind = np > 0 ? tdk_xml_sniff(peek, (size_t)np) : 0;
-	if (strcmp(doc->path, "-") && ends_xsd(doc->path))
-		*kind = 2;
-	if (*kind == 2 && !strcmp(doc->path, "-"))
-		*kind = 1;  /* a schema is checked from its file, where its imports are */
-	if (np >= 3 && !memcmp(peek, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < np && strchr(" \t\r\n", peek[i]))
-		i++;
-	if (!*kind && i < np && (peek[i] == '{' || peek[i] == '['))
-		*kind = 3;
-	return 0;
+	switch (doc->sniff.kind) {
+	case TDK_SNIFF_XSD:
+		return stdin_ ? 1 : 2;  /* a schema is checked from its file, where its imports are */
+	case TDK_SNIFF_XML:
+		return !stdin_ && ends_xsd(doc->path) ? 2 : 1;
+	case TDK_SNIFF_JSON: case TDK_SNIFF_ZIP: case TDK_SNIFF_PDF: case TDK_SNIFF_CSV:
+		return 3;
+	default:
+		return !stdin_ && ends_xsd(doc->path) ? 2 : 0;
+	}
 }
 
 static int validate_doc(void *arg, struct tdk_doc *doc)
@@ -153,12 +152,8 @@ static int validate_doc(void *arg, struct tdk_doc *doc)
 			return tdk_doc_fail(doc, "validate", TDK_EXIT_INTERNAL, "out of memory");
 		passing = 1;
 	}
-	if ((r = kind_of(doc, &kind)))
-		goto out;
-	if (kind == 3) {
-		tdk_diag_add(&doc->d, TDK_SEV_ERROR, "TDK-FORMAT", NULL, "input is JSON; tdk validate checks "
-			     "UN/EDIFACT and XML (use 'tdk convert' to turn tdk's JSON form back into EDIFACT)");
-		r = TDK_EXIT_NEGATIVE;
+	if ((kind = kind_of(doc)) == 3) {
+		r = tdk_doc_wrong_format(doc, "validate", "UN/EDIFACT or XML");
 		goto out;
 	}
 	if (kind == 2 && passing && drain(&doc->in) < 0) {
