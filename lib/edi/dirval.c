@@ -400,8 +400,9 @@ static const char *kind_name(const struct tdk_dir_element *el)
 /* How much of a value the messages show. */
 #define SHOWN(val) ((val)->len > 40 ? 40 : (int)(val)->len)
 
+/* codes: whether a coded value is looked up in the release's code list (see foreign_agency). */
 static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_element *el,
-		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r)
+		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r, int codes)
 {
 	size_t len, i;
 
@@ -451,7 +452,7 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 		return;
 	}
 	/* The service directories built in for CONTRL are no release 'tdk dir' can show. */
-	if (el->codes != TDK_DIR_NONE && !known_code(v, el->codes, val->p, val->len)) {
+	if (codes && el->codes != TDK_DIR_NONE && !known_code(v, el->codes, val->p, val->len)) {
 		if (v->dir->release[0] != 'D')
 			report(v, seg, e, c, r, "EDI-CODE-UNKNOWN",
 			       "'%.*s' is not a code of service code list %s of %s, which has %u codes",
@@ -464,6 +465,26 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 			       SHOWN(val), val->p, el->tag, tdk_dir_str(v->dir, el->name), v->dir->release,
 			       v->dir->release, el->tag, (unsigned)v->dir->lists[el->codes].n);
 	}
+}
+
+/*
+ * Whether a composite's codes belong to a list that another agency keeps: its
+ * code list responsible agency (3055) is given and is not 6 (UN/ECE), as in
+ * C224 '45G1:102:5', an ISO 6346 size and type code (agency 5, ISO).  UNCL
+ * defines the codes of UN/ECE's lists only (UNTDID, UNCL introduction; 3055
+ * code 6), so such codes, and the code list identification (1131) that
+ * names the other agency's list, are not looked up in UNCL; the agency code
+ * itself is.  A composite without a 3055 component, or with it empty, uses
+ * UNCL.  vals are the k components given.
+ */
+static int foreign_agency(const struct tdk_dir_member *cms, uint32_t n, const struct tdk_edi_value *vals, size_t k)
+{
+	uint32_t j;
+
+	for (j = 0; j < n && j < k; j++)
+		if (!strcmp(cms[j].tag, "3055"))
+			return vals[j].len && !(vals[j].len == 1 && vals[j].p[0] == '6');
+	return 0;
 }
 
 static int empty(const struct tdk_edi_seg *seg, size_t rep)
@@ -510,12 +531,13 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 				if (k > 1)
 					report(v, seg, e, 2, rr, "EDI-ELEM-TOO-MANY",
 					       "%s is a simple data element; it has no components", m->tag);
-				value(v, seg, &v->dir->elements[m->ref], &vals[0], e, 0, rr);
+				value(v, seg, &v->dir->elements[m->ref], &vals[0], e, 0, rr, 1);
 				continue;
 			}
 			{
 				const struct tdk_dir_composite *c = &v->dir->composites[m->ref];
 				const struct tdk_dir_member *cms = &members[c->first];
+				int foreign = foreign_agency(cms, c->n, vals, k);
 
 				if (k > c->n)
 					report(v, seg, e, c->n + 1, rr, "EDI-ELEM-TOO-MANY",
@@ -533,7 +555,8 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 						continue;
 					}
 					if (cm->ref != TDK_DIR_NONE)
-						value(v, seg, &v->dir->elements[cm->ref], &vals[j], e, (unsigned)j + 1, rr);
+						value(v, seg, &v->dir->elements[cm->ref], &vals[j], e, (unsigned)j + 1, rr,
+						      !foreign || !strcmp(cm->tag, "3055"));
 				}
 			}
 		}
