@@ -25,9 +25,10 @@ struct dir_build {
 	struct tdk_dir_element *elements;
 	struct tdk_dir_codelist *lists;
 	struct tdk_dir_code *codes;
+	struct tdk_dir_dep *deps;
 	char *strings;
-	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, nstrings;
-	uint32_t cmessages, cnodes, csegments, cmembers, ccomposites, celements, clists, ccodes, cstrings;
+	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, ndeps, nstrings;
+	uint32_t cmessages, cnodes, csegments, cmembers, ccomposites, celements, clists, ccodes, cdeps, cstrings;
 	struct tdk_dir_counts index;
 	uint32_t service_lists;
 };

@@ -556,6 +556,61 @@ static size_t name_end(struct toks *t)
 	return t->n && t->t[t->n - 1][0] == '[' ? t->n - 1 : t->n;
 }
 
+/*
+ * A dependency note of the segment read last, from EDSD's "Dependency
+ * note:" block: "040  D5(040,030) If first, then all" (the number before
+ * the note is the position it is written under; the note's positions are
+ * those of the segment's members).  Returns 0, or -1 without memory.
+ */
+static int load_dep(struct dir_build *b, const char *file, unsigned long no, struct toks *t)
+{
+	struct tdk_dir_segment *s = &b->segments[b->nsegments - 1];
+	struct tdk_dir_dep dep, *pd;
+	char text[MAX_LINE + 1], *p;
+	size_t i = 0;
+	uint32_t k;
+
+	while (i < t->n && !(t->t[i][0] == 'D' && dig((unsigned char)t->t[i][1])))
+		i++;
+	if (i == t->n)
+		return 0;
+	join_words(text, sizeof(text), t, i, t->n);
+	memset(&dep, 0, sizeof(dep));
+	p = text + 1;
+	dep.type = (uint32_t)strtoul(p, &p, 10);
+	if (*p++ != '(' || dep.type < 1 || dep.type > 7)
+		return fault(b, file, no, "segment %s: unreadable dependency note '%s'", s->tag, text), 0;
+	for (;;) {
+		unsigned long pos;
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		pos = strtoul(p, &end, 10);
+		if (end == p || dep.n == TDK_DIR_DEP_MAX)
+			return fault(b, file, no, "segment %s: unreadable dependency note '%s'", s->tag, text), 0;
+		for (k = 0; k < s->n && b->members[s->first + k].pos != pos; k++)
+			;
+		if (k == s->n)
+			return fault(b, file, no, "segment %s: dependency note '%s' names position %03lu, which it "
+				     "does not have", s->tag, text, pos), 0;
+		dep.member[dep.n++] = k;
+		for (p = end; *p == ' '; p++)
+			;
+		if (*p == ')')
+			break;
+		if (*p++ != ',')
+			return fault(b, file, no, "segment %s: unreadable dependency note '%s'", s->tag, text), 0;
+	}
+	if (dep.n < 2)
+		return fault(b, file, no, "segment %s: dependency note '%s' names one position", s->tag, text), 0;
+	if (!(pd = GROW(b, deps)))
+		return -1;
+	*pd = dep;
+	s->ndeps++;
+	return 0;
+}
+
 static int load_entries(struct dir_build *b, const char *file, enum kind k, const char *data, size_t n)
 {
 	struct lines l = { data, data + n, 0, b->cp437, { 0 }, 0 };
@@ -566,7 +621,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 	 * line that is not blank is an entry's head if it reads as one, and
 	 * the file's preamble (title, change indicators) otherwise.
 	 */
-	int in_entry = 1, preamble = 1, after_repr = 0;
+	int in_entry = 1, preamble = 1, after_repr = 0, in_deps = 0;
 	uint32_t *count = NULL, none = 0;
 	char held[MAX_LINE + 1] = "";
 	unsigned long held_no = 0;
@@ -582,6 +637,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 			in_entry = 1;
 			preamble = 0;
 			after_repr = 0;
+			in_deps = 0;
 			count = NULL;
 			continue;
 		}
@@ -606,6 +662,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 				memcpy(s->tag, t.t[h], 4);
 				s->name = add_words(b, &t, (size_t)h + 1, name_end(&t));
 				s->first = b->nmembers;
+				s->deps = b->ndeps;
 				count = &s->n;
 			} else if (k == K_COMPOSITES) {
 				struct tdk_dir_composite *c = GROW(b, composites);
@@ -656,6 +713,18 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 					count = NULL;
 				}
 			}
+			continue;
+		}
+		if (k == K_SEGMENTS && t.n >= 2 && !strcmp(t.t[0], "Dependency") && !strncmp(t.t[1], "note", 4)) {
+			in_deps = 1;
+			continue;
+		}
+		if (in_deps) {
+			/* The notes run to the entry's end; a "Note:" block may follow them. */
+			if (!strcmp(t.t[0], "Note:") || !strcmp(t.t[0], "Notes:"))
+				in_deps = 0;
+			else if (load_dep(b, file, l.no, &t) < 0)
+				return -1;
 			continue;
 		}
 		if (k == K_SEGMENTS || k == K_COMPOSITES) {

@@ -96,6 +96,20 @@ struct tdk_dir_segment {
 	uint32_t name;
 	uint32_t first, n;       /* members[first .. first + n) */
 	uint32_t last_m;         /* 1 + the index of its last mandatory member; 0 when none is */
+	uint32_t deps, ndeps;    /* its dependency notes: deps[deps .. deps + ndeps) */
+};
+
+/*
+ * A dependency note of a segment, as EDSD gives it under "Dependency note:"
+ * ("040  D5(040,030) If first, then all", TDT in D.16A): type 1 to 7 (ISO
+ * 9735-1:2002 clause 11, see tdk_edi_dep_met()) over n of the segment's
+ * members, by their index in the segment (0 for its first member).
+ */
+#define TDK_DIR_DEP_MAX 8
+
+struct tdk_dir_dep {
+	uint32_t type, n;
+	uint32_t member[TDK_DIR_DEP_MAX];
 };
 
 /*
@@ -140,8 +154,9 @@ struct tdk_dir {
 	const struct tdk_dir_element *elements;
 	const struct tdk_dir_codelist *lists;
 	const struct tdk_dir_code *codes;
+	const struct tdk_dir_dep *deps;
 	const char *strings;
-	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, nstrings;
+	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, ndeps, nstrings;
 	struct tdk_dir_counts index;             /* the counts the release's indexes give */
 	uint32_t service_lists;                  /* code lists taken from UNSL */
 	void *image;                             /* owned: the whole image */

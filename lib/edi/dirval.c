@@ -566,6 +566,31 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 	}
 }
 
+/* The segment's dependency notes, as its release gives them (ISO 9735-1:2002 clause 11). */
+static void dependencies(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_segment *s)
+{
+	const struct tdk_dir_member *members = v->dir->members + s->first;
+	uint32_t i, k;
+
+	for (i = s->deps; i < s->deps + s->ndeps; i++) {
+		const struct tdk_dir_dep *dep = &v->dir->deps[i];
+		uint32_t el[TDK_DIR_DEP_MAX], pos[TDK_DIR_DEP_MAX];
+		const char *names[TDK_DIR_DEP_MAX];
+		char note[128], state[128];
+
+		for (k = 0; k < dep->n; k++) {
+			el[k] = dep->member[k] + 1;
+			pos[k] = members[dep->member[k]].pos;
+			names[k] = members[dep->member[k]].tag;
+		}
+		if (tdk_edi_dep_met(seg, dep->type, el, dep->n))
+			continue;
+		tdk_edi_dep_describe(seg, dep->type, el, pos, names, dep->n, note, state, sizeof(state));
+		report(v, seg, 0, 0, 0, "EDI-DEPENDENCY", "dependency note %s of release %s is not met (%s): %s",
+		       note, v->dir->release, tdk_edi_dep_name(dep->type), state);
+	}
+}
+
 /* ---- Messages ---- */
 
 static void value_str(const struct tdk_edi_seg *seg, size_t e, size_t c, char *out, size_t n)
@@ -653,8 +678,10 @@ void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *
 		s = &v->dir->segments[node(v, c)->seg];
 	else
 		s = tdk_dir_segment(v->dir, seg->tag);
-	if (s)
+	if (s) {
 		elements(v, seg, s);
+		dependencies(v, seg, s);
+	}
 	if (v->mig && c != TDK_DIR_NONE)
 		tdk_edi_mig_segment(v->mig, v->dir, v->msg, c, seg, v->dec, v->d);
 }
