@@ -55,8 +55,9 @@ struct tdk_edi_dirval {
 	int version;
 	unsigned char dec;                      /* decimal mark from UNA */
 	int utf8;
-	char missing[16][8];                    /* releases said to be missing in this input */
-	size_t nmissing;
+	struct tdk_dir_told told;               /* releases said to be missing in this input */
+	unsigned long partial;                  /* messages checked at the syntax level only */
+	char why[64];                           /* why the first of them was */
 	const struct tdk_edi_mig *mig;          /* overlay narrowing the directory, or NULL */
 	/* The last code lookups (values up to 8 bytes) of memo_dir, by list and value. */
 	const struct tdk_dir *memo_dir;
@@ -66,23 +67,6 @@ struct tdk_edi_dirval {
 		uint32_t known;
 	} memo[MEMO_SIZE];
 };
-
-/*
- * Whether the release has been said to be missing in this input already:
- * each input says so once, whichever worker checks it and whatever it
- * checked before, so a batch's report does not depend on its order.
- */
-static int missing_reported(struct tdk_edi_dirval *v, const char *canon)
-{
-	size_t i;
-
-	for (i = 0; i < v->nmissing; i++)
-		if (!strcmp(v->missing[i], canon))
-			return 1;
-	if (v->nmissing < sizeof(v->missing) / sizeof(v->missing[0]))
-		snprintf(v->missing[v->nmissing++], sizeof(v->missing[0]), "%s", canon);
-	return 0;
-}
 
 struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d)
 {
@@ -99,6 +83,13 @@ struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_di
 void tdk_edi_dirval_free(struct tdk_edi_dirval *v)
 {
 	free(v);
+}
+
+unsigned long tdk_edi_dirval_partial(const struct tdk_edi_dirval *v, const char **why)
+{
+	if (why)
+		*why = v->partial ? v->why : NULL;
+	return v->partial;
 }
 
 void tdk_edi_dirval_mig(struct tdk_edi_dirval *v, const struct tdk_edi_mig *mig)
@@ -593,60 +584,57 @@ static void dependencies(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg
 
 /* ---- Messages ---- */
 
-static void value_str(const struct tdk_edi_seg *seg, size_t e, size_t c, char *out, size_t n)
+/* A message checked at the syntax level only, and why (for the first). */
+static void partial(struct tdk_edi_dirval *v, const struct tdk_dir_unh *u)
 {
-	const struct tdk_edi_value *val = tdk_edi_seg_value(seg, e, c);
-	size_t k = 0;
-
-	if (val && e < seg->nelem && c < tdk_edi_seg_ncomps(seg, seg->elem[e]))
-		for (k = 0; k < val->len && k + 1 < n; k++)
-			out[k] = val->p[k];
-	out[k] = '\0';
+	if (!v->partial++) {
+		if (u->canon[0])
+			snprintf(v->why, sizeof(v->why), "release D.%s is not installed", u->canon + 1);
+		else
+			snprintf(v->why, sizeof(v->why), "%s", "UNH names no UNTDID release");
+	}
 }
 
 static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *unh)
 {
-	char type[16], ver[8], rel[8], agency[8], canon[8];
+	struct tdk_dir_unh u;
 	struct tdk_diag_loc loc;
-	struct tdk_dir *dir = NULL;
-	int r;
+	char type[16], ver[8], rel[8], agency[8];
 
 	v->msg = NULL;
 	v->dir = NULL;
-	value_str(unh, 2, 0, type, sizeof(type));
-	value_str(unh, 2, 1, ver, sizeof(ver));
-	value_str(unh, 2, 2, rel, sizeof(rel));
-	value_str(unh, 2, 3, agency, sizeof(agency));
-	tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
+	tdk_edi_seg_str(unh, 2, 0, type, sizeof(type));
+	tdk_edi_seg_str(unh, 2, 1, ver, sizeof(ver));
+	tdk_edi_seg_str(unh, 2, 2, rel, sizeof(rel));
+	tdk_edi_seg_str(unh, 2, 3, agency, sizeof(agency));
 	/* CONTRL is defined by ISO 9735, not by a release; other UN messages of version D by the UNTDID. */
-	if ((v->dir = tdk_edi_contrl_dir(type, ver, rel, agency)))
-		goto found;
-	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0)
-		return;
-	r = tdk_dir_set_get(v->set, canon, &dir, v->d);
-	if (r == TDK_EXIT_IO && !dir) {
-		if (!missing_reported(v, canon))
-			tdk_diag_add(v->d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
-				     "release %s is not installed, so its messages are checked against "
-				     "ISO 9735 only; get d%c%c%c.zip from UNECE and run 'tdk dir install "
-				     "d%c%c%c.zip', or name it with --directory", canon, canon[1], canon[2],
-				     canon[3] - 'A' + 'a', canon[1], canon[2], canon[3] - 'A' + 'a');
-		return;
+	if ((v->dir = tdk_edi_contrl_dir(type, ver, rel, agency))) {
+		v->msg = tdk_dir_message(v->dir, type);
+	} else {
+		switch (tdk_dir_set_unh(v->set, unh, &v->told, &u, v->d)) {
+		case TDK_DIR_UNH_NOT_UNTDID:
+		case TDK_DIR_UNH_MISSING:
+			partial(v, &u);
+			return;
+		case TDK_DIR_UNH_BROKEN:
+			return;
+		case TDK_DIR_UNH_NO_MESSAGE:
+			tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
+			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-DIR-MESSAGE", &loc,
+				     "release %s has no message '%s'; 'tdk dir list %s' lists its %u messages", u.canon,
+				     u.type, u.canon, (unsigned)u.dir->nmessages);
+			return;
+		}
+		v->dir = u.dir;
+		v->msg = u.msg;
 	}
-	if (!dir)
-		return;
-	v->dir = dir;
-found:
 	if (v->memo_dir != v->dir) {
 		memset(v->memo, 0, sizeof(v->memo));
 		v->memo_dir = v->dir;
 	}
 	tdk_edi_seg_loc(unh, &v->last, 0, 0, 0);
-	if (!(v->msg = tdk_dir_message(v->dir, type))) {
-		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-DIR-MESSAGE", &loc,
-			     "release %s has no message '%s'; 'tdk dir list %s' lists its %u messages", canon, type,
-			     canon, (unsigned)v->dir->nmessages);
+	if (!v->msg) {
+		v->dir = NULL;
 		return;
 	}
 	v->nodes = v->dir->nodes + v->msg->first;

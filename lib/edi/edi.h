@@ -162,6 +162,12 @@ static inline size_t tdk_edi_seg_ncomps(const struct tdk_edi_seg *s, size_t r)
 /* The first component of the first repetition of element e, or NULL when the segment has no element e. */
 const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_t e, size_t c);
 
+/*
+ * Copies component c of element e (first repetition) into out (n bytes,
+ * truncated, NUL-terminated); "" when the segment has no such component.
+ */
+void tdk_edi_seg_str(const struct tdk_edi_seg *s, size_t e, size_t c, char *out, size_t n);
+
 /* True when the tag (element 0, first component) equals the 3-letter name. */
 int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag);
 

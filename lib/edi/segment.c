@@ -17,6 +17,17 @@ const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_
 	return &s->comp[s->rep[r] + c];
 }
 
+void tdk_edi_seg_str(const struct tdk_edi_seg *s, size_t e, size_t c, char *out, size_t n)
+{
+	const struct tdk_edi_value *val = tdk_edi_seg_value(s, e, c);
+	size_t k = 0;
+
+	if (val)
+		for (k = 0; k < val->len && k + 1 < n; k++)
+			out[k] = val->p[k];
+	out[k] = '\0';
+}
+
 int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag)
 {
 	const struct tdk_edi_value *v = tdk_edi_seg_value(s, 0, 0);
