@@ -23,6 +23,7 @@
 #include "edi/dir-impl.h"
 #include "pack/pack.h"
 #include "util/exitcode.h"
+#include "util/io.h"
 
 /* Limits on what a release may hold: far above any published release, low enough to bound memory. */
 #define MAX_ENTRY_BYTES   (64u << 20)
@@ -1084,33 +1085,22 @@ static int walk_zip(struct dir_build *b, zip_t *za, const char *zname, int nesti
 	return 0;
 }
 
-static int read_file(struct dir_build *b, const char *path, char **data, size_t *n)
+/* Reads the release file at path into f, within the caps.  Returns 0, 1 after a fault, -1 without memory. */
+static int read_file(struct dir_build *b, const char *path, struct tdk_buf *f)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
+	size_t left = MAX_TOTAL_BYTES - b->total;
 
-	*data = NULL;
-	if (!f)
-		return fault(b, path, 0, "cannot open: %s", strerror(errno)), 1;
-	if (fstat(fileno(f), &st) < 0 || st.st_size > (off_t)MAX_ENTRY_BYTES ||
-	    b->total + (size_t)st.st_size > MAX_TOTAL_BYTES) {
-		fclose(f);
-		return fault(b, path, 0, "too large"), 1;
+	if (tdk_read_all(path, left < MAX_ENTRY_BYTES ? left : MAX_ENTRY_BYTES, f) < 0) {
+		if (errno == ENOMEM) {
+			b->oom = 1;
+			return -1;
+		}
+		if (errno == EFBIG)
+			return fault(b, path, 0, "too large"), 1;
+		return fault(b, path, 0, "cannot %s: %s", errno == ENOENT || errno == EACCES ? "open" : "read",
+			     strerror(errno)), 1;
 	}
-	if (!(*data = malloc((size_t)st.st_size + 1))) {
-		fclose(f);
-		b->oom = 1;
-		return -1;
-	}
-	*n = fread(*data, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		fclose(f);
-		free(*data);
-		*data = NULL;
-		return fault(b, path, 0, "cannot read: %s", strerror(errno)), 1;
-	}
-	fclose(f);
-	b->total += *n;
+	b->total += f->len;
 	return 0;
 }
 
@@ -1167,17 +1157,16 @@ static int walk_path(struct dir_build *b, const char *path, int nesting)
 		zip_discard(za);
 		return r;
 	} else {
-		char rel[4], type[7], *data;
-		size_t n = 0;
+		struct tdk_buf f = TDK_BUF_INIT(0);
+		char rel[4], type[7];
 		int r;
 
 		if (classify(name, rel, type) < 0)
 			return 0;
-		if ((r = read_file(b, path, &data, &n)))
-			return r < 0 ? -1 : 0;
-		r = add_file(b, name, NULL, data, n);
-		free(data);
-		return r;
+		if (!(r = read_file(b, path, &f)))
+			r = add_file(b, name, NULL, f.data, f.len);
+		tdk_buf_release(&f);
+		return r < 0 ? -1 : r > 0 ? 0 : r;
 	}
 }
 
