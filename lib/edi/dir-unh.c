@@ -49,10 +49,10 @@ int tdk_dir_set_unh(struct tdk_dir_set *s, const struct tdk_edi_seg *unh, struct
 
 			tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
 			tdk_diag_add(d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
-				     "release %s is not installed, so its messages are read at the syntax level "
-				     "(ISO 9735) only; get d%c%c%c.zip from UNECE and run 'tdk dir install "
-				     "d%c%c%c.zip', or name it with --directory", c, c[1], c[2], c[3] - 'A' + 'a',
-				     c[1], c[2], c[3] - 'A' + 'a');
+				     "release %s is not installed, so its messages are checked against ISO 9735 "
+				     "only; get d%c%c%c.zip from UNECE and run 'tdk dir install d%c%c%c.zip', or "
+				     "name it with --directory", c, c[1], c[2], c[3] - 'A' + 'a', c[1], c[2],
+				     c[3] - 'A' + 'a');
 		}
 		return TDK_DIR_UNH_MISSING;
 	}
