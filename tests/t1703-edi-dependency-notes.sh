@@ -82,6 +82,37 @@ for c in 'UNG++A+B+20241105:1402+G1+UN+D:16A|0038 absent, 0051 present, S008 pre
 	"
 done
 
+# ---- CONTRL in syntax version 4: UCI, UCF, UCM (ISO 9735-1 annex C) ----
+
+# contrl SEGMENTS...: a version 4 interchange with one CONTRL 4:2 message of those segments.
+contrl() {
+	printf "UNB+UNOA:4+R+S+20241105:1402+C1'UNH+1+CONTRL:4:2:UN'"
+	for s; do printf "%s'" "$s"; done
+	printf "UNT+%d+1'UNZ+1+C1'" $(($# + 2))
+}
+# Segments are separated by blanks; the fields of a forgery by '|'.
+for c in 'UCI+I1+S+R+4+12+UNB' 'UCI+I1+S+R+4+12+UNB+2' 'UCI+I1+S+R+7 UCM+1+ORDERS:D:96A:UN+7' \
+	 'UCI+I1+S+R+7 UCM+++7' 'UCI+I1+S+R+7 UCM+1+ORDERS:D:96A:UN+4+12+UNH'; do
+	test_expect_success "CONTRL 4: '$c' meets the notes of its segments" "
+		contrl $c >c.edi && tdk validate c.edi 2>err && ! test -s err
+	"
+done
+for c in 'UCI+I1+S+R+4++UNB|UCI|D5(060,050)|if first, then all): 0135 present, 0085 absent' \
+	 'UCI+I1+S+R+4+12++2|UCI|D5(070,060,050)|if first, then all): S011 present, 0135 absent, 0085 present' \
+	 'UCI+I1+S+R+7 UCF+G1+++4++UNG|UCF|D5(060,050)|if first, then all): 0135 present, 0085 absent' \
+	 'UCI+I1+S+R+7 UCM+1++7|UCM|D2(010,020)|all or none): 0062 present, S009 absent' \
+	 'UCI+I1+S+R+7 UCM+1+ORDERS:D:96A:UN+4++UNH|UCM|D5(050,040)|if first, then all): 0135 present, 0085 absent'; do
+	IFS='|' read -r segs tag note what <<EOT
+$c
+EOT
+	test_expect_code 1 "CONTRL 4 forgery: '$segs' is EDI-DEPENDENCY $note" "
+		contrl $segs >c.edi && tdk validate c.edi 2>err; rc=\$?
+		test_grep \"'$tag': dependency note $note of syntax version 4 (ISO 9735-1 annex C) is not met ($what\" err &&
+		test \$(grep -c . err) = 1 || exit 99
+		exit \$rc
+	"
+done
+
 # ---- The corpus releases ----
 
 if [ ! -d "$DIRECTORIES/d16a" ] || [ ! -d "$DIRECTORIES/d21a" ]; then

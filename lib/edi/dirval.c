@@ -577,8 +577,10 @@ static void dependencies(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg
 		if (tdk_edi_dep_met(seg, dep->type, el, dep->n))
 			continue;
 		tdk_edi_dep_describe(seg, dep->type, el, pos, names, dep->n, note, state, sizeof(state));
-		report(v, seg, 0, 0, 0, "EDI-DEPENDENCY", "dependency note %s of release %s is not met (%s): %s",
-		       note, v->dir->release, tdk_edi_dep_name(dep->type), state);
+		/* The service directories built in for CONTRL are no release. */
+		report(v, seg, 0, 0, 0, "EDI-DEPENDENCY", "dependency note %s of %s%s is not met (%s): %s", note,
+		       v->dir->release[0] == 'D' ? "release " : "syntax version 4 (ISO 9735-1 annex C)",
+		       v->dir->release[0] == 'D' ? v->dir->release : "", tdk_edi_dep_name(dep->type), state);
 	}
 }
 

@@ -116,9 +116,9 @@ static const struct svc_seg segs[] = {
  * group identification (0038), controlling agency (0051) and message version
  * (S008) all or none: a group of messages of one type names that type in
  * full or not at all.  The other version 4 segments this file defines (UNB,
- * UNH, UNT, UNE, UNZ, UNS) and CONTRL's UCI, UCM, UCS, UCD and UCF (ISO
- * 9735-1:2002 annex C) carry no dependency note.  elements are element
- * numbers, positions the positions the standard writes.
+ * UNH, UNT, UNE, UNZ, UNS) carry no dependency note; those of CONTRL's UCI,
+ * UCF and UCM are with their definitions, in contrl-dir.c.  elements are
+ * element numbers, positions the positions the standard writes.
  */
 static const struct svc_dep {
 	const char *tag;
