@@ -32,7 +32,7 @@ QUIET_LINK = @echo '   ' LINK $@;
 endif
 
 ALL_CPPFLAGS = -Ilib -Icmd -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
-               -DTDK_VERSION='"$(VERSION)"' -DTDK_PREFIX='"$(PREFIX)"' $(PKG_CFLAGS) $(CPPFLAGS)
+               -DTDK_VERSION='"$(VERSION)"' -DTDK_DATADIR='"$(DATADIR)/tdk"' $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = -std=c11 $(WARN) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
 LIBS         = $(PKG_LIBS)
@@ -109,8 +109,9 @@ build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard tests/fuzz/*.h) build/fuzz/lib
 
 fuzz-build: $(FUZZ_BIN)
 
+# -v: one line per target as it ends, not minutes of silence.
 fuzz-check: fuzz-build
-	@TDK_FUZZ_TOTAL=$(FUZZ_SECONDS) $(PROVE) tests/fuzz/run.sh
+	@TDK_FUZZ_TOTAL=$(FUZZ_SECONDS) $(PROVE) -v tests/fuzz/run.sh
 
 fuzz: fuzz-build
 	TDK_FUZZ_SECONDS=$${TDK_FUZZ_SECONDS:-600} tests/fuzz/run.sh
@@ -147,7 +148,9 @@ bench: tdk
 deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
 
-install: tdk
+# The installed tree finds its data beside the binary (BINDIR/../share/tdk, see
+# lib/util/path.h), so it works under any PREFIX, and moved after a DESTDIR install.
+install: $(BUILD)/tdk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/tdk/xsd \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BUILD)/tdk $(DESTDIR)$(BINDIR)/tdk

@@ -62,7 +62,8 @@ void tdk_usage_line(FILE *f, const struct tdk_cmd_usage *u, const struct tdk_opt
 
 	fprintf(f, "usage: tdk %s", u->name);
 	for (o = opts; o->type != TDK_OPT_END; o++)
-		opt_synopsis(f, o);
+		if (o->type != TDK_OPT_ALIAS)
+			opt_synopsis(f, o);
 	if (u->operands && *u->operands)
 		fprintf(f, " %s", u->operands);
 	fputc('\n', f);
@@ -76,6 +77,11 @@ static void help(FILE *f, const struct tdk_cmd_usage *u, const struct tdk_opt *o
 	tdk_usage_line(f, u, opts);
 	fprintf(f, "\n%s\n\nOptions:\n", u->summary);
 	for (o = opts; o->type != TDK_OPT_END; o++) {
+		if (o->type == TDK_OPT_ALIAS) {
+			snprintf(left, sizeof(left), "    --%s", o->lng);
+			fprintf(f, "  %-30s alias of --%s\n", left, o->arg);
+			continue;
+		}
 		if (o->shrt)
 			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->shrt, o->lng, o->arg ? " " : "",
 				 o->arg ? o->arg : "");
@@ -95,6 +101,8 @@ static void complete_options(FILE *f, const struct tdk_opt *opts)
 	const struct tdk_opt *o;
 
 	for (o = opts; o->type != TDK_OPT_END; o++) {
+		if (o->type == TDK_OPT_ALIAS)
+			continue;
 		if (o->shrt)
 			fprintf(f, "-%c", o->shrt);
 		else
@@ -106,6 +114,120 @@ static void complete_options(FILE *f, const struct tdk_opt *opts)
 
 static int usage_error(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
 		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Longer words are no typo of a name: nothing is suggested for them. */
+#define CLOSEST_MAX 64
+
+void tdk_closest_init(struct tdk_closest *c, const char *word)
+{
+	c->word = word;
+	c->best = NULL;
+	c->dist = UINT_MAX;
+}
+
+/* The optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring). */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	unsigned row[3][CLOSEST_MAX + 1], *prev2 = row[0], *prev = row[1], *cur = row[2], *t;
+	size_t n = strlen(a), m = strlen(b), i, j;
+
+	if (n > CLOSEST_MAX || m > CLOSEST_MAX)
+		return UINT_MAX;
+	for (j = 0; j <= m; j++)
+		prev[j] = (unsigned)j;
+	for (i = 1; i <= n; i++) {
+		cur[0] = (unsigned)i;
+		for (j = 1; j <= m; j++) {
+			unsigned sub = prev[j - 1] + (a[i - 1] != b[j - 1]), del = prev[j] + 1, ins = cur[j - 1] + 1;
+			unsigned d = sub < del ? sub : del;
+
+			d = ins < d ? ins : d;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[m];
+}
+
+void tdk_closest_try(struct tdk_closest *c, const char *candidate)
+{
+	unsigned d = edit_distance(c->word, candidate);
+
+	if (d < c->dist) {
+		c->dist = d;
+		c->best = candidate;
+	}
+}
+
+const char *tdk_closest_best(const struct tdk_closest *c)
+{
+	unsigned most = strlen(c->word) <= 4 ? 1 : 2;
+
+	return c->best && c->dist && c->dist <= most ? c->best : NULL;
+}
+
+void tdk_suggest(struct tdk_ctx *ctx, const char *name, const char *what, const char *word,
+		 const char *const *words)
+{
+	struct tdk_buf q = TDK_BUF_INIT(4096);
+	struct tdk_closest c;
+	const char *best;
+
+	tdk_closest_init(&c, word);
+	for (; *words; words++)
+		tdk_closest_try(&c, *words);
+	fprintf(ctx->err, "tdk%s%s: '%s' is not %s", name ? " " : "", name ? name : "", tdk_name(&q, word), what);
+	if ((best = tdk_closest_best(&c)))
+		fprintf(ctx->err, "; did you mean '%s'?", best);
+	fputc('\n', ctx->err);
+	tdk_buf_release(&q);
+}
+
+/* The option named name (len bytes, without "--"), an alias resolved; NULL when there is none. */
+static const struct tdk_opt *find_long(const struct tdk_opt *opts, const char *name, size_t len)
+{
+	const struct tdk_opt *o;
+
+	for (o = opts; o->type != TDK_OPT_END; o++)
+		if (strlen(o->lng) == len && !strncmp(o->lng, name, len))
+			break;
+	if (o->type == TDK_OPT_ALIAS)
+		return find_long(opts, o->arg, strlen(o->arg));
+	return o->type == TDK_OPT_END ? NULL : o;
+}
+
+/* "unknown option '--fromat'; did you mean '--format'?" */
+static int unknown_long(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
+			const char *name, size_t len)
+{
+	struct tdk_buf q = TDK_BUF_INIT(4096);
+	char word[CLOSEST_MAX + 1];
+	struct tdk_closest c;
+	const struct tdk_opt *o;
+	const char *best = NULL;
+	int r;
+
+	if (len <= CLOSEST_MAX) {
+		memcpy(word, name, len);
+		word[len] = '\0';
+		tdk_closest_init(&c, word);
+		for (o = opts; o->type != TDK_OPT_END; o++)
+			tdk_closest_try(&c, o->lng);
+		tdk_closest_try(&c, "help");
+		tdk_closest_try(&c, "version");
+		best = tdk_closest_best(&c);
+	}
+	snprintf(word, sizeof(word), "%.*s", (int)(len < CLOSEST_MAX ? len : CLOSEST_MAX), name);
+	r = usage_error(ctx, u, opts, "unknown option '--%s%s'%s%s%s", tdk_name(&q, word), len > CLOSEST_MAX ? "..." : "",
+			best ? "; did you mean '--" : "", best ? best : "", best ? "'?" : "");
+	tdk_buf_release(&q);
+	return r;
+}
 
 static int usage_error(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const struct tdk_opt *opts,
 		       const char *fmt, ...)
@@ -254,11 +376,8 @@ int tdk_parse_options(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const 
 				complete_options(ctx->out, opts);
 				return TDK_EXIT_OK;
 			}
-			for (o = opts; o->type != TDK_OPT_END; o++)
-				if (strlen(o->lng) == len && !strncmp(o->lng, name, len))
-					break;
-			if (o->type == TDK_OPT_END)
-				return usage_error(ctx, u, opts, "unknown option '--%.*s'", (int)len, name);
+			if (!(o = find_long(opts, name, len)))
+				return unknown_long(ctx, u, opts, name, len);
 			if (o->type == TDK_OPT_FLAG) {
 				if (eq)
 					return usage_error(ctx, u, opts, "option '--%s' takes no value", o->lng);
@@ -277,6 +396,10 @@ int tdk_parse_options(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const 
 			for (o = opts; o->type != TDK_OPT_END; o++)
 				if (o->shrt && o->shrt == *a)
 					break;
+			if (o->type == TDK_OPT_END && *a == 'h') {
+				help(ctx->out, u, opts);
+				return TDK_EXIT_OK;
+			}
 			if (o->type == TDK_OPT_END)
 				return usage_error(ctx, u, opts, "unknown option '-%c'", *a);
 			if (o->type == TDK_OPT_FLAG) {
@@ -359,9 +482,10 @@ void tdk_report_emit(void *arg, const struct tdk_diag_item *it)
 	tdk_buf_release(&b);
 }
 
-void tdk_report_document(struct tdk_report *r, const char *name, unsigned long errors, double seconds)
+void tdk_report_case(struct tdk_report *r, const char *name, enum tdk_junit_kind kind, const char *message,
+		     double seconds)
 {
-	if (r->format == TDK_REPORT_JUNIT && tdk_junit_case_end(&r->junit, name, errors, seconds) < 0)
+	if (r->format == TDK_REPORT_JUNIT && tdk_junit_case_end(&r->junit, name, kind, message, seconds) < 0)
 		r->failed = 1;
 }
 

@@ -6,19 +6,17 @@
  * composites and code lists from ISO 9735 and the release's UNSL), `xsd`
  * writes the XML Schema of a message's directory vocabulary (the form of
  * `tdk convert --names directory`), and `install` adds a downloaded release
- * zip to the user's data directory.  Releases are read
+ * zip, or a folder holding a release, to the user's data directory
+ * (cmd/dir-install.c).  Releases are read
  * from the original files only (the release zip, its member zips, or those
  * unzipped), never from converted copies; a compiled cache keeps later loads
  * to a few milliseconds.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd.h"
+#include "dir.h"
 #include "edi/dir.h"
 #include "edi/dirxsd.h"
 #include "edi/edi.h"
@@ -26,10 +24,10 @@
 
 struct dir_opts {
 	const char *directory, *format, *output;
-	int no_cache, json, codes;
+	int no_cache, json, codes, quiet;
 };
 
-static void report_diag(void *arg, const struct tdk_diag_item *it)
+void tdk_dir_report_diag(void *arg, const struct tdk_diag_item *it)
 {
 	struct tdk_ctx *ctx = arg;
 	struct tdk_buf b = TDK_BUF_INIT(4096);
@@ -53,19 +51,20 @@ static int open_release(struct tdk_ctx *ctx, struct tdk_dir_set *set, const stru
 	int r;
 
 	/* The set is always initialised, so that the caller can release it whatever happens. */
-	if (tdk_dir_set_init(set, TDK_PREFIX, o->directory) < 0)
+	if (tdk_dir_set_init(set, tdk_share_dir(), o->directory) < 0)
 		return tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
 	set->no_cache = o->no_cache;
 	if (!fix_release(rel, arg))
 		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "'%s' is not a UNTDID release name (e.g. D96B)", arg);
 	tdk_diag_init(&d, o->directory ? o->directory : rel);
-	d.emit = report_diag;
+	d.emit = tdk_dir_report_diag;
 	d.arg = ctx;
 	r = tdk_dir_set_get(set, rel, dir, &d);
 	if (r == TDK_EXIT_IO && !d.errors)
 		return tdk_error(ctx, "dir", TDK_EXIT_IO,
 				 "release %s is not installed; download it from UNECE (https://unece.org/trade/"
-				 "uncefact/unedifact/download) and run 'tdk dir install d%c%c%c.zip'",
+				 "uncefact/unedifact/download) and run 'tdk dir install d%c%c%c.zip' (or the folder "
+				 "that holds it unzipped)",
 				 rel, rel[1], rel[2], rel[3] - 'A' + 'a');
 	if (r)
 		return tdk_error(ctx, "dir", r, "cannot load release %s", rel);
@@ -500,86 +499,120 @@ out:
 
 /* ---- list ---- */
 
-static int dir_list(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, char **args)
+/* Where list looks: the -D path alone, or the search path.  Returns 0, or -1 without memory. */
+static int list_path(struct tdk_dir_path *p, const char *directory)
+{
+	if (!directory)
+		return tdk_dir_path_init(p, tdk_share_dir());
+	memset(p, 0, sizeof(*p));
+	if (!(p->dirs = calloc(1, sizeof(char *))) || !(p->dirs[0] = strdup(directory))) {
+		free(p->dirs);
+		p->dirs = NULL;
+		return -1;
+	}
+	p->n = 1;
+	return 0;
+}
+
+/*
+ * The next release found on p, from *at on (0 to start): its name in rel and
+ * its location in a new string, or NULL after the last.  UNTDID releases are
+ * D.YYA, D.YYB, ...: every letter, in order of year (88 to 99, then 00 on);
+ * the first one found for a name is the one used.
+ */
+static char *next_release(const struct tdk_dir_path *p, int *at, char rel[8])
+{
+	char *loc;
+
+	for (; *at < 100 * 26; (*at)++) {
+		snprintf(rel, 8, "D%02d%c", (88 + *at / 26) % 100, 'A' + *at % 26);
+		if ((loc = tdk_dir_find(p, rel))) {
+			(*at)++;
+			return loc;
+		}
+	}
+	return NULL;
+}
+
+/* Nothing found: where it looked, and how to add a release (on stderr: the list itself stays empty). */
+static void list_none(struct tdk_ctx *ctx, const struct tdk_dir_path *p)
+{
+	struct tdk_buf q = TDK_BUF_INIT(8192);
+	size_t i;
+
+	fprintf(ctx->err, "tdk dir: no UNTDID release found; looked in:\n");
+	for (i = 0; i < p->n; i++)
+		fprintf(ctx->err, "  %s\n", tdk_name(&q, p->dirs[i]));
+	fprintf(ctx->err, "tdk dir: add one with 'tdk dir install PATH', PATH a release zip as UNECE publishes "
+		"it (https://unece.org/trade/uncefact/unedifact/download) or a folder holding its files, "
+		"or name a folder of releases with -D or TDK_DIRECTORY_PATH\n");
+	tdk_buf_release(&q);
+}
+
+static int list_messages(struct tdk_ctx *ctx, const struct dir_opts *o, const char *release)
 {
 	struct tdk_dir_set set;
-	struct tdk_dir_path one = { NULL, 0 };
 	struct tdk_dir *d = NULL;
 	FILE *f = ctx->out;
 	uint32_t i;
-	int r = 0, any = 0;
+	int r;
+
+	if ((r = open_release(ctx, &set, o, release, &d)))
+		goto out;
+	if (o->json)
+		fprintf(f, "{\"release\":\"%s\",\"messages\":[", d->release);
+	for (i = 0; i < d->nmessages; i++) {
+		const struct tdk_dir_message *m = &d->messages[i];
+
+		if (o->json) {
+			fprintf(f, "%s{\"message\":\"%s\",\"name\":", i ? "," : "", m->type);
+			tdk_json_str(f, tdk_dir_str(d, m->name));
+			fputc('}', f);
+		} else {
+			fprintf(f, "%s  %s\n", m->type, tdk_dir_str(d, m->name));
+		}
+	}
+	if (o->json)
+		fputs("]}\n", f);
+out:
+	tdk_dir_set_release(&set);
+	return r;
+}
+
+static int dir_list(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, char **args)
+{
+	struct tdk_dir_path p;
+	struct tdk_buf q = TDK_BUF_INIT(8192);
+	FILE *f = ctx->out;
+	char rel[8], *loc;
+	int at = 0, any = 0;
 
 	if (nargs > 2)
 		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "usage: tdk dir list [release]");
-	if (nargs == 2) {
-		if ((r = open_release(ctx, &set, o, args[1], &d)))
-			goto out;
-		if (o->json)
-			fprintf(f, "{\"release\":\"%s\",\"messages\":[", d->release);
-		for (i = 0; i < d->nmessages; i++) {
-			const struct tdk_dir_message *m = &d->messages[i];
-
-			if (o->json) {
-				fprintf(f, "%s{\"message\":\"%s\",\"name\":", i ? "," : "", m->type);
-				tdk_json_str(f, tdk_dir_str(d, m->name));
-				fputc('}', f);
-			} else {
-				fprintf(f, "%s  %s\n", m->type, tdk_dir_str(d, m->name));
-			}
-		}
-		if (o->json)
-			fputs("]}\n", f);
-		goto out;
-	}
-	/* Every release on the search path: the first one found for a name is the one used. */
-	if (tdk_dir_set_init(&set, TDK_PREFIX, o->directory) < 0)
+	if (nargs == 2)
+		return list_messages(ctx, o, args[1]);
+	if (list_path(&p, o->directory) < 0)
 		return tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
-	if (o->directory && !(one.dirs = calloc(1, sizeof(char *)))) {
-		r = tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
-		goto out;
-	}
-	if (o->directory && !(one.dirs[0] = strdup(o->directory))) {
-		r = tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
-		goto out;
-	}
-	one.n = o->directory ? 1 : 0;
 	if (o->json)
 		fputs("[", f);
-	{
-		int y, k;
-
-		/* UNTDID releases are D.YYA, D.YYB, ...: every letter, in order of year (88 to 99, then 00 on). */
-		for (y = 88; y < 188; y++)
-			for (k = 'A'; k <= 'Z'; k++) {
-				char rel[8];
-				char *loc;
-
-				snprintf(rel, sizeof(rel), "D%02d%c", y % 100, k);
-				loc = tdk_dir_find(o->directory ? &one : &set.path, rel);
-				if (!loc)
-					continue;
-				if (o->json) {
-					fprintf(f, "%s{\"release\":\"%s\",\"location\":", any ? "," : "", rel);
-					tdk_json_str(f, loc);
-					fputc('}', f);
-				} else {
-					fprintf(f, "%s  %s\n", rel, loc);
-				}
-				any = 1;
-				free(loc);
-			}
+	while ((loc = next_release(&p, &at, rel))) {
+		if (o->json) {
+			fprintf(f, "%s{\"release\":\"%s\",\"location\":", any ? "," : "", rel);
+			tdk_json_str(f, loc);
+			fputc('}', f);
+		} else {
+			fprintf(f, "%s  %s\n", rel, tdk_name(&q, loc));
+		}
+		any = 1;
+		free(loc);
 	}
 	if (o->json)
 		fputs("]\n", f);
-	else if (!any && ctx->err_tty)
-		fprintf(ctx->err, "tdk dir: no release installed; add one with 'tdk dir install FILE.zip'\n");
-out:
-	if (one.dirs && one.n)
-		tdk_dir_path_release(&one);
-	else
-		free(one.dirs);
-	tdk_dir_set_release(&set);
-	return r;
+	if (!any)
+		list_none(ctx, &p);
+	tdk_dir_path_release(&p);
+	tdk_buf_release(&q);
+	return 0;
 }
 
 /* ---- xsd ---- */
@@ -622,134 +655,114 @@ out:
 	return r;
 }
 
-/* ---- install ---- */
+/* The options of dir, for the command and its completion alike. */
+#define DIR_OPTIONS(o) \
+	TDK_OPT_STRING_('D', "directory", &(o).directory, "path", NULL, \
+			"read releases from path (a release zip or folder, or a folder of releases) " \
+			"instead of the search path"), \
+	TDK_OPT_STRING_(0, "format", &(o).format, "format", "text|json", "output as text or JSON"), \
+	TDK_OPT_FLAG_(0, "no-cache", &(o).no_cache, "read the release files, not the compiled cache"), \
+	TDK_OPT_STRING_('o', "output", &(o).output, "file", NULL, "xsd: write to file, atomically"), \
+	TDK_OPT_FLAG_(0, "codes", &(o).codes, "xsd: enumerate the codes of coded data elements"), \
+	TDK_OPT_FLAG_('q', "quiet", &(o).quiet, "print nothing on standard error; the exit status tells"), \
+	TDK_OPT_END_
 
-static int copy_file(const char *from, const char *to)
+static const struct tdk_cmd_usage dir_usage = { "dir",
+	"list [release] | show release [name] | xsd release message | install path",
+	"Show UN/EDIFACT directories (UNTDID): messages, segments, composites, elements and codes; "
+	"write a message's XML Schema; install a release." };
+
+static const char *const subcommands[] = { "list", "show", "xsd", "install", NULL };
+
+static int dir_run(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, char **argv)
 {
-	char tmp[4096], buf[65536];
-	FILE *in = fopen(from, "rb");
-	int fd = -1, e = 0;
-	size_t n;
-
-	if (!in)
-		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", to);
-	if ((fd = mkstemp(tmp)) < 0)
-		goto fail;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (write(fd, buf, n) != (ssize_t)n)
-			goto fail;
-	if (ferror(in) || fchmod(fd, 0644) < 0 || fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	fclose(in);
-	if (rename(tmp, to) == 0)
-		return 0;
-	e = errno;
-	unlink(tmp);
-	errno = e;
-	return -1;
-fail:
-	e = errno;
-	if (fd >= 0) {
-		close(fd);
-		unlink(tmp);
-	} else if (*tmp) {
-		unlink(tmp);
-	}
-	fclose(in);
-	errno = e;
-	return -1;
-}
-
-static int dir_install(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, char **args)
-{
-	struct tdk_dir *d = NULL;
-	struct tdk_diag diag;
-	char *udir = NULL, *dest = NULL;
-	size_t n;
-	int r, i;
-
+	if (!strcmp(argv[0], "list"))
+		return dir_list(ctx, o, nargs, argv);
+	if (!strcmp(argv[0], "show"))
+		return dir_show(ctx, o, nargs, argv);
+	if (!strcmp(argv[0], "xsd"))
+		return dir_xsd(ctx, o, nargs, argv);
 	if (nargs != 2)
-		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "usage: tdk dir install file.zip");
-	tdk_diag_init(&diag, args[1]);
-	diag.emit = report_diag;
-	diag.arg = ctx;
-	if ((r = tdk_dir_load(&d, args[1], &diag)))
-		return tdk_error(ctx, "dir", r, "'%s' is not a usable UNTDID release", args[1]);
-	if (!(udir = tdk_dir_user_dir())) {
-		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "no data directory: set HOME or XDG_DATA_HOME");
-		goto out;
-	}
-	n = strlen(udir) + 16;
-	if (!(dest = malloc(n))) {
-		r = tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
-		goto out;
-	}
-	for (i = 0; udir[i]; i++)
-		if (udir[i] == '/' && i) {
-			udir[i] = '\0';
-			mkdir(udir, 0755);
-			udir[i] = '/';
-		}
-	if (mkdir(udir, 0755) < 0 && errno != EEXIST) {
-		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "cannot create '%s': %s", udir, strerror(errno));
-		goto out;
-	}
-	snprintf(dest, n, "%s/d%c%c%c.zip", udir, d->release[1], d->release[2], d->release[3] - 'A' + 'a');
-	if (copy_file(args[1], dest) < 0) {
-		r = tdk_error(ctx, "dir", TDK_EXIT_IO, "cannot write '%s': %s", dest, strerror(errno));
-		goto out;
-	}
-	fprintf(ctx->out, "installed %s (%u messages) as %s\n", d->release, (unsigned)d->nmessages, dest);
-out:
-	tdk_dir_free(d);
-	free(udir);
-	free(dest);
-	return r;
+		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "usage: tdk dir install path");
+	return tdk_dir_install(ctx, argv[1]);
 }
 
 int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct dir_opts o = { 0 };
-	const struct tdk_opt opts[] = {
-		TDK_OPT_STRING_('D', "directory", &o.directory, "path", NULL,
-				"read releases from path (a release zip or folder, or a folder of releases) "
-				"instead of the search path"),
-		TDK_OPT_STRING_(0, "format", &o.format, "format", "text|json", "output as text or JSON"),
-		TDK_OPT_FLAG_(0, "no-cache", &o.no_cache, "read the release files, not the compiled cache"),
-		TDK_OPT_STRING_('o', "output", &o.output, "file", NULL, "xsd: write to file, atomically"),
-		TDK_OPT_FLAG_(0, "codes", &o.codes, "xsd: enumerate the codes of coded data elements"),
-		TDK_OPT_END_
-	};
-	const struct tdk_cmd_usage u = { "dir",
-		"list [release] | show release [name] | xsd release message | install file.zip",
-		"Show UN/EDIFACT directories (UNTDID): messages, segments, composites, elements and codes; "
-		"write a message's XML Schema." };
-	int nargs, r;
+	const struct tdk_opt opts[] = { DIR_OPTIONS(o) };
+	struct tdk_ctx quiet = *ctx;
+	FILE *null = NULL;
+	int nargs, r, i;
 
-	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nargs)) >= 0)
+	if ((r = tdk_parse_options(ctx, &dir_usage, opts, argc, argv, &nargs)) >= 0)
 		return r;
 	o.json = o.format && !strcmp(o.format, "json");
-	if (!nargs) {
-		fprintf(ctx->err, "tdk dir: say what to do: list, show, xsd or install\n");
-		tdk_usage_line(ctx->err, &u, opts);
+	for (i = 0; nargs && subcommands[i] && strcmp(argv[0], subcommands[i]); i++)
+		;
+	if (!nargs || !subcommands[i]) {
+		if (!nargs)
+			fprintf(ctx->err, "tdk dir: say what to do: list, show, xsd or install\n");
+		else
+			tdk_suggest(ctx, "dir", "a subcommand", argv[0], subcommands);
+		tdk_usage_line(ctx->err, &dir_usage, opts);
 		return TDK_EXIT_USAGE;
 	}
-	if (!strcmp(argv[0], "list"))
-		r = dir_list(ctx, &o, nargs, argv);
-	else if (!strcmp(argv[0], "show"))
-		r = dir_show(ctx, &o, nargs, argv);
-	else if (!strcmp(argv[0], "xsd"))
-		r = dir_xsd(ctx, &o, nargs, argv);
-	else if (!strcmp(argv[0], "install"))
-		r = dir_install(ctx, &o, nargs, argv);
-	else {
-		fprintf(ctx->err, "tdk dir: '%s' is not a subcommand: list, show, xsd or install\n", argv[0]);
-		tdk_usage_line(ctx->err, &u, opts);
-		return TDK_EXIT_USAGE;
-	}
+	/* -q: every message of the command goes through ctx->err; it goes nowhere. */
+	if (o.quiet && (null = fopen("/dev/null", "w")))
+		quiet.err = null;
+	r = dir_run(&quiet, &o, nargs, argv);
+	ctx->out_failed |= quiet.out_failed;
+	if (null)
+		fclose(null);
 	return tdk_finish_output(ctx, "dir", r);
+}
+
+/*
+ * `tdk --complete dir WORD...`, for the shell completions: the words that may
+ * follow the ones typed, one a line, exit 0; exit 1 when a file name comes
+ * next.  The subcommands first, then the releases found (for list, show and
+ * xsd), then the messages of that release (show and xsd).
+ */
+int cmd_dir_complete(int argc, char **argv, struct tdk_ctx *ctx)
+{
+	struct dir_opts o = { 0 };
+	const struct tdk_opt opts[] = { DIR_OPTIONS(o) };
+	struct tdk_ctx quiet = *ctx;
+	struct tdk_dir_set set;
+	struct tdk_dir *d = NULL;
+	struct tdk_dir_path p;
+	char rel[8], *loc;
+	FILE *null = fopen("/dev/null", "w");
+	int nargs, r = 0, at = 0;
+	uint32_t i;
+
+	if (!null)
+		return 0;
+	quiet.err = quiet.out = null;
+	if (tdk_parse_options(&quiet, &dir_usage, opts, argc, argv, &nargs) >= 0)
+		goto out;
+	if (!nargs) {
+		for (i = 0; subcommands[i]; i++)
+			fprintf(ctx->out, "%s\n", subcommands[i]);
+	} else if (!strcmp(argv[0], "install")) {
+		r = nargs == 1;
+	} else if (strcmp(argv[0], "list") && strcmp(argv[0], "show") && strcmp(argv[0], "xsd")) {
+		r = 0;
+	} else if (nargs == 1 && list_path(&p, o.directory) == 0) {
+		while ((loc = next_release(&p, &at, rel))) {
+			fprintf(ctx->out, "%s\n", rel);
+			free(loc);
+		}
+		tdk_dir_path_release(&p);
+	} else if (nargs == 2 && strcmp(argv[0], "list")) {
+		quiet.out = ctx->out;
+		if (!open_release(&quiet, &set, &o, argv[1], &d))
+			for (i = 0; i < d->nmessages; i++)
+				fprintf(ctx->out, "%s\n", d->messages[i].type);
+		tdk_dir_set_release(&set);
+	}
+out:
+	fclose(null);
+	return r;
 }

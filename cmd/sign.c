@@ -17,7 +17,8 @@
 
 #include <openssl/crypto.h>
 
-#include "cmd.h"
+#include "run.h"
+#include "validate.h"
 #include "sigcmd.h"
 #include "xmlopt.h"
 #include "sign/sign.h"
@@ -59,23 +60,28 @@ const char *tdk_mime_of(const char *name)
 	return "application/octet-stream";
 }
 
-static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struct tdk_signer *s,
-		    struct tdk_report *rep, const char *path, const char *outpath)
+struct sign_run {
+	const struct sign_opts *so;
+	const struct tdk_signer *signer;
+	struct tdk_validate_xml *xv;   /* the registered schemas, to check results against; or NULL */
+};
+
+static int sign_doc(void *arg, struct tdk_doc *doc)
 {
+	const struct sign_run *sr = arg;
+	const struct sign_opts *so = sr->so;
+	const char *outpath = doc->outpath ? doc->outpath : so->output;
 	struct tdk_buf in, out = TDK_BUF_INIT(DOC_MAX * 2);
 	struct tdk_sign_opts o = { 0 };
 	struct tdk_output w;
-	struct tdk_diag d;
-	xmlDocPtr doc = NULL;
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct tdk_diag *d = &doc->d;
+	xmlDocPtr xdoc = NULL;
 	unsigned long oom = tdk_sig_oom_count();
 	int r;
 
-	tdk_diag_init(&d, name);
-	d.emit = tdk_report_emit;
-	d.arg = rep;
-	if (tdk_read_all(path, DOC_MAX, &in) < 0) {
-		r = tdk_error(ctx, "sign", TDK_EXIT_IO, "cannot read '%s': %s", path, strerror(errno));
+	if (tdk_input_read_all(&doc->in, DOC_MAX, &in) < 0) {
+		r = tdk_doc_fail(doc, "sign", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+				 errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
 		goto out;
 	}
 	o.mode = so->detached ? TDK_SIGN_DETACHED : so->enveloping ? TDK_SIGN_ENVELOPING :
@@ -85,18 +91,18 @@ static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struc
 	o.id = so->id;
 	o.now = time(NULL);
 	if (so->detached) {
-		struct tdk_sig_item it = { base_name(path), (const unsigned char *)in.data, in.len,
-					   tdk_mime_of(path), 0 };
+		struct tdk_sig_item it = { base_name(doc->path), (const unsigned char *)in.data, in.len,
+					   tdk_mime_of(doc->path), 0 };
 		struct tdk_sig_data data = { &it, 1 };
 
-		r = tdk_sign_detached(&doc, &data, 0, s, &o, &d);
+		r = tdk_sign_detached(&xdoc, &data, 0, sr->signer, &o, d);
 	} else {
 		struct tdk_xml_limits lim;
 
 		tdk_xml_limits_init(&lim);
 		tdk_xml_limit_opts_apply(&so->xml, &lim);
-		doc = tdk_xml_parse(in.data, in.len, name, "SIGN", &lim, &d);
-		r = doc ? tdk_sign_doc(&doc, s, &o, &d) : TDK_EXIT_NEGATIVE;
+		xdoc = tdk_xml_parse(in.data, in.len, doc->name, "SIGN", &lim, d);
+		r = xdoc ? tdk_sign_doc(&xdoc, sr->signer, &o, d) : TDK_EXIT_NEGATIVE;
 	}
 	/*
 	 * Out of memory is an internal error, not a malformed document; and
@@ -104,35 +110,51 @@ static int sign_one(struct tdk_ctx *ctx, const struct sign_opts *so, const struc
 	 * which must not be signed.
 	 */
 	if (tdk_sig_oom_count() != oom) {
-		tdk_diag_add(&d, TDK_SEV_ERROR, "SIGN-NO-MEMORY", NULL, "out of memory");
+		tdk_diag_add(d, TDK_SEV_ERROR, "SIGN-NO-MEMORY", NULL, "out of memory");
 		r = TDK_EXIT_INTERNAL;
 	}
 	if (r)
 		goto out;
-	if (tdk_xml_dump(doc, &out) < 0) {
-		r = tdk_error(ctx, "sign", TDK_EXIT_INTERNAL, "out of memory writing '%s'", name);
+	if (tdk_xml_dump(xdoc, &out) < 0) {
+		r = tdk_doc_fail(doc, "sign", TDK_EXIT_INTERNAL, "out of memory writing '%s'", doc->qname);
 		goto out;
 	}
-	if (tdk_output_open(&w, outpath, ctx->out) < 0) {
-		r = tdk_error(ctx, "sign", TDK_EXIT_IO, "cannot write '%s': %s", outpath, strerror(w.err));
+	/* An enveloped ds:Signature the document's schema does not allow: say so, and what to do instead. */
+	if (sr->xv && !so->detached)
+		tdk_validate_xml_still_valid(sr->xv, d, in.data, in.len, out.data, out.len);
+	if (tdk_output_open(&w, outpath, doc->ctx->out) < 0) {
+		r = tdk_doc_fail(doc, "sign", TDK_EXIT_IO, "cannot write '%s': %s", outpath, strerror(w.err));
 		goto out;
 	}
 	if (tdk_output_write(&w, out.data, out.len) < 0 || tdk_output_commit(&w) < 0) {
-		r = tdk_output_error(ctx, "sign", outpath, w.err);
+		r = tdk_doc_output_fail(doc, "sign", outpath, w.err);
 		tdk_output_abort(&w);
 		goto out;
 	}
 	r = 0;
 out:
-	xmlFreeDoc(doc);
+	xmlFreeDoc(xdoc);
 	tdk_buf_release(&in);
 	tdk_buf_release(&out);
 	return r;
 }
 
+/* Under -O: the input's own name; a detached signature NAME.sig.xml. */
+static int sign_out_name(void *arg, const char *base, struct tdk_buf *b)
+{
+	const struct sign_run *sr = arg;
+
+	if (tdk_buf_adds(b, base) < 0)
+		return -1;
+	return sr->so->detached ? tdk_buf_adds(b, ".sig.xml") : 0;
+}
+
+static const char *const sign_exts[] = { ".xml", NULL };
+
 int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct sign_opts so = { 0 };
+	struct tdk_run_opts ro;
 	const struct tdk_opt opts[] = {
 		TDK_OPT_STRING_('k', "key", &so.key, "file", NULL,
 				"private key: PEM, PKCS#8 or PKCS#12 (required)"),
@@ -153,12 +175,10 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 				"enveloped: sign only the element with this Id"),
 		TDK_OPT_STRING_('o', "output", &so.output, "file", NULL,
 				"write the signed document here (one input; default standard output)"),
-		TDK_OPT_STRING_('O', "output-dir", &so.outdir, "dir", NULL,
-				"batch: write each signed file into dir under its own name "
-				"(detached: NAME.sig.xml)"),
-		TDK_OPT_STRING_(0, "format", &so.format, "format", "text|json|junit",
-				"diagnostics as text (stderr), JSON lines or a JUnit report"),
-		TDK_OPT_FLAG_('q', "quiet", &so.quiet, "print no diagnostics; the exit status tells"),
+		TDK_RUN_OUTDIR_OPTION(&ro, "write each signed file into dir under its own name "
+				      "(detached: NAME.sig.xml)"),
+		TDK_RUN_REPORT_OPTIONS(&ro),
+		TDK_RUN_INPUT_OPTIONS(&ro),
 		TDK_XML_LIMIT_OPTIONS(&so.xml),
 		TDK_OPT_END_
 	};
@@ -166,50 +186,52 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 		"Sign XML documents (XMLDSig enveloped, enveloping or detached; XAdES baseline B)." };
 	struct tdk_passphrase_src ps = { NULL, TDK_NO_FD, 0, NULL, 0 };
 	struct tdk_signer signer;
-	struct tdk_report rep;
+	struct tdk_validate_xml xv;
+	struct sign_run sr = { &so, &signer, NULL };
+	struct tdk_run run = { "sign", sign_exts, { "signed", "not signed", "signed", "not signed" },
+			       sign_doc, &sr, sign_out_name, 0, 0, NULL, NULL, { 0 }, "", 0, NULL };
 	struct tdk_diag d;
-	char dash[] = "-";
-	char *stdin_only[] = { dash };
-	char **files;
-	int nfiles, i, r, code = TDK_EXIT_OK, loaded = 0;
+	int nfiles, i, r, code = TDK_EXIT_OK, loaded = 0, begun = 0;
 
 	so.pass_fd = TDK_NO_FD;
+	memset(&xv, 0, sizeof(xv));
+	tdk_run_opts_init(&ro);
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
 		return r;
-	files = nfiles ? argv : stdin_only;
-	if (!nfiles)
-		nfiles = 1;
 	if (!so.key) {
 		fprintf(ctx->err, "tdk sign: --key is required\n");
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
 	}
 	if (so.enveloping + so.detached > 1 || (so.id && (so.enveloping || so.detached)) ||
-	    (so.output && so.outdir) || (nfiles > 1 && !so.outdir)) {
-		fprintf(ctx->err, "tdk sign: %s\n", nfiles > 1 && !so.outdir ?
-			"several files need -O dir" : "conflicting options");
+	    (so.output && ro.outdir) || ((nfiles > 1 || ro.dir || ro.files_from) && !ro.outdir)) {
+		fprintf(ctx->err, "tdk sign: %s\n", so.output && ro.outdir ? "conflicting options" :
+			nfiles > 1 || ro.dir || ro.files_from ? "several files need -O dir" : "conflicting options");
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
 	}
-	if (so.detached)
-		for (i = 0; i < nfiles; i++)
-			if (!strcmp(files[i], "-"))
-				return tdk_error(ctx, "sign", TDK_EXIT_USAGE, "--detached needs named files "
-						 "(the signature refers to the file by name)");
-	if (tdk_report_init(&rep, so.format, so.format && strcmp(so.format, "text") ? ctx->out : ctx->err,
-			    "tdk sign") < 0)
-		return TDK_EXIT_USAGE;
-	rep.quiet = so.quiet;
+	if (so.detached && (!nfiles && !ro.dir && !ro.files_from))
+		return tdk_error(ctx, "sign", TDK_EXIT_USAGE, "--detached needs named files "
+				 "(the signature refers to the file by name)");
+	for (i = 0; so.detached && i < nfiles; i++)
+		if (!strcmp(argv[i], "-"))
+			return tdk_error(ctx, "sign", TDK_EXIT_USAGE, "--detached needs named files "
+					 "(the signature refers to the file by name)");
+	run.data_on_stdout = !so.output && !ro.outdir;
+	/* Until lib/sign keeps its sinks per thread, one document at a time. */
+	run.serial = 1;
+	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
+		return r;
+	begun = 1;
 	ps.file = so.pass_file;
 	ps.fd = so.pass_fd;
 	if (tdk_sign_lib_init()) {
-		code = tdk_error(ctx, "sign", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
-		goto out;
+		run.setup_code = tdk_error(ctx, "sign", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
+		run.setup_error = "cannot initialise libxmlsec1";
+		goto run;
 	}
-	tdk_diag_init(&d, so.key);
-	d.emit = tdk_report_emit;
-	d.arg = &rep;
-	code = tdk_signer_load(&signer, so.key, so.cert, tdk_passphrase_get, &ps, time(NULL), &d);
+	tdk_run_diag(&run, &d, so.key);
+	run.setup_code = tdk_signer_load(&signer, so.key, so.cert, tdk_passphrase_get, &ps, time(NULL), &d);
 	{
 		/* The passphrase from the environment has been used: wipe it from this process. */
 		char *env = getenv("TDK_PASSPHRASE");
@@ -217,39 +239,21 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 		if (env)
 			OPENSSL_cleanse(env, strlen(env));
 	}
-	if (code) {
+	if (run.setup_code) {
 		if (ps.failed)
-			tdk_passphrase_error(ctx, "sign", code, &ps);
-		goto out;
+			tdk_passphrase_error(ctx, "sign", run.setup_code, &ps);
+		run.setup_error = "the signing key cannot be used (see its diagnostics)";
+	} else {
+		loaded = 1;
 	}
-	loaded = 1;
-	if (so.outdir && mkdir(so.outdir, 0777) < 0 && errno != EEXIST) {
-		code = tdk_error(ctx, "sign", TDK_EXIT_IO, "cannot create '%s': %s", so.outdir,
-				 strerror(errno));
-		goto out;
-	}
-	for (i = 0; i < nfiles; i++) {
-		char *outpath = NULL;
-
-		if (so.outdir) {
-			const char *b = base_name(files[i]);
-			size_t n = strlen(so.outdir) + strlen(b) + 16;
-
-			outpath = malloc(n);
-			if (!outpath) {
-				code = tdk_error(ctx, "sign", TDK_EXIT_INTERNAL, "out of memory");
-				break;
-			}
-			snprintf(outpath, n, "%s/%s%s", so.outdir, b, so.detached ? ".sig.xml" : "");
-		}
-		code = tdk_exit_worst(code, sign_one(ctx, &so, &signer, &rep, files[i],
-						     outpath ? outpath : so.output));
-		free(outpath);
-	}
-out:
+	if (!so.detached && tdk_validate_xml_setup(NULL, &xv) == 0)
+		sr.xv = &xv;
+run:
+	code = tdk_run_documents(&run, argv, nfiles);
+	tdk_validate_xml_release(&xv);
 	if (loaded)
 		tdk_signer_release(&signer);
-	tdk_report_finish(&rep);
-	tdk_sign_lib_shutdown();
+	if (begun)
+		tdk_sign_lib_shutdown();
 	return code;
 }

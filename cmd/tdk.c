@@ -18,14 +18,16 @@
 extern char **environ;
 
 const struct tdk_cmd tdk_commands[] = {
-	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly" },
-	{ "dir", cmd_dir, "show UN/EDIFACT directories: messages, segments, elements, codes" },
-	{ "validate", cmd_validate, "check UN/EDIFACT interchanges against ISO 9735" },
-	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B" },
-	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers" },
-	{ "pack", cmd_pack, "pack files into an ASiC-E container, optionally signed" },
-	{ "unpack", cmd_unpack, "list or safely extract a ZIP or ASiC container" },
-	{ NULL, NULL, NULL },
+	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly", NULL },
+	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",
+	  cmd_dir_complete },
+	{ "validate", cmd_validate, "check UN/EDIFACT interchanges (ISO 9735, UNTDID) and XML documents "
+	  "(XSD, Schematron)", NULL },
+	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },
+	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers", NULL },
+	{ "pack", cmd_pack, "pack files into an ASiC-E container, optionally signed", NULL },
+	{ "unpack", cmd_unpack, "list or safely extract a ZIP or ASiC container", NULL },
+	{ NULL, NULL, NULL, NULL },
 };
 
 static void usage(FILE *f)
@@ -51,62 +53,80 @@ static const struct tdk_cmd *find(const char *name)
 	return NULL;
 }
 
-/* `tdk help CMD`: the manual page through man(1); the built-in help when there is none. */
-static int help_command(struct tdk_ctx *ctx, const char *name)
+/* "tdk: 'valdate' is not a tdk command; did you mean 'validate'?" */
+static void not_a_command(struct tdk_ctx *ctx, const char *name, const char *word)
 {
-	const struct tdk_cmd *c = find(name);
-	char page[64], man[] = "man", opt[] = "--help";
-	char *args[3];
+	const char *names[sizeof(tdk_commands) / sizeof(tdk_commands[0]) + 1];
+	size_t i;
+
+	for (i = 0; tdk_commands[i].name; i++)
+		names[i] = tdk_commands[i].name;
+	names[i++] = "help";
+	names[i] = NULL;
+	tdk_suggest(ctx, name, "a tdk command", word, names);
+}
+
+/*
+ * `tdk --complete CMD WORD...`: the words that may come next (the command's
+ * completer), one a line; exit 1 when file names come next.
+ */
+static int complete(struct tdk_ctx *ctx, int argc, char **argv)
+{
+	const struct tdk_cmd *c = argc > 0 ? find(argv[0]) : NULL;
+
+	if (!c || !c->complete)
+		return 1;
+	return c->complete(argc, argv, ctx);
+}
+
+/* Runs man(1) with args; true when it showed a page. */
+static int run_man(struct tdk_ctx *ctx, char **args)
+{
 	pid_t pid;
 	int st;
 
-	if (!c)
-		return tdk_error(ctx, "help", TDK_EXIT_USAGE, "no such command '%s'", name);
-	char exe[4096], local[4200], lflag[] = "-l";
-	char *largs[4];
-	ssize_t n;
+	fflush(ctx->out);
+	return posix_spawnp(&pid, "man", NULL, NULL, args, environ) == 0 && waitpid(pid, &st, 0) == pid &&
+	       WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
 
-	snprintf(page, sizeof(page), "tdk-%s", name);
+/*
+ * `tdk help CMD`: the manual page through man(1), the one shipped with this
+ * binary first (the source tree's man/, or MANDIR beside the shipped data
+ * folder), then man's own search; the built-in help when there is none.
+ */
+static int help_command(struct tdk_ctx *ctx, const char *name)
+{
+	const struct tdk_cmd *c = find(name);
+	const char *const local[] = { "man", "../man/man1" };
+	char page[64], file[4200], man[] = "man", lflag[] = "-l", opt[] = "--help", cmdname[64];
+	char *args[4], *argv[3];
+	size_t i;
+
+	if (!c) {
+		not_a_command(ctx, "help", name);
+		return TDK_EXIT_USAGE;
+	}
 	args[0] = man;
+	args[1] = lflag;
+	args[2] = file;
+	args[3] = NULL;
+	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		snprintf(file, sizeof(file), "%s/%s/tdk-%s.1", tdk_share_dir(), local[i], name);
+		if (access(file, R_OK) == 0 && run_man(ctx, args))
+			return TDK_EXIT_OK;
+	}
+	snprintf(page, sizeof(page), "tdk-%s", name);
 	args[1] = page;
 	args[2] = NULL;
-	/* From the source tree (build/<flavour>/tdk), the page beside the sources. */
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(local, sizeof(local), "%s/../../man/%s.1", exe, page);
-			if (access(local, R_OK) == 0) {
-				largs[0] = man;
-				largs[1] = lflag;
-				largs[2] = local;
-				largs[3] = NULL;
-				fflush(ctx->out);
-				if (posix_spawnp(&pid, "man", NULL, NULL, largs, environ) == 0 &&
-				    waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-					return TDK_EXIT_OK;
-			}
-		}
-	}
-	fflush(ctx->out);
-	if (posix_spawnp(&pid, "man", NULL, NULL, args, environ) == 0 &&
-	    waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	if (run_man(ctx, args))
 		return TDK_EXIT_OK;
 	/* No man(1) or no page installed: the command's own help still answers. */
-	{
-		char cmdname[64];
-		char *argv[3];
-
-		snprintf(cmdname, sizeof(cmdname), "%s", name);
-		argv[0] = cmdname;
-		argv[1] = opt;
-		argv[2] = NULL;
-		return c->fn(2, argv, ctx);
-	}
+	snprintf(cmdname, sizeof(cmdname), "%s", name);
+	argv[0] = cmdname;
+	argv[1] = opt;
+	argv[2] = NULL;
+	return c->fn(2, argv, ctx);
 }
 
 int main(int argc, char **argv)
@@ -132,6 +152,10 @@ int main(int argc, char **argv)
 		printf("tdk %s\n", TDK_VERSION);
 		return tdk_finish_output(&ctx, NULL, TDK_EXIT_OK);
 	}
+	if (!strcmp(argv[1], "--complete")) {
+		r = complete(&ctx, argc - 2, argv + 2);
+		return tdk_finish_output(&ctx, NULL, r);
+	}
 	if (!strcmp(argv[1], "--list-commands")) {
 		for (c = tdk_commands; c->name; c++)
 			printf("%s\t%s\n", c->name, c->summary);
@@ -147,7 +171,7 @@ int main(int argc, char **argv)
 	}
 	c = find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "tdk: '%s' is not a tdk command\n", argv[1]);
+		not_a_command(&ctx, NULL, argv[1]);
 		usage(stderr);
 		return TDK_EXIT_USAGE;
 	}

@@ -22,12 +22,14 @@ int cmd_unpack(int argc, char **argv, struct tdk_ctx *ctx)
 	size_t max_size;
 	int list = 0, quiet = 0, overwrite = 0;
 	const struct tdk_opt opts[] = {
-		TDK_OPT_STRING_('C', "directory", &dir, "dir", NULL,
+		TDK_OPT_STRING_('C', "output-dir", &dir, "dir", NULL,
 				"extract into dir (created if missing; default the current folder)"),
+		TDK_OPT_ALIAS_("directory", "output-dir"),
 		TDK_OPT_FLAG_('l', "list", &list, "list the entries instead of extracting them"),
 		TDK_OPT_FLAG_(0, "overwrite", &overwrite, "replace files that exist (default: refuse)"),
 		TDK_OPT_ULONG_(0, "max-entries", &lim.max_entries, "n", "most entries (default 10000)"),
-		TDK_OPT_SIZE_(0, "max-size", &max_size, "bytes", "most bytes inflated in all (default 1G)"),
+		TDK_OPT_SIZE_(0, "max-total", &max_size, "bytes", "most bytes inflated in all (default 1G)"),
+		TDK_OPT_ALIAS_("max-size", "max-total"),
 		TDK_OPT_ULONG_(0, "max-ratio", &lim.max_ratio, "n",
 			       "highest compression ratio of an entry (default 100)"),
 		TDK_OPT_FLAG_('q', "quiet", &quiet, "print no diagnostics; the exit status tells"),
@@ -49,7 +51,7 @@ int cmd_unpack(int argc, char **argv, struct tdk_ctx *ctx)
 	if (nargs != 1 || !lim.max_entries || !max_size || !lim.max_ratio) {
 		/* A limit of 0 would refuse every container: a mistake, not a wish for no limit. */
 		fprintf(ctx->err, "tdk unpack: %s\n", nargs != 1 ? "one container, please" :
-			"a limit of 0 refuses everything; --max-entries, --max-size and --max-ratio "
+			"a limit of 0 refuses everything; --max-entries, --max-total and --max-ratio "
 			"take a positive number");
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;

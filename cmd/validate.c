@@ -13,10 +13,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "pass.h"
 #include "validate.h"
 #include "edi/dirval.h"
 #include "edi/edi.h"
@@ -24,41 +25,24 @@
 #include "validate-ack.h"
 
 struct validate_opts {
-	int pass, quiet, syntax_only, no_cache;
-	const char *format, *charset, *directory;
+	int pass, syntax_only, no_cache;
+	const char *charset, *directory;
 	struct tdk_dir_set *dirs;
-	unsigned long max_errors;
 	size_t max_segment, max_components;
 	struct tdk_validate_ack *ack;
+	struct tdk_validate_xml xv;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, struct tdk_report *rep,
-			const char *path, struct tdk_input *inp)
+/* One UN/EDIFACT interchange: syntax, envelopes, and each message against its release. */
+static int check_edifact(struct validate_opts *vo, struct tdk_doc *doc)
 {
 	struct tdk_edi_opts eo;
 	struct tdk_edi_dirval *dv = NULL;
 	struct tdk_edi_sink sink, ack_sink, *sinkp = NULL;
-	struct tdk_diag d;
-	struct tdk_input in = *inp;
-	struct tdk_buf scratch = TDK_BUF_INIT(16384);
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	const char *peek;
-	double t0 = now();
-	int r, code = TDK_EXIT_OK;
-	ssize_t np;
+	struct tdk_diag *d = &doc->d;
+	const char *why = NULL;
+	int r;
 
-	tdk_diag_init(&d, name);
-	d.emit = tdk_report_emit;
-	d.arg = rep;
-	d.max_errors = vo->max_errors;
 	tdk_edi_opts_init(&eo);
 	eo.mode = TDK_EDI_VALIDATE;
 	eo.charset = vo->charset;
@@ -66,79 +50,147 @@ static int validate_one(struct tdk_ctx *ctx, const struct validate_opts *vo, str
 		eo.max_segment = vo->max_segment;
 	if (vo->max_components)
 		eo.max_components = vo->max_components;
-
 	if (vo->dirs) {
-		if (!(dv = tdk_edi_dirval_new(vo->dirs, &d))) {
-			r = tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
-			goto out_close;
+		if (!(dv = tdk_edi_dirval_new(vo->dirs, d))) {
+			r = tdk_doc_fail(doc, "validate", TDK_EXIT_INTERNAL, "out of memory");
+			goto out;
 		}
 		tdk_edi_dirval_sink(dv, &sink);
 		sinkp = &sink;
 	}
-	if ((r = tdk_validate_ack_begin(vo->ack, ctx, &d, dv, &ack_sink, &sinkp)))
-		goto out_close;
-
-	np = tdk_input_peek(&in, &peek, 64);
-	if (np > 0) {
-		ssize_t i = 0;
-
-		if (np >= 3 && !memcmp(peek, "\xEF\xBB\xBF", 3))
-			i = 3;
-		while (i < np && (peek[i] == ' ' || peek[i] == '\n' || peek[i] == '\r' || peek[i] == '\t'))
-			i++;
-		if (i < np && (peek[i] == '<' || peek[i] == '{')) {
-			tdk_diag_add(&d, TDK_SEV_ERROR, "TDK-FORMAT", NULL,
-				     "input is %s; tdk validate checks UN/EDIFACT interchanges (use "
-				     "'tdk convert' to turn the %s form back into EDIFACT)",
-				     peek[i] == '<' ? "XML" : "JSON", peek[i] == '<' ? "XML" : "JSON");
-			code = TDK_EXIT_NEGATIVE;
-			goto report;
-		}
-	}
-
-	r = tdk_edi_parse_input(&in, &eo, &d, sinkp, 1, NULL);
+	if ((r = tdk_validate_ack_begin(vo->ack, doc->ctx, d, dv, &ack_sink, &sinkp)))
+		goto out;
+	r = tdk_edi_parse_input(&doc->in, &eo, d, sinkp, 1, NULL);
 	if (r == TDK_EXIT_IO) {
-		r = tdk_error(ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s", tdk_name(&scratch, name),
-			      strerror(in.err ? in.err : EIO));
-		goto out_close;
+		r = tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+				 strerror(doc->in.err ? doc->in.err : EIO));
+		goto out;
 	}
 	if (r) {
-		r = tdk_error(ctx, "validate", r, "out of memory while reading '%s'", tdk_name(&scratch, name));
-		goto out_close;
+		r = tdk_doc_fail(doc, "validate", r, "out of memory while reading '%s'", doc->qname);
+		goto out;
 	}
-	code = tdk_validate_ack_end(vo->ack, ctx, &d, d.errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK);
-	tdk_validate_note_stopped(rep, &d);
-
-report:
-	tdk_report_document(rep, name, d.errors, now() - t0);
-	r = code;
-out_close:
+	r = tdk_validate_ack_end(vo->ack, doc->ctx, d, d->errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK);
+	/* Messages checked against ISO 9735 only: valid as far as that goes, and said so. */
+	if (r || d->errors) {
+		;
+	} else if (!vo->dirs) {
+		doc->partial = "syntax only (--syntax-only)";
+	} else if (tdk_edi_dirval_partial(dv, &why)) {
+		snprintf(doc->why, sizeof(doc->why), "syntax only: %s", why);
+		doc->partial = doc->why;
+	}
+	if (doc->partial)
+		doc->verdict = "valid (syntax only)";
+out:
 	tdk_edi_dirval_free(dv);
-	tdk_buf_release(&scratch);
-	*inp = in;
 	return r;
 }
 
-static int validate_edifact(struct tdk_ctx *ctx, const void *vo, struct tdk_report *rep, const char *path,
-			    struct tdk_input *in)
+/* ---- one document, by its format ---- */
+
+static int ends_xsd(const char *p)
 {
-	return validate_one(ctx, vo, rep, path, in);
+	size_t n = strlen(p);
+
+	return n > 4 && !strcasecmp(p + n - 4, ".xsd");
 }
+
+/*
+ * A schema is compiled from its file by name, where its imports are; with -p
+ * its bytes go through the tap first, and once it is compiled the name must
+ * still be the file that was opened.  (A schema rewritten in place while it
+ * is compiled is not caught: the compiler reads it by name.)
+ */
+static int drain(struct tdk_input *in)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = tdk_input_read(in, buf, sizeof(buf))) > 0)
+		;
+	return n < 0 ? -1 : 0;
+}
+
+static int same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* What a document is, from its first bytes: 0 EDIFACT, 1 XML, 2 an XML Schema, 3 JSON. */
+static int kind_of(struct tdk_doc *doc, int *kind)
+{
+	const char *peek;
+	ssize_t np = tdk_input_peek(&doc->in, &peek, 512), i = 0;
+
+	if (np < 0)
+		return tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+				    strerror(doc->in.err));
+	*kind = np > 0 ? tdk_xml_sniff(peek, (size_t)np) : 0;
+	if (strcmp(doc->path, "-") && ends_xsd(doc->path))
+		*kind = 2;
+	if (*kind == 2 && !strcmp(doc->path, "-"))
+		*kind = 1;  /* a schema is checked from its file, where its imports are */
+	if (np >= 3 && !memcmp(peek, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < np && strchr(" \t\r\n", peek[i]))
+		i++;
+	if (!*kind && i < np && (peek[i] == '{' || peek[i] == '['))
+		*kind = 3;
+	return 0;
+}
+
+static int validate_doc(void *arg, struct tdk_doc *doc)
+{
+	struct validate_opts *vo = arg;
+	struct tdk_pass pass;
+	int kind = 0, passing = 0, r;
+
+	if (vo->pass) {
+		if (tdk_pass_begin(&pass, &doc->in))
+			return tdk_doc_fail(doc, "validate", TDK_EXIT_INTERNAL, "out of memory");
+		passing = 1;
+	}
+	if ((r = kind_of(doc, &kind)))
+		goto out;
+	if (kind == 3) {
+		tdk_diag_add(&doc->d, TDK_SEV_ERROR, "TDK-FORMAT", NULL, "input is JSON; tdk validate checks "
+			     "UN/EDIFACT and XML (use 'tdk convert' to turn tdk's JSON form back into EDIFACT)");
+		r = TDK_EXIT_NEGATIVE;
+		goto out;
+	}
+	if (kind == 2 && passing && drain(&doc->in) < 0) {
+		r = tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+				 strerror(doc->in.err));
+		goto out;
+	}
+	r = kind ? tdk_validate_xml_one(&vo->xv, doc, kind == 2) : check_edifact(vo, doc);
+	if (kind == 2 && passing && r == TDK_EXIT_OK && !same_file(doc->in.fd, doc->path))
+		r = tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "'%s' changed while it was checked: not "
+				 "passed through", doc->qname);
+	if (passing && r == TDK_EXIT_OK && !doc->d.errors)
+		r = tdk_pass_write(&pass, doc->ctx, doc->path);
+out:
+	if (passing)
+		tdk_pass_release(&pass);
+	return r;
+}
+
+static const char *const validate_exts[] = { ".xml", ".xsd", ".edi", ".edifact", NULL };
 
 int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct validate_opts vo = { 0 };
-	struct tdk_validate_xml xv = { 0 };
-	const struct tdk_validate_edifact edi = { validate_edifact, &vo };
+	struct tdk_validate_xml *xv = &vo.xv;
 	struct tdk_validate_ack ack = { 0 };
+	struct tdk_run_opts ro;
 	const struct tdk_opt opts[] = {
 		TDK_OPT_FLAG_('p', "pass", &vo.pass,
 			      "pass a valid input through to standard output (one input only)"),
-		TDK_OPT_FLAG_('q', "quiet", &vo.quiet, "print nothing; the exit status tells"),
-		TDK_OPT_STRING_(0, "format", &vo.format, "format", "text|json|junit",
-				"diagnostics as text (stderr), JSON lines or a JUnit report (stdout)"),
-		TDK_OPT_ULONG_(0, "max-errors", &vo.max_errors, "n",
-			       "stop reporting a document after n errors (default 100, 0: no limit)"),
+		TDK_RUN_REPORT_OPTIONS(&ro),
+		TDK_RUN_STRICT_OPTION(&ro),
 		TDK_OPT_STRING_(0, "charset", &vo.charset, "id", NULL,
 				"read data in this syntax identifier's character set (e.g. UNOW), "
 				"whatever UNB declares"),
@@ -153,40 +205,37 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 			      "check ISO 9735 syntax only, not the messages against their directory"),
 		TDK_OPT_FLAG_(0, "no-cache", &vo.no_cache, "read release files, not the compiled cache"),
 		TDK_VALIDATE_ACK_OPTIONS(&ack),
-		TDK_OPT_STRING_(0, "schema", &xv.schema, "schema", NULL,
+		TDK_OPT_STRING_(0, "schema", &xv->schema, "schema", NULL,
 				"XML: check against this XSD file, or this name in a catalog"),
-		TDK_OPT_LIST_(0, "catalog", &xv.catalogs, "file",
+		TDK_OPT_LIST_(0, "catalog", &xv->catalogs, "file",
 			      "XML: look schemas up in this OASIS catalog too (repeatable)"),
-		TDK_OPT_FLAG_(0, "use-schema-location", &xv.use_schema_location,
+		TDK_OPT_FLAG_(0, "use-schema-location", &xv->use_schema_location,
 			      "XML: follow xsi:schemaLocation (local files only)"),
-		TDK_OPT_FLAG_(0, "well-formed", &xv.well_formed, "XML: check well-formedness only"),
-		TDK_OPT_STRING_(0, "rules", &xv.rules, "file", NULL,
+		TDK_OPT_FLAG_(0, "well-formed", &xv->well_formed, "XML: check well-formedness only"),
+		TDK_OPT_STRING_(0, "rules", &xv->rules, "file", NULL,
 				"XML: apply these ISO Schematron rules"),
-		TDK_OPT_SIZE_(0, "max-size", &xv.max_size, "bytes",
+		TDK_OPT_SIZE_(0, "max-size", &xv->max_size, "bytes",
 			      "XML: largest document accepted (default 1G)"),
-		TDK_OPT_ULONG_(0, "max-depth", &xv.max_depth, "n",
+		TDK_OPT_ULONG_(0, "max-depth", &xv->max_depth, "n",
 			       "XML: deepest element nesting (default 256)"),
-		TDK_XML_LIMIT_OPTIONS(&xv.limits),
-		TDK_OPT_STRING_('r', "recursive", &xv.dir, "dir", NULL,
-				"check the .xml, .xsd, .edi and .edifact files under dir"),
-		TDK_OPT_STRING_(0, "files-from", &xv.files_from, "file", NULL,
-				"check the files named in file, one a line ('-': standard input)"),
-		TDK_OPT_FLAG_('0', "null", &xv.nul, "names in --files-from end with NUL, not a line break"),
-		TDK_OPT_ULONG_('j', "jobs", &xv.jobs, "n", "check n inputs at once (default 1)"),
+		TDK_XML_LIMIT_OPTIONS(&xv->limits),
+		TDK_RUN_INPUT_OPTIONS(&ro),
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "validate", "[file ...]",
 		"Check UN/EDIFACT interchanges against the syntax rules of ISO 9735, versions 1 to 4,\n"
 		"and their messages against their UNTDID directory; check XML documents\n"
 		"for well-formedness, against XSD schemas and Schematron rules." };
-	struct tdk_report rep;
+	struct tdk_run run = { "validate", validate_exts,
+			       { "valid", "invalid", "checked in part", "not checked" },
+			       validate_doc, &vo, NULL, 0, 0, NULL, NULL, { 0 }, "", 0, NULL };
 	struct tdk_dir_set dirs;
 	int nfiles, r, code;
 
-	vo.max_errors = 100;
+	tdk_run_opts_init(&ro);
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
 		return r;
-	if (vo.pass && (nfiles > 1 || xv.dir || xv.files_from)) {
+	if (vo.pass && (nfiles > 1 || ro.dir || ro.files_from)) {
 		fprintf(ctx->err, "tdk validate: -p passes one input through, not %d\n", nfiles);
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
@@ -201,36 +250,32 @@ int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx)
 					 "--charset: '%s' is not a supported UN/ECE syntax identifier",
 					 vo.charset);
 	}
-	if (tdk_report_init(&rep, vo.format, vo.format && strcmp(vo.format, "text") && !vo.pass ?
-			    ctx->out : ctx->err, "tdk validate") < 0)
-		return TDK_EXIT_USAGE;
-	rep.quiet = vo.quiet;
+	/* Passed documents and acknowledgements go to standard output: the report goes to stderr. */
+	run.data_on_stdout = vo.pass || (ack.ack && (!ack.output || !strcmp(ack.output, "-")));
+	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
+		return r;
 	if (!vo.syntax_only) {
-		if (tdk_dir_set_init(&dirs, TDK_PREFIX, vo.directory) < 0) {
-			tdk_report_finish(&rep);
+		if (tdk_dir_set_init(&dirs, tdk_share_dir(), vo.directory) < 0) {
+			tdk_report_finish(&run.report);
 			return tdk_error(ctx, "validate", TDK_EXIT_INTERNAL, "out of memory");
 		}
 		dirs.no_cache = vo.no_cache;
 		vo.dirs = &dirs;
 	}
 	vo.ack = &ack;
-	if ((r = tdk_validate_ack_init(&ack, ctx, vo.pass, vo.format, vo.syntax_only, vo.dirs)) >= 0) {
-		tdk_report_finish(&rep);
+	if ((r = tdk_validate_ack_init(&ack, ctx, vo.pass, ro.format, vo.syntax_only, vo.dirs)) >= 0) {
+		tdk_report_finish(&run.report);
 		if (vo.dirs)
 			tdk_dir_set_release(vo.dirs);
 		return r;
 	}
 	/* Acknowledgements come in input order, from one worker. */
-	if (ack.ack)
-		xv.jobs = 1;
-	xv.pass = vo.pass;
-	xv.quiet = vo.quiet;
-	xv.max_errors = vo.max_errors;
-	code = tdk_validate_run(ctx, &xv, &rep, argv, nfiles, &edi);
+	run.serial = ack.ack != NULL;
+	/* A setup that failed leaves every input unchecked; each one's verdict says why. */
+	run.setup_code = tdk_validate_xml_setup(&run, xv);
+	code = tdk_run_documents(&run, argv, nfiles);
 	code = tdk_validate_ack_finish(&ack, ctx, code);
-	if (tdk_report_finish(&rep) < 0)
-		code = tdk_exit_worst(code, tdk_error(ctx, "validate", TDK_EXIT_INTERNAL,
-						      "out of memory: the report is incomplete"));
+	tdk_validate_xml_release(xv);
 	if (vo.dirs)
 		tdk_dir_set_release(vo.dirs);
 	return code;

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
-#include "cmd.h"
+#include "run.h"
 #include "pack/pack.h"
 #include "sigcmd.h"
 #include "xmlopt.h"
@@ -27,8 +27,8 @@
 
 struct verify_opts {
 	struct tdk_optlist ca, cert, untrusted, certs, data;
-	const char *hmac, *at, *format;
-	int insecure, allow_partial, allow_xslt, quiet;
+	const char *hmac, *at;
+	int insecure, allow_partial, allow_xslt;
 	unsigned long max_entries, max_ratio, max_xpath_nodes, max_xpath_ops;
 	size_t max_size, max_sig_size;
 	struct tdk_xml_limit_opts xml;
@@ -97,63 +97,180 @@ static void print_sigs(FILE *f, int json, const char *name, const struct tdk_sig
 	tdk_buf_release(&qt);
 }
 
-/* JSON mode: diagnostics are gathered into the document's object. */
-struct json_diags {
-	struct tdk_buf b;
-	int n;
-};
-
-static void json_emit(void *arg, const struct tdk_diag_item *it)
-{
-	struct json_diags *j = arg;
-	size_t at = j->b.len;
-
-	if (j->n++ && tdk_buf_addc(&j->b, ',') < 0)
-		return;
-	if (tdk_diag_format_json(&j->b, it) == 0) {
-		while (j->b.len > at && (j->b.data[j->b.len - 1] == '\n'))
-			j->b.data[--j->b.len] = '\0';
-	}
-}
-
 /* The ZIP signatures (APPNOTE 4.3.7, 4.3.16, 4.3.11): a local header, an empty archive's end, a span. */
 static int zip_magic(const unsigned char *m, size_t n)
 {
 	return n >= 4 && m[0] == 'P' && m[1] == 'K' && (m[2] == 3 || m[2] == 5 || m[2] == 7);
 }
 
-/*
- * Standard input, a pipe, <(...): read once, whole, into in, to be told
- * apart there (is_zip would eat the first bytes).  Sets *stream; returns 0
- * or an exit code, reported.
- */
-static int read_stream(struct tdk_ctx *ctx, const char *path, struct tdk_buf *in, int *stream)
-{
-	struct stat st;
+struct verify_run {
+	const struct verify_opts *vo;
+	const struct tdk_trust *t;
+	const struct tdk_zip_limits *lim;
+};
 
-	*stream = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
-	if (*stream && tdk_read_all(path, DOC_MAX, in) < 0)
-		return tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path,
-				 errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
+/* What one document's verification found, for its report. */
+struct found {
+	struct tdk_sig_report *reps;
+	size_t nreps;
+	struct tdk_asic_report ar;
+	int container;
+};
+
+/* A detached signature names its data; only the files given here answer. */
+static int read_data(struct tdk_doc *doc, const struct verify_opts *vo, struct tdk_buf *dat, char **uris,
+		     struct tdk_sig_item *items)
+{
+	size_t i;
+
+	for (i = 0; i < vo->data.n; i++) {
+		const char *arg = vo->data.v[i], *eq = strchr(arg, '=');
+		const char *file = eq ? eq + 1 : arg;
+		const char *slash = strrchr(file, '/');
+
+		if (tdk_read_all(file, DOC_MAX, &dat[i]) < 0)
+			return tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", file,
+					    strerror(errno));
+		/* Without "uri=", the file's own name (its last path component) is the URI. */
+		uris[i] = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(slash ? slash + 1 : file);
+		if (!uris[i])
+			return tdk_doc_fail(doc, "verify", TDK_EXIT_INTERNAL, "out of memory");
+		items[i].uri = uris[i];
+		items[i].data = (const unsigned char *)dat[i].data;
+		items[i].len = dat[i].len;
+	}
 	return 0;
 }
 
-static int is_zip(const char *path)
+/* A signature document (XMLDSig, XAdES) or a detached CMS signature or time-stamp token. */
+static int verify_signature(const struct verify_run *vr, struct tdk_doc *doc, struct tdk_verify_opts *o,
+			    struct tdk_buf *in, struct found *fd)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char m[4] = { 0 };
-	size_t n;
+	const struct verify_opts *vo = vr->vo;
+	struct tdk_buf dat[TDK_OPTLIST_MAX];
+	char *uris[TDK_OPTLIST_MAX] = { NULL };
+	struct tdk_sig_item items[TDK_OPTLIST_MAX];
+	struct tdk_sig_data data = { items, vo->data.n };
+	struct tdk_diag *d = &doc->d;
+	xmlDocPtr xdoc = NULL;
+	unsigned long oom = tdk_sig_oom_count();
+	size_t i;
+	int kind, r;
 
-	if (!f)
-		return 0;
-	n = fread(m, 1, 4, f);
-	fclose(f);
-	return zip_magic(m, n);
+	memset(items, 0, sizeof(items));
+	for (i = 0; i < TDK_OPTLIST_MAX; i++)
+		tdk_buf_init(&dat[i], 1);
+	if ((r = read_data(doc, vo, dat, uris, items)))
+		goto out;
+	kind = tdk_cms_kind((const unsigned char *)in->data, in->len);
+	if (kind >= 0) {
+		/* A detached CAdES signature or time-stamp token (.p7s, .tst): one file. */
+		if (vo->data.n != 1) {
+			r = tdk_doc_fail(doc, "verify", TDK_EXIT_USAGE, "'%s' is a CMS signature or time-stamp "
+					 "token: name the one file it covers with --data", doc->qname);
+			goto out;
+		}
+		if (!(fd->reps = calloc(1, sizeof(*fd->reps)))) {
+			r = tdk_doc_fail(doc, "verify", TDK_EXIT_INTERNAL, "out of memory");
+			goto out;
+		}
+		fd->nreps = 1;
+		r = tdk_cms_verify_detached((enum tdk_sig_kind)kind, (const unsigned char *)in->data, in->len,
+					    items[0].uri, items[0].data, items[0].len, vr->t, fd->reps, d);
+		items[0].covered = !r;
+	} else {
+		xdoc = tdk_xml_parse(in->data, in->len, doc->name, "VERIFY", o->xml, d);
+		/* A document that lost text for want of memory is not verified (VERIFY-NO-MEMORY). */
+		if (xdoc && tdk_sig_oom_count() != oom) {
+			xmlFreeDoc(xdoc);
+			xdoc = NULL;
+		}
+		r = xdoc ? tdk_verify_doc(xdoc, vo->data.n ? &data : NULL, vr->t, o, &fd->reps, &fd->nreps, d) :
+			   TDK_EXIT_NEGATIVE;
+	}
+	for (i = 0; i < vo->data.n && !r; i++)
+		if (!items[i].covered) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "VERIFY-DATA-UNUSED", NULL, "no signature covers '%s' (--data)",
+				     items[i].uri);
+			r = TDK_EXIT_NEGATIVE;
+		}
+out:
+	xmlFreeDoc(xdoc);
+	for (i = 0; i < TDK_OPTLIST_MAX; i++) {
+		tdk_buf_release(&dat[i]);
+		free(uris[i]);
+	}
+	return r;
 }
 
-static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const struct tdk_trust *t,
-		      const struct tdk_zip_limits *lim, const char *path)
+/* The verdicts of the signatures and files, as text lines or JSON members of the verdict object. */
+static void report_found(struct tdk_doc *doc, const struct found *fd)
 {
+	FILE *f = doc->ctx->out;
+	char *mem = NULL;
+	size_t nmem = 0, i;
+	struct tdk_buf qname = TDK_BUF_INIT(1 << 20), qfile = TDK_BUF_INIT(1 << 20);
+	int json = doc->rep->format == TDK_REPORT_JSON;
+
+	if (json && !(f = open_memstream(&mem, &nmem))) {
+		doc->rep->failed = 1;
+		return;
+	}
+	if (json) {
+		fprintf(f, ",\"container\":%s,\"signatures\":[", fd->container ? "true" : "false");
+		if (fd->container) {
+			int first = 1;
+
+			for (i = 0; i < fd->ar.nsigs; i++)
+				if (fd->ar.sigs[i].nreps) {
+					if (!first)
+						fputc(',', f);
+					first = 0;
+					print_sigs(f, 1, fd->ar.sigs[i].name, fd->ar.sigs[i].reps, fd->ar.sigs[i].nreps);
+				}
+			fputs("],\"files\":[", f);
+			for (i = 0; i < fd->ar.nfiles; i++) {
+				fprintf(f, "%s{\"name\":", i ? "," : "");
+				tdk_json_str(f, fd->ar.files[i]);
+				if (fd->ar.timestamp_only)
+					fprintf(f, ",\"signed\":false,\"time_stamped\":%s}",
+						fd->ar.covered[i] ? "true" : "false");
+				else
+					fprintf(f, ",\"signed\":%s}", fd->ar.covered[i] ? "true" : "false");
+			}
+		} else {
+			print_sigs(f, 1, doc->name, fd->reps, fd->nreps);
+		}
+		fputs("]", f);
+		fclose(f);
+		if (tdk_buf_add(&doc->json, mem ? mem : "", nmem) < 0)
+			doc->rep->failed = 1;
+		free(mem);
+	} else if (doc->rep->format == TDK_REPORT_TEXT && fd->container) {
+		for (i = 0; i < fd->ar.nsigs; i++) {
+			struct tdk_buf label = TDK_BUF_INIT(1 << 20);
+
+			/* Container and entry each quoted as git quotes paths: no forged verdict line. */
+			if (tdk_buf_add_name(&label, doc->name) == 0 && tdk_buf_addc(&label, ':') == 0 &&
+			    tdk_buf_add_name(&label, fd->ar.sigs[i].name) == 0)
+				print_sigs(f, 0, label.data, fd->ar.sigs[i].reps, fd->ar.sigs[i].nreps);
+			tdk_buf_release(&label);
+		}
+		for (i = 0; i < fd->ar.nfiles; i++)
+			fprintf(f, "%s: file '%s': %s\n", doc->qname, tdk_name(&qfile, fd->ar.files[i]),
+				fd->ar.timestamp_only ? (fd->ar.covered[i] ? "time-stamped" : "NOT TIME-STAMPED") :
+				fd->ar.covered[i] ? "signed" : "NOT SIGNED");
+	} else if (doc->rep->format == TDK_REPORT_TEXT) {
+		print_sigs(f, 0, doc->qname, fd->reps, fd->nreps);
+	}
+	tdk_buf_release(&qname);
+	tdk_buf_release(&qfile);
+}
+
+static int verify_doc(void *arg, struct tdk_doc *doc)
+{
+	const struct verify_run *vr = arg;
+	const struct verify_opts *vo = vr->vo;
 	struct tdk_verify_opts o = {
 		.allow_partial = vo->allow_partial,
 		.allow_xslt = vo->allow_xslt,
@@ -162,182 +279,69 @@ static int verify_one(struct tdk_ctx *ctx, const struct verify_opts *vo, const s
 		.max_xpath_ops = vo->max_xpath_ops,
 	};
 	struct tdk_xml_limits xml_lim;
-	struct tdk_buf in = TDK_BUF_INIT(1), dat[TDK_OPTLIST_MAX];
-	char *uris[TDK_OPTLIST_MAX] = { NULL };
-	struct json_diags jd = { TDK_BUF_INIT(16 << 20), 0 };
-	struct tdk_buf qname = TDK_BUF_INIT(1 << 20), qfile = TDK_BUF_INIT(1 << 20);
-	struct tdk_report rep;
-	struct tdk_sig_report *reps = NULL;
-	struct tdk_asic_report ar;
-	struct tdk_diag d;
-	xmlDocPtr doc = NULL;
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	int json = vo->format && !strcmp(vo->format, "json"), container = 0, stream, r;
-	size_t nreps = 0, i;
+	struct tdk_buf in = TDK_BUF_INIT(1);
+	struct found fd;
+	struct stat st;
+	const char *peek;
 	unsigned long oom = tdk_sig_oom_count();
+	ssize_t np;
+	int regular, r;
 
 	tdk_xml_limits_init(&xml_lim);
 	tdk_xml_limit_opts_apply(&vo->xml, &xml_lim);
 	o.xml = &xml_lim;
-	memset(&ar, 0, sizeof(ar));
-	for (i = 0; i < TDK_OPTLIST_MAX; i++)
-		tdk_buf_init(&dat[i], 1);
-	tdk_report_init(&rep, NULL, ctx->err, "tdk verify");
-	rep.quiet = vo->quiet;
-	tdk_diag_init(&d, name);
-	d.emit = json ? json_emit : tdk_report_emit;
-	d.arg = json ? (void *)&jd : (void *)&rep;
-	if ((r = read_stream(ctx, path, &in, &stream)))
+	memset(&fd, 0, sizeof(fd));
+	regular = fstat(doc->in.fd, &st) == 0 && S_ISREG(st.st_mode) && strcmp(doc->path, "-");
+	if ((np = tdk_input_peek(&doc->in, &peek, 4)) < 0) {
+		r = tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+				 strerror(doc->in.err));
 		goto out;
-	if (stream ? zip_magic((const unsigned char *)in.data, in.len) : is_zip(path)) {
-		container = 1;
-		r = stream ? tdk_asic_verify_mem(name, in.data, in.len, lim, t, &o, &ar, &d) :
-			     tdk_asic_verify(path, lim, t, &o, &ar, &d);
-	} else {
-		struct tdk_sig_item items[TDK_OPTLIST_MAX];
-		struct tdk_sig_data data = { items, vo->data.n };
-
-		memset(items, 0, sizeof(items));
-		if ((stream && in.len > o.max_sig_size) ||
-		    (!stream && tdk_read_all(path, o.max_sig_size, &in) < 0)) {
-			r = TDK_EXIT_IO;
-			if (stream || errno == EFBIG)
-				tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-SIZE-LIMIT", NULL, "more than %zu bytes, the "
-					     "most a signature document may be (--max-signature-size)", o.max_sig_size);
-			else
-				r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", path,
-					      strerror(errno));
+	}
+	fd.container = zip_magic((const unsigned char *)peek, (size_t)np);
+	if (fd.container && regular) {
+		r = tdk_asic_verify(doc->path, vr->lim, vr->t, &o, &fd.ar, &doc->d);
+	} else if (fd.container) {
+		/* Standard input, a pipe, <(...): read once, whole. */
+		if (tdk_input_read_all(&doc->in, DOC_MAX, &in) < 0) {
+			r = tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+					 errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
 			goto out;
 		}
-		/* A detached signature names its data; only the files given here answer. */
-		for (i = 0; i < vo->data.n; i++) {
-			const char *arg = vo->data.v[i], *eq = strchr(arg, '=');
-			const char *file = eq ? eq + 1 : arg;
-			const char *slash = strrchr(file, '/');
-
-			if (tdk_read_all(file, DOC_MAX, &dat[i]) < 0) {
-				r = tdk_error(ctx, "verify", TDK_EXIT_IO, "cannot read '%s': %s", file,
-					      strerror(errno));
-				goto out;
-			}
-			/* Without "uri=", the file's own name (its last path component) is the URI. */
-			uris[i] = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(slash ? slash + 1 : file);
-			if (!uris[i]) {
-				r = tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "out of memory");
-				goto out;
-			}
-			items[i].uri = uris[i];
-			items[i].data = (const unsigned char *)dat[i].data;
-			items[i].len = dat[i].len;
-		}
-		int kind = tdk_cms_kind((const unsigned char *)in.data, in.len);
-
-		if (kind >= 0) {
-			/* A detached CAdES signature or time-stamp token (.p7s, .tst): one file. */
-			if (vo->data.n != 1) {
-				r = tdk_error(ctx, "verify", TDK_EXIT_USAGE, "'%s' is a CMS signature or time-stamp "
-					      "token: name the one file it covers with --data", name);
-				goto out;
-			}
-			if (!(reps = calloc(1, sizeof(*reps)))) {
-				r = tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "out of memory");
-				goto out;
-			}
-			nreps = 1;
-			r = tdk_cms_verify_detached((enum tdk_sig_kind)kind, (const unsigned char *)in.data, in.len,
-						    items[0].uri, items[0].data, items[0].len, t, reps, &d);
-			items[0].covered = !r;
+		r = tdk_asic_verify_mem(doc->name, in.data, in.len, vr->lim, vr->t, &o, &fd.ar, &doc->d);
+	} else if (tdk_input_read_all(&doc->in, o.max_sig_size, &in) < 0) {
+		if (errno == EFBIG) {
+			tdk_diag_add(&doc->d, TDK_SEV_ERROR, "VERIFY-SIZE-LIMIT", NULL, "more than %zu bytes, the "
+				     "most a signature document may be (--max-signature-size)", o.max_sig_size);
+			r = TDK_EXIT_IO;
 		} else {
-			doc = tdk_xml_parse(in.data, in.len, name, "VERIFY", &xml_lim, &d);
-			/* A document that lost text for want of memory is not verified (VERIFY-NO-MEMORY below). */
-			if (doc && tdk_sig_oom_count() != oom) {
-				xmlFreeDoc(doc);
-				doc = NULL;
-			}
-			r = doc ? tdk_verify_doc(doc, vo->data.n ? &data : NULL, t, &o, &reps, &nreps, &d) :
-				  TDK_EXIT_NEGATIVE;
+			r = tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+					 strerror(errno));
 		}
-		for (i = 0; i < vo->data.n && !r; i++)
-			if (!items[i].covered) {
-				tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-DATA-UNUSED", NULL, "no signature covers "
-					     "'%s' (--data)", items[i].uri);
-				r = TDK_EXIT_NEGATIVE;
-			}
+		goto out;
+	} else {
+		r = verify_signature(vr, doc, &o, &in, &fd);
 	}
 	/* Out of memory is no verdict, whatever the failure looked like (a document cut short...). */
 	if (tdk_sig_oom_count() != oom) {
-		tdk_diag_add(&d, TDK_SEV_ERROR, "VERIFY-NO-MEMORY", NULL, "out of memory: no verdict (a "
+		tdk_diag_add(&doc->d, TDK_SEV_ERROR, "VERIFY-NO-MEMORY", NULL, "out of memory: no verdict (a "
 			     "signature document needs about 30 times its size; see --max-signature-size)");
 		r = TDK_EXIT_INTERNAL;
 	}
-	if (vo->quiet)
-		goto out;
-	if (json) {
-		fputs("{\"file\":", ctx->out);
-		tdk_json_str(ctx->out, name);
-		fprintf(ctx->out, ",\"valid\":%s,\"container\":%s,\"signatures\":[", r ? "false" : "true",
-			container ? "true" : "false");
-		if (container) {
-			int first = 1;
-
-			for (i = 0; i < ar.nsigs; i++)
-				if (ar.sigs[i].nreps) {
-					if (!first)
-						fputc(',', ctx->out);
-					first = 0;
-					print_sigs(ctx->out, 1, ar.sigs[i].name, ar.sigs[i].reps, ar.sigs[i].nreps);
-				}
-			fputs("],\"files\":[", ctx->out);
-			for (i = 0; i < ar.nfiles; i++) {
-				fprintf(ctx->out, "%s{\"name\":", i ? "," : "");
-				tdk_json_str(ctx->out, ar.files[i]);
-				if (ar.timestamp_only)
-					fprintf(ctx->out, ",\"signed\":false,\"time_stamped\":%s}",
-						ar.covered[i] ? "true" : "false");
-				else
-					fprintf(ctx->out, ",\"signed\":%s}", ar.covered[i] ? "true" : "false");
-			}
-		} else {
-			print_sigs(ctx->out, 1, name, reps, nreps);
-		}
-		fprintf(ctx->out, "],\"diagnostics\":[%s]}\n", jd.b.data ? jd.b.data : "");
-	} else if (container) {
-		for (i = 0; i < ar.nsigs; i++) {
-			struct tdk_buf label = TDK_BUF_INIT(1 << 20);
-
-			/* Container and entry each quoted as git quotes paths: no forged verdict line. */
-			if (tdk_buf_add_name(&label, name) == 0 && tdk_buf_addc(&label, ':') == 0 &&
-			    tdk_buf_add_name(&label, ar.sigs[i].name) == 0)
-				print_sigs(ctx->out, 0, label.data, ar.sigs[i].reps, ar.sigs[i].nreps);
-			tdk_buf_release(&label);
-		}
-		for (i = 0; i < ar.nfiles; i++)
-			fprintf(ctx->out, "%s: file '%s': %s\n", tdk_name(&qname, name),
-				tdk_name(&qfile, ar.files[i]),
-				ar.timestamp_only ? (ar.covered[i] ? "time-stamped" : "NOT TIME-STAMPED") :
-				ar.covered[i] ? "signed" : "NOT SIGNED");
-	} else {
-		print_sigs(ctx->out, 0, tdk_name(&qname, name), reps, nreps);
-	}
+	if (!doc->rep->quiet)
+		report_found(doc, &fd);
 out:
-	tdk_asic_report_release(&ar);
-	tdk_sig_reports_free(reps, nreps);
-	xmlFreeDoc(doc);
+	tdk_asic_report_release(&fd.ar);
+	tdk_sig_reports_free(fd.reps, fd.nreps);
 	tdk_buf_release(&in);
-	for (i = 0; i < TDK_OPTLIST_MAX; i++) {
-		tdk_buf_release(&dat[i]);
-		free(uris[i]);
-	}
-	tdk_buf_release(&jd.b);
-	tdk_buf_release(&qname);
-	tdk_buf_release(&qfile);
-	tdk_report_finish(&rep);
 	return r;
 }
+
+static const char *const verify_exts[] = { ".xml", ".asice", ".sce", ".asics", ".scs", ".p7s", ".tst", NULL };
 
 int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct verify_opts vo = { 0 };
+	struct tdk_run_opts ro;
 	const struct tdk_opt opts[] = {
 		TDK_OPT_LIST_(0, "ca", &vo.ca, "file",
 			      "trust anchors: root certificates, PEM bundle or one DER (repeatable)"),
@@ -367,26 +371,29 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_XML_LIMIT_OPTIONS(&vo.xml),
 		TDK_OPT_ULONG_(0, "max-entries", &vo.max_entries, "n",
 			       "containers: most entries (default 10000)"),
-		TDK_OPT_SIZE_(0, "max-size", &vo.max_size, "bytes",
+		TDK_OPT_SIZE_(0, "max-total", &vo.max_size, "bytes",
 			      "containers: most bytes inflated in all (default 1G)"),
+		TDK_OPT_ALIAS_("max-size", "max-total"),
 		TDK_OPT_ULONG_(0, "max-ratio", &vo.max_ratio, "n",
 			       "containers: highest compression ratio of an entry (default 100)"),
-		TDK_OPT_STRING_(0, "format", &vo.format, "format", "text|json",
-				"the report as text or as one JSON object per file"),
-		TDK_OPT_FLAG_('q', "quiet", &vo.quiet, "print nothing; the exit status tells"),
+		TDK_RUN_REPORT_OPTIONS(&ro),
+		TDK_RUN_INPUT_OPTIONS(&ro),
 		TDK_OPT_END_
 	};
-	const struct tdk_cmd_usage u = { "verify", "file ...",
+	const struct tdk_cmd_usage u = { "verify", "[file ...]",
 		"Verify XML signatures, XAdES properties and ASiC containers against explicit trust." };
 	struct tdk_trust t;
 	struct tdk_zip_limits lim;
+	struct verify_run vr = { &vo, &t, &lim };
+	struct tdk_run run = { "verify", verify_exts, { "verified", "NOT VERIFIED", "verified in part", "not checked" },
+			       verify_doc, &vr, NULL, 0, 0, NULL, NULL, { 0 }, "", 0, NULL };
 	struct tdk_diag d;
-	struct tdk_report rep;
-	int nfiles, i, r, code = TDK_EXIT_OK;
+	int nfiles, r, code = TDK_EXIT_OK;
 
+	tdk_run_opts_init(&ro);
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
 		return r;
-	if (!nfiles) {
+	if (!nfiles && !ro.dir && !ro.files_from) {
 		fprintf(ctx->err, "tdk verify: no file to verify\n");
 		tdk_usage_line(ctx->err, &u, opts);
 		return TDK_EXIT_USAGE;
@@ -413,21 +420,19 @@ int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx)
 		return tdk_error(ctx, "verify", TDK_EXIT_USAGE, "--at: '%s' is not a UTC time "
 				 "YYYY-MM-DDTHH:MM:SS (a real date, from 1970)", vo.at);
 	t.at_set = vo.at != NULL;
-	if (tdk_sign_lib_init())
+	/* Until lib/sign keeps its sinks per thread, one document at a time. */
+	run.serial = 1;
+	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
+		return r;
+	if (tdk_sign_lib_init()) {
+		tdk_report_finish(&run.report);
 		return tdk_error(ctx, "verify", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
-	tdk_report_init(&rep, NULL, ctx->err, "tdk verify");
-	rep.quiet = vo.quiet;
-	tdk_diag_init(&d, "tdk verify");
-	d.emit = tdk_report_emit;
-	d.arg = &rep;
-	code = tdk_trust_load(&t, &d);
-	if (code)
-		goto out;
-	for (i = 0; i < nfiles; i++)
-		code = tdk_exit_worst(code, verify_one(ctx, &vo, &t, &lim, argv[i]));
-out:
+	}
+	tdk_run_diag(&run, &d, "tdk verify");
+	if ((run.setup_code = tdk_trust_load(&t, &d)))
+		run.setup_error = "the trust anchors cannot be used (see their diagnostics)";
+	code = tdk_run_documents(&run, argv, nfiles);
 	tdk_trust_release(&t);
-	tdk_report_finish(&rep);
 	tdk_sign_lib_shutdown();
 	return code;
 }

@@ -1,9 +1,12 @@
 # bash completion for tdk(1).
 #
-# Thin on purpose: the commands come from `tdk --list-commands` and each
+# Thin on purpose: the commands come from `tdk --list-commands`, each
 # command's options from `tdk COMMAND --complete-options`, one line per
-# option: "SHORT LONG ARG CHOICES" ("-" where there is none).  Nothing here
-# needs changing when a command or an option is added.
+# option: "SHORT LONG ARG CHOICES" ("-" where there is none), and its
+# operands from `tdk --complete COMMAND WORD...` (the words that may follow
+# those typed, e.g. dir's subcommands and installed releases; files when it
+# exits non-zero).  Nothing here needs changing when a command or an option
+# is added.
 #
 # Works with or without the bash-completion package.
 
@@ -132,6 +135,11 @@ _tdk()
 			[[ ${shorts[i]} != - && $cur != --* ]] && _tdk_words "${shorts[i]}" "$cur"
 			_tdk_words "${longs[i]}" "$cur"
 		done
+		return 0
+	fi
+	# An operand: the words the binary offers for the command, else files.
+	if val=$("$tdk" --complete "$cmd" "${COMP_WORDS[@]:2:COMP_CWORD-2}" 2>/dev/null); then
+		_tdk_words "$val" "$cur"
 		return 0
 	fi
 	_tdk_files "$cur"

@@ -3,7 +3,9 @@
 # Thin on purpose: the commands come from `tdk --list-commands` ("name<TAB>
 # summary", which is fish's own candidate format) and each command's options
 # from `tdk COMMAND --complete-options` ("SHORT LONG ARG CHOICES", "-" where
-# there is none); the option descriptions are read from `tdk COMMAND --help`.
+# there is none); the option descriptions are read from `tdk COMMAND --help`;
+# the operands from `tdk --complete COMMAND WORD...` (the words that may
+# follow those typed, e.g. dir's subcommands and installed releases).
 # Nothing here needs changing when a command or an option is added.  The
 # options are registered when fish first loads this file, from the tdk on PATH.
 
@@ -24,6 +26,12 @@ function __tdk_using
     test (count $words) -ge 2; and test "$words[2]" = "$argv[1]"
 end
 
+# The operands the binary offers for the command and the words typed so far.
+function __tdk_operands
+    set -l words (commandline -opc)
+    tdk --complete $words[2..-1] 2>/dev/null
+end
+
 complete -c tdk -f
 complete -c tdk -n __tdk_needs_command -xa '(__tdk_commands)'
 complete -c tdk -n __tdk_needs_command -l help -d 'show the usage and the commands'
@@ -35,8 +43,9 @@ if command -q tdk
     for __tdk_cmd in (tdk --list-commands 2>/dev/null | string replace -r '\t.*' '')
         set -l cond "__tdk_using $__tdk_cmd"
         set -l help (tdk $__tdk_cmd --help 2>/dev/null)
-        # Operands are files.
+        # Operands are files, and the words the binary offers.
         complete -c tdk -n $cond -F
+        complete -c tdk -n $cond -a '(__tdk_operands)'
         for line in (tdk $__tdk_cmd --complete-options 2>/dev/null)
             set -l f (string split ' ' -- $line)
             test (count $f) -eq 4; or continue

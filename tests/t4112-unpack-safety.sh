@@ -69,7 +69,7 @@ test_expect_code 1 'overlapping entries are refused on opening: PACK-OVERLAP, no
 test_expect_code 1 '--list refuses overlapping entries too' '
 	tdk unpack -l overlap.zip >out 2>err; r=$?; test_grep PACK-OVERLAP err || exit 99; exit $r
 '
-for opt in --max-entries --max-ratio --max-size; do
+for opt in --max-entries --max-ratio --max-total; do
 	test_expect_code 2 "unpack $opt 0 is a usage error" "
 		tdk unpack $opt 0 -C z plain.zip 2>err; r=\$?; test_grep '$opt' err && test ! -e z || exit 99
 		exit \$r

@@ -79,7 +79,7 @@ for list in list.*; do
 		perl -MJSON::PP -e '
 			my (\$n, \$w) = (shift, shift);
 			my (%tdk, %lint, %exc, \$bad);
-			open my \$t, q(<), qq(tdk.\$n) or die; while (<\$t>) { my \$o = decode_json(\$_); \$tdk{\$o->{file}} = \$o->{verdict} if exists \$o->{verdict}; }
+			open my \$t, q(<), qq(tdk.\$n) or die; while (<\$t>) { my \$o = decode_json(\$_); \$tdk{\$o->{file}} = {ok => q(valid), negative => q(invalid), error => q(error), partial => q(partial)}->{\$o->{result}} if exists \$o->{result}; }
 			open my \$x, q(<), qq(xmllint.\$n) or die; while (<\$x>) { chomp; my (\$v, \$f) = split /\t/, \$_, 2; \$lint{\$f} = \$v; }
 			open my \$e, q(<), q(exceptions) or die; while (<\$e>) { chomp; my @c = split /\t/; \$exc{qq(\$w/\$c[0]\t\$c[1])} = qq(\$c[2]/\$c[3]) if @c >= 4; }
 			for my \$f (sort keys %lint) {

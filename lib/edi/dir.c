@@ -704,7 +704,7 @@ static int path_add(struct tdk_dir_path *p, char *s)
 	return 0;
 }
 
-int tdk_dir_path_init(struct tdk_dir_path *p, const char *prefix)
+int tdk_dir_path_init(struct tdk_dir_path *p, const char *share)
 {
 	const char *env = getenv("TDK_DIRECTORY_PATH");
 	char *user;
@@ -720,7 +720,7 @@ int tdk_dir_path_init(struct tdk_dir_path *p, const char *prefix)
 	}
 	if ((user = tdk_dir_user_dir()) && path_add(p, user) < 0)
 		return -1;
-	if (prefix && *prefix && path_add(p, join(prefix, "share/tdk/directories")) < 0)
+	if (share && *share && path_add(p, join(share, "directories")) < 0)
 		return -1;
 	return 0;
 }
@@ -924,13 +924,13 @@ out:
 	return r;
 }
 
-int tdk_dir_set_init(struct tdk_dir_set *s, const char *prefix, const char *explicit_path)
+int tdk_dir_set_init(struct tdk_dir_set *s, const char *share, const char *explicit_path)
 {
 	memset(s, 0, sizeof(*s));
 	s->explicit_path = explicit_path;
 	if (pthread_mutex_init(&s->lock, NULL) != 0)
 		return -1;
-	if (tdk_dir_path_init(&s->path, prefix) < 0) {
+	if (tdk_dir_path_init(&s->path, share) < 0) {
 		pthread_mutex_destroy(&s->lock);
 		return -1;
 	}

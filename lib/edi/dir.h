@@ -215,7 +215,8 @@ void tdk_dir_free(struct tdk_dir *dir);
 /*
  * The search path: TDK_DIRECTORY_PATH (colon-separated), then the user's data
  * directory ($XDG_DATA_HOME/tdk/directories, by default
- * ~/.local/share/tdk/directories), then PREFIX/share/tdk/directories.  In
+ * ~/.local/share/tdk/directories), then SHARE/directories, where SHARE is
+ * the shipped data folder (tdk_share_dir() in util/path.h).  In
  * each folder a release is a subfolder or a zip named after it, in any case:
  * d96b/, D96B/, d96b.zip.
  */
@@ -224,8 +225,11 @@ struct tdk_dir_path {
 	size_t n;
 };
 
-/* Fills p from the environment and prefix.  Returns 0 or -1 without memory; release with tdk_dir_path_release(). */
-int tdk_dir_path_init(struct tdk_dir_path *p, const char *prefix);
+/*
+ * Fills p from the environment and share (the shipped data folder, or NULL
+ * for none).  Returns 0 or -1 without memory; release with tdk_dir_path_release().
+ */
+int tdk_dir_path_init(struct tdk_dir_path *p, const char *share);
 void tdk_dir_path_release(struct tdk_dir_path *p);
 
 /* The user's data directory for releases (where `tdk dir install` puts them), in a new string. */
@@ -255,7 +259,8 @@ struct tdk_dir_set {
 	size_t n;
 };
 
-int tdk_dir_set_init(struct tdk_dir_set *s, const char *prefix, const char *explicit_path);
+/* share as for tdk_dir_path_init(); explicit_path is borrowed and may be NULL. */
+int tdk_dir_set_init(struct tdk_dir_set *s, const char *share, const char *explicit_path);
 void tdk_dir_set_release(struct tdk_dir_set *s);
 
 /*

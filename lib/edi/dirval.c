@@ -45,6 +45,8 @@ struct frame {
 struct tdk_edi_dirval {
 	struct tdk_dir_set *set;
 	struct tdk_diag *d;
+	unsigned long partial;                 /* messages checked at the syntax level only */
+	char why[96];                          /* why the first of them was */
 	const struct tdk_dir *dir;             /* the release of the current message, or NULL */
 	const struct tdk_dir_message *msg;     /* its definition, or NULL: not checked */
 	const struct tdk_dir_node *nodes;      /* its segment table: dir->nodes + msg->first */
@@ -56,8 +58,6 @@ struct tdk_edi_dirval {
 	unsigned char dec;                      /* decimal mark from UNA */
 	int utf8;
 	struct tdk_dir_told told;               /* releases said to be missing in this input */
-	unsigned long partial;                  /* messages checked at the syntax level only */
-	char why[64];                           /* why the first of them was */
 	const struct tdk_edi_mig *mig;          /* overlay narrowing the directory, or NULL */
 	/* The last code lookups (values up to 8 bytes) of memo_dir, by list and value. */
 	const struct tdk_dir *memo_dir;
@@ -591,9 +591,10 @@ static void partial(struct tdk_edi_dirval *v, const struct tdk_dir_unh *u)
 {
 	if (!v->partial++) {
 		if (u->canon[0])
-			snprintf(v->why, sizeof(v->why), "release D.%s is not installed", u->canon + 1);
+			snprintf(v->why, sizeof(v->why), "release %s is not installed", u->canon);
 		else
-			snprintf(v->why, sizeof(v->why), "%s", "UNH names no UNTDID release");
+			snprintf(v->why, sizeof(v->why), "UNH names no UNTDID release ('%.8s:%.8s:%.8s')",
+				 u->version, u->release, u->agency);
 	}
 }
 

@@ -23,8 +23,8 @@ struct tdk_edi_mig;
  * How many messages so far were checked at the syntax level only (their
  * release is not installed, or their UNH names no UNTDID release), and in
  * *why (when why is not NULL) a short reason for the first of them, e.g.
- * "release D.03B is not installed" or "UNH names no UNTDID release"; *why
- * is owned by v (NULL when the count is 0).
+ * "release D03B is not installed" or "UNH names no UNTDID release
+ * ('1:921:EN')"; *why is owned by v (NULL when the count is 0).
  */
 unsigned long tdk_edi_dirval_partial(const struct tdk_edi_dirval *v, const char **why);
 

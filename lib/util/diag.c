@@ -296,31 +296,63 @@ int tdk_junit_case_add(struct tdk_junit *j, const struct tdk_diag_item *it)
 	return r;
 }
 
-int tdk_junit_case_end(struct tdk_junit *j, const char *name, unsigned long errors, double seconds)
+int tdk_junit_case_end(struct tdk_junit *j, const char *name, enum tdk_junit_kind kind, const char *message,
+		       double seconds)
 {
+	static const char *const elem[] = { NULL, "failure", "error", "skipped" };
 	int r = 0;
 
 	j->tests++;
+	j->failures += kind == TDK_JUNIT_FAILURE;
+	j->errors += kind == TDK_JUNIT_ERROR;
+	j->skipped += kind == TDK_JUNIT_SKIPPED;
 	r |= tdk_buf_adds(&j->cases, "  <testcase classname=\"");
 	r |= tdk_xml_escapes(&j->cases, j->suite);
 	r |= tdk_buf_adds(&j->cases, "\" name=\"");
 	r |= tdk_xml_escapes(&j->cases, name);
 	r |= tdk_buf_addf(&j->cases, "\" time=\"%.3f\"", seconds);
-	if (errors) {
-		j->failures++;
-		r |= tdk_buf_addf(&j->cases, ">\n    <failure message=\"%lu error%s\" type=\"invalid\">",
-				  errors, errors == 1 ? "" : "s");
-		r |= tdk_buf_add(&j->cases, j->current.data ? j->current.data : "", j->current.len);
-		r |= tdk_buf_adds(&j->cases, "</failure>\n  </testcase>\n");
-	} else if (j->current.len) {
-		r |= tdk_buf_adds(&j->cases, ">\n    <system-err>");
-		r |= tdk_buf_add(&j->cases, j->current.data, j->current.len);
-		r |= tdk_buf_adds(&j->cases, "</system-err>\n  </testcase>\n");
-	} else {
+	if (kind == TDK_JUNIT_PASSED && !j->current.len) {
 		r |= tdk_buf_adds(&j->cases, "/>\n");
+		goto out;
 	}
+	r |= tdk_buf_adds(&j->cases, ">\n");
+	if (kind != TDK_JUNIT_PASSED) {
+		r |= tdk_buf_addf(&j->cases, "    <%s message=\"", elem[kind]);
+		r |= tdk_xml_escapes(&j->cases, message ? message : "");
+		r |= tdk_buf_adds(&j->cases, "\"");
+		if (kind == TDK_JUNIT_FAILURE)
+			r |= tdk_buf_adds(&j->cases, " type=\"invalid\"");
+		if (kind == TDK_JUNIT_SKIPPED || !j->current.len) {
+			r |= tdk_buf_adds(&j->cases, "/>\n");
+		} else {
+			r |= tdk_buf_adds(&j->cases, ">");
+			r |= tdk_buf_add(&j->cases, j->current.data, j->current.len);
+			r |= tdk_buf_addf(&j->cases, "</%s>\n", elem[kind]);
+		}
+	}
+	/* A passed or skipped case keeps its warnings and notes. */
+	if ((kind == TDK_JUNIT_PASSED || kind == TDK_JUNIT_SKIPPED) && j->current.len) {
+		r |= tdk_buf_adds(&j->cases, "    <system-err>");
+		r |= tdk_buf_add(&j->cases, j->current.data, j->current.len);
+		r |= tdk_buf_adds(&j->cases, "</system-err>\n");
+	}
+	r |= tdk_buf_adds(&j->cases, "  </testcase>\n");
+out:
 	tdk_buf_reset(&j->current);
 	return r ? -1 : 0;
+}
+
+int tdk_junit_merge(struct tdk_junit *dst, struct tdk_junit *src)
+{
+	int r = tdk_buf_add(&dst->cases, src->cases.data ? src->cases.data : "", src->cases.len);
+
+	dst->tests += src->tests;
+	dst->failures += src->failures;
+	dst->errors += src->errors;
+	dst->skipped += src->skipped;
+	tdk_buf_reset(&src->cases);
+	src->tests = src->failures = src->errors = src->skipped = 0;
+	return r;
 }
 
 int tdk_junit_finish(struct tdk_junit *j, struct tdk_buf *out)
@@ -330,7 +362,8 @@ int tdk_junit_finish(struct tdk_junit *j, struct tdk_buf *out)
 	r |= tdk_buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
 	r |= tdk_buf_adds(out, " <testsuite name=\"");
 	r |= tdk_xml_escapes(out, j->suite);
-	r |= tdk_buf_addf(out, "\" tests=\"%lu\" failures=\"%lu\" errors=\"0\">\n", j->tests, j->failures);
+	r |= tdk_buf_addf(out, "\" tests=\"%lu\" failures=\"%lu\" errors=\"%lu\" skipped=\"%lu\">\n", j->tests,
+			  j->failures, j->errors, j->skipped);
 	r |= tdk_buf_add(out, j->cases.data ? j->cases.data : "", j->cases.len);
 	r |= tdk_buf_adds(out, " </testsuite>\n</testsuites>\n");
 	return r ? -1 : 0;

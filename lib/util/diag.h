@@ -107,20 +107,29 @@ int tdk_xml_escape(struct tdk_buf *out, const char *s, size_t n);
 int tdk_xml_escapes(struct tdk_buf *out, const char *s);
 
 /*
- * A JUnit XML report: one test case per document, a failure per document with
- * errors, carrying the diagnostics as text.  Collect with tdk_junit_case_*()
- * and write with tdk_junit_finish(); the caller frees with tdk_junit_release().
+ * A JUnit XML report: one test case per document, carrying its diagnostics
+ * as text: passed, a failure (a negative document), an error (an input
+ * that could not be read or written, a setup that failed) or skipped (a
+ * document checked only in part), with a message saying why.  Collect with
+ * tdk_junit_case_*() and write with tdk_junit_finish(); the caller frees
+ * with tdk_junit_release().
  */
+enum tdk_junit_kind { TDK_JUNIT_PASSED, TDK_JUNIT_FAILURE, TDK_JUNIT_ERROR, TDK_JUNIT_SKIPPED };
+
 struct tdk_junit {
 	struct tdk_buf cases;     /* <testcase> elements so far */
 	struct tdk_buf current;   /* diagnostics of the open case */
-	unsigned long tests, failures;
+	unsigned long tests, failures, errors, skipped;
 	const char *suite;
 };
 
 void tdk_junit_init(struct tdk_junit *j, const char *suite);
 int tdk_junit_case_add(struct tdk_junit *j, const struct tdk_diag_item *it);
-int tdk_junit_case_end(struct tdk_junit *j, const char *name, unsigned long errors, double seconds);
+/* Ends the open case; message (may be NULL) is the failure's, error's or skip's. */
+int tdk_junit_case_end(struct tdk_junit *j, const char *name, enum tdk_junit_kind kind, const char *message,
+		       double seconds);
+/* Moves src's cases to the end of dst's, with their counts; src is left empty.  Returns 0 or -1. */
+int tdk_junit_merge(struct tdk_junit *dst, struct tdk_junit *src);
 int tdk_junit_finish(struct tdk_junit *j, struct tdk_buf *out);
 void tdk_junit_release(struct tdk_junit *j);
 

@@ -28,6 +28,33 @@ int tdk_input_open(struct tdk_input *in, const char *path)
 	return 0;
 }
 
+void tdk_input_open_mem(struct tdk_input *in, const char *name, const void *p, size_t n)
+{
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->fd = -1;
+	in->mem = p;
+	in->memlen = n;
+}
+
+/* One read from the file, or from the memory the input was opened on. */
+static ssize_t raw_read(struct tdk_input *in, void *buf, size_t n)
+{
+	ssize_t r;
+
+	if (in->mem) {
+		if (n > in->memlen - in->mempos)
+			n = in->memlen - in->mempos;
+		memcpy(buf, in->mem + in->mempos, n);
+		in->mempos += n;
+		return (ssize_t)n;
+	}
+	do
+		r = read(in->fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
 ssize_t tdk_input_read(struct tdk_input *in, void *buf, size_t n)
 {
 	ssize_t r;
@@ -41,9 +68,7 @@ ssize_t tdk_input_read(struct tdk_input *in, void *buf, size_t n)
 		in->ipeek += k;
 		return (ssize_t)k;
 	}
-	do
-		r = read(in->fd, buf, n);
-	while (r < 0 && errno == EINTR);
+	r = raw_read(in, buf, n);
 	if (r < 0) {
 		in->err = errno;
 		return -1;
@@ -66,9 +91,7 @@ ssize_t tdk_input_peek(struct tdk_input *in, const char **p, size_t n)
 	while (in->npeek < n) {
 		ssize_t r;
 
-		do
-			r = read(in->fd, in->peek + in->npeek, n - in->npeek);
-		while (r < 0 && errno == EINTR);
+		r = raw_read(in, in->peek + in->npeek, n - in->npeek);
 		if (r < 0) {
 			in->err = errno;
 			return -1;
@@ -443,32 +466,41 @@ int tdk_copy(struct tdk_input *in, struct tdk_output *out)
 	return n < 0 ? -1 : 0;
 }
 
+int tdk_input_read_all(struct tdk_input *in, size_t max, struct tdk_buf *b)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	tdk_buf_init(b, max);
+	while ((n = tdk_input_read(in, chunk, sizeof(chunk))) > 0)
+		if (tdk_buf_add(b, chunk, (size_t)n) < 0) {
+			errno = b->len + (size_t)n > max ? EFBIG : ENOMEM;
+			return -1;
+		}
+	if (n < 0) {
+		errno = in->err;
+		return -1;
+	}
+	if (!b->data && tdk_buf_add(b, "", 0) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
 int tdk_read_all(const char *path, size_t max, struct tdk_buf *b)
 {
 	struct tdk_input in;
-	char chunk[65536];
-	ssize_t n;
-	int r = 0;
+	int r, err;
 
-	tdk_buf_init(b, max);
 	if (tdk_input_open(&in, path) < 0) {
+		tdk_buf_init(b, max);
 		errno = in.err;
 		return -1;
 	}
-	while ((n = tdk_input_read(&in, chunk, sizeof(chunk))) > 0)
-		if (tdk_buf_add(b, chunk, (size_t)n) < 0) {
-			errno = b->len + (size_t)n > max ? EFBIG : ENOMEM;
-			r = -1;
-			break;
-		}
-	if (n < 0) {
-		errno = in.err;
-		r = -1;
-	}
+	r = tdk_input_read_all(&in, max, b);
+	err = errno;
 	tdk_input_close(&in);
-	if (!r && !b->data && tdk_buf_add(b, "", 0) < 0) {
-		errno = ENOMEM;
-		r = -1;
-	}
+	errno = err;
 	return r;
 }

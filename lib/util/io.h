@@ -33,10 +33,15 @@ struct tdk_input {
 	 */
 	void (*tap)(void *arg, const void *p, size_t n);
 	void *tap_arg;
+	const char *mem;   /* an input opened on memory (tdk_input_open_mem): its bytes, borrowed */
+	size_t memlen, mempos;
 };
 
 /* Opens path for reading; "-" is standard input.  Returns 0, or -1 with errno kept in in->err. */
 int tdk_input_open(struct tdk_input *in, const char *path);
+
+/* Opens an input on the n bytes at p (borrowed; they must outlive the input), named name. */
+void tdk_input_open_mem(struct tdk_input *in, const char *name, const void *p, size_t n);
 
 /* Reads up to n bytes.  Returns the count, 0 at end of input, -1 on error (in->err set). */
 ssize_t tdk_input_read(struct tdk_input *in, void *buf, size_t n);
@@ -93,6 +98,9 @@ int tdk_copy(struct tdk_input *in, struct tdk_output *out);
  */
 struct tdk_buf;
 int tdk_read_all(const char *path, size_t max, struct tdk_buf *b);
+
+/* The same from an open input, from where it stands; the input stays open. */
+int tdk_input_read_all(struct tdk_input *in, size_t max, struct tdk_buf *b);
 
 /*
  * The registry of live temporary files, for removal on a signal.  A slot

@@ -471,8 +471,9 @@ static xmlSchemaPtr choose_schema(struct xs *x, const xmlChar *localname, const 
 	} else if (uri) {
 		path = tdk_xml_schemas_resolve(o->set, (const char *)uri, &catalog);
 		if (!path) {
-			tdk_diag_add(x->d, TDK_SEV_ERROR, "XML-XSD-UNKNOWN", &loc,
-				     "no schema is registered for namespace '%s' (root element '%s'): "
+			tdk_diag_add(x->d, TDK_SEV_WARNING, "XML-XSD-UNKNOWN", &loc,
+				     "no schema is registered for namespace '%s' (root element '%s'), so "
+				     "it is checked for well-formedness only: "
 				     "add <uri name=\"%s\" uri=\"FILE.xsd\"/> to a catalog given with "
 				     "--catalog or TDK_CATALOG, or name the schema with --schema",
 				     (const char *)uri, (const char *)localname, (const char *)uri);
@@ -480,9 +481,10 @@ static xmlSchemaPtr choose_schema(struct xs *x, const xmlChar *localname, const 
 			goto out;
 		}
 	} else {
-		tdk_diag_add(x->d, TDK_SEV_ERROR, "XML-XSD-UNKNOWN", &loc,
+		tdk_diag_add(x->d, TDK_SEV_WARNING, "XML-XSD-UNKNOWN", &loc,
 			     "root element '%s' is in no namespace, so no catalog can name its "
-			     "schema: give it with --schema", (const char *)localname);
+			     "schema and it is checked for well-formedness only: give it with --schema",
+			     (const char *)localname);
 		x->root_unknown = 1;
 		goto out;
 	}
@@ -643,7 +645,7 @@ static void apply_rules(struct xs *x, xmlDocPtr doc)
 	xmlSchematronFreeValidCtxt(vc);
 }
 
-int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct tdk_diag *d)
+int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct tdk_diag *d, int *unchecked)
 {
 	struct xs x;
 	struct tdk_xml_errsave sv;
@@ -653,6 +655,8 @@ int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct 
 	uint64_t total = 0;
 	int opts = XML_PARSE_NONET, r = TDK_EXIT_OK;
 
+	if (unchecked)
+		*unchecked = 0;
 	memset(&x, 0, sizeof(x));
 	x.in = in;
 	x.o = o;
@@ -704,6 +708,8 @@ int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct 
 		if (n == 0 || x.p->instate == XML_PARSER_EOF || x.p->disableSAX)
 			break;
 	}
+	if (unchecked)
+		*unchecked = x.root_unknown;
 	if (x.root_unknown || x.root_undeclared) {
 		int given = x.root_undeclared && x.schema;
 

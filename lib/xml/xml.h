@@ -197,9 +197,12 @@ void tdk_xml_opts_init(struct tdk_xml_opts *o);
  * fatal fault (not well-formed, a limit, a DTD) and when d's error limit is
  * reached.  Returns TDK_EXIT_OK (valid), TDK_EXIT_NEGATIVE (invalid),
  * TDK_EXIT_IO (cannot read the input, or its schema set is broken: missing,
- * does not compile, needs the network) or TDK_EXIT_INTERNAL.
+ * does not compile, needs the network) or TDK_EXIT_INTERNAL.  In AUTO mode a
+ * root whose namespace no catalog names is checked for well-formedness only:
+ * the warning XML-XSD-UNKNOWN says so, and *unchecked (when not NULL) is set
+ * to 1 (else 0).
  */
-int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct tdk_diag *d);
+int tdk_xml_validate(struct tdk_input *in, const struct tdk_xml_opts *o, struct tdk_diag *d, int *unchecked);
 
 /*
  * Compiles the schema document in path with all its imports and includes, as

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.set = &set;
 		tdk_diag_init(&d, "fuzz.xml");
 		d.max_errors = 50;
-		tdk_xml_validate(&in, &o, &d);
+		tdk_xml_validate(&in, &o, &d, NULL);
 	}
 out:
 	fclose(tmp);

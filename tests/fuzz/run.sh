@@ -5,26 +5,34 @@
 # merged into it, and libFuzzer adds the inputs it finds there.  Each target
 # runs $TDK_FUZZ_SECONDS seconds, or its share of $TDK_FUZZ_TOTAL (210 by
 # default, so that `make check` takes about as long whatever the number of
-# targets).  TAP output: one line per target with the executions it ran; a
-# crash, leak or sanitizer report fails it and leaves the reproducer in
-# build/fuzz/crash-<target>-*.
+# targets).  TAP output, the plan first and then one line per target as it
+# ends, with the executions it ran, so that a long run shows its progress
+# (`make check` runs it under `prove -v`); a crash, leak or sanitizer report
+# fails it and leaves the reproducer in build/fuzz/crash-<target>-*.
+# TDK_FUZZ_DIR names another folder of targets (and of their corpora and logs).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 corpus=${TDK_CORPUS:-../shared/corpus}
+fz=${TDK_FUZZ_DIR:-build/fuzz}
 if [ $# -gt 0 ]; then
-	bins=$(for t in "$@"; do printf 'build/fuzz/%s\n' "${t#build/fuzz/}"; done)
+	bins=$(for t in "$@"; do printf '%s/%s\n' "$fz" "${t##*/}"; done)
 else
-	bins=$(ls build/fuzz/fuzz-* 2>/dev/null | grep -v '\.log$')
+	bins=$(ls "$fz"/fuzz-* 2>/dev/null | grep -v '\.log$')
 fi
 ntargets=$(printf '%s\n' "$bins" | grep -c .)
+echo "1..$ntargets"
 secs=${TDK_FUZZ_SECONDS:-$(( ${TDK_FUZZ_TOTAL:-210} / (ntargets > 0 ? ntargets : 1) ))}
 [ "$secs" -ge 5 ] || secs=5
 n=0
 fail=0
 for bin in $bins; do
-	[ -x "$bin" ] || continue
+	n=$((n + 1))
 	name=$(basename "$bin")
-	seeds=build/fuzz/seeds-$name
+	if [ ! -x "$bin" ]; then
+		echo "ok $n # skip $name: not built"
+		continue
+	fi
+	seeds=$fz/seeds-$name
 	rm -rf "$seeds" && mkdir -p "$seeds"
 	maxlen=65536
 	case $name in
@@ -125,15 +133,14 @@ for bin in $bins; do
 		;;
 	esac
 	# Seeds merged into the kept corpus under the names libFuzzer gives (their SHA-1).
-	keep=build/fuzz/corpus-$name
+	keep=$fz/corpus-$name
 	mkdir -p "$keep"
 	for f in "$seeds"/*; do
 		[ -f "$f" ] && cp "$f" "$keep/$(sha1sum <"$f" | cut -d' ' -f1)"
 	done
-	n=$((n + 1))
-	log=build/fuzz/$name.log
+	log=$fz/$name.log
 	if "$bin" -max_total_time="$secs" -max_len="$maxlen" -rss_limit_mb=1024 -timeout=10 \
-		-print_final_stats=1 -artifact_prefix="build/fuzz/crash-$name-" "$keep" >"$log" 2>&1; then
+		-print_final_stats=1 -artifact_prefix="$fz/crash-$name-" "$keep" >"$log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 		[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9]*\).*DONE.*/\1/p' "$log" | tail -1)
 		echo "ok $n - $name ran ${secs}s: ${execs:-?} executions ($(( ${execs:-0} / secs ))/s)," \
@@ -144,5 +151,4 @@ for bin in $bins; do
 		grep -E 'ERROR|SUMMARY|crash-|syntax fault|does not read back|refuses' "$log" | head -20 | sed 's/^/#   /'
 	fi
 done
-echo "1..$n"
 [ $fail -eq 0 ]

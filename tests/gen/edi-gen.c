@@ -74,10 +74,7 @@
 #include "util/buf.h"
 #include "util/diag.h"
 #include "util/exitcode.h"
-
-#ifndef TDK_PREFIX
-#define TDK_PREFIX "/usr/local"
-#endif
+#include "util/path.h"
 
 #define NONE TDK_DIR_NONE
 #define MAX_DEPTH 32            /* groups nested deeper than this are refused */
@@ -1377,7 +1374,7 @@ int main(int argc, char **argv)
 
 	tdk_diag_init(&diag, "edi-gen");
 	diag.emit = emit_diag;
-	if (tdk_dir_set_init(&set, TDK_PREFIX, dpath) < 0) {
+	if (tdk_dir_set_init(&set, tdk_share_dir(), dpath) < 0) {
 		fputs("edi-gen: out of memory\n", stderr);
 		return TDK_EXIT_INTERNAL;
 	}

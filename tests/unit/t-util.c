@@ -106,11 +106,16 @@ static void test_diag(void)
 
 	tdk_junit_init(&j, "suite");
 	tdk_junit_case_add(&j, &last);
-	tdk_junit_case_end(&j, "a<b.edi", 1, 0.5);
-	tdk_junit_case_end(&j, "ok.edi", 0, 0.25);
+	tdk_junit_case_end(&j, "a<b.edi", TDK_JUNIT_FAILURE, "1 error", 0.5);
+	tdk_junit_case_end(&j, "ok.edi", TDK_JUNIT_PASSED, NULL, 0.25);
+	tdk_junit_case_end(&j, "gone.edi", TDK_JUNIT_ERROR, "cannot open 'gone.edi'", 0);
+	tdk_junit_case_end(&j, "d03b.edi", TDK_JUNIT_SKIPPED, "release D.03B is not installed", 0);
 	tdk_buf_reset(&b);
 	tdk_junit_finish(&j, &b);
-	ok(strstr(b.data, "tests=\"2\" failures=\"1\"") != NULL, "JUnit counts tests and failures");
+	ok(strstr(b.data, "tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\"") != NULL,
+	   "JUnit counts tests, failures, errors and skipped");
+	ok(strstr(b.data, "<error message=\"cannot open &apos;gone.edi&apos;\"/>") != NULL, "an error case says why");
+	ok(strstr(b.data, "<skipped message=\"release D.03B is not installed\"/>") != NULL, "a skipped case says why");
 	ok(strstr(b.data, "name=\"a&lt;b.edi\"") && strstr(b.data, "<failure message=\"1 error\""),
 	   "JUnit escapes names and reports the failure");
 	tdk_junit_release(&j);

@@ -1,9 +1,9 @@
 /*
- * tdk validate, the inputs of a batch: the file arguments, the names listed
+ * The inputs of a run (cmd/run.h): the file arguments, the names listed
  * in --files-from (one a line, or NUL-terminated with -0, as find -print0
  * writes them) and the documents under -r, gathered before anything is
  * checked.  Every source is bounded: a name or a path at most
- * TDK_VALIDATE_NAME_MAX bytes (PATH_MAX), at most TDK_VALIDATE_INPUTS_MAX
+ * TDK_RUN_NAME_MAX bytes (PATH_MAX), at most TDK_RUN_INPUTS_MAX
  * inputs in all, folders at most WALK_DEPTH deep, so that a list read from
  * /dev/zero or a runaway tree ends in a diagnostic, not in memory exhaustion.
  */
@@ -14,24 +14,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "validate.h"
+#include "run.h"
 
 #define WALK_DEPTH 64
 
 struct gather {
+	struct tdk_run *run;
 	struct tdk_ctx *ctx;
-	const struct tdk_validate_xml *xv;
-	struct tdk_report *rep;
-	struct tdk_validate_inputs *in;
-	int full;                /* TDK_VALIDATE_INPUTS_MAX reached: stop gathering */
+	const struct tdk_run_opts *o;
+	struct tdk_run_inputs *in;
+	int full;                /* TDK_RUN_INPUTS_MAX reached: stop gathering */
 };
 
 /* Returns 0, -1 when out of memory, -2 when the list is full. */
-static int add(struct tdk_validate_inputs *f, const char *s, size_t n)
+static int add(struct tdk_run_inputs *f, const char *s, size_t n)
 {
 	char **v;
 
-	if (f->n >= TDK_VALIDATE_INPUTS_MAX)
+	if (f->n >= TDK_RUN_INPUTS_MAX)
 		return -2;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 64;
@@ -48,7 +48,7 @@ static int add(struct tdk_validate_inputs *f, const char *s, size_t n)
 	return 0;
 }
 
-void tdk_validate_inputs_release(struct tdk_validate_inputs *f)
+void tdk_run_inputs_release(struct tdk_run_inputs *f)
 {
 	size_t i;
 
@@ -70,15 +70,15 @@ static int fault(struct gather *g, const char *file, unsigned long line, enum td
 	struct tdk_diag_loc loc;
 	va_list ap;
 
-	tdk_diag_init(&d, file);
-	d.emit = tdk_report_emit;
-	d.arg = g->rep;
+	tdk_run_diag(g->run, &d, file);
 	memset(&loc, 0, sizeof(loc));
 	loc.line = line;
 	va_start(ap, fmt);
 	tdk_diag_addv(&d, sev, code, line ? &loc : NULL, fmt, ap);
 	va_end(ap);
-	tdk_report_document(g->rep, file, d.errors, 0);
+	/* A list or a folder that cannot be read is an input not checked; one with no file, nothing checked. */
+	tdk_report_case(&g->run->report, file, sev == TDK_SEV_ERROR ? TDK_JUNIT_ERROR : TDK_JUNIT_SKIPPED,
+			sev == TDK_SEV_ERROR ? code : "no document to check", 0);
 	return sev == TDK_SEV_ERROR ? TDK_EXIT_IO : TDK_EXIT_OK;
 }
 
@@ -90,7 +90,7 @@ static int added(struct gather *g, int k, const char *file, unsigned long line)
 	if (k == -2) {
 		g->full = 1;
 		return fault(g, file, line, TDK_SEV_ERROR, "TDK-LIMIT-FILES",
-			     "more than %zu inputs; the rest is not checked", TDK_VALIDATE_INPUTS_MAX);
+			     "more than %zu inputs; the rest is not checked", TDK_RUN_INPUTS_MAX);
 	}
 	return TDK_EXIT_OK;
 }
@@ -100,32 +100,43 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The files -r takes: documents by their usual names. */
-static int wanted(const char *name)
+/* The files -r takes: documents by the command's usual names. */
+static int wanted(const struct tdk_run *run, const char *name)
 {
-	static const char *const ext[] = { ".xml", ".xsd", ".edi", ".edifact" };
-	size_t n = strlen(name), i;
+	const char *const *e;
+	size_t n = strlen(name);
 
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		size_t k = strlen(ext[i]);
+	for (e = run->exts; e && *e; e++) {
+		size_t k = strlen(*e);
 
-		if (n > k && !strcasecmp(name + n - k, ext[i]))
+		if (n > k && !strcasecmp(name + n - k, *e))
 			return 1;
 	}
 	return 0;
 }
 
+/* "no .xml, .xsd or .edi file": the extensions, as a list in words. */
+static void ext_list(const struct tdk_run *run, struct tdk_buf *b)
+{
+	size_t n = 0, i;
+
+	while (run->exts && run->exts[n])
+		n++;
+	for (i = 0; i < n; i++)
+		tdk_buf_addf(b, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", run->exts[i]);
+}
+
 static int walk(struct gather *g, const char *dir, int depth)
 {
-	char path[TDK_VALIDATE_NAME_MAX + 1];
-	struct tdk_buf scratch = TDK_BUF_INIT(4 * TDK_VALIDATE_NAME_MAX + 8);
+	char path[TDK_RUN_NAME_MAX + 1];
+	struct tdk_buf scratch = TDK_BUF_INIT(4 * TDK_RUN_NAME_MAX + 8);
 	DIR *dh = opendir(dir);
 	struct dirent *de;
 	struct stat st;
 	int r = TDK_EXIT_OK;
 
 	if (!dh) {
-		r = tdk_error(g->ctx, "validate", TDK_EXIT_IO, "cannot read folder '%s': %s",
+		r = tdk_error(g->ctx, g->run->cmd, TDK_EXIT_IO, "cannot read folder '%s': %s",
 			      tdk_name(&scratch, dir), strerror(errno));
 		goto out;
 	}
@@ -133,7 +144,7 @@ static int walk(struct gather *g, const char *dir, int depth)
 		errno = 0;
 		if (!(de = readdir(dh))) {
 			if (errno)
-				r = tdk_error(g->ctx, "validate", TDK_EXIT_IO, "cannot read folder '%s': %s",
+				r = tdk_error(g->ctx, g->run->cmd, TDK_EXIT_IO, "cannot read folder '%s': %s",
 					      tdk_name(&scratch, dir), strerror(errno));
 			break;
 		}
@@ -142,13 +153,13 @@ static int walk(struct gather *g, const char *dir, int depth)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path)) {
 			r = tdk_exit_worst(r, fault(g, dir, 0, TDK_SEV_ERROR, "TDK-WALK-PATH",
 						    "'%s' in this folder: its path is longer than %d bytes; "
-						    "not checked", de->d_name, TDK_VALIDATE_NAME_MAX));
+						    "not checked", de->d_name, TDK_RUN_NAME_MAX));
 			continue;
 		}
 		if (lstat(path, &st) != 0) {
 			/* Gone since readdir: nothing to check. */
 			if (errno != ENOENT)
-				r = tdk_exit_worst(r, tdk_error(g->ctx, "validate", TDK_EXIT_IO,
+				r = tdk_exit_worst(r, tdk_error(g->ctx, g->run->cmd, TDK_EXIT_IO,
 								"cannot read '%s': %s", tdk_name(&scratch, path),
 								strerror(errno)));
 			continue;
@@ -158,7 +169,7 @@ static int walk(struct gather *g, const char *dir, int depth)
 						    "folders nested more than %d deep; not checked", WALK_DEPTH));
 		else if (S_ISDIR(st.st_mode))
 			r = tdk_exit_worst(r, walk(g, path, depth + 1));
-		else if (S_ISREG(st.st_mode) && wanted(de->d_name))
+		else if (S_ISREG(st.st_mode) && wanted(g->run, de->d_name))
 			r = tdk_exit_worst(r, added(g, add(g->in, path, strlen(path)), dir, 0));
 	}
 	closedir(dh);
@@ -176,14 +187,14 @@ static int read_list(struct gather *g, const char *from)
 {
 	FILE *fp = strcmp(from, "-") ? fopen(from, "r") : g->ctx->in;
 	const char *list = strcmp(from, "-") ? from : "<stdin>";
-	char name[TDK_VALIDATE_NAME_MAX];
-	struct tdk_buf scratch = TDK_BUF_INIT(4 * TDK_VALIDATE_NAME_MAX + 8);
+	char name[TDK_RUN_NAME_MAX];
+	struct tdk_buf scratch = TDK_BUF_INIT(4 * TDK_RUN_NAME_MAX + 8);
 	unsigned long line = 1;
 	size_t n = 0;
-	int sep = g->xv->nul ? '\0' : '\n', nul = 0, c, r = TDK_EXIT_OK;
+	int sep = g->o->nul ? '\0' : '\n', nul = 0, c, r = TDK_EXIT_OK;
 
 	if (!fp) {
-		r = tdk_error(g->ctx, "validate", TDK_EXIT_IO, "cannot open '%s': %s",
+		r = tdk_error(g->ctx, g->run->cmd, TDK_EXIT_IO, "cannot open '%s': %s",
 			      tdk_name(&scratch, from), strerror(errno));
 		goto out;
 	}
@@ -201,7 +212,7 @@ static int read_list(struct gather *g, const char *from)
 		}
 		if (c == EOF && !n)
 			break;
-		if (!g->xv->nul && n && name[n - 1] == '\r')
+		if (!g->o->nul && n && name[n - 1] == '\r')
 			n--;
 		if (nul) {
 			r = fault(g, list, line, TDK_SEV_ERROR, "TDK-LIST-NAME",
@@ -209,10 +220,10 @@ static int read_list(struct gather *g, const char *from)
 			break;
 		}
 		/* Empty lines count too, or -0 on /dev/zero would never end. */
-		if (line > TDK_VALIDATE_INPUTS_MAX) {
+		if (line > TDK_RUN_INPUTS_MAX) {
 			g->full = 1;
 			r = fault(g, list, line, TDK_SEV_ERROR, "TDK-LIMIT-FILES",
-				  "more than %zu lines; the rest is not checked", TDK_VALIDATE_INPUTS_MAX);
+				  "more than %zu lines; the rest is not checked", TDK_RUN_INPUTS_MAX);
 			break;
 		}
 		if (n && (r = added(g, add(g->in, name, n), list, line)))
@@ -223,7 +234,7 @@ static int read_list(struct gather *g, const char *from)
 		line++;
 	}
 	if (ferror(fp))
-		r = tdk_exit_worst(r, tdk_error(g->ctx, "validate", TDK_EXIT_IO, "cannot read '%s': %s",
+		r = tdk_exit_worst(r, tdk_error(g->ctx, g->run->cmd, TDK_EXIT_IO, "cannot read '%s': %s",
 						tdk_name(&scratch, list), strerror(errno)));
 	if (fp != g->ctx->in)
 		fclose(fp);
@@ -232,10 +243,10 @@ out:
 	return r;
 }
 
-int tdk_validate_inputs(struct tdk_ctx *ctx, const struct tdk_validate_xml *xv, struct tdk_report *rep,
-			char **files, int nfiles, struct tdk_validate_inputs *in)
+int tdk_run_inputs(struct tdk_run *run, char **files, int nfiles, struct tdk_run_inputs *in)
 {
-	struct gather g = { ctx, xv, rep, in, 0 };
+	const struct tdk_run_opts *o = run->o;
+	struct gather g = { run, run->ctx, o, in, 0 };
 	size_t from;
 	int i, r = TDK_EXIT_OK;
 
@@ -243,25 +254,30 @@ int tdk_validate_inputs(struct tdk_ctx *ctx, const struct tdk_validate_xml *xv, 
 	for (i = 0; i < nfiles && r == TDK_EXIT_OK; i++)
 		r = added(&g, add(in, files[i], strlen(files[i])), NULL, 0);
 	from = in->n;
-	if (xv->files_from && r != TDK_EXIT_INTERNAL && !g.full) {
-		r = tdk_exit_worst(r, read_list(&g, xv->files_from));
+	if (o->files_from && r != TDK_EXIT_INTERNAL && !g.full) {
+		r = tdk_exit_worst(r, read_list(&g, o->files_from));
 		if (in->n == from && r == TDK_EXIT_OK)
-			fault(&g, strcmp(xv->files_from, "-") ? xv->files_from : "<stdin>", 0, TDK_SEV_WARNING,
+			fault(&g, strcmp(o->files_from, "-") ? o->files_from : "<stdin>", 0, TDK_SEV_WARNING,
 			      "TDK-NO-FILES", "the list names no file to check");
 	}
 	from = in->n;
-	if (xv->dir && r != TDK_EXIT_INTERNAL && !g.full) {
-		r = tdk_exit_worst(r, walk(&g, xv->dir, 0));
+	if (o->dir && r != TDK_EXIT_INTERNAL && !g.full) {
+		r = tdk_exit_worst(r, walk(&g, o->dir, 0));
 		/* qsort's pointer must not be NULL, even for no element (C11 7.22.5). */
-		if (in->n > from)
+		if (in->n > from) {
 			qsort(in->v + from, in->n - from, sizeof(*in->v), cmp_str);
-		else if (r == TDK_EXIT_OK)
-			fault(&g, xv->dir, 0, TDK_SEV_WARNING, "TDK-NO-FILES",
-			      "no .xml, .xsd, .edi or .edifact file in this folder or under it");
+		} else if (r == TDK_EXIT_OK) {
+			struct tdk_buf e = TDK_BUF_INIT(256);
+
+			ext_list(run, &e);
+			fault(&g, o->dir, 0, TDK_SEV_WARNING, "TDK-NO-FILES",
+			      "no %s file in this folder or under it", e.data ? e.data : "");
+			tdk_buf_release(&e);
+		}
 	}
-	if (!nfiles && !xv->files_from && !xv->dir && r == TDK_EXIT_OK)
+	if (!nfiles && !o->files_from && !o->dir && r == TDK_EXIT_OK)
 		r = added(&g, add(in, "-", 1), NULL, 0);
 	if (r == TDK_EXIT_INTERNAL)
-		tdk_error(ctx, "validate", r, "out of memory");
+		tdk_error(run->ctx, run->cmd, r, "out of memory");
 	return r;
 }
