@@ -149,9 +149,27 @@ static struct tdk_dir_segment segments3[NSEGMENTS] = {
 	[SUCM] = { "UCM", N, 16, 6, 0 }, [SUCS] = { "UCS", N, 22, 2, 0 },
 };
 
+/*
+ * The dependency notes of version 4 (ISO 9735-1:2002 annex C, the syntax
+ * service directories; the segments of CONTRL are those of ISO 9735-2),
+ * over the members above (indexes in the segment): UCF and UCI
+ * D5(060,050) and D5(070,060,050): a service segment tag (0135) comes with
+ * the syntax error (0085), the data element identification (S011) with
+ * both; UCM D2(010,020), D5(050,040) and D5(060,050,040).  The notes that
+ * name the security and package elements (UCF, UCI 080 and 090; UCM
+ * D1(010,070), D2(070,080) and those over 090 and 100) concern elements
+ * tdk does not define: a segment that carries them has too many.
+ */
+static const struct tdk_dir_dep deps4[] = {
+	/* 0 UCF */ { 5, 2, { 5, 4 } }, { 5, 3, { 6, 5, 4 } },
+	/* 2 UCI */ { 5, 2, { 5, 4 } }, { 5, 3, { 6, 5, 4 } },
+	/* 4 UCM */ { 2, 2, { 0, 1 } }, { 5, 2, { 4, 3 } }, { 5, 3, { 5, 4, 3 } },
+};
+
 static struct tdk_dir_segment segments4[NSEGMENTS] = {
-	[SUCD] = { "UCD", N, 0, 2, 0 }, [SUCF] = { "UCF", N, 2, 7, 0 }, [SUCI] = { "UCI", N, 9, 7, 0 },
-	[SUCM] = { "UCM", N, 16, 6, 0 }, [SUCS] = { "UCS", N, 22, 2, 0 },
+	[SUCD] = { "UCD", N, 0, 2, 0, 0, 0 }, [SUCF] = { "UCF", N, 2, 7, 0, 0, 2 },
+	[SUCI] = { "UCI", N, 9, 7, 0, 2, 2 }, [SUCM] = { "UCM", N, 16, 6, 0, 4, 3 },
+	[SUCS] = { "UCS", N, 22, 2, 0, 0, 0 },
 };
 
 static struct tdk_dir_composite composites3[NCOMPOSITES] = {
@@ -201,10 +219,10 @@ static const struct tdk_dir contrl3 = {
 static const struct tdk_dir contrl4 = {
 	.release = "9735v4", .messages = messages, .nodes = nodes, .segments = segments4,
 	.members = members4, .composites = composites4, .elements = elements4, .lists = lists,
-	.codes = codes, .strings = strings, .nmessages = 1, .nnodes = NOF(nodes),
+	.codes = codes, .deps = deps4, .strings = strings, .nmessages = 1, .nnodes = NOF(nodes),
 	.nsegments = NSEGMENTS, .nmembers = NOF(members4), .ncomposites = NCOMPOSITES,
-	.nelements = NELEMENTS, .nlists = NLISTS, .ncodes = NOF(codes), .nstrings = sizeof(strings) - 1,
-	.service_lists = NLISTS,
+	.nelements = NELEMENTS, .nlists = NLISTS, .ncodes = NOF(codes), .ndeps = NOF(deps4),
+	.nstrings = sizeof(strings) - 1, .service_lists = NLISTS,
 };
 
 static pthread_once_t derived = PTHREAD_ONCE_INIT;

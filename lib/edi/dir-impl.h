@@ -25,12 +25,32 @@ struct dir_build {
 	struct tdk_dir_element *elements;
 	struct tdk_dir_codelist *lists;
 	struct tdk_dir_code *codes;
+	struct tdk_dir_dep *deps;
 	char *strings;
-	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, nstrings;
-	uint32_t cmessages, cnodes, csegments, cmembers, ccomposites, celements, clists, ccodes, cstrings;
+	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, ndeps, nstrings;
+	uint32_t cmessages, cnodes, csegments, cmembers, ccomposites, celements, clists, ccodes, cdeps, cstrings;
 	struct tdk_dir_counts index;
 	uint32_t service_lists;
 };
+
+/* Limits on what a release may hold: far above any published release, low enough to bound memory. */
+#define MAX_ENTRY_BYTES   (64u << 20)
+#define MAX_TOTAL_BYTES   (512u << 20)
+#define MAX_ENTRIES       20000
+#define MAX_NESTING       3
+
+/* Reports a fault of a release file (line 0: of the file as a whole) as EDI-DIR-BROKEN and counts it; returns -1. */
+int tdk_dir_fault(struct dir_build *b, const char *file, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* What a file is from its name ("EDSD.16A", "CUSDEC_D.96B"): its kind, or -1 for a file to skip; rel gets "16A". */
+int tdk_dir_classify(const char *name, char rel[4], char type[7]);
+
+/*
+ * Reads one release file (n bytes at data, named name, found in the zip
+ * container or NULL) into b.  Returns 0, or -1 without memory.
+ */
+int tdk_dir_add_file(struct dir_build *b, const char *name, const char *container, const char *data, size_t n);
 
 /* Reads every release file under path (a folder, a zip, zips in zips) into b. Returns 0 or -1 without memory. */
 int tdk_dir_build_read(struct dir_build *b, const char *path);

@@ -15,23 +15,13 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <zip.h>
 
 #include "edi/dir-impl.h"
 #include "util/exitcode.h"
 
-/* Limits on what a release may hold: far above any published release, low enough to bound memory. */
-#define MAX_ENTRY_BYTES   (64u << 20)
-#define MAX_TOTAL_BYTES   (512u << 20)
-#define MAX_ENTRIES       20000
-#define MAX_NESTING       3
 #define MAX_LINE          512
 
-static int fault(struct dir_build *b, const char *file, unsigned long line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fault(struct dir_build *b, const char *file, unsigned long line, const char *fmt, ...)
+int tdk_dir_fault(struct dir_build *b, const char *file, unsigned long line, const char *fmt, ...)
 {
 	struct tdk_diag_loc loc;
 	char msg[TDK_DIAG_MSG_MAX];
@@ -401,7 +391,7 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 				continue;
 			if (t.n < 2 || !all(t.t[t.n - 1], dig, 0) ||
 			    (strcmp(t.t[t.n - 2], "M") && strcmp(t.t[t.n - 2], "C"))) {
-				r = fault(b, file, l.no, "segment table entry without status and repeat");
+				r = tdk_dir_fault(b, file, l.no, "segment table entry without status and repeat");
 				break;
 			}
 			nd = &b->nodes[pending];
@@ -421,7 +411,7 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 			pending = TDK_DIR_NONE;
 		} else {
 			if (pending != TDK_DIR_NONE) {
-				r = fault(b, file, l.no - 1, "segment table entry without status and repeat");
+				r = tdk_dir_fault(b, file, l.no - 1, "segment table entry without status and repeat");
 				break;
 			}
 			if (!(nd = GROW(b, nodes)))
@@ -442,7 +432,7 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 				    !dig((unsigned char)t.t[i + 2][0]) ||
 				    (t.t[i + 2][strspn(t.t[i + 2], "0123456789")] != '\0' &&
 				     t.t[i + 2][strspn(t.t[i + 2], "0123456789")] != '-')) {
-					r = fault(b, file, l.no, "unreadable segment group line");
+					r = tdk_dir_fault(b, file, l.no, "unreadable segment group line");
 					break;
 				}
 				nd->group = number(t.t[i + 2]);
@@ -451,7 +441,7 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 				memcpy(nd->tag, t.t[i], 4);
 				i++;
 			} else {
-				r = fault(b, file, l.no, "segment table entry without a tag");
+				r = tdk_dir_fault(b, file, l.no, "segment table entry without a tag");
 				break;
 			}
 			if (t.n >= i + 2 && all(t.t[t.n - 1], dig, 0) &&
@@ -462,7 +452,7 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 					nd->name = add_words(b, &t, i, t.n - 2);
 			} else {
 				if (nd->group) {
-					r = fault(b, file, l.no, "segment group without status and repeat");
+					r = tdk_dir_fault(b, file, l.no, "segment group without status and repeat");
 					break;
 				}
 				/* A name that wraps (D.16A QALITY 00250): held until its second line. */
@@ -471,7 +461,7 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 			}
 			if (nd->group) {
 				if (depth == sizeof(stack) / sizeof(stack[0])) {
-					r = fault(b, file, l.no, "segment groups nested too deep");
+					r = tdk_dir_fault(b, file, l.no, "segment groups nested too deep");
 					break;
 				}
 				stack[depth++] = (uint32_t)(nd - b->nodes);
@@ -479,7 +469,7 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 			}
 		}
 		if (closes > depth) {
-			r = fault(b, file, l.no, "closes %zu segment groups, %zu open", closes, depth);
+			r = tdk_dir_fault(b, file, l.no, "closes %zu segment groups, %zu open", closes, depth);
 			break;
 		}
 		while (closes--)
@@ -488,23 +478,23 @@ static int load_message(struct dir_build *b, const char *file, const char *type,
 	if (b->oom)
 		return -1;
 	if (!r && pending != TDK_DIR_NONE)
-		r = fault(b, file, l.no, "segment table entry without status and repeat");
+		r = tdk_dir_fault(b, file, l.no, "segment table entry without status and repeat");
 	if (!r && !table)
-		r = fault(b, file, l.no, "no segment table (a line starting 'Pos')");
+		r = tdk_dir_fault(b, file, l.no, "no segment table (a line starting 'Pos')");
 	if (!r && b->nnodes == first)
-		r = fault(b, file, l.no, "empty segment table");
+		r = tdk_dir_fault(b, file, l.no, "empty segment table");
 	if (!r && depth)
-		r = fault(b, file, l.no, "%zu segment groups left open at the end of the table", depth);
+		r = tdk_dir_fault(b, file, l.no, "%zu segment groups left open at the end of the table", depth);
 	if (!r) {
 		uint32_t k;
 
 		for (k = first; k < b->nnodes && !r; k++) {
 			nd = &b->nodes[k];
 			if (!nd->repeat)
-				r = fault(b, file, 0, "position %04u has a repeat of 0", nd->pos);
+				r = tdk_dir_fault(b, file, 0, "position %04u has a repeat of 0", nd->pos);
 			else if (nd->group && (k + 1 >= b->nnodes || b->nodes[k + 1].group ||
 					       nd->end <= k + 1 - first))
-				r = fault(b, file, 0, "segment group %u does not start with a segment", nd->group);
+				r = tdk_dir_fault(b, file, 0, "segment group %u does not start with a segment", nd->group);
 		}
 	}
 	if (r) {
@@ -556,6 +546,61 @@ static size_t name_end(struct toks *t)
 	return t->n && t->t[t->n - 1][0] == '[' ? t->n - 1 : t->n;
 }
 
+/*
+ * A dependency note of the segment read last, from EDSD's "Dependency
+ * note:" block: "040  D5(040,030) If first, then all" (the number before
+ * the note is the position it is written under; the note's positions are
+ * those of the segment's members).  Returns 0, or -1 without memory.
+ */
+static int load_dep(struct dir_build *b, const char *file, unsigned long no, struct toks *t)
+{
+	struct tdk_dir_segment *s = &b->segments[b->nsegments - 1];
+	struct tdk_dir_dep dep, *pd;
+	char text[MAX_LINE + 1], *p;
+	size_t i = 0;
+	uint32_t k;
+
+	while (i < t->n && !(t->t[i][0] == 'D' && dig((unsigned char)t->t[i][1])))
+		i++;
+	if (i == t->n)
+		return 0;
+	join_words(text, sizeof(text), t, i, t->n);
+	memset(&dep, 0, sizeof(dep));
+	p = text + 1;
+	dep.type = (uint32_t)strtoul(p, &p, 10);
+	if (*p++ != '(' || dep.type < 1 || dep.type > 7)
+		return tdk_dir_fault(b, file, no, "segment %s: unreadable dependency note '%s'", s->tag, text), 0;
+	for (;;) {
+		unsigned long pos;
+		char *end;
+
+		while (*p == ' ')
+			p++;
+		pos = strtoul(p, &end, 10);
+		if (end == p || dep.n == TDK_DIR_DEP_MAX)
+			return tdk_dir_fault(b, file, no, "segment %s: unreadable dependency note '%s'", s->tag, text), 0;
+		for (k = 0; k < s->n && b->members[s->first + k].pos != pos; k++)
+			;
+		if (k == s->n)
+			return tdk_dir_fault(b, file, no, "segment %s: dependency note '%s' names position %03lu, which it "
+				     "does not have", s->tag, text, pos), 0;
+		dep.member[dep.n++] = k;
+		for (p = end; *p == ' '; p++)
+			;
+		if (*p == ')')
+			break;
+		if (*p++ != ',')
+			return tdk_dir_fault(b, file, no, "segment %s: unreadable dependency note '%s'", s->tag, text), 0;
+	}
+	if (dep.n < 2)
+		return tdk_dir_fault(b, file, no, "segment %s: dependency note '%s' names one position", s->tag, text), 0;
+	if (!(pd = GROW(b, deps)))
+		return -1;
+	*pd = dep;
+	s->ndeps++;
+	return 0;
+}
+
 static int load_entries(struct dir_build *b, const char *file, enum kind k, const char *data, size_t n)
 {
 	struct lines l = { data, data + n, 0, b->cp437, { 0 }, 0 };
@@ -566,7 +611,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 	 * line that is not blank is an entry's head if it reads as one, and
 	 * the file's preamble (title, change indicators) otherwise.
 	 */
-	int in_entry = 1, preamble = 1, after_repr = 0;
+	int in_entry = 1, preamble = 1, after_repr = 0, in_deps = 0;
 	uint32_t *count = NULL, none = 0;
 	char held[MAX_LINE + 1] = "";
 	unsigned long held_no = 0;
@@ -577,11 +622,12 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 
 		if (is_separator(&l)) {
 			if (*held)
-				fault(b, file, held_no, "unreadable position line");
+				tdk_dir_fault(b, file, held_no, "unreadable position line");
 			*held = '\0';
 			in_entry = 1;
 			preamble = 0;
 			after_repr = 0;
+			in_deps = 0;
 			count = NULL;
 			continue;
 		}
@@ -593,7 +639,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 			in_entry = 2;
 			if ((h = entry_head(&t, k)) < 0) {
 				if (!preamble)
-					fault(b, file, l.no, "entry does not start with a tag and a name");
+					tdk_dir_fault(b, file, l.no, "entry does not start with a tag and a name");
 				in_entry = 0;
 				continue;
 			}
@@ -606,6 +652,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 				memcpy(s->tag, t.t[h], 4);
 				s->name = add_words(b, &t, (size_t)h + 1, name_end(&t));
 				s->first = b->nmembers;
+				s->deps = b->ndeps;
 				count = &s->n;
 			} else if (k == K_COMPOSITES) {
 				struct tdk_dir_composite *c = GROW(b, composites);
@@ -650,12 +697,24 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 				struct tdk_dir_element *e = &b->elements[b->nelements - 1];
 
 				if (t.n < 2 || parse_repr(t.t[1], &e->kind, &e->var, &e->max) < 0) {
-					fault(b, file, l.no, "element %s: unreadable representation '%s'", e->tag,
+					tdk_dir_fault(b, file, l.no, "element %s: unreadable representation '%s'", e->tag,
 					      t.n > 1 ? t.t[1] : "");
 					b->nelements--;
 					count = NULL;
 				}
 			}
+			continue;
+		}
+		if (k == K_SEGMENTS && t.n >= 2 && !strcmp(t.t[0], "Dependency") && !strncmp(t.t[1], "note", 4)) {
+			in_deps = 1;
+			continue;
+		}
+		if (in_deps) {
+			/* The notes run to the entry's end; a "Note:" block may follow them. */
+			if (!strcmp(t.t[0], "Note:") || !strcmp(t.t[0], "Notes:"))
+				in_deps = 0;
+			else if (load_dep(b, file, l.no, &t) < 0)
+				return -1;
 			continue;
 		}
 		if (k == K_SEGMENTS || k == K_COMPOSITES) {
@@ -669,7 +728,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 				*held = '\0';
 				split(&t, joined);
 				if (parse_member(b, &t, &m, k == K_SEGMENTS) < 0) {
-					fault(b, file, held_no, "unreadable position line");
+					tdk_dir_fault(b, file, held_no, "unreadable position line");
 					continue;
 				}
 			} else if (!dig((unsigned char)l.buf[0])) {
@@ -681,7 +740,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 				continue;
 			}
 			if (k == K_COMPOSITES && m.composite) {
-				fault(b, file, l.no, "a composite inside a composite");
+				tdk_dir_fault(b, file, l.no, "a composite inside a composite");
 				continue;
 			}
 			if (!(pm = GROW(b, members)))
@@ -713,7 +772,7 @@ static int load_entries(struct dir_build *b, const char *file, enum kind k, cons
 		}
 	}
 	if (k == K_ELEMENTS && b->nelements && !b->elements[b->nelements - 1].kind)
-		fault(b, file, l.no, "element %s has no representation", b->elements[--b->nelements].tag);
+		tdk_dir_fault(b, file, l.no, "element %s has no representation", b->elements[--b->nelements].tag);
 	return b->oom ? -1 : 0;
 }
 
@@ -757,7 +816,7 @@ static uint32_t count_index(struct dir_build *b, const char *data, size_t n, siz
 enum file_kind { F_MESSAGE, F_SEGMENTS, F_COMPOSITES, F_ELEMENTS, F_CODES, F_SERVICE_CODES,
 		 F_IDX_MESSAGES, F_IDX_SEGMENTS, F_IDX_COMPOSITES, F_IDX_ELEMENTS };
 
-static int classify(const char *name, char rel[4], char type[7])
+int tdk_dir_classify(const char *name, char rel[4], char type[7])
 {
 	char u[64];
 	const char *dot;
@@ -795,10 +854,10 @@ static int classify(const char *name, char rel[4], char type[7])
 	return -1;
 }
 
-static int add_file(struct dir_build *b, const char *name, const char *container, const char *data, size_t n)
+int tdk_dir_add_file(struct dir_build *b, const char *name, const char *container, const char *data, size_t n)
 {
 	char rel[4], type[7], release[8];
-	int kind = classify(name, rel, type);
+	int kind = tdk_dir_classify(name, rel, type);
 
 	if (kind < 0)
 		return 0;
@@ -846,219 +905,4 @@ static int add_file(struct dir_build *b, const char *name, const char *container
 		return 0;
 	}
 	return 0;
-}
-
-/* ---- Containers: zips (nested), folders ---- */
-
-static int is_zip_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 4 && !strcasecmp(name + n - 4, ".zip");
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s ? s + 1 : path;
-}
-
-static int walk_zip(struct dir_build *b, zip_t *za, const char *zname, int nesting);
-
-static int open_zip_mem(struct dir_build *b, const char *zname, char *data, size_t n, int nesting)
-{
-	zip_error_t ze;
-	zip_source_t *src;
-	zip_t *za;
-	int r;
-
-	zip_error_init(&ze);
-	if (!(src = zip_source_buffer_create(data, n, 0, &ze))) {
-		zip_error_fini(&ze);
-		b->oom = 1;
-		return -1;
-	}
-	if (!(za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze))) {
-		fault(b, zname, 0, "not a readable zip: %s", zip_error_strerror(&ze));
-		zip_source_free(src);
-		zip_error_fini(&ze);
-		return 0;
-	}
-	zip_error_fini(&ze);
-	r = walk_zip(b, za, zname, nesting);
-	zip_discard(za);
-	return r;
-}
-
-static int walk_zip(struct dir_build *b, zip_t *za, const char *zname, int nesting)
-{
-	zip_int64_t i, n = zip_get_num_entries(za, 0);
-
-	if (n > MAX_ENTRIES)
-		return fault(b, zname, 0, "%lld entries, more than %d", (long long)n, MAX_ENTRIES), 0;
-	for (i = 0; i < n; i++) {
-		zip_stat_t st;
-		zip_file_t *zf;
-		const char *name;
-		char *data;
-		zip_int64_t got;
-		int r;
-
-		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 || !(st.valid & ZIP_STAT_NAME) ||
-		    !(st.valid & ZIP_STAT_SIZE))
-			continue;
-		name = base_name(st.name);
-		if (!*name)
-			continue;
-		if (!is_zip_name(name)) {
-			char rel[4], type[7];
-
-			if (classify(name, rel, type) < 0)
-				continue;
-		} else if (nesting >= MAX_NESTING) {
-			continue;
-		}
-		if (st.size > MAX_ENTRY_BYTES || b->total + st.size > MAX_TOTAL_BYTES) {
-			fault(b, zname, 0, "member '%s' is too large (%llu bytes)", name, (unsigned long long)st.size);
-			continue;
-		}
-		if (!(data = malloc(st.size ? st.size : 1))) {
-			b->oom = 1;
-			return -1;
-		}
-		if (!(zf = zip_fopen_index(za, (zip_uint64_t)i, 0))) {
-			fault(b, zname, 0, "cannot read member '%s': %s", name, zip_strerror(za));
-			free(data);
-			continue;
-		}
-		got = zip_fread(zf, data, st.size);
-		zip_fclose(zf);
-		if (got < 0 || (zip_uint64_t)got != st.size) {
-			fault(b, zname, 0, "member '%s' is truncated or damaged", name);
-			free(data);
-			continue;
-		}
-		b->total += st.size;
-		r = is_zip_name(name) ? open_zip_mem(b, name, data, st.size, nesting + 1) :
-			add_file(b, name, zname, data, st.size);
-		free(data);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int read_file(struct dir_build *b, const char *path, char **data, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-
-	*data = NULL;
-	if (!f)
-		return fault(b, path, 0, "cannot open: %s", strerror(errno)), 1;
-	if (fstat(fileno(f), &st) < 0 || st.st_size > (off_t)MAX_ENTRY_BYTES ||
-	    b->total + (size_t)st.st_size > MAX_TOTAL_BYTES) {
-		fclose(f);
-		return fault(b, path, 0, "too large"), 1;
-	}
-	if (!(*data = malloc((size_t)st.st_size + 1))) {
-		fclose(f);
-		b->oom = 1;
-		return -1;
-	}
-	*n = fread(*data, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		fclose(f);
-		free(*data);
-		*data = NULL;
-		return fault(b, path, 0, "cannot read: %s", strerror(errno)), 1;
-	}
-	fclose(f);
-	b->total += *n;
-	return 0;
-}
-
-static int walk_path(struct dir_build *b, const char *path, int nesting)
-{
-	struct stat st;
-	const char *name = base_name(path);
-
-	if (stat(path, &st) < 0)
-		return fault(b, path, 0, "cannot open: %s", strerror(errno)), 0;
-	if (S_ISDIR(st.st_mode)) {
-		char **names;
-		size_t nn, i;
-		int r = 0, k;
-
-		if (nesting >= MAX_NESTING)
-			return 0;
-		/* I-EDI folders (unzipped IDMD and the like) are not part of the batch directory. */
-		if (nesting && (name[0] == 'I' || name[0] == 'i') && (name[1] == 'D' || name[1] == 'd'))
-			return 0;
-		if ((k = tdk_dir_list(path, MAX_ENTRIES, &names, &nn)) == -1)
-			return fault(b, path, 0, "cannot open: %s", strerror(errno)), 0;
-		if (k < 0) {
-			b->oom = 1;
-			return -1;
-		}
-		for (i = 0; i < nn && !r; i++)
-			r = walk_path(b, names[i], nesting + 1);
-		tdk_dir_list_free(names, nn);
-		if (r < 0)
-			b->oom = 1;
-		return r;
-	}
-	if (is_zip_name(name)) {
-		zip_t *za;
-		int err = 0, r;
-
-		if (!(za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err))) {
-			zip_error_t ze;
-
-			zip_error_init_with_code(&ze, err);
-			fault(b, path, 0, "not a readable zip: %s", zip_error_strerror(&ze));
-			zip_error_fini(&ze);
-			return 0;
-		}
-		r = walk_zip(b, za, name, nesting);
-		zip_discard(za);
-		return r;
-	} else {
-		char rel[4], type[7], *data;
-		size_t n = 0;
-		int r;
-
-		if (classify(name, rel, type) < 0)
-			return 0;
-		if ((r = read_file(b, path, &data, &n)))
-			return r < 0 ? -1 : 0;
-		r = add_file(b, name, NULL, data, n);
-		free(data);
-		return r;
-	}
-}
-
-int tdk_dir_build_read(struct dir_build *b, const char *path)
-{
-	return walk_path(b, path, 0);
-}
-
-int tdk_dir_build_mem(struct dir_build *b, const char *name, const char *data, size_t n)
-{
-	char *copy;
-	int r;
-
-	if (n > MAX_ENTRY_BYTES || b->total + n > MAX_TOTAL_BYTES)
-		return fault(b, name, 0, "too large"), 0;
-	if (!is_zip_name(name))
-		return (b->total += n), add_file(b, base_name(name), NULL, data, n);
-	/* libzip reads a zip from a buffer it may not change: a copy of our own. */
-	if (!(copy = malloc(n ? n : 1)))
-		return -1;
-	memcpy(copy, data, n);
-	b->total += n;
-	r = open_zip_mem(b, base_name(name), copy, n, 1);
-	free(copy);
-	return r;
 }

@@ -23,10 +23,10 @@
  * Bump when a record layout or what the loader reads from the release files
  * changes: an image of another format is rebuilt, never read.
  */
-#define DIR_FORMAT 6
+#define DIR_FORMAT 7
 
-enum { A_MESSAGES, A_NODES, A_SEGMENTS, A_MEMBERS, A_COMPOSITES, A_ELEMENTS, A_LISTS, A_CODES, A_STRINGS,
-       A_COUNT };
+enum { A_MESSAGES, A_NODES, A_SEGMENTS, A_MEMBERS, A_COMPOSITES, A_ELEMENTS, A_LISTS, A_CODES, A_DEPS,
+       A_STRINGS, A_COUNT };
 
 struct dir_head {
 	char magic[8];
@@ -44,7 +44,7 @@ static const char dir_magic[8] = { 'T', 'D', 'K', 'D', 'I', 'R', 0, 1 };
 static const size_t rec_size[A_COUNT] = {
 	sizeof(struct tdk_dir_message), sizeof(struct tdk_dir_node), sizeof(struct tdk_dir_segment),
 	sizeof(struct tdk_dir_member), sizeof(struct tdk_dir_composite), sizeof(struct tdk_dir_element),
-	sizeof(struct tdk_dir_codelist), sizeof(struct tdk_dir_code), 1,
+	sizeof(struct tdk_dir_codelist), sizeof(struct tdk_dir_code), sizeof(struct tdk_dir_dep), 1,
 };
 
 static int cmp_strp(const void *a, const void *b)
@@ -270,6 +270,7 @@ static void attach(struct tdk_dir *dir)
 	dir->elements = (const void *)(base + h->off[A_ELEMENTS]);
 	dir->lists = (const void *)(base + h->off[A_LISTS]);
 	dir->codes = (const void *)(base + h->off[A_CODES]);
+	dir->deps = (const void *)(base + h->off[A_DEPS]);
 	dir->strings = base + h->off[A_STRINGS];
 	dir->nmessages = h->cnt[A_MESSAGES];
 	dir->nnodes = h->cnt[A_NODES];
@@ -279,6 +280,7 @@ static void attach(struct tdk_dir *dir)
 	dir->nelements = h->cnt[A_ELEMENTS];
 	dir->nlists = h->cnt[A_LISTS];
 	dir->ncodes = h->cnt[A_CODES];
+	dir->ndeps = h->cnt[A_DEPS];
 	dir->nstrings = h->cnt[A_STRINGS];
 	dir->index = h->index;
 	dir->service_lists = h->service_lists;
@@ -287,9 +289,9 @@ static void attach(struct tdk_dir *dir)
 static struct tdk_dir *build_image(struct dir_build *b)
 {
 	const void *src[A_COUNT] = { b->messages, b->nodes, b->segments, b->members, b->composites,
-				     b->elements, b->lists, b->codes, b->strings };
+				     b->elements, b->lists, b->codes, b->deps, b->strings };
 	const uint32_t cnt[A_COUNT] = { b->nmessages, b->nnodes, b->nsegments, b->nmembers, b->ncomposites,
-					b->nelements, b->nlists, b->ncodes, b->nstrings };
+					b->nelements, b->nlists, b->ncodes, b->ndeps, b->nstrings };
 	struct tdk_dir *dir;
 	struct dir_head *h;
 	size_t size = align8(sizeof(*h)), i;
@@ -335,6 +337,7 @@ static void build_release(struct dir_build *b)
 	free(b->elements);
 	free(b->lists);
 	free(b->codes);
+	free(b->deps);
 	free(b->strings);
 }
 
@@ -475,6 +478,18 @@ static int tag_ok(const char *tag, size_t size)
 	return memchr(tag, '\0', size) != NULL;
 }
 
+static int check_dep(const struct tdk_dir_dep *dep, uint32_t nmembers)
+{
+	uint32_t k;
+
+	if (dep->type < 1 || dep->type > 7 || dep->n < 2 || dep->n > TDK_DIR_DEP_MAX)
+		return -1;
+	for (k = 0; k < dep->n; k++)
+		if (dep->member[k] >= nmembers)
+			return -1;
+	return 0;
+}
+
 /* Every reference of an image points inside it: a damaged or foreign file is refused, never followed. */
 static int check_image(const struct tdk_dir *d)
 {
@@ -498,11 +513,16 @@ static int check_image(const struct tdk_dir *d)
 				return -1;
 		}
 	}
-	for (i = 0; i < d->nsegments; i++)
-		if (!tag_ok(d->segments[i].tag, sizeof(d->segments[i].tag)) ||
-		    !in_range(d->segments[i].first, d->segments[i].n, d->nmembers) ||
-		    d->segments[i].last_m > d->segments[i].n)
+	for (i = 0; i < d->nsegments; i++) {
+		const struct tdk_dir_segment *s = &d->segments[i];
+
+		if (!tag_ok(s->tag, sizeof(s->tag)) || !in_range(s->first, s->n, d->nmembers) || s->last_m > s->n ||
+		    !in_range(s->deps, s->ndeps, d->ndeps))
 			return -1;
+		for (j = s->deps; j < s->deps + s->ndeps; j++)
+			if (check_dep(&d->deps[j], s->n) < 0)
+				return -1;
+	}
 	for (i = 0; i < d->ncomposites; i++)
 		if (!tag_ok(d->composites[i].tag, sizeof(d->composites[i].tag)) ||
 		    !in_range(d->composites[i].first, d->composites[i].n, d->nmembers) ||

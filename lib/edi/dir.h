@@ -96,6 +96,20 @@ struct tdk_dir_segment {
 	uint32_t name;
 	uint32_t first, n;       /* members[first .. first + n) */
 	uint32_t last_m;         /* 1 + the index of its last mandatory member; 0 when none is */
+	uint32_t deps, ndeps;    /* its dependency notes: deps[deps .. deps + ndeps) */
+};
+
+/*
+ * A dependency note of a segment, as EDSD gives it under "Dependency note:"
+ * ("040  D5(040,030) If first, then all", TDT in D.16A): type 1 to 7 (ISO
+ * 9735-1:2002 clause 11, see tdk_edi_dep_met()) over n of the segment's
+ * members, by their index in the segment (0 for its first member).
+ */
+#define TDK_DIR_DEP_MAX 8
+
+struct tdk_dir_dep {
+	uint32_t type, n;
+	uint32_t member[TDK_DIR_DEP_MAX];
 };
 
 /*
@@ -140,8 +154,9 @@ struct tdk_dir {
 	const struct tdk_dir_element *elements;
 	const struct tdk_dir_codelist *lists;
 	const struct tdk_dir_code *codes;
+	const struct tdk_dir_dep *deps;
 	const char *strings;
-	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, nstrings;
+	uint32_t nmessages, nnodes, nsegments, nmembers, ncomposites, nelements, nlists, ncodes, ndeps, nstrings;
 	struct tdk_dir_counts index;             /* the counts the release's indexes give */
 	uint32_t service_lists;                  /* code lists taken from UNSL */
 	void *image;                             /* owned: the whole image */
@@ -254,5 +269,45 @@ void tdk_dir_set_release(struct tdk_dir_set *s);
  * another TDK_EXIT_* when it is broken (faults in d on first use only).
  */
 int tdk_dir_set_get(struct tdk_dir_set *s, const char *release, struct tdk_dir **dir, struct tdk_diag *d);
+
+/* ---- The release a message names ---- */
+
+/*
+ * What one input has been told about missing releases, so that each is said
+ * once per input whatever order a batch's workers take it in: zero it for
+ * each input.
+ */
+struct tdk_dir_told {
+	char missing[16][8];
+	size_t nmissing;
+};
+
+/* The release and message a UNH names. */
+struct tdk_dir_unh {
+	char type[16], version[8], release[8], agency[8];   /* S009: 0065, 0052, 0054, 0051 as written */
+	char canon[8];                      /* the release's canonical name ("D96B"); "" when none */
+	struct tdk_dir *dir;                /* the release, or NULL; owned by the set */
+	const struct tdk_dir_message *msg;  /* its definition of the message, or NULL */
+};
+
+enum {
+	TDK_DIR_UNH_FOUND,       /* u->dir and u->msg are set */
+	TDK_DIR_UNH_NOT_UNTDID,  /* the UNH names no UNTDID release: 0051 is not UN, or 0052 and 0054
+	                            are not a release name */
+	TDK_DIR_UNH_MISSING,     /* the release is not installed */
+	TDK_DIR_UNH_BROKEN,      /* the release cannot be loaded (its faults went to d when first loaded) */
+	TDK_DIR_UNH_NO_MESSAGE,  /* the release has no such message: u->dir is set, u->msg NULL */
+};
+
+struct tdk_edi_seg;
+
+/*
+ * Looks up the release and message UNH names (S009) in s and fills u.  A
+ * release that is not installed is a warning, EDI-DIR-RELEASE at UNH's
+ * S009, once per input (told); the caller says what else follows from each
+ * answer.  Returns one of TDK_DIR_UNH_*.
+ */
+int tdk_dir_set_unh(struct tdk_dir_set *s, const struct tdk_edi_seg *unh, struct tdk_dir_told *told,
+		    struct tdk_dir_unh *u, struct tdk_diag *d);
 
 #endif

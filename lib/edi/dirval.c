@@ -57,8 +57,7 @@ struct tdk_edi_dirval {
 	int version;
 	unsigned char dec;                      /* decimal mark from UNA */
 	int utf8;
-	char missing[16][8];                    /* releases said to be missing in this input */
-	size_t nmissing;
+	struct tdk_dir_told told;               /* releases said to be missing in this input */
 	const struct tdk_edi_mig *mig;          /* overlay narrowing the directory, or NULL */
 	/* The last code lookups (values up to 8 bytes) of memo_dir, by list and value. */
 	const struct tdk_dir *memo_dir;
@@ -68,23 +67,6 @@ struct tdk_edi_dirval {
 		uint32_t known;
 	} memo[MEMO_SIZE];
 };
-
-/*
- * Whether the release has been said to be missing in this input already:
- * each input says so once, whichever worker checks it and whatever it
- * checked before, so a batch's report does not depend on its order.
- */
-static int missing_reported(struct tdk_edi_dirval *v, const char *canon)
-{
-	size_t i;
-
-	for (i = 0; i < v->nmissing; i++)
-		if (!strcmp(v->missing[i], canon))
-			return 1;
-	if (v->nmissing < sizeof(v->missing) / sizeof(v->missing[0]))
-		snprintf(v->missing[v->nmissing++], sizeof(v->missing[0]), "%s", canon);
-	return 0;
-}
 
 struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_diag *d)
 {
@@ -101,6 +83,13 @@ struct tdk_edi_dirval *tdk_edi_dirval_new(struct tdk_dir_set *set, struct tdk_di
 void tdk_edi_dirval_free(struct tdk_edi_dirval *v)
 {
 	free(v);
+}
+
+unsigned long tdk_edi_dirval_partial(const struct tdk_edi_dirval *v, const char **why)
+{
+	if (why)
+		*why = v->partial ? v->why : NULL;
+	return v->partial;
 }
 
 void tdk_edi_dirval_mig(struct tdk_edi_dirval *v, const struct tdk_edi_mig *mig)
@@ -402,8 +391,9 @@ static const char *kind_name(const struct tdk_dir_element *el)
 /* How much of a value the messages show. */
 #define SHOWN(val) ((val)->len > 40 ? 40 : (int)(val)->len)
 
+/* codes: whether a coded value is looked up in the release's code list (see foreign_agency). */
 static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_element *el,
-		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r)
+		  const struct tdk_edi_value *val, unsigned e, unsigned c, unsigned r, int codes)
 {
 	size_t len, i;
 
@@ -453,7 +443,7 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 		return;
 	}
 	/* The service directories built in for CONTRL are no release 'tdk dir' can show. */
-	if (el->codes != TDK_DIR_NONE && !known_code(v, el->codes, val->p, val->len)) {
+	if (codes && el->codes != TDK_DIR_NONE && !known_code(v, el->codes, val->p, val->len)) {
 		if (v->dir->release[0] != 'D')
 			report(v, seg, e, c, r, "EDI-CODE-UNKNOWN",
 			       "'%.*s' is not a code of service code list %s of %s, which has %u codes",
@@ -466,6 +456,26 @@ static void value(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const
 			       SHOWN(val), val->p, el->tag, tdk_dir_str(v->dir, el->name), v->dir->release,
 			       v->dir->release, el->tag, (unsigned)v->dir->lists[el->codes].n);
 	}
+}
+
+/*
+ * Whether a composite's codes belong to a list that another agency keeps: its
+ * code list responsible agency (3055) is given and is not 6 (UN/ECE), as in
+ * C224 '45G1:102:5', an ISO 6346 size and type code (agency 5, ISO).  UNCL
+ * defines the codes of UN/ECE's lists only (UNTDID, UNCL introduction; 3055
+ * code 6), so such codes, and the code list identification (1131) that
+ * names the other agency's list, are not looked up in UNCL; the agency code
+ * itself is.  A composite without a 3055 component, or with it empty, uses
+ * UNCL.  vals are the k components given.
+ */
+static int foreign_agency(const struct tdk_dir_member *cms, uint32_t n, const struct tdk_edi_value *vals, size_t k)
+{
+	uint32_t j;
+
+	for (j = 0; j < n && j < k; j++)
+		if (!strcmp(cms[j].tag, "3055"))
+			return vals[j].len && !(vals[j].len == 1 && vals[j].p[0] == '6');
+	return 0;
 }
 
 static int empty(const struct tdk_edi_seg *seg, size_t rep)
@@ -512,12 +522,13 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 				if (k > 1)
 					report(v, seg, e, 2, rr, "EDI-ELEM-TOO-MANY",
 					       "%s is a simple data element; it has no components", m->tag);
-				value(v, seg, &v->dir->elements[m->ref], &vals[0], e, 0, rr);
+				value(v, seg, &v->dir->elements[m->ref], &vals[0], e, 0, rr, 1);
 				continue;
 			}
 			{
 				const struct tdk_dir_composite *c = &v->dir->composites[m->ref];
 				const struct tdk_dir_member *cms = &members[c->first];
+				int foreign = foreign_agency(cms, c->n, vals, k);
 
 				if (k > c->n)
 					report(v, seg, e, c->n + 1, rr, "EDI-ELEM-TOO-MANY",
@@ -535,7 +546,8 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 						continue;
 					}
 					if (cm->ref != TDK_DIR_NONE)
-						value(v, seg, &v->dir->elements[cm->ref], &vals[j], e, (unsigned)j + 1, rr);
+						value(v, seg, &v->dir->elements[cm->ref], &vals[j], e, (unsigned)j + 1, rr,
+						      !foreign || !strcmp(cm->tag, "3055"));
 				}
 			}
 		}
@@ -545,68 +557,87 @@ static void elements(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, co
 	}
 }
 
+/* The segment's dependency notes, as its release gives them (ISO 9735-1:2002 clause 11). */
+static void dependencies(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg, const struct tdk_dir_segment *s)
+{
+	const struct tdk_dir_member *members = v->dir->members + s->first;
+	uint32_t i, k;
+
+	for (i = s->deps; i < s->deps + s->ndeps; i++) {
+		const struct tdk_dir_dep *dep = &v->dir->deps[i];
+		uint32_t el[TDK_DIR_DEP_MAX], pos[TDK_DIR_DEP_MAX];
+		const char *names[TDK_DIR_DEP_MAX];
+		char note[128], state[128];
+
+		for (k = 0; k < dep->n; k++) {
+			el[k] = dep->member[k] + 1;
+			pos[k] = members[dep->member[k]].pos;
+			names[k] = members[dep->member[k]].tag;
+		}
+		if (tdk_edi_dep_met(seg, dep->type, el, dep->n))
+			continue;
+		tdk_edi_dep_describe(seg, dep->type, el, pos, names, dep->n, note, state, sizeof(state));
+		/* The service directories built in for CONTRL are no release. */
+		report(v, seg, 0, 0, 0, "EDI-DEPENDENCY", "dependency note %s of %s%s is not met (%s): %s", note,
+		       v->dir->release[0] == 'D' ? "release " : "syntax version 4 (ISO 9735-1 annex C)",
+		       v->dir->release[0] == 'D' ? v->dir->release : "", tdk_edi_dep_name(dep->type), state);
+	}
+}
+
 /* ---- Messages ---- */
 
-static void value_str(const struct tdk_edi_seg *seg, size_t e, size_t c, char *out, size_t n)
+/* A message checked at the syntax level only, and why (for the first). */
+static void partial(struct tdk_edi_dirval *v, const struct tdk_dir_unh *u)
 {
-	const struct tdk_edi_value *val = tdk_edi_seg_value(seg, e, c);
-	size_t k = 0;
-
-	if (val && e < seg->nelem && c < tdk_edi_seg_ncomps(seg, seg->elem[e]))
-		for (k = 0; k < val->len && k + 1 < n; k++)
-			out[k] = val->p[k];
-	out[k] = '\0';
+	if (!v->partial++) {
+		if (u->canon[0])
+			snprintf(v->why, sizeof(v->why), "release %s is not installed", u->canon);
+		else
+			snprintf(v->why, sizeof(v->why), "UNH names no UNTDID release ('%.8s:%.8s:%.8s')",
+				 u->version, u->release, u->agency);
+	}
 }
 
 static void begin_message(struct tdk_edi_dirval *v, const struct tdk_edi_seg *unh)
 {
-	char type[16], ver[8], rel[8], agency[8], canon[8];
+	struct tdk_dir_unh u;
 	struct tdk_diag_loc loc;
-	struct tdk_dir *dir = NULL;
-	int r;
+	char type[16], ver[8], rel[8], agency[8];
 
 	v->msg = NULL;
 	v->dir = NULL;
-	value_str(unh, 2, 0, type, sizeof(type));
-	value_str(unh, 2, 1, ver, sizeof(ver));
-	value_str(unh, 2, 2, rel, sizeof(rel));
-	value_str(unh, 2, 3, agency, sizeof(agency));
-	tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
+	tdk_edi_seg_str(unh, 2, 0, type, sizeof(type));
+	tdk_edi_seg_str(unh, 2, 1, ver, sizeof(ver));
+	tdk_edi_seg_str(unh, 2, 2, rel, sizeof(rel));
+	tdk_edi_seg_str(unh, 2, 3, agency, sizeof(agency));
 	/* CONTRL is defined by ISO 9735, not by a release; other UN messages of version D by the UNTDID. */
-	if ((v->dir = tdk_edi_contrl_dir(type, ver, rel, agency)))
-		goto found;
-	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0) {
-		if (!v->partial++)
-			snprintf(v->why, sizeof(v->why), "UNH names no UNTDID release ('%.8s:%.8s:%.8s')",
-				 ver, rel, agency);
-		return;
+	if ((v->dir = tdk_edi_contrl_dir(type, ver, rel, agency))) {
+		v->msg = tdk_dir_message(v->dir, type);
+	} else {
+		switch (tdk_dir_set_unh(v->set, unh, &v->told, &u, v->d)) {
+		case TDK_DIR_UNH_NOT_UNTDID:
+		case TDK_DIR_UNH_MISSING:
+			partial(v, &u);
+			return;
+		case TDK_DIR_UNH_BROKEN:
+			return;
+		case TDK_DIR_UNH_NO_MESSAGE:
+			tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
+			tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-DIR-MESSAGE", &loc,
+				     "release %s has no message '%s'; 'tdk dir list %s' lists its %u messages", u.canon,
+				     u.type, u.canon, (unsigned)u.dir->nmessages);
+			return;
+		}
+		v->dir = u.dir;
+		v->msg = u.msg;
 	}
-	r = tdk_dir_set_get(v->set, canon, &dir, v->d);
-	if (r == TDK_EXIT_IO && !dir) {
-		if (!v->partial++)
-			snprintf(v->why, sizeof(v->why), "release %s is not installed", canon);
-		if (!missing_reported(v, canon))
-			tdk_diag_add(v->d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
-				     "release %s is not installed, so its messages are checked against "
-				     "ISO 9735 only; get d%c%c%c.zip from UNECE and run 'tdk dir install "
-				     "d%c%c%c.zip', or name it with --directory", canon, canon[1], canon[2],
-				     canon[3] - 'A' + 'a', canon[1], canon[2], canon[3] - 'A' + 'a');
-		return;
-	}
-	if (!dir)
-		return;
-	v->dir = dir;
-found:
 	if (v->memo_dir != v->dir) {
 		memset(v->memo, 0, sizeof(v->memo));
 		v->memo_dir = v->dir;
 	}
 	tdk_edi_seg_loc(unh, &v->last, 0, 0, 0);
-	if (!(v->msg = tdk_dir_message(v->dir, type))) {
-		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
-		tdk_diag_add(v->d, TDK_SEV_ERROR, "EDI-DIR-MESSAGE", &loc,
-			     "release %s has no message '%s'; 'tdk dir list %s' lists its %u messages", canon, type,
-			     canon, (unsigned)v->dir->nmessages);
+	if (!v->msg) {
+		v->dir = NULL;
 		return;
 	}
 	v->nodes = v->dir->nodes + v->msg->first;
@@ -638,8 +669,10 @@ void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *
 		s = &v->dir->segments[node(v, c)->seg];
 	else
 		s = tdk_dir_segment(v->dir, seg->tag);
-	if (s)
+	if (s) {
 		elements(v, seg, s);
+		dependencies(v, seg, s);
+	}
 	if (v->mig && c != TDK_DIR_NONE)
 		tdk_edi_mig_segment(v->mig, v->dir, v->msg, c, seg, v->dec, v->d);
 }
@@ -686,11 +719,4 @@ void tdk_edi_dirval_sink(struct tdk_edi_dirval *v, struct tdk_edi_sink *sink)
 	sink->interchange_begin = s_interchange;
 	sink->segment = s_segment;
 	sink->message_end = s_message_end;
-}
-
-unsigned long tdk_edi_dirval_partial(const struct tdk_edi_dirval *v, const char **why)
-{
-	if (why)
-		*why = v->partial ? v->why : NULL;
-	return v->partial;
 }

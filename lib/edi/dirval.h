@@ -19,6 +19,15 @@ void tdk_edi_dirval_free(struct tdk_edi_dirval *v);
 
 struct tdk_edi_mig;
 
+/*
+ * How many messages so far were checked at the syntax level only (their
+ * release is not installed, or their UNH names no UNTDID release), and in
+ * *why (when why is not NULL) a short reason for the first of them, e.g.
+ * "release D03B is not installed" or "UNH names no UNTDID release
+ * ('1:921:EN')"; *why is owned by v (NULL when the count is 0).
+ */
+unsigned long tdk_edi_dirval_partial(const struct tdk_edi_dirval *v, const char **why);
+
 /* Applies an overlay (borrowed; NULL for none) on top of the directory, from the next message on. */
 void tdk_edi_dirval_mig(struct tdk_edi_dirval *v, const struct tdk_edi_mig *mig);
 
@@ -26,14 +35,6 @@ void tdk_edi_dirval_mig(struct tdk_edi_dirval *v, const struct tdk_edi_mig *mig)
 void tdk_edi_dirval_interchange(struct tdk_edi_dirval *v, const struct tdk_edi_ich *ich);
 void tdk_edi_dirval_segment(struct tdk_edi_dirval *v, const struct tdk_edi_seg *seg);
 void tdk_edi_dirval_message_end(struct tdk_edi_dirval *v);
-
-/*
- * How many messages so far were checked at the syntax level only (their
- * release is not installed, or their UNH names no UNTDID release), and in
- * *why (when why is not NULL) a short reason for the first of them, e.g.
- * "release D.03B is not installed"; *why is owned by v.
- */
-unsigned long tdk_edi_dirval_partial(const struct tdk_edi_dirval *v, const char **why);
 
 /* Fills sink with callbacks that feed v. */
 void tdk_edi_dirval_sink(struct tdk_edi_dirval *v, struct tdk_edi_sink *sink);

@@ -162,6 +162,12 @@ static inline size_t tdk_edi_seg_ncomps(const struct tdk_edi_seg *s, size_t r)
 /* The first component of the first repetition of element e, or NULL when the segment has no element e. */
 const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_t e, size_t c);
 
+/*
+ * Copies component c of element e (first repetition) into out (n bytes,
+ * truncated, NUL-terminated); "" when the segment has no such component.
+ */
+void tdk_edi_seg_str(const struct tdk_edi_seg *s, size_t e, size_t c, char *out, size_t n);
+
 /* True when the tag (element 0, first component) equals the 3-letter name. */
 int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag);
 
@@ -172,6 +178,33 @@ int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag);
  * components in version 4.
  */
 int tdk_edi_tag_fault(const struct tdk_edi_seg *s, int version);
+
+/*
+ * Dependency notes (ISO 9735-1:2002 clause 11): a rule over n data elements
+ * of one segment, of type 1 to 7: D1 one and only one, D2 all or none, D3 one
+ * or more, D4 one or none, D5 if the first then all, D6 if the first then at
+ * least one more, D7 if the first then none of the others.  Elements are the
+ * segment's element numbers (1-based), at most TDK_EDI_DEP_MAX of them.
+ */
+#define TDK_EDI_DEP_MAX 8
+
+/* Whether element e of the segment is present: some repetition has a value. */
+int tdk_edi_seg_present(const struct tdk_edi_seg *s, size_t e);
+
+/* Whether the note of the given type over elements[0, n) holds for seg. */
+int tdk_edi_dep_met(const struct tdk_edi_seg *s, unsigned type, const uint32_t *elements, unsigned n);
+
+/*
+ * Writes to out (size bytes) the note "D2(010,060,070)" from its type and
+ * the elements' positions, and to state which of the elements, named by
+ * names[i], are given: "0038 absent, 0051 present, S008 present".
+ */
+void tdk_edi_dep_describe(const struct tdk_edi_seg *s, unsigned type, const uint32_t *elements,
+			  const uint32_t *positions, const char *const *names, unsigned n, char *out,
+			  char *state, size_t size);
+
+/* The note's wording ("all or none"), "" for a type that is not 1 to 7. */
+const char *tdk_edi_dep_name(unsigned type);
 
 /* Sets seg->svc from the tag: the third letter of a tag "UN?", else 0. */
 void tdk_edi_seg_classify(struct tdk_edi_seg *s);

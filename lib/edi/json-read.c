@@ -229,17 +229,6 @@ static int is_word(int c)
 	       c == '+' || c == '-' || c == '_' || c >= 0x80;
 }
 
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int str_add(struct jr *j, const char *p, size_t n, const struct jpos *start)
 {
 	if (n > STR_MAX - j->str.len) {
@@ -314,7 +303,7 @@ static int hex4(struct jr *j, unsigned *v, const struct jpos *esc)
 
 		if (c == RFAIL)
 			return -1;
-		h = hex_value(c);
+		h = tdk_hex_value(c);
 		if (h < 0) {
 			jr_error(j, "JSON-SYNTAX", esc, "'\\u' must be followed by 4 hexadecimal digits");
 			return -1;

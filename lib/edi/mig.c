@@ -15,6 +15,7 @@
 #include "edi/mig.h"
 #include "util/buf.h"
 #include "util/exitcode.h"
+#include "util/io.h"
 
 #define MIG_MAX_SIZE (1 << 20)   /* bytes of an overlay file */
 #define MIG_MAX_TOKENS 256       /* words on one line */
@@ -530,9 +531,7 @@ int tdk_edi_mig_load(struct tdk_edi_mig **out, const char *path, struct tdk_dir_
 	struct tdk_buf text = TDK_BUF_INIT(MIG_MAX_SIZE);
 	struct tok *t = NULL;
 	struct rd r;
-	FILE *f = NULL;
-	char buf[8192];
-	size_t n, i;
+	size_t i;
 	int ret = TDK_EXIT_INTERNAL;
 
 	*out = NULL;
@@ -542,21 +541,16 @@ int tdk_edi_mig_load(struct tdk_edi_mig **out, const char *path, struct tdk_dir_
 	if (!(r.m = calloc(1, sizeof(*r.m))) || !(r.m->name = strdup(path)) ||
 	    !(t = malloc(MIG_MAX_TOKENS * sizeof(*t))))
 		goto out;
-	if (!(f = fopen(path, "rb"))) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "EDI-MIG-SYNTAX", NULL, "cannot open the overlay: %s", strerror(errno));
-		ret = TDK_EXIT_IO;
-		goto out;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (tdk_buf_add(&text, buf, n) < 0) {
+	if (tdk_read_all(path, MIG_MAX_SIZE, &text) < 0) {
+		if (errno == ENOMEM)
+			goto out;
+		if (errno == EFBIG)
 			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-MIG-SYNTAX", NULL, "the overlay is larger than %d bytes",
 				     MIG_MAX_SIZE);
-			ret = TDK_EXIT_USAGE;
-			goto out;
-		}
-	if (ferror(f)) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "EDI-MIG-SYNTAX", NULL, "cannot read the overlay: %s", strerror(errno));
-		ret = TDK_EXIT_IO;
+		else
+			tdk_diag_add(d, TDK_SEV_ERROR, "EDI-MIG-SYNTAX", NULL, "cannot %s the overlay: %s",
+				     errno == ENOENT || errno == EACCES ? "open" : "read", strerror(errno));
+		ret = errno == EFBIG ? TDK_EXIT_USAGE : TDK_EXIT_IO;
 		goto out;
 	}
 	for (i = 0; i < text.len && !r.oom;) {
@@ -616,8 +610,6 @@ int tdk_edi_mig_load(struct tdk_edi_mig **out, const char *path, struct tdk_dir_
 	r.m = NULL;
 	ret = 0;
 out:
-	if (f)
-		fclose(f);
 	tdk_edi_mig_free(r.m);
 	tdk_buf_release(&text);
 	free(t);

@@ -1,4 +1,5 @@
 /* Segment accessors and the segment builder used by the XML and JSON readers; see edi.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,17 @@ const struct tdk_edi_value *tdk_edi_seg_value(const struct tdk_edi_seg *s, size_
 	if (c >= tdk_edi_seg_ncomps(s, r))
 		return NULL;
 	return &s->comp[s->rep[r] + c];
+}
+
+void tdk_edi_seg_str(const struct tdk_edi_seg *s, size_t e, size_t c, char *out, size_t n)
+{
+	const struct tdk_edi_value *val = tdk_edi_seg_value(s, e, c);
+	size_t k = 0;
+
+	if (val)
+		for (k = 0; k < val->len && k + 1 < n; k++)
+			out[k] = val->p[k];
+	out[k] = '\0';
 }
 
 int tdk_edi_seg_is(const struct tdk_edi_seg *s, const char *tag)
@@ -35,6 +47,65 @@ int tdk_edi_tag_fault(const struct tdk_edi_seg *s, int version)
 		if (!((t->p[i] >= 'A' && t->p[i] <= 'Z') || (t->p[i] >= '0' && t->p[i] <= '9')))
 			return 1;
 	return version >= 4 && tdk_edi_seg_ncomps(s, 0) > 1 ? 2 : 0;
+}
+
+int tdk_edi_seg_present(const struct tdk_edi_seg *s, size_t e)
+{
+	size_t r, c;
+
+	if (e >= s->nelem)
+		return 0;
+	for (r = s->elem[e]; r < s->elem[e] + tdk_edi_seg_nreps(s, e); r++)
+		for (c = 0; c < tdk_edi_seg_ncomps(s, r); c++)
+			if (s->comp[s->rep[r] + c].len)
+				return 1;
+	return 0;
+}
+
+int tdk_edi_dep_met(const struct tdk_edi_seg *s, unsigned type, const uint32_t *elements, unsigned n)
+{
+	unsigned i, count = 0;
+	int first = n && tdk_edi_seg_present(s, elements[0]);
+
+	for (i = 0; i < n; i++)
+		count += (unsigned)tdk_edi_seg_present(s, elements[i]);
+	switch (type) {
+	case 1: return count == 1;
+	case 2: return count == 0 || count == n;
+	case 3: return count >= 1;
+	case 4: return count <= 1;
+	case 5: return !first || count == n;
+	case 6: return !first || count >= 2;
+	case 7: return !first || count == 1;
+	}
+	return 1;
+}
+
+void tdk_edi_dep_describe(const struct tdk_edi_seg *s, unsigned type, const uint32_t *elements,
+			  const uint32_t *positions, const char *const *names, unsigned n, char *out,
+			  char *state, size_t size)
+{
+	size_t k = 0, m = 0;
+	unsigned i;
+
+	k += (size_t)snprintf(out, size, "D%u(", type);
+	*state = '\0';
+	for (i = 0; i < n && k < size && m < size; i++) {
+		k += (size_t)snprintf(out + k, size - k, "%s%03u", i ? "," : "", (unsigned)positions[i] % 1000);
+		m += (size_t)snprintf(state + m, size - m, "%s%s %s", i ? ", " : "", names[i],
+				      tdk_edi_seg_present(s, elements[i]) ? "present" : "absent");
+	}
+	if (k < size)
+		snprintf(out + k, size - k, ")");
+}
+
+const char *tdk_edi_dep_name(unsigned type)
+{
+	static const char *const names[] = { "", "one and only one", "all or none", "one or more", "one or none",
+					     "if first, then all", "if first, then at least one more",
+					     "if first, then none of the others" };
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "";
 }
 
 void tdk_edi_seg_classify(struct tdk_edi_seg *s)

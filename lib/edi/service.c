@@ -110,6 +110,24 @@ static const struct svc_seg segs[] = {
 	{ "UNS", -1, uns, N(uns) },
 };
 
+/*
+ * The dependency notes of the version 4 service segments.  ISO 9735-2:2002
+ * (batch EDI), the UNG segment specification: D2(010, 060, 070), the message
+ * group identification (0038), controlling agency (0051) and message version
+ * (S008) all or none: a group of messages of one type names that type in
+ * full or not at all.  The other version 4 segments this file defines (UNB,
+ * UNH, UNT, UNE, UNZ, UNS) carry no dependency note; those of CONTRL's UCI,
+ * UCF and UCM are with their definitions, in contrl-dir.c.  elements are
+ * element numbers, positions the positions the standard writes.
+ */
+static const struct svc_dep {
+	const char *tag;
+	unsigned type, n;
+	uint32_t elements[3], positions[3];
+} svc_deps[] = {
+	{ "UNG", 2, 3, { 1, 6, 7 }, { 10, 60, 70 } },
+};
+
 static void report(const struct tdk_edi_seg *seg, struct tdk_diag *d, const char *code, unsigned e,
 		   unsigned c, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -233,6 +251,28 @@ static void check_simple(const struct tdk_edi_seg *seg, struct tdk_diag *d, int 
 	check_value(seg, d, version, it, v, e, c);
 }
 
+static void check_deps(const struct tdk_edi_seg *seg, const struct svc_seg *def, struct tdk_diag *d)
+{
+	size_t i;
+	unsigned j;
+
+	for (i = 0; i < N(svc_deps); i++) {
+		const struct svc_dep *dep = &svc_deps[i];
+		const char *names[3];
+		char note[128], state[128];
+
+		if (strcmp(dep->tag, def->tag) || tdk_edi_dep_met(seg, dep->type, dep->elements, dep->n))
+			continue;
+		for (j = 0; j < dep->n; j++)
+			names[j] = def->elems[dep->elements[j] - 1].id;
+		tdk_edi_dep_describe(seg, dep->type, dep->elements, dep->positions, names, dep->n, note, state,
+				     sizeof(state));
+		report(seg, d, "EDI-DEPENDENCY", 0, 0,
+		       "dependency note %s of syntax version 4 (ISO 9735-2) is not met (%s): %s", note,
+		       tdk_edi_dep_name(dep->type), state);
+	}
+}
+
 static int is_empty_rep(const struct tdk_edi_seg *seg, size_t r)
 {
 	size_t i, n = tdk_edi_seg_ncomps(seg, r);
@@ -293,6 +333,8 @@ int tdk_edi_check_service(const struct tdk_edi_seg *seg, int version, struct tdk
 			check_simple(seg, d, version, &it->comps[c],
 				     c < nc ? &seg->comp[seg->rep[r] + c] : NULL, en, (unsigned)c + 1);
 	}
+	if (v4)
+		check_deps(seg, def, d);
 	return 1;
 }
 

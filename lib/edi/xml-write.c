@@ -39,8 +39,7 @@ struct tdk_edi_xml_writer {
 	int pending;                    /* <message> not written yet: UNH decides its form */
 	int named;                      /* the current message is written with directory names */
 	int told_syntax;                /* the syntax-level fallback for non-UNTDID messages was reported */
-	char told_missing[16][8];       /* releases said to be missing in this input */
-	size_t ntold_missing;
+	struct tdk_dir_told told;       /* releases said to be missing in this input */
 	struct tdk_dir_walk walk;
 	uint32_t open[TDK_DIR_WALK_DEPTH];  /* group numbers of the open <SGn> elements */
 	size_t nopen;
@@ -632,73 +631,42 @@ static int plain_tag(const struct tdk_edi_seg *seg)
 	return 1;
 }
 
-static void value_str(const struct tdk_edi_seg *seg, size_t e, size_t c, char *out, size_t n)
-{
-	const struct tdk_edi_value *val = tdk_edi_seg_value(seg, e, c);
-	size_t k = 0;
-
-	if (val && e < seg->nelem && c < tdk_edi_seg_ncomps(seg, seg->elem[e]))
-		for (k = 0; k < val->len && k + 1 < n; k++)
-			out[k] = val->p[k];
-	out[k] = '\0';
-}
-
 /* UNH decides how its message is written; returns -1 without memory. */
 static int begin_named(struct tdk_edi_xml_writer *w, const struct tdk_edi_seg *unh)
 {
-	char type[16], ver[8], rel[8], agency[8], canon[8];
-	const struct tdk_dir_message *m;
-	struct tdk_dir *dir = NULL;
+	struct tdk_dir_unh u;
 	struct tdk_diag_loc loc;
-	size_t i;
-	int r;
 
 	w->pending = 0;
 	w->named = 0;
 	if (!tdk_edi_seg_is(unh, "UNH"))
 		goto syntax;
-	value_str(unh, 2, 0, type, sizeof(type));
-	value_str(unh, 2, 1, ver, sizeof(ver));
-	value_str(unh, 2, 2, rel, sizeof(rel));
-	value_str(unh, 2, 3, agency, sizeof(agency));
-	tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
-	/* Only UN messages (0051 UN) of a directory version D are defined by the UNTDID releases. */
-	if (strcmp(agency, "UN") || tdk_dir_release_name(canon, ver, rel) < 0) {
-		if (!w->told_syntax)
+	switch (tdk_dir_set_unh(w->set, unh, &w->told, &u, w->o.d)) {
+	case TDK_DIR_UNH_FOUND:
+		break;
+	case TDK_DIR_UNH_NOT_UNTDID:
+		if (!w->told_syntax) {
+			tdk_edi_seg_loc(unh, &loc, 2, 0, 0);
 			tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-NAMES-SYNTAX", &loc,
 				     "message '%s' (version '%s', release '%s', agency '%s') is not defined by a "
 				     "UNTDID release, so it and the others like it keep the syntax-level names",
-				     type, ver, rel, agency);
+				     u.type, u.version, u.release, u.agency);
+		}
 		w->told_syntax = 1;
 		goto syntax;
-	}
-	r = tdk_dir_set_get(w->set, canon, &dir, w->o.d);
-	if (!dir) {
-		for (i = 0; i < w->ntold_missing && strcmp(w->told_missing[i], canon); i++)
-			;
-		if (r == TDK_EXIT_IO && i == w->ntold_missing) {
-			if (w->ntold_missing < sizeof(w->told_missing) / sizeof(w->told_missing[0]))
-				snprintf(w->told_missing[w->ntold_missing++], sizeof(w->told_missing[0]), "%s",
-					 canon);
-			tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-DIR-RELEASE", &loc,
-				     "release %s is not installed, so its messages keep the syntax-level "
-				     "names; get d%c%c%c.zip from UNECE and run 'tdk dir install d%c%c%c.zip', "
-				     "or name it with --directory", canon, canon[1], canon[2],
-				     canon[3] - 'A' + 'a', canon[1], canon[2], canon[3] - 'A' + 'a');
-		}
-		goto syntax;
-	}
-	if (!(m = tdk_dir_message(dir, type))) {
+	case TDK_DIR_UNH_NO_MESSAGE:
 		tdk_edi_seg_loc(unh, &loc, 2, 1, 0);
 		tdk_diag_add(w->o.d, TDK_SEV_WARNING, "EDI-DIR-MESSAGE", &loc,
 			     "release %s has no message '%s', so this message keeps the syntax-level names",
-			     canon, type);
+			     u.canon, u.type);
+		goto syntax;
+	default:
 		goto syntax;
 	}
-	tdk_dir_walk_begin(&w->walk, dir, m);
+	tdk_dir_walk_begin(&w->walk, u.dir, u.msg);
 	w->named = 1;
 	w->nopen = 0;
-	return tdk_buf_addf(&w->o.buf, "<message type=\"%s\" release=\"%s\">\n", m->type, dir->release);
+	return tdk_buf_addf(&w->o.buf, "<message type=\"%s\" release=\"%s\">\n", u.msg->type, u.dir->release);
 syntax:
 	return tdk_buf_addl(&w->o.buf, "<message>\n");
 }

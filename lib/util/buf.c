@@ -156,3 +156,14 @@ char *tdk_buf_detach(struct tdk_buf *b)
 	b->cap = 0;
 	return p;
 }
+
+int tdk_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -72,6 +72,9 @@ int tdk_buf_addu(struct tdk_buf *b, unsigned long long v);
 /* Writes v in decimal at o (at most 20 bytes, no NUL); returns the end. */
 char *tdk_fmt_u(char *o, unsigned long long v);
 
+/* The value of the hexadecimal digit c (0-9, a-f, A-F): 0 to 15, or -1 for any other character. */
+int tdk_hex_value(int c);
+
 /* Empties the buffer without freeing it. */
 static inline void tdk_buf_reset(struct tdk_buf *b)
 {

@@ -466,6 +466,57 @@ static void inst_shape(const struct tdk_dir *d, struct inst *in, uint32_t seg)
 	}
 }
 
+static int inst_has(const struct inst *in, uint32_t i)
+{
+	uint32_t j;
+
+	for (j = 0; j < in->f[i].n; j++)
+		if (in->f[i].v[j])
+			return 1;
+	return 0;
+}
+
+static void inst_clear(struct inst *in, uint32_t i)
+{
+	uint32_t j;
+
+	for (j = 0; j < in->f[i].n; j++)
+		set_value(in, i, j, NULL);
+}
+
+/*
+ * Makes the filled segment meet its release's dependency notes (ISO 9735-1
+ * clause 11): the notes' elements are conditional, so the first is kept or
+ * filled where D1 or D3 needs one, and the others are cleared as the type
+ * requires (D2 none, D4 and D1 none but the first given, D5 to D7 not the
+ * first).
+ */
+static void inst_deps(const struct tdk_dir *d, struct inst *in)
+{
+	const struct tdk_dir_segment *s = &d->segments[in->seg];
+	uint32_t i, k;
+
+	for (i = s->deps; i < s->deps + s->ndeps; i++) {
+		const struct tdk_dir_dep *dep = &d->deps[i];
+		uint32_t first = dep->member[0], kept = TDK_DIR_NONE;
+		const struct tdk_dir_member *mb = &d->members[s->first + first];
+		const struct tdk_dir_composite *cp = member_composite(d, mb);
+
+		if ((dep->type == 1 || dep->type == 3) && !inst_has(in, first))
+			(void)(cp ? fill_composite(d, in, first, cp) : fill_value(d, in, first, 0, member_element(d, mb)));
+		for (k = 0; k < dep->n; k++) {
+			uint32_t m = dep->member[k];
+			int keep = dep->type == 3 ? 1 : dep->type == 2 ? 0 : dep->type >= 5 ? k != 0 :
+				   kept == TDK_DIR_NONE && inst_has(in, m);
+
+			if (!keep)
+				inst_clear(in, m);
+			else if (inst_has(in, m))
+				kept = m;
+		}
+	}
+}
+
 /* Fills the data elements of a segment: every mandatory one, some conditional ones, at least one. */
 static int inst_fill(const struct tdk_dir *d, struct inst *in)
 {
@@ -493,6 +544,7 @@ static int inst_fill(const struct tdk_dir *d, struct inst *in)
 		if ((cp ? fill_composite(d, in, i, cp) : fill_value(d, in, i, 0, member_element(d, mb))) == 0)
 			filled++;
 	}
+	inst_deps(d, in);
 	return rc;
 }
 
@@ -1007,6 +1059,25 @@ static int slot_element(struct gen *g, struct inst *in, uint32_t e, uint32_t c, 
 	return 1;
 }
 
+/*
+ * A code of composite element e that is not in its UNCL list is an error only
+ * while the composite's code list responsible agency (3055) is absent, empty
+ * or 6, UN/ECE (tdk-validate(1), Codes): an agency the filling chose is taken
+ * away, or made 6 where 3055 is mandatory.
+ */
+static void uncl_agency(const struct tdk_dir *d, struct inst *in, uint32_t e, const struct tdk_dir_member *mb)
+{
+	const struct tdk_dir_composite *cp = member_composite(d, mb);
+	uint32_t j;
+
+	for (j = 0; cp && j < cp->n && j < in->f[e].n; j++) {
+		const struct tdk_dir_member *cm = &d->members[cp->first + j];
+
+		if (!strcmp(cm->tag, "3055") && in->f[e].v[j] && strcmp(in->f[e].v[j], "6"))
+			set_value(in, e, j, cm->status == 'M' ? "6" : NULL);
+	}
+}
+
 static int slot_value(struct gen *g, struct inst *in, uint32_t e, uint32_t c, const struct tdk_dir_member *mb,
 		      const struct tdk_dir_member *cm, void *arg)
 {
@@ -1083,6 +1154,8 @@ static int slot_value(struct gen *g, struct inst *in, uint32_t e, uint32_t c, co
 		return 0;
 	}
 	set_value(in, e, c, v);
+	if (cm && a->kind == MUT_CODE && strcmp(cm->tag, "3055"))
+		uncl_agency(d, in, e, mb);
 	if (cm)
 		snprintf(a->detail, sizeof a->detail, "component %u (%s) of element %u (%s) set to '%.40s%s'",
 			 c + 1, cm->tag, e + 1, mb->tag, v, strlen(v) > 40 ? "..." : "");
