@@ -256,24 +256,13 @@ const char *tdk_sign_lib_version(void)
 	return XMLSEC_VERSION;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int tdk_uri_decode(const char *s, struct tdk_buf *out)
 {
 	for (; *s; s++) {
 		int c = (unsigned char)*s;
 
 		if (c == '%') {
-			int h = hexval(s[1]), l = h < 0 ? -1 : hexval(s[2]);
+			int h = tdk_hex_value((unsigned char)s[1]), l = h < 0 ? -1 : tdk_hex_value((unsigned char)s[2]);
 
 			if (h < 0 || l < 0)
 				return -1;
