@@ -33,7 +33,8 @@ static enum fmt fmt_of(const char *s)
 	return F_JSON;
 }
 
-#define TDK_EDIFACT_NS "urn:tdk:edifact:1"
+/* tdk's EDIFACT XML, in either naming: urn:tdk:edifact:1 and urn:tdk:edifact:directory:1. */
+#define TDK_EDIFACT_NS "urn:tdk:edifact:"
 
 /* Whether a namespace name is the WCO's ("urn:wco:datamodel:..."). */
 static int names_wco(const char *ns, size_t n)
@@ -58,9 +59,9 @@ static enum fmt detect(struct tdk_doc *doc)
 	switch (s->kind) {
 	case TDK_SNIFF_XML:
 		/* XML of another vocabulary: a WCO Data Model declaration is mapped, not converted. */
-		if (s->ns && (s->ns_len != strlen(TDK_EDIFACT_NS) || memcmp(s->ns, TDK_EDIFACT_NS, s->ns_len))) {
+		if (s->ns && (s->ns_len < strlen(TDK_EDIFACT_NS) || memcmp(s->ns, TDK_EDIFACT_NS, strlen(TDK_EDIFACT_NS)))) {
 			tdk_diag_add(&doc->d, TDK_SEV_ERROR, "TDK-FORMAT", NULL, "input is XML in namespace "
-				     "'%.*s', not tdk's EDIFACT XML ('" TDK_EDIFACT_NS "'), which tdk convert reads; "
+				     "'%.*s', not tdk's EDIFACT XML ('" TDK_EDIFACT_NS "1'), which tdk convert reads; "
 				     "%s", (int)(s->ns_len > 200 ? 200 : s->ns_len), s->ns,
 				     names_wco(s->ns, s->ns_len) ?
 				     "turning a WCO Data Model document into EDIFACT is the job of 'tdk map', which "
@@ -238,7 +239,7 @@ int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx)
 	const struct tdk_cmd_usage u = { "convert", "[file ...]",
 		"Convert UN/EDIFACT interchanges to XML or JSON and back, losslessly." };
 	struct tdk_run run = { "convert", convert_exts,
-			       { "converted", "not converted", "converted in part", "not converted" },
+			       { "converted", "invalid", "converted in part", "not converted" },
 			       convert_doc, &co, convert_out_name, 0, 0, NULL, NULL, { 0 }, "", 0, NULL };
 	int nargs, r, code;
 

@@ -127,9 +127,14 @@ int tdk_pass_begin(struct tdk_pass *p, struct tdk_input *in)
 	p->spool = -1;
 	tdk_buf_init(&p->mem, TDK_PASS_MEMORY);
 	tdk_buf_init(&p->digests, DIGESTS_MAX);
-	/* Only a regular file can be read twice through one descriptor. */
+	/*
+	 * Only a regular file can be read twice through one descriptor.  The
+	 * bytes read ahead and not yet consumed (the driver's look at the
+	 * input's first bytes) are the start of what is checked.
+	 */
 	if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (p->start = lseek(in->fd, 0, SEEK_CUR)) >= 0) {
+		p->start -= (off_t)(in->npeek - in->ipeek);
 		p->regular = 1;
 		p->md = EVP_MD_CTX_new();
 		if (!p->md || EVP_DigestInit_ex(p->md, EVP_sha256(), NULL) != 1) {
@@ -139,6 +144,8 @@ int tdk_pass_begin(struct tdk_pass *p, struct tdk_input *in)
 	}
 	in->tap = tap;
 	in->tap_arg = p;
+	if (in->npeek > in->ipeek)
+		tap(p, in->peek + in->ipeek, in->npeek - in->ipeek);
 	return 0;
 }
 

@@ -166,7 +166,7 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 	struct tdk_signer signer;
 	struct tdk_validate_xml xv;
 	struct sign_run sr = { &so, &signer, NULL };
-	struct tdk_run run = { "sign", sign_exts, { "signed", "not signed", "signed", "not signed" },
+	struct tdk_run run = { "sign", sign_exts, { "signed", "invalid", "signed", "not signed" },
 			       sign_doc, &sr, sign_out_name, 0, 0, NULL, NULL, { 0 }, "", 0, NULL };
 	struct tdk_diag d;
 	int nfiles, i, r, code = TDK_EXIT_OK, loaded = 0, begun = 0;
