@@ -6,7 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 ulimit -t 120
-cp "$SAMPLES/cusdec-d96b-import.edi" x.edi
+# More than the 512 bytes the driver looks at before the command starts writing.
+cp "$SAMPLES/invoic-d96a.edi" x.edi
 echo "old target" >old.txt
 
 # wait_for GLOB: until a file matching GLOB exists (at most about 20 s).
