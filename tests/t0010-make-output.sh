@@ -6,6 +6,8 @@
 # libFuzzer does; nothing is written in the source tree.
 . "$(dirname "$0")/lib.sh"
 
+# A make of its own: not the jobserver or the variables of a make that runs this test.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 mk() { make --no-print-directory -C "$REPO" BUILD="$TRASH/b" "$@"; }
 
 test_expect_success 'a compile step prints one short line' '
