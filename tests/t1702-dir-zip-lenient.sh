@@ -20,7 +20,13 @@ for sub in sorted(os.listdir(src)):
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for f in sorted(os.listdir(os.path.join(src, sub))):
             z.write(os.path.join(src, sub, f), f)
-    members.append((sub + ".ZIP", buf.getvalue()))
+    data = buf.getvalue()
+    if kind == "inflate" and not members:
+        # The first entry's deflate stream starts with an invalid block type (BTYPE 11):
+        # inflating it fails with a zlib error, whose text libzip allocates.
+        k = 30 + struct.unpack("<H", data[26:28])[0] + struct.unpack("<H", data[28:30])[0]
+        data = data[:k] + b"\xff" + data[k + 1:]
+    members.append((sub + ".ZIP", data))
 dostime, dosdate = (10 << 11) | (30 << 5) | 7, ((2011 - 1980) << 9) | (11 << 5) | 4
 body, cd = b"", b""
 offsets = []
@@ -74,6 +80,12 @@ test_expect_code 1 'forgery: a member zip whose CRC does not match its bytes is 
 	! unzip -tq d18t-crc.zip >/dev/null 2>&1 || exit 99
 	tdk validate -D d18t-crc.zip m.edi 2>err; rc=$?
 	test_grep "[EDI-DIR-BROKEN] '"'"'d18t-crc.zip'"'"': member '"'"'EDCD.ZIP'"'"' is damaged: CRC error" err || exit 99
+	exit $rc
+'
+test_expect_code 1 'forgery: a member whose deflate stream is broken: EDI-DIR-BROKEN with zlib'"'"'s reason' '
+	python3 mkzip.py d18t-inflate.zip inflate || exit 99
+	tdk validate -D d18t-inflate.zip m.edi 2>err; rc=$?
+	test_grep "[EDI-DIR-BROKEN]" err && test_grep "is damaged: " err || exit 99
 	exit $rc
 '
 test_expect_code 1 'forgery: two entries that share bytes of the zip are refused (PACK-OVERLAP, EDI-DIR-BROKEN)' '

@@ -113,21 +113,25 @@ static int open_zip_mem(struct dir_build *b, const char *zname, char *data, size
 }
 
 /* Reads member i of za (size bytes) to its end, so that libzip checks its CRC.  Returns 0, or 1 when it is damaged. */
-static int read_member(zip_t *za, zip_uint64_t i, char *data, zip_uint64_t size, const char **why)
+/*
+ * Reads member i whole; on a fault says why in why[0..n).  libzip's error
+ * strings belong to the file handle and go with zip_fclose: copied first.
+ */
+static int read_member(zip_t *za, zip_uint64_t i, char *data, zip_uint64_t size, char *why, size_t n)
 {
 	zip_file_t *zf = zip_fopen_index(za, i, 0);
 	zip_int64_t got, more;
 	char extra;
 
 	if (!zf) {
-		*why = zip_strerror(za);
+		snprintf(why, n, "%s", zip_strerror(za));
 		return 1;
 	}
 	got = zip_fread(zf, data, size);
 	more = got < 0 || (zip_uint64_t)got != size ? -1 : zip_fread(zf, &extra, 1);
-	*why = more < 0 ? zip_file_strerror(zf) : "longer than its directory record says";
+	snprintf(why, n, "%s", more < 0 ? zip_file_strerror(zf) : "longer than its directory record says");
 	if (got >= 0 && (zip_uint64_t)got != size)
-		*why = "shorter than its directory record says";
+		snprintf(why, n, "shorter than its directory record says");
 	zip_fclose(zf);
 	return more != 0;
 }
@@ -138,8 +142,8 @@ static int walk_zip(struct dir_build *b, zip_t *za, const char *zname, int nesti
 
 	for (i = 0; i < n; i++) {
 		zip_stat_t st;
-		const char *name, *why;
-		char *data;
+		const char *name;
+		char *data, why[256];
 		int r;
 
 		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) < 0 || !(st.valid & ZIP_STAT_NAME) ||
@@ -164,7 +168,7 @@ static int walk_zip(struct dir_build *b, zip_t *za, const char *zname, int nesti
 			b->oom = 1;
 			return -1;
 		}
-		if (read_member(za, (zip_uint64_t)i, data, st.size, &why)) {
+		if (read_member(za, (zip_uint64_t)i, data, st.size, why, sizeof(why))) {
 			tdk_dir_fault(b, zname, 0, "member '%s' is damaged: %s", name, why);
 			free(data);
 			continue;
