@@ -69,6 +69,15 @@ int tdk_run_begin(struct tdk_run *run, struct tdk_ctx *ctx, const struct tdk_run
 	return -1;
 }
 
+int tdk_run_stdin_users(const struct tdk_run_opts *o, char **files, int nfiles)
+{
+	int i, n = o->files_from && !strcmp(o->files_from, "-"), doc = !nfiles && !o->files_from && !o->dir;
+
+	for (i = 0; i < nfiles; i++)
+		doc |= !strcmp(files[i], "-");
+	return n + doc;
+}
+
 void tdk_run_diag(struct tdk_run *run, struct tdk_diag *d, const char *file)
 {
 	tdk_diag_init(d, file);
@@ -553,6 +562,12 @@ int tdk_run_documents(struct tdk_run *run, char **files, int nfiles)
 	int code, show;
 
 	memset(&t, 0, sizeof(t));
+	memset(&f, 0, sizeof(f));
+	if (tdk_run_stdin_users(run->o, files, nfiles) > 1) {
+		code = tdk_error(run->ctx, run->cmd, TDK_EXIT_USAGE, "standard input can be the list of files "
+				 "(--files-from -) or a document ('-'), not both");
+		goto out;
+	}
 	code = tdk_run_inputs(run, files, nfiles, &f);
 	if (code == TDK_EXIT_INTERNAL)
 		goto out;

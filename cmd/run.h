@@ -152,6 +152,13 @@ struct tdk_run {
 int tdk_run_begin(struct tdk_run *run, struct tdk_ctx *ctx, const struct tdk_run_opts *o);
 
 /*
+ * How many of the run's readers take standard input: the list
+ * (--files-from -) and the documents (an operand "-", or no input at all).
+ * A command adds its own (sign -k -); more than one is a usage error.
+ */
+int tdk_run_stdin_users(const struct tdk_run_opts *o, char **files, int nfiles);
+
+/*
  * Sets d up to report through the run's report: what a command's setup
  * (a catalog, a schema, a key) reports its faults through.
  */

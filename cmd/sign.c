@@ -195,6 +195,9 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx)
 		if (!strcmp(argv[i], "-"))
 			return tdk_error(ctx, "sign", TDK_EXIT_USAGE, "--detached needs named files "
 					 "(the signature refers to the file by name)");
+	if (tdk_run_stdin_users(&ro, argv, nfiles) + !strcmp(so.key, "-") > 1)
+		return tdk_error(ctx, "sign", TDK_EXIT_USAGE, "standard input can feed the key (-k -), the list "
+				 "of files or the document, only one of them");
 	run.data_on_stdout = !so.output && !ro.outdir;
 	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
 		return r;

@@ -22,4 +22,15 @@ test_expect_code 3 'a key file that is a folder: SIGN-KEY-READ, exit 3' '
 test_expect_success 'verify --ca - reads the anchor from standard input' '
 	tdk verify --ca - signed.xml <ca.pem >out && test_grep "by CN=tdk test rsa: valid" out
 '
+test_expect_code 2 'sign -k - with the document on standard input too: a usage error, nothing read' '
+	tdk sign -k - --cert rsa.pem <rsa.key 2>err; rc=$?
+	test_grep "standard input can feed the key (-k -), the list of files or the document" err || exit 99
+	exit $rc
+'
+test_expect_code 2 'sign -k - and an operand -: a usage error' 'tdk sign -k - --cert rsa.pem - <rsa.key 2>/dev/null'
+test_expect_code 2 'validate --files-from - and an operand -: a usage error' '
+	echo x.edi | tdk validate --files-from - - 2>err; rc=$?
+	test_grep "standard input can be the list of files (--files-from -) or a document" err || exit 99
+	exit $rc
+'
 test_done
