@@ -156,7 +156,7 @@ bench: tdk
 	tests/bench/run.sh
 
 deps:
-	@sh tests/deps.sh $(DEB_BUILD) $(DEB_TEST)
+	@sh tests/deps.sh $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 # The installed tree finds its data beside the binary (BINDIR/../share/tdk, see
 # lib/util/path.h), so it works under any PREFIX, and moved after a DESTDIR install.

@@ -178,6 +178,8 @@ void tdk_report_case(struct tdk_report *r, const char *name, enum tdk_junit_kind
 int tdk_report_finish(struct tdk_report *r);
 
 /* The commands, one per file in cmd/. */
+int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_codes_complete(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_dir_complete(int argc, char **argv, struct tdk_ctx *ctx);
