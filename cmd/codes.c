@@ -16,20 +16,26 @@
 #include "wco/codes.h"
 
 struct codes_opts {
-	const char *format;
+	const char *format, *directory;
 	int json, quiet;
 };
 
 #define CODES_OPTIONS(o) \
+	TDK_OPT_STRING_('D', "directory", &(o).directory, "path", NULL, \
+			"uncl: read the release from path (a release zip or folder, or a folder of " \
+			"releases) instead of the search path"), \
 	TDK_OPT_STRING_(0, "format", &(o).format, "format", "text|json", \
 			"one line per entry as text, or one JSON object per line"), \
 	TDK_OPT_FLAG_('q', "quiet", &(o).quiet, "print nothing; the exit status tells whether every code was found"), \
 	TDK_OPT_END_
 
-static const struct tdk_cmd_usage codes_usage = { "codes", "list [code ...]",
-	"Look up code lists: country (ISO 3166-1) and currency (ISO 4217) from iso-codes." };
+static const struct tdk_cmd_usage codes_usage = { "codes", "list [code ...] | uncl release element [code ...]",
+	"Look up code lists: country (ISO 3166-1) and currency (ISO 4217) from iso-codes, "
+	"uncl (a UNTDID release's code lists)." };
 
-static const char *const lists[] = { "country", "currency", NULL };
+/* The lists in the order of enum tdk_codes_list, then those read from elsewhere. */
+static const char *const lists[] = { "country", "currency", "uncl", NULL };
+#define LIST_UNCL 2
 static const char *const standards[] = { "a country code of ISO 3166-1", "a currency code of ISO 4217" };
 
 static void print_entry(struct tdk_ctx *ctx, const struct codes_opts *o, const struct tdk_codes *c,
@@ -64,51 +70,75 @@ static void print_entry(struct tdk_ctx *ctx, const struct codes_opts *o, const s
 }
 
 /*
- * Whether candidate is a likely typo of up (one edit for a code of up to
- * four characters, two for longer ones) that keeps its first letter: codes
- * are short, so most of a list is one edit from any word, and the first
- * letter is the one a user rarely gets wrong.
+ * "did you mean" for codes: codes are short, so most of a list is one edit
+ * from any word; only the candidates that keep the word's first letter (the
+ * one a user rarely gets wrong) and are one edit away (two for words over
+ * four characters) are offered, at most eight.
  */
-static int close_to(const char *up, const char *candidate)
+struct suggest {
+	FILE *f;
+	char up[TDK_CODES_WORD_MAX + 1];   /* the word in upper case */
+	const char *sep;
+	unsigned shown;
+};
+
+/*
+ * Starts "tdk codes: 'word' is not WHAT" on ctx->err; returns 0 when
+ * candidates should follow (suggest_try, then suggest_end), -1 when the word
+ * is too long to be a code (the line is then complete).
+ */
+static int suggest_start(struct suggest *s, struct tdk_ctx *ctx, const char *word, const char *what)
+{
+	struct tdk_buf q = TDK_BUF_INIT(4096);
+	size_t i, n = strlen(word);
+
+	s->f = ctx->err;
+	s->sep = "; did you mean ";
+	s->shown = 0;
+	if (n > TDK_CODES_WORD_MAX) {
+		fprintf(ctx->err, "tdk codes: a word of %zu bytes is not %s\n", n, what);
+		return -1;
+	}
+	for (i = 0; i <= n; i++)
+		s->up[i] = word[i] >= 'a' && word[i] <= 'z' ? (char)(word[i] - 'a' + 'A') : word[i];
+	fprintf(ctx->err, "tdk codes: '%s' is not %s", tdk_name(&q, word), what);
+	tdk_buf_release(&q);
+	return 0;
+}
+
+static void suggest_try(struct suggest *s, const char *candidate)
 {
 	struct tdk_closest cl;
 
-	if (!*candidate || up[0] != candidate[0])
-		return 0;
-	tdk_closest_init(&cl, up);
+	if (s->shown >= 8 || !*candidate || s->up[0] != candidate[0])
+		return;
+	tdk_closest_init(&cl, s->up);
 	tdk_closest_try(&cl, candidate);
-	return tdk_closest_best(&cl) != NULL;
+	if (!tdk_closest_best(&cl))
+		return;
+	fprintf(s->f, "%s'%s'", s->sep, candidate);
+	s->sep = ", ";
+	s->shown++;
+}
+
+static void suggest_end(struct suggest *s)
+{
+	fputs(s->shown ? "?\n" : "\n", s->f);
 }
 
 /* "'DX' is not a country code of ISO 3166-1; did you mean 'DE', 'DJ' ...?" on ctx->err. */
 static void not_found(struct tdk_ctx *ctx, const struct tdk_codes *c, const char *word)
 {
-	struct tdk_buf q = TDK_BUF_INIT(4096);
-	char up[TDK_CODES_WORD_MAX + 1];
-	const char *sep = "; did you mean ";
-	size_t i, n = strlen(word), shown = 0;
-	const char *w[2];
-	int k;
+	struct suggest s;
+	size_t i;
 
-	if (n > TDK_CODES_WORD_MAX) {
-		fprintf(ctx->err, "tdk codes: a word of %zu bytes is not %s\n", n, standards[c->list]);
+	if (suggest_start(&s, ctx, word, standards[c->list]) < 0)
 		return;
+	for (i = 0; i < c->n; i++) {
+		suggest_try(&s, tdk_codes_str(c, c->v[i].code));
+		suggest_try(&s, tdk_codes_str(c, c->v[i].alpha3));
 	}
-	for (i = 0; i <= n; i++)
-		up[i] = word[i] >= 'a' && word[i] <= 'z' ? (char)(word[i] - 'a' + 'A') : word[i];
-	fprintf(ctx->err, "tdk codes: '%s' is not %s", tdk_name(&q, word), standards[c->list]);
-	for (i = 0; i < c->n && shown < 8; i++) {
-		w[0] = tdk_codes_str(c, c->v[i].code);
-		w[1] = tdk_codes_str(c, c->v[i].alpha3);
-		for (k = 0; k < 2; k++)
-			if (close_to(up, w[k]) && shown < 8) {
-				fprintf(ctx->err, "%s'%s'", sep, w[k]);
-				sep = ", ";
-				shown++;
-			}
-	}
-	fputs(shown ? "?\n" : "\n", ctx->err);
-	tdk_buf_release(&q);
+	suggest_end(&s);
 }
 
 static int lookup(struct tdk_ctx *ctx, const struct codes_opts *o, enum tdk_codes_list list, int nargs,
@@ -121,10 +151,10 @@ static int lookup(struct tdk_ctx *ctx, const struct codes_opts *o, enum tdk_code
 	size_t k;
 
 	tdk_diag_init(&d, "codes");
-	d.emit = o->quiet ? NULL : tdk_dir_report_diag;
+	d.emit = tdk_dir_report_diag;
 	d.arg = ctx;
 	if ((r = tdk_codes_load(&c, list, NULL, &d))) {
-		if (r == TDK_EXIT_INTERNAL && !o->quiet)
+		if (r == TDK_EXIT_INTERNAL)
 			tdk_error(ctx, "codes", r, "out of memory");
 		goto out;
 	}
@@ -137,11 +167,90 @@ static int lookup(struct tdk_ctx *ctx, const struct codes_opts *o, enum tdk_code
 			continue;
 		}
 		r = TDK_EXIT_NEGATIVE;
-		if (!o->quiet)
-			not_found(ctx, &c, args[i]);
+		not_found(ctx, &c, args[i]);
 	}
 out:
 	tdk_codes_release(&c);
+	return r;
+}
+
+static void print_uncl(struct tdk_ctx *ctx, const struct codes_opts *o, const struct tdk_dir *d,
+		       const struct tdk_dir_codelist *l, const struct tdk_dir_code *c)
+{
+	FILE *f = ctx->out;
+
+	if (o->quiet)
+		return;
+	if (!o->json) {
+		fprintf(f, "%s\t%s%s\n", tdk_dir_str(d, c->value), tdk_dir_str(d, c->name),
+			c->deleted ? "\tmarked for deletion" : "");
+		return;
+	}
+	fprintf(f, "{\"list\":\"uncl\",\"release\":\"%s\",\"element\":\"%s\",\"code\":", d->release, l->tag);
+	tdk_json_str(f, tdk_dir_str(d, c->value));
+	fputs(",\"name\":", f);
+	tdk_json_str(f, tdk_dir_str(d, c->name));
+	fprintf(f, ",\"marked_for_deletion\":%s}\n", c->deleted ? "true" : "false");
+}
+
+/* One code of l: as written, then in upper case (UNCL codes are upper case). */
+static const struct tdk_dir_code *uncl_find(const struct tdk_dir *d, const struct tdk_dir_codelist *l,
+					    const char *word)
+{
+	const struct tdk_dir_code *c;
+	char up[TDK_CODES_WORD_MAX + 1];
+	size_t i, n = strlen(word);
+
+	if (n > TDK_CODES_WORD_MAX)
+		return NULL;
+	if ((c = tdk_dir_code(d, l, word, n)))
+		return c;
+	for (i = 0; i < n; i++)
+		up[i] = word[i] >= 'a' && word[i] <= 'z' ? (char)(word[i] - 'a' + 'A') : word[i];
+	return tdk_dir_code(d, l, up, n);
+}
+
+/* `uncl release element [code ...]`: a code list of an installed UNTDID release. */
+static int uncl(struct tdk_ctx *ctx, const struct codes_opts *o, int nargs, char **args)
+{
+	struct tdk_dir_set set;
+	struct tdk_dir *d = NULL;
+	const struct tdk_dir_codelist *l;
+	const struct tdk_dir_code *c;
+	struct tdk_buf q = TDK_BUF_INIT(4096);
+	char what[96];
+	struct suggest s;
+	uint32_t k;
+	int r, i;
+
+	if (nargs < 3)
+		return tdk_error(ctx, "codes", TDK_EXIT_USAGE, "usage: tdk codes uncl release element [code ...]");
+	if ((r = tdk_dir_open_release(ctx, "codes", &set, o->directory, 0, args[1], &d)))
+		goto out;
+	if (!(l = tdk_dir_code_list(d, args[2]))) {
+		r = tdk_error(ctx, "codes", TDK_EXIT_NEGATIVE, "release %s has no code list '%s'", d->release,
+			      tdk_name(&q, strlen(args[2]) > TDK_CODES_WORD_MAX ? "(too long)" : args[2]));
+		goto out;
+	}
+	if (nargs == 3)
+		for (k = 0; k < l->n; k++)
+			print_uncl(ctx, o, d, l, &d->codes[l->first + k]);
+	snprintf(what, sizeof(what), "a code of list %s in %s", l->tag, d->release);
+	for (i = 3; i < nargs; i++) {
+		if ((c = uncl_find(d, l, args[i]))) {
+			print_uncl(ctx, o, d, l, c);
+			continue;
+		}
+		r = TDK_EXIT_NEGATIVE;
+		if (suggest_start(&s, ctx, args[i], what) < 0)
+			continue;
+		for (k = 0; k < l->n; k++)
+			suggest_try(&s, tdk_dir_str(d, d->codes[l->first + k].value));
+		suggest_end(&s);
+	}
+out:
+	tdk_buf_release(&q);
+	tdk_dir_set_release(&set);
 	return r;
 }
 
@@ -149,6 +258,8 @@ int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct codes_opts o = { 0 };
 	const struct tdk_opt opts[] = { CODES_OPTIONS(o) };
+	struct tdk_ctx quiet = *ctx;
+	FILE *null = NULL;
 	int nargs, r, i;
 
 	if ((r = tdk_parse_options(ctx, &codes_usage, opts, argc, argv, &nargs)) >= 0)
@@ -158,13 +269,22 @@ int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx)
 		;
 	if (!nargs || !lists[i]) {
 		if (!nargs)
-			fprintf(ctx->err, "tdk codes: say which list: %s or %s\n", lists[0], lists[1]);
+			fprintf(ctx->err, "tdk codes: say which list: country, currency or uncl\n");
 		else
 			tdk_suggest(ctx, "codes", "a code list", argv[0], lists);
 		tdk_usage_line(ctx->err, &codes_usage, opts);
 		return TDK_EXIT_USAGE;
 	}
-	r = lookup(ctx, &o, (enum tdk_codes_list)i, nargs, argv);
+	/* -q: every message goes through ctx->err, and it goes nowhere. */
+	if (o.quiet && (null = fopen("/dev/null", "w")))
+		quiet.err = null;
+	if (i == LIST_UNCL)
+		r = uncl(&quiet, &o, nargs, argv);
+	else
+		r = lookup(&quiet, &o, (enum tdk_codes_list)i, nargs, argv);
+	ctx->out_failed |= quiet.out_failed;
+	if (null)
+		fclose(null);
 	return tdk_finish_output(ctx, "codes", r);
 }
 

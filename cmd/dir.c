@@ -42,33 +42,44 @@ static const char *fix_release(char out[8], const char *arg)
 	return tdk_dir_release_name(out, arg, NULL) == 0 ? out : NULL;
 }
 
-/* Opens a release for the command, reporting what is wrong and how to install it. */
-static int open_release(struct tdk_ctx *ctx, struct tdk_dir_set *set, const struct dir_opts *o,
-			const char *arg, struct tdk_dir **dir)
+int tdk_dir_open_release(struct tdk_ctx *ctx, const char *cmd, struct tdk_dir_set *set, const char *directory,
+			 int no_cache, const char *arg, struct tdk_dir **dir)
 {
 	char rel[8];
 	struct tdk_diag d;
 	int r;
 
 	/* The set is always initialised, so that the caller can release it whatever happens. */
-	if (tdk_dir_set_init(set, tdk_share_dir(), o->directory) < 0)
-		return tdk_error(ctx, "dir", TDK_EXIT_INTERNAL, "out of memory");
-	set->no_cache = o->no_cache;
-	if (!fix_release(rel, arg))
-		return tdk_error(ctx, "dir", TDK_EXIT_USAGE, "'%s' is not a UNTDID release name (e.g. D96B)", arg);
-	tdk_diag_init(&d, o->directory ? o->directory : rel);
+	if (tdk_dir_set_init(set, tdk_share_dir(), directory) < 0)
+		return tdk_error(ctx, cmd, TDK_EXIT_INTERNAL, "out of memory");
+	set->no_cache = no_cache;
+	if (!fix_release(rel, arg)) {
+		struct tdk_buf q = TDK_BUF_INIT(4096);
+
+		r = tdk_error(ctx, cmd, TDK_EXIT_USAGE, "'%s' is not a UNTDID release name (e.g. D96B)",
+			      strlen(arg) > 64 ? "(too long)" : tdk_name(&q, arg));
+		tdk_buf_release(&q);
+		return r;
+	}
+	tdk_diag_init(&d, directory ? directory : rel);
 	d.emit = tdk_dir_report_diag;
 	d.arg = ctx;
 	r = tdk_dir_set_get(set, rel, dir, &d);
 	if (r == TDK_EXIT_IO && !d.errors)
-		return tdk_error(ctx, "dir", TDK_EXIT_IO,
+		return tdk_error(ctx, cmd, TDK_EXIT_IO,
 				 "release %s is not installed; download it from UNECE (https://unece.org/trade/"
 				 "uncefact/unedifact/download) and run 'tdk dir install d%c%c%c.zip' (or the folder "
 				 "that holds it unzipped)",
 				 rel, rel[1], rel[2], rel[3] - 'A' + 'a');
 	if (r)
-		return tdk_error(ctx, "dir", r, "cannot load release %s", rel);
+		return tdk_error(ctx, cmd, r, "cannot load release %s", rel);
 	return 0;
+}
+
+static int open_release(struct tdk_ctx *ctx, struct tdk_dir_set *set, const struct dir_opts *o,
+			const char *arg, struct tdk_dir **dir)
+{
+	return tdk_dir_open_release(ctx, "dir", set, o->directory, o->no_cache, arg, dir);
 }
 
 static void repr_text(char *s, size_t n, const struct tdk_dir_element *e)
@@ -260,8 +271,7 @@ static void show_element(FILE *f, const struct tdk_dir *d, const struct tdk_dir_
 	}
 }
 
-/* A code list by tag: the service code lists (UNSL) have no data element in the release's EDED. */
-static const struct tdk_dir_codelist *find_list(const struct tdk_dir *d, const char *tag)
+const struct tdk_dir_codelist *tdk_dir_code_list(const struct tdk_dir *d, const char *tag)
 {
 	uint32_t i;
 
@@ -477,7 +487,7 @@ static int dir_show(struct tdk_ctx *ctx, const struct dir_opts *o, int nargs, ch
 		const struct tdk_dir_element *e = tdk_dir_element(d, what);
 		const struct tdk_dir_codelist *l;
 
-		if (!e && (l = find_list(d, what))) {
+		if (!e && (l = tdk_dir_code_list(d, what))) {
 			show_list(f, d, l, o->json);
 			goto out;
 		}

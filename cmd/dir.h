@@ -5,9 +5,29 @@
 #define TDK_CMD_DIR_H
 
 #include "cmd.h"
+#include "edi/dir.h"
 
 /* The emit callback of dir's diagnostics: text lines on ctx->err; arg is the struct tdk_ctx. */
 void tdk_dir_report_diag(void *arg, const struct tdk_diag_item *it);
+
+/*
+ * Opens release arg (any spelling tdk_dir_release_name() takes) from the
+ * search path, or from directory when it is not NULL (-D), into set, which
+ * is set up here whatever happens and which the caller releases with
+ * tdk_dir_set_release(); *dir is owned by the set.  Reports on ctx->err as
+ * "tdk CMD: ...", with how to install a release that is missing.  Returns 0,
+ * TDK_EXIT_USAGE for a name that is no release, TDK_EXIT_IO when it is not
+ * installed, or what loading it returned.
+ */
+int tdk_dir_open_release(struct tdk_ctx *ctx, const char *cmd, struct tdk_dir_set *set, const char *directory,
+			 int no_cache, const char *arg, struct tdk_dir **dir);
+
+/*
+ * A release's code list by its data element tag ("1001"), the service code
+ * lists (UNSL) included, which have no data element in the release's EDED;
+ * NULL when it has none.
+ */
+const struct tdk_dir_codelist *tdk_dir_code_list(const struct tdk_dir *d, const char *tag);
 
 /*
  * `tdk dir install SOURCE`: SOURCE is a release zip as UNECE publishes it or

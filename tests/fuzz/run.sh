@@ -90,6 +90,11 @@ for bin in $bins; do
 			cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
 		done
 		;;
+	fuzz-codes-json)
+		# The iso-codes files as installed (read here, never kept in the tree).
+		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
+			"$seeds"/ 2>/dev/null
+		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
 			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||
