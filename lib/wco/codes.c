@@ -485,9 +485,8 @@ const struct tdk_code *tdk_codes_find(const struct tdk_codes *c, const char *wor
 	for (i = 0; i < c->n; i++) {
 		const struct tdk_code *e = &c->v[i];
 
-		if (num >= 0 ? e->numeric && numeric_value(tdk_codes_str(c, e->numeric)) == num
-			     : same(word, tdk_codes_str(c, e->code)) ||
-				       (e->alpha3 && same(word, tdk_codes_str(c, e->alpha3))))
+		if (same(word, tdk_codes_str(c, e->code)) || (e->alpha3 && same(word, tdk_codes_str(c, e->alpha3))) ||
+		    (num >= 0 && e->numeric && numeric_value(tdk_codes_str(c, e->numeric)) == num))
 			return e;
 	}
 	return NULL;
