@@ -152,6 +152,11 @@ demo: tdk
 	./tdk unpack --list $(DEMO)/dossier.asice
 	@echo "demo: declaration signed and verified; dossier $(DEMO)/dossier.asice packed, signed and verified"
 
+# The compiled code lists of tdk codes (data/codes: UN/ECE Rec 20 and 21 as the UK CDS
+# uses them), written from the public corpus; they are kept in the tree.
+codes-data:
+	perl tests/gen/codes-data.pl $(TDK_CORPUS)
+
 bench: tdk
 	tests/bench/run.sh
 
@@ -162,10 +167,12 @@ deps:
 # lib/util/path.h), so it works under any PREFIX, and moved after a DESTDIR install.
 install: $(BUILD)/tdk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/tdk/xsd \
+	  $(DESTDIR)$(DATADIR)/tdk/data/codes \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BUILD)/tdk $(DESTDIR)$(BINDIR)/tdk
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 xsd/*.xsd xsd/catalog.xml $(DESTDIR)$(DATADIR)/tdk/xsd/
+	install -m 644 data/codes/*.tsv $(DESTDIR)$(DATADIR)/tdk/data/codes/
 	install -m 644 completions/tdk.bash $(DESTDIR)$(BASHCOMPDIR)/tdk
 	install -m 644 completions/_tdk $(DESTDIR)$(ZSHCOMPDIR)/_tdk
 	install -m 644 completions/tdk.fish $(DESTDIR)$(FISHCOMPDIR)/tdk.fish
@@ -179,4 +186,4 @@ uninstall:
 clean:
 	rm -rf build tdk tests/trash.*
 
-.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench deps install uninstall clean
+.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench codes-data deps install uninstall clean

@@ -1,9 +1,11 @@
 /*
  * tdk codes: look up the code lists tdk knows, one code or the whole list.
  * `country` is ISO 3166-1 and `currency` ISO 4217, both read at run time
- * from Debian's iso-codes package (lib/wco/codes.c); a code is found by any
- * of its forms (alpha-2, alpha-3, numeric) in any case and answered with the
- * canonical entry, in text or as one JSON object a line.  Exit 0 when every
+ * from Debian's iso-codes package (lib/wco/codes.c); `unit` and `package`
+ * are UN/ECE Recommendations 20 and 21 as the UK CDS uses them, compiled into
+ * data/codes; `uncl` is a code list of an installed UNTDID release.  A code is
+ * found by any of its forms (alpha-2, alpha-3, numeric) in any case and
+ * answered with the canonical entry, in text or as one JSON object a line.  Exit 0 when every
  * code asked for is found, 1 when one is not (with "did you mean" when a
  * code of the list is one typo away), 2 for a usage error, 3 when the list
  * cannot be read.
@@ -30,18 +32,21 @@ struct codes_opts {
 	TDK_OPT_END_
 
 static const struct tdk_cmd_usage codes_usage = { "codes", "list [code ...] | uncl release element [code ...]",
-	"Look up code lists: country (ISO 3166-1) and currency (ISO 4217) from iso-codes, "
-	"uncl (a UNTDID release's code lists)." };
+	"Look up code lists: country (ISO 3166-1) and currency (ISO 4217) from iso-codes, unit "
+	"(UN/ECE Rec 20) and package (Rec 21) as the UK CDS uses them, uncl (a UNTDID release's code lists)." };
 
 /* The lists in the order of enum tdk_codes_list, then those read from elsewhere. */
-static const char *const lists[] = { "country", "currency", "uncl", NULL };
-#define LIST_UNCL 2
-static const char *const standards[] = { "a country code of ISO 3166-1", "a currency code of ISO 4217" };
+static const char *const lists[] = { "country", "currency", "unit", "package", "uncl", NULL };
+#define LIST_UNCL 4
+static const char *const standards[] = { "a country code of ISO 3166-1", "a currency code of ISO 4217",
+					 "a unit code of UN/ECE Recommendation 20",
+					 "a package type code of UN/ECE Recommendation 21" };
 
 static void print_entry(struct tdk_ctx *ctx, const struct codes_opts *o, const struct tdk_codes *c,
 			const struct tdk_code *e)
 {
 	FILE *f = ctx->out;
+	int iso = c->list == TDK_CODES_COUNTRY || c->list == TDK_CODES_CURRENCY;
 
 	if (o->quiet)
 		return;
@@ -49,7 +54,9 @@ static void print_entry(struct tdk_ctx *ctx, const struct codes_opts *o, const s
 		fputs(tdk_codes_str(c, e->code), f);
 		if (c->list == TDK_CODES_COUNTRY)
 			fprintf(f, "\t%s", tdk_codes_str(c, e->alpha3));
-		fprintf(f, "\t%s\t%s\n", tdk_codes_str(c, e->numeric), tdk_codes_str(c, e->name));
+		if (iso)
+			fprintf(f, "\t%s", tdk_codes_str(c, e->numeric));
+		fprintf(f, "\t%s\n", tdk_codes_str(c, e->name));
 		return;
 	}
 	fprintf(f, "{\"list\":\"%s\",\"code\":", lists[c->list]);
@@ -58,8 +65,10 @@ static void print_entry(struct tdk_ctx *ctx, const struct codes_opts *o, const s
 		fputs(",\"alpha3\":", f);
 		tdk_json_str(f, tdk_codes_str(c, e->alpha3));
 	}
-	fputs(",\"numeric\":", f);
-	tdk_json_str(f, e->numeric ? tdk_codes_str(c, e->numeric) : NULL);
+	if (iso) {
+		fputs(",\"numeric\":", f);
+		tdk_json_str(f, e->numeric ? tdk_codes_str(c, e->numeric) : NULL);
+	}
 	fputs(",\"name\":", f);
 	tdk_json_str(f, tdk_codes_str(c, e->name));
 	if (c->list == TDK_CODES_COUNTRY) {
@@ -269,7 +278,7 @@ int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx)
 		;
 	if (!nargs || !lists[i]) {
 		if (!nargs)
-			fprintf(ctx->err, "tdk codes: say which list: country, currency or uncl\n");
+			fprintf(ctx->err, "tdk codes: say which list: country, currency, unit, package or uncl\n");
 		else
 			tdk_suggest(ctx, "codes", "a code list", argv[0], lists);
 		tdk_usage_line(ctx->err, &codes_usage, opts);

@@ -18,7 +18,7 @@
 extern char **environ;
 
 const struct tdk_cmd tdk_commands[] = {
-	{ "codes", cmd_codes, "look up code lists: countries (ISO 3166-1), currencies (ISO 4217), UNCL",
+	{ "codes", cmd_codes, "look up code lists: countries, currencies, units, package types, UNCL",
 	  cmd_codes_complete },
 	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly", NULL },
 	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",

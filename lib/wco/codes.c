@@ -15,6 +15,7 @@
 
 #include "util/exitcode.h"
 #include "util/io.h"
+#include "util/path.h"
 #include "wco/codes.h"
 
 #define MAX_DEPTH 32
@@ -295,6 +296,21 @@ static uint32_t *field(struct tdk_codes *c, struct tdk_code *e, const char *key)
 	return NULL;
 }
 
+static int add_entry(struct jp *j, struct tdk_codes *c, const struct tdk_code *e)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct tdk_code *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return oom(j);
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *e;
+	return 0;
+}
+
 /* One entry: an object whose string members are kept by key. */
 static int entry(struct jp *j, struct tdk_codes *c)
 {
@@ -328,17 +344,7 @@ static int entry(struct jp *j, struct tdk_codes *c)
 	j->p++;
 	if (!e.code || !tdk_codes_str(c, e.code)[0])
 		return fail(j, "CODES-DATA-SHAPE", "an entry has no code");
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		struct tdk_code *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v)
-			return oom(j);
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n++] = e;
-	return 0;
+	return add_entry(j, c, &e);
 }
 
 /* {"3166-1": [entry, ...]}: the one member names the standard. */
@@ -390,6 +396,46 @@ static void codes_init(struct tdk_codes *c, enum tdk_codes_list list)
 	tdk_buf_init(&c->str, (size_t)UINT32_MAX);
 }
 
+/*
+ * A compiled list (data/codes/rec2?-*.tsv): "CODE<tab>NAME" lines, '#' comments.
+ * Each line's bytes are kept as they are (the generator wrote UTF-8).
+ */
+static int tsv(struct jp *j, struct tdk_codes *c)
+{
+	struct tdk_code e;
+	const char *eol, *tab;
+	char what[64];
+	unsigned long line = 0;
+
+	while (j->p < j->end) {
+		line++;
+		if (!(eol = memchr(j->p, '\n', (size_t)(j->end - j->p))))
+			eol = j->end;
+		if (eol == j->p || *j->p == '#') {
+			j->p = eol + (eol < j->end);
+			continue;
+		}
+		tab = memchr(j->p, '\t', (size_t)(eol - j->p));
+		if (!tab || tab == j->p || memchr(tab + 1, '\t', (size_t)(eol - tab - 1)) ||
+		    memchr(j->p, '\0', (size_t)(eol - j->p)) || (size_t)(tab - j->p) > TDK_CODES_WORD_MAX) {
+			snprintf(what, sizeof(what), "line %lu is not a code, a tab and a name", line);
+			return fail(j, "CODES-DATA-SHAPE", what);
+		}
+		memset(&e, 0, sizeof(e));
+		e.code = (uint32_t)c->str.len;
+		if (tdk_buf_add(&c->str, j->p, (size_t)(tab - j->p)) < 0 || tdk_buf_addc(&c->str, '\0') < 0)
+			return oom(j);
+		e.name = (uint32_t)c->str.len;
+		if (tdk_buf_add(&c->str, tab + 1, (size_t)(eol - tab - 1 - (eol > tab + 1 && eol[-1] == '\r'))) < 0 ||
+		    tdk_buf_addc(&c->str, '\0') < 0)
+			return oom(j);
+		if (add_entry(j, c, &e) < 0)
+			return -1;
+		j->p = eol + (eol < j->end);
+	}
+	return 0;
+}
+
 int tdk_codes_load_mem(struct tdk_codes *c, enum tdk_codes_list list, const char *name, const char *p,
 		       size_t n, struct tdk_diag *d)
 {
@@ -401,6 +447,8 @@ int tdk_codes_load_mem(struct tdk_codes *c, enum tdk_codes_list list, const char
 	d->file = c->path;
 	if (tdk_buf_addc(&c->str, '\0') < 0)
 		j.status = TDK_EXIT_INTERNAL;
+	else if (list == TDK_CODES_UNIT || list == TDK_CODES_PACKAGE)
+		tsv(&j, c);
 	else
 		document(&j, c);
 	if (j.status)
@@ -424,10 +472,18 @@ int tdk_codes_load(struct tdk_codes *c, enum tdk_codes_list list, const char *di
 	char path[4096];
 	const char *saved = d->file;
 	int r;
+	static const char *const files[] = { "iso_3166-1.json", "iso_4217.json", "rec20-units.tsv",
+					      "rec21-packages.tsv" };
+	int iso = list == TDK_CODES_COUNTRY || list == TDK_CODES_CURRENCY;
+	const char *data = getenv("TDK_CODES_DATA_DIR");
 
 	codes_init(c, list);
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : tdk_codes_iso_dir(),
-		 list == TDK_CODES_COUNTRY ? "iso_3166-1.json" : "iso_4217.json");
+	if (dir || iso)
+		snprintf(path, sizeof(path), "%s/%s", dir ? dir : tdk_codes_iso_dir(), files[list]);
+	else if (data && *data)
+		snprintf(path, sizeof(path), "%s/%s", data, files[list]);
+	else
+		snprintf(path, sizeof(path), "%s/data/codes/%s", tdk_share_dir(), files[list]);
 	if (tdk_read_all(path, TDK_CODES_FILE_MAX, &b) == 0) {
 		r = tdk_codes_load_mem(c, list, path, b.data ? b.data : "", b.len, d);
 		goto out;
@@ -438,9 +494,9 @@ int tdk_codes_load(struct tdk_codes *c, enum tdk_codes_list list, const char *di
 		tdk_diag_add(d, TDK_SEV_ERROR, "CODES-DATA-LIMIT", NULL, "the file is larger than %zu bytes",
 			     TDK_CODES_FILE_MAX);
 	else if (errno != ENOMEM)
-		tdk_diag_add(d, TDK_SEV_ERROR, "CODES-DATA-MISSING", NULL,
-			     "cannot read the code list: %s; it comes with Debian's iso-codes package "
-			     "(apt-get install iso-codes)", strerror(errno));
+		tdk_diag_add(d, TDK_SEV_ERROR, "CODES-DATA-MISSING", NULL, "cannot read the code list: %s; %s",
+			     strerror(errno), iso ? "it comes with Debian's iso-codes package (apt-get install iso-codes)"
+						  : "it comes with tdk (make install puts it in the data folder)");
 	d->file = saved;
 out:
 	tdk_buf_release(&b);

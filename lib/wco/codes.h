@@ -1,8 +1,10 @@
 /*
  * Code lists tdk knows: ISO 3166-1 countries and ISO 4217 currencies, read
  * at run time from Debian's iso-codes package (its JSON files, never copied
- * into tdk).  A list is loaded once into a struct tdk_codes and looked up by
- * any of its codes, in any case.
+ * into tdk), and UN/ECE Recommendations 20 (units) and 21 (package types),
+ * compiled into tdk's data folder as text files in data/codes (tests/gen/codes-data.pl
+ * writes them, naming their source).  A list is loaded once into a struct
+ * tdk_codes and looked up by any of its codes, in any case.
  *
  * The JSON reader here is deliberately narrow: the iso-codes shape only
  * ({"3166-1": [{"alpha_2": "DE", ...}, ...]}), RFC 8259 syntax checked in
@@ -23,11 +25,12 @@
 /* The longest code looked up; longer words are not codes of any list tdk knows. */
 #define TDK_CODES_WORD_MAX 64
 
-enum tdk_codes_list { TDK_CODES_COUNTRY, TDK_CODES_CURRENCY };
+enum tdk_codes_list { TDK_CODES_COUNTRY, TDK_CODES_CURRENCY, TDK_CODES_UNIT, TDK_CODES_PACKAGE };
 
 /* One entry; each field is an offset into the list's strings, 0 when absent (the empty string). */
 struct tdk_code {
-	uint32_t code;      /* the canonical code: alpha-2 for a country, alphabetic for a currency */
+	uint32_t code;      /* the canonical code: alpha-2 for a country, alphabetic for a currency,
+	                       the Rec 20 or Rec 21 code */
 	uint32_t alpha3;    /* a country's alpha-3 code */
 	uint32_t numeric;   /* the three-digit numeric code */
 	uint32_t name;      /* the English name as iso-codes gives it */
@@ -56,11 +59,14 @@ static inline const char *tdk_codes_str(const struct tdk_codes *c, uint32_t off)
 const char *tdk_codes_iso_dir(void);
 
 /*
- * Loads a list from dir (tdk_codes_iso_dir() when NULL), reporting under the
- * file's path.  Returns 0; TDK_EXIT_IO with a diagnostic when the file is
+ * Loads a list from dir (when NULL: tdk_codes_iso_dir() for countries and
+ * currencies; for units and packages $TDK_CODES_DATA_DIR when set (tests), else
+ * data/codes in tdk's data folder, tdk_share_dir()), reporting under
+ * the file's path.  A compiled list is text: lines "CODE<tab>NAME", lines
+ * starting with '#' are comments.  Returns 0; TDK_EXIT_IO with a diagnostic when the file is
  * missing (CODES-DATA-MISSING, saying which package provides it), too large
  * (CODES-DATA-LIMIT), not JSON (JSON-SYNTAX) or not in the iso-codes shape
- * (CODES-DATA-SHAPE); TDK_EXIT_INTERNAL when memory runs out.  c is set up
+ * (CODES-DATA-SHAPE, also a compiled list's line without a code and a tab); TDK_EXIT_INTERNAL when memory runs out.  c is set up
  * whatever happens, so that the caller always releases it.
  */
 int tdk_codes_load(struct tdk_codes *c, enum tdk_codes_list list, const char *dir, struct tdk_diag *d);

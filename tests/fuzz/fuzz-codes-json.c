@@ -1,6 +1,7 @@
 /*
  * libFuzzer target: arbitrary bytes as an iso-codes JSON file
- * (lib/wco/codes.c), read as ISO 3166-1 and as ISO 4217.  A load either
+ * (lib/wco/codes.c), read as ISO 3166-1 and as ISO 4217, and as a compiled
+ * unit list (the tab-separated text of data/codes).  A load either
  * fails with a diagnostic and leaves the list empty, or gives entries whose
  * strings lie inside the list's strings, each found again by its code.
  */
@@ -46,5 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check(data, size, TDK_CODES_COUNTRY);
 	check(data, size, TDK_CODES_CURRENCY);
+	check(data, size, TDK_CODES_UNIT);
 	return 0;
 }

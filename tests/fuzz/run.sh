@@ -93,7 +93,7 @@ for bin in $bins; do
 	fuzz-codes-json)
 		# The iso-codes files as installed (read here, never kept in the tree).
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
-			"$seeds"/ 2>/dev/null
+			data/codes/*.tsv "$seeds"/ 2>/dev/null
 		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
