@@ -27,6 +27,7 @@
 #include "edi/edi.h"
 #include "util/exitcode.h"
 #include "util/io.h"
+#include "util/utf8.h"
 
 #define CHUNK 65536
 #define MAX_DEPTH 64
@@ -373,25 +374,7 @@ static int lex_escape(struct jr *j, const struct jpos *start)
 			goto lone;
 		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 	}
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
+	n = tdk_utf8_encode(u, cp);
 	return str_add(j, u, n, start);
 lone:
 	jr_error(j, "JSON-SYNTAX", &esc, "lone surrogate '\\u%04X' (a high surrogate without a low one)", cp);

@@ -16,6 +16,7 @@
 #include "util/exitcode.h"
 #include "util/io.h"
 #include "util/path.h"
+#include "util/utf8.h"
 #include "wco/codes.h"
 
 #define MAX_DEPTH 32
@@ -86,27 +87,8 @@ static int hex4(struct jp *j, unsigned *v)
 static int put_utf8(struct jp *j, unsigned u)
 {
 	char o[4];
-	size_t n;
+	size_t n = tdk_utf8_encode(o, u);
 
-	if (u < 0x80) {
-		o[0] = (char)u;
-		n = 1;
-	} else if (u < 0x800) {
-		o[0] = (char)(0xC0 | u >> 6);
-		o[1] = (char)(0x80 | (u & 0x3F));
-		n = 2;
-	} else if (u < 0x10000) {
-		o[0] = (char)(0xE0 | u >> 12);
-		o[1] = (char)(0x80 | (u >> 6 & 0x3F));
-		o[2] = (char)(0x80 | (u & 0x3F));
-		n = 3;
-	} else {
-		o[0] = (char)(0xF0 | u >> 18);
-		o[1] = (char)(0x80 | (u >> 12 & 0x3F));
-		o[2] = (char)(0x80 | (u >> 6 & 0x3F));
-		o[3] = (char)(0x80 | (u & 0x3F));
-		n = 4;
-	}
 	return tdk_buf_add(&j->s, o, n) < 0 ? fail(j, "CODES-DATA-LIMIT", "a string is longer than 4096 bytes") : 0;
 }
 
