@@ -297,21 +297,38 @@ int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx)
 	return tdk_finish_output(ctx, "codes", r);
 }
 
-/* `tdk --complete codes WORD...`: the lists first; codes are not completed. */
+/*
+ * `tdk --complete codes WORD...`: the lists first, then after uncl the
+ * releases installed (as `tdk dir list` finds them); codes are not completed.
+ */
 int cmd_codes_complete(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct codes_opts o = { 0 };
 	const struct tdk_opt opts[] = { CODES_OPTIONS(o) };
 	struct tdk_ctx quiet = *ctx;
+	char dir[] = "dir", dflag[] = "-D", list[] = "list", path[4096];
+	char *dargv[5] = { dir, list, NULL, NULL, NULL };
 	FILE *null = fopen("/dev/null", "w");
 	int nargs, i;
 
 	if (!null)
 		return 0;
 	quiet.err = quiet.out = null;
-	if (tdk_parse_options(&quiet, &codes_usage, opts, argc, argv, &nargs) < 0 && !nargs)
+	if (tdk_parse_options(&quiet, &codes_usage, opts, argc, argv, &nargs) >= 0)
+		goto out;
+	if (!nargs)
 		for (i = 0; lists[i]; i++)
 			fprintf(ctx->out, "%s\n", lists[i]);
+	if (nargs == 1 && !strcmp(argv[0], "uncl")) {
+		if (o.directory) {
+			dargv[1] = dflag;
+			snprintf(path, sizeof(path), "%s", o.directory);
+			dargv[2] = path;
+			dargv[3] = list;
+		}
+		cmd_dir_complete(o.directory ? 4 : 2, dargv, ctx);
+	}
+out:
 	fclose(null);
 	return 0;
 }

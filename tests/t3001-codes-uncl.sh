@@ -64,6 +64,11 @@ test_expect_code 1 'a 128 KiB code is not echoed' '
 	test_grep "a word of 131071 bytes is not a code of list 1001" err && test "$(wc -c <err)" -lt 200 || exit 99
 	exit $rc
 '
+test_expect_success 'completion offers the installed releases after uncl' '
+	tdk --complete codes -D "$FIX" uncl >out && grep -qx D18T out && grep -qx D96T out &&
+	TDK_DIRECTORY_PATH=$FIX tdk --complete codes uncl >out && grep -qx D18T out &&
+	tdk --complete codes >out && grep -qx uncl out
+'
 if [ -d "$DIRECTORIES/d96b" ]; then
 	test_expect_success 'D.96B from the corpus: 1001 830 and the service list 0085' '
 		TDK_DIRECTORY_PATH=$DIRECTORIES tdk codes uncl D96B 1001 830 >out &&
