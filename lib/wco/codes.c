@@ -520,13 +520,14 @@ const struct tdk_code *tdk_codes_find(const struct tdk_codes *c, const char *wor
 
 	if (strlen(word) > TDK_CODES_WORD_MAX)
 		return NULL;
-	for (i = 0; i < c->n; i++) {
-		const struct tdk_code *e = &c->v[i];
-
-		if (same(word, tdk_codes_str(c, e->code)) || (e->alpha3 && same(word, tdk_codes_str(c, e->alpha3))) ||
-		    (num >= 0 && e->numeric && numeric_value(tdk_codes_str(c, e->numeric)) == num))
-			return e;
-	}
+	/* Codes first, over the whole list: a numeric code never shadows a code of digits. */
+	for (i = 0; i < c->n; i++)
+		if (same(word, tdk_codes_str(c, c->v[i].code)) ||
+		    (c->v[i].alpha3 && same(word, tdk_codes_str(c, c->v[i].alpha3))))
+			return &c->v[i];
+	for (i = 0; num >= 0 && i < c->n; i++)
+		if (c->v[i].numeric && numeric_value(tdk_codes_str(c, c->v[i].numeric)) == num)
+			return &c->v[i];
 	return NULL;
 }
 

@@ -59,5 +59,11 @@ int main(void)
 	   r == TDK_EXIT_IO, "an empty code is refused");
 	ok(!strcmp(load_error("{\"3166-1\": [{\"alpha_2\": \"\\ud800x\"}]}", TDK_CODES_COUNTRY, &r), "1 0") &&
 	   r == TDK_EXIT_IO, "a high surrogate without a low one is refused");
+	tdk_diag_init(&d, "t");
+	r = tdk_codes_load_mem(&c, TDK_CODES_CURRENCY, "t.json",
+			       "{\"4217\": [{\"alpha_3\": \"ABC\", \"numeric\": \"123\"}, {\"alpha_3\": \"123\"}]}", 68, &d);
+	ok(r == 0 && c.n == 2 && (e = tdk_codes_find(&c, "123")) == &c.v[1],
+	   "a code of digits is found as a code before another entry's numeric code");
+	tdk_codes_release(&c);
 	return done();
 }
