@@ -129,17 +129,17 @@ static int convert_doc(void *arg, struct tdk_doc *doc)
 		return TDK_EXIT_NEGATIVE;
 	t = co->to ? fmt_of(co->to) : f == F_EDIFACT ? F_XML : F_EDIFACT;
 	if (co->by_dir && (t != F_XML || f != F_EDIFACT))
-		return tdk_doc_fail(doc, "convert", TDK_EXIT_USAGE, "--names directory writes XML from EDIFACT "
+		return tdk_doc_fail(doc, TDK_EXIT_USAGE, "--names directory writes XML from EDIFACT "
 				    "(-t xml); the XML it writes converts back without it");
 	if (doc->in.err)
-		return tdk_doc_fail(doc, "convert", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+		return tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 				    strerror(doc->in.err));
 	if (tdk_output_open(&out, output, doc->ctx->out) < 0)
-		return tdk_doc_fail(doc, "convert", TDK_EXIT_IO, "cannot create '%s': %s", output,
+		return tdk_doc_fail(doc, TDK_EXIT_IO, "cannot create '%s': %s", output,
 				    strerror(out.err));
 	opened = 1;
 	if (open_writer(co, t, &out, d, &sink, &w) < 0) {
-		r = tdk_doc_fail(doc, "convert", TDK_EXIT_INTERNAL, "out of memory");
+		r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory");
 		goto out;
 	}
 	tdk_edi_opts_init(&eo);
@@ -161,16 +161,16 @@ static int convert_doc(void *arg, struct tdk_doc *doc)
 		break;
 	}
 	if (r == TDK_EXIT_IO && doc->in.err)
-		r = tdk_doc_fail(doc, "convert", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 				 strerror(doc->in.err));
 	else if (r == TDK_EXIT_IO)
 		r = tdk_doc_output_fail(doc, "convert", output, out.err);
 	else if (r == TDK_EXIT_INTERNAL)
-		r = tdk_doc_fail(doc, "convert", r, "out of memory");
+		r = tdk_doc_fail(doc, r, "out of memory");
 	else if (!r && d->errors)
 		r = TDK_EXIT_NEGATIVE;
 	else if (r && !d->errors)
-		r = tdk_doc_fail(doc, "convert", r, "'%s' could not be converted", doc->qname);
+		r = tdk_doc_fail(doc, r, "'%s' could not be converted", doc->qname);
 	/* The diagnostics said why; no half-written file is left behind. */
 	if (r)
 		goto out;

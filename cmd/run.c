@@ -93,12 +93,11 @@ struct doc_priv {
 	const char *cmd;
 };
 
-int tdk_doc_fail(struct tdk_doc *doc, const char *cmd, int code, const char *fmt, ...)
+int tdk_doc_fail(struct tdk_doc *doc, int code, const char *fmt, ...)
 {
 	struct doc_priv *p = (struct doc_priv *)doc;
 	va_list ap;
 
-	(void)cmd;
 	tdk_buf_reset(&p->why);
 	va_start(ap, fmt);
 	if (tdk_buf_vaddf(&p->why, fmt, ap) == 0)
@@ -112,7 +111,7 @@ int tdk_doc_fail(struct tdk_doc *doc, const char *cmd, int code, const char *fmt
 int tdk_doc_output_fail(struct tdk_doc *doc, const char *cmd, const char *path, int err)
 {
 	if (path && strcmp(path, "-"))
-		return tdk_doc_fail(doc, cmd, TDK_EXIT_IO, "cannot write '%s': %s", path, strerror(err));
+		return tdk_doc_fail(doc, TDK_EXIT_IO, "cannot write '%s': %s", path, strerror(err));
 	/* Standard output is the run's: its failure is said once (tdk_output_error). */
 	doc->error = "cannot write standard output";
 	return tdk_output_error(doc->ctx, cmd, NULL, err);
@@ -146,15 +145,15 @@ static int out_path(struct tdk_run *run, struct tdk_doc *doc, struct tdk_buf *b)
 	struct stat a, o;
 
 	if (!strcmp(doc->path, "-"))
-		return tdk_doc_fail(doc, run->cmd, TDK_EXIT_USAGE, "-O writes each output under its "
+		return tdk_doc_fail(doc, TDK_EXIT_USAGE, "-O writes each output under its "
 				    "input's name: standard input has none");
 	if (tdk_buf_adds(b, run->o->outdir) < 0 || tdk_buf_addc(b, '/') < 0 ||
 	    run->out_name(run->arg, base_name(doc->path), b) < 0)
-		return tdk_doc_fail(doc, run->cmd, TDK_EXIT_INTERNAL, "out of memory");
+		return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory");
 	/* Never write over the input itself (-O naming the input's own folder). */
 	if (fstat(doc->in.fd, &a) == 0 && stat(b->data, &o) == 0 && a.st_dev == o.st_dev &&
 	    a.st_ino == o.st_ino)
-		return tdk_doc_fail(doc, run->cmd, TDK_EXIT_IO, "'%s' would replace its own input",
+		return tdk_doc_fail(doc, TDK_EXIT_IO, "'%s' would replace its own input",
 				    doc->qname);
 	doc->outpath = b->data;
 	return 0;
@@ -167,7 +166,7 @@ static int sniff(struct tdk_doc *doc)
 	ssize_t n = tdk_input_peek(&doc->in, &p, sizeof(doc->in.peek));
 
 	if (n < 0)
-		return tdk_doc_fail(doc, "", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname, strerror(doc->in.err));
+		return tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname, strerror(doc->in.err));
 	/* Fewer bytes than asked for: the input ended within them. */
 	tdk_sniff(p, (size_t)n, (size_t)n < sizeof(doc->in.peek), &doc->sniff);
 	return 0;
@@ -273,7 +272,7 @@ static void handle(struct tdk_run *run, struct tdk_ctx *ctx, struct tdk_report *
 		goto verdict;
 	}
 	if (tdk_input_open(&doc->in, path) < 0) {
-		code = tdk_doc_fail(doc, run->cmd, TDK_EXIT_IO, "cannot open '%s': %s", doc->qname,
+		code = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot open '%s': %s", doc->qname,
 				    strerror(doc->in.err));
 		goto verdict;
 	}
@@ -571,8 +570,8 @@ int tdk_run_documents(struct tdk_run *run, char **files, int nfiles)
 	code = tdk_run_inputs(run, files, nfiles, &f);
 	if (code == TDK_EXIT_INTERNAL)
 		goto out;
-	if (run->o->outdir && run->out_name && (k = (size_t)same_outputs(run, &f))) {
-		code = tdk_exit_worst(code, (int)k);
+	if (run->o->outdir && run->out_name && (show = same_outputs(run, &f))) {
+		code = tdk_exit_worst(code, show);
 		goto out;
 	}
 	show = f.n > 1 || run->o->dir || run->o->files_from;

@@ -114,8 +114,8 @@ int tdk_doc_wrong_format(struct tdk_doc *doc, const char *cmd, const char *expec
  * and is the reason of the JSON verdict and of the JUnit error otherwise.
  * Returns code.
  */
-int tdk_doc_fail(struct tdk_doc *doc, const char *cmd, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+int tdk_doc_fail(struct tdk_doc *doc, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* The same for an output that could not be written: path, or standard output (NULL or "-"), said once. */
 int tdk_doc_output_fail(struct tdk_doc *doc, const char *cmd, const char *path, int err);

@@ -59,7 +59,7 @@ static int sign_doc(void *arg, struct tdk_doc *doc)
 	int r;
 
 	if (tdk_input_read_all(&doc->in, DOC_MAX, &in) < 0) {
-		r = tdk_doc_fail(doc, "sign", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 				 errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
 		goto out;
 	}
@@ -95,14 +95,14 @@ static int sign_doc(void *arg, struct tdk_doc *doc)
 	if (r)
 		goto out;
 	if (tdk_xml_dump(xdoc, &out) < 0) {
-		r = tdk_doc_fail(doc, "sign", TDK_EXIT_INTERNAL, "out of memory writing '%s'", doc->qname);
+		r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory writing '%s'", doc->qname);
 		goto out;
 	}
 	/* An enveloped ds:Signature the document's schema does not allow: say so, and what to do instead. */
 	if (sr->xv && !so->detached)
 		tdk_validate_xml_still_valid(sr->xv, d, in.data, in.len, out.data, out.len);
 	if (tdk_output_open(&w, outpath, doc->ctx->out) < 0) {
-		r = tdk_doc_fail(doc, "sign", TDK_EXIT_IO, "cannot write '%s': %s", outpath, strerror(w.err));
+		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot write '%s': %s", outpath, strerror(w.err));
 		goto out;
 	}
 	if (tdk_output_write(&w, out.data, out.len) < 0 || tdk_output_commit(&w) < 0) {

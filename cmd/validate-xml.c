@@ -161,10 +161,10 @@ int tdk_validate_xml_one(struct tdk_validate_xml *xv, struct tdk_doc *doc, int s
 		return tdk_xml_check_schema(&xv->set, doc->path, &doc->d);
 	r = tdk_xml_validate(&doc->in, &xv->opts, &doc->d, &unchecked);
 	if (r == TDK_EXIT_IO && doc->in.err)
-		return tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+		return tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 				    strerror(doc->in.err));
 	if (r == TDK_EXIT_INTERNAL && !doc->d.errors)
-		return tdk_doc_fail(doc, "validate", r, "out of memory while reading '%s'", doc->qname);
+		return tdk_doc_fail(doc, r, "out of memory while reading '%s'", doc->qname);
 	if (r == TDK_EXIT_OK && unchecked) {
 		doc->partial = "no schema is registered for its namespace";
 		doc->verdict = "well-formed, schema not checked";

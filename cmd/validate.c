@@ -52,7 +52,7 @@ static int check_edifact(struct validate_opts *vo, struct tdk_doc *doc)
 		eo.max_components = vo->max_components;
 	if (vo->dirs) {
 		if (!(dv = tdk_edi_dirval_new(vo->dirs, d))) {
-			r = tdk_doc_fail(doc, "validate", TDK_EXIT_INTERNAL, "out of memory");
+			r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory");
 			goto out;
 		}
 		tdk_edi_dirval_sink(dv, &sink);
@@ -62,12 +62,12 @@ static int check_edifact(struct validate_opts *vo, struct tdk_doc *doc)
 		goto out;
 	r = tdk_edi_parse_input(&doc->in, &eo, d, sinkp, 1, NULL);
 	if (r == TDK_EXIT_IO) {
-		r = tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 				 strerror(doc->in.err ? doc->in.err : EIO));
 		goto out;
 	}
 	if (r) {
-		r = tdk_doc_fail(doc, "validate", r, "out of memory while reading '%s'", doc->qname);
+		r = tdk_doc_fail(doc, r, "out of memory while reading '%s'", doc->qname);
 		goto out;
 	}
 	r = tdk_validate_ack_end(vo->ack, doc->ctx, d, d->errors ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK);
@@ -149,7 +149,7 @@ static int validate_doc(void *arg, struct tdk_doc *doc)
 
 	if (vo->pass) {
 		if (tdk_pass_begin(&pass, &doc->in))
-			return tdk_doc_fail(doc, "validate", TDK_EXIT_INTERNAL, "out of memory");
+			return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory");
 		passing = 1;
 	}
 	if ((kind = kind_of(doc)) == 3) {
@@ -157,13 +157,13 @@ static int validate_doc(void *arg, struct tdk_doc *doc)
 		goto out;
 	}
 	if (kind == 2 && passing && drain(&doc->in) < 0) {
-		r = tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 				 strerror(doc->in.err));
 		goto out;
 	}
 	r = kind ? tdk_validate_xml_one(&vo->xv, doc, kind == 2) : check_edifact(vo, doc);
 	if (kind == 2 && passing && r == TDK_EXIT_OK && !same_file(doc->in.fd, doc->path))
-		r = tdk_doc_fail(doc, "validate", TDK_EXIT_IO, "'%s' changed while it was checked: not "
+		r = tdk_doc_fail(doc, TDK_EXIT_IO, "'%s' changed while it was checked: not "
 				 "passed through", doc->qname);
 	if (passing && r == TDK_EXIT_OK && !doc->d.errors)
 		r = tdk_pass_write(&pass, doc->ctx, doc->path);

@@ -129,12 +129,12 @@ static int read_data(struct tdk_doc *doc, const struct verify_opts *vo, struct t
 		const char *slash = strrchr(file, '/');
 
 		if (tdk_read_all(file, DOC_MAX, &dat[i]) < 0)
-			return tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", file,
+			return tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", file,
 					    strerror(errno));
 		/* Without "uri=", the file's own name (its last path component) is the URI. */
 		uris[i] = eq ? strndup(arg, (size_t)(eq - arg)) : strdup(slash ? slash + 1 : file);
 		if (!uris[i])
-			return tdk_doc_fail(doc, "verify", TDK_EXIT_INTERNAL, "out of memory");
+			return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory");
 		items[i].uri = uris[i];
 		items[i].data = (const unsigned char *)dat[i].data;
 		items[i].len = dat[i].len;
@@ -166,12 +166,12 @@ static int verify_signature(const struct verify_run *vr, struct tdk_doc *doc, st
 	if (kind >= 0) {
 		/* A detached CAdES signature or time-stamp token (.p7s, .tst): one file. */
 		if (vo->data.n != 1) {
-			r = tdk_doc_fail(doc, "verify", TDK_EXIT_USAGE, "'%s' is a CMS signature or time-stamp "
+			r = tdk_doc_fail(doc, TDK_EXIT_USAGE, "'%s' is a CMS signature or time-stamp "
 					 "token: name the one file it covers with --data", doc->qname);
 			goto out;
 		}
 		if (!(fd->reps = calloc(1, sizeof(*fd->reps)))) {
-			r = tdk_doc_fail(doc, "verify", TDK_EXIT_INTERNAL, "out of memory");
+			r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory");
 			goto out;
 		}
 		fd->nreps = 1;
@@ -209,7 +209,7 @@ static void report_found(struct tdk_doc *doc, const struct found *fd)
 	FILE *f = doc->ctx->out;
 	char *mem = NULL;
 	size_t nmem = 0, i;
-	struct tdk_buf qname = TDK_BUF_INIT(1 << 20), qfile = TDK_BUF_INIT(1 << 20);
+	struct tdk_buf qfile = TDK_BUF_INIT(1 << 20);
 	int json = doc->rep->format == TDK_REPORT_JSON;
 
 	if (json && !(f = open_memstream(&mem, &nmem))) {
@@ -263,7 +263,6 @@ static void report_found(struct tdk_doc *doc, const struct found *fd)
 	} else if (doc->rep->format == TDK_REPORT_TEXT) {
 		print_sigs(f, 0, doc->qname, fd->reps, fd->nreps);
 	}
-	tdk_buf_release(&qname);
 	tdk_buf_release(&qfile);
 }
 
@@ -293,7 +292,7 @@ static int verify_doc(void *arg, struct tdk_doc *doc)
 	memset(&fd, 0, sizeof(fd));
 	regular = fstat(doc->in.fd, &st) == 0 && S_ISREG(st.st_mode) && strcmp(doc->path, "-");
 	if ((np = tdk_input_peek(&doc->in, &peek, 4)) < 0) {
-		r = tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 				 strerror(doc->in.err));
 		goto out;
 	}
@@ -303,7 +302,7 @@ static int verify_doc(void *arg, struct tdk_doc *doc)
 	} else if (fd.container) {
 		/* Standard input, a pipe, <(...): read once, whole. */
 		if (tdk_input_read_all(&doc->in, DOC_MAX, &in) < 0) {
-			r = tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+			r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 					 errno == EFBIG ? "longer than 256 MiB" : strerror(errno));
 			goto out;
 		}
@@ -314,7 +313,7 @@ static int verify_doc(void *arg, struct tdk_doc *doc)
 				     "most a signature document may be (--max-signature-size)", o.max_sig_size);
 			r = TDK_EXIT_IO;
 		} else {
-			r = tdk_doc_fail(doc, "verify", TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
+			r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname,
 					 strerror(errno));
 		}
 		goto out;
