@@ -15,7 +15,7 @@ AR        = ar
 PKG_CONFIG = pkg-config
 
 # Libraries found through pkg-config, one module per dependency.
-PKGS      = libxml-2.0 xmlsec1-openssl libzip
+PKGS      = libxml-2.0 libxslt libexslt xmlsec1-openssl libzip
 
 CFLAGS    = -O2 -g
 CPPFLAGS  =
