@@ -49,6 +49,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 HEADERS  = $(wildcard lib/*/*.h cmd/*.h tests/unit/*.h)
 
 MANPAGES    = $(sort $(wildcard man/*.1))
+# What tdk reads at run time from its data folder: code lists, the WCO dictionary, maps, rules.
+DATA_FILES  = $(sort $(wildcard data/*/*))
 TESTS       = $(sort $(wildcard tests/t[0-9]*.sh))
 PROVE       = prove
 PROVE_FLAGS = -j2
@@ -167,12 +169,11 @@ deps:
 # lib/util/path.h), so it works under any PREFIX, and moved after a DESTDIR install.
 install: $(BUILD)/tdk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/tdk/xsd \
-	  $(DESTDIR)$(DATADIR)/tdk/data/codes \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BUILD)/tdk $(DESTDIR)$(BINDIR)/tdk
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 xsd/*.xsd xsd/catalog.xml $(DESTDIR)$(DATADIR)/tdk/xsd/
-	install -m 644 data/codes/*.tsv $(DESTDIR)$(DATADIR)/tdk/data/codes/
+	for f in $(DATA_FILES); do install -D -m 644 $$f $(DESTDIR)$(DATADIR)/tdk/$$f || exit 1; done
 	install -m 644 completions/tdk.bash $(DESTDIR)$(BASHCOMPDIR)/tdk
 	install -m 644 completions/_tdk $(DESTDIR)$(ZSHCOMPDIR)/_tdk
 	install -m 644 completions/tdk.fish $(DESTDIR)$(FISHCOMPDIR)/tdk.fish
