@@ -325,6 +325,64 @@ const struct tdk_wco_elem *tdk_wco_dict_by_suffix(const struct tdk_wco_dict *dic
 	return k == 1 ? found : NULL;
 }
 
+const char *tdk_wco_dict_id_name(const struct tdk_wco_dict *dict, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < dict->n; i++)
+		if (*dict->v[i].name && !strcmp(dict->v[i].id, id))
+			return dict->v[i].name;
+	return NULL;
+}
+
+const struct tdk_wco_elem *tdk_wco_dict_resolve(const struct tdk_wco_dict *dict, const char *pointer,
+						size_t *dropped)
+{
+	const struct tdk_wco_elem *e = tdk_wco_dict_by_pointer(dict, pointer);
+	const char *s = pointer;
+	size_t k = 0;
+
+	while (!e && (s = strchr(s, '/'))) {
+		s++;
+		k++;
+		if (!strchr(s, '/'))
+			break;   /* one step alone names too much to be taken for the pointer */
+		e = tdk_wco_dict_by_suffix(dict, s, NULL);
+	}
+	if (dropped)
+		*dropped = e ? k : 0;
+	return e;
+}
+
+int tdk_wco_dict_steps(const struct tdk_wco_dict *dict, const char *pointer, struct tdk_buf *out)
+{
+	char prefix[TDK_WCO_POINTER_MAX + 1];
+	const struct tdk_wco_elem *e;
+	const char *p = pointer, *end, *name;
+	size_t n;
+
+	while (*p) {
+		end = strchr(p, '/');
+		n = (size_t)((end ? end : p + strlen(p)) - pointer);
+		if (n > TDK_WCO_POINTER_MAX)
+			return -1;
+		memcpy(prefix, pointer, n);
+		prefix[n] = '\0';
+		if (p != pointer && tdk_buf_addc(out, '/') < 0)
+			return -1;
+		if ((e = tdk_wco_dict_by_pointer(dict, prefix)) && *e->name)
+			name = e->name;
+		else
+			name = tdk_wco_dict_id_name(dict, prefix + (size_t)(p - pointer));
+		if (name ? tdk_buf_adds(out, name) < 0 : tdk_buf_addf(out, "[%s]", prefix + (p - pointer)) < 0)
+			return -1;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
 void tdk_wco_dict_release(struct tdk_wco_dict *dict)
 {
 	free(dict->v);

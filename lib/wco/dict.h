@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 
+#include "util/buf.h"
 #include "util/diag.h"
 
 /* The largest dictionary file read (the shipped one is about 100 KB). */
@@ -95,6 +96,33 @@ const struct tdk_wco_elem *tdk_wco_dict_by_path(const struct tdk_wco_dict *dict,
  */
 const struct tdk_wco_elem *tdk_wco_dict_by_suffix(const struct tdk_wco_dict *dict, const char *suffix,
 						  size_t *count);
+
+/*
+ * The name of WCO ID id (a class such as "67A" or a data element such as
+ * "128"): that of the first entry in the file whose last ID it is and that
+ * has a name; NULL when none has.  IDs name the same thing wherever they
+ * occur in the model, so this names a step of a pointer the dictionary lacks.
+ */
+const char *tdk_wco_dict_id_name(const struct tdk_wco_dict *dict, const char *id);
+
+/*
+ * The entry that pointer names: its own, or when the dictionary has none
+ * (a response may give a step the schemas do not have: "42A/67A/56A/G005"
+ * where the schemas have "42A/56A/G005"), the one entry that its longest
+ * suffix of whole steps ends ("56A/G005"), trying suffixes of at least two
+ * steps.  *dropped (when not NULL) is the number of leading steps left out
+ * (0 for an exact match).  NULL when neither is found.
+ */
+const struct tdk_wco_elem *tdk_wco_dict_resolve(const struct tdk_wco_dict *dict, const char *pointer,
+						size_t *dropped);
+
+/*
+ * Appends to out the names of every step of pointer separated by '/'
+ * ("Declaration/GoodsShipment/..."): the name of each prefix's entry, else
+ * tdk_wco_dict_id_name() of its last ID, else the ID itself in brackets
+ * ("[X99]").  Returns 0, or -1 when out is full (its cap) or memory runs out.
+ */
+int tdk_wco_dict_steps(const struct tdk_wco_dict *dict, const char *pointer, struct tdk_buf *out);
 
 /* Frees what dict holds and leaves it empty. */
 void tdk_wco_dict_release(struct tdk_wco_dict *dict);

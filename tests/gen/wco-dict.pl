@@ -27,6 +27,7 @@ use strict;
 use warnings;
 use JSON::PP;
 use File::Find;
+use File::Path qw(make_path);
 
 my $corpus = shift // ($ENV{TDK_CORPUS} || '../shared/corpus');
 my $out = 'data/wco/dictionary.tsv';
@@ -289,7 +290,7 @@ for my $x (values %e) {
 	$x->{ucc} = '' if grep { $_ ne $x->{pointer} && index($_, "$x->{pointer}/") == 0 && $e{$_}{ucc} eq $x->{ucc} } keys %e;
 }
 
-mkdir 'data/wco';
+make_path('data/wco');
 open my $f, '>:utf8', "$out.tmp" or die "wco-dict: cannot write $out.tmp: $!\n";
 print $f "# The WCO Data Model as the UK CDS uses it (DEC-DMS:2 v2.15 with the elements of v2.3, RES-DMS:2):\n";
 print $f "# POINTER NAME PATH FORMAT CODELIST UCC DESCRIPTION, tab-separated, one WCO pointer a line\n";

@@ -78,6 +78,22 @@ int main(void)
 	ok(!tdk_wco_dict_by_suffix(&dict, "026", &n) && n == 0, "a suffix matches whole IDs only");
 	ok(tdk_wco_dict_by_suffix(&dict, "07B/42A/D026", &n) && n == 1, "a whole pointer is its own suffix");
 	ok(!tdk_wco_dict_by_suffix(&dict, "42A/D026", &n) && n == 2, "and the suffix of a longer one");
+	e = tdk_wco_dict_resolve(&dict, "42A/67A/56A/G005", &n);
+	ok(e && !strcmp(e->pointer, "42A/56A/G005") && n == 2, "resolve: the suffix after the step the schemas lack");
+	e = tdk_wco_dict_resolve(&dict, "42A/D026", &n);
+	ok(e && !strcmp(e->pointer, "42A/D026") && n == 0, "resolve: an exact pointer drops nothing");
+	ok(!tdk_wco_dict_resolve(&dict, "42A/99Z/D026", &n) && n == 0,
+	   "resolve: one step alone is never taken for the pointer");
+	ok(!tdk_wco_dict_resolve(&dict, "X/Y", &n), "resolve: nothing known");
+	ok(!tdk_wco_dict_id_name(&dict, "67A"), "an ID with no entry has no name");
+	is_str(tdk_wco_dict_id_name(&dict, "G005"), "ID", "an ID's name");
+	{
+		struct tdk_buf b = TDK_BUF_INIT(4096);
+
+		ok(tdk_wco_dict_steps(&dict, "42A/56A/G005/X1", &b) == 0 && tdk_buf_addc(&b, 0) == 0, "steps");
+		is_str(b.data, "Declaration/[56A]/ID/[X1]", "steps: a prefix's name, an ID's name, the ID in brackets");
+		tdk_buf_release(&b);
+	}
 	tdk_wco_dict_release(&dict);
 	ok(dict.n == 0 && !dict.v && !tdk_wco_dict_by_pointer(&dict, "42A"), "released: empty and still usable");
 
