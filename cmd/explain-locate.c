@@ -67,6 +67,27 @@ int tdk_explain_is_id(const char *s)
 
 /* ---- The declaration ---- */
 
+/* Passes a diagnostic of the tree reader on under explain's own codes. */
+static void rename_xml(void *arg, const struct tdk_diag_item *it)
+{
+	struct tdk_diag *to = arg;
+	const char *code = !strcmp(it->code, "VERIFY-XML")	  ? "EXPLAIN-XML" :
+			   !strcmp(it->code, "VERIFY-XML-ENTITY") ? "EXPLAIN-XML-ENTITY" :
+								    it->code;
+
+	tdk_diag_add(to, it->sev, code, &it->loc, "%s", it->msg);
+}
+
+xmlDocPtr tdk_explain_parse(const char *buf, size_t len, const char *name, struct tdk_diag *d)
+{
+	struct tdk_diag inner;
+
+	tdk_diag_init(&inner, d->file);
+	inner.emit = rename_xml;
+	inner.arg = d;
+	return tdk_xml_parse_ex(buf ? buf : "", len, name, "VERIFY", 0, NULL, &inner);
+}
+
 int tdk_explain_decl_load(struct tdk_explain_decl *decl, const char *path, struct tdk_diag *d)
 {
 	struct tdk_input in;
@@ -87,8 +108,7 @@ int tdk_explain_decl_load(struct tdk_explain_decl *decl, const char *path, struc
 		goto out;
 	}
 	tdk_input_close(&in);
-	if (!(decl->doc = tdk_xml_parse_ex(decl->buf.data ? decl->buf.data : "", decl->buf.len, decl->name, "EXPLAIN",
-					   0, NULL, d))) {
+	if (!(decl->doc = tdk_explain_parse(decl->buf.data, decl->buf.len, decl->name, d))) {
 		r = TDK_EXIT_IO;
 		goto out;
 	}
@@ -159,23 +179,26 @@ static void step_id(const char *p, size_t j, char *out, size_t size)
 /*
  * The step of the notification that step j of the entry's pointer (of m
  * steps) stands for: its suffix aligns with the notification's last steps,
- * its leading steps with the notification's first when the IDs agree.
+ * its leading steps with the notification's first when the IDs agree; all
+ * of an entry of a prefix of the pointer with the first.
  */
 static const struct tdk_explain_step *aligned(const struct tdk_explain_step *st, size_t n, size_t dropped,
 					      size_t m, size_t j, const char *id)
 {
 	size_t tail = n - dropped;
 
+	if (tail > m)   /* the entry of a prefix: its steps are the notification's first */
+		return j < n && !strcmp(st[j].id, id) ? &st[j] : NULL;
 	if (j + tail >= m)
 		return &st[dropped + (j + tail - m)];
 	return j < dropped && !strcmp(st[j].id, id) ? &st[j] : NULL;
 }
 
 /* Walks the declaration along the entry's pointer. */
-static void walk(const struct tdk_wco_dict *dict, const struct tdk_explain_step *st, size_t n,
-		 struct tdk_explain_what *w)
+static void walk(const struct tdk_wco_dict *dict, const struct tdk_wco_elem *e, const struct tdk_explain_step *st,
+		 size_t n, struct tdk_explain_what *w)
 {
-	const char *p = w->e->pointer;
+	const char *p = e->pointer;
 	const struct tdk_wco_elem *pe;
 	const struct tdk_explain_step *s;
 	char prefix[TDK_WCO_POINTER_MAX + 1], id[16];
@@ -216,7 +239,8 @@ static void walk(const struct tdk_wco_dict *dict, const struct tdk_explain_step 
 void tdk_explain_pointer(const struct tdk_wco_dict *dict, const struct tdk_explain_decl *decl,
 			 const struct tdk_explain_step *st, size_t n, const char *ptr, struct tdk_explain_what *w)
 {
-	size_t i;
+	char prefix[TDK_WCO_POINTER_MAX + 1];
+	size_t i, len;
 
 	w->e = ptr && n ? tdk_wco_dict_resolve(dict, ptr, &w->dropped) : NULL;
 	for (i = 0; i < n && !w->unknown[0]; i++)
@@ -226,8 +250,21 @@ void tdk_explain_pointer(const struct tdk_wco_dict *dict, const struct tdk_expla
 	if (!decl)
 		return;
 	w->found = decl->root;
-	if (w->e)
-		walk(dict, st, n, w);
+	if (w->e) {
+		walk(dict, w->e, st, n, w);
+		return;
+	}
+	/* The part of an unknown pointer that the dictionary knows: walked as far as it goes. */
+	for (len = ptr ? strlen(ptr) : 0; len && !w->near; ) {
+		while (len && ptr[len - 1] != '/')
+			len--;
+		if (!len--)
+			break;
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)len, ptr);
+		w->near = tdk_wco_dict_by_pointer(dict, prefix);
+	}
+	if (w->near)
+		walk(dict, w->near, st, n, w);
 }
 
 /* ---- Positions and the report ---- */
@@ -375,6 +412,11 @@ static void facts_of(const struct tdk_wco_elem *e, struct tdk_buf *b)
 		tdk_buf_addc(b, ')');
 }
 
+struct tdk_diag_loc tdk_explain_pos(const struct tdk_explain_decl *decl, xmlNodePtr node)
+{
+	return pos_of(decl->buf.data, decl->buf.len, node);
+}
+
 /* Where a diagnostic goes: the element in the declaration, else the node in the notification. */
 static struct tdk_diag_loc where(const struct tdk_explain_what *w, xmlNodePtr node, int in_decl)
 {
@@ -397,7 +439,10 @@ static void message(const struct tdk_wco_dict *dict, const char *desc, const cha
 		}
 		facts_of(w->e, b);
 	}
-	if (w->decl && w->found && w->complete) {
+	if (w->decl && w->found && w->complete && w->near) {
+		tdk_buf_adds(b, "; the declaration has its known part at ");
+		xpath_of(w->found, b);
+	} else if (w->decl && w->found && w->complete) {
 		tdk_buf_adds(b, "; in the declaration ");
 		xpath_of(w->found, b);
 		if (n && !has_elements(w->found)) {
