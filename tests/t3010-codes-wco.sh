@@ -103,8 +103,9 @@ if [ -f "$TDK_CORPUS/wco/hmrc-wco-dec/pointers/pointer_paths.json" ]; then
 		S=$TDK_CORPUS/wco/hmrc-customs-declarations/schemas/wco/declaration/WCO_DEC_2_DMS.xsd &&
 		perl -ne "\$n = \$1 if /<xs:element name=\"(\w+)\"/; print \"\$1 \$n\n\" if /<WCOID>([0-9A-Z]+)</" "$S" | sort -u >pairs &&
 		test "$(wc -l <pairs)" -gt 200 &&
+		tdk codes wco $(cut -d" " -f1 pairs | sort -u) | cut -f1,2 >answers &&
 		while read -r id name; do
-			tdk codes wco "$id" | cut -f2 | grep -q "/$name\$\|^$name\$" || { echo "$id $name"; exit 1; }
+			grep -q "^\([^${TAB}]*/\)\{0,1\}$id${TAB}\([^${TAB}]*/\)\{0,1\}$name\$" answers || { echo "$id $name"; exit 1; }
 		done <pairs
 	'
 else
