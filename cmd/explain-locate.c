@@ -423,6 +423,48 @@ static struct tdk_diag_loc where(const struct tdk_explain_what *w, xmlNodePtr no
 	return in_decl ? pos_of(w->decl->buf.data, w->decl->buf.len, node) : pos_of(w->note_buf, w->note_len, node);
 }
 
+/*
+ * Appends what in node's value breaks format (an..N, anN, n..T,F, n..T):
+ * "; the value has 25 characters, an..22 allows 22".  Nothing when it fits
+ * or the format is of another kind.
+ */
+static void format_fault(xmlNodePtr node, const char *format, struct tdk_buf *b)
+{
+	xmlChar *t = xmlNodeGetContent(node);
+	const char *v = t ? (const char *)t : "", *dot;
+	unsigned long max = 0, frac = 0;
+	size_t n = 0, digits = 0, after = 0;
+	char tail[8] = "";
+
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	for (; v[n]; n++)
+		;
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+		n--;
+	if (sscanf(format, "an..%lu%7s", &max, tail) == 1 || sscanf(format, "an%lu%7s", &max, tail) == 1) {
+		size_t i, chars = 0;
+
+		for (i = 0; i < n; i++)
+			chars += ((unsigned char)v[i] & 0xC0) != 0x80;
+		if (chars > max)
+			tdk_buf_addf(b, "; the value has %zu characters, %s allows %lu", chars, format, max);
+	} else if (sscanf(format, "n..%lu,%lu%7s", &max, &frac, tail) == 2 || sscanf(format, "n..%lu%7s", &max, tail) == 1) {
+		size_t i;
+
+		dot = memchr(v, '.', n);
+		for (i = 0; i < n; i++)
+			if (v[i] >= '0' && v[i] <= '9') {
+				digits++;
+				after += dot && v + i > dot;
+			}
+		if (digits > max || after > frac)
+			tdk_buf_addf(b, "; the value has %zu digits, %zu after the point; %s allows %lu, %lu after the point",
+				     digits, after, format, max, frac);
+	}
+	xmlFree(t);
+}
+
 /* The error's message: the pointer and its names, what it names, where it is in the declaration. */
 static void message(const struct tdk_wco_dict *dict, const char *desc, const char *ptr,
 		    const struct tdk_explain_step *st, size_t n, const struct tdk_explain_what *w, struct tdk_buf *b)
@@ -448,6 +490,8 @@ static void message(const struct tdk_wco_dict *dict, const char *desc, const cha
 		if (n && !has_elements(w->found)) {
 			tdk_explain_text(w->found, value, sizeof(value));
 			tdk_buf_addf(b, " = '%s'", value);
+			if (w->e)
+				format_fault(w->found, w->e->format, b);
 		}
 	} else if (w->decl && w->found && w->missing) {
 		tdk_buf_addf(b, "; the declaration has no %s", w->missing);

@@ -16,9 +16,9 @@ test_expect_success 'a pointer: the names of its steps, format, unit list, DE 6/
 		"Weight (mass) of the goods themselves without any packing" >want &&
 	test_cmp want out
 '
-test_expect_success 'the LRN: an..35 as the schema restricts it, DE 2/5; unknown fields are -' '
+test_expect_success 'the LRN: an..22 as the UCC and the CDS have it (the schema allows 35), DE 2/5; unknown fields are -' '
 	tdk codes wco 42A/D026 >out &&
-	printf "42A/D026${TAB}Declaration/FunctionalReferenceID${TAB}an..35${TAB}-${TAB}DE 2/5${TAB}%s\n" \
+	printf "42A/D026${TAB}Declaration/FunctionalReferenceID${TAB}an..22${TAB}-${TAB}DE 2/5${TAB}%s\n" \
 		"Reference number identifying a specific information exchange" >want && test_cmp want out
 '
 test_expect_success '--format json: every field, null when unknown' '

@@ -75,6 +75,12 @@ test_expect_code 1 'twin: a SequenceNumeric that no goods item has' '
 	test_grep "$D:22:5: warning: [EXPLAIN-NO-OCCURRENCE] no GovernmentAgencyGoodsItem here has SequenceNumeric 5" err || exit 99
 	exit $rc
 '
+test_expect_code 1 'a value longer than its format: said with the error' '
+	sed -e "s|<QuantityQuantity>3</QuantityQuantity><TypeCode>CT<|<QuantityQuantity>3</QuantityQuantity><TypeCode>CTX<|" "$D" >long.xml &&
+	tdk explain --declaration long.xml "$N" 2>err; rc=$?
+	test_grep "long.xml:37:94: error: [CDS12050] pointer 42A/67A/68A/93A/141 names Declaration/GoodsShipment[1]/GovernmentAgencyGoodsItem[2]/Packaging[1]/TypeCode (an..2, code list package, DE 6/9); in the declaration /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem[2]/Packaging/TypeCode = '\''CTX'\''; the value has 3 characters, an..2 allows 2" err || exit 99
+	exit $rc
+'
 test_expect_code 1 'twin: another LRN than the declaration'\''s' '
 	sed -e "s|<FunctionalReferenceID>TDKSAMPLE0001<|<FunctionalReferenceID>OTHER0002<|" "$N" >lrn.xml &&
 	tdk explain --declaration "$D" lrn.xml 2>err; rc=$?

@@ -47,7 +47,7 @@ test_expect_success 'imports, reference data twin: SequenceNumeric 2 on a class 
 '
 test_expect_success 'exports, format: the LRN' '
 	explain "Exports/Rejected/Rejected Format" && test "$(cat rc)" = 1 &&
-	test_grep "TT1_EX_v2.02_Rejected_Format.xml:26:3: error: [DMS10010] pointer 42A/D026 names Declaration/FunctionalReferenceID (an..35, DE 2/5); in the declaration /MetaData/Declaration/FunctionalReferenceID = '\''Export_Format_REJ_LONGREF'\''" e
+	test_grep "TT1_EX_v2.02_Rejected_Format.xml:26:3: error: [DMS10010] pointer 42A/D026 names Declaration/FunctionalReferenceID (an..22, DE 2/5); in the declaration /MetaData/Declaration/FunctionalReferenceID = '\''Export_Format_REJ_LONGREF'\''; the value has 25 characters, an..22 allows 22" e
 '
 test_expect_success 'exports, reference data: 42A/67A/56A/G005, which the schemas have as 42A/56A/G005' '
 	explain "Exports/Rejected/Rejected Ref Data" && test "$(cat rc)" = 1 &&
