@@ -24,8 +24,8 @@ int tdk_explain_local_is(xmlNodePtr node, const char *name)
 
 	if (!node || node->type != XML_ELEMENT_NODE || !node->name)
 		return 0;
+	/* libxml2 keeps the local name apart from the prefix; a stripped "_2MetaData" is a name of its own. */
 	n = (const char *)node->name;
-	/* A namespace-stripped document may keep the prefix glued on ("_2MetaData"): the root only. */
 	return !strcmp(n, name);
 }
 
@@ -100,11 +100,12 @@ int tdk_explain_decl_load(struct tdk_explain_decl *decl, const char *path, struc
 	snprintf(decl->name, sizeof(decl->name), "%s", strcmp(path, "-") ? path : "<stdin>");
 	d->file = decl->name;
 	if (tdk_input_open(&in, path) < 0 || tdk_input_read_all(&in, DECL_MAX, &decl->buf) < 0) {
-		r = errno == ENOMEM ? TDK_EXIT_INTERNAL : TDK_EXIT_IO;
+		int err = errno;
+
+		r = err == ENOMEM ? TDK_EXIT_INTERNAL : TDK_EXIT_IO;
 		tdk_diag_add(d, TDK_SEV_ERROR, "EXPLAIN-DECLARATION", NULL, "cannot read the declaration: %s",
-			     errno == EFBIG ? "longer than 64 MiB" : strerror(errno));
-		if (in.fd >= 0)
-			tdk_input_close(&in);
+			     err == EFBIG ? "longer than 64 MiB" : strerror(err));
+		tdk_input_close(&in);
 		goto out;
 	}
 	tdk_input_close(&in);

@@ -106,6 +106,12 @@ test_expect_code 3 'twin: not well-formed (cut short)' '
 	grep -q "^cut.xml:[0-9]*:[0-9]*: error: \[EXPLAIN-XML\]" err || exit 99
 	exit $rc
 '
+test_expect_code 3 'twin: a DTD that declares an entity is refused, never expanded' '
+	printf "<?xml version=\"1.0\"?>\n<!DOCTYPE Response [<!ENTITY x \"boom\">]>\n<Response><FunctionCode>&x;</FunctionCode></Response>\n" >ent.xml &&
+	tdk explain ent.xml 2>err; rc=$?
+	test_grep "ent.xml:2:21: error: [EXPLAIN-XML-ENTITY] the document declares entities in its DTD" err || exit 99
+	exit $rc
+'
 test_expect_code 3 'twin: a declaration is not a Response; a Response of another namespace neither' '
 	tdk explain "$D" 2>err; rc=$?
 	test "$rc" = 3 && test_grep "error: [EXPLAIN-NOT-RESPONSE] no DMS Response (RES-DMS:2)" err || exit 99
