@@ -281,7 +281,7 @@ struct walk {
 	int active[TDK_HARM_FILES_MAX];
 	struct edit *ed;
 	size_t ned, caped;
-	struct tdk_buf text, val, path;
+	struct tdk_buf text, val, path, shown;
 	unsigned long changes, errors;
 	int status;
 };
@@ -350,7 +350,25 @@ static int xpath(struct walk *w, xmlNodePtr node, const char *attr)
 	return 0;
 }
 
-static const char *const change_codes[] = { "HARM-KEEP", "HARM-COUNTRY", "HARM-CURRENCY", "HARM-UNIT",
+/* Appends s with control characters and backslashes escaped as in C: a line break is shown as \n. */
+static int show(struct tdk_buf *b, const char *s)
+{
+	int r = 0;
+
+	for (; *s && !r; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\' || c == '\n' || c == '\t' || c == '\r')
+			r = tdk_buf_addf(b, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : '\\');
+		else if (c < 0x20 || c == 0x7f)
+			r = tdk_buf_addf(b, "\\x%02x", c);
+		else
+			r = tdk_buf_addc(b, c);
+	}
+	return r;
+}
+
+static const char *const change_codes[] = { NULL, "HARM-COUNTRY", "HARM-CURRENCY", "HARM-UNIT",
 					    "HARM-PACKAGE", "HARM-DATE", "HARM-NUMBER", "HARM-CODE", "HARM-ID" };
 
 /* Harmonises value (at bytes off..off+len, line:col) by rule r; records the edit. */
@@ -390,8 +408,13 @@ static void one_value(struct walk *w, xmlNodePtr node, const char *attr, const s
 	w->ed[w->ned].text_len = w->text.len - w->ed[w->ned].text;
 	w->ned++;
 	w->changes++;
+	tdk_buf_reset(&w->shown);
+	if (show(&w->shown, value) < 0 || tdk_buf_addc(&w->shown, 0) < 0 || show(&w->shown, w->val.data) < 0) {
+		w->status = TDK_EXIT_INTERNAL;
+		return;
+	}
 	tdk_diag_add(w->d, TDK_SEV_NOTE, change_codes[r->kind], &loc, "%s: '%s' -> '%s' (rule %s)", w->path.data,
-		     value, w->val.data, r->where);
+		     w->shown.data, w->shown.data + strlen(w->shown.data) + 1, r->where);
 }
 
 /* Whether the element holds text only (no child element, comment or instruction). */
@@ -545,7 +568,7 @@ int tdk_harm_doc(const struct tdk_harm *h, const char *buf, size_t len, const ch
 	int r;
 
 	*changes = 0;
-	if (!(doc = tdk_xml_parse(buf, len, name, "HARM", lim, d)))
+	if (!(doc = tdk_xml_parse_ex(buf, len, name, "HARM", 0, lim, d)))
 		return TDK_EXIT_NEGATIVE;
 	memset(&w, 0, sizeof(w));
 	w.h = h;
@@ -556,6 +579,7 @@ int tdk_harm_doc(const struct tdk_harm *h, const char *buf, size_t len, const ch
 	tdk_buf_init(&w.text, (size_t)1 << 30);
 	tdk_buf_init(&w.val, TDK_HARM_VALUE_MAX * 8);
 	tdk_buf_init(&w.path, (size_t)1 << 20);
+	tdk_buf_init(&w.shown, TDK_HARM_VALUE_MAX * 16);
 	if (!utf8_doc(doc, buf, len)) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "HARM-ENCODING", NULL, "the document is in %s: tdk harmonise reads "
 			     "UTF-8 (iconv converts it)", doc->encoding ? (const char *)doc->encoding : "UTF-16");
@@ -586,5 +610,6 @@ out:
 	tdk_buf_release(&w.text);
 	tdk_buf_release(&w.val);
 	tdk_buf_release(&w.path);
+	tdk_buf_release(&w.shown);
 	return r;
 }
