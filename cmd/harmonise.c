@@ -18,6 +18,7 @@
 
 #include "run.h"
 #include "xmlopt.h"
+#include "wco/dict.h"
 #include "wco/harmonise.h"
 
 struct harm_opts {
@@ -29,6 +30,7 @@ struct harm_opts {
 struct harm_run {
 	const struct harm_opts *o;
 	struct tdk_harm h;
+	struct tdk_wco_dict dict;       /* for wco: selectors */
 	struct tdk_xml_limits lim;
 };
 
@@ -97,6 +99,10 @@ static int harm_setup(struct tdk_run *run, struct harm_run *hr, struct tdk_harm_
 	size_t i;
 	int r = 0;
 
+	/* Quietly: without the dictionary only a wco: selector fails, and says so. */
+	tdk_diag_init(&d, "dictionary");
+	if (tdk_wco_dict_load(&hr->dict, NULL, &d) == 0)
+		tdk_harm_rules_set_dict(rules, &hr->dict);
 	for (i = 0; i < o->rules.n && !r; i++) {
 		tdk_run_diag(run, &d, o->rules.v[i]);
 		r = tdk_harm_rules_load(rules, o->rules.v[i], &d);
@@ -169,5 +175,6 @@ int cmd_harmonise(int argc, char **argv, struct tdk_ctx *ctx)
 	code = tdk_run_documents(&run, argv, nfiles);
 	tdk_harm_release(&hr.h);
 	tdk_harm_rules_release(&rules);
+	tdk_wco_dict_release(&hr.dict);
 	return code;
 }

@@ -68,6 +68,17 @@ test_expect_success 'user rules: read first, keep overrides a shipped rule, a vo
 	tdk harmonise --no-default-rules --rules my.rules in.xml >out 2>err && test_grep "currencyID='\''gbp'\''" out &&
 	! grep -q HARM- err
 '
+test_expect_success 'a WCO pointer selects through the dictionary, with its format' '
+	printf "keep wco:42A/D026\nid wco:42A/67A/68A/23A/65A/126\n" >w.rules &&
+	decl " Export_Format_REJ_LONGREF " FR 1 >l.xml && tdk harmonise --rules w.rules l.xml >/dev/null 2>err &&
+	! grep -q FunctionalReferenceID err &&
+	printf "<Declaration><FunctionalReferenceID> LRN </FunctionalReferenceID></Declaration>\n" >p.xml &&
+	printf "id wco:42A/D026\n" >v.rules && tdk harmonise --no-default-rules --rules v.rules p.xml >out 2>err &&
+	test_grep "<FunctionalReferenceID>LRN<" out && test_grep "(rule v.rules:1)" err &&
+	printf "<Declaration><FunctionalReferenceID>%040d</FunctionalReferenceID></Declaration>\n" 1 >p2.xml &&
+	{ tdk harmonise --no-default-rules --rules v.rules p2.xml >/dev/null 2>err; test $? -eq 1; } &&
+	test_grep "more than format an..35 allows" err
+'
 test_expect_success 'MAI 01A: IssueDateTime as text in format 304, codes in capitals' '
 	printf "<Declaration xmlns=\"urn:wco:datamodel:WCO:MAI:01A\"><IssueDateTime>\n 2014-04-15T16:30:00Z </IssueDateTime><TypeCode>mai</TypeCode><BorderTransportMeans><Itinerary><ID>nlams</ID></Itinerary></BorderTransportMeans></Declaration>\n" >mai.xml &&
 	tdk harmonise mai.xml >out 2>err &&
@@ -120,7 +131,7 @@ test_expect_code 1 'dates the format code cannot carry' '
 	exit $rc
 '
 test_expect_code 3 'a rules file with faults: each at its line and column, no document handled' '
-	printf "country\nbogus X\nnumber A//B\nnumber X format=an..5\ncode Y case=lower\nid /@x\nid wco:42A/D026\n" >bad.rules &&
+	printf "country\nbogus X\nnumber A//B\nnumber X format=an..5\ncode Y case=lower\nid /@x\nid wco:42A/X999\n" >bad.rules &&
 	tdk harmonise --rules bad.rules $RAW >out 2>err; rc=$?
 	test_grep "bad.rules:1:8: error: [HARM-RULES] a rule needs a selector after its kind" err &&
 	test_grep "bad.rules:2:1: error: [HARM-RULES] '\''bogus'\'' is not a kind of value" err &&
@@ -128,7 +139,11 @@ test_expect_code 3 'a rules file with faults: each at its line and column, no do
 	test_grep "bad.rules:4:1: error: [HARM-RULES] a number'\''s format is n..TOTAL,FRACTION or nLENGTH" err &&
 	test_grep "bad.rules:5:8: error: [HARM-RULES] '\''case=lower'\'' is not an option" err &&
 	test_grep "bad.rules:6:4: error: [HARM-RULES] '\''/@x'\'': an anchored selector names the root element first" err &&
-	test_grep "bad.rules:7:4: error: [HARM-RULES]" err && test ! -s out || exit 99
+	test_grep "bad.rules:7:4: error: [HARM-RULES] '\''wco:42A/X999'\'' is no pointer of the WCO dictionary" err &&
+	test ! -s out || exit 99
+	TDK_WCO_DATA_DIR=$TRASH/nowhere tdk harmonise --no-default-rules --rules bad.rules $RAW 2>err; test $? -eq 3 &&
+	test_grep "bad.rules:7:4: error: [HARM-RULES] '\''wco:42A/X999'\'': a wco: selector needs the WCO dictionary" err ||
+		exit 99
 	exit $rc
 '
 test_expect_code 3 'a rules file that cannot be read, a rules folder that is not there' '

@@ -11,6 +11,7 @@
 #include "util/exitcode.h"
 #include "util/io.h"
 #include "util/path.h"
+#include "wco/dict.h"
 #include "wco/rules.h"
 
 static const char *const kinds[] = { "keep", "country", "currency", "unit", "package", "date", "number",
@@ -126,14 +127,36 @@ static int parse_format(const char *w, size_t n, struct tdk_harm_format *f)
 }
 
 /* The selector w[0..n) into rule's steps and attribute; reports and returns -1 when it is not one. */
-static int parse_selector(struct line *l, const char *w, size_t n, struct tdk_harm_rule *rule)
+static int parse_selector(struct line *l, const struct tdk_wco_dict *dict, const char *w, size_t n,
+			  struct tdk_harm_rule *rule)
 {
 	char *block, *q;
 	size_t i, start;
 
 	if (n >= 4 && !memcmp(w, "wco:", 4)) {
-		fault(l, w, "'%s': a wco: selector needs the WCO dictionary, which this tdk does not have", w, n);
-		return -1;
+		const struct tdk_wco_elem *e = NULL;
+		char ptr[TDK_WCO_POINTER_MAX + 1];
+
+		if (!dict) {
+			fault(l, w, "'%s': a wco: selector needs the WCO dictionary (data/wco), which is not loaded",
+			      w, n);
+			return -1;
+		}
+		if (n - 4 <= TDK_WCO_POINTER_MAX) {
+			memcpy(ptr, w + 4, n - 4);
+			ptr[n - 4] = '\0';
+			e = tdk_wco_dict_by_pointer(dict, ptr);
+		}
+		if (!e || !*e->path) {
+			fault(l, w, "'%s' is no pointer of the WCO dictionary with a path (tdk codes wco lists them)",
+			      w, n);
+			return -1;
+		}
+		/* The entry's path of local names, from Declaration: matched at any depth. */
+		w = e->path;
+		n = strlen(w);
+		if (*e->format)
+			parse_format(e->format, strlen(e->format), &rule->format);
 	}
 	if (!(block = malloc(n + 1)))
 		return -2;
@@ -294,11 +317,11 @@ static int parse_line(struct tdk_harm_rules *r, struct line *l, const char *p, c
 		fault(l, end, "%sa rule needs a selector after its kind", "", 0);
 		return -1;
 	}
-	if ((e = parse_selector(l, w, n, &rule)) < 0) {
+	if ((e = parse_selector(l, r->dict, w, n, &rule)) < 0) {
 		rule_free(&rule);
 		return e;
 	}
-	while ((w = next_word(&p, end, &n)))
+	while ((w = next_word(&p, end, &n)) && *w != '#')
 		if (parse_option(l, w, n, &rule) < 0) {
 			rule_free(&rule);
 			return -1;

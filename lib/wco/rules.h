@@ -3,7 +3,8 @@
  * hold which kind of value (a country, a currency, a unit, a package type, a
  * date, a number, a code, an identifier), read from small text files.
  *
- * One rule a line; '#' starts a comment line; blank lines are ignored:
+ * One rule a line; a word starting with '#' starts a comment that runs to
+ * the end of the line; blank lines are ignored:
  *
  *     namespace urn:wco:datamodel:WCO:DEC-DMS:2
  *     country  CountryCode
@@ -21,9 +22,11 @@
  * path at the root element (otherwise it may start at any depth, as '//'
  * would), and a last step '@NAME' for an attribute of the element the steps
  * before it select ('@currencyID' alone: that attribute on any element).
- * With a WCO dictionary (tdk_harm_rules_set_dict), a selector "wco:POINTER"
- * ("wco:42A/D026") selects the element the WCO DM pointer names, and lends
- * it the dictionary's format when the rule gives none.
+ * With a WCO dictionary (tdk_harm_rules_set_dict, wco/dict.h), a selector
+ * "wco:POINTER" ("wco:42A/D026") selects the element the WCO DM pointer
+ * names, by the dictionary's path of local names from Declaration (matched
+ * at any depth, so inside a MetaData envelope too), and lends the rule the
+ * dictionary's format, which a format= option overrides.
  * Options: format=FMT (an..22, an3, a2, n..16,6, n5: the longest value, or
  * the only length, and for numbers the total and fraction digits),
  * case=upper (a code list in capitals), date=102|304 (the format code of a
