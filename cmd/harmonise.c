@@ -161,6 +161,8 @@ int cmd_harmonise(int argc, char **argv, struct tdk_ctx *ctx)
 		return r;
 	if (ho.no_default && !ho.rules.n)
 		return tdk_error(ctx, "harmonise", TDK_EXIT_USAGE, "--no-default-rules needs --rules file");
+	if (ho.check && ro.outdir)
+		return tdk_error(ctx, "harmonise", TDK_EXIT_USAGE, "--check writes nothing: -O has no use with it");
 	if (!ho.check && !ro.outdir && (nfiles > 1 || ro.dir || ro.files_from))
 		return tdk_error(ctx, "harmonise", TDK_EXIT_USAGE, "several files need -O dir (or --check)");
 	if (tdk_run_stdin_users(&ro, argv, nfiles) > 1)

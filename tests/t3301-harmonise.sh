@@ -52,10 +52,11 @@ test_expect_success '--check --format json: a verdict object and the notes, one 
 	test_grep "\"result\":\"negative\",\"verdict\":\"17 values to harmonise\",\"status\":1" out &&
 	test_grep "\"result\":\"ok\",\"verdict\":\"harmonised\",\"status\":0" out
 '
-test_expect_success '-O dir: each document under its own name; several need it' '
-	mkdir o && tdk harmonise -q -O o $RAW $SAMPLES/wco-declaration.xml &&
+test_expect_success '-O dir: each document under its own name (two at once); several need it' '
+	mkdir o && tdk harmonise -q -j 2 -O o $RAW $SAMPLES/wco-declaration.xml &&
 	cmp o/wco-declaration.xml $SAMPLES/wco-declaration.xml && cmp o/wco-declaration-raw.xml h.xml &&
-	{ tdk harmonise $RAW $RAW >/dev/null 2>err; test $? -eq 2; } && test_grep "several files need -O dir" err
+	{ tdk harmonise $RAW $RAW >/dev/null 2>err; test $? -eq 2; } && test_grep "several files need -O dir" err &&
+	{ tdk harmonise --check -O o $RAW >/dev/null 2>err; test $? -eq 2; } && test_grep "no use with it" err
 '
 test_expect_success 'user rules: read first, keep overrides a shipped rule, a vocabulary of their own' '
 	printf "# mine\nkeep CountryCode\ncountry Order/Country\nnumber Order/Total format=n..10,2\n" >my.rules &&
