@@ -52,6 +52,13 @@ test_expect_success '--check --format json: a verdict object and the notes, one 
 	test_grep "\"result\":\"negative\",\"verdict\":\"17 values to harmonise\",\"status\":1" out &&
 	test_grep "\"result\":\"ok\",\"verdict\":\"harmonised\",\"status\":0" out
 '
+test_expect_success '--check --format junit: the failure says what would change' '
+	tdk harmonise --check --format junit $RAW >out; test $? -eq 1 &&
+	test_grep "<failure message=\"17 values to harmonise\" type=\"invalid\">" out
+'
+test_expect_success 'standard input to standard output' '
+	tdk harmonise <$RAW >out 2>err && cmp out h.xml && test_grep "<stdin>:10:30: note: [HARM-COUNTRY]" err
+'
 test_expect_success '-O dir: each document under its own name (two at once); several need it' '
 	mkdir o && tdk harmonise -q -j 2 -O o $RAW $SAMPLES/wco-declaration.xml &&
 	cmp o/wco-declaration.xml $SAMPLES/wco-declaration.xml && cmp o/wco-declaration-raw.xml h.xml &&

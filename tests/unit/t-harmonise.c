@@ -47,38 +47,52 @@ static const char *harm(enum tdk_harm_kind k, const char *f, int date, const cha
 	return out;
 }
 
+/* One value per line: kind, format (NULL: none), date format code, value, what it becomes ("ERR CODE"). */
+static const struct {
+	enum tdk_harm_kind kind;
+	const char *format;
+	int date;
+	const char *in, *want, *what;
+} cases[] = {
+	{ TDK_HARM_COUNTRY, NULL, 0, " deu ", "DE", "alpha-3 in lower case, padded" },
+	{ TDK_HARM_COUNTRY, NULL, 0, "276", "DE", "numeric" },
+	{ TDK_HARM_COUNTRY, NULL, 0, "Bolivia", "BO", "a common name" },
+	{ TDK_HARM_COUNTRY, NULL, 0, "republic of the  congo", "CG", "an official name, any case, blanks" },
+	{ TDK_HARM_COUNTRY, NULL, 0, "Congo", "ERR HARM-AMBIGUOUS", "Congo is ambiguous" },
+	{ TDK_HARM_COUNTRY, NULL, 0, "ZZ", "ZZ", "a canonical code is left as it is, known or not" },
+	{ TDK_HARM_COUNTRY, NULL, 0, "zz", "ERR HARM-UNKNOWN", "an unknown lower-case code" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "+1.234.567,5", "1234567.5", "thousands points, decimal comma" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "1\xc2\xa0" "234.50", "1234.50", "a no-break space groups" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "1,234,567", "1234567", "commas as thousands separators" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "-0,5", "-0.5", "a negative decimal comma" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "1,234", "ERR HARM-AMBIGUOUS", "1,234 is ambiguous" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "12,34,567", "ERR HARM-BAD-NUMBER", "groups of two are refused" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "1e3", "ERR HARM-BAD-NUMBER", "an exponent is no decimal" },
+	{ TDK_HARM_NUMBER, "n..16,6", 0, "+", "ERR HARM-BAD-NUMBER", "a sign alone" },
+	{ TDK_HARM_NUMBER, "n..5", 0, "123456", "ERR HARM-DIGITS", "more digits than n..5" },
+	{ TDK_HARM_NUMBER, "n..5", 0, "00012", "00012", "leading zeros kept, not counted" },
+	{ TDK_HARM_NUMBER, "n..16,2", 0, "1,5000", "1.50", "trailing zeros past the format go" },
+	{ TDK_HARM_NUMBER, "n..16,2", 0, "1,5055", "ERR HARM-DIGITS", "never rounded" },
+	{ TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31+01:00", "20250731143931+01", "ISO to 304" },
+	{ TDK_HARM_DATE, NULL, 304, "20250731T1439Z", "20250731143900Z", "basic ISO, no seconds" },
+	{ TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31.000-05", "20250731143931-05", "zero fraction" },
+	{ TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31.5Z", "ERR HARM-BAD-DATE", "a fraction" },
+	{ TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31", "ERR HARM-BAD-DATE", "no time zone" },
+	{ TDK_HARM_DATE, NULL, 102, "\n2024-02-29\n", "20240229", "a leap day to 102" },
+	{ TDK_HARM_DATE, NULL, 102, "2023-02-29", "ERR HARM-BAD-DATE", "no leap day in 2023" },
+	{ TDK_HARM_DATE, NULL, 102, "20250731", "20250731", "102 stays 102" },
+	{ TDK_HARM_CODE, "an..3", 0, " imz ", "IMZ", "a code trimmed and in capitals" },
+	{ TDK_HARM_CODE, "an..3", 0, "imzz", "ERR HARM-TOO-LONG", "a code longer than its format" },
+	{ TDK_HARM_ID, "an..3", 0, "\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9", "characters, not bytes" },
+};
+
 static void values(void)
 {
-	is_str(harm(TDK_HARM_COUNTRY, NULL, 0, " deu "), "DE", "alpha-3 in lower case, padded");
-	is_str(harm(TDK_HARM_COUNTRY, NULL, 0, "276"), "DE", "numeric");
-	is_str(harm(TDK_HARM_COUNTRY, NULL, 0, "Bolivia"), "BO", "a common name");
-	is_str(harm(TDK_HARM_COUNTRY, NULL, 0, "republic of the  congo"), "CG", "an official name, any case, blanks");
-	is_str(harm(TDK_HARM_COUNTRY, NULL, 0, "Congo"), "ERR HARM-AMBIGUOUS", "Congo is ambiguous");
-	is_str(harm(TDK_HARM_COUNTRY, NULL, 0, "ZZ"), "ZZ", "a canonical code is left as it is, known or not");
-	is_str(harm(TDK_HARM_COUNTRY, NULL, 0, "zz"), "ERR HARM-UNKNOWN", "an unknown lower-case code");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "+1.234.567,5"), "1234567.5", "thousands points, decimal comma");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "1\xc2\xa0" "234.50"), "1234.50", "a no-break space groups");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "1,234,567"), "1234567", "commas as thousands separators");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "-0,5"), "-0.5", "a negative decimal comma");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "1,234"), "ERR HARM-AMBIGUOUS", "1,234 is ambiguous");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "12,34,567"), "ERR HARM-BAD-NUMBER", "groups of two are refused");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "1e3"), "ERR HARM-BAD-NUMBER", "an exponent is no decimal");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,6", 0, "+"), "ERR HARM-BAD-NUMBER", "a sign alone");
-	is_str(harm(TDK_HARM_NUMBER, "n..5", 0, "123456"), "ERR HARM-DIGITS", "more digits than n..5");
-	is_str(harm(TDK_HARM_NUMBER, "n..5", 0, "00012"), "00012", "leading zeros kept, not counted");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,2", 0, "1,5000"), "1.50", "trailing zeros past the format go");
-	is_str(harm(TDK_HARM_NUMBER, "n..16,2", 0, "1,5055"), "ERR HARM-DIGITS", "never rounded");
-	is_str(harm(TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31+01:00"), "20250731143931+01", "ISO to 304");
-	is_str(harm(TDK_HARM_DATE, NULL, 304, "20250731T1439Z"), "20250731143900Z", "basic ISO, no seconds");
-	is_str(harm(TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31.000-05"), "20250731143931-05", "zero fraction");
-	is_str(harm(TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31.5Z"), "ERR HARM-BAD-DATE", "a fraction");
-	is_str(harm(TDK_HARM_DATE, NULL, 304, "2025-07-31T14:39:31"), "ERR HARM-BAD-DATE", "no time zone");
-	is_str(harm(TDK_HARM_DATE, NULL, 102, "\n2024-02-29\n"), "20240229", "a leap day to 102");
-	is_str(harm(TDK_HARM_DATE, NULL, 102, "2023-02-29"), "ERR HARM-BAD-DATE", "no leap day in 2023");
-	is_str(harm(TDK_HARM_DATE, NULL, 102, "20250731"), "20250731", "102 stays 102");
-	is_str(harm(TDK_HARM_CODE, "an..3", 0, " imz "), "IMZ", "a code trimmed and in capitals");
-	is_str(harm(TDK_HARM_CODE, "an..3", 0, "imzz"), "ERR HARM-TOO-LONG", "a code longer than its format");
-	is_str(harm(TDK_HARM_ID, "an..3", 0, "\xc3\xa9t\xc3\xa9"), "\xc3\xa9t\xc3\xa9", "characters, not bytes");
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		is_str(harm(cases[i].kind, cases[i].format, cases[i].date, cases[i].in), cases[i].want, "%s",
+		       cases[i].what);
 }
 
 /* A rules text's status, its faults and the rules kept: "STATUS ERRORS RULES". */
