@@ -36,6 +36,11 @@ test_expect_success 'CRLF line ends and a byte order mark stay' '
 	printf "\357\273\277" >want && decl LRN1 DE 1 | sed "s/gbp/GBP/; s/\$/\r/" >>want &&
 	tdk harmonise bom.xml >out 2>/dev/null && cmp want out
 '
+test_expect_success 'a document type declaration with an internal subset is skipped whole' '
+	printf "<?xml version=\"1.0\"?>\n<!DOCTYPE Order [\n<!-- ] > -->\n<!ATTLIST Order x CDATA \"a>b\">\n<!ELEMENT Order ANY>\n]>\n<Order><Country>fra</Country></Order>\n" >dt.xml &&
+	printf "country Country\n" >c.rules && tdk harmonise --no-default-rules --rules c.rules dt.xml >out 2>err &&
+	sed "s/fra/FR/" dt.xml >want && test_cmp want out && test_grep "dt.xml:7:17: note: [HARM-COUNTRY]" err
+'
 test_expect_success 'a harmonised document harmonises to itself' '
 	tdk harmonise $RAW >h.xml 2>/dev/null && tdk harmonise h.xml >h2.xml 2>err && cmp h.xml h2.xml && test ! -s err &&
 	tdk harmonise --check h.xml >out && test_grep "h.xml: harmonised" out
@@ -85,7 +90,13 @@ test_expect_success 'a WCO pointer selects through the dictionary, with its form
 	test_grep "<FunctionalReferenceID>LRN<" out && test_grep "(rule v.rules:1)" err &&
 	printf "<Declaration><FunctionalReferenceID>%040d</FunctionalReferenceID></Declaration>\n" 1 >p2.xml &&
 	{ tdk harmonise --no-default-rules --rules v.rules p2.xml >/dev/null 2>err; test $? -eq 1; } &&
-	test_grep "more than format an..35 allows" err
+	test_grep "more than format an..35 allows" err &&
+	printf "number wco:65A/128\n" >s.rules &&
+	printf "<Declaration><GoodsShipment><GovernmentAgencyGoodsItem><Commodity><GoodsMeasure><NetNetWeightMeasure>1,1234567</NetNetWeightMeasure></GoodsMeasure></Commodity></GovernmentAgencyGoodsItem></GoodsShipment></Declaration>\n" >m.xml &&
+	{ tdk harmonise --no-default-rules --rules s.rules m.xml >/dev/null 2>err; test $? -eq 1; } &&
+	test_grep "NetNetWeightMeasure: '\''1,1234567'\'' has 8 digits, 7 after the decimal mark: more than format n..16,6 allows (never rounded) (rule s.rules:1)" err &&
+	printf "id wco:D026\n" >a.rules && { tdk harmonise --no-default-rules --rules a.rules p.xml 2>err; test $? -eq 3; } &&
+	test_grep "a.rules:1:4: error: [HARM-RULES] '\''wco:D026'\'' is no pointer of the WCO dictionary" err
 '
 test_expect_success 'MAI 01A: IssueDateTime as text in format 304, codes in capitals' '
 	printf "<Declaration xmlns=\"urn:wco:datamodel:WCO:MAI:01A\"><IssueDateTime>\n 2014-04-15T16:30:00Z </IssueDateTime><TypeCode>mai</TypeCode><BorderTransportMeans><Itinerary><ID>nlams</ID></Itinerary></BorderTransportMeans></Declaration>\n" >mai.xml &&

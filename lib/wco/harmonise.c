@@ -231,6 +231,35 @@ static int start_tag(struct scan *s)
 	return 0;
 }
 
+/* A document type declaration: its internal subset may hold '>' in quotes, brackets and comments. */
+static void skip_doctype(struct scan *s)
+{
+	int depth = 0;
+	char q = 0, c;
+
+	adv(s, 2);
+	while (s->i < s->n) {
+		c = s->p[s->i];
+		if (q) {
+			if (c == q)
+				q = 0;
+		} else if (c == '"' || c == '\'') {
+			q = c;
+		} else if (c == '[') {
+			depth++;
+		} else if (c == ']') {
+			depth--;
+		} else if (c == '<' && s->n - s->i >= 4 && !memcmp(s->p + s->i, "<!--", 4)) {
+			skip_past(s, "-->");
+			continue;
+		} else if (c == '>' && depth <= 0) {
+			adv(s, 1);
+			return;
+		}
+		adv(s, 1);
+	}
+}
+
 /* Scans the whole document; returns 0, or -1 (out of memory, or bytes that are not the XML parsed). */
 static int scan(struct scan *s)
 {
@@ -253,7 +282,7 @@ static int scan(struct scan *s)
 		else if (left >= 9 && !memcmp(c, "<![CDATA[", 9))
 			skip_past(s, "]]>");
 		else if (left >= 2 && c[1] == '!')
-			skip_past(s, ">");
+			skip_doctype(s);
 		else if (left >= 2 && c[1] == '/') {
 			if (!s->depth)
 				return -1;

@@ -145,7 +145,9 @@ static int parse_selector(struct line *l, const struct tdk_wco_dict *dict, const
 		if (n - 4 <= TDK_WCO_POINTER_MAX) {
 			memcpy(ptr, w + 4, n - 4);
 			ptr[n - 4] = '\0';
-			e = tdk_wco_dict_by_pointer(dict, ptr);
+			/* A pointer, or the last steps of one that only one entry has ("D026"). */
+			if (!(e = tdk_wco_dict_by_pointer(dict, ptr)))
+				e = tdk_wco_dict_by_suffix(dict, ptr, NULL);
 		}
 		if (!e || !*e->path) {
 			fault(l, w, "'%s' is no pointer of the WCO dictionary with a path (tdk codes wco lists them)",

@@ -23,7 +23,8 @@
  * would), and a last step '@NAME' for an attribute of the element the steps
  * before it select ('@currencyID' alone: that attribute on any element).
  * With a WCO dictionary (tdk_harm_rules_set_dict, wco/dict.h), a selector
- * "wco:POINTER" ("wco:42A/D026") selects the element the WCO DM pointer
+ * "wco:POINTER" ("wco:42A/D026"; or "wco:D026", the last steps of a pointer
+ * when only one has them) selects the element the WCO DM pointer
  * names, by the dictionary's path of local names from Declaration (matched
  * at any depth, so inside a MetaData envelope too), and lends the rule the
  * dictionary's format, which a format= option overrides.
