@@ -58,9 +58,14 @@ static int harm_doc(void *arg, struct tdk_doc *doc)
 		goto out;
 	}
 	if (hr->o->check) {
-		snprintf(doc->why, sizeof(doc->why), changes ? "%lu value%s to harmonise" : "harmonised", changes,
-			 changes == 1 ? "" : "s");
-		doc->verdict = doc->why;
+		/* A document whose values are in error keeps the word "not harmonised", unless some would change. */
+		if (changes)
+			snprintf(doc->why, sizeof(doc->why), "%lu value%s to harmonise%s", changes,
+				 changes == 1 ? "" : "s", r ? ", others in error" : "");
+		else
+			snprintf(doc->why, sizeof(doc->why), "harmonised");
+		if (changes || !r)
+			doc->verdict = doc->why;
 		if (changes)
 			r = TDK_EXIT_NEGATIVE;
 		goto out;
