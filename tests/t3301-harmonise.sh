@@ -121,7 +121,9 @@ test_expect_code 1 'an ambiguous country: both candidates named, the value left 
 test_expect_code 1 'an unknown country, and a lower-case code no entry has' '
 	decl LRN1 Atlantis 1 >u.xml && decl LRN1 xq 1 >u2.xml && tdk harmonise --check u.xml u2.xml >out 2>err; rc=$?
 	test_grep "u.xml:6:73: error: [HARM-UNKNOWN] /MetaData/Declaration/Exporter/Address/CountryCode: '\''Atlantis'\'' is no country of ISO 3166-1" err &&
-	test_grep "u2.xml:6:73: error: [HARM-UNKNOWN]" err && test_grep "u.xml: 1 value to harmonise, others in error" out &&
+	test_grep "u2.xml:6:73: error: [HARM-UNKNOWN]" err && ! grep -q "close:" err &&
+	decl LRN1 Frnace 1 >u3.xml && { tdk harmonise u3.xml >/dev/null 2>err; test $? -eq 1; } &&
+	test_grep "'\''Frnace'\'' is no country of ISO 3166-1: no code or name of the list matches it; close: FR (France)?" err && test_grep "u.xml: 1 value to harmonise, others in error" out &&
 	printf "country CountryCode\n" >cc.rules &&
 	{ tdk harmonise --check --no-default-rules --rules cc.rules u.xml >out 2>err; test $? -eq 1; } &&
 	test_grep "u.xml: not harmonised" out || exit 99

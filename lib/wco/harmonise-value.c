@@ -139,6 +139,62 @@ static const char *const list_names[] = { "country of ISO 3166-1", "currency of 
 					  "unit of UN/ECE Recommendation 20",
 					  "package type of UN/ECE Recommendation 21" };
 
+/*
+ * The edit distance of a and b (ASCII letters in any case; insertions,
+ * deletions and substitutions), or max + 1 once it is sure to pass max.
+ */
+static size_t distance(const char *a, size_t an, const char *b, size_t bn, size_t max)
+{
+	size_t row[TDK_CODES_WORD_MAX + 1], i, j, diag, up, best;
+
+	if (an > TDK_CODES_WORD_MAX || bn > TDK_CODES_WORD_MAX || (an > bn ? an - bn : bn - an) > max)
+		return max + 1;
+	for (j = 0; j <= bn; j++)
+		row[j] = j;
+	for (i = 1; i <= an; i++) {
+		diag = row[0];
+		row[0] = i;
+		best = i;
+		for (j = 1; j <= bn; j++) {
+			up = row[j];
+			row[j] = diag + (lower((unsigned char)a[i - 1]) != lower((unsigned char)b[j - 1]));
+			if (up + 1 < row[j])
+				row[j] = up + 1;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			diag = up;
+			if (row[j] < best)
+				best = row[j];
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return row[bn];
+}
+
+/* The entries whose name is a typing mistake or two from w (one for short words), at most five, into list. */
+static void close_names(const struct tdk_codes *c, const char *w, size_t n, char *list, size_t size)
+{
+	size_t i, k, used = 0, shown = 0, max = n > 4 ? 2 : 1;
+
+	list[0] = '\0';
+	for (i = 0; i < c->n && shown < 5; i++) {
+		const uint32_t offs[3] = { c->v[i].name, c->v[i].official, c->v[i].common };
+
+		for (k = 0; k < 3; k++) {
+			const char *s = tdk_codes_str(c, offs[k]);
+
+			if (!offs[k] || distance(w, n, s, strlen(s), max) > max)
+				continue;
+			if (used < size)
+				used += (size_t)snprintf(list + used, size - used, "%s%s (%s)", shown ? ", " : "",
+							 tdk_codes_str(c, c->v[i].code), s);
+			shown++;
+			break;
+		}
+	}
+}
+
 /* The entries whose names match w, as "CG (Congo), CD (...)" in a failure, or the one found. */
 static int by_name(struct val *v, const struct tdk_codes *c, const char *w, size_t n)
 {
@@ -160,8 +216,9 @@ static int by_name(struct val *v, const struct tdk_codes *c, const char *w, size
 		return put(v, tdk_codes_str(c, found->code), strlen(tdk_codes_str(c, found->code)));
 	if (k > 1)
 		return why(v, "HARM-AMBIGUOUS", "'%.*s' names %zu entries: %s", (int)n, w, k, list);
-	return why(v, "HARM-UNKNOWN", "'%.*s' is no %s: no code or name of the list matches it", (int)n, w,
-		   list_names[c->list]);
+	close_names(c, w, n, list, sizeof(list));
+	return why(v, "HARM-UNKNOWN", "'%.*s' is no %s: no code or name of the list matches it%s%s%s", (int)n, w,
+		   list_names[c->list], *list ? "; close: " : "", list, *list ? "?" : "");
 }
 
 /* A unit symbol: "kg" -> KGM, exactly first, then in any case when only one symbol matches. */

@@ -16,8 +16,8 @@ static const char countries[] =
 	"]}\n";
 
 static struct tdk_harm h;
-static char out[512];
-static const char *code;
+static char out[512], close_msg[400];
+static const char *code, *last_msg;
 
 /* The value as harmonised by a rule of kind k with format f (NULL: none), or "ERR CODE". */
 static const char *harm(enum tdk_harm_kind k, const char *f, int date, const char *in)
@@ -42,6 +42,8 @@ static const char *harm(enum tdk_harm_kind k, const char *f, int date, const cha
 		snprintf(out, sizeof(out), "%s", b.data ? b.data : "");
 	else
 		snprintf(out, sizeof(out), "ERR %s", code);
+	last_msg = msg[0] ? strstr(msg, "; close: ") : NULL;
+	snprintf(close_msg, sizeof(close_msg), "%s", last_msg ? last_msg : "");
 	tdk_buf_release(&b);
 	tdk_harm_rules_release(&rs);
 	return out;
@@ -61,6 +63,7 @@ static const struct {
 	{ TDK_HARM_COUNTRY, NULL, 0, "Congo", "ERR HARM-AMBIGUOUS", "Congo is ambiguous" },
 	{ TDK_HARM_COUNTRY, NULL, 0, "ZZ", "ZZ", "a canonical code is left as it is, known or not" },
 	{ TDK_HARM_COUNTRY, NULL, 0, "zz", "ERR HARM-UNKNOWN", "an unknown lower-case code" },
+	{ TDK_HARM_COUNTRY, NULL, 0, "Germnay", "ERR HARM-UNKNOWN", "a name with a typing mistake" },
 	{ TDK_HARM_NUMBER, "n..16,6", 0, "+1.234.567,5", "1234567.5", "thousands points, decimal comma" },
 	{ TDK_HARM_NUMBER, "n..16,6", 0, "1\xc2\xa0" "234.50", "1234.50", "a no-break space groups" },
 	{ TDK_HARM_NUMBER, "n..16,6", 0, "1,234,567", "1234567", "commas as thousands separators" },
@@ -93,6 +96,10 @@ static void values(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		is_str(harm(cases[i].kind, cases[i].format, cases[i].date, cases[i].in), cases[i].want, "%s",
 		       cases[i].what);
+	harm(TDK_HARM_COUNTRY, NULL, 0, "Germnay");
+	is_str(close_msg, "; close: DE (Germany)?", "an unknown name lists the names a typing mistake or two away");
+	harm(TDK_HARM_COUNTRY, NULL, 0, "Atlantis");
+	is_str(close_msg, "", "and none when none is close");
 }
 
 /* A rules text's status, its faults and the rules kept: "STATUS ERRORS RULES". */
