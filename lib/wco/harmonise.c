@@ -15,6 +15,7 @@
 
 #include "util/exitcode.h"
 #include "util/io.h"
+#include "util/sniff.h"
 #include "wco/harmonise.h"
 
 /* ---- Setup ---- */
@@ -234,30 +235,9 @@ static int start_tag(struct scan *s)
 /* A document type declaration: its internal subset may hold '>' in quotes, brackets and comments. */
 static void skip_doctype(struct scan *s)
 {
-	int depth = 0;
-	char q = 0, c;
+	size_t end = tdk_xml_past_decl(s->p, s->n, s->i);
 
-	adv(s, 2);
-	while (s->i < s->n) {
-		c = s->p[s->i];
-		if (q) {
-			if (c == q)
-				q = 0;
-		} else if (c == '"' || c == '\'') {
-			q = c;
-		} else if (c == '[') {
-			depth++;
-		} else if (c == ']') {
-			depth--;
-		} else if (c == '<' && s->n - s->i >= 4 && !memcmp(s->p + s->i, "<!--", 4)) {
-			skip_past(s, "-->");
-			continue;
-		} else if (c == '>' && depth <= 0) {
-			adv(s, 1);
-			return;
-		}
-		adv(s, 1);
-	}
+	adv(s, end ? end - s->i : s->n - s->i);
 }
 
 /* Scans the whole document; returns 0, or -1 (out of memory, or bytes that are not the XML parsed). */
