@@ -451,11 +451,5 @@ int tdk_harm_rules_load_dir(struct tdk_harm_rules *r, const char *dir, struct td
 
 const char *tdk_harm_rules_dir(char *buf, size_t n)
 {
-	const char *env = getenv("TDK_HARMONISE_DIR");
-
-	if (env && *env)
-		snprintf(buf, n, "%s", env);
-	else
-		snprintf(buf, n, "%s/data/harmonise", tdk_share_dir());
-	return buf;
+	return tdk_data_dir(buf, n, "TDK_HARMONISE_DIR", "harmonise");
 }
