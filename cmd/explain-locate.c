@@ -24,8 +24,8 @@ int tdk_explain_local_is(xmlNodePtr node, const char *name)
 
 	if (!node || node->type != XML_ELEMENT_NODE || !node->name)
 		return 0;
+	/* libxml2 keeps the local name apart from the prefix; a stripped "_2MetaData" is a name of its own. */
 	n = (const char *)node->name;
-	/* A namespace-stripped document may keep the prefix glued on ("_2MetaData"): the root only. */
 	return !strcmp(n, name);
 }
 
@@ -67,6 +67,27 @@ int tdk_explain_is_id(const char *s)
 
 /* ---- The declaration ---- */
 
+/* Passes a diagnostic of the tree reader on under explain's own codes. */
+static void rename_xml(void *arg, const struct tdk_diag_item *it)
+{
+	struct tdk_diag *to = arg;
+	const char *code = !strcmp(it->code, "VERIFY-XML")	  ? "EXPLAIN-XML" :
+			   !strcmp(it->code, "VERIFY-XML-ENTITY") ? "EXPLAIN-XML-ENTITY" :
+								    it->code;
+
+	tdk_diag_add(to, it->sev, code, &it->loc, "%s", it->msg);
+}
+
+xmlDocPtr tdk_explain_parse(const char *buf, size_t len, const char *name, struct tdk_diag *d)
+{
+	struct tdk_diag inner;
+
+	tdk_diag_init(&inner, d->file);
+	inner.emit = rename_xml;
+	inner.arg = d;
+	return tdk_xml_parse_ex(buf ? buf : "", len, name, "VERIFY", 0, NULL, &inner);
+}
+
 int tdk_explain_decl_load(struct tdk_explain_decl *decl, const char *path, struct tdk_diag *d)
 {
 	struct tdk_input in;
@@ -79,16 +100,16 @@ int tdk_explain_decl_load(struct tdk_explain_decl *decl, const char *path, struc
 	snprintf(decl->name, sizeof(decl->name), "%s", strcmp(path, "-") ? path : "<stdin>");
 	d->file = decl->name;
 	if (tdk_input_open(&in, path) < 0 || tdk_input_read_all(&in, DECL_MAX, &decl->buf) < 0) {
-		r = errno == ENOMEM ? TDK_EXIT_INTERNAL : TDK_EXIT_IO;
+		int err = errno;
+
+		r = err == ENOMEM ? TDK_EXIT_INTERNAL : TDK_EXIT_IO;
 		tdk_diag_add(d, TDK_SEV_ERROR, "EXPLAIN-DECLARATION", NULL, "cannot read the declaration: %s",
-			     errno == EFBIG ? "longer than 64 MiB" : strerror(errno));
-		if (in.fd >= 0)
-			tdk_input_close(&in);
+			     err == EFBIG ? "longer than 64 MiB" : strerror(err));
+		tdk_input_close(&in);
 		goto out;
 	}
 	tdk_input_close(&in);
-	if (!(decl->doc = tdk_xml_parse_ex(decl->buf.data ? decl->buf.data : "", decl->buf.len, decl->name, "EXPLAIN",
-					   0, NULL, d))) {
+	if (!(decl->doc = tdk_explain_parse(decl->buf.data, decl->buf.len, decl->name, d))) {
 		r = TDK_EXIT_IO;
 		goto out;
 	}
@@ -159,23 +180,26 @@ static void step_id(const char *p, size_t j, char *out, size_t size)
 /*
  * The step of the notification that step j of the entry's pointer (of m
  * steps) stands for: its suffix aligns with the notification's last steps,
- * its leading steps with the notification's first when the IDs agree.
+ * its leading steps with the notification's first when the IDs agree; all
+ * of an entry of a prefix of the pointer with the first.
  */
 static const struct tdk_explain_step *aligned(const struct tdk_explain_step *st, size_t n, size_t dropped,
 					      size_t m, size_t j, const char *id)
 {
 	size_t tail = n - dropped;
 
+	if (tail > m)   /* the entry of a prefix: its steps are the notification's first */
+		return j < n && !strcmp(st[j].id, id) ? &st[j] : NULL;
 	if (j + tail >= m)
 		return &st[dropped + (j + tail - m)];
 	return j < dropped && !strcmp(st[j].id, id) ? &st[j] : NULL;
 }
 
 /* Walks the declaration along the entry's pointer. */
-static void walk(const struct tdk_wco_dict *dict, const struct tdk_explain_step *st, size_t n,
-		 struct tdk_explain_what *w)
+static void walk(const struct tdk_wco_dict *dict, const struct tdk_wco_elem *e, const struct tdk_explain_step *st,
+		 size_t n, struct tdk_explain_what *w)
 {
-	const char *p = w->e->pointer;
+	const char *p = e->pointer;
 	const struct tdk_wco_elem *pe;
 	const struct tdk_explain_step *s;
 	char prefix[TDK_WCO_POINTER_MAX + 1], id[16];
@@ -216,7 +240,8 @@ static void walk(const struct tdk_wco_dict *dict, const struct tdk_explain_step 
 void tdk_explain_pointer(const struct tdk_wco_dict *dict, const struct tdk_explain_decl *decl,
 			 const struct tdk_explain_step *st, size_t n, const char *ptr, struct tdk_explain_what *w)
 {
-	size_t i;
+	char prefix[TDK_WCO_POINTER_MAX + 1];
+	size_t i, len;
 
 	w->e = ptr && n ? tdk_wco_dict_resolve(dict, ptr, &w->dropped) : NULL;
 	for (i = 0; i < n && !w->unknown[0]; i++)
@@ -226,8 +251,21 @@ void tdk_explain_pointer(const struct tdk_wco_dict *dict, const struct tdk_expla
 	if (!decl)
 		return;
 	w->found = decl->root;
-	if (w->e)
-		walk(dict, st, n, w);
+	if (w->e) {
+		walk(dict, w->e, st, n, w);
+		return;
+	}
+	/* The part of an unknown pointer that the dictionary knows: walked as far as it goes. */
+	for (len = ptr ? strlen(ptr) : 0; len && !w->near; ) {
+		while (len && ptr[len - 1] != '/')
+			len--;
+		if (!len--)
+			break;
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)len, ptr);
+		w->near = tdk_wco_dict_by_pointer(dict, prefix);
+	}
+	if (w->near)
+		walk(dict, w->near, st, n, w);
 }
 
 /* ---- Positions and the report ---- */
@@ -375,10 +413,57 @@ static void facts_of(const struct tdk_wco_elem *e, struct tdk_buf *b)
 		tdk_buf_addc(b, ')');
 }
 
+struct tdk_diag_loc tdk_explain_pos(const struct tdk_explain_decl *decl, xmlNodePtr node)
+{
+	return pos_of(decl->buf.data, decl->buf.len, node);
+}
+
 /* Where a diagnostic goes: the element in the declaration, else the node in the notification. */
 static struct tdk_diag_loc where(const struct tdk_explain_what *w, xmlNodePtr node, int in_decl)
 {
 	return in_decl ? pos_of(w->decl->buf.data, w->decl->buf.len, node) : pos_of(w->note_buf, w->note_len, node);
+}
+
+/*
+ * Appends what in node's value breaks format (an..N, anN, n..T,F, n..T):
+ * "; the value has 25 characters, an..22 allows 22".  Nothing when it fits
+ * or the format is of another kind.
+ */
+static void format_fault(xmlNodePtr node, const char *format, struct tdk_buf *b)
+{
+	xmlChar *t = xmlNodeGetContent(node);
+	const char *v = t ? (const char *)t : "", *dot;
+	unsigned long max = 0, frac = 0;
+	size_t n = 0, digits = 0, after = 0;
+	char tail[8] = "";
+
+	while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n')
+		v++;
+	for (; v[n]; n++)
+		;
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+		n--;
+	if (sscanf(format, "an..%lu%7s", &max, tail) == 1 || sscanf(format, "an%lu%7s", &max, tail) == 1) {
+		size_t i, chars = 0;
+
+		for (i = 0; i < n; i++)
+			chars += ((unsigned char)v[i] & 0xC0) != 0x80;
+		if (chars > max)
+			tdk_buf_addf(b, "; the value has %zu characters, %s allows %lu", chars, format, max);
+	} else if (sscanf(format, "n..%lu,%lu%7s", &max, &frac, tail) == 2 || sscanf(format, "n..%lu%7s", &max, tail) == 1) {
+		size_t i;
+
+		dot = memchr(v, '.', n);
+		for (i = 0; i < n; i++)
+			if (v[i] >= '0' && v[i] <= '9') {
+				digits++;
+				after += dot && v + i > dot;
+			}
+		if (digits > max || after > frac)
+			tdk_buf_addf(b, "; the value has %zu digits, %zu after the point; %s allows %lu, %lu after the point",
+				     digits, after, format, max, frac);
+	}
+	xmlFree(t);
 }
 
 /* The error's message: the pointer and its names, what it names, where it is in the declaration. */
@@ -397,12 +482,17 @@ static void message(const struct tdk_wco_dict *dict, const char *desc, const cha
 		}
 		facts_of(w->e, b);
 	}
-	if (w->decl && w->found && w->complete) {
+	if (w->decl && w->found && w->complete && w->near) {
+		tdk_buf_adds(b, "; the declaration has its known part at ");
+		xpath_of(w->found, b);
+	} else if (w->decl && w->found && w->complete) {
 		tdk_buf_adds(b, "; in the declaration ");
 		xpath_of(w->found, b);
 		if (n && !has_elements(w->found)) {
 			tdk_explain_text(w->found, value, sizeof(value));
 			tdk_buf_addf(b, " = '%s'", value);
+			if (w->e)
+				format_fault(w->found, w->e->format, b);
 		}
 	} else if (w->decl && w->found && w->missing) {
 		tdk_buf_addf(b, "; the declaration has no %s", w->missing);

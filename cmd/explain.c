@@ -155,7 +155,7 @@ static xmlDocPtr read_notification(struct tdk_doc *doc, const char *buf, size_t 
 			     "read up to the end of the root", *len - at);
 		*len = end;
 	}
-	return tdk_xml_parse_ex(buf, *len, doc->name, "EXPLAIN", 0, NULL, &doc->d);
+	return tdk_explain_parse(buf, *len, doc->name, &doc->d);
 }
 
 /* The Response: the root, or a child of the root (MetaData), with RES-DMS:2 or no namespace. */
@@ -262,8 +262,9 @@ static void response_decl(xmlNodePtr resp, const char *name, char *out, size_t s
 static void check_lrn(const struct explain_run *er, struct tdk_doc *doc, xmlNodePtr resp)
 {
 	char lrn[128], mine[128];
+	const char *saved;
 	xmlNodePtr c;
-	struct tdk_diag_loc loc = { 0, 0, 0, { 0 } };
+	struct tdk_diag_loc loc;
 
 	response_decl(resp, "FunctionalReferenceID", lrn, sizeof(lrn));
 	if (!er->decl.doc || !*lrn || !(c = tdk_explain_child(er->decl.root, "FunctionalReferenceID", NULL)))
@@ -271,9 +272,12 @@ static void check_lrn(const struct explain_run *er, struct tdk_doc *doc, xmlNode
 	tdk_explain_text(c, mine, sizeof(mine));
 	if (!strcmp(lrn, mine))
 		return;
-	loc.line = (unsigned long)xmlGetLineNo(c);
+	loc = tdk_explain_pos(&er->decl, c);
+	saved = doc->d.file;
+	doc->d.file = er->decl.name;
 	tdk_diag_add(&doc->d, TDK_SEV_WARNING, "EXPLAIN-LRN", &loc,
 		     "the notification is about LRN '%.60s', this declaration's LRN is '%.60s'", lrn, mine);
+	doc->d.file = saved;
 }
 
 static int explain_doc(void *arg, struct tdk_doc *doc)

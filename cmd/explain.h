@@ -50,6 +50,7 @@ struct tdk_explain_what {
 	size_t note_len;
 	xmlNodePtr at;                 /* the Error element */
 	const struct tdk_wco_elem *e;  /* the dictionary's entry for the pointer, or NULL */
+	const struct tdk_wco_elem *near; /* without e: the entry of its longest prefix that has one, or NULL */
 	size_t dropped;                /* leading steps left out to find e (0: the pointer itself) */
 	const struct tdk_explain_decl *decl; /* the declaration searched, or NULL */
 	xmlNodePtr found;              /* the deepest element of the path found in it */
@@ -80,6 +81,17 @@ void tdk_explain_pointer(const struct tdk_wco_dict *dict, const struct tdk_expla
 void tdk_explain_report(struct tdk_diag *d, const struct tdk_wco_dict *dict, const char *code, const char *desc,
 			const char *ptr, const struct tdk_explain_step *st, size_t n,
 			const struct tdk_explain_what *w);
+
+/*
+ * Parses buf[0..len) through lib/xml's tree reader (tdk_xml_parse_ex: no
+ * network, no DTD, the default limits), its faults reported in d as
+ * EXPLAIN-XML, EXPLAIN-XML-ENTITY and XML-LIMIT-*.  Returns the tree (the
+ * caller frees it with xmlFreeDoc) or NULL.
+ */
+xmlDocPtr tdk_explain_parse(const char *buf, size_t len, const char *name, struct tdk_diag *d);
+
+/* The position of node's start tag in the declaration (line, column, offset). */
+struct tdk_diag_loc tdk_explain_pos(const struct tdk_explain_decl *decl, xmlNodePtr node);
 
 /* Whether node's local name is name. */
 int tdk_explain_local_is(xmlNodePtr node, const char *name);

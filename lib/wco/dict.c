@@ -257,46 +257,35 @@ out:
 	return r;
 }
 
-const struct tdk_wco_elem *tdk_wco_dict_by_pointer(const struct tdk_wco_dict *dict, const char *pointer)
+/* The first of v[0..n) whose pointer (or path) is not less than s: binary search. */
+static size_t first_not_less(const struct tdk_wco_elem *const *v, size_t n, const char *s, int path)
 {
-	size_t lo = 0, hi = dict->n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(pointer, dict->by_pointer[mid]->pointer);
 
-		if (!c)
-			return dict->by_pointer[mid];
-		if (c < 0)
-			hi = mid;
-		else
+		if (strcmp(path ? v[mid]->path : v[mid]->pointer, s) < 0)
 			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo;
 }
 
+const struct tdk_wco_elem *tdk_wco_dict_by_pointer(const struct tdk_wco_dict *dict, const char *pointer)
+{
+	size_t i = first_not_less(dict->by_pointer, dict->n, pointer, 0);
+
+	return i < dict->n && !strcmp(dict->by_pointer[i]->pointer, pointer) ? dict->by_pointer[i] : NULL;
+}
+
+/* Equal paths are sorted in the order of the file: the first found is the file's first. */
 const struct tdk_wco_elem *tdk_wco_dict_by_path(const struct tdk_wco_dict *dict, const char *path)
 {
-	size_t lo = 0, hi = dict->npath;
+	size_t i = *path ? first_not_less(dict->by_path, dict->npath, path, 1) : dict->npath;
 
-	if (!*path)
-		return NULL;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(path, dict->by_path[mid]->path);
-
-		if (!c) {
-			/* The first of equal paths in the file. */
-			while (mid > 0 && !strcmp(path, dict->by_path[mid - 1]->path))
-				mid--;
-			return dict->by_path[mid];
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return i < dict->npath && !strcmp(dict->by_path[i]->path, path) ? dict->by_path[i] : NULL;
 }
 
 const struct tdk_wco_elem *tdk_wco_dict_by_suffix(const struct tdk_wco_dict *dict, const char *suffix,
