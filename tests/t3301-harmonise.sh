@@ -90,7 +90,8 @@ test_expect_success 'a WCO pointer selects through the dictionary, with its form
 	test_grep "<FunctionalReferenceID>LRN<" out && test_grep "(rule v.rules:1)" err &&
 	printf "<Declaration><FunctionalReferenceID>%040d</FunctionalReferenceID></Declaration>\n" 1 >p2.xml &&
 	{ tdk harmonise --no-default-rules --rules v.rules p2.xml >/dev/null 2>err; test $? -eq 1; } &&
-	test_grep "more than format an..35 allows" err &&
+	fmt=$(awk -F "\t" "\$1 == \"42A/D026\" { print \$4 }" "$REPO/data/wco/dictionary.tsv") && test -n "$fmt" &&
+	test_grep "more than format $fmt allows" err &&
 	printf "number wco:65A/128\n" >s.rules &&
 	printf "<Declaration><GoodsShipment><GovernmentAgencyGoodsItem><Commodity><GoodsMeasure><NetNetWeightMeasure>1,1234567</NetNetWeightMeasure></GoodsMeasure></Commodity></GovernmentAgencyGoodsItem></GoodsShipment></Declaration>\n" >m.xml &&
 	{ tdk harmonise --no-default-rules --rules s.rules m.xml >/dev/null 2>err; test $? -eq 1; } &&
