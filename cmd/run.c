@@ -225,7 +225,11 @@ static void junit_case(struct tdk_report *rep, const struct tdk_doc *doc, const 
 		break;
 	case RES_NEGATIVE:
 		kind = TDK_JUNIT_FAILURE;
-		tdk_buf_addf(&m, "%lu error%s", doc->d.errors, doc->d.errors == 1 ? "" : "s");
+		/* A negative answer without an error (tdk harmonise --check) says it in its verdict. */
+		if (!doc->d.errors && doc->verdict)
+			tdk_buf_adds(&m, doc->verdict);
+		else
+			tdk_buf_addf(&m, "%lu error%s", doc->d.errors, doc->d.errors == 1 ? "" : "s");
 		break;
 	case RES_ERROR:
 		kind = TDK_JUNIT_ERROR;

@@ -24,6 +24,7 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "explain", cmd_explain, "explain DMS notifications: name the element behind each error pointer", NULL },
 	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",
 	  cmd_dir_complete },
+	{ "harmonise", cmd_harmonise, "rewrite declaration values to WCO DM codes and formats", NULL },
 	{ "validate", cmd_validate, "check UN/EDIFACT interchanges (ISO 9735, UNTDID) and XML documents "
 	  "(XSD, Schematron)", NULL },
 	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },

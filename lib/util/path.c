@@ -59,3 +59,14 @@ const char *tdk_share_dir(void)
 	pthread_once(&share_once, find_share);
 	return share;
 }
+
+const char *tdk_data_dir(char *buf, size_t n, const char *env, const char *sub)
+{
+	const char *e = getenv(env);
+
+	if (e && *e)
+		snprintf(buf, n, "%s", e);
+	else
+		snprintf(buf, n, "%s/data/%s", tdk_share_dir(), sub);
+	return buf;
+}

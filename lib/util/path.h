@@ -5,6 +5,8 @@
 #ifndef TDK_PATH_H
 #define TDK_PATH_H
 
+#include <stddef.h>
+
 /*
  * The folder of tdk's shipped data, without a trailing slash, found once per
  * process and then kept:
@@ -19,5 +21,12 @@
  * it.  Safe to call from several threads.
  */
 const char *tdk_share_dir(void);
+
+/*
+ * A folder of shipped data: the environment variable env when it is set and
+ * not empty (tests, other layouts), else tdk_share_dir() + "/data/" + sub.
+ * Writes it into buf[0..n) and returns buf.
+ */
+const char *tdk_data_dir(char *buf, size_t n, const char *env, const char *sub);
 
 #endif

@@ -73,14 +73,14 @@ static size_t past(const struct sample *x, size_t i, const char *s, size_t n)
 	return 0;
 }
 
-/* Past a markup declaration <!...>, quotes and an internal subset [...] included; 0 if cut. */
-static size_t past_decl(const struct sample *x, size_t i)
+size_t tdk_xml_past_decl(const void *buf, size_t n, size_t i)
 {
+	const unsigned char *p = buf;
 	unsigned char q = 0;
 	int depth = 0;
 
-	for (i += 2; i < x->n; i++) {
-		unsigned char c = x->p[i];
+	for (i += 2; i < n; i++) {
+		unsigned char c = p[i];
 
 		if (q) {
 			if (c == q)
@@ -91,11 +91,23 @@ static size_t past_decl(const struct sample *x, size_t i)
 			depth++;
 		} else if (c == ']' && depth) {
 			depth--;
+		} else if (c == '<' && depth && n - i >= 4 && !memcmp(p + i, "<!--", 4)) {
+			/* A comment of the internal subset may hold quotes, brackets and '>'. */
+			for (i += 4; i + 3 <= n && memcmp(p + i, "-->", 3); i++)
+				;
+			if (i + 3 > n)
+				return 0;
+			i += 2;
 		} else if (c == '>' && !depth) {
 			return i + 1;
 		}
 	}
 	return 0;
+}
+
+static size_t past_decl(const struct sample *x, size_t i)
+{
+	return tdk_xml_past_decl(x->p, x->n, i);
 }
 
 static int name_char(unsigned char c)

@@ -75,4 +75,11 @@ enum tdk_sniff_kind tdk_sniff(const void *p, size_t n, int whole, struct tdk_sni
 const char *tdk_sniff_what(enum tdk_sniff_kind k);
 const char *tdk_sniff_readers(enum tdk_sniff_kind k);
 
+/*
+ * The offset just past the markup declaration ("<!DOCTYPE ...>") that starts
+ * at buf[i], its quoted strings and its internal subset "[...]" (with the
+ * comments in it) included; 0 when the n bytes end before it does.
+ */
+size_t tdk_xml_past_decl(const void *buf, size_t n, size_t i);
+
 #endif

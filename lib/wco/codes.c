@@ -262,7 +262,7 @@ static uint32_t keep(struct jp *j, struct tdk_codes *c)
 	return (uint32_t)off;
 }
 
-/* Which field of an entry a key fills; NULL for the keys tdk leaves (flag, common_name ...). */
+/* Which field of an entry a key fills; NULL for the keys tdk leaves (flag ...). */
 static uint32_t *field(struct tdk_codes *c, struct tdk_code *e, const char *key)
 {
 	if (!strcmp(key, "alpha_2"))
@@ -275,6 +275,8 @@ static uint32_t *field(struct tdk_codes *c, struct tdk_code *e, const char *key)
 		return &e->name;
 	if (!strcmp(key, "official_name"))
 		return &e->official;
+	if (!strcmp(key, "common_name"))
+		return &e->common;
 	return NULL;
 }
 
@@ -296,7 +298,7 @@ static int add_entry(struct jp *j, struct tdk_codes *c, const struct tdk_code *e
 /* One entry: an object whose string members are kept by key. */
 static int entry(struct jp *j, struct tdk_codes *c)
 {
-	struct tdk_code e = { 0, 0, 0, 0, 0 };
+	struct tdk_code e = { 0, 0, 0, 0, 0, 0 };
 	uint32_t *f;
 	char key[32];
 

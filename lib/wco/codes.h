@@ -35,6 +35,7 @@ struct tdk_code {
 	uint32_t numeric;   /* the three-digit numeric code */
 	uint32_t name;      /* the English name as iso-codes gives it */
 	uint32_t official;  /* a country's official name, when iso-codes has one */
+	uint32_t common;    /* a country's common name, when iso-codes has one ("Bolivia") */
 };
 
 /* A loaded list.  Owns its memory; tdk_codes_release() frees it. */

@@ -223,13 +223,7 @@ out:
 
 const char *tdk_wco_dict_dir(char *buf, size_t size)
 {
-	const char *e = getenv("TDK_WCO_DATA_DIR");
-
-	if (e && *e)
-		snprintf(buf, size, "%s", e);
-	else
-		snprintf(buf, size, "%s/data/wco", tdk_share_dir());
-	return buf;
+	return tdk_data_dir(buf, size, "TDK_WCO_DATA_DIR", "wco");
 }
 
 int tdk_wco_dict_load(struct tdk_wco_dict *dict, const char *dir, struct tdk_diag *d)

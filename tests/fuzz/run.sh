@@ -94,6 +94,15 @@ for bin in $bins; do
 		cp data/wco/*.tsv "$seeds"/ 2>/dev/null
 		head -n 40 data/wco/dictionary.tsv >"$seeds/head.tsv" 2>/dev/null
 		;;
+	fuzz-harmonise-rules)
+		# The shipped rules, each alone and before the samples that they harmonise.
+		for r in data/harmonise/*.rules; do
+			cp "$r" "$seeds/"
+			for x in samples/wco-declaration.xml samples/wco-declaration-raw.xml; do
+				{ cat "$r"; printf '\n@@\n'; cat "$x"; } >"$seeds/$(basename "$r")-$(basename "$x")"
+			done
+		done
+		;;
 	fuzz-codes-json)
 		# The iso-codes files as installed (read here, never kept in the tree).
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
