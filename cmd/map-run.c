@@ -255,7 +255,7 @@ int tdk_map_emit(struct tdk_map *m, struct tdk_doc *doc, xmlDocPtr out, const ch
 	else
 		r = check_xml(m, doc, res.data ? res.data : "", res.len);
 	doc->d.file = file;
-	if (r == TDK_EXIT_OK || r == TDK_EXIT_NEGATIVE) {
+	if (r == TDK_EXIT_OK) {
 		int w = edi ? write_out(doc, dest, edi, nedi) : write_out(doc, dest, res.data ? res.data : "", res.len);
 
 		r = w ? w : r;
