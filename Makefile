@@ -49,6 +49,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 HEADERS  = $(wildcard lib/*/*.h cmd/*.h tests/unit/*.h)
 
 MANPAGES    = $(sort $(wildcard man/*.1))
+MANPAGES5   = $(sort $(wildcard man/*.5))
 TESTS       = $(sort $(wildcard tests/t[0-9]*.sh))
 PROVE       = prove
 PROVE_FLAGS = -j2
@@ -166,11 +167,12 @@ deps:
 # The installed tree finds its data beside the binary (BINDIR/../share/tdk, see
 # lib/util/path.h), so it works under any PREFIX, and moved after a DESTDIR install.
 install: $(BUILD)/tdk
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/tdk/xsd \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/tdk/xsd \
 	  $(DESTDIR)$(DATADIR)/tdk/data/codes \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BUILD)/tdk $(DESTDIR)$(BINDIR)/tdk
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MANPAGES5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 xsd/*.xsd xsd/catalog.xml $(DESTDIR)$(DATADIR)/tdk/xsd/
 	install -m 644 data/codes/*.tsv $(DESTDIR)$(DATADIR)/tdk/data/codes/
 	install -m 644 completions/tdk.bash $(DESTDIR)$(BASHCOMPDIR)/tdk
@@ -180,7 +182,7 @@ install: $(BUILD)/tdk
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tdk $(DESTDIR)$(BASHCOMPDIR)/tdk \
 	  $(DESTDIR)$(ZSHCOMPDIR)/_tdk $(DESTDIR)$(FISHCOMPDIR)/tdk.fish
-	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MANPAGES5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	rm -rf $(DESTDIR)$(DATADIR)/tdk
 
 clean:
