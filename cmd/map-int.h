@@ -17,6 +17,7 @@ struct tdk_map {
 	/* The options. */
 	struct tdk_optlist params, catalogs;
 	const char *to, *directory, *coverage;
+	const char *from, *columns;         /* --from csv|fixed, --columns FILE: flat input */
 	int list, no_validate, no_cache;
 	struct tdk_xslt_limits limits;
 	const struct tdk_run_opts *ro;

@@ -129,8 +129,9 @@ static int parse_path(struct parse *ps, const struct tok *t, struct tdk_colmap_s
 		      char **attr)
 {
 	const char *s = t->s, *e;
-	size_t k = 0;
+	size_t k = 0, i;
 	struct tdk_colmap_step v[TDK_COLMAP_STEPS_MAX];
+	int r = 0;
 
 	*steps = NULL;
 	*nsteps = 0;
@@ -143,30 +144,39 @@ static int parse_path(struct parse *ps, const struct tok *t, struct tdk_colmap_s
 		e = strchr(s, '/');
 		len = e ? (size_t)(e - s) : strlen(s);
 		if (!e && attr && len > 1 && s[0] == '@' && k > 0) {
-			if (!is_name(s + 1, len - 1))
-				return bad(ps, "COLMAP-PATH", t->col, "'%s' is not an attribute name", s);
+			if (!is_name(s + 1, len - 1)) {
+				r = bad(ps, "COLMAP-PATH", t->col, "'%s' is not an attribute name", s);
+				goto fail;
+			}
 			*attr = dup(ps, s + 1);
 			break;
 		}
 		br = memchr(s, '[', len);
 		if (br) {
 			idx = len > 2 && s[len - 1] == ']' ? number(br + 1, (size_t)(s + len - 1 - br - 1)) : 0;
-			if (!idx)
-				return bad(ps, "COLMAP-PATH", t->col, "a step's index is not [N] with N from 1 in '%s'", t->s);
+			if (!idx) {
+				r = bad(ps, "COLMAP-PATH", t->col, "a step's index is not [N] with N from 1 in '%s'", t->s);
+				goto fail;
+			}
 			len = (size_t)(br - s);
 		}
-		if (!is_name(s, len))
-			return bad(ps, "COLMAP-PATH", t->col, "'%s' is not an element path (names separated by '/')", t->s);
+		if (!is_name(s, len)) {
+			r = bad(ps, "COLMAP-PATH", t->col, "'%s' is not an element path (names separated by '/')", t->s);
+			goto fail;
+		}
 		if (k == 0 && !ps->cm->root) {
 			ps->cm->root = strndup(s, len);
 			if (!ps->cm->root)
 				ps->nomem = 1;
 		} else if (k == 0 && (strlen(ps->cm->root) != len || memcmp(ps->cm->root, s, len) || idx != 1)) {
-			return bad(ps, "COLMAP-PATH", t->col, "the path '%s' does not start at the root, %s", t->s,
-				   ps->cm->root);
+			r = bad(ps, "COLMAP-PATH", t->col, "the path '%s' does not start at the root, %s", t->s,
+				ps->cm->root);
+			goto fail;
 		} else if (k > 0) {
-			if (k > TDK_COLMAP_STEPS_MAX)
-				return bad(ps, "COLMAP-LIMIT", t->col, "more than %d steps in a path", TDK_COLMAP_STEPS_MAX);
+			if (k > TDK_COLMAP_STEPS_MAX) {
+				r = bad(ps, "COLMAP-LIMIT", t->col, "more than %d steps in a path", TDK_COLMAP_STEPS_MAX);
+				goto fail;
+			}
 			v[k - 1].name = strndup(s, len);
 			v[k - 1].index = (unsigned)idx;
 			v[k - 1].rank = 0;
@@ -178,18 +188,28 @@ static int parse_path(struct parse *ps, const struct tok *t, struct tdk_colmap_s
 			break;
 		s = e + 1;
 	}
-	if (k < 2 && !(attr && *attr))
-		return bad(ps, "COLMAP-PATH", t->col, "'%s' names the root only", t->s);
-	*nsteps = k - 1;
-	if (*nsteps) {
-		*steps = malloc(*nsteps * sizeof(**steps));
-		if (!*steps) {
+	if (k < 2 && !(attr && *attr)) {
+		r = bad(ps, "COLMAP-PATH", t->col, "'%s' names the root only", t->s);
+		goto fail;
+	}
+	if (k > 1) {
+		if (!(*steps = malloc((k - 1) * sizeof(**steps)))) {
 			ps->nomem = 1;
-			return TDK_EXIT_INTERNAL;
+			r = TDK_EXIT_INTERNAL;
+			goto fail;
 		}
-		memcpy(*steps, v, *nsteps * sizeof(**steps));
+		memcpy(*steps, v, (k - 1) * sizeof(**steps));
+		*nsteps = k - 1;
 	}
 	return 0;
+fail:
+	for (i = 1; i < k; i++)
+		free(v[i - 1].name);
+	if (attr) {
+		free(*attr);
+		*attr = NULL;
+	}
+	return r;
 }
 
 /* A column by name or number (CSV), or a range N-M (fixed width). */
@@ -436,6 +456,7 @@ static int parse_option(struct parse *ps)
 		if (ps->nt != 2)
 			return bad(ps, "COLMAP-SYNTAX", t[0].col, "expected 'key SOURCE'");
 		cm->has_key = 1;
+		free(cm->key.name);
 		return parse_ref(ps, &t[1], &cm->key);
 	}
 	if (!strcmp(w, "type")) {
@@ -446,6 +467,7 @@ static int parse_option(struct parse *ps)
 		free(cm->type_item);
 		cm->type_header = dup(ps, t[2].s);
 		cm->type_item = dup(ps, t[3].s);
+		free(cm->type.name);
 		return parse_ref(ps, &t[1], &cm->type);
 	}
 	if (!strcmp(w, "item")) {
