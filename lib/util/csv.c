@@ -86,6 +86,10 @@ static int utf8_ok(struct tdk_csv *c, unsigned char b)
 	}
 	if (b < 0x80)
 		return 1;
+	c->u8lead = b;
+	c->u8line = c->line;
+	c->u8col = c->col;
+	c->u8off = c->offset;
 	c->u8lo = 0x80;
 	c->u8hi = 0xBF;
 	if (b >= 0xC2 && b <= 0xDF)
@@ -118,7 +122,7 @@ static int skip_bom(struct tdk_csv *c)
 	n = tdk_input_peek(c->in, &p, 3);
 	if (n < 0)
 		return TDK_CSV_IO;
-	if (n == 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+	if (n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
 		char skip[3];
 
 		if (tdk_input_read(c->in, skip, 3) != 3)
@@ -158,7 +162,7 @@ static int field_begin(struct tdk_csv *c)
 
 	if (c->n == c->o.fields_max)
 		return fault(c, "CSV-LIMIT", c->line, c->col, c->offset,
-			     "more than %zu fields in the record that starts on line %lu (the limit; see --max-fields)",
+			     "more than %zu fields in the record that starts on line %lu (the limit)",
 			     c->o.fields_max, c->rec_line);
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
@@ -184,10 +188,10 @@ static int field_add(struct tdk_csv *c, int b)
 
 	if (f->len == c->o.field_max)
 		return fault(c, "CSV-LIMIT", f->line, f->col, f->offset,
-			     "a field longer than %zu bytes (the limit; see --max-field-size)", c->o.field_max);
+			     "a field longer than %zu bytes (the limit)", c->o.field_max);
 	if (c->text.len - (c->n - 1) >= c->o.record_max)
 		return fault(c, "CSV-LIMIT", f->line, f->col, f->offset,
-			     "the record that starts on line %lu is longer than %zu bytes (the limit; see --max-record-size)",
+			     "the record that starts on line %lu is longer than %zu bytes (the limit)",
 			     c->rec_line, c->o.record_max);
 	if (tdk_buf_addc(&c->text, b) < 0)
 		return TDK_CSV_NOMEM;
@@ -241,8 +245,8 @@ again:
 			return TDK_CSV_IO;
 		if (b < 0) {
 			if (c->u8need)
-				return fault(c, "CSV-ENCODING", c->line, c->col, c->offset,
-					     "the input ends inside a UTF-8 sequence");
+				return fault(c, "CSV-ENCODING", c->u8line, c->u8col, c->u8off,
+					     "the input ends inside the UTF-8 sequence that starts here");
 			if (state == ST_QUOTED)
 				return fault(c, "CSV-QUOTE", qline, qcol, qoff,
 					     "the quote opened here is still open at the end of the input");
@@ -253,9 +257,13 @@ again:
 		}
 		if (b == 0)
 			return fault(c, "CSV-NUL", c->line, c->col, c->offset, "a NUL byte");
-		if (!utf8_ok(c, (unsigned char)b))
-			return fault(c, "CSV-ENCODING", c->line, c->col, c->offset,
-				     "byte 0x%02X is not UTF-8 here", (unsigned)b);
+		if (c->u8need) {
+			if (!utf8_ok(c, (unsigned char)b))
+				return fault(c, "CSV-ENCODING", c->u8line, c->u8col, c->u8off,
+					     "byte 0x%02X followed by 0x%02X is not UTF-8", c->u8lead, (unsigned)b);
+		} else if (!utf8_ok(c, (unsigned char)b))
+			return fault(c, "CSV-ENCODING", c->line, c->col, c->offset, "byte 0x%02X is not UTF-8",
+				     (unsigned)b);
 		if (b == '\n' && c->cr && state != ST_QUOTED) {
 			step(c, b);  /* the LF of a CRLF whose CR ended the record */
 			continue;

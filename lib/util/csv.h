@@ -63,6 +63,9 @@ struct tdk_csv {
 	unsigned long line, col;   /* of the next byte */
 	uint64_t offset;
 	unsigned u8need;           /* UTF-8 continuation bytes still expected */
+	unsigned char u8lead;      /* the sequence's first byte, and where it is */
+	unsigned long u8line, u8col;
+	uint64_t u8off;
 	unsigned char u8lo, u8hi;  /* the range the next continuation byte must fall in */
 	struct tdk_buf text;       /* the record's fields, each followed by a NUL */
 	struct tdk_csv_field *f;   /* the record's fields */
