@@ -158,6 +158,11 @@ demo: tdk
 codes-data:
 	perl tests/gen/codes-data.pl $(TDK_CORPUS)
 
+# The WCO Data Model dictionary (data/wco: pointers, names, formats, code lists, UCC data
+# elements of DEC-DMS:2 and RES-DMS:2), written from the public corpus; kept in the tree.
+wco-data:
+	perl tests/gen/wco-dict.pl $(TDK_CORPUS)
+
 bench: tdk
 	tests/bench/run.sh
 
@@ -188,4 +193,4 @@ uninstall:
 clean:
 	rm -rf build tdk tests/trash.*
 
-.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench codes-data deps install uninstall clean
+.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench codes-data wco-data deps install uninstall clean

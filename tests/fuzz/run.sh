@@ -90,6 +90,10 @@ for bin in $bins; do
 			cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
 		done
 		;;
+	fuzz-wco-dict)
+		cp data/wco/*.tsv "$seeds"/ 2>/dev/null
+		head -n 40 data/wco/dictionary.tsv >"$seeds/head.tsv" 2>/dev/null
+		;;
 	fuzz-codes-json)
 		# The iso-codes files as installed (read here, never kept in the tree).
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
