@@ -3,7 +3,7 @@
 # records), fixed-width and semicolon files with decimal commas map to
 # DEC-DMS:2 declarations that validate against the UK CDS v2.15 schemas of
 # the corpus (wrapper_submit.xsd through a catalog; skipped without the
-# corpus); the values the transforms wrote; a map out of schema order gives
+# corpus); the values the transforms wrote; paths written as WCO pointers; a map out of schema order gives
 # declarations the schema refuses; the EXAMPLES of tdk-columns(5).
 . "$(dirname "$0")/lib.sh"
 
@@ -41,6 +41,11 @@ test_expect_success 'a semicolon CSV with decimal commas and dotted dates' '
 	test_grep "<InvoiceAmount currencyID=\"EUR\">1234.50</InvoiceAmount>" s/TDK-SEMI-0001.xml &&
 	test_grep "<GrossMassMeasure>7.25</GrossMassMeasure><NetNetWeightMeasure>6.9</NetNetWeightMeasure>" s/TDK-SEMI-0001.xml &&
 	test_grep "<InvoiceAmount currencyID=\"CHF\">18000</InvoiceAmount>" s/TDK-SEMI-0002.xml
+'
+test_expect_success 'a map written with WCO pointers gives the same declarations as one with paths' '
+	mkdir p && tdk map --from csv --columns "$F/pointers.columns" -O p "$F/declarations.csv" 2>err &&
+	for f in TDK-LRN-0001 TDK-LRN-0002 TDK-LRN-0003; do cmp o/$f.xml p/$f.xml || exit 1; done &&
+	test "$(grep -c "42A/" "$F/pointers.columns")" -ge 20
 '
 test_expect_success 'one input on standard input, the declarations on standard output, unchecked without a schema' '
 	tdk map --from csv --columns "$F/semicolon.columns" <"$F/semicolon.csv" >out 2>err &&

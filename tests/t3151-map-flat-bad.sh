@@ -115,6 +115,11 @@ test_expect_code 1 'an empty file: CSV-EMPTY' '
 	test_grep "[CSV-EMPTY] no records" err || exit 99
 	exit $rc
 '
+test_expect_code 3 'a WCO pointer the dictionary does not know: COLMAP-POINTER' '
+	printf "column LRN -> 42A/67A/ZZ9\n" >bad.columns; MAP=bad.columns map; rc=$?
+	test_grep "bad.columns:1:15: error: [COLMAP-POINTER] the WCO pointer '\''42A/67A/ZZ9'\'' is not in the WCO dictionary" err || exit 99
+	exit $rc
+'
 test_expect_code 3 'a field rule in a CSV map: COLMAP-FROM' '
 	printf "field 1-4 -> Declaration/FunctionalReferenceID\n" >bad.columns; MAP=bad.columns map; rc=$?
 	test_grep "bad.columns:1:1: error: [COLMAP-FROM]" err || exit 99

@@ -124,11 +124,49 @@ static size_t number(const char *s, size_t n)
 	return v;
 }
 
+/*
+ * A path written as a WCO pointer ("42A/67A/68A", maybe with a last step
+ * "@attr") is looked up in the dictionary, loaded at the first one; the
+ * path it names goes to buf and t->s is pointed at it.  Any other path is
+ * left as it is.
+ */
+static int resolve_pointer(struct parse *ps, struct tok *t, struct tdk_buf *buf)
+{
+	const struct tdk_wco_elem *e;
+	const char *at = strstr(t->s, "/@");
+	size_t n = at ? (size_t)(at - t->s) : strlen(t->s), i;
+	int r;
+
+	if (!n || t->s[0] < '0' || t->s[0] > '9')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((t->s[i] >= '0' && t->s[i] <= '9') || (t->s[i] >= 'A' && t->s[i] <= 'Z') || t->s[i] == '/'))
+			return bad(ps, "COLMAP-PATH", t->col, "'%s' is neither a path nor a WCO pointer", t->s);
+	if (!ps->cm->have_dict) {
+		ps->cm->have_dict = 1;
+		if ((r = tdk_wco_dict_load(&ps->cm->dict, NULL, ps->d)))
+			return r;
+	}
+	tdk_buf_reset(buf);
+	if (tdk_buf_add(buf, t->s, n) < 0)
+		return TDK_EXIT_INTERNAL;
+	e = tdk_wco_dict_by_pointer(&ps->cm->dict, buf->data);
+	if (!e || !*e->path)
+		return bad(ps, "COLMAP-POINTER", t->col, "the WCO pointer '%s' is not in the WCO dictionary", buf->data);
+	tdk_buf_reset(buf);
+	if (tdk_buf_adds(buf, e->path) < 0 || (at && tdk_buf_adds(buf, at) < 0))
+		return TDK_EXIT_INTERNAL;
+	t->s = buf->data;
+	return 0;
+}
+
 /* Parses a path "Root/A/B[2]/C" or ".../@attr" into r's steps below the root; sets cm's root. */
-static int parse_path(struct parse *ps, const struct tok *t, struct tdk_colmap_step **steps, size_t *nsteps,
+static int parse_path(struct parse *ps, const struct tok *written, struct tdk_colmap_step **steps, size_t *nsteps,
 		      char **attr)
 {
-	const char *s = t->s, *e;
+	struct tdk_buf buf = TDK_BUF_INIT(TDK_WCO_POINTER_MAX * 4);
+	struct tok pt = *written, *t = &pt;
+	const char *s, *e;
 	size_t k = 0, i;
 	struct tdk_colmap_step v[TDK_COLMAP_STEPS_MAX];
 	int r = 0;
@@ -137,6 +175,11 @@ static int parse_path(struct parse *ps, const struct tok *t, struct tdk_colmap_s
 	*nsteps = 0;
 	if (attr)
 		*attr = NULL;
+	if ((r = resolve_pointer(ps, t, &buf))) {
+		tdk_buf_release(&buf);
+		return r;
+	}
+	s = t->s;
 	for (;;) {
 		size_t len, idx = 1;
 		const char *br;
@@ -201,8 +244,10 @@ static int parse_path(struct parse *ps, const struct tok *t, struct tdk_colmap_s
 		memcpy(*steps, v, (k - 1) * sizeof(**steps));
 		*nsteps = k - 1;
 	}
+	tdk_buf_release(&buf);
 	return 0;
 fail:
+	tdk_buf_release(&buf);
 	for (i = 1; i < k; i++)
 		free(v[i - 1].name);
 	if (attr) {
@@ -691,6 +736,8 @@ void tdk_colmap_release(struct tdk_colmap *cm)
 	for (i = 0; i < 4; i++)
 		if (cm->codes_used[i])
 			tdk_codes_release(&cm->codes[i]);
+	if (cm->have_dict)
+		tdk_wco_dict_release(&cm->dict);
 	free_steps(cm->item, cm->nitem);
 	free(cm->key.name);
 	free(cm->type.name);

@@ -9,7 +9,9 @@
  * item's number or the item count), passes it through its transforms and
  * writes it to an element path, e.g. Declaration/GoodsShipment/
  * GovernmentAgencyGoodsItem/Commodity/Description, or to an attribute
- * (a last step "@currencyID").  Siblings are written in the order in which
+ * (a last step "@currencyID").  A path may be written as a WCO pointer
+ * ("42A/67A/68A/23A/137"), which the WCO dictionary (lib/wco/dict.h,
+ * loaded when the first pointer is met) turns into its path.  Siblings are written in the order in which
  * their paths first appear in the column map, so that a map written in the
  * order of the target schema gives declarations in that order (XSD
  * sequences are ordered); an empty value writes nothing.
@@ -20,7 +22,8 @@
  * invalid step, or another root than the others), COLMAP-TRANSFORM (an
  * unknown transform or one with wrong arguments), COLMAP-RANGE (a position
  * range that is not N-M with 1 <= N <= M), COLMAP-FROM (a rule of the
- * other format), COLMAP-ITEM (item rules without an item directive, or the
+ * other format), COLMAP-POINTER (a pointer the dictionary does not
+ * know), COLMAP-ITEM (item rules without an item directive, or the
  * other way round), COLMAP-LIMIT (over the limits below), and when the data
  * is read COLMAP-COLUMN (a column the input does not have).
  */
@@ -35,6 +38,7 @@
 #include "util/diag.h"
 #include "util/io.h"
 #include "wco/codes.h"
+#include "wco/dict.h"
 
 /* The largest column map read, the most rules, transforms per rule, steps per path, meta lines. */
 #define TDK_COLMAP_FILE_MAX  ((size_t)1 << 20)
@@ -108,6 +112,8 @@ struct tdk_colmap {
 	size_t nranks, rcap;
 	struct tdk_codes codes[4];  /* the lists the code transforms use, loaded by tdk_colmap_load_codes */
 	int codes_used[4];
+	struct tdk_wco_dict dict;   /* the WCO dictionary, when a path is written as a pointer */
+	int have_dict;
 	const char *name;           /* the column map's name for diagnostics; borrowed */
 };
 
