@@ -53,6 +53,16 @@ out:
 	return r;
 }
 
+void tdk_map_flat_limits(struct tdk_map_flat *f, size_t field_max, size_t fields_max, size_t record_max)
+{
+	if (field_max)
+		f->cm.csv.field_max = field_max;
+	if (fields_max)
+		f->cm.csv.fields_max = fields_max;
+	if (record_max)
+		f->cm.csv.record_max = record_max;
+}
+
 struct emit_arg {
 	struct tdk_map *m;
 	struct tdk_doc *doc;

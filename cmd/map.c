@@ -225,6 +225,7 @@ static int setup(struct tdk_run *run, struct tdk_map *m, const char *xsl)
 			run->setup_error = "the column map cannot be used (see its diagnostics)";
 			return r == TDK_EXIT_NEGATIVE ? TDK_EXIT_IO : r;
 		}
+		tdk_map_flat_limits(m->flat, m->field_max, m->fields_max, m->record_max);
 		goto schema;
 	}
 	if (tdk_dir_set_init(&m->dirs, tdk_share_dir(), m->directory) < 0)
@@ -332,6 +333,12 @@ int cmd_map(int argc, char **argv, struct tdk_ctx *ctx)
 				"read CSV or fixed-width records and map them by --columns (tdk-columns(5))"),
 		TDK_OPT_STRING_(0, "columns", &m.columns, "file", NULL,
 				"the column map for --from: which column or position goes where"),
+		TDK_OPT_SIZE_(0, "max-field-size", &m.field_max, "bytes",
+			      "--from: longest field (default 64K, or the column map's limit)"),
+		TDK_OPT_ULONG_(0, "max-fields", &m.fields_max, "n",
+			       "--from: most fields in a record (default 1024, or the column map's limit)"),
+		TDK_OPT_SIZE_(0, "max-record-size", &m.record_max, "bytes",
+			      "--from: longest record (default 1M, or the column map's limit)"),
 		TDK_OPT_LIST_(0, "param", &m.params, "name=value",
 			      "set the stylesheet's top-level parameter name to the string value (repeatable)"),
 		TDK_OPT_STRING_('t', "to", &m.to, "format", "edifact|xml",

@@ -60,6 +60,17 @@ test_expect_code 1 'a field over the limit the map sets: CSV-LIMIT; reading stop
 	test -f o/A0.xml && test ! -f o/A1.xml || exit 99
 	exit $rc
 '
+test_expect_code 1 'the limits from the command line: --max-field-size, --max-fields, --max-record-size' '
+	printf "LRN,Type\nA1,IMA\nA2,EXD\n" >t.csv &&
+	tdk map --from csv --columns m.columns --max-field-size 3 -O o t.csv 2>err1; r1=$?
+	tdk map --from csv --columns m.columns --max-fields 1 -O o t.csv 2>err2; r2=$?
+	tdk map --from csv --columns m.columns --max-record-size 4 -O o t.csv 2>err3; r3=$?
+	test_grep "t.csv:1:5: error: [CSV-LIMIT] a field longer than 3 bytes" err1 &&
+	test_grep "t.csv:1:5: error: [CSV-LIMIT] more than 1 fields in the record that starts on line 1" err2 &&
+	test_grep "t.csv:1:5: error: [CSV-LIMIT] the record that starts on line 1 is longer than 4 bytes" err3 &&
+	test $r1 = 1 && test $r2 = 1 || exit 99
+	exit $r3
+'
 test_expect_code 1 'a column map naming a column the file lacks: COLMAP-COLUMN at the map line' '
 	printf "LRN,Kind\nA1,IMA\n" >t.csv; map; rc=$?
 	test_grep "m.columns:3:8: error: [COLMAP-COLUMN] no column '\''Type'\'' in the header of t.csv" err || exit 99
