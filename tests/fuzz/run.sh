@@ -112,6 +112,10 @@ for bin in $bins; do
 			done
 		done
 		;;
+	fuzz-manifest)
+		# The test maps' manifests, and the shipped ones.
+		cp tests/data/map/maps/*.manifest data/maps/*.manifest "$seeds"/ 2>/dev/null
+		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
 			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||
