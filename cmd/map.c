@@ -380,6 +380,7 @@ int cmd_map(int argc, char **argv, struct tdk_ctx *ctx)
 		return coverage(ctx, m.coverage, json);
 	if (m.from) {
 		run.exts = flat_exts;
+		run.out_name = NULL;  /* under -O, a declaration's file is named after its key, not its input */
 		snprintf(xsl, sizeof(xsl), "%s", m.columns);
 	} else if ((r = find_map(ctx, &m, argv[0], xsl, sizeof(xsl))) >= 0 || (r = set_params(ctx, &m)) >= 0)
 		goto out;

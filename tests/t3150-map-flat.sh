@@ -47,6 +47,13 @@ test_expect_success 'a map written with WCO pointers gives the same declarations
 	for f in TDK-LRN-0001 TDK-LRN-0002 TDK-LRN-0003; do cmp o/$f.xml p/$f.xml || exit 1; done &&
 	test "$(grep -c "42A/" "$F/pointers.columns")" -ge 20
 '
+test_expect_success 'several inputs at once (-j 2) under -O: the same declarations' '
+	sed "s/TDK-LRN-/TDK-TWO-/" "$F/declarations.csv" >two.csv && mkdir j &&
+	tdk map --from csv --columns "$F/declarations.columns" -j 2 -O j "$F/declarations.csv" two.csv 2>err &&
+	for f in 0001 0002 0003; do
+		cmp o/TDK-LRN-$f.xml j/TDK-LRN-$f.xml && sed "s/TDK-LRN-/TDK-TWO-/" o/TDK-LRN-$f.xml | cmp - j/TDK-TWO-$f.xml || exit 1
+	done
+'
 test_expect_success 'one input on standard input, the declarations on standard output, unchecked without a schema' '
 	tdk map --from csv --columns "$F/semicolon.columns" <"$F/semicolon.csv" >out 2>err &&
 	test "$(grep -c "<md:MetaData" out)" -eq 2 && test_grep "<stdin> (result):2:69: warning: [XML-XSD-UNKNOWN]" err

@@ -131,6 +131,11 @@ test_expect_code 3 'a WCO pointer the dictionary does not know: COLMAP-POINTER' 
 	test_grep "bad.columns:1:15: error: [COLMAP-POINTER] the WCO pointer '\''42A/67A/ZZ9'\'' is not in the WCO dictionary" err || exit 99
 	exit $rc
 '
+test_expect_code 1 'a header and no records after it: CSV-EMPTY' '
+	printf "LRN,Type\n" >t.csv; map; rc=$?
+	test_grep "[CSV-EMPTY] no records after the header" err || exit 99
+	exit $rc
+'
 test_expect_code 3 'a field rule in a CSV map: COLMAP-FROM' '
 	printf "field 1-4 -> Declaration/FunctionalReferenceID\n" >bad.columns; MAP=bad.columns map; rc=$?
 	test_grep "bad.columns:1:1: error: [COLMAP-FROM]" err || exit 99

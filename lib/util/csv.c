@@ -220,6 +220,19 @@ static void step(struct tdk_csv *c, int b)
 		c->col++;
 }
 
+/* Whether the n bytes at p are no record: none, or for fixed width only blanks. */
+static int blank(const char *p, size_t n, char delim)
+{
+	size_t i;
+
+	if (delim)
+		return n == 0;
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return 0;
+	return 1;
+}
+
 int tdk_csv_next(struct tdk_csv *c)
 {
 	int state = ST_START, quoted_empty = 0, r, b, done = 0;
@@ -266,6 +279,8 @@ again:
 				     (unsigned)b);
 		if (b == '\n' && c->cr && state != ST_QUOTED) {
 			step(c, b);  /* the LF of a CRLF whose CR ended the record */
+			if (state == ST_START && c->n == 1)
+				c->f[0].offset = c->offset;
 			continue;
 		}
 		switch (state) {
@@ -322,8 +337,8 @@ again:
 	}
 	if ((r = field_end(c)))
 		return r;
-	if (c->n == 1 && c->f[0].len == 0 && !quoted_empty)
-		goto again;  /* a line with nothing on it */
+	if (c->n == 1 && !quoted_empty && blank(c->text.data, c->f[0].len, c->o.delim))
+		goto again;  /* a line with nothing on it (fixed width: nothing but blanks) */
 	c->records++;
 	if (c->o.delim && c->width && c->n != c->width)
 		return fault(c, "CSV-RAGGED", c->rec_line, 1, c->f[0].offset,

@@ -10,7 +10,8 @@
  * the delimiter, line breaks and doubled quotes ("" is one quote).  A UTF-8
  * byte order mark at the start is skipped with a note (CSV-BOM).  A line
  * with nothing on it is no record.  Fixed-width (delim 0): each line is one
- * record of one field, which the caller cuts at its positions.
+ * record of one field, which the caller cuts at its positions; a line of
+ * blanks alone is no record.
  *
  * Faults, each an error with the line and column (1-based, in bytes) of the
  * byte at fault, after which the reader stops: a record whose field count

@@ -156,8 +156,10 @@ int tdk_colmap_transform(const struct tdk_colmap *cm, const struct tdk_colmap_xf
 				v->data[i] = (char)(v->data[i] - 'a' + 'A');
 		return 0;
 	case TDK_XF_NUMBER:
+		trim(v);
 		return v->len ? number(v, xf->dec, loc, d) : 0;
 	case TDK_XF_DATE:
+		trim(v);
 		return v->len ? date(v, xf, loc, d) : 0;
 	case TDK_XF_CODE:
 		trim(v);

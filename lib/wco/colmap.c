@@ -626,6 +626,8 @@ static int finish(struct parse *ps)
 		ps->line = r->line;
 		if (r->src == TDK_COLMAP_SEQUENCE && !r->item)
 			return bad(ps, "COLMAP-ITEM", r->col, "'sequence' numbers items: its path must lie below the item element");
+		if (r->src == TDK_COLMAP_COUNT && r->item)
+			return bad(ps, "COLMAP-ITEM", r->col, "'count' counts the items: its path must lie outside the item element");
 		items += (size_t)r->item;
 		for (k = 0; k < r->nsteps; k++)
 			r->steps[k].rank = rank_of(ps, r->steps, k + 1);

@@ -21,7 +21,7 @@ struct flat {
 	xmlNodePtr root;
 	xmlNsPtr ns, dsns;
 	struct tdk_buf key, v;
-	unsigned long items, decls;
+	unsigned long items, decls, data;  /* items of the open declaration, declarations, data records */
 	int open, bad, status;
 	char **keys;               /* the keys of the declarations done: an open-addressing set */
 	size_t nkeys, kcap;
@@ -446,6 +446,7 @@ static int run(struct flat *f)
 			if (!f->cm->fixed && f->cm->header)
 				continue;
 		}
+		f->data++;
 		if ((r = record(f, &key)))
 			break;
 	}
@@ -458,11 +459,11 @@ static int run(struct flat *f)
 		f->bad = 1;
 		f->status = tdk_exit_worst(f->status, TDK_EXIT_NEGATIVE);
 	}
-	if (first && f->status == 0) {
+	if (!f->data && f->status == 0) {
 		struct tdk_diag_loc loc;
 
 		memset(&loc, 0, sizeof(loc));
-		tdk_diag_add(f->d, TDK_SEV_ERROR, "CSV-EMPTY", &loc, "no records");
+		tdk_diag_add(f->d, TDK_SEV_ERROR, "CSV-EMPTY", &loc, first ? "no records" : "no records after the header");
 		f->status = TDK_EXIT_NEGATIVE;
 	}
 	if (f->bad)

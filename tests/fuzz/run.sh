@@ -99,10 +99,6 @@ for bin in $bins; do
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
 			data/codes/*.tsv "$seeds"/ 2>/dev/null
 		;;
-	fuzz-manifest)
-		# The test maps' manifests, and the shipped ones.
-		cp tests/data/map/maps/*.manifest data/maps/*.manifest "$seeds"/ 2>/dev/null
-		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;
@@ -115,6 +111,10 @@ for bin in $bins; do
 				[ -f "$f" ] && { cat "$m"; printf '===\n'; cat "$f"; } >"$seeds/$(basename "$f").map"
 			done
 		done
+		;;
+	fuzz-manifest)
+		# The test maps' manifests, and the shipped ones.
+		cp tests/data/map/maps/*.manifest data/maps/*.manifest "$seeds"/ 2>/dev/null
 		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do

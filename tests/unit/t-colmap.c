@@ -113,6 +113,8 @@ int main(void)
 	ok(bad_map("# nothing\n") == 1 && !strncmp(codes, "map:COLMAP-SYNTAX", 17), "a map with no rule");
 	ok(bad_map("item D/I\ncolumn A -> D/X\n") == 1 && !strcmp(codes, "map:COLMAP-ITEM@1:1"),
 	   "an item directive with no rule below it");
+	ok(bad_map("item D/I\ncolumn A -> D/I/X\ncount -> D/I/N\n") == 1 && !strcmp(codes, "map:COLMAP-ITEM@3:1"),
+	   "a count inside the item");
 	ok(parse(&cm, 1, "field 3-1 -> D/X\n", &d) == 1 && !strcmp(codes, "map:COLMAP-RANGE@1:7"), "a range backwards");
 	tdk_colmap_release(&cm);
 
@@ -151,5 +153,13 @@ int main(void)
 	       "[2]<D xmlns=\"urn:wco:datamodel:WCO:DEC-DMS:2\" xmlns:ds=\"urn:wco:datamodel:WCO:Declaration_DS:DMS:2\">"
 	       "<A>xy</A><B>2</B></D>\n",
 	       "a declaration per record without a key, blanks around a field taken off");
+	ok(map("key 2-3\ntype 1 H I\nitem D/I\nfield 2-3 -> D/K\nfield 4-6 -> D/I/V\ncount -> D/N\n", 1,
+	       "Hk1\nIk1abc\nIk1def\nHk2\nIk2ghi\n") == 0, "fixed width with a record type");
+	is_str(out,
+	       "[k1]<D xmlns=\"urn:wco:datamodel:WCO:DEC-DMS:2\" xmlns:ds=\"urn:wco:datamodel:WCO:Declaration_DS:DMS:2\">"
+	       "<K>k1</K><I><V>abc</V></I><I><V>def</V></I><N>2</N></D>\n"
+	       "[k2]<D xmlns=\"urn:wco:datamodel:WCO:DEC-DMS:2\" xmlns:ds=\"urn:wco:datamodel:WCO:Declaration_DS:DMS:2\">"
+	       "<K>k2</K><I><V>ghi</V></I><N>1</N></D>\n",
+	       "header records and their item records, by positions");
 	return done();
 }

@@ -81,8 +81,8 @@ int main(void)
 	ok(rd("a,b\nshort,toolong\n", 18, ',', 5) == TDK_CSV_BAD && !strcmp(codes, "CSV-LIMIT@2:7"),
 	   "a field over the limit: CSV-LIMIT at the field");
 
-	ok(RD("ABC  12\r\nDEF\"\"34\n", 0) == TDK_CSV_END && !strcmp(got, "ABC  12;DEF\"\"34"),
-	   "fixed width: a line is a record, quotes are text");
+	ok(RD("ABC  12\r\n   \r\nDEF\"\"34\n", 0) == TDK_CSV_END && !strcmp(got, "ABC  12;DEF\"\"34"),
+	   "fixed width: a line is a record, quotes are text, a line of blanks is none");
 
 	o.fields_max = 2;
 	tdk_diag_init(&d, "t.csv");
@@ -99,11 +99,13 @@ int main(void)
 	ok(tdk_csv_next(&c) == TDK_CSV_BAD && d.errors == 2, "a record over the limit: CSV-LIMIT");
 	tdk_csv_release(&c);
 
-	tdk_input_open_mem(&in, "t.csv", "a,b\n\"x\",y\n", 10);
+	tdk_input_open_mem(&in, "t.csv", "a,b\r\n\"x\",y\n", 11);
 	tdk_csv_init(&c, &in, NULL, &d);
 	ok(tdk_csv_next(&c) == TDK_CSV_RECORD && tdk_csv_next(&c) == TDK_CSV_RECORD, "two records");
 	tdk_csv_loc(&c, 1, &loc);
-	ok(loc.line == 2 && loc.col == 5 && loc.offset == 8, "a field's position: line, column and offset");
+	ok(loc.line == 2 && loc.col == 5 && loc.offset == 9, "a field's position: line, column and offset");
+	tdk_csv_loc(&c, 0, &loc);
+	ok(loc.line == 2 && loc.col == 1 && loc.offset == 5, "the first field of a record after a CRLF");
 	ok(!strcmp(tdk_csv_field(&c, 7), ""), "a field past the end is empty");
 	tdk_csv_release(&c);
 	return done();
