@@ -153,8 +153,8 @@ static int list_maps(struct tdk_ctx *ctx, int json)
 	return tdk_finish_output(ctx, "map", r);
 }
 
-static void coverage_lines(struct tdk_ctx *ctx, const char *kind, const struct tdk_manifest_line *v, size_t n,
-			   int json)
+static void coverage_lines(struct tdk_ctx *ctx, const char *map, const char *kind, const struct tdk_manifest_line *v,
+			   size_t n, int json)
 {
 	size_t i;
 
@@ -163,7 +163,9 @@ static void coverage_lines(struct tdk_ctx *ctx, const char *kind, const struct t
 			fprintf(ctx->out, "%s\t%s\t%s\n", kind, v[i].what, v[i].rest);
 			continue;
 		}
-		fprintf(ctx->out, "{\"%s\":", kind);
+		fputs("{\"map\":", ctx->out);
+		tdk_json_str(ctx->out, map);
+		fprintf(ctx->out, ",\"kind\":\"%s\",\"what\":", kind);
 		tdk_json_str(ctx->out, v[i].what);
 		fputs(",\"detail\":", ctx->out);
 		tdk_json_str(ctx->out, v[i].rest);
@@ -183,8 +185,8 @@ static int coverage(struct tdk_ctx *ctx, const char *name, int json)
 	}
 	if (!json)
 		fprintf(ctx->out, "# %s: %s -> %s\n", man.name, man.source.text, man.target.text);
-	coverage_lines(ctx, "carries", man.carries, man.ncarries, json);
-	coverage_lines(ctx, "drops", man.drops, man.ndrops, json);
+	coverage_lines(ctx, man.name, "carries", man.carries, man.ncarries, json);
+	coverage_lines(ctx, man.name, "drops", man.drops, man.ndrops, json);
 	tdk_manifest_release(&man);
 	return tdk_finish_output(ctx, "map", TDK_EXIT_OK);
 }

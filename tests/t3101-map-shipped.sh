@@ -38,6 +38,11 @@ test_expect_success '--coverage: what the map carries and what it drops' '
 	EOT
 	test_cmp want out
 '
+test_expect_success '--coverage --format json' '
+	tdk map --coverage cusdec-lrn --format json >out &&
+	test_grep "{\"map\":\"cusdec-lrn\",\"kind\":\"drops\",\"what\":\"TOD\",\"detail\":\"the terms of delivery\"}" out &&
+	test "$(wc -l <out)" -eq 4
+'
 test_expect_code 2 'an unknown map: did you mean' '
 	tdk map cusdec-lnr "$SAMPLES/cusdec-d96b-import.edi" >out 2>err; rc=$?
 	test_grep "tdk map: '\''cusdec-lnr'\'' is not a shipped map (tdk map --list names them); did you mean '\''cusdec-lrn'\''?" err &&
