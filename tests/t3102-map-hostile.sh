@@ -60,6 +60,12 @@ test_expect_code 1 'an XPath that walks too far is stopped by --max-steps' '
 	test_grep "steps.xsl:3: error: [MAP-LIMIT] more XPath steps than the limit (--max-steps); the run is stopped" err || exit 99
 	exit $rc
 '
+test_expect_code 1 '--max-steps counts the steps of the whole run; libxml2 prints nothing of its own' '
+	tdk map --max-steps 60 "$M/many-steps.xsl" "$IN" >out 2>err; rc=$?
+	test_grep "many-steps.xsl:4: error: [MAP-LIMIT] more XPath steps than the limit (--max-steps); the run is stopped" err &&
+	test "$(wc -l <err)" -eq 1 && test ! -s out || exit 99
+	exit $rc
+'
 test_expect_code 1 'a result larger than --max-output is refused' '
 	tdk map --max-output 100 "$SAMPLES/wco-summary.xsl" "$IN" >out 2>err; rc=$?
 	test_grep "[MAP-LIMIT] the result is larger than 100 bytes (--max-output)" err && test ! -s out || exit 99

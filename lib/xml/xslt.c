@@ -52,6 +52,8 @@ struct call {
 	xmlDocPtr sdoc;                /* while compiling: the stylesheet, to place a refused include */
 	char sec[TDK_DIAG_MSG_MAX];    /* while compiling: a refusal not yet placed */
 	int muted;                     /* a limit stopped the run: the rest is noise */
+	xmlGenericErrorFunc gen;       /* libxml2's generic handler of the thread, restored after */
+	void *gen_ctx;
 };
 
 static _Thread_local struct call *cur;
@@ -157,6 +159,10 @@ static void line_done(struct call *c, char *s)
 	}
 	if (!line)
 		line = inst_line(c);
+	if (has(s, "XPath operation limit exceeded")) {
+		stop_at_limit(c, line, "more XPath steps than the limit (--max-steps)");
+		return;
+	}
 	if (has(s, "infinite template recursion")) {
 		char what[96];
 
@@ -302,6 +308,10 @@ static void call_begin(struct call *c, struct tdk_diag *d, const char *style, st
 	c->style = style;
 	cur = c;
 	tdk_xml_errors_push(sv, on_xml_error, c);
+	/* libxml2 says some things (the XPath step limit) through its generic handler, per thread. */
+	c->gen = xmlGenericError;
+	c->gen_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, on_error);
 }
 
 /* A refused xsl:include or xsl:import: said at the element whose href the refusal names. */
@@ -335,6 +345,7 @@ static void call_end(struct call *c, const struct tdk_xml_errsave *sv)
 	if (c->xpath[0] && !c->muted)
 		say(c, TDK_SEV_ERROR, "MAP-XSLT", inst_line(c), "%s", c->xpath);
 	tdk_xml_errors_pop(sv);
+	xmlSetGenericErrorFunc(c->gen_ctx, c->gen);
 	cur = NULL;
 }
 
