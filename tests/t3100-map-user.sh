@@ -56,6 +56,15 @@ else
 	test_skip 'the extension functions' "no releases at $DIRECTORIES"
 	test_skip '--strict and tdk:unmapped' "no releases at $DIRECTORIES"
 fi
+test_expect_code 1 'an extension function given nodes where it takes a string, or too few arguments' '
+	tdk map "$M/ext-bad.xsl" "$SAMPLES/wco-declaration.xml" >out 2>err; rc=$?
+	test_grep "ext-bad.xsl:4: error: [MAP-XSLT] XPath evaluation returned no result: Invalid type" err &&
+	test ! -s out || exit 99
+	tdk map "$M/ext-arity.xsl" "$SAMPLES/wco-declaration.xml" >out 2>err
+	test $? -eq 1 && test_grep "ext-arity.xsl:4: error: [MAP-XSLT] XPath evaluation returned no result: Invalid number of arguments" err ||
+		exit 99
+	exit $rc
+'
 test_expect_success 'a result no catalog names: mapped, schema not checked (a warning)' '
 	tdk map "$M/summary.xsl" -O o "$SAMPLES/wco-declaration.xml" >out 2>err &&
 	test_grep "wco-declaration.xml: mapped, schema not checked" out &&

@@ -186,6 +186,10 @@ static void line_done(struct call *c, char *s)
 	if (!c->ctxt && c->sec[0] && has(s, "unable to load"))
 		return;
 	if (c->xpath[0]) {
+		size_t n = strlen(s);
+
+		if (n && s[n - 1] == '.')
+			s[n - 1] = 0;
 		say(c, TDK_SEV_ERROR, "MAP-XSLT", line, "%s: %s", s, c->xpath);
 		c->xpath[0] = 0;
 		return;
