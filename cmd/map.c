@@ -275,22 +275,16 @@ static int check_options(struct tdk_ctx *ctx, struct tdk_map *m, const struct td
 			goto usage;
 		return -1;
 	}
-	if (m->from || m->columns) {
-		if (!m->from || !m->columns) {
-			fprintf(ctx->err, "tdk map: --from and --columns go together (tdk-columns(5))\n");
-			goto usage;
-		}
-		if ((nargs > 1 || ro->dir || ro->files_from) && !ro->outdir) {
-			fprintf(ctx->err, "tdk map: several inputs need -O dir (one output file each)\n");
-			goto usage;
-		}
-		return -1;
+	if ((m->from || m->columns) && (!m->from || !m->columns)) {
+		fprintf(ctx->err, "tdk map: --from and --columns go together (tdk-columns(5))\n");
+		goto usage;
 	}
-	if (!nargs) {
+	if (!m->from && !nargs) {
 		fprintf(ctx->err, "tdk map: say which map (a shipped map's name, see --list) or stylesheet (FILE.xsl)\n");
 		goto usage;
 	}
-	if ((nargs > 2 || ro->dir || ro->files_from) && !ro->outdir) {
+	/* The inputs: the operands after the map's name, or all of them with --from. */
+	if ((nargs > (m->from ? 1 : 2) || ro->dir || ro->files_from) && !ro->outdir) {
 		fprintf(ctx->err, "tdk map: several inputs need -O dir (one output file each)\n");
 		goto usage;
 	}

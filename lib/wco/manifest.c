@@ -72,7 +72,7 @@ static int vocab(struct tdk_manifest_vocab *v, const char *val, struct tdk_diag 
 	char *kind, *w;
 	int oom = 0, r = 0;
 
-	if (v->kind)
+	if (v->text)
 		return fault(d, line, 1, "%s given twice", "source or target");
 	if (!(v->text = strdup(val)) || !(kind = word(&s, &oom)))
 		return oom || !v->text ? OOM : fault(d, line, col, "%s: say 'edifact MESSAGE RELEASE...' or 'xml "

@@ -44,6 +44,7 @@ struct call {
 	char line[TDK_DIAG_MSG_MAX];   /* a message being assembled, up to its line break */
 	size_t n;
 	unsigned long at;              /* the line the last context line named; 0: none */
+	int warn;                      /* and that line said a warning */
 	char xpath[200];               /* libxml2's XPath message, said with the next one */
 	unsigned long nodes, max_nodes;
 	unsigned long sec_line;        /* the line of the last refusal said (one per line) */
@@ -141,9 +142,15 @@ static void line_done(struct call *c, char *s)
 	    !strcmp(s, "warning")) {
 		p = strstr(s, " line ");
 		c->at = p ? strtoul(p + 6, NULL, 10) : 0;
+		c->warn = strstr(s, "warning") != NULL;
 		return;
 	}
 	c->at = 0;
+	if (c->warn) {
+		c->warn = 0;
+		say(c, TDK_SEV_WARNING, "MAP-XSLT", line ? line : inst_line(c), "%s", s);
+		return;
+	}
 	if (!line && in_message(c, &term)) {
 		say(c, term ? TDK_SEV_ERROR : TDK_SEV_WARNING, "MAP-MESSAGE", inst_line(c), "xsl:message: %s", s);
 		return;

@@ -123,6 +123,9 @@ static void manifests(void)
 	r = parse("name = x\nsource = json y\ntarget = xml urn:x Root\n", &m, &errors);
 	ok(r == TDK_EXIT_NEGATIVE && errors == 1, "an unknown vocabulary kind");
 	tdk_manifest_release(&m);
+	r = parse("name = x\ntarget = bogus y\ntarget = xml urn:x Root\nsource = xml a b\n", &m, &errors);
+	ok(r == TDK_EXIT_NEGATIVE && errors == 2, "a target given again after a broken one (found by fuzz-manifest)");
+	tdk_manifest_release(&m);
 	r = parse("name = x\nname = y\nsource = xml a b\ntarget = xml urn:x Root\n", &m, &errors);
 	ok(r == TDK_EXIT_NEGATIVE && errors == 1, "a name given twice");
 	tdk_manifest_release(&m);
