@@ -51,6 +51,7 @@ HEADERS  = $(wildcard lib/*/*.h cmd/*.h tests/unit/*.h)
 MANPAGES    = $(sort $(wildcard man/*.1))
 # What tdk reads at run time from its data folder: code lists, the WCO dictionary, maps, rules.
 DATA_FILES  = $(sort $(wildcard data/*/*))
+MANPAGES5   = $(sort $(wildcard man/*.5))
 TESTS       = $(sort $(wildcard tests/t[0-9]*.sh))
 PROVE       = prove
 PROVE_FLAGS = -j2
@@ -173,10 +174,11 @@ deps:
 # The installed tree finds its data beside the binary (BINDIR/../share/tdk, see
 # lib/util/path.h), so it works under any PREFIX, and moved after a DESTDIR install.
 install: $(BUILD)/tdk
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/tdk/xsd \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/tdk/xsd \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BUILD)/tdk $(DESTDIR)$(BINDIR)/tdk
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MANPAGES5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 xsd/*.xsd xsd/catalog.xml $(DESTDIR)$(DATADIR)/tdk/xsd/
 	for f in $(DATA_FILES); do install -D -m 644 $$f $(DESTDIR)$(DATADIR)/tdk/$$f || exit 1; done
 	install -m 644 completions/tdk.bash $(DESTDIR)$(BASHCOMPDIR)/tdk
@@ -186,7 +188,7 @@ install: $(BUILD)/tdk
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tdk $(DESTDIR)$(BASHCOMPDIR)/tdk \
 	  $(DESTDIR)$(ZSHCOMPDIR)/_tdk $(DESTDIR)$(FISHCOMPDIR)/tdk.fish
-	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MANPAGES5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	rm -rf $(DESTDIR)$(DATADIR)/tdk
 
 clean:

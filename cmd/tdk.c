@@ -25,6 +25,7 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",
 	  cmd_dir_complete },
 	{ "harmonise", cmd_harmonise, "rewrite declaration values to WCO DM codes and formats", NULL },
+	{ "map", cmd_map, "map documents between vocabularies with XSLT: UN/EDIFACT, WCO Data Model", NULL },
 	{ "validate", cmd_validate, "check UN/EDIFACT interchanges (ISO 9735, UNTDID) and XML documents "
 	  "(XSD, Schematron)", NULL },
 	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },

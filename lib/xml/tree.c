@@ -136,9 +136,9 @@ static xmlNodePtr too_deep(xmlDocPtr doc, unsigned long max)
 	return NULL;
 }
 
-/* The codes of each caller (code_prefix): VERIFY, SIGN, HARM; not well-formed, then entities declared. */
+/* The codes of each caller (code_prefix): VERIFY, SIGN, HARM, MAP; not well-formed, then entities declared. */
 static const char *const xml_codes[][2] = { { "VERIFY-XML", "VERIFY-XML-ENTITY" }, { "SIGN-XML", "SIGN-XML-ENTITY" },
-					    { "HARM-XML", "HARM-XML-ENTITY" } };
+					    { "HARM-XML", "HARM-XML-ENTITY" }, { "MAP-XML", "MAP-XML-ENTITY" } };
 
 static void entities_refused(struct tdk_diag *d, int sign, const struct tdk_diag_loc *loc)
 {
@@ -176,7 +176,8 @@ static int check_bytes(const char *buf, size_t len, const struct tdk_xml_limits 
 struct _xmlDoc *tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
 				 int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d)
 {
-	int sign = !strcmp(code_prefix, "SIGN") ? 1 : !strcmp(code_prefix, "HARM") ? 2 : 0;
+	int sign = !strcmp(code_prefix, "SIGN") ? 1 : !strcmp(code_prefix, "HARM") ? 2 :
+		   !strcmp(code_prefix, "MAP") ? 3 : 0;
 	struct tree_sink sink = { d, xml_codes[sign][0] };
 	struct tdk_xml_limits limits;
 	struct tdk_xml_errsave sv;

@@ -108,6 +108,23 @@ for bin in $bins; do
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
 			data/codes/*.tsv "$seeds"/ 2>/dev/null
 		;;
+	fuzz-csv)
+		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
+		;;
+	fuzz-colmap)
+		# A column map, a line "===", and the records it maps.
+		for m in tests/data/flat/*.columns samples/*.columns; do
+			[ -f "$m" ] || continue
+			cp "$m" "$seeds/$(basename "$m")"
+			for f in "${m%.columns}".csv "${m%.columns}".txt; do
+				[ -f "$f" ] && { cat "$m"; printf '===\n'; cat "$f"; } >"$seeds/$(basename "$f").map"
+			done
+		done
+		;;
+	fuzz-manifest)
+		# The test maps' manifests, and the shipped ones.
+		cp tests/data/map/maps/*.manifest data/maps/*.manifest "$seeds"/ 2>/dev/null
+		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
 			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||
