@@ -1,0 +1,525 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  cusdec-to-wco: a UN/EDIFACT CUSDEC message (D.96B or D.16A), as tdk's
+  EDIFACT XML in directory naming (urn:tdk:edifact:directory:1), to a WCO
+  Data Model declaration in the UK CDS shape: the DEC-DMS:2 Declaration
+  in its MetaData envelope (DocumentMetaData-DMS:2), elements in the order
+  of the v2.15 schema.
+
+  The segments are found by their tags and qualifiers (UNTDID code lists,
+  named where they are read), not by their segment group numbers, which
+  differ between D.96B and D.16A (the goods items are SG30 in D.96B and
+  SG32 in D.16A; D.16A's GEI replaced GIS).  wco-to-cusdec writes the same
+  segments; the conventions it documents (codes of CDS lists in composites
+  whose agency 3055 is '109', text split over repetitions) are read back
+  here.
+
+  Every segment this map does not read is reported through tdk:unmapped()
+  (the "check" mode below), with its position; nothing is dropped silently.
+  Without tdk's extension functions (xsltproc) the reports are
+  xsl:message lines when $trace = 'yes'.
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:e="urn:tdk:edifact:directory:1"
+    xmlns:md="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2"
+    xmlns="urn:wco:datamodel:WCO:DEC-DMS:2"
+    xmlns:ds="urn:wco:datamodel:WCO:Declaration_DS:DMS:2"
+    xmlns:tdk="urn:tdk:xslt:1"
+    exclude-result-prefixes="e tdk">
+
+  <xsl:output method="xml" encoding="UTF-8" indent="yes"/>
+  <xsl:strip-space elements="*"/>
+
+  <!-- MetaData envelope values (DocumentMetaData-DMS:2). -->
+  <xsl:param name="model-version" select="'3.6'"/>
+  <xsl:param name="country" select="'GB'"/>
+  <xsl:param name="agency-name" select="'HMRC'"/>
+  <xsl:param name="customization-version" select="'v2.1'"/>
+  <!-- 'yes': report unread segments with xsl:message when tdk:unmapped is not available. -->
+  <xsl:param name="trace" select="'no'"/>
+
+  <xsl:variable name="M" select="(//e:message)[1]"/>
+  <!-- The goods item groups (D.96B SG30, D.16A SG32): the groups that begin with CST. -->
+  <xsl:variable name="items" select="$M/*[e:CST]"/>
+  <!-- The other groups directly in the message: the header's and the summary's. -->
+  <xsl:variable name="H" select="$M/*[starts-with(local-name(), 'SG')][not(e:CST)]"/>
+  <xsl:variable name="parties" select="$H/e:NAD"/>
+  <xsl:variable name="hdocs" select="$H/e:DOC"/>
+
+  <xsl:template match="/">
+    <xsl:apply-templates select="//e:message" mode="check"/>
+    <md:MetaData>
+      <md:WCODataModelVersionCode><xsl:value-of select="$model-version"/></md:WCODataModelVersionCode>
+      <md:WCOTypeName>DEC</md:WCOTypeName>
+      <md:ResponsibleCountryCode><xsl:value-of select="$country"/></md:ResponsibleCountryCode>
+      <md:ResponsibleAgencyName><xsl:value-of select="$agency-name"/></md:ResponsibleAgencyName>
+      <md:AgencyAssignedCustomizationVersionCode><xsl:value-of select="$customization-version"/></md:AgencyAssignedCustomizationVersionCode>
+      <xsl:apply-templates select="$M"/>
+    </md:MetaData>
+  </xsl:template>
+
+  <!-- ===== Declaration ===== -->
+  <xsl:template match="e:message">
+    <xsl:variable name="bgm" select="e:BGM"/>
+    <Declaration>
+      <!-- DTM 2005 (UNCL 2005) '148' acceptance date of goods declaration, '137' document/message date/time. -->
+      <xsl:for-each select="e:DTM[e:C507/e:D2005 = '148'][1]">
+        <AcceptanceDateTime><xsl:call-template name="datetime"/></AcceptanceDateTime>
+      </xsl:for-each>
+      <!-- BGM 1225 message function (UNCL 1225), the list FunctionCode uses. -->
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'FunctionCode'"/><xsl:with-param name="v" select="$bgm/e:D1225"/></xsl:call-template>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'FunctionalReferenceID'"/><xsl:with-param name="v" select="$bgm/e:C106/e:D1004"/></xsl:call-template>
+      <!-- SG1 RFF 1153 'ABT' customs declaration number (UNCL 1153). -->
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="($H/e:RFF[e:C506/e:D1153 = 'ABT'])[1]/e:C506/e:D1154"/></xsl:call-template>
+      <xsl:for-each select="e:DTM[e:C507/e:D2005 = '137'][1]">
+        <IssueDateTime><xsl:call-template name="datetime"/></IssueDateTime>
+      </xsl:for-each>
+      <!-- BGM C002/1000 the CDS declaration type; without it, DE 1/1 from
+           1001 (UNCL 1001 '929' goods declaration for importation: IM, '830'
+           goods declaration for exportation: EX). -->
+      <xsl:choose>
+        <xsl:when test="normalize-space($bgm/e:C002/e:D1000) != ''">
+          <TypeCode><xsl:value-of select="$bgm/e:C002/e:D1000"/></TypeCode>
+        </xsl:when>
+        <xsl:when test="$bgm/e:C002/e:D1001 = '929'"><TypeCode>IM</TypeCode></xsl:when>
+        <xsl:when test="$bgm/e:C002/e:D1001 = '830'"><TypeCode>EX</TypeCode></xsl:when>
+      </xsl:choose>
+      <!-- CNT 6069 (UNCL 6069) '5' number of Customs item detail lines. -->
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'GoodsItemQuantity'"/><xsl:with-param name="v" select="e:CNT[e:C270/e:D6069 = '5'][1]/e:C270/e:D6066"/></xsl:call-template>
+      <!-- LOC 3227 (UNCL 3227) '22' customs office of clearance. -->
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'DeclarationOfficeID'"/><xsl:with-param name="v" select="e:LOC[e:D3227 = '22'][1]/e:C517/e:D3225"/></xsl:call-template>
+      <!-- SG8 MOA 5025 (UNCL 5025) '39' invoice total amount. -->
+      <xsl:for-each select="($H/e:MOA[e:C516/e:D5025 = '39'])[1]">
+        <xsl:call-template name="amount"><xsl:with-param name="name" select="'InvoiceAmount'"/></xsl:call-template>
+      </xsl:for-each>
+      <!-- CNT '11' total number of packages. -->
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TotalPackageQuantity'"/><xsl:with-param name="v" select="e:CNT[e:C270/e:D6069 = '11'][1]/e:C270/e:D6066"/></xsl:call-template>
+      <xsl:for-each select="$hdocs[not(e:C002/e:D1000 = 'PREVIOUS')]">
+        <AdditionalDocument>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CategoryCode'"/><xsl:with-param name="v" select="e:C002/e:D1131"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C503/e:D1004"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C002/e:D1001"/></xsl:call-template>
+        </AdditionalDocument>
+      </xsl:for-each>
+      <xsl:apply-templates select="e:FTX[e:D4451 = 'ACB']" mode="statement"/>
+      <!-- SG6 NAD 3035 (UNCL 3035): 'AE' declarant's agent/representative. -->
+      <xsl:for-each select="$parties[e:D3035 = 'AE']">
+        <Agent><xsl:call-template name="party"><xsl:with-param name="code" select="../e:RFF[e:C506/e:D1153 = 'ZZZ']/e:C506/e:D1154"/><xsl:with-param name="code-name" select="'FunctionCode'"/></xsl:call-template></Agent>
+      </xsl:for-each>
+      <!-- 'ZZZ' mutually defined: the holder of an authorisation, its type in RFF 'ZZZ'. -->
+      <xsl:for-each select="$parties[e:D3035 = 'ZZZ']">
+        <AuthorisationHolder>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C082/e:D3039"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CategoryCode'"/><xsl:with-param name="v" select="../e:RFF[e:C506/e:D1153 = 'ZZZ'][1]/e:C506/e:D1154"/></xsl:call-template>
+        </AuthorisationHolder>
+      </xsl:for-each>
+      <!-- SG4 TDT 8051 (UNCL 8051) '11' at border. -->
+      <xsl:for-each select="$H/e:TDT[e:D8051 = '11']">
+        <BorderTransportMeans>
+          <xsl:variable name="c222" select="e:C222"/>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="($c222/e:D8212[. != ''] | $c222/e:D8213[. != ''])[last()]"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'IdentificationTypeCode'"/><xsl:with-param name="v" select="$c222/e:D1131"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'RegistrationNationalityCode'"/><xsl:with-param name="v" select="$c222/e:D8453"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ModeCode'"/><xsl:with-param name="v" select="e:C220/e:D8067"/></xsl:call-template>
+        </BorderTransportMeans>
+      </xsl:for-each>
+      <!-- 'DT' declarant. -->
+      <xsl:for-each select="$parties[e:D3035 = 'DT']">
+        <Declarant><xsl:call-template name="party"/></Declarant>
+      </xsl:for-each>
+      <!-- LOC '42' customs office of exit. -->
+      <xsl:for-each select="e:LOC[e:D3227 = '42']">
+        <ExitOffice><xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template></ExitOffice>
+      </xsl:for-each>
+      <!-- 'EX' exporter. -->
+      <xsl:for-each select="$parties[e:D3035 = 'EX']">
+        <Exporter><xsl:call-template name="party"/></Exporter>
+      </xsl:for-each>
+      <xsl:call-template name="goods-shipment"/>
+    </Declaration>
+  </xsl:template>
+
+  <xsl:template name="goods-shipment">
+    <xsl:variable name="tnc" select="e:GIS[e:C529/e:D1131 = 'TNC'] | e:GEI[e:C012/e:D1131 = 'TNC']"/>
+    <xsl:variable name="gl" select="e:LOC[e:D3227 = '14']"/>
+    <xsl:variable name="freight" select="$H/e:MOA[e:C516/e:D5025 = '64']"/>
+    <xsl:if test="$items or $tnc or $gl or $freight or e:LOC[e:D3227 = '28' or e:D3227 = '35']
+                  or $parties[e:D3035 = 'IM' or e:D3035 = 'CN'] or $hdocs[e:C002/e:D1000 = 'PREVIOUS'] or $H/e:TOD">
+      <GoodsShipment>
+        <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TransactionNatureCode'"/><xsl:with-param name="v" select="($tnc/*/e:D7365)[1]"/></xsl:call-template>
+        <!-- 'CN' consignee. -->
+        <xsl:for-each select="$parties[e:D3035 = 'CN']">
+          <Consignee><xsl:call-template name="party"/></Consignee>
+        </xsl:for-each>
+        <!-- LOC '14' location of goods. -->
+        <xsl:if test="$gl">
+          <Consignment>
+            <xsl:for-each select="$gl">
+              <GoodsLocation>
+                <xsl:call-template name="leaf"><xsl:with-param name="name" select="'Name'"/><xsl:with-param name="v" select="e:C517/e:D3224"/></xsl:call-template>
+                <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template>
+                <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C517/e:D1131"/></xsl:call-template>
+                <xsl:if test="normalize-space(e:C519) != ''">
+                  <Address>
+                    <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C519/e:D1131"/></xsl:call-template>
+                    <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CountryCode'"/><xsl:with-param name="v" select="e:C519/e:D3223"/></xsl:call-template>
+                  </Address>
+                </xsl:if>
+              </GoodsLocation>
+            </xsl:for-each>
+          </Consignment>
+        </xsl:if>
+        <!-- SG8 MOA '64' freight charge. -->
+        <xsl:if test="$freight">
+          <CustomsValuation>
+            <xsl:for-each select="$freight[1]"><xsl:call-template name="amount"><xsl:with-param name="name" select="'FreightChargeAmount'"/></xsl:call-template></xsl:for-each>
+          </CustomsValuation>
+        </xsl:if>
+        <xsl:call-template name="countries"/>
+        <xsl:apply-templates select="$items"/>
+        <!-- 'IM' importer. -->
+        <xsl:for-each select="$parties[e:D3035 = 'IM']">
+          <Importer><xsl:call-template name="party"/></Importer>
+        </xsl:for-each>
+        <xsl:for-each select="$hdocs[e:C002/e:D1000 = 'PREVIOUS']">
+          <xsl:call-template name="previous-document"/>
+        </xsl:for-each>
+        <!-- SG7 TOD: C100/4053 the Incoterms code; LOC 3227 '1' place of terms of delivery. -->
+        <xsl:for-each select="$H/e:TOD">
+          <xsl:variable name="loc" select="../e:LOC[e:D3227 = '1'][1]"/>
+          <TradeTerms>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ConditionCode'"/><xsl:with-param name="v" select="e:C100/e:D4053"/></xsl:call-template>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'Description'"/><xsl:with-param name="v" select="e:C100/e:D4052"/><xsl:with-param name="all" select="true()"/></xsl:call-template>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LocationID'"/><xsl:with-param name="v" select="$loc/e:C517/e:D3225"/></xsl:call-template>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LocationName'"/><xsl:with-param name="v" select="$loc/e:C517/e:D3224"/></xsl:call-template>
+          </TradeTerms>
+        </xsl:for-each>
+      </GoodsShipment>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- LOC '28' country of destination of goods, '35' country of exportation/despatch (context: the message or an item group). -->
+  <xsl:template name="countries">
+    <xsl:for-each select="e:LOC[e:D3227 = '28'][1]">
+      <Destination><xsl:call-template name="leaf"><xsl:with-param name="name" select="'CountryCode'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template></Destination>
+    </xsl:for-each>
+    <xsl:for-each select="e:LOC[e:D3227 = '35'][1]">
+      <ExportCountry><xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template></ExportCountry>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- ===== A goods item: the group that begins with CST ===== -->
+  <xsl:template match="*[e:CST]">
+    <xsl:variable name="moa" select="*/e:MOA"/>
+    <xsl:variable name="gis" select="*/e:GIS/e:C529 | */e:GEI/e:C012"/>
+    <GovernmentAgencyGoodsItem>
+      <!-- SG33 MOA (UNCL 5025) '40' customs value, '123' statistical value, '38' invoice item amount. -->
+      <xsl:for-each select="$moa[e:C516/e:D5025 = '40'][1]">
+        <xsl:call-template name="amount"><xsl:with-param name="name" select="'CustomsValueAmount'"/></xsl:call-template>
+      </xsl:for-each>
+      <SequenceNumeric>
+        <xsl:choose>
+          <xsl:when test="normalize-space(e:CST/e:D1496) != ''"><xsl:value-of select="normalize-space(e:CST/e:D1496)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="count(preceding-sibling::*[e:CST]) + 1"/></xsl:otherwise>
+        </xsl:choose>
+      </SequenceNumeric>
+      <xsl:for-each select="$moa[e:C516/e:D5025 = '123'][1]">
+        <xsl:call-template name="amount"><xsl:with-param name="name" select="'StatisticalValueAmount'"/></xsl:call-template>
+      </xsl:for-each>
+      <!-- GIS/GEI codes of agency 109's lists, 1131 naming the list. -->
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TransactionNatureCode'"/><xsl:with-param name="v" select="$gis[e:D1131 = 'TNC'][1]/e:D7365"/></xsl:call-template>
+      <xsl:for-each select="*/e:DOC[not(e:C002/e:D1000 = 'PREVIOUS')]">
+        <AdditionalDocument>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CategoryCode'"/><xsl:with-param name="v" select="e:C002/e:D1131"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C503/e:D1004"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'Name'"/><xsl:with-param name="v" select="e:C002/e:D1000"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C002/e:D1001"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LPCOExemptionCode'"/><xsl:with-param name="v" select="e:C503/e:D1366"/></xsl:call-template>
+        </AdditionalDocument>
+      </xsl:for-each>
+      <xsl:apply-templates select="e:FTX[e:D4451 = 'ACB']" mode="statement"/>
+      <xsl:call-template name="commodity"/>
+      <xsl:for-each select="e:NAD[e:D3035 = 'CN']">
+        <Consignee><xsl:call-template name="party"/></Consignee>
+      </xsl:for-each>
+      <xsl:for-each select="$gis[e:D1131 = 'VAL'][1]">
+        <CustomsValuation><MethodCode><xsl:value-of select="e:D7365"/></MethodCode></CustomsValuation>
+      </xsl:for-each>
+      <xsl:call-template name="countries"/>
+      <xsl:for-each select="$gis[e:D1131 = 'PRC']">
+        <GovernmentProcedure>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CurrentCode'"/><xsl:with-param name="v" select="e:D7365"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'PreviousCode'"/><xsl:with-param name="v" select="e:D7187 | ../e:D7187"/></xsl:call-template>
+        </GovernmentProcedure>
+      </xsl:for-each>
+      <!-- LOC '27' country of origin, C517/1131 the CDS origin type. -->
+      <xsl:for-each select="e:LOC[e:D3227 = '27']">
+        <Origin>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CountryCode'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C517/e:D1131"/></xsl:call-template>
+        </Origin>
+      </xsl:for-each>
+      <!-- SG31 PAC / SG32 PCI (D.16A SG33 / SG34): the packaging, numbered in order. -->
+      <xsl:for-each select="*[e:PAC]">
+        <Packaging>
+          <SequenceNumeric><xsl:value-of select="position()"/></SequenceNumeric>
+          <xsl:variable name="marks"><xsl:for-each select="*/e:PCI/e:C210/e:D7102"><xsl:value-of select="."/></xsl:for-each></xsl:variable>
+          <xsl:if test="$marks != ''"><MarksNumbersID><xsl:value-of select="$marks"/></MarksNumbersID></xsl:if>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'QuantityQuantity'"/><xsl:with-param name="v" select="e:PAC/e:D7224"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:PAC/e:C202/e:D7065"/></xsl:call-template>
+        </Packaging>
+      </xsl:for-each>
+      <xsl:for-each select="*/e:DOC[e:C002/e:D1000 = 'PREVIOUS']">
+        <xsl:call-template name="previous-document"/>
+      </xsl:for-each>
+      <xsl:for-each select="$gis[e:D1131 = 'VAD']">
+        <ValuationAdjustment><AdditionCode><xsl:value-of select="e:D7187 | ../e:D7187"/></AdditionCode></ValuationAdjustment>
+      </xsl:for-each>
+    </GovernmentAgencyGoodsItem>
+  </xsl:template>
+
+  <xsl:template name="commodity">
+    <xsl:variable name="desc"><xsl:for-each select="e:FTX[e:D4451 = 'AAA']/e:C108/e:D4440"><xsl:value-of select="."/></xsl:for-each></xsl:variable>
+    <xsl:variable name="cls" select="e:CST/e:C246[normalize-space(e:D7361) != '']"/>
+    <!-- MEA 6311 'WT' weights, C502/6313 (UNCL 6313) 'AAE' item gross weight, 'AAF' net net weight. -->
+    <xsl:variable name="gross" select="e:MEA[e:C502/e:D6313 = 'AAE'][1]"/>
+    <xsl:variable name="net" select="e:MEA[e:C502/e:D6313 = 'AAF'][1]"/>
+    <xsl:variable name="line" select="*/e:MOA[e:C516/e:D5025 = '38'][1]"/>
+    <xsl:if test="$desc != '' or $cls or $gross or $net or $line">
+      <Commodity>
+        <xsl:if test="$desc != ''"><Description><xsl:value-of select="$desc"/></Description></xsl:if>
+        <!-- CST C246: 7361 the commodity code, 1131 its identification type. -->
+        <xsl:for-each select="$cls">
+          <Classification>
+            <ID><xsl:value-of select="e:D7361"/></ID>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'IdentificationTypeCode'"/><xsl:with-param name="v" select="e:D1131"/></xsl:call-template>
+          </Classification>
+        </xsl:for-each>
+        <xsl:if test="$gross or $net">
+          <GoodsMeasure>
+            <xsl:for-each select="$gross"><xsl:call-template name="measure"><xsl:with-param name="name" select="'GrossMassMeasure'"/></xsl:call-template></xsl:for-each>
+            <xsl:for-each select="$net"><xsl:call-template name="measure"><xsl:with-param name="name" select="'NetNetWeightMeasure'"/></xsl:call-template></xsl:for-each>
+          </GoodsMeasure>
+        </xsl:if>
+        <xsl:for-each select="$line">
+          <InvoiceLine><xsl:call-template name="amount"><xsl:with-param name="name" select="'ItemChargeAmount'"/></xsl:call-template></InvoiceLine>
+        </xsl:for-each>
+      </Commodity>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ===== Builders ===== -->
+
+  <!-- A DOC whose C002/1000 is 'PREVIOUS': 1001 type, 1131 category, C503/1004 ID, 1366 line. -->
+  <xsl:template name="previous-document">
+    <PreviousDocument>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CategoryCode'"/><xsl:with-param name="v" select="e:C002/e:D1131"/></xsl:call-template>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C503/e:D1004"/></xsl:call-template>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C002/e:D1001"/></xsl:call-template>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LineNumeric'"/><xsl:with-param name="v" select="e:C503/e:D1366"/></xsl:call-template>
+    </PreviousDocument>
+  </xsl:template>
+
+  <!-- FTX 'ACB' (UNCL 4451 additional information) and the FTX 'ACB'
+       without C107 that continue it: C107/4441 the statement code ('-':
+       none), 1131 its type, C108 the description. -->
+  <xsl:template match="e:FTX" mode="statement">
+    <xsl:if test="normalize-space(e:C107) != '' or not(preceding-sibling::*[1][self::e:FTX][e:D4451 = 'ACB'])">
+      <xsl:variable name="text">
+        <xsl:value-of select="e:C108"/>
+        <xsl:apply-templates select="following-sibling::*[1]" mode="continued"/>
+      </xsl:variable>
+      <AdditionalInformation>
+        <xsl:if test="e:C107/e:D4441 != '-'">
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'StatementCode'"/><xsl:with-param name="v" select="e:C107/e:D4441"/></xsl:call-template>
+        </xsl:if>
+        <xsl:if test="$text != ''"><StatementDescription><xsl:value-of select="$text"/></StatementDescription></xsl:if>
+        <xsl:call-template name="leaf"><xsl:with-param name="name" select="'StatementTypeCode'"/><xsl:with-param name="v" select="e:C107/e:D1131"/></xsl:call-template>
+      </AdditionalInformation>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="*" mode="continued"/>
+  <xsl:template match="e:FTX[e:D4451 = 'ACB'][normalize-space(e:C107) = '']" mode="continued">
+    <xsl:value-of select="e:C108"/>
+    <xsl:apply-templates select="following-sibling::*[1]" mode="continued"/>
+  </xsl:template>
+
+  <!-- A party from its NAD: Name (C080), ID (C082), an optional code
+       (the agent's function), Address (C059, 3164, 3229, 3251, 3207). -->
+  <xsl:template name="party">
+    <xsl:param name="code" select="/.."/>
+    <xsl:param name="code-name" select="''"/>
+    <xsl:variable name="name"><xsl:for-each select="e:C080/e:D3036"><xsl:value-of select="."/></xsl:for-each></xsl:variable>
+    <xsl:variable name="line"><xsl:for-each select="e:C059/e:D3042"><xsl:value-of select="."/></xsl:for-each></xsl:variable>
+    <xsl:if test="$name != ''"><Name><xsl:value-of select="$name"/></Name></xsl:if>
+    <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C082/e:D3039"/></xsl:call-template>
+    <xsl:if test="$code-name != ''">
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="$code-name"/><xsl:with-param name="v" select="$code"/></xsl:call-template>
+    </xsl:if>
+    <xsl:if test="$line != '' or normalize-space(e:D3164 | e:D3229 | e:D3251 | e:D3207) != ''
+                  or e:D3164 != '' or e:D3229 != '' or e:D3251 != '' or e:D3207 != ''">
+      <Address>
+        <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CityName'"/><xsl:with-param name="v" select="e:D3164"/></xsl:call-template>
+        <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CountryCode'"/><xsl:with-param name="v" select="e:D3207"/></xsl:call-template>
+        <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CountrySubDivisionCode'"/><xsl:with-param name="v" select="e:D3229"/></xsl:call-template>
+        <xsl:if test="$line != ''"><Line><xsl:value-of select="$line"/></Line></xsl:if>
+        <xsl:call-template name="leaf"><xsl:with-param name="name" select="'PostcodeID'"/><xsl:with-param name="v" select="e:D3251"/></xsl:call-template>
+      </Address>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- An element name holding v's string (all of v's nodes joined when all), or nothing when empty. -->
+  <xsl:template name="leaf">
+    <xsl:param name="name"/>
+    <xsl:param name="v"/>
+    <xsl:param name="all" select="false()"/>
+    <xsl:variable name="s">
+      <xsl:choose>
+        <xsl:when test="$all"><xsl:for-each select="$v"><xsl:value-of select="."/></xsl:for-each></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$v"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:if test="$s != ''">
+      <xsl:element name="{$name}" namespace="urn:wco:datamodel:WCO:DEC-DMS:2"><xsl:value-of select="$s"/></xsl:element>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- An amount from a MOA: 5004 the value, 6345 its currency. -->
+  <xsl:template name="amount">
+    <xsl:param name="name"/>
+    <xsl:element name="{$name}" namespace="urn:wco:datamodel:WCO:DEC-DMS:2">
+      <xsl:if test="e:C516/e:D6345 != ''"><xsl:attribute name="currencyID"><xsl:value-of select="e:C516/e:D6345"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="number"><xsl:with-param name="v" select="e:C516/e:D5004"/></xsl:call-template>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- A measure from a MEA: C174/6314 the value, 6411 the unit (KGM, the CDS default for masses, is left implied). -->
+  <xsl:template name="measure">
+    <xsl:param name="name"/>
+    <xsl:element name="{$name}" namespace="urn:wco:datamodel:WCO:DEC-DMS:2">
+      <xsl:if test="e:C174/e:D6411 != '' and e:C174/e:D6411 != 'KGM'"><xsl:attribute name="unitCode"><xsl:value-of select="e:C174/e:D6411"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="number"><xsl:with-param name="v" select="e:C174/e:D6314"/></xsl:call-template>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- An EDIFACT number in XSD form: a decimal comma becomes a point (tdk:number when available). -->
+  <xsl:template name="number">
+    <xsl:param name="v"/>
+    <xsl:choose>
+      <xsl:when test="function-available('tdk:number') and tdk:number(string($v)) != ''"><xsl:value-of select="tdk:number(string($v))"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="translate($v, ',', '.')"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- A DateTimeString from a DTM: format codes 102 and 304 as they are,
+       others rewritten to 304 by tdk:date when it can. -->
+  <xsl:template name="datetime">
+    <xsl:variable name="v" select="normalize-space(e:C507/e:D2380)"/>
+    <xsl:variable name="f" select="normalize-space(e:C507/e:D2379)"/>
+    <ds:DateTimeString>
+      <xsl:choose>
+        <xsl:when test="$f = '102' or $f = '304'">
+          <xsl:attribute name="formatCode"><xsl:value-of select="$f"/></xsl:attribute>
+          <xsl:value-of select="$v"/>
+        </xsl:when>
+        <xsl:when test="function-available('tdk:date') and tdk:date($v, '304') != ''">
+          <xsl:attribute name="formatCode">304</xsl:attribute>
+          <xsl:value-of select="tdk:date($v, '304')"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:attribute name="formatCode"><xsl:value-of select="$f"/></xsl:attribute>
+          <xsl:value-of select="$v"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </ds:DateTimeString>
+  </xsl:template>
+
+  <!-- ===== What this map does not read: every other segment, reported ===== -->
+
+  <xsl:template match="e:message[preceding::e:message]" mode="check">
+    <xsl:call-template name="unmapped"><xsl:with-param name="reason" select="'only the first message of an interchange is mapped'"/></xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="e:message | *[starts-with(local-name(), 'SG')]" mode="check">
+    <xsl:apply-templates select="*" mode="check"/>
+  </xsl:template>
+
+  <xsl:template match="*" mode="check">
+    <xsl:call-template name="unmapped">
+      <xsl:with-param name="reason" select="concat(local-name(), ' segment not carried into the WCO declaration')"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="unmapped">
+    <xsl:param name="reason"/>
+    <xsl:choose>
+      <xsl:when test="function-available('tdk:unmapped')">
+        <xsl:value-of select="tdk:unmapped(., $reason)"/>
+      </xsl:when>
+      <xsl:when test="$trace = 'yes'">
+        <xsl:message>unmapped: <xsl:value-of select="local-name()"/> at line <xsl:value-of select="@line"/>: <xsl:value-of select="$reason"/></xsl:message>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Segments read (by tag and qualifier, where the structure puts them):
+       their parts this map does not read are reported one by one. -->
+  <xsl:template mode="check" match="e:UNH | e:UNT | e:UNS | e:BGM | *[e:CST]/e:CST | e:PAC | e:PCI
+      | e:message/e:DTM[e:C507/e:D2005 = '137' or e:C507/e:D2005 = '148']
+      | e:message/e:LOC[e:D3227 = '22' or e:D3227 = '42' or e:D3227 = '14'] | *[e:TOD]/e:LOC[e:D3227 = '1']
+      | e:LOC[e:D3227 = '28' or e:D3227 = '35'] | *[e:CST]/e:LOC[e:D3227 = '27']
+      | *[e:CST]/e:FTX[e:D4451 = 'AAA'] | e:FTX[e:D4451 = 'ACB'] | e:RFF[e:C506/e:D1153 = 'ABT']
+      | e:RFF[e:C506/e:D1153 = 'ZZZ'][../e:NAD/e:D3035 = 'AE' or ../e:NAD/e:D3035 = 'ZZZ']
+      | e:TDT[e:D8051 = '11'][not(../e:CST)] | e:DOC | e:TOD
+      | e:NAD[not(../e:CST)][e:D3035 = 'DT' or e:D3035 = 'EX' or e:D3035 = 'AE' or e:D3035 = 'IM' or e:D3035 = 'CN' or e:D3035 = 'ZZZ']
+      | *[e:CST]/e:NAD[e:D3035 = 'CN']
+      | e:MOA[e:C516/e:D5025 = '39' or e:C516/e:D5025 = '64'][not(../../e:CST)]
+      | e:MOA[e:C516/e:D5025 = '40' or e:C516/e:D5025 = '123' or e:C516/e:D5025 = '38'][../../e:CST]
+      | *[e:CST]/e:MEA[e:C502/e:D6313 = 'AAE' or e:C502/e:D6313 = 'AAF']
+      | e:GIS[e:C529/e:D1131 = 'PRC' or e:C529/e:D1131 = 'VAL' or e:C529/e:D1131 = 'TNC' or e:C529/e:D1131 = 'VAD']
+      | e:GEI[e:C012/e:D1131 = 'PRC' or e:C012/e:D1131 = 'VAL' or e:C012/e:D1131 = 'TNC' or e:C012/e:D1131 = 'VAD']
+      | e:message/e:CNT[e:C270/e:D6069 = '5' or e:C270/e:D6069 = '11']">
+    <xsl:apply-templates mode="part" select=".//*[not(*)][normalize-space(.) != '']"/>
+  </xsl:template>
+
+  <!-- Read once: a repetition is reported (priority over the list above). -->
+  <xsl:template mode="check" priority="2" match="e:DTM[e:C507/e:D2005 = preceding-sibling::e:DTM/e:C507/e:D2005]
+      | e:LOC[e:D3227 != '27' and e:D3227 != '14'][e:D3227 = preceding-sibling::e:LOC/e:D3227]
+      | e:CNT[e:C270/e:D6069 = preceding-sibling::e:CNT/e:C270/e:D6069]
+      | e:MEA[e:C502/e:D6313 = preceding-sibling::e:MEA/e:C502/e:D6313]
+      | e:MOA[e:C516/e:D5025 = ../preceding-sibling::*/e:MOA/e:C516/e:D5025]
+      | e:GIS[e:C529/e:D1131 != 'PRC'][e:C529/e:D1131 = ../preceding-sibling::*/e:GIS/e:C529/e:D1131]
+      | e:GEI[e:C012/e:D1131 != 'PRC'][e:C012/e:D1131 = ../preceding-sibling::*/e:GEI/e:C012/e:D1131]
+      | e:message/e:GIS[e:C529/e:D1131 = preceding-sibling::e:GIS/e:C529/e:D1131]
+      | e:FTX[e:D4451 = 'ACB'][e:C107/e:D4441 = '-' and normalize-space(e:C108) = '' and e:C107/e:D1131 = '']">
+    <xsl:call-template name="unmapped">
+      <xsl:with-param name="reason" select="concat(local-name(), ' repeats a qualifier that the declaration takes once')"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="*" mode="part"/>
+
+  <!-- Parts of read segments that have no place in the declaration. -->
+  <xsl:template mode="part" match="e:BGM/e:C106/e:D1056 | e:BGM/e:C106/e:D1060 | e:BGM/e:D4343
+      | e:LOC[e:D3227 != '14']/e:C519/* | e:LOC/e:C553/* | e:LOC/e:D5479 | e:LOC[e:D3227 != '14' and e:D3227 != '1']/e:C517/e:D3224
+      | e:LOC[e:D3227 != '14' and e:D3227 != '27']/e:C517/e:D1131
+      | e:NAD/e:C058/* | e:NAD/e:C080/e:D3045 | e:NAD/e:C082/e:D1131 | e:NAD/e:C082/e:D3055
+      | e:TDT/e:D8028 | e:TDT/e:C220/e:D8066 | e:TDT/e:C228/* | e:TDT/e:C040/* | e:TDT/e:D8101 | e:TDT/e:C401/*
+      | e:TDT/e:C222/e:D8213[../e:D8212 != ''] | e:TDT/e:D8281 | e:TDT/e:C001/*
+      | e:DOC/e:C503/e:D1373 | e:DOC/e:C503/e:D3453 | e:DOC/e:C503/e:D1056 | e:DOC/e:C503/e:D1060
+      | e:DOC/e:D3153 | e:DOC/e:D1220 | e:DOC/e:D1218
+      | e:DOC[not(../../e:CST)][not(e:C002/e:D1000 = 'PREVIOUS')]/e:C002/e:D1000 | e:DOC[not(../../e:CST)][not(e:C002/e:D1000 = 'PREVIOUS')]/e:C503/e:D1366
+      | e:TOD/e:D4215 | e:TOD/e:C100/e:D1131 | e:TOD/e:C100/e:D3055
+      | e:MOA/e:C516/e:D6343 | e:MOA/e:C516/e:D4405
+      | e:MEA/e:C502/e:D6321 | e:MEA/e:C502/e:D6155 | e:MEA/e:C502/e:D6154 | e:MEA/e:C174/e:D6162 | e:MEA/e:C174/e:D6152
+      | e:MEA/e:C174/e:D6432 | e:MEA/e:D7383
+      | e:PAC/e:C531/* | e:PAC/e:C402/* | e:PAC/e:C532/* | e:PAC/e:C202/e:D7064 | e:PCI/e:D4233 | e:PCI/e:D8275 | e:PCI/e:C827/*
+      | e:FTX/e:D4453 | e:FTX/e:D3453 | e:FTX[e:D4451 = 'AAA']/e:C107/* | e:CNT/e:C270/e:D6411
+      | e:RFF/e:C506/e:D1156 | e:RFF/e:C506/e:D4000 | e:RFF/e:C506/e:D1060 | e:GIS/e:C529/e:D7187[../e:D1131 = 'TNC' or ../e:D1131 = 'VAL']">
+    <xsl:call-template name="unmapped">
+      <xsl:with-param name="reason" select="concat(local-name(), ' of ', local-name(ancestor::*[string-length(local-name()) = 3][1]), ' has no place in the declaration')"/>
+    </xsl:call-template>
+  </xsl:template>
+</xsl:stylesheet>
