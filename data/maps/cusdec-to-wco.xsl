@@ -42,12 +42,25 @@
   <xsl:variable name="M" select="(//e:message)[1]"/>
   <!-- The goods item groups (D.96B SG30, D.16A SG32): the groups that begin with CST. -->
   <xsl:variable name="items" select="$M/*[e:CST]"/>
+  <!-- UNCL 6313 for the goods item's gross mass: 'AAE' item gross weight up
+       to D.01B; later releases (D.16A) name it 'AAB' goods item gross
+       weight, where D.96B's 'AAB' is the unit gross weight. -->
+  <xsl:variable name="year" select="number(substring($M/@release, 2, 2))"/>
+  <xsl:variable name="gross-code">
+    <xsl:choose>
+      <xsl:when test="$year &gt;= 10 and $year &lt; 90">AAB</xsl:when>
+      <xsl:otherwise>AAE</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
   <!-- The other groups directly in the message: the header's and the summary's. -->
   <xsl:variable name="H" select="$M/*[starts-with(local-name(), 'SG')][not(e:CST)]"/>
   <xsl:variable name="parties" select="$H/e:NAD"/>
   <xsl:variable name="hdocs" select="$H/e:DOC"/>
 
   <xsl:template match="/">
+    <xsl:if test="not($M[@type = 'CUSDEC'])">
+      <xsl:message terminate="yes">no CUSDEC message in the input</xsl:message>
+    </xsl:if>
     <xsl:apply-templates select="//e:message" mode="check"/>
     <md:MetaData>
       <md:WCODataModelVersionCode><xsl:value-of select="$model-version"/></md:WCODataModelVersionCode>
@@ -227,7 +240,9 @@
       <xsl:for-each select="$moa[e:C516/e:D5025 = '123'][1]">
         <xsl:call-template name="amount"><xsl:with-param name="name" select="'StatisticalValueAmount'"/></xsl:call-template>
       </xsl:for-each>
-      <!-- GIS/GEI codes of agency 109's lists, 1131 naming the list. -->
+      <!-- GIS C529 (D.16A: GEI C012) codes of agency 109's lists, 1131
+           naming the list; the second code in C529/7187 (D.16A: C012/7364,
+           since D.16A's 7187 is a UNCL-coded element outside C012). -->
       <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TransactionNatureCode'"/><xsl:with-param name="v" select="$gis[e:D1131 = 'TNC'][1]/e:D7365"/></xsl:call-template>
       <xsl:for-each select="*/e:DOC[not(e:C002/e:D1000 = 'PREVIOUS')]">
         <AdditionalDocument>
@@ -250,7 +265,7 @@
       <xsl:for-each select="$gis[e:D1131 = 'PRC']">
         <GovernmentProcedure>
           <xsl:call-template name="leaf"><xsl:with-param name="name" select="'CurrentCode'"/><xsl:with-param name="v" select="e:D7365"/></xsl:call-template>
-          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'PreviousCode'"/><xsl:with-param name="v" select="e:D7187 | ../e:D7187"/></xsl:call-template>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'PreviousCode'"/><xsl:with-param name="v" select="e:D7187 | e:D7364"/></xsl:call-template>
         </GovernmentProcedure>
       </xsl:for-each>
       <!-- LOC '27' country of origin, C517/1131 the CDS origin type. -->
@@ -274,7 +289,7 @@
         <xsl:call-template name="previous-document"/>
       </xsl:for-each>
       <xsl:for-each select="$gis[e:D1131 = 'VAD']">
-        <ValuationAdjustment><AdditionCode><xsl:value-of select="e:D7187 | ../e:D7187"/></AdditionCode></ValuationAdjustment>
+        <ValuationAdjustment><AdditionCode><xsl:value-of select="e:D7187 | e:D7364"/></AdditionCode></ValuationAdjustment>
       </xsl:for-each>
     </GovernmentAgencyGoodsItem>
   </xsl:template>
@@ -282,8 +297,8 @@
   <xsl:template name="commodity">
     <xsl:variable name="desc"><xsl:for-each select="e:FTX[e:D4451 = 'AAA']/e:C108/e:D4440"><xsl:value-of select="."/></xsl:for-each></xsl:variable>
     <xsl:variable name="cls" select="e:CST/e:C246[normalize-space(e:D7361) != '']"/>
-    <!-- MEA 6311 'WT' weights, C502/6313 (UNCL 6313) 'AAE' item gross weight, 'AAF' net net weight. -->
-    <xsl:variable name="gross" select="e:MEA[e:C502/e:D6313 = 'AAE'][1]"/>
+    <!-- MEA C502/6313 (UNCL 6313) $gross-code the item's gross weight, 'AAF' net net weight. -->
+    <xsl:variable name="gross" select="e:MEA[e:C502/e:D6313 = $gross-code][1]"/>
     <xsl:variable name="net" select="e:MEA[e:C502/e:D6313 = 'AAF'][1]"/>
     <xsl:variable name="line" select="*/e:MOA[e:C516/e:D5025 = '38'][1]"/>
     <xsl:if test="$desc != '' or $cls or $gross or $net or $line">
@@ -448,7 +463,7 @@
 
   <xsl:template match="*" mode="check">
     <xsl:call-template name="unmapped">
-      <xsl:with-param name="reason" select="concat(local-name(), ' segment not carried into the WCO declaration')"/>
+      <xsl:with-param name="reason" select="'no place in the declaration for this segment and qualifier'"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -477,7 +492,9 @@
       | *[e:CST]/e:NAD[e:D3035 = 'CN']
       | e:MOA[e:C516/e:D5025 = '39' or e:C516/e:D5025 = '64'][not(../../e:CST)]
       | e:MOA[e:C516/e:D5025 = '40' or e:C516/e:D5025 = '123' or e:C516/e:D5025 = '38'][../../e:CST]
-      | *[e:CST]/e:MEA[e:C502/e:D6313 = 'AAE' or e:C502/e:D6313 = 'AAF']
+      | *[e:CST]/e:MEA[e:C502/e:D6313 = 'AAF'
+          or e:C502/e:D6313 = 'AAB' and substring(ancestor::e:message/@release, 2, 2) &gt;= 10 and substring(ancestor::e:message/@release, 2, 2) &lt; 90
+          or e:C502/e:D6313 = 'AAE' and not(substring(ancestor::e:message/@release, 2, 2) &gt;= 10 and substring(ancestor::e:message/@release, 2, 2) &lt; 90)]
       | e:GIS[e:C529/e:D1131 = 'PRC' or e:C529/e:D1131 = 'VAL' or e:C529/e:D1131 = 'TNC' or e:C529/e:D1131 = 'VAD']
       | e:GEI[e:C012/e:D1131 = 'PRC' or e:C012/e:D1131 = 'VAL' or e:C012/e:D1131 = 'TNC' or e:C012/e:D1131 = 'VAD']
       | e:message/e:CNT[e:C270/e:D6069 = '5' or e:C270/e:D6069 = '11']">
@@ -495,7 +512,7 @@
       | e:message/e:GIS[e:C529/e:D1131 = preceding-sibling::e:GIS/e:C529/e:D1131]
       | e:FTX[e:D4451 = 'ACB'][e:C107/e:D4441 = '-' and normalize-space(e:C108) = '' and e:C107/e:D1131 = '']">
     <xsl:call-template name="unmapped">
-      <xsl:with-param name="reason" select="concat(local-name(), ' repeats a qualifier that the declaration takes once')"/>
+      <xsl:with-param name="reason" select="'repeats a qualifier that the declaration takes once'"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -519,7 +536,7 @@
       | e:FTX/e:D4453 | e:FTX/e:D3453 | e:FTX[e:D4451 = 'AAA']/e:C107/* | e:CNT/e:C270/e:D6411
       | e:RFF/e:C506/e:D1156 | e:RFF/e:C506/e:D4000 | e:RFF/e:C506/e:D1060 | e:GIS/e:C529/e:D7187[../e:D1131 = 'TNC' or ../e:D1131 = 'VAL']">
     <xsl:call-template name="unmapped">
-      <xsl:with-param name="reason" select="concat(local-name(), ' of ', local-name(ancestor::*[string-length(local-name()) = 3][1]), ' has no place in the declaration')"/>
+      <xsl:with-param name="reason" select="'no place in the declaration for this data element'"/>
     </xsl:call-template>
   </xsl:template>
 </xsl:stylesheet>

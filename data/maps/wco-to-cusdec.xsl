@@ -55,6 +55,9 @@
   <xsl:variable name="G" select="$D/w:GoodsShipment"/>
 
   <xsl:template match="/">
+    <xsl:if test="not($D)">
+      <xsl:message terminate="yes">no WCO DM declaration (urn:wco:datamodel:WCO:DEC-DMS:2 Declaration) in the input</xsl:message>
+    </xsl:if>
     <xsl:apply-templates select="$D" mode="check"/>
     <xsl:variable name="body">
       <xsl:call-template name="header"/>
@@ -582,7 +585,7 @@
 
   <xsl:template match="*" mode="check">
     <xsl:call-template name="unmapped">
-      <xsl:with-param name="reason" select="concat(local-name(), ' has no place in the CUSDEC this map writes')"/>
+      <xsl:with-param name="reason" select="'no place in the CUSDEC this map writes'"/>
     </xsl:call-template>
   </xsl:template>
 

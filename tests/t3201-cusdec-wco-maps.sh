@@ -1,0 +1,89 @@
+#!/bin/sh
+# The shipped maps cusdec-to-wco and wco-to-cusdec on the samples: the
+# D.96B sample CUSDEC to a declaration valid against the CDS v2.15 schema,
+# with a warning for each part it cannot carry (errors under --strict);
+# its malformed twin to a declaration the schema refuses; a D.16A CUSDEC
+# written for this test; a declaration with long texts and characters
+# outside ISO 8859-1 there and back; input that is no CUSDEC; --list and
+# --coverage from the manifests.  The UNTDID releases and the schemas come
+# from the corpus (skipped without it).
+. "$(dirname "$0")/lib.sh"
+
+W=$TDK_CORPUS/wco/hmrc-customs-declarations
+if [ ! -d "$W" ] || [ ! -d "$DIRECTORIES/d96b" ] || [ ! -d "$DIRECTORIES/d16a" ]; then
+	test_skip 'CUSDEC <-> WCO on the samples' "$W or the D.96B and D.16A releases are absent (set TDK_CORPUS)"
+	test_done
+	exit
+fi
+TDK_MAPS_DIR=$REPO/data/maps
+export TDK_MAPS_DIR
+cat >cat.xml <<EOF
+<?xml version="1.0"?>
+<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
+  <uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="file://$W/schemas/customs/wrapper_submit.xsd"/>
+</catalog>
+EOF
+S=$SAMPLES/cusdec-d96b-import.edi
+
+test_expect_success 'the list names both maps with what they read and write' '
+	tdk map --list >out &&
+	test_grep "cusdec-to-wco	edifact CUSDEC D96B D16A	xml urn:wco:datamodel:WCO:DocumentMetaData-DMS:2 MetaData" out &&
+	test_grep "wco-to-cusdec	xml urn:wco:datamodel:WCO:DocumentMetaData-DMS:2 MetaData	edifact CUSDEC D96B" out
+'
+test_expect_success 'coverage: what each map carries and what it drops' '
+	tdk map --coverage cusdec-to-wco >cov1 && tdk map --coverage wco-to-cusdec >cov2 &&
+	test_grep "Declaration/FunctionalReferenceID" cov1 && test_grep "BGM/C106/1004" cov1 &&
+	test_grep "NAD C058" cov1 && test_grep "ObligationGuarantee" cov2
+'
+test_expect_success 'D.96B sample -> a declaration valid against v2.15, each uncarried part a warning' '
+	tdk map -D "$DIRECTORIES" --catalog cat.xml cusdec-to-wco "$S" >out.xml 2>err &&
+	test_grep "<FunctionalReferenceID>LRN-2024-0042</FunctionalReferenceID>" out.xml &&
+	test_grep "<CustomsValueAmount currencyID=\"XEA\">3200.50</CustomsValueAmount>" out.xml &&
+	test_grep "<ds:DateTimeString formatCode=\"102\">20241105</ds:DateTimeString>" out.xml &&
+	cat >want <<-EOF &&
+	$S:7:1: warning: [MAP-UNMAPPED] segment 5 '"'"'NAD'"'"' element 2 component 3: D3055 not carried: no place in the declaration for this data element
+	$S:8:1: warning: [MAP-UNMAPPED] segment 6 '"'"'NAD'"'"' element 2 component 3: D3055 not carried: no place in the declaration for this data element
+	$S:13:1: warning: [MAP-UNMAPPED] segment 11 '"'"'MOA'"'"': segment MOA not carried: no place in the declaration for this segment and qualifier
+	EOF
+	test_cmp want err
+'
+test_expect_code 1 'the same under --strict: the uncarried parts fail it' '
+	tdk map --strict -D "$DIRECTORIES" --catalog cat.xml cusdec-to-wco "$S" >out.xml 2>err; rc=$?
+	test_grep "error: [MAP-UNMAPPED] segment 11 '"'"'MOA'"'"'" err || exit 99
+	exit $rc
+'
+test_expect_code 1 'the malformed twin: mapped, and the schema refuses its function code 1' '
+	tdk map -D "$DIRECTORIES" --catalog cat.xml cusdec-to-wco "$SAMPLES/cusdec-d96b-import-bad.edi" >out.xml 2>err; rc=$?
+	test_grep "<FunctionCode>1</FunctionCode>" out.xml && test_grep "[XML-XSD]" err && test_grep "FunctionCode" err || exit 99
+	exit $rc
+'
+test_expect_success 'a D.16A CUSDEC (GEI for GIS, goods items in SG32) -> a valid declaration' '
+	tdk validate -D "$DIRECTORIES/d16a" "$DATA/cusdec/cusdec-d16a-export.edi" &&
+	tdk map -D "$DIRECTORIES" --catalog cat.xml cusdec-to-wco "$DATA/cusdec/cusdec-d16a-export.edi" >d16.xml 2>err &&
+	tdk map "$DATA/cusdec/carried.xsl" d16.xml >d16.txt &&
+	test_cmp "$DATA/cusdec/cusdec-d16a-export.carried" d16.txt &&
+	test_grep "[MAP-UNMAPPED] segment 15 '"'"'TOD'"'"' element 3 component 3: D3055" err &&
+	test "$(wc -l <err)" -eq 1
+'
+test_expect_success 'long texts and non-Latin-1 characters: UNOW, split over repetitions and segments, joined again' '
+	tdk map -D "$DIRECTORIES" wco-to-cusdec "$DATA/cusdec/long-text.xml" >lt.edi 2>err && test ! -s err &&
+	tdk validate -D "$DIRECTORIES/d96b" lt.edi &&
+	test_grep "UNB+UNOW:4+" lt.edi && test_grep "FTX+ACB++-:AES:109+Price in € as agreed" lt.edi &&
+	test "$(tr "'"'"'" "\n" <lt.edi | grep -c "^FTX+AAA")" -eq 2 &&
+	test "$(tr "'"'"'" "\n" <lt.edi | grep -c "^PCI")" -eq 2 &&
+	tdk map -D "$DIRECTORIES" --catalog cat.xml cusdec-to-wco lt.edi >lt.xml 2>err && test ! -s err &&
+	tdk map "$DATA/cusdec/carried.xsl" "$DATA/cusdec/long-text.xml" >a.txt &&
+	tdk map "$DATA/cusdec/carried.xsl" lt.xml >b.txt && test_cmp a.txt b.txt
+'
+test_expect_success 'the sample declaration, all carried -> tdk EDIFACT XML (-t xml) that tdk convert makes a valid D.96B interchange' '
+	tdk map -D "$DIRECTORIES" -t xml wco-to-cusdec "$SAMPLES/wco-declaration.xml" >c.xml 2>err &&
+	test_grep "<message type=\"CUSDEC\" release=\"D96B\">" c.xml &&
+	tdk convert -f xml -t edifact c.xml >c.edi && tdk validate -D "$DIRECTORIES/d96b" c.edi &&
+	test_grep "BGM+929:::IMZ+TDKSAMPLE0001+9" c.edi && test ! -s err
+'
+test_expect_code 1 'no CUSDEC in the input: the map says so (MAP-MESSAGE)' '
+	tdk map -D "$DIRECTORIES" cusdec-to-wco "$SAMPLES/invoic-d96a.edi" >out 2>err; rc=$?
+	test_grep "[MAP-MESSAGE] xsl:message: no CUSDEC message in the input" err || exit 99
+	exit $rc
+'
+test_done
