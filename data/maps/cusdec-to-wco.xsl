@@ -156,8 +156,10 @@
   <xsl:template name="goods-shipment">
     <xsl:variable name="tnc" select="e:GIS[e:C529/e:D1131 = 'TNC'] | e:GEI[e:C012/e:D1131 = 'TNC']"/>
     <xsl:variable name="gl" select="e:LOC[e:D3227 = '14']"/>
+    <xsl:variable name="ctr" select="e:GIS[e:C529/e:D1131 = 'CTR'] | e:GEI[e:C012/e:D1131 = 'CTR']"/>
+    <xsl:variable name="tdt" select="$H/e:TDT[e:D8051 = '12' or e:D8051 = '13']"/>
     <xsl:variable name="freight" select="$H/e:MOA[e:C516/e:D5025 = '64']"/>
-    <xsl:if test="$items or $tnc or $gl or $freight or e:LOC[e:D3227 = '28' or e:D3227 = '35']
+    <xsl:if test="$items or $tnc or $gl or $ctr or $tdt or e:LOC[e:D3227 = '18'] or $freight or e:LOC[e:D3227 = '28' or e:D3227 = '35']
                   or $parties[e:D3035 = 'IM' or e:D3035 = 'CN'] or $hdocs[e:C002/e:D1000 = 'PREVIOUS'] or $H/e:TOD">
       <GoodsShipment>
         <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TransactionNatureCode'"/><xsl:with-param name="v" select="($tnc/*/e:D7365)[1]"/></xsl:call-template>
@@ -165,9 +167,18 @@
         <xsl:for-each select="$parties[e:D3035 = 'CN']">
           <Consignee><xsl:call-template name="party"/></Consignee>
         </xsl:for-each>
-        <!-- LOC '14' location of goods. -->
-        <xsl:if test="$gl">
+        <!-- GIS 'CTR' container indicator; TDT 8051 (UNCL 8051) '13' at
+             destination: arrival, '12' at departure; LOC '14' location of
+             goods. -->
+        <xsl:if test="$gl or $ctr or $tdt">
           <Consignment>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ContainerCode'"/><xsl:with-param name="v" select="($ctr/*/e:D7365)[1]"/></xsl:call-template>
+            <xsl:for-each select="$tdt[e:D8051 = '13'][1]">
+              <ArrivalTransportMeans><xsl:call-template name="means"/></ArrivalTransportMeans>
+            </xsl:for-each>
+            <xsl:for-each select="$tdt[e:D8051 = '12'][1]">
+              <DepartureTransportMeans><xsl:call-template name="means"/></DepartureTransportMeans>
+            </xsl:for-each>
             <xsl:for-each select="$gl">
               <GoodsLocation>
                 <xsl:call-template name="leaf"><xsl:with-param name="name" select="'Name'"/><xsl:with-param name="v" select="e:C517/e:D3224"/></xsl:call-template>
@@ -207,6 +218,13 @@
             <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LocationID'"/><xsl:with-param name="v" select="$loc/e:C517/e:D3225"/></xsl:call-template>
             <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LocationName'"/><xsl:with-param name="v" select="$loc/e:C517/e:D3224"/></xsl:call-template>
           </TradeTerms>
+        </xsl:for-each>
+        <!-- LOC '18' warehouse: C517 3225 ID, 1131 the CDS warehouse type. -->
+        <xsl:for-each select="e:LOC[e:D3227 = '18'][1]">
+          <Warehouse>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template>
+            <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C517/e:D1131"/></xsl:call-template>
+          </Warehouse>
         </xsl:for-each>
       </GoodsShipment>
     </xsl:if>
@@ -325,6 +343,13 @@
   </xsl:template>
 
   <!-- ===== Builders ===== -->
+
+  <!-- A means of transport on arrival or at departure from its TDT: C222 8212 (else 8213) ID, 1131 identification type; C220/8067 mode. -->
+  <xsl:template name="means">
+    <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="(e:C222/e:D8212[. != ''] | e:C222/e:D8213[. != ''])[last()]"/></xsl:call-template>
+    <xsl:call-template name="leaf"><xsl:with-param name="name" select="'IdentificationTypeCode'"/><xsl:with-param name="v" select="e:C222/e:D1131"/></xsl:call-template>
+    <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ModeCode'"/><xsl:with-param name="v" select="e:C220/e:D8067"/></xsl:call-template>
+  </xsl:template>
 
   <!-- A DOC whose C002/1000 is 'PREVIOUS': 1001 type, 1131 category, C503/1004 ID, 1366 line. -->
   <xsl:template name="previous-document">
@@ -483,11 +508,11 @@
        their parts this map does not read are reported one by one. -->
   <xsl:template mode="check" match="e:UNH | e:UNT | e:UNS | e:BGM | *[e:CST]/e:CST | e:PAC | e:PCI
       | e:message/e:DTM[e:C507/e:D2005 = '137' or e:C507/e:D2005 = '148']
-      | e:message/e:LOC[e:D3227 = '22' or e:D3227 = '42' or e:D3227 = '14'] | *[e:TOD]/e:LOC[e:D3227 = '1']
+      | e:message/e:LOC[e:D3227 = '22' or e:D3227 = '42' or e:D3227 = '14' or e:D3227 = '18'] | *[e:TOD]/e:LOC[e:D3227 = '1']
       | e:LOC[e:D3227 = '28' or e:D3227 = '35'] | *[e:CST]/e:LOC[e:D3227 = '27']
       | *[e:CST]/e:FTX[e:D4451 = 'AAA'] | e:FTX[e:D4451 = 'ACB'] | e:RFF[e:C506/e:D1153 = 'ABT']
       | e:RFF[e:C506/e:D1153 = 'ZZZ'][../e:NAD/e:D3035 = 'AE' or ../e:NAD/e:D3035 = 'ZZZ']
-      | e:TDT[e:D8051 = '11'][not(../e:CST)] | e:DOC | e:TOD
+      | e:TDT[e:D8051 = '11' or e:D8051 = '12' or e:D8051 = '13'][not(../e:CST)] | e:DOC | e:TOD
       | e:NAD[not(../e:CST)][e:D3035 = 'DT' or e:D3035 = 'EX' or e:D3035 = 'AE' or e:D3035 = 'IM' or e:D3035 = 'CN' or e:D3035 = 'ZZZ']
       | *[e:CST]/e:NAD[e:D3035 = 'CN']
       | e:MOA[e:C516/e:D5025 = '39' or e:C516/e:D5025 = '64'][not(../../e:CST)]
@@ -495,8 +520,9 @@
       | *[e:CST]/e:MEA[e:C502/e:D6313 = 'AAF'
           or e:C502/e:D6313 = 'AAB' and substring(ancestor::e:message/@release, 2, 2) &gt;= 10 and substring(ancestor::e:message/@release, 2, 2) &lt; 90
           or e:C502/e:D6313 = 'AAE' and not(substring(ancestor::e:message/@release, 2, 2) &gt;= 10 and substring(ancestor::e:message/@release, 2, 2) &lt; 90)]
-      | e:GIS[e:C529/e:D1131 = 'PRC' or e:C529/e:D1131 = 'VAL' or e:C529/e:D1131 = 'TNC' or e:C529/e:D1131 = 'VAD']
-      | e:GEI[e:C012/e:D1131 = 'PRC' or e:C012/e:D1131 = 'VAL' or e:C012/e:D1131 = 'TNC' or e:C012/e:D1131 = 'VAD']
+      | *[e:CST]/*/e:GIS[e:C529/e:D1131 = 'PRC' or e:C529/e:D1131 = 'VAL' or e:C529/e:D1131 = 'TNC' or e:C529/e:D1131 = 'VAD']
+      | *[e:CST]/*/e:GEI[e:C012/e:D1131 = 'PRC' or e:C012/e:D1131 = 'VAL' or e:C012/e:D1131 = 'TNC' or e:C012/e:D1131 = 'VAD']
+      | e:message/e:GIS[e:C529/e:D1131 = 'TNC' or e:C529/e:D1131 = 'CTR'] | e:message/e:GEI[e:C012/e:D1131 = 'TNC' or e:C012/e:D1131 = 'CTR']
       | e:message/e:CNT[e:C270/e:D6069 = '5' or e:C270/e:D6069 = '11']">
     <xsl:apply-templates mode="part" select=".//*[not(*)][normalize-space(.) != '']"/>
   </xsl:template>
@@ -505,6 +531,7 @@
   <xsl:template mode="check" priority="2" match="e:DTM[e:C507/e:D2005 = preceding-sibling::e:DTM/e:C507/e:D2005]
       | e:LOC[e:D3227 != '27' and e:D3227 != '14'][e:D3227 = preceding-sibling::e:LOC/e:D3227]
       | e:CNT[e:C270/e:D6069 = preceding-sibling::e:CNT/e:C270/e:D6069]
+      | e:TDT[e:D8051 = '12' or e:D8051 = '13'][e:D8051 = ../preceding-sibling::*/e:TDT/e:D8051]
       | e:MEA[e:C502/e:D6313 = preceding-sibling::e:MEA/e:C502/e:D6313]
       | e:MOA[e:C516/e:D5025 = ../preceding-sibling::*/e:MOA/e:C516/e:D5025]
       | e:GIS[e:C529/e:D1131 != 'PRC'][e:C529/e:D1131 = ../preceding-sibling::*/e:GIS/e:C529/e:D1131]
@@ -521,10 +548,10 @@
   <!-- Parts of read segments that have no place in the declaration. -->
   <xsl:template mode="part" match="e:BGM/e:C106/e:D1056 | e:BGM/e:C106/e:D1060 | e:BGM/e:D4343
       | e:LOC[e:D3227 != '14']/e:C519/* | e:LOC/e:C553/* | e:LOC/e:D5479 | e:LOC[e:D3227 != '14' and e:D3227 != '1']/e:C517/e:D3224
-      | e:LOC[e:D3227 != '14' and e:D3227 != '27']/e:C517/e:D1131
+      | e:LOC[e:D3227 != '14' and e:D3227 != '27' and e:D3227 != '18']/e:C517/e:D1131
       | e:NAD/e:C058/* | e:NAD/e:C080/e:D3045 | e:NAD/e:C082/e:D1131 | e:NAD/e:C082/e:D3055
       | e:TDT/e:D8028 | e:TDT/e:C220/e:D8066 | e:TDT/e:C228/* | e:TDT/e:C040/* | e:TDT/e:D8101 | e:TDT/e:C401/*
-      | e:TDT/e:C222/e:D8213[../e:D8212 != ''] | e:TDT/e:D8281 | e:TDT/e:C001/*
+      | e:TDT/e:C222/e:D8213[../e:D8212 != ''] | e:TDT/e:D8281 | e:TDT/e:C001/* | e:TDT[e:D8051 != '11']/e:C222/e:D8453
       | e:DOC/e:C503/e:D1373 | e:DOC/e:C503/e:D3453 | e:DOC/e:C503/e:D1056 | e:DOC/e:C503/e:D1060
       | e:DOC/e:D3153 | e:DOC/e:D1220 | e:DOC/e:D1218
       | e:DOC[not(../../e:CST)][not(e:C002/e:D1000 = 'PREVIOUS')]/e:C002/e:D1000 | e:DOC[not(../../e:CST)][not(e:C002/e:D1000 = 'PREVIOUS')]/e:C503/e:D1366

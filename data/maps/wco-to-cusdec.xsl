@@ -153,6 +153,17 @@
     <xsl:for-each select="$G/w:ExportCountry">
       <xsl:call-template name="country-loc"><xsl:with-param name="q" select="'35'"/><xsl:with-param name="v" select="w:ID"/></xsl:call-template>
     </xsl:for-each>
+    <!-- LOC '18' warehouse: C517 3225 its ID, 1131 its CDS warehouse type. -->
+    <xsl:for-each select="$G/w:Warehouse">
+      <LOC>
+        <D3227>18</D3227>
+        <C517>
+          <D3225><xsl:value-of select="w:ID"/></D3225>
+          <D1131><xsl:value-of select="w:TypeCode"/></D1131>
+          <D3055><xsl:if test="w:TypeCode != ''"><xsl:value-of select="$agency"/></xsl:if></D3055>
+        </C517>
+      </LOC>
+    </xsl:for-each>
     <!-- DTM (UNCL 2005): '148' acceptance date of goods declaration (Customs),
          '137' document/message date/time; 2379 the WCO formatCode (UNCL 2379
          '102' CCYYMMDD, '304' CCYYMMDDHHMMSS with zone). -->
@@ -165,6 +176,11 @@
     <xsl:for-each select="$G/w:TransactionNatureCode">
       <xsl:call-template name="gis"><xsl:with-param name="list" select="'TNC'"/><xsl:with-param name="code" select="."/></xsl:call-template>
     </xsl:for-each>
+    <!-- GIS 'CTR': the CDS container indicator (DE 7/2). -->
+    <xsl:for-each select="$G/w:Consignment/w:ContainerCode">
+      <xsl:call-template name="gis"><xsl:with-param name="list" select="'CTR'"/><xsl:with-param name="code" select="."/></xsl:call-template>
+    </xsl:for-each>
+
     <!-- FTX 4451 'ACB' additional information (UNCL 4451). -->
     <xsl:for-each select="$D/w:AdditionalInformation">
       <xsl:call-template name="statement"/>
@@ -173,24 +189,19 @@
     <xsl:for-each select="$D/w:ID">
       <SG1><RFF><C506><D1153>ABT</D1153><D1154><xsl:value-of select="."/></D1154></C506></RFF></SG1>
     </xsl:for-each>
-    <!-- SG4 TDT 8051 '11' at border (UNCL 8051); C220/8067 the mode (UN/ECE
-         Rec 19, no UNCL list in D.96B); C222: 1131 the CDS identification
-         type, 8212 the identification, 8453 the nationality (ISO 3166). -->
+    <!-- SG4 TDT 8051 (UNCL 8051) '11' at border, '12' at departure, '13'
+         at destination (the means of transport on arrival); C220/8067 the
+         mode (UN/ECE Rec 19, no UNCL list in D.96B); C222: 1131 the CDS
+         identification type, 8212 the identification, 8453 the nationality
+         (ISO 3166). -->
     <xsl:for-each select="$D/w:BorderTransportMeans">
-      <SG4>
-        <TDT>
-          <D8051>11</D8051><D8028/>
-          <C220><D8067><xsl:value-of select="w:ModeCode"/></D8067></C220>
-          <C228/><C040/><D8101/><C401/>
-          <C222>
-            <D8213/>
-            <D1131><xsl:value-of select="w:IdentificationTypeCode"/></D1131>
-            <D3055><xsl:if test="w:IdentificationTypeCode != ''"><xsl:value-of select="$agency"/></xsl:if></D3055>
-            <D8212><xsl:value-of select="w:ID"/></D8212>
-            <D8453><xsl:value-of select="w:RegistrationNationalityCode"/></D8453>
-          </C222>
-        </TDT>
-      </SG4>
+      <xsl:call-template name="tdt"><xsl:with-param name="q" select="'11'"/></xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="$G/w:Consignment/w:DepartureTransportMeans">
+      <xsl:call-template name="tdt"><xsl:with-param name="q" select="'12'"/></xsl:call-template>
+    </xsl:for-each>
+    <xsl:for-each select="$G/w:Consignment/w:ArrivalTransportMeans">
+      <xsl:call-template name="tdt"><xsl:with-param name="q" select="'13'"/></xsl:call-template>
     </xsl:for-each>
     <!-- SG5 DOC: header additional documents, then previous documents. -->
     <xsl:for-each select="$D/w:AdditionalDocument">
@@ -416,6 +427,24 @@
     </LOC>
   </xsl:template>
 
+  <xsl:template name="tdt">
+    <xsl:param name="q"/>
+    <SG4>
+      <TDT>
+        <D8051><xsl:value-of select="$q"/></D8051><D8028/>
+        <C220><D8067><xsl:value-of select="w:ModeCode"/></D8067></C220>
+        <C228/><C040/><D8101/><C401/>
+        <C222>
+          <D8213/>
+          <D1131><xsl:value-of select="w:IdentificationTypeCode"/></D1131>
+          <D3055><xsl:if test="w:IdentificationTypeCode != ''"><xsl:value-of select="$agency"/></xsl:if></D3055>
+          <D8212><xsl:value-of select="w:ID"/></D8212>
+          <D8453><xsl:value-of select="w:RegistrationNationalityCode"/></D8453>
+        </C222>
+      </TDT>
+    </SG4>
+  </xsl:template>
+
   <xsl:template name="country-loc">
     <xsl:param name="q"/>
     <xsl:param name="v"/>
@@ -601,13 +630,21 @@
     </xsl:choose>
   </xsl:template>
 
+  <!-- Carried only up to the room CUSDEC gives: C100/4052 twice 70 characters. -->
+  <xsl:template mode="check" priority="2" match="w:TradeTerms/w:Description[string-length(.) &gt; 140]">
+    <xsl:call-template name="unmapped">
+      <xsl:with-param name="reason" select="'longer than the 140 characters of TOD C100/4052 (twice an..70); the first 140 are carried'"/>
+    </xsl:call-template>
+  </xsl:template>
+
   <!-- Containers carried: look inside. -->
   <xsl:template mode="check" match="w:Declaration | w:GoodsShipment | w:GovernmentAgencyGoodsItem | w:Commodity
       | w:GoodsMeasure | w:InvoiceLine | w:Consignment[parent::w:GoodsShipment] | w:GoodsLocation | w:GoodsLocation/w:Address
       | w:Declarant | w:Exporter | w:Agent | w:Importer | w:Consignee | w:AuthorisationHolder | w:Address
       | w:BorderTransportMeans | w:TradeTerms | w:Destination | w:ExportCountry | w:Origin | w:GovernmentProcedure
       | w:Packaging | w:PreviousDocument | w:AdditionalDocument | w:AdditionalInformation | w:CustomsValuation
-      | w:Classification[position() &lt;= 5] | w:ExitOffice | w:ValuationAdjustment">
+      | w:Classification[position() &lt;= 5] | w:ExitOffice | w:ValuationAdjustment
+      | w:ArrivalTransportMeans | w:DepartureTransportMeans | w:Warehouse">
     <xsl:apply-templates select="*" mode="check"/>
   </xsl:template>
 
@@ -618,7 +655,7 @@
       | w:Name[not(parent::w:AdditionalDocument[parent::w:Declaration])] | w:ID | w:CategoryCode | w:Agent/w:FunctionCode
       | w:Address/w:Line | w:Address/w:CityName | w:Address/w:PostcodeID | w:Address/w:CountryCode
       | w:Address/w:CountrySubDivisionCode | w:GoodsLocation/w:Address/w:TypeCode | w:GoodsLocation/w:TypeCode
-      | w:BorderTransportMeans/w:IdentificationTypeCode | w:BorderTransportMeans/w:ModeCode
+      | w:IdentificationTypeCode | w:ModeCode | w:ContainerCode | w:Warehouse/w:TypeCode
       | w:BorderTransportMeans/w:RegistrationNationalityCode
       | w:TradeTerms/w:ConditionCode | w:TradeTerms/w:Description | w:TradeTerms/w:LocationID | w:TradeTerms/w:LocationName
       | w:Destination/w:CountryCode | w:Origin/w:CountryCode | w:Origin/w:TypeCode
