@@ -8,9 +8,8 @@
 # issue 13's list among them) are those of the original, file by file and
 # in order; the declarations mapped back are valid against v2.15 too, and
 # cusdec-to-wco finds nothing it cannot read in what wco-to-cusdec writes
-# (--strict).  Each step runs
-# once over all files (tdk map -O, tdk validate --files-from), so the whole
-# loop takes a few seconds.
+# (--strict).  Each step runs once over all files (tdk map -O, tdk
+# validate --files-from), so the whole loop takes a few seconds.
 . "$(dirname "$0")/lib.sh"
 
 W=$TDK_CORPUS/wco/hmrc-customs-declarations
@@ -22,14 +21,7 @@ fi
 TDK_MAPS_DIR=$REPO/data/maps
 export TDK_MAPS_DIR
 
-# The submission schema under the MetaData namespace (for tdk map) and a name (for tdk validate).
-cat >cat.xml <<EOF
-<?xml version="1.0"?>
-<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
-  <uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="file://$W/schemas/customs/wrapper_submit.xsd"/>
-  <uri name="tdk-test:cds-submit" uri="file://$W/schemas/customs/wrapper_submit.xsd"/>
-</catalog>
-EOF
+sed "s|@CDS@|file://$W|g" "$DATA/cusdec/catalog.xml.in" >cat.xml
 
 test_expect_success 'the schema-valid declarations of the corpus are found' '
 	find "$W/instances" -type f -iname "*.xml" | LC_ALL=C sort >all &&

@@ -17,12 +17,7 @@ if [ ! -d "$W" ] || [ ! -d "$DIRECTORIES/d96b" ] || [ ! -d "$DIRECTORIES/d16a" ]
 fi
 TDK_MAPS_DIR=$REPO/data/maps
 export TDK_MAPS_DIR
-cat >cat.xml <<EOF
-<?xml version="1.0"?>
-<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">
-  <uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="file://$W/schemas/customs/wrapper_submit.xsd"/>
-</catalog>
-EOF
+sed "s|@CDS@|file://$W|g" "$DATA/cusdec/catalog.xml.in" >cat.xml
 S=$SAMPLES/cusdec-d96b-import.edi
 
 test_expect_success 'the list names both maps with what they read and write' '
