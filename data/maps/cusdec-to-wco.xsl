@@ -159,7 +159,7 @@
     <xsl:variable name="ctr" select="e:GIS[e:C529/e:D1131 = 'CTR'] | e:GEI[e:C012/e:D1131 = 'CTR']"/>
     <xsl:variable name="tdt" select="$H/e:TDT[e:D8051 = '12' or e:D8051 = '13']"/>
     <xsl:variable name="freight" select="$H/e:MOA[e:C516/e:D5025 = '64']"/>
-    <xsl:if test="$items or $tnc or $gl or $ctr or $tdt or e:LOC[e:D3227 = '18'] or $freight or e:LOC[e:D3227 = '28' or e:D3227 = '35']
+    <xsl:if test="$items or $tnc or $gl or $ctr or $tdt or e:LOC[e:D3227 = '18'] or $H/e:RFF[e:C506/e:D1153 = 'UCN'] or $freight or e:LOC[e:D3227 = '28' or e:D3227 = '35']
                   or $parties[e:D3035 = 'IM' or e:D3035 = 'CN'] or $hdocs[e:C002/e:D1000 = 'PREVIOUS'] or $H/e:TOD">
       <GoodsShipment>
         <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TransactionNatureCode'"/><xsl:with-param name="v" select="($tnc/*/e:D7365)[1]"/></xsl:call-template>
@@ -218,6 +218,10 @@
             <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LocationID'"/><xsl:with-param name="v" select="$loc/e:C517/e:D3225"/></xsl:call-template>
             <xsl:call-template name="leaf"><xsl:with-param name="name" select="'LocationName'"/><xsl:with-param name="v" select="$loc/e:C517/e:D3224"/></xsl:call-template>
           </TradeTerms>
+        </xsl:for-each>
+        <!-- RFF 1153 'UCN' unique consignment reference number (UNCL 1153). -->
+        <xsl:for-each select="($H/e:RFF[e:C506/e:D1153 = 'UCN'])[1]">
+          <UCR><TraderAssignedReferenceID><xsl:value-of select="e:C506/e:D1154"/></TraderAssignedReferenceID></UCR>
         </xsl:for-each>
         <!-- LOC '18' warehouse: C517 3225 ID, 1131 the CDS warehouse type. -->
         <xsl:for-each select="e:LOC[e:D3227 = '18'][1]">
@@ -510,7 +514,7 @@
       | e:message/e:DTM[e:C507/e:D2005 = '137' or e:C507/e:D2005 = '148']
       | e:message/e:LOC[e:D3227 = '22' or e:D3227 = '42' or e:D3227 = '14' or e:D3227 = '18'] | *[e:TOD]/e:LOC[e:D3227 = '1']
       | e:LOC[e:D3227 = '28' or e:D3227 = '35'] | *[e:CST]/e:LOC[e:D3227 = '27']
-      | *[e:CST]/e:FTX[e:D4451 = 'AAA'] | e:FTX[e:D4451 = 'ACB'] | e:RFF[e:C506/e:D1153 = 'ABT']
+      | *[e:CST]/e:FTX[e:D4451 = 'AAA'] | e:FTX[e:D4451 = 'ACB'] | e:RFF[e:C506/e:D1153 = 'ABT' or e:C506/e:D1153 = 'UCN'][not(../../e:CST)]
       | e:RFF[e:C506/e:D1153 = 'ZZZ'][../e:NAD/e:D3035 = 'AE' or ../e:NAD/e:D3035 = 'ZZZ']
       | e:TDT[e:D8051 = '11' or e:D8051 = '12' or e:D8051 = '13'][not(../e:CST)] | e:DOC | e:TOD
       | e:NAD[not(../e:CST)][e:D3035 = 'DT' or e:D3035 = 'EX' or e:D3035 = 'AE' or e:D3035 = 'IM' or e:D3035 = 'CN' or e:D3035 = 'ZZZ']
@@ -532,6 +536,7 @@
       | e:LOC[e:D3227 != '27' and e:D3227 != '14'][e:D3227 = preceding-sibling::e:LOC/e:D3227]
       | e:CNT[e:C270/e:D6069 = preceding-sibling::e:CNT/e:C270/e:D6069]
       | e:TDT[e:D8051 = '12' or e:D8051 = '13'][e:D8051 = ../preceding-sibling::*/e:TDT/e:D8051]
+      | e:RFF[e:C506/e:D1153 = 'ABT' or e:C506/e:D1153 = 'UCN'][e:C506/e:D1153 = ../preceding-sibling::*/e:RFF/e:C506/e:D1153]
       | e:MEA[e:C502/e:D6313 = preceding-sibling::e:MEA/e:C502/e:D6313]
       | e:MOA[e:C516/e:D5025 = ../preceding-sibling::*/e:MOA/e:C516/e:D5025]
       | e:GIS[e:C529/e:D1131 != 'PRC'][e:C529/e:D1131 = ../preceding-sibling::*/e:GIS/e:C529/e:D1131]

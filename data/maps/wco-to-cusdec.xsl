@@ -189,6 +189,10 @@
     <xsl:for-each select="$D/w:ID">
       <SG1><RFF><C506><D1153>ABT</D1153><D1154><xsl:value-of select="."/></D1154></C506></RFF></SG1>
     </xsl:for-each>
+    <!-- SG1 RFF 'UCN' unique consignment reference number: the trader's UCR. -->
+    <xsl:for-each select="$G/w:UCR/w:TraderAssignedReferenceID">
+      <SG1><RFF><C506><D1153>UCN</D1153><D1154><xsl:value-of select="."/></D1154></C506></RFF></SG1>
+    </xsl:for-each>
     <!-- SG4 TDT 8051 (UNCL 8051) '11' at border, '12' at departure, '13'
          at destination (the means of transport on arrival); C220/8067 the
          mode (UN/ECE Rec 19, no UNCL list in D.96B); C222: 1131 the CDS
@@ -644,7 +648,7 @@
       | w:BorderTransportMeans | w:TradeTerms | w:Destination | w:ExportCountry | w:Origin | w:GovernmentProcedure
       | w:Packaging | w:PreviousDocument | w:AdditionalDocument | w:AdditionalInformation | w:CustomsValuation
       | w:Classification[position() &lt;= 5] | w:ExitOffice | w:ValuationAdjustment
-      | w:ArrivalTransportMeans | w:DepartureTransportMeans | w:Warehouse">
+      | w:ArrivalTransportMeans | w:DepartureTransportMeans | w:Warehouse | w:GoodsShipment/w:UCR">
     <xsl:apply-templates select="*" mode="check"/>
   </xsl:template>
 
@@ -655,7 +659,7 @@
       | w:Name[not(parent::w:AdditionalDocument[parent::w:Declaration])] | w:ID | w:CategoryCode | w:Agent/w:FunctionCode
       | w:Address/w:Line | w:Address/w:CityName | w:Address/w:PostcodeID | w:Address/w:CountryCode
       | w:Address/w:CountrySubDivisionCode | w:GoodsLocation/w:Address/w:TypeCode | w:GoodsLocation/w:TypeCode
-      | w:IdentificationTypeCode | w:ModeCode | w:ContainerCode | w:Warehouse/w:TypeCode
+      | w:IdentificationTypeCode | w:ModeCode | w:ContainerCode | w:Warehouse/w:TypeCode | w:TraderAssignedReferenceID
       | w:BorderTransportMeans/w:RegistrationNationalityCode
       | w:TradeTerms/w:ConditionCode | w:TradeTerms/w:Description | w:TradeTerms/w:LocationID | w:TradeTerms/w:LocationName
       | w:Destination/w:CountryCode | w:Origin/w:CountryCode | w:Origin/w:TypeCode

@@ -22,7 +22,7 @@
       | $D/w:Declarant//* | $D/w:Exporter//* | $D/w:Agent//* | $G/w:Importer//* | $G/w:Consignee//*
       | $D/w:AuthorisationHolder//* | $D/w:BorderTransportMeans//* | $G/w:Consignment/w:GoodsLocation//*
       | $G/w:Consignment/w:ContainerCode | $G/w:Consignment/w:ArrivalTransportMeans/* | $G/w:Consignment/w:DepartureTransportMeans/*
-      | $G/w:Warehouse/* | $D/w:ExitOffice/* | $D/w:ID | $D/w:AcceptanceDateTime/* | $D/w:IssueDateTime/*
+      | $G/w:Warehouse/* | $G/w:UCR/w:TraderAssignedReferenceID | $D/w:ExitOffice/* | $D/w:ID | $D/w:AcceptanceDateTime/* | $D/w:IssueDateTime/*
       | $G/w:TransactionNatureCode | $I/w:TransactionNatureCode | $I/w:CustomsValueAmount | $I/w:Commodity/w:InvoiceLine/*
       | $I/w:ValuationAdjustment/*
       | $G/w:TradeTerms//* | $G/w:Destination//* | $G/w:ExportCountry//*
