@@ -77,6 +77,12 @@ test_expect_success 'the sample declaration, all carried -> tdk EDIFACT XML (-t 
 	tdk convert -f xml -t edifact c.xml >c.edi && tdk validate -D "$DIRECTORIES/d96b" c.edi &&
 	test_grep "BGM+929:::IMZ+TDKSAMPLE0001+9" c.edi && test ! -s err
 '
+test_expect_success 'an envelope value other than the CDS one is reported, at its line' '
+	sed "s|<md:WCODataModelVersionCode>3.6|<md:WCODataModelVersionCode>3.7|" "$SAMPLES/wco-declaration.xml" >v37.xml &&
+	tdk map -D "$DIRECTORIES" wco-to-cusdec v37.xml >v37.edi 2>err &&
+	echo "v37.xml:7: warning: [MAP-UNMAPPED] /md:MetaData/md:WCODataModelVersionCode not carried: no place in the CUSDEC this map writes" >want &&
+	test_cmp want err
+'
 test_expect_code 1 'no CUSDEC in the input: the map says so (MAP-MESSAGE)' '
 	tdk map -D "$DIRECTORIES" cusdec-to-wco "$SAMPLES/invoic-d96a.edi" >out 2>err; rc=$?
 	test_grep "[MAP-MESSAGE] xsl:message: no CUSDEC message in the input" err || exit 99

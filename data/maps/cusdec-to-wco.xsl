@@ -537,6 +537,7 @@
       | e:CNT[e:C270/e:D6069 = preceding-sibling::e:CNT/e:C270/e:D6069]
       | e:TDT[e:D8051 = '12' or e:D8051 = '13'][e:D8051 = ../preceding-sibling::*/e:TDT/e:D8051]
       | e:RFF[e:C506/e:D1153 = 'ABT' or e:C506/e:D1153 = 'UCN'][e:C506/e:D1153 = ../preceding-sibling::*/e:RFF/e:C506/e:D1153]
+      | e:RFF[e:C506/e:D1153 = 'ZZZ'][preceding-sibling::e:RFF/e:C506/e:D1153 = 'ZZZ']
       | e:MEA[e:C502/e:D6313 = preceding-sibling::e:MEA/e:C502/e:D6313]
       | e:MOA[e:C516/e:D5025 = ../preceding-sibling::*/e:MOA/e:C516/e:D5025]
       | e:GIS[e:C529/e:D1131 != 'PRC'][e:C529/e:D1131 = ../preceding-sibling::*/e:GIS/e:C529/e:D1131]
@@ -551,7 +552,8 @@
   <xsl:template match="*" mode="part"/>
 
   <!-- Parts of read segments that have no place in the declaration. -->
-  <xsl:template mode="part" match="e:BGM/e:C106/e:D1056 | e:BGM/e:C106/e:D1060 | e:BGM/e:D4343
+  <xsl:template mode="part" match="e:BGM/e:C002/e:D1001[. != '929' and . != '830']
+      | e:BGM/e:C002/e:D1131 | e:BGM/e:C002/e:D3055 | e:BGM/e:C106/e:D1056 | e:BGM/e:C106/e:D1060 | e:BGM/e:D4343
       | e:LOC[e:D3227 != '14']/e:C519/* | e:LOC/e:C553/* | e:LOC/e:D5479 | e:LOC[e:D3227 != '14' and e:D3227 != '1']/e:C517/e:D3224
       | e:LOC[e:D3227 != '14' and e:D3227 != '27' and e:D3227 != '18']/e:C517/e:D1131
       | e:NAD/e:C058/* | e:NAD/e:C080/e:D3045 | e:NAD/e:C082/e:D1131 | e:NAD/e:C082/e:D3055

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   wco-to-cusdec: a WCO Data Model declaration in the UK CDS shape
-  (DEC-DMS:2, with or without its MetaData envelope) to a UN/EDIFACT
+  (DEC-DMS:2 in its MetaData envelope, as tdk map takes it; the stylesheet
+  itself also reads a Declaration without the envelope) to a UN/EDIFACT
   CUSDEC message of release D.96B, written as tdk's EDIFACT XML in
   directory naming (urn:tdk:edifact:directory:1) for `tdk convert -f xml
   -t edifact`.  The segments and their groups follow the D.96B CUSDEC
@@ -15,7 +16,9 @@
   agency's lists, never as UNCL codes; 1131 names the list where one
   composite may hold codes of several.  Text longer than its EDIFACT data
   element is split over the element's repetitions (and over further
-  segments where the group allows), never cut; cusdec-to-wco joins it again.
+  segments where the group allows) and cusdec-to-wco joins it again; the
+  one text cut, the terms of delivery beyond TOD's 140 characters, is
+  reported.
 
   Every part of the declaration that CUSDEC does not carry here is reported
   through tdk:unmapped() (the "check" mode below); nothing is dropped
@@ -58,6 +61,7 @@
     <xsl:if test="not($D)">
       <xsl:message terminate="yes">no WCO DM declaration (urn:wco:datamodel:WCO:DEC-DMS:2 Declaration) in the input</xsl:message>
     </xsl:if>
+    <xsl:apply-templates select="$D/../md:*" mode="check"/>
     <xsl:apply-templates select="$D" mode="check"/>
     <xsl:variable name="body">
       <xsl:call-template name="header"/>
@@ -640,6 +644,11 @@
       <xsl:with-param name="reason" select="'longer than the 140 characters of TOD C100/4052 (twice an..70); the first 140 are carried'"/>
     </xsl:call-template>
   </xsl:template>
+
+  <!-- The envelope: cusdec-to-wco writes the CDS values again; others are reported. -->
+  <xsl:template mode="check" match="md:WCODataModelVersionCode[. = '3.6'] | md:WCOTypeName[. = 'DEC']
+      | md:ResponsibleCountryCode[. = 'GB'] | md:ResponsibleAgencyName[. = 'HMRC']
+      | md:AgencyAssignedCustomizationVersionCode[. = 'v2.1']"/>
 
   <!-- Containers carried: look inside. -->
   <xsl:template mode="check" match="w:Declaration | w:GoodsShipment | w:GovernmentAgencyGoodsItem | w:Commodity
