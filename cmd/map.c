@@ -227,10 +227,11 @@ static int setup(struct tdk_run *run, struct tdk_map *m, const char *xsl)
 	tdk_xslt_init();
 	tdk_wco_xslt_register();
 	tdk_run_diag(run, &d, xsl);
+	/* A stylesheet that does not compile is a broken setup, as a schema that does not compile is. */
 	if ((r = tdk_xslt_compile(&m->x, xsl, NULL, &d))) {
 		run->setup_error = r == TDK_EXIT_IO ? "the stylesheet cannot be read (see its diagnostics)" :
 			"the stylesheet cannot be used (see its diagnostics)";
-		return r;
+		return r == TDK_EXIT_NEGATIVE ? TDK_EXIT_IO : r;
 	}
 	if (m->no_validate || tdk_map_edi_target(m))
 		return TDK_EXIT_OK;
@@ -322,7 +323,7 @@ int cmd_map(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_ULONG_(0, "max-variables", &m.limits.max_vars, "n",
 			       "most live variables and parameters (default 100000)"),
 		TDK_OPT_ULONG_(0, "max-nodes", &m.limits.max_nodes, "n",
-			       "most nodes one run creates (default 10000000)"),
+			       "most nodes one run creates (default 2000000)"),
 		TDK_OPT_ULONG_(0, "max-steps", &m.limits.max_steps, "n",
 			       "most XPath evaluation steps of one run (default 200000000)"),
 		TDK_OPT_SIZE_(0, "max-output", &m.limits.max_output, "bytes",

@@ -236,7 +236,7 @@ static int group_ok(const char *s, const char *e, char gsep, char dsep)
 	return !last || run == 3;
 }
 
-int tdk_norm_number(const char *value, char out[TDK_NORM_NUMBER_MAX])
+static int number_body(const char *value, char *out)
 {
 	const char *b, *e, *p, *dot = NULL, *comma = NULL;
 	char dsep = 0, gsep = 0, *o = out;
@@ -291,7 +291,14 @@ int tdk_norm_number(const char *value, char out[TDK_NORM_NUMBER_MAX])
 			*o++ = '.';
 	}
 	*o = 0;
-	if (o > out && o[-1] == '.' && o - out == 1)
-		return out[0] = 0, -1;
+	return 0;
+}
+
+int tdk_norm_number(const char *value, char out[TDK_NORM_NUMBER_MAX])
+{
+	if (number_body(value, out) < 0) {
+		out[0] = 0;
+		return -1;
+	}
 	return 0;
 }

@@ -47,6 +47,9 @@ struct call {
 	char xpath[200];               /* libxml2's XPath message, said with the next one */
 	unsigned long nodes, max_nodes;
 	unsigned long sec_line;        /* the line of the last refusal said (one per line) */
+	int sec_said;
+	xmlDocPtr sdoc;                /* while compiling: the stylesheet, to place a refused include */
+	char sec[TDK_DIAG_MSG_MAX];    /* while compiling: a refusal not yet placed */
 	int muted;                     /* a limit stopped the run: the rest is noise */
 };
 
@@ -134,7 +137,8 @@ static void line_done(struct call *c, char *s)
 	/* "runtime error: file F line N element E": where the next message is. */
 	if (!strncmp(s, "runtime error: ", 15) || !strncmp(s, "compilation error: ", 19) ||
 	    !strncmp(s, "runtime warning: ", 17) || !strncmp(s, "compilation warning: ", 21) ||
-	    !strcmp(s, "runtime error") || !strcmp(s, "compilation error")) {
+	    !strcmp(s, "runtime error") || !strcmp(s, "compilation error") || !strcmp(s, "error") ||
+	    !strcmp(s, "warning")) {
 		p = strstr(s, " line ");
 		c->at = p ? strtoul(p + 6, NULL, 10) : 0;
 		return;
@@ -155,13 +159,19 @@ static void line_done(struct call *c, char *s)
 		return;
 	}
 	if (has(s, "denied") || has(s, "refused")) {
-		if (line && line == c->sec_line)
+		/* While compiling, the include's line is found later (sec_place). */
+		if (!c->ctxt && !c->sec[0])
+			snprintf(c->sec, sizeof(c->sec), "%s", s);
+		if (!c->ctxt || (c->sec_said && line == c->sec_line))
 			return;
 		c->sec_line = line;
+		c->sec_said = 1;
 		say(c, TDK_SEV_ERROR, "MAP-SECURITY", line, "refused: %s (a stylesheet run by tdk reads and writes "
 		    "no file and no network: see SECURITY in tdk-map(1))", s);
 		return;
 	}
+	if (!c->ctxt && c->sec[0] && has(s, "unable to load"))
+		return;
 	if (c->xpath[0]) {
 		say(c, TDK_SEV_ERROR, "MAP-XSLT", line, "%s: %s", s, c->xpath);
 		c->xpath[0] = 0;
@@ -212,7 +222,8 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 
 	if (!e || e->level < XML_ERR_ERROR || !e->message)
 		return;
-	if (e->domain == XML_FROM_XPATH && e->code == XPATH_OP_LIMIT_EXCEEDED) {
+	if (e->domain == XML_FROM_XPATH && (e->code == XML_XPATH_EXPRESSION_OK + XPATH_OP_LIMIT_EXCEEDED ||
+					      strstr(e->message, "limit exceeded"))) {
 		stop_at_limit(c, inst_line(c), "more XPath steps than the limit (--max-steps)");
 		return;
 	}
@@ -286,10 +297,34 @@ static void call_begin(struct call *c, struct tdk_diag *d, const char *style, st
 	tdk_xml_errors_push(sv, on_xml_error, c);
 }
 
+/* A refused xsl:include or xsl:import: said at the element whose href the refusal names. */
+static void sec_place(struct call *c)
+{
+	xmlNodePtr n, root = c->sdoc ? xmlDocGetRootElement(c->sdoc) : NULL;
+	unsigned long line = 0;
+
+	for (n = root ? root->children : NULL; n && !line; n = n->next) {
+		xmlChar *href;
+
+		if (n->type != XML_ELEMENT_NODE || !n->ns || xmlStrcmp(n->ns->href, XC(XSLT_NS)) ||
+		    (xmlStrcmp(n->name, XC("include")) && xmlStrcmp(n->name, XC("import"))))
+			continue;
+		href = xmlGetNoNsProp(n, XC("href"));
+		if (href && *href && strstr(c->sec, (const char *)href))
+			line = (unsigned long)xmlGetLineNo(n);
+		xmlFree(href);
+	}
+	say(c, TDK_SEV_ERROR, "MAP-SECURITY", line, "refused: %s (a stylesheet run by tdk reads and writes no file "
+	    "and no network; xsl:include and xsl:import are refused: see SECURITY in tdk-map(1))", c->sec);
+	c->sec[0] = 0;
+}
+
 static void call_end(struct call *c, const struct tdk_xml_errsave *sv)
 {
 	if (c->n)
 		line_done(c, c->line);
+	if (c->sec[0])
+		sec_place(c);
 	if (c->xpath[0] && !c->muted)
 		say(c, TDK_SEV_ERROR, "MAP-XSLT", inst_line(c), "%s", c->xpath);
 	tdk_xml_errors_pop(sv);
@@ -342,6 +377,7 @@ int tdk_xslt_compile_mem(struct tdk_xslt **out, const char *buf, size_t n, const
 		goto out;
 	}
 	call_begin(&c, d, name, &sv);
+	c.sdoc = doc;
 	x->style = xsltParseStylesheetDoc(doc);
 	call_end(&c, &sv);
 	if (!x->style) {

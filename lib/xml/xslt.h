@@ -42,7 +42,7 @@
 
 #define TDK_XSLT_MAX_DEPTH   1000UL          /* nested template calls */
 #define TDK_XSLT_MAX_VARS    100000UL        /* live variables and parameters */
-#define TDK_XSLT_MAX_NODES   10000000UL      /* nodes created by one run */
+#define TDK_XSLT_MAX_NODES   2000000UL      /* nodes created by one run */
 #define TDK_XSLT_MAX_STEPS   200000000UL     /* XPath evaluation steps of one run */
 #define TDK_XSLT_MAX_OUTPUT  ((size_t)256 << 20)  /* bytes of one serialised result */
 
