@@ -117,7 +117,7 @@
       </xsl:for-each>
       <xsl:apply-templates select="e:FTX[e:D4451 = 'ACB']" mode="statement"/>
       <!-- SG6 NAD 3035 (UNCL 3035): 'AE' declarant's agent/representative. -->
-      <xsl:for-each select="$parties[e:D3035 = 'AE']">
+      <xsl:for-each select="$parties[e:D3035 = 'AE'][1]">
         <Agent><xsl:call-template name="party"><xsl:with-param name="code" select="../e:RFF[e:C506/e:D1153 = 'ZZZ']/e:C506/e:D1154"/><xsl:with-param name="code-name" select="'FunctionCode'"/></xsl:call-template></Agent>
       </xsl:for-each>
       <!-- 'ZZZ' mutually defined: the holder of an authorisation, its type in RFF 'ZZZ'. -->
@@ -128,7 +128,7 @@
         </AuthorisationHolder>
       </xsl:for-each>
       <!-- SG4 TDT 8051 (UNCL 8051) '11' at border. -->
-      <xsl:for-each select="$H/e:TDT[e:D8051 = '11']">
+      <xsl:for-each select="($H/e:TDT[e:D8051 = '11'])[1]">
         <BorderTransportMeans>
           <xsl:variable name="c222" select="e:C222"/>
           <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="($c222/e:D8212[. != ''] | $c222/e:D8213[. != ''])[last()]"/></xsl:call-template>
@@ -138,15 +138,15 @@
         </BorderTransportMeans>
       </xsl:for-each>
       <!-- 'DT' declarant. -->
-      <xsl:for-each select="$parties[e:D3035 = 'DT']">
+      <xsl:for-each select="$parties[e:D3035 = 'DT'][1]">
         <Declarant><xsl:call-template name="party"/></Declarant>
       </xsl:for-each>
       <!-- LOC '42' customs office of exit. -->
-      <xsl:for-each select="e:LOC[e:D3227 = '42']">
+      <xsl:for-each select="e:LOC[e:D3227 = '42'][1]">
         <ExitOffice><xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template></ExitOffice>
       </xsl:for-each>
       <!-- 'EX' exporter. -->
-      <xsl:for-each select="$parties[e:D3035 = 'EX']">
+      <xsl:for-each select="$parties[e:D3035 = 'EX'][1]">
         <Exporter><xsl:call-template name="party"/></Exporter>
       </xsl:for-each>
       <xsl:call-template name="goods-shipment"/>
@@ -164,7 +164,7 @@
       <GoodsShipment>
         <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TransactionNatureCode'"/><xsl:with-param name="v" select="($tnc/*/e:D7365)[1]"/></xsl:call-template>
         <!-- 'CN' consignee. -->
-        <xsl:for-each select="$parties[e:D3035 = 'CN']">
+        <xsl:for-each select="$parties[e:D3035 = 'CN'][1]">
           <Consignee><xsl:call-template name="party"/></Consignee>
         </xsl:for-each>
         <!-- GIS 'CTR' container indicator; TDT 8051 (UNCL 8051) '13' at
@@ -179,7 +179,7 @@
             <xsl:for-each select="$tdt[e:D8051 = '12'][1]">
               <DepartureTransportMeans><xsl:call-template name="means"/></DepartureTransportMeans>
             </xsl:for-each>
-            <xsl:for-each select="$gl">
+            <xsl:for-each select="$gl[1]">
               <GoodsLocation>
                 <xsl:call-template name="leaf"><xsl:with-param name="name" select="'Name'"/><xsl:with-param name="v" select="e:C517/e:D3224"/></xsl:call-template>
                 <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ID'"/><xsl:with-param name="v" select="e:C517/e:D3225"/></xsl:call-template>
@@ -203,14 +203,14 @@
         <xsl:call-template name="countries"/>
         <xsl:apply-templates select="$items"/>
         <!-- 'IM' importer. -->
-        <xsl:for-each select="$parties[e:D3035 = 'IM']">
+        <xsl:for-each select="$parties[e:D3035 = 'IM'][1]">
           <Importer><xsl:call-template name="party"/></Importer>
         </xsl:for-each>
         <xsl:for-each select="$hdocs[e:C002/e:D1000 = 'PREVIOUS']">
           <xsl:call-template name="previous-document"/>
         </xsl:for-each>
         <!-- SG7 TOD: C100/4053 the Incoterms code; LOC 3227 '1' place of terms of delivery. -->
-        <xsl:for-each select="$H/e:TOD">
+        <xsl:for-each select="($H/e:TOD)[1]">
           <xsl:variable name="loc" select="../e:LOC[e:D3227 = '1'][1]"/>
           <TradeTerms>
             <xsl:call-template name="leaf"><xsl:with-param name="name" select="'ConditionCode'"/><xsl:with-param name="v" select="e:C100/e:D4053"/></xsl:call-template>
@@ -277,7 +277,7 @@
       </xsl:for-each>
       <xsl:apply-templates select="e:FTX[e:D4451 = 'ACB']" mode="statement"/>
       <xsl:call-template name="commodity"/>
-      <xsl:for-each select="e:NAD[e:D3035 = 'CN']">
+      <xsl:for-each select="e:NAD[e:D3035 = 'CN'][1]">
         <Consignee><xsl:call-template name="party"/></Consignee>
       </xsl:for-each>
       <xsl:for-each select="$gis[e:D1131 = 'VAL'][1]">
@@ -512,10 +512,10 @@
        their parts this map does not read are reported one by one. -->
   <xsl:template mode="check" match="e:UNH | e:UNT | e:UNS | e:BGM | *[e:CST]/e:CST | e:PAC | e:PCI
       | e:message/e:DTM[e:C507/e:D2005 = '137' or e:C507/e:D2005 = '148']
-      | e:message/e:LOC[e:D3227 = '22' or e:D3227 = '42' or e:D3227 = '14' or e:D3227 = '18'] | *[e:TOD]/e:LOC[e:D3227 = '1']
+      | e:message/e:LOC[e:D3227 = '22' or e:D3227 = '42' or e:D3227 = '14' or e:D3227 = '18'] | *[e:TOD][not(preceding-sibling::*/e:TOD)]/e:LOC[e:D3227 = '1']
       | e:LOC[e:D3227 = '28' or e:D3227 = '35'] | *[e:CST]/e:LOC[e:D3227 = '27']
       | *[e:CST]/e:FTX[e:D4451 = 'AAA'] | e:FTX[e:D4451 = 'ACB'] | e:RFF[e:C506/e:D1153 = 'ABT' or e:C506/e:D1153 = 'UCN'][not(../../e:CST)]
-      | e:RFF[e:C506/e:D1153 = 'ZZZ'][../e:NAD/e:D3035 = 'AE' or ../e:NAD/e:D3035 = 'ZZZ']
+      | e:RFF[e:C506/e:D1153 = 'ZZZ'][../e:NAD[e:D3035 = 'ZZZ' or e:D3035 = 'AE' and not(../preceding-sibling::*/e:NAD/e:D3035 = 'AE')]]
       | e:TDT[e:D8051 = '11' or e:D8051 = '12' or e:D8051 = '13'][not(../e:CST)] | e:DOC | e:TOD
       | e:NAD[not(../e:CST)][e:D3035 = 'DT' or e:D3035 = 'EX' or e:D3035 = 'AE' or e:D3035 = 'IM' or e:D3035 = 'CN' or e:D3035 = 'ZZZ']
       | *[e:CST]/e:NAD[e:D3035 = 'CN']
@@ -533,9 +533,12 @@
 
   <!-- Read once: a repetition is reported (priority over the list above). -->
   <xsl:template mode="check" priority="2" match="e:DTM[e:C507/e:D2005 = preceding-sibling::e:DTM/e:C507/e:D2005]
-      | e:LOC[e:D3227 != '27' and e:D3227 != '14'][e:D3227 = preceding-sibling::e:LOC/e:D3227]
+      | e:LOC[e:D3227 != '27'][e:D3227 = preceding-sibling::e:LOC/e:D3227]
+      | e:NAD[e:D3035 != 'ZZZ'][not(../e:CST)][e:D3035 = ../preceding-sibling::*/e:NAD/e:D3035]
+      | *[e:CST]/e:NAD[e:D3035 = preceding-sibling::e:NAD/e:D3035]
+      | e:TOD[../preceding-sibling::*/e:TOD]
       | e:CNT[e:C270/e:D6069 = preceding-sibling::e:CNT/e:C270/e:D6069]
-      | e:TDT[e:D8051 = '12' or e:D8051 = '13'][e:D8051 = ../preceding-sibling::*/e:TDT/e:D8051]
+      | e:TDT[not(../e:CST)][e:D8051 = ../preceding-sibling::*/e:TDT/e:D8051]
       | e:RFF[e:C506/e:D1153 = 'ABT' or e:C506/e:D1153 = 'UCN'][e:C506/e:D1153 = ../preceding-sibling::*/e:RFF/e:C506/e:D1153]
       | e:RFF[e:C506/e:D1153 = 'ZZZ'][preceding-sibling::e:RFF/e:C506/e:D1153 = 'ZZZ']
       | e:MEA[e:C502/e:D6313 = preceding-sibling::e:MEA/e:C502/e:D6313]
