@@ -80,6 +80,17 @@ test_expect_success 'the sample declaration, all carried -> tdk EDIFACT XML (-t 
 	tdk convert -f xml -t edifact c.xml >c.edi && tdk validate -D "$DIRECTORIES/d96b" c.edi &&
 	test_grep "BGM+929:::IMZ+TDKSAMPLE0001+9" c.edi && test ! -s err
 '
+if command -v xsltproc >/dev/null 2>&1; then
+	test_expect_success 'xsltproc runs both stylesheets without tdk'"'"'s extensions, with the results of tdk map' '
+		tdk map -D "$DIRECTORIES" -t xml wco-to-cusdec "$SAMPLES/wco-declaration.xml" >t1.xml &&
+		xsltproc "$REPO/data/maps/wco-to-cusdec.xsl" "$SAMPLES/wco-declaration.xml" >x1.xml && cmp t1.xml x1.xml &&
+		tdk map -D "$DIRECTORIES" cusdec-to-wco "$S" >t2.xml 2>/dev/null &&
+		tdk convert -t xml --names directory -D "$DIRECTORIES/d96b" "$S" >s.xml &&
+		xsltproc "$REPO/data/maps/cusdec-to-wco.xsl" s.xml >x2.xml && cmp t2.xml x2.xml
+	'
+else
+	test_skip 'xsltproc runs both stylesheets' 'xsltproc is not installed (Debian package xsltproc)'
+fi
 test_expect_success 'an envelope value other than the CDS one is reported, at its line' '
 	sed "s|<md:WCODataModelVersionCode>3.6|<md:WCODataModelVersionCode>3.7|" "$SAMPLES/wco-declaration.xml" >v37.xml &&
 	tdk map -D "$DIRECTORIES" wco-to-cusdec v37.xml >v37.edi 2>err &&

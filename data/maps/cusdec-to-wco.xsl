@@ -310,7 +310,7 @@
       <xsl:for-each select="*/e:DOC[e:C002/e:D1000 = 'PREVIOUS']">
         <xsl:call-template name="previous-document"/>
       </xsl:for-each>
-      <xsl:for-each select="$gis[e:D1131 = 'VAD']">
+      <xsl:for-each select="$gis[e:D1131 = 'VAD'][1]">
         <ValuationAdjustment><AdditionCode><xsl:value-of select="e:D7187 | e:D7364"/></AdditionCode></ValuationAdjustment>
       </xsl:for-each>
     </GovernmentAgencyGoodsItem>
@@ -545,8 +545,7 @@
       | e:MOA[e:C516/e:D5025 = ../preceding-sibling::*/e:MOA/e:C516/e:D5025]
       | e:GIS[e:C529/e:D1131 != 'PRC'][e:C529/e:D1131 = ../preceding-sibling::*/e:GIS/e:C529/e:D1131]
       | e:GEI[e:C012/e:D1131 != 'PRC'][e:C012/e:D1131 = ../preceding-sibling::*/e:GEI/e:C012/e:D1131]
-      | e:message/e:GIS[e:C529/e:D1131 = preceding-sibling::e:GIS/e:C529/e:D1131]
-      | e:FTX[e:D4451 = 'ACB'][e:C107/e:D4441 = '-' and normalize-space(e:C108) = '' and e:C107/e:D1131 = '']">
+      | e:message/e:GIS[e:C529/e:D1131 = preceding-sibling::e:GIS/e:C529/e:D1131]">
     <xsl:call-template name="unmapped">
       <xsl:with-param name="reason" select="'repeats a qualifier that the declaration takes once'"/>
     </xsl:call-template>
