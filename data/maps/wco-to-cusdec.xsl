@@ -365,7 +365,8 @@
       <!-- SG40 GIS C529: CDS codes of agency 109, 1131 naming the list:
            'PRC' procedure (7365 current, 7187 previous procedure), 'VAL'
            valuation method, 'TNC' nature of transaction, 'VAD' valuation
-           adjustment (7187: the code is four characters). -->
+           adjustment (its code has four characters: in 7187, after the
+           mandatory 7365 'ADJ'). -->
       <xsl:for-each select="w:GovernmentProcedure">
         <SG40><GIS><C529>
           <D7365><xsl:value-of select="w:CurrentCode"/></D7365><D1131>PRC</D1131><D3055><xsl:value-of select="$agency"/></D3055>
