@@ -91,6 +91,29 @@ if command -v xsltproc >/dev/null 2>&1; then
 else
 	test_skip 'xsltproc runs both stylesheets' 'xsltproc is not installed (Debian package xsltproc)'
 fi
+ALL=$TDK_CORPUS/wco/hmrc-customs-declarations-information/derived/sample_wco_dec_containing_all_possible_elements.ns-bound.xml
+test_expect_success 'nothing dropped silently: each value of a declaration with every element comes back or is reported' '
+	test -f "$ALL" &&
+	sed "s|^<od:Declaration |<md:MetaData xmlns:md=\"urn:wco:datamodel:WCO:DocumentMetaData-DMS:2\"><od:Declaration |; s|</od:Declaration>|&</md:MetaData>|" \
+		"$ALL" >all.xml &&
+	tdk map -D "$DIRECTORIES" wco-to-cusdec all.xml >all.edi 2>all.err &&
+	tdk map -D "$DIRECTORIES" --strict --catalog cat.xml cusdec-to-wco all.edi >back.xml 2>back.err &&
+	tdk map "$DATA/cusdec/leaves.xsl" all.xml >src.tsv && tdk map "$DATA/cusdec/leaves.xsl" back.xml >back.tsv &&
+	sed -n "s/.*\[MAP-UNMAPPED\] \([^ ]*\) not carried.*/\1/p" all.err >reported &&
+	test "$(wc -l <src.tsv)" -gt 2000 && test -s reported &&
+	perl -e '"'"'
+		open my $b, "<", "back.tsv" or die; my %back = map { chomp; ($_ => 1) } <$b>;
+		open my $r, "<", "reported" or die; my @rep = map { chomp; $_ } <$r>;
+		open my $s, "<", "src.tsv" or die; my $bad = 0;
+		while (<$s>) {
+			chomp; next if $back{$_};
+			my ($p) = split /\t/;
+			next if grep { $p eq $_ || index($p, "$_/") == 0 } @rep;
+			print "dropped silently: $_\n"; $bad++;
+		}
+		exit($bad ? 1 : 0);
+	'"'"'
+'
 test_expect_success 'an envelope value other than the CDS one is reported, at its line' '
 	sed "s|<md:WCODataModelVersionCode>3.6|<md:WCODataModelVersionCode>3.7|" "$SAMPLES/wco-declaration.xml" >v37.xml &&
 	tdk map -D "$DIRECTORIES" wco-to-cusdec v37.xml >v37.edi 2>err &&

@@ -634,7 +634,7 @@
         <xsl:value-of select="tdk:unmapped(., $reason)"/>
       </xsl:when>
       <xsl:when test="$trace = 'yes'">
-        <xsl:message>unmapped: <xsl:for-each select="ancestor-or-self::*"><xsl:value-of select="concat('/', local-name())"/></xsl:for-each>: <xsl:value-of select="$reason"/></xsl:message>
+        <xsl:message>unmapped: <xsl:for-each select="ancestor-or-self::*"><xsl:value-of select="concat('/', local-name())"/></xsl:for-each><xsl:if test="not(self::*)">/@<xsl:value-of select="name()"/></xsl:if>: <xsl:value-of select="$reason"/></xsl:message>
       </xsl:when>
     </xsl:choose>
   </xsl:template>
@@ -659,16 +659,28 @@
       | w:Packaging | w:PreviousDocument | w:AdditionalDocument | w:AdditionalInformation | w:CustomsValuation
       | w:Classification[position() &lt;= 5] | w:ExitOffice | w:ValuationAdjustment
       | w:ArrivalTransportMeans | w:DepartureTransportMeans | w:Warehouse | w:GoodsShipment/w:UCR">
-    <xsl:apply-templates select="*" mode="check"/>
+    <xsl:apply-templates select="@* | *" mode="check"/>
   </xsl:template>
+
+  <!-- Attributes: an amount's currency, a mass's unit and a date's format are carried; others are reported. -->
+  <xsl:template match="@*" mode="check">
+    <xsl:call-template name="unmapped">
+      <xsl:with-param name="reason" select="'no place in the CUSDEC this map writes for this attribute'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template mode="check" match="@currencyID | w:GrossMassMeasure/@unitCode | w:NetNetWeightMeasure/@unitCode"/>
 
   <!-- Leaves carried (in their carried containers). -->
   <xsl:template mode="check" match="w:Declaration/w:FunctionCode | w:FunctionalReferenceID | w:Declaration/w:TypeCode
       | w:Declaration/w:ID | w:GoodsItemQuantity | w:TotalPackageQuantity | w:InvoiceAmount | w:DeclarationOfficeID
       | w:AcceptanceDateTime | w:IssueDateTime | w:TransactionNatureCode
-      | w:Name[not(parent::w:AdditionalDocument[parent::w:Declaration])] | w:ID | w:CategoryCode | w:Agent/w:FunctionCode
-      | w:Address/w:Line | w:Address/w:CityName | w:Address/w:PostcodeID | w:Address/w:CountryCode
-      | w:Address/w:CountrySubDivisionCode | w:GoodsLocation/w:Address/w:TypeCode | w:GoodsLocation/w:TypeCode
+      | w:Declarant/w:Name | w:Exporter/w:Name | w:Agent/w:Name | w:Importer/w:Name | w:Consignee/w:Name
+      | w:GovernmentAgencyGoodsItem/w:AdditionalDocument/w:Name | w:GoodsLocation/w:Name
+      | w:ID[not(parent::w:UCR)] | w:CategoryCode | w:Agent/w:FunctionCode
+      | w:Address[not(parent::w:GoodsLocation)]/w:Line | w:Address[not(parent::w:GoodsLocation)]/w:CityName
+      | w:Address[not(parent::w:GoodsLocation)]/w:PostcodeID | w:Address/w:CountryCode
+      | w:Address[not(parent::w:GoodsLocation)]/w:CountrySubDivisionCode | w:GoodsLocation/w:Address/w:TypeCode | w:GoodsLocation/w:TypeCode
       | w:IdentificationTypeCode | w:ModeCode | w:ContainerCode | w:Warehouse/w:TypeCode | w:TraderAssignedReferenceID
       | w:BorderTransportMeans/w:RegistrationNationalityCode
       | w:TradeTerms/w:ConditionCode | w:TradeTerms/w:Description | w:TradeTerms/w:LocationID | w:TradeTerms/w:LocationName
@@ -680,5 +692,7 @@
       | w:CurrentCode | w:PreviousCode | w:MarksNumbersID | w:QuantityQuantity[parent::w:Packaging] | w:Packaging/w:TypeCode
       | w:PreviousDocument/w:TypeCode | w:PreviousDocument/w:LineNumeric | w:AdditionalDocument/w:TypeCode
       | w:LPCOExemptionCode | w:StatementCode | w:StatementDescription | w:StatementTypeCode
-      | w:CustomsValuation/w:MethodCode | w:FreightChargeAmount | w:AdditionCode"/>
+      | w:CustomsValuation/w:MethodCode | w:FreightChargeAmount | w:AdditionCode">
+    <xsl:apply-templates select="@* | */@*[name() != 'formatCode']" mode="check"/>
+  </xsl:template>
 </xsl:stylesheet>
