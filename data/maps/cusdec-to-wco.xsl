@@ -551,28 +551,35 @@
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="*" mode="part"/>
-
-  <!-- Parts of read segments that have no place in the declaration. -->
-  <xsl:template mode="part" match="e:BGM/e:C002/e:D1001[. != '929' and . != '830']
-      | e:BGM/e:C002/e:D1131 | e:BGM/e:C002/e:D3055 | e:BGM/e:C106/e:D1056 | e:BGM/e:C106/e:D1060 | e:BGM/e:D4343
-      | e:LOC[e:D3227 != '14']/e:C519/* | e:LOC/e:C553/* | e:LOC/e:D5479 | e:LOC[e:D3227 != '14' and e:D3227 != '1']/e:C517/e:D3224
-      | e:LOC[e:D3227 != '14' and e:D3227 != '27' and e:D3227 != '18']/e:C517/e:D1131
-      | e:NAD/e:C058/* | e:NAD/e:C080/e:D3045 | e:NAD/e:C082/e:D1131 | e:NAD/e:C082/e:D3055
-      | e:TDT/e:D8028 | e:TDT/e:C220/e:D8066 | e:TDT/e:C228/* | e:TDT/e:C040/* | e:TDT/e:D8101 | e:TDT/e:C401/*
-      | e:TDT/e:C222/e:D8213[../e:D8212 != ''] | e:TDT/e:D8281 | e:TDT/e:C001/* | e:TDT[e:D8051 != '11']/e:C222/e:D8453
-      | e:DOC/e:C503/e:D1373 | e:DOC/e:C503/e:D3453 | e:DOC/e:C503/e:D1056 | e:DOC/e:C503/e:D1060
-      | e:DOC/e:D3153 | e:DOC/e:D1220 | e:DOC/e:D1218
-      | e:DOC[not(../../e:CST)][not(e:C002/e:D1000 = 'PREVIOUS')]/e:C002/e:D1000 | e:DOC[not(../../e:CST)][not(e:C002/e:D1000 = 'PREVIOUS')]/e:C503/e:D1366
-      | e:TOD/e:D4215 | e:TOD/e:C100/e:D1131 | e:TOD/e:C100/e:D3055
-      | e:MOA/e:C516/e:D6343 | e:MOA/e:C516/e:D4405
-      | e:MEA/e:C502/e:D6321 | e:MEA/e:C502/e:D6155 | e:MEA/e:C502/e:D6154 | e:MEA/e:C174/e:D6162 | e:MEA/e:C174/e:D6152
-      | e:MEA/e:C174/e:D6432 | e:MEA/e:D7383
-      | e:PAC/e:C531/* | e:PAC/e:C402/* | e:PAC/e:C532/* | e:PAC/e:C202/e:D7064 | e:PCI/e:D4233 | e:PCI/e:D8275 | e:PCI/e:C827/*
-      | e:FTX/e:D4453 | e:FTX/e:D3453 | e:FTX[e:D4451 = 'AAA']/e:C107/* | e:CNT/e:C270/e:D6411
-      | e:RFF/e:C506/e:D1156 | e:RFF/e:C506/e:D4000 | e:RFF/e:C506/e:D1060 | e:GIS/e:C529/e:D7187[../e:D1131 = 'TNC' or ../e:D1131 = 'VAL']">
+  <!-- The data elements of read segments that this map reads (or that are
+       their qualifiers); any other data element with a value is reported. -->
+  <xsl:template match="*" mode="part">
     <xsl:call-template name="unmapped">
       <xsl:with-param name="reason" select="'no place in the declaration for this data element'"/>
     </xsl:call-template>
   </xsl:template>
+
+  <xsl:template mode="part" match="e:UNH//* | e:UNT//* | e:UNS//* | e:DTM/e:C507/*
+      | e:BGM/e:C002/e:D1001[. = '929' or . = '830'] | e:BGM/e:C002/e:D1000 | e:BGM/e:C106/e:D1004 | e:BGM/e:D1225
+      | e:CST/e:D1496 | e:CST/e:C246/* | e:PAC/e:D7224 | e:PAC/e:C202/e:D7065 | e:PCI/e:C210/e:D7102
+      | e:LOC/e:D3227 | e:LOC/e:C517/e:D3225 | e:LOC[e:D3227 = '14']/e:C517/* | e:LOC[e:D3227 = '14']/e:C519/*
+      | e:LOC[e:D3227 = '27' or e:D3227 = '18']/e:C517/e:D1131 | e:LOC[e:D3227 = '27' or e:D3227 = '18']/e:C517/e:D3055
+      | e:LOC[e:D3227 = '1']/e:C517/e:D3224
+      | e:FTX/e:D4451 | e:FTX/e:C108/e:D4440 | e:FTX[e:D4451 = 'ACB']/e:C107/*
+      | e:RFF/e:C506/e:D1153 | e:RFF/e:C506/e:D1154
+      | e:TDT/e:D8051 | e:TDT/e:C220/e:D8067 | e:TDT/e:C222/e:D8212 | e:TDT/e:C222/e:D8213[not(../e:D8212 != '')]
+      | e:TDT/e:C222/e:D1131 | e:TDT/e:C222/e:D3055 | e:TDT[e:D8051 = '11']/e:C222/e:D8453
+      | e:DOC/e:C002/e:D1001 | e:DOC/e:C002/e:D1131 | e:DOC/e:C002/e:D3055 | e:DOC/e:C503/e:D1004
+      | e:DOC[../../e:CST or e:C002/e:D1000 = 'PREVIOUS']/e:C002/e:D1000
+      | e:DOC[../../e:CST or e:C002/e:D1000 = 'PREVIOUS']/e:C503/e:D1366
+      | e:TOD/e:D4055 | e:TOD/e:C100/e:D4053 | e:TOD/e:C100/e:D4052
+      | e:NAD/e:D3035 | e:NAD/e:C082/e:D3039 | e:NAD/e:C080/e:D3036 | e:NAD/e:C059/e:D3042
+      | e:NAD/e:D3164 | e:NAD/e:D3229 | e:NAD/e:D3251 | e:NAD/e:D3207
+      | e:MOA/e:C516/e:D5025 | e:MOA/e:C516/e:D5004 | e:MOA/e:C516/e:D6345
+      | e:MEA/e:D6311 | e:MEA/e:C502/e:D6313 | e:MEA/e:C174/e:D6411 | e:MEA/e:C174/e:D6314
+      | e:GIS/e:C529/e:D7365 | e:GIS/e:C529/e:D1131 | e:GIS/e:C529/e:D3055
+      | e:GIS/e:C529[e:D1131 = 'PRC' or e:D1131 = 'VAD']/e:D7187
+      | e:GEI/e:D9649 | e:GEI/e:C012/e:D7365 | e:GEI/e:C012/e:D1131 | e:GEI/e:C012/e:D3055
+      | e:GEI/e:C012[e:D1131 = 'PRC' or e:D1131 = 'VAD']/e:D7364
+      | e:CNT/e:C270/e:D6069 | e:CNT/e:C270/e:D6066"/>
 </xsl:stylesheet>
