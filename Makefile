@@ -49,6 +49,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 HEADERS  = $(wildcard lib/*/*.h cmd/*.h tests/unit/*.h)
 
 MANPAGES    = $(sort $(wildcard man/*.1))
+MANPAGES5   = $(sort $(wildcard man/*.5))
 TESTS       = $(sort $(wildcard tests/t[0-9]*.sh))
 PROVE       = prove
 PROVE_FLAGS = -j2
@@ -157,6 +158,11 @@ demo: tdk
 codes-data:
 	perl tests/gen/codes-data.pl $(TDK_CORPUS)
 
+# The WCO Data Model dictionary (data/wco: pointers, names, formats, code lists, UCC data
+# elements of DEC-DMS:2 and RES-DMS:2), written from the public corpus; kept in the tree.
+wco-data:
+	perl tests/gen/wco-dict.pl $(TDK_CORPUS)
+
 bench: tdk
 	tests/bench/run.sh
 
@@ -166,11 +172,12 @@ deps:
 # The installed tree finds its data beside the binary (BINDIR/../share/tdk, see
 # lib/util/path.h), so it works under any PREFIX, and moved after a DESTDIR install.
 install: $(BUILD)/tdk
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/tdk/xsd \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/tdk/xsd \
 	  $(DESTDIR)$(DATADIR)/tdk/data/codes \
 	  $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(BUILD)/tdk $(DESTDIR)$(BINDIR)/tdk
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MANPAGES5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 xsd/*.xsd xsd/catalog.xml $(DESTDIR)$(DATADIR)/tdk/xsd/
 	install -m 644 data/codes/*.tsv $(DESTDIR)$(DATADIR)/tdk/data/codes/
 	install -m 644 completions/tdk.bash $(DESTDIR)$(BASHCOMPDIR)/tdk
@@ -180,10 +187,10 @@ install: $(BUILD)/tdk
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tdk $(DESTDIR)$(BASHCOMPDIR)/tdk \
 	  $(DESTDIR)$(ZSHCOMPDIR)/_tdk $(DESTDIR)$(FISHCOMPDIR)/tdk.fish
-	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MANPAGES5:man/%=$(DESTDIR)$(MANDIR)/man5/%)
 	rm -rf $(DESTDIR)$(DATADIR)/tdk
 
 clean:
 	rm -rf build tdk tests/trash.*
 
-.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench codes-data deps install uninstall clean
+.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench codes-data wco-data deps install uninstall clean

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "dir.h"
 #include "wco/codes.h"
+#include "wco/dict.h"
 
 struct codes_opts {
 	const char *format, *directory;
@@ -31,13 +32,16 @@ struct codes_opts {
 	TDK_OPT_FLAG_('q', "quiet", &(o).quiet, "print nothing; the exit status tells whether every code was found"), \
 	TDK_OPT_END_
 
-static const struct tdk_cmd_usage codes_usage = { "codes", "list [code ...] | uncl release element [code ...]",
+static const struct tdk_cmd_usage codes_usage = { "codes",
+	"list [code ...] | uncl release element [code ...] | wco [pointer|id|name|path ...]",
 	"Look up code lists: country (ISO 3166-1) and currency (ISO 4217) from iso-codes, unit "
-	"(UN/ECE Rec 20) and package (Rec 21) as the UK CDS uses them, uncl (a UNTDID release's code lists)." };
+	"(UN/ECE Rec 20) and package (Rec 21) as the UK CDS uses them, uncl (a UNTDID release's code lists), "
+	"wco (the WCO Data Model's pointers, names, formats and code lists as the UK CDS uses them)." };
 
 /* The lists in the order of enum tdk_codes_list, then those read from elsewhere. */
-static const char *const lists[] = { "country", "currency", "unit", "package", "uncl", NULL };
+static const char *const lists[] = { "country", "currency", "unit", "package", "uncl", "wco", NULL };
 #define LIST_UNCL 4
+#define LIST_WCO 5
 static const char *const standards[] = { "a country code of ISO 3166-1", "a currency code of ISO 4217",
 					 "a unit code of UN/ECE Recommendation 20",
 					 "a package type code of UN/ECE Recommendation 21" };
@@ -263,6 +267,204 @@ out:
 	return r;
 }
 
+/* A field as text: "-" when empty. */
+static const char *or_dash(const char *s)
+{
+	return *s ? s : "-";
+}
+
+/* A field as JSON: null when empty. */
+static void json_field(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ",\"%s\":", key);
+	tdk_json_str(f, *s ? s : NULL);
+}
+
+/*
+ * One WCO entry: "POINTER NAMES FORMAT CODELIST DE DESCRIPTION", tab-separated,
+ * NAMES the name of every step of the pointer; or one JSON object.
+ */
+static void print_wco(struct tdk_ctx *ctx, const struct codes_opts *o, const struct tdk_wco_dict *dict,
+		      const struct tdk_wco_elem *e)
+{
+	struct tdk_buf names = TDK_BUF_INIT(8 * TDK_WCO_POINTER_MAX);
+	FILE *f = ctx->out;
+
+	if (o->quiet)
+		return;
+	if (tdk_wco_dict_steps(dict, e->pointer, &names) < 0 || tdk_buf_addc(&names, '\0') < 0)
+		goto out;
+	if (!o->json) {
+		fprintf(f, "%s\t%s\t%s\t%s\t%s%s\t%s\n", e->pointer, names.data, or_dash(e->format),
+			or_dash(e->codelist), *e->ucc ? "DE " : "", or_dash(e->ucc), or_dash(e->description));
+		goto out;
+	}
+	fputs("{\"list\":\"wco\",\"pointer\":", f);
+	tdk_json_str(f, e->pointer);
+	json_field(f, "id", e->id);
+	json_field(f, "name", e->name);
+	json_field(f, "names", names.data);
+	json_field(f, "path", e->path);
+	json_field(f, "format", e->format);
+	json_field(f, "codelist", e->codelist);
+	json_field(f, "ucc", e->ucc);
+	json_field(f, "description", e->description);
+	fputs("}\n", f);
+out:
+	tdk_buf_release(&names);
+}
+
+/* A word with a '/' and only [0-9A-Z/] is a pointer; other words with '/' are paths. */
+static int is_pointer(const char *w)
+{
+	for (; *w; w++)
+		if (!((*w >= '0' && *w <= '9') || (*w >= 'A' && *w <= 'Z') || *w == '/'))
+			return 0;
+	return 1;
+}
+
+/* Equal ignoring the case of ASCII letters. */
+static int same_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		int x = *a >= 'A' && *a <= 'Z' ? *a - 'A' + 'a' : *a, y = *b >= 'A' && *b <= 'Z' ? *b - 'A' + 'a' : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/*
+ * The entries word names: a pointer ("42A/D026") or a path exactly, else every
+ * entry whose ID is word or whose name is word in any case.  Prints them;
+ * returns how many.
+ */
+static size_t wco_find(struct tdk_ctx *ctx, const struct codes_opts *o, const struct tdk_wco_dict *dict,
+		       const char *word)
+{
+	const struct tdk_wco_elem *e;
+	size_t i, n = 0;
+
+	if ((e = strchr(word, '/') ? (is_pointer(word) ? tdk_wco_dict_by_pointer(dict, word)
+						       : tdk_wco_dict_by_path(dict, word))
+				   : NULL)) {
+		print_wco(ctx, o, dict, e);
+		return 1;
+	}
+	if (strchr(word, '/'))
+		return 0;
+	for (i = 0; i < dict->n; i++)
+		if (!strcmp(dict->v[i].id, word) || same_name(dict->v[i].name, word)) {
+			print_wco(ctx, o, dict, &dict->v[i]);
+			n++;
+		}
+	return n;
+}
+
+/* Whether an entry before v[i] has the same name (a name is offered once). */
+static int name_seen(const struct tdk_wco_dict *dict, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(dict->v[j].name, dict->v[i].name))
+			return 1;
+	return 0;
+}
+
+/*
+ * A candidate for word: a pointer with the same steps but the last one typo
+ * away, a path or a name (each once) one or two edits away.
+ */
+static const char *wco_candidate(const struct tdk_wco_dict *dict, size_t i, const char *word, int pointer)
+{
+	const struct tdk_wco_elem *e = &dict->v[i];
+	const char *last = strrchr(word, '/'), *cand = e->name;
+	struct tdk_closest cl;
+
+	if (pointer) {
+		size_t n = last ? (size_t)(last - word) + 1 : 0;
+
+		if (strncmp(e->pointer, word, n) || strchr(e->pointer + n, '/'))
+			return NULL;
+		tdk_closest_init(&cl, word + n);
+		tdk_closest_try(&cl, e->id);
+		return tdk_closest_best(&cl) ? e->pointer : NULL;
+	}
+	if (last)
+		cand = e->path;
+	else if (name_seen(dict, i))
+		return NULL;
+	if (!*cand)
+		return NULL;
+	tdk_closest_init(&cl, word);
+	tdk_closest_try(&cl, cand);
+	return tdk_closest_best(&cl);
+}
+
+/*
+ * "'42A/67A/56A/G005' is not a pointer of the WCO dictionary; did you mean
+ * '42A/56A/G005'?": the entry its steps resolve to, then the entries that
+ * wco_candidate() offers, at most eight.
+ */
+static void wco_not_found(struct tdk_ctx *ctx, const struct tdk_wco_dict *dict, const char *word)
+{
+	struct tdk_buf q = TDK_BUF_INIT(4096);
+	const struct tdk_wco_elem *e = NULL;
+	const char *sep = "; did you mean ", *cand;
+	unsigned shown = 0;
+	size_t i;
+	int pointer = strchr(word, '/') && is_pointer(word);
+
+	fprintf(ctx->err, "tdk codes: '%s' is not %s of the WCO dictionary", tdk_name(&q, word),
+		pointer ? "a pointer" : strchr(word, '/') ? "a path" : "an ID or a name");
+	if (pointer && (e = tdk_wco_dict_resolve(dict, word, NULL))) {
+		fprintf(ctx->err, "%s'%s'", sep, e->pointer);
+		sep = ", ";
+		shown++;
+	}
+	for (i = 0; strlen(word) <= TDK_WCO_POINTER_MAX && i < dict->n && shown < 8; i++) {
+		if (&dict->v[i] == e || !(cand = wco_candidate(dict, i, word, pointer)))
+			continue;
+		fprintf(ctx->err, "%s'%s'", sep, cand);
+		sep = ", ";
+		shown++;
+	}
+	fputs(shown ? "?\n" : "\n", ctx->err);
+	tdk_buf_release(&q);
+}
+
+/* `wco [pointer|id|name|path ...]`: the WCO Data Model dictionary. */
+static int wco(struct tdk_ctx *ctx, const struct codes_opts *o, int nargs, char **args)
+{
+	struct tdk_wco_dict dict;
+	struct tdk_diag d;
+	size_t k;
+	int r, i;
+
+	tdk_diag_init(&d, "codes");
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	if ((r = tdk_wco_dict_load(&dict, NULL, &d))) {
+		if (r == TDK_EXIT_INTERNAL)
+			tdk_error(ctx, "codes", r, "out of memory");
+		goto out;
+	}
+	if (nargs == 1)
+		for (k = 0; k < dict.n; k++)
+			print_wco(ctx, o, &dict, &dict.v[k]);
+	for (i = 1; i < nargs; i++) {
+		if (wco_find(ctx, o, &dict, args[i]))
+			continue;
+		r = TDK_EXIT_NEGATIVE;
+		wco_not_found(ctx, &dict, args[i]);
+	}
+out:
+	tdk_wco_dict_release(&dict);
+	return r;
+}
+
 int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct codes_opts o = { 0 };
@@ -278,7 +480,7 @@ int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx)
 		;
 	if (!nargs || !lists[i]) {
 		if (!nargs)
-			fprintf(ctx->err, "tdk codes: say which list: country, currency, unit, package or uncl\n");
+			fprintf(ctx->err, "tdk codes: say which list: country, currency, unit, package, uncl or wco\n");
 		else
 			tdk_suggest(ctx, "codes", "a code list", argv[0], lists);
 		tdk_usage_line(ctx->err, &codes_usage, opts);
@@ -289,6 +491,8 @@ int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx)
 		quiet.err = null;
 	if (i == LIST_UNCL)
 		r = uncl(&quiet, &o, nargs, argv);
+	else if (i == LIST_WCO)
+		r = wco(&quiet, &o, nargs, argv);
 	else
 		r = lookup(&quiet, &o, (enum tdk_codes_list)i, nargs, argv);
 	ctx->out_failed |= quiet.out_failed;

@@ -17,6 +17,9 @@ struct tdk_map {
 	/* The options. */
 	struct tdk_optlist params, catalogs;
 	const char *to, *directory, *coverage;
+	const char *from, *columns;         /* --from csv|fixed, --columns FILE: flat input */
+	size_t field_max, record_max;       /* --max-field-size, --max-record-size (0: the map's) */
+	unsigned long fields_max;           /* --max-fields (0: the map's) */
 	int list, no_validate, no_cache;
 	struct tdk_xslt_limits limits;
 	const struct tdk_run_opts *ro;

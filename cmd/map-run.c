@@ -347,6 +347,8 @@ int tdk_map_one(void *arg, struct tdk_doc *doc)
 
 	if (doc->in.err)
 		return tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s': %s", doc->qname, strerror(doc->in.err));
+	if (m->flat)
+		return tdk_map_flat_one(m->flat, m, doc);
 	if ((r = input_bytes(m, doc, &mem, &len, &b)))
 		goto out;
 	tdk_xml_limits_init(&lim);

@@ -24,6 +24,7 @@ static const struct tdk_cmd_usage map_usage = { "map", "NAME|FILE.xsl [file ...]
 	"Data Model versions) or a stylesheet of your own." };
 
 static const char *const map_exts[] = { ".edi", ".edifact", ".xml", NULL };
+static const char *const flat_exts[] = { ".csv", ".txt", NULL };
 
 /* Where the shipped maps are: $TDK_MAPS_DIR, else data/maps in tdk's data folder. */
 static void maps_dir(char *out, size_t n)
@@ -218,6 +219,15 @@ static int setup(struct tdk_run *run, struct tdk_map *m, const char *xsl)
 	struct tdk_diag d;
 	int r;
 
+	if (m->from) {
+		tdk_run_diag(run, &d, m->columns);
+		if ((r = tdk_map_flat_new(&m->flat, m->from, m->columns, &d))) {
+			run->setup_error = "the column map cannot be used (see its diagnostics)";
+			return r == TDK_EXIT_NEGATIVE ? TDK_EXIT_IO : r;
+		}
+		tdk_map_flat_limits(m->flat, m->field_max, m->fields_max, m->record_max);
+		goto schema;
+	}
 	if (tdk_dir_set_init(&m->dirs, tdk_share_dir(), m->directory) < 0)
 		return TDK_EXIT_INTERNAL;
 	m->have_dirs = 1;
@@ -233,6 +243,7 @@ static int setup(struct tdk_run *run, struct tdk_map *m, const char *xsl)
 			"the stylesheet cannot be used (see its diagnostics)";
 		return r == TDK_EXIT_NEGATIVE ? TDK_EXIT_IO : r;
 	}
+schema:
 	if (m->no_validate || tdk_map_edi_target(m))
 		return TDK_EXIT_OK;
 	m->xv.catalogs = m->catalogs;
@@ -243,6 +254,7 @@ static int setup(struct tdk_run *run, struct tdk_map *m, const char *xsl)
 static void release(struct tdk_map *m)
 {
 	tdk_xslt_free(m->x);
+	tdk_map_flat_free(m->flat);
 	if (m->have_xv)
 		tdk_validate_xml_release(&m->xv);
 	if (m->have_ext)
@@ -259,15 +271,20 @@ static int check_options(struct tdk_ctx *ctx, struct tdk_map *m, const struct td
 			 const struct tdk_opt *opts)
 {
 	if (m->list || m->coverage) {
-		if (nargs || (m->list && m->coverage))
+		if (nargs || (m->list && m->coverage) || m->from || m->columns)
 			goto usage;
 		return -1;
 	}
-	if (!nargs) {
+	if ((m->from || m->columns) && (!m->from || !m->columns)) {
+		fprintf(ctx->err, "tdk map: --from and --columns go together (tdk-columns(5))\n");
+		goto usage;
+	}
+	if (!m->from && !nargs) {
 		fprintf(ctx->err, "tdk map: say which map (a shipped map's name, see --list) or stylesheet (FILE.xsl)\n");
 		goto usage;
 	}
-	if ((nargs > 2 || ro->dir || ro->files_from) && !ro->outdir) {
+	/* The inputs: the operands after the map's name, or all of them with --from. */
+	if ((nargs > (m->from ? 1 : 2) || ro->dir || ro->files_from) && !ro->outdir) {
 		fprintf(ctx->err, "tdk map: several inputs need -O dir (one output file each)\n");
 		goto usage;
 	}
@@ -306,6 +323,16 @@ int cmd_map(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_FLAG_(0, "list", &m.list, "list the shipped maps: name, source, target, summary"),
 		TDK_OPT_STRING_(0, "coverage", &m.coverage, "name", NULL,
 				"list what the shipped map name carries and what it drops"),
+		TDK_OPT_STRING_(0, "from", &m.from, "kind", "csv|fixed",
+				"read CSV or fixed-width records and map them by --columns (tdk-columns(5))"),
+		TDK_OPT_STRING_(0, "columns", &m.columns, "file", NULL,
+				"the column map for --from: which column or position goes where"),
+		TDK_OPT_SIZE_(0, "max-field-size", &m.field_max, "bytes",
+			      "--from: longest field (default 64K, or the column map's limit)"),
+		TDK_OPT_ULONG_(0, "max-fields", &m.fields_max, "n",
+			       "--from: most fields in a record (default 1024, or the column map's limit)"),
+		TDK_OPT_SIZE_(0, "max-record-size", &m.record_max, "bytes",
+			      "--from: longest record (default 1M, or the column map's limit)"),
 		TDK_OPT_LIST_(0, "param", &m.params, "name=value",
 			      "set the stylesheet's top-level parameter name to the string value (repeatable)"),
 		TDK_OPT_STRING_('t', "to", &m.to, "format", "edifact|xml",
@@ -351,14 +378,17 @@ int cmd_map(int argc, char **argv, struct tdk_ctx *ctx)
 		return list_maps(ctx, json);
 	if (m.coverage)
 		return coverage(ctx, m.coverage, json);
-	if ((r = find_map(ctx, &m, argv[0], xsl, sizeof(xsl))) >= 0 || (r = set_params(ctx, &m)) >= 0)
+	if (m.from) {
+		run.exts = flat_exts;
+		snprintf(xsl, sizeof(xsl), "%s", m.columns);
+	} else if ((r = find_map(ctx, &m, argv[0], xsl, sizeof(xsl))) >= 0 || (r = set_params(ctx, &m)) >= 0)
 		goto out;
 	run.data_on_stdout = !ro.outdir;
 	if ((r = tdk_run_begin(&run, ctx, &ro)) >= 0)
 		goto out;
 	if ((run.setup_code = setup(&run, &m, xsl)) && !run.setup_error)
 		run.setup_error = "the setup failed (see its diagnostics)";
-	r = tdk_run_documents(&run, argv + 1, nargs - 1);
+	r = m.from ? tdk_run_documents(&run, argv, nargs) : tdk_run_documents(&run, argv + 1, nargs - 1);
 out:
 	release(&m);
 	return r;

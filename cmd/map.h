@@ -40,6 +40,13 @@ struct tdk_map_flat;
 int tdk_map_flat_new(struct tdk_map_flat **f, const char *from, const char *columns, struct tdk_diag *d);
 
 /*
+ * Sets the reader's limits from the command line, over those of the column
+ * map: the longest field and record in bytes, the most fields in a record;
+ * 0 leaves a limit as it is (tdk-columns(5), LIMITS, gives the defaults).
+ */
+void tdk_map_flat_limits(struct tdk_map_flat *f, size_t field_max, size_t fields_max, size_t record_max);
+
+/*
  * Maps one flat input (doc->in, already opened by the driver) to declarations,
  * calling tdk_map_emit(m, doc, decl, key) for each.  Returns the document's
  * exit status.  Safe to call from several threads with one f.

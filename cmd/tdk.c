@@ -21,6 +21,7 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "codes", cmd_codes, "look up code lists: countries, currencies, units, package types, UNCL",
 	  cmd_codes_complete },
 	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly", NULL },
+	{ "explain", cmd_explain, "explain DMS notifications: name the element behind each error pointer", NULL },
 	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",
 	  cmd_dir_complete },
 	{ "map", cmd_map, "map documents between vocabularies with XSLT: UN/EDIFACT, WCO Data Model", NULL },

@@ -82,21 +82,7 @@ fi
 
 # --- measurement ------------------------------------------------------------------------------
 
-# measure CMD...: best wall time of $reps runs (best_t) and that run's peak RSS in KiB (best_rss).
-measure() {
-    best_t='' best_rss=''
-    i=0
-    while [ "$i" -lt "$reps" ]; do
-        i=$((i + 1))
-        "$gnu_time" -f '%e %M' -o "$work/time.txt" "$@" >"$work/out.txt" 2>"$work/err.txt" ||
-            { head -20 "$work/err.txt" >&2; die "failed: $*"; }
-        line=$(tail -n 1 "$work/time.txt")
-        t=${line% *} rss=${line#* }
-        if [ -z "$best_t" ] || awk -v a="$t" -v b="$best_t" 'BEGIN { exit !(a < b) }'; then
-            best_t=$t best_rss=$rss
-        fi
-    done
-}
+. "$bench_dir/measure.sh"
 
 res=$work/xml-results.txt
 : >"$res"

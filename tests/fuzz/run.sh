@@ -90,6 +90,10 @@ for bin in $bins; do
 			cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1)"
 		done
 		;;
+	fuzz-wco-dict)
+		cp data/wco/*.tsv "$seeds"/ 2>/dev/null
+		head -n 40 data/wco/dictionary.tsv >"$seeds/head.tsv" 2>/dev/null
+		;;
 	fuzz-codes-json)
 		# The iso-codes files as installed (read here, never kept in the tree).
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
@@ -98,6 +102,19 @@ for bin in $bins; do
 	fuzz-manifest)
 		# The test maps' manifests, and the shipped ones.
 		cp tests/data/map/maps/*.manifest data/maps/*.manifest "$seeds"/ 2>/dev/null
+		;;
+	fuzz-csv)
+		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
+		;;
+	fuzz-colmap)
+		# A column map, a line "===", and the records it maps.
+		for m in tests/data/flat/*.columns samples/*.columns; do
+			[ -f "$m" ] || continue
+			cp "$m" "$seeds/$(basename "$m")"
+			for f in "${m%.columns}".csv "${m%.columns}".txt; do
+				[ -f "$f" ] && { cat "$m"; printf '===\n'; cat "$f"; } >"$seeds/$(basename "$f").map"
+			done
+		done
 		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
