@@ -323,7 +323,9 @@
     <xsl:variable name="gross" select="e:MEA[e:C502/e:D6313 = $gross-code][1]"/>
     <xsl:variable name="net" select="e:MEA[e:C502/e:D6313 = 'AAF'][1]"/>
     <xsl:variable name="line" select="*/e:MOA[e:C516/e:D5025 = '38'][1]"/>
-    <xsl:if test="$desc != '' or $cls or $gross or $net or $line">
+    <!-- SG41 (D.16A SG43) TAX 5283 '1' individual duty, tax or fee (UNCL 5283). -->
+    <xsl:variable name="tax" select="*/e:TAX[e:D5283 = '1']"/>
+    <xsl:if test="$desc != '' or $cls or $gross or $net or $line or $tax">
       <Commodity>
         <xsl:if test="$desc != ''"><Description><xsl:value-of select="$desc"/></Description></xsl:if>
         <!-- CST C246: 7361 the commodity code, 1131 its identification type. -->
@@ -332,6 +334,9 @@
             <ID><xsl:value-of select="e:D7361"/></ID>
             <xsl:call-template name="leaf"><xsl:with-param name="name" select="'IdentificationTypeCode'"/><xsl:with-param name="v" select="e:D1131"/></xsl:call-template>
           </Classification>
+        </xsl:for-each>
+        <xsl:for-each select="$tax">
+          <xsl:call-template name="duty"/>
         </xsl:for-each>
         <xsl:if test="$gross or $net">
           <GoodsMeasure>
@@ -347,6 +352,37 @@
   </xsl:template>
 
   <!-- ===== Builders ===== -->
+
+  <!-- A DutyTaxFee from its TAX group: C241/5153 type, C533/5289 quota
+       order, 5286 specific base (unit C243/5273), C243 5279 duty regime,
+       5278 rate; MOA (UNCL 5025) '125' ad valorem base, '124' tax
+       assessed, '9' amount paid; GIS/GEI 'PMC' payment method. -->
+  <xsl:template name="duty">
+    <xsl:variable name="moa" select="../e:MOA"/>
+    <xsl:variable name="pmc" select="../e:GIS/e:C529[e:D1131 = 'PMC'] | ../e:GEI/e:C012[e:D1131 = 'PMC']"/>
+    <DutyTaxFee>
+      <xsl:for-each select="$moa[e:C516/e:D5025 = '125'][1]"><xsl:call-template name="amount"><xsl:with-param name="name" select="'AdValoremTaxBaseAmount'"/></xsl:call-template></xsl:for-each>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'DutyRegimeCode'"/><xsl:with-param name="v" select="e:C243/e:D5279"/></xsl:call-template>
+      <xsl:if test="normalize-space(e:D5286) != ''">
+        <SpecificTaxBaseQuantity>
+          <xsl:if test="e:C243/e:D5273 != ''"><xsl:attribute name="unitCode"><xsl:value-of select="e:C243/e:D5273"/></xsl:attribute></xsl:if>
+          <xsl:call-template name="number"><xsl:with-param name="v" select="e:D5286"/></xsl:call-template>
+        </SpecificTaxBaseQuantity>
+      </xsl:if>
+      <xsl:if test="normalize-space(e:C243/e:D5278) != ''">
+        <TaxRateNumeric><xsl:call-template name="number"><xsl:with-param name="v" select="e:C243/e:D5278"/></xsl:call-template></TaxRateNumeric>
+      </xsl:if>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'TypeCode'"/><xsl:with-param name="v" select="e:C241/e:D5153"/></xsl:call-template>
+      <xsl:call-template name="leaf"><xsl:with-param name="name" select="'QuotaOrderID'"/><xsl:with-param name="v" select="e:C533/e:D5289"/></xsl:call-template>
+      <xsl:if test="$pmc or $moa[e:C516/e:D5025 = '124' or e:C516/e:D5025 = '9']">
+        <Payment>
+          <xsl:call-template name="leaf"><xsl:with-param name="name" select="'MethodCode'"/><xsl:with-param name="v" select="$pmc[1]/e:D7365"/></xsl:call-template>
+          <xsl:for-each select="$moa[e:C516/e:D5025 = '124'][1]"><xsl:call-template name="amount"><xsl:with-param name="name" select="'TaxAssessedAmount'"/></xsl:call-template></xsl:for-each>
+          <xsl:for-each select="$moa[e:C516/e:D5025 = '9'][1]"><xsl:call-template name="amount"><xsl:with-param name="name" select="'PaymentAmount'"/></xsl:call-template></xsl:for-each>
+        </Payment>
+      </xsl:if>
+    </DutyTaxFee>
+  </xsl:template>
 
   <!-- A means of transport on arrival or at departure from its TDT: C222 8212 (else 8213) ID, 1131 identification type; C220/8067 mode. -->
   <xsl:template name="means">
@@ -527,7 +563,9 @@
       | *[e:CST]/*/e:GIS[e:C529/e:D1131 = 'PRC' or e:C529/e:D1131 = 'VAL' or e:C529/e:D1131 = 'TNC' or e:C529/e:D1131 = 'VAD']
       | *[e:CST]/*/e:GEI[e:C012/e:D1131 = 'PRC' or e:C012/e:D1131 = 'VAL' or e:C012/e:D1131 = 'TNC' or e:C012/e:D1131 = 'VAD']
       | e:message/e:GIS[e:C529/e:D1131 = 'TNC' or e:C529/e:D1131 = 'CTR'] | e:message/e:GEI[e:C012/e:D1131 = 'TNC' or e:C012/e:D1131 = 'CTR']
-      | e:message/e:CNT[e:C270/e:D6069 = '5' or e:C270/e:D6069 = '11']">
+      | e:message/e:CNT[e:C270/e:D6069 = '5' or e:C270/e:D6069 = '11']
+      | *[e:CST]/*/e:TAX[e:D5283 = '1'] | *[e:TAX/e:D5283 = '1']/e:MOA[e:C516/e:D5025 = '125' or e:C516/e:D5025 = '124' or e:C516/e:D5025 = '9']
+      | *[e:TAX/e:D5283 = '1']/e:GIS[e:C529/e:D1131 = 'PMC'] | *[e:TAX/e:D5283 = '1']/e:GEI[e:C012/e:D1131 = 'PMC']">
     <xsl:apply-templates mode="part" select=".//*[not(*)][normalize-space(.) != '']"/>
   </xsl:template>
 
@@ -542,9 +580,10 @@
       | e:RFF[e:C506/e:D1153 = 'ABT' or e:C506/e:D1153 = 'UCN'][e:C506/e:D1153 = ../preceding-sibling::*/e:RFF/e:C506/e:D1153]
       | e:RFF[e:C506/e:D1153 = 'ZZZ'][preceding-sibling::e:RFF/e:C506/e:D1153 = 'ZZZ']
       | e:MEA[e:C502/e:D6313 = preceding-sibling::e:MEA/e:C502/e:D6313]
-      | e:MOA[e:C516/e:D5025 = ../preceding-sibling::*/e:MOA/e:C516/e:D5025]
-      | e:GIS[e:C529/e:D1131 != 'PRC'][e:C529/e:D1131 = ../preceding-sibling::*/e:GIS/e:C529/e:D1131]
-      | e:GEI[e:C012/e:D1131 != 'PRC'][e:C012/e:D1131 = ../preceding-sibling::*/e:GEI/e:C012/e:D1131]
+      | e:MOA[not(../e:TAX)][e:C516/e:D5025 = ../preceding-sibling::*/e:MOA/e:C516/e:D5025]
+      | e:MOA[../e:TAX][e:C516/e:D5025 = preceding-sibling::e:MOA/e:C516/e:D5025]
+      | e:GIS[not(../e:TAX)][e:C529/e:D1131 != 'PRC'][e:C529/e:D1131 = ../preceding-sibling::*/e:GIS/e:C529/e:D1131]
+      | e:GEI[not(../e:TAX)][e:C012/e:D1131 != 'PRC'][e:C012/e:D1131 = ../preceding-sibling::*/e:GEI/e:C012/e:D1131]
       | e:message/e:GIS[e:C529/e:D1131 = preceding-sibling::e:GIS/e:C529/e:D1131]">
     <xsl:call-template name="unmapped">
       <xsl:with-param name="reason" select="'repeats a qualifier that the declaration takes once'"/>
@@ -581,5 +620,7 @@
       | e:GIS/e:C529[e:D1131 = 'PRC' or e:D1131 = 'VAD']/e:D7187
       | e:GEI/e:D9649 | e:GEI/e:C012/e:D7365 | e:GEI/e:C012/e:D1131 | e:GEI/e:C012/e:D3055
       | e:GEI/e:C012[e:D1131 = 'PRC' or e:D1131 = 'VAD']/e:D7364
-      | e:CNT/e:C270/e:D6069 | e:CNT/e:C270/e:D6066"/>
+      | e:CNT/e:C270/e:D6069 | e:CNT/e:C270/e:D6066
+      | e:TAX/e:D5283 | e:TAX/e:C241/e:D5153 | e:TAX/e:C241/e:D3055 | e:TAX/e:C533/e:D5289 | e:TAX/e:D5286
+      | e:TAX/e:C243/e:D5279 | e:TAX/e:C243/e:D3055 | e:TAX/e:C243/e:D5278 | e:TAX/e:C243/e:D5273"/>
 </xsl:stylesheet>

@@ -382,7 +382,54 @@
       <xsl:for-each select="w:ValuationAdjustment/w:AdditionCode">
         <SG40><GIS><C529><D7365>ADJ</D7365><D1131>VAD</D1131><D3055><xsl:value-of select="$agency"/></D3055><D7187><xsl:value-of select="."/></D7187></C529></GIS></SG40>
       </xsl:for-each>
+      <xsl:for-each select="w:Commodity/w:DutyTaxFee">
+        <xsl:call-template name="tax"/>
+      </xsl:for-each>
     </SG30>
+  </xsl:template>
+
+  <!-- SG41 for a DutyTaxFee: TAX 5283 '1' individual duty, tax or fee
+       (Customs item; UNCL 5283); C241/5153 its CDS type; C533/5289 the
+       quota order number; 5286 the specific tax base (its CDS unit in
+       C243/5273, agency 109); C243 5279 the CDS duty regime, 5278 the rate.  MOA (UNCL
+       5025) '125' taxable amount (the ad valorem base), '124' tax amount
+       (assessed), '9' amount due/payable (paid): the first two given, as
+       the group holds two.  GIS 'PMC': the CDS payment method. -->
+  <xsl:template name="tax">
+    <xsl:variable name="amounts" select="(w:AdValoremTaxBaseAmount | w:Payment/w:TaxAssessedAmount | w:Payment/w:PaymentAmount)[position() &lt;= 2]"/>
+    <SG41>
+      <TAX>
+        <D5283>1</D5283>
+        <C241>
+          <D5153><xsl:value-of select="w:TypeCode"/></D5153><D1131/>
+          <D3055><xsl:if test="w:TypeCode != ''"><xsl:value-of select="$agency"/></xsl:if></D3055>
+        </C241>
+        <C533><D5289><xsl:value-of select="w:QuotaOrderID"/></D5289></C533>
+        <D5286><xsl:value-of select="normalize-space(w:SpecificTaxBaseQuantity)"/></D5286>
+        <C243>
+          <D5279><xsl:value-of select="w:DutyRegimeCode"/></D5279><D1131/>
+          <!-- tdk validate reads a composite's first 3055 as the agency of all its codes. -->
+          <D3055><xsl:if test="w:DutyRegimeCode != '' or w:SpecificTaxBaseQuantity/@unitCode != ''"><xsl:value-of select="$agency"/></xsl:if></D3055>
+          <D5278><xsl:value-of select="normalize-space(w:TaxRateNumeric)"/></D5278>
+          <D5273><xsl:value-of select="w:SpecificTaxBaseQuantity/@unitCode"/></D5273><D1131/>
+          <D3055><xsl:if test="w:SpecificTaxBaseQuantity/@unitCode != ''"><xsl:value-of select="$agency"/></xsl:if></D3055>
+        </C243>
+      </TAX>
+      <xsl:for-each select="$amounts">
+        <xsl:call-template name="moa">
+          <xsl:with-param name="q">
+            <xsl:choose>
+              <xsl:when test="self::w:AdValoremTaxBaseAmount">125</xsl:when>
+              <xsl:when test="self::w:TaxAssessedAmount">124</xsl:when>
+              <xsl:otherwise>9</xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:for-each>
+      <xsl:for-each select="w:Payment/w:MethodCode">
+        <xsl:call-template name="gis"><xsl:with-param name="list" select="'PMC'"/><xsl:with-param name="code" select="."/></xsl:call-template>
+      </xsl:for-each>
+    </SG41>
   </xsl:template>
 
   <!-- CNT (UNCL 6069): '5' number of Customs item detail lines, '11' total number of packages. -->
@@ -658,7 +705,8 @@
       | w:BorderTransportMeans | w:TradeTerms | w:Destination | w:ExportCountry | w:Origin | w:GovernmentProcedure
       | w:Packaging | w:PreviousDocument | w:AdditionalDocument | w:AdditionalInformation | w:CustomsValuation
       | w:Classification[position() &lt;= 5] | w:ExitOffice | w:ValuationAdjustment
-      | w:ArrivalTransportMeans | w:DepartureTransportMeans | w:Warehouse | w:GoodsShipment/w:UCR">
+      | w:ArrivalTransportMeans | w:DepartureTransportMeans | w:Warehouse | w:GoodsShipment/w:UCR
+      | w:DutyTaxFee | w:DutyTaxFee/w:Payment">
     <xsl:apply-templates select="@* | *" mode="check"/>
   </xsl:template>
 
@@ -669,7 +717,15 @@
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:template mode="check" match="@currencyID | w:GrossMassMeasure/@unitCode | w:NetNetWeightMeasure/@unitCode"/>
+  <xsl:template mode="check" match="@currencyID | w:GrossMassMeasure/@unitCode | w:NetNetWeightMeasure/@unitCode
+      | w:SpecificTaxBaseQuantity/@unitCode"/>
+
+  <!-- A duty's third amount: the group holds two MOA. -->
+  <xsl:template mode="check" priority="2" match="w:Payment/w:PaymentAmount[../w:TaxAssessedAmount and ../../w:AdValoremTaxBaseAmount]">
+    <xsl:call-template name="unmapped">
+      <xsl:with-param name="reason" select="'a third amount of one duty: the TAX group of CUSDEC holds two MOA'"/>
+    </xsl:call-template>
+  </xsl:template>
 
   <!-- Leaves carried (in their carried containers). -->
   <xsl:template mode="check" match="w:Declaration/w:FunctionCode | w:FunctionalReferenceID | w:Declaration/w:TypeCode
@@ -692,7 +748,9 @@
       | w:CurrentCode | w:PreviousCode | w:MarksNumbersID | w:QuantityQuantity[parent::w:Packaging] | w:Packaging/w:TypeCode
       | w:PreviousDocument/w:TypeCode | w:PreviousDocument/w:LineNumeric | w:AdditionalDocument/w:TypeCode
       | w:LPCOExemptionCode | w:StatementCode | w:StatementDescription | w:StatementTypeCode
-      | w:CustomsValuation/w:MethodCode | w:FreightChargeAmount | w:AdditionCode">
+      | w:CustomsValuation/w:MethodCode | w:FreightChargeAmount | w:AdditionCode
+      | w:DutyTaxFee/w:TypeCode | w:QuotaOrderID | w:SpecificTaxBaseQuantity | w:DutyRegimeCode | w:TaxRateNumeric
+      | w:AdValoremTaxBaseAmount | w:TaxAssessedAmount | w:PaymentAmount | w:Payment/w:MethodCode">
     <xsl:apply-templates select="@* | */@*[name() != 'formatCode']" mode="check"/>
   </xsl:template>
 </xsl:stylesheet>

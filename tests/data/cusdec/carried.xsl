@@ -24,7 +24,7 @@
       | $G/w:Consignment/w:ContainerCode | $G/w:Consignment/w:ArrivalTransportMeans/* | $G/w:Consignment/w:DepartureTransportMeans/*
       | $G/w:Warehouse/* | $G/w:UCR/w:TraderAssignedReferenceID | $D/w:ExitOffice/* | $D/w:ID | $D/w:AcceptanceDateTime/* | $D/w:IssueDateTime/*
       | $G/w:TransactionNatureCode | $I/w:TransactionNatureCode | $I/w:CustomsValueAmount | $I/w:Commodity/w:InvoiceLine/*
-      | $I/w:ValuationAdjustment/*
+      | $I/w:ValuationAdjustment/* | $I/w:Commodity/w:DutyTaxFee//*
       | $G/w:TradeTerms//* | $G/w:Destination//* | $G/w:ExportCountry//*
       | $D/w:AdditionalDocument/*[not(self::w:WriteOff)] | $G/w:PreviousDocument/*
       | $D/w:AdditionalInformation/*[not(self::w:Pointer)] | $G/w:CustomsValuation/w:FreightChargeAmount
