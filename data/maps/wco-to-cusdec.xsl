@@ -100,7 +100,8 @@
     </edifact>
   </xsl:template>
 
-  <!-- UNB date and time of preparation (YYMMDD:HHMM) from the issue or acceptance date, else 000101:0000. -->
+  <!-- UNB date and time of preparation (YYMMDD:HHMM; CCYYMMDD:HHMM in syntax
+       version 4) from the declaration's first date, else 2000-01-01 00:00. -->
   <xsl:template name="unb-date">
     <xsl:variable name="dt" select="normalize-space(($D/w:IssueDateTime | $D/w:AcceptanceDateTime)[1]/*)"/>
     <xsl:choose>
@@ -177,10 +178,11 @@
     <xsl:for-each select="$D/w:IssueDateTime">
       <xsl:call-template name="dtm"><xsl:with-param name="q" select="'137'"/></xsl:call-template>
     </xsl:for-each>
+    <!-- GIS C529 (7365, 1131 the list, 3055 '109'): 'TNC' the CDS nature of
+         transaction (DE 8/5), 'CTR' the CDS container indicator (DE 7/2). -->
     <xsl:for-each select="$G/w:TransactionNatureCode">
       <xsl:call-template name="gis"><xsl:with-param name="list" select="'TNC'"/><xsl:with-param name="code" select="."/></xsl:call-template>
     </xsl:for-each>
-    <!-- GIS 'CTR': the CDS container indicator (DE 7/2). -->
     <xsl:for-each select="$G/w:Consignment/w:ContainerCode">
       <xsl:call-template name="gis"><xsl:with-param name="list" select="'CTR'"/><xsl:with-param name="code" select="."/></xsl:call-template>
     </xsl:for-each>
