@@ -1,0 +1,161 @@
+#!/bin/sh
+# The DEC-DMS:2 customisation maps, schema 2.15 <-> 2.3, on the corpus: the
+# declarations of hmrc-customs-declarations that are valid under 2.15 map to
+# 2.3 and validate there (header-level Consignment: Freight and Itinerary
+# moved to GoodsShipment/Consignment, Carrier, Consignor and ConsignmentItem
+# reported), come back to 2.15 unchanged when nothing was reported, and the
+# 2.3 declarations of hmrc-customs-declare-exports map to 2.15 and validate.
+# What 2.15 dropped (Manufacturer, RefundRecipientParty) is added to a 2.3
+# declaration by the test and reported.  The stylesheets run under xsltproc
+# (tdk: extension calls guarded by function-available()); what they cannot
+# carry is then an xsl:message naming the element's path.
+. "$(dirname "$0")/lib.sh"
+
+W=$TDK_CORPUS/wco
+MAPS=$REPO/data/maps
+if [ ! -d "$W/hmrc-customs-declarations" ] || [ ! -d "$W/hmrc-customs-declare-exports" ]; then
+	test_skip 'DEC-DMS maps' "the HMRC corpus is absent under $W (set TDK_CORPUS)"
+	test_done
+fi
+for t in xsltproc xmllint; do
+	if ! command -v $t >/dev/null 2>&1; then
+		test_skip 'DEC-DMS maps' "$t is not installed"
+		test_done
+	fi
+done
+
+sed "s|@WCO@|file://$W|g" "$DATA/wco/catalog.xml.in" >cat.xml
+# mapall NAME LIST DIR: runs map NAME on each file of LIST into DIR/N.xml
+# (its unmapped report in DIR/N.err) and lists the outputs in DIR.list.
+mapall() {
+	mkdir "$3" && n=0 && : >"$3.list" &&
+	while IFS= read -r f; do
+		n=$((n + 1))
+		xsltproc "$MAPS/$1.xsl" "$f" >"$3/$n.xml" 2>"$3/$n.err" || return 1
+		echo "$3/$n.xml" >>"$3.list"
+	done <"$2"
+}
+# count XPATH FILE: how many nodes of FILE the path (on local names) selects.
+count() {
+	xmllint --xpath "count($1)" "$2"
+}
+# canon FILE: the canonical form without comments and blank text nodes;
+# nocomments FILE...: comments removed in place (one process for many files).
+canon() {
+	xmllint --noblanks --exc-c14n "$1" | perl -0777 -pe 's/<!--.*?-->//gs'
+}
+nocomments() {
+	perl -0777 -pi -e 's/<!--.*?-->//gs' "$@"
+}
+# consignments LIST: for each file of LIST, in one xsltproc run, a line of
+# counts: the header-level Consignment, its Freight, its Itinerary, its other
+# children; GoodsShipment/Consignment's Freight and Itinerary.
+cat >counts.xsl <<'EOX'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:d="urn:wco:datamodel:WCO:DEC-DMS:2">
+  <xsl:output method="text"/>
+  <xsl:template match="/">
+    <xsl:for-each select="//f">
+      <xsl:variable name="d" select="document(string(.))//d:Declaration"/>
+      <xsl:variable name="h" select="$d/d:Consignment"/>
+      <xsl:value-of select="concat(count($h), ' ', count($h/d:Freight), ' ', count($h/d:Itinerary), ' ',
+          count($h/*[not(self::d:Freight or self::d:Itinerary)]), ' ',
+          count($d/d:GoodsShipment/d:Consignment/d:Freight), ' ', count($d/d:GoodsShipment/d:Consignment/d:Itinerary), '&#10;')"/>
+    </xsl:for-each>
+  </xsl:template>
+</xsl:stylesheet>
+EOX
+consignments() {
+	{ echo '<l>'; sed 's/&/\&amp;/g; s/</\&lt;/g; s/ /%20/g; s|^[^/]|'"$PWD"'/&|; s|.*|<f>file://&</f>|' "$1"; echo '</l>'; } >"$1.l.xml" &&
+	xsltproc counts.xsl "$1.l.xml"
+}
+HC='/*/*[local-name()="Declaration"]/*[local-name()="Consignment"]'
+
+find "$W/hmrc-customs-declarations/instances" -type f -iname '*.xml' | LC_ALL=C sort >all215
+tdk validate --catalog cat.xml --schema tdk-test:cds-submit --format json --files-from all215 >v.json 2>/dev/null
+sed -n 's/^{"file":"\([^"]*\)","result":"ok","verdict":"valid".*/\1/p' v.json >valid215
+nvalid=$(wc -l <valid215)
+consignments valid215 >valid215.counts
+nhc=$(grep -c -v '^0 ' valid215.counts)
+
+test_expect_success "2.15 -> 2.3: the $nvalid declarations valid under 2.15 validate under 2.3" '
+	test "$nvalid" -gt 50 && test "$(wc -l <valid215.counts)" -eq "$nvalid" && mapall dms-2.15-to-2.3 valid215 to23 &&
+	tdk validate --catalog cat.xml --schema tdk-test:exports-submit -j 2 --files-from to23.list >out 2>&1 &&
+	test_grep "$nvalid files: $nvalid valid, 0 invalid" out
+'
+test_expect_success "2.15 -> 2.3: the $nhc with a header-level Consignment: Freight and Itinerary moved, the rest reported" '
+	test "$nhc" -gt 0 && consignments to23.list >to23.counts &&
+	n=0 && reported=0 &&
+	while read -r hc fr it other gfr git; do
+		n=$((n + 1)) && read -r hc2 fr2 it2 other2 gfr2 git2 <&3 &&
+		test "$hc2" = 0 && test "$gfr2" = "$((gfr + fr))" && test "$git2" = "$((git + it))" &&
+		test "$(grep -c "" to23/$n.err)" = "$other" && reported=$((reported + other)) || { echo "file $n"; exit 1; }
+	done <valid215.counts 3<to23.counts &&
+	test "$reported" -gt 0 && cat to23/*.err >all.err && test "$(wc -l <all.err)" -eq "$reported" &&
+	! grep -v "^unmapped: /MetaData/Declaration/Consignment/\(Carrier\|Consignor\|ConsignmentItem\)\(\[[0-9]*\]\)\?: DEC-DMS 2.3 has no header-level Consignment and no place for its \(Carrier\|Consignor\|ConsignmentItem\)$" all.err
+'
+test_expect_success '2.15 -> 2.3 -> 2.15: every declaration with nothing reported comes back unchanged, valid under 2.15' '
+	: >same && n=0 && dropped=0 &&
+	while IFS= read -r f; do
+		n=$((n + 1))
+		if test -s to23/$n.err; then dropped=$((dropped + 1)); continue; fi
+		echo "to23/$n.xml" >>same && xmllint --noblanks --exc-c14n "$f" >"to23/$n.want" || exit 1
+	done <valid215 &&
+	test "$dropped" -gt 0 && test "$(wc -l <same)" -eq $((nvalid - dropped)) &&
+	mapall dms-2.3-to-2.15 same back && cat back/*.err >back.err && test ! -s back.err &&
+	tdk validate --catalog cat.xml --schema tdk-test:cds-submit -j 2 --files-from back.list >/dev/null &&
+	n=0 && while IFS= read -r f; do
+		n=$((n + 1)) && xmllint --noblanks --exc-c14n back/$n.xml >back/$n.c14n || exit 1
+	done <same &&
+	nocomments to23/*.want back/*.c14n &&
+	n=0 && while IFS= read -r f; do
+		n=$((n + 1)) && test_cmp "${f%.xml}.want" back/$n.c14n || exit 1
+	done <same
+'
+find "$W/hmrc-customs-declare-exports/instances" -path '*/Declaration/*.xml' | LC_ALL=C sort >decl23
+test_expect_success '2.3 -> 2.15: the 8 declarations of hmrc-customs-declare-exports validate under 2.15, nothing reported' '
+	test "$(wc -l <decl23)" -eq 8 &&
+	tdk validate --catalog cat.xml --schema tdk-test:exports-submit --files-from decl23 >/dev/null &&
+	mapall dms-2.3-to-2.15 decl23 to215 && cat to215/*.err >to215.err && test ! -s to215.err &&
+	tdk validate --catalog cat.xml --schema tdk-test:cds-submit --files-from to215.list >out &&
+	test_grep "8 files: 8 valid, 0 invalid" out
+'
+# A 2.3 declaration with what 2.15 moved or dropped: Freight and Itinerary in
+# GoodsShipment/Consignment, a Manufacturer and a RefundRecipientParty in the
+# goods item, a Packaging without SequenceNumeric, a Classification NameCode.
+src=$(grep "/Exports/Accepted/" decl23)
+sed -e 's|<GoodsLocation>|<Freight><PaymentMethodCode>H</PaymentMethodCode></Freight>&|' \
+	-e 's|</GoodsLocation>|&<Itinerary><SequenceNumeric>1</SequenceNumeric><RoutingCountryCode>FR</RoutingCountryCode></Itinerary>|' \
+	-e 's|<Packaging>|<Manufacturer><ID>GB123456789000</ID></Manufacturer>&<!-- the position comes in -->|' \
+	-e '/<Packaging>/,/<\/Packaging>/{/<SequenceNumeric>/d}' \
+	-e 's|</PreviousDocument>|&<RefundRecipientParty><ID>GB987654321000</ID></RefundRecipientParty>|' \
+	"$src" >with23.xml
+test_expect_success '2.3 with what 2.15 moved or dropped: valid under 2.3 as the test writes it' '
+	test "$(count "//*[local-name()=\"Manufacturer\"]" with23.xml)" = 1 &&
+	test "$(count "//*[local-name()=\"RefundRecipientParty\"]" with23.xml)" = 1 &&
+	test "$(count "//*[local-name()=\"Freight\"]" with23.xml)" = 1 &&
+	test "$(count "//*[local-name()=\"Packaging\"]/*[local-name()=\"SequenceNumeric\"]" with23.xml)" = 0 &&
+	tdk validate --catalog cat.xml --schema tdk-test:exports-submit with23.xml
+'
+test_expect_success '2.3 -> 2.15: Manufacturer and RefundRecipientParty reported, Freight and Itinerary moved, valid under 2.15' '
+	xsltproc "$MAPS/dms-2.3-to-2.15.xsl" with23.xml >with215.xml 2>err &&
+	cat >want <<-EOF &&
+	unmapped: /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/RefundRecipientParty: DEC-DMS 2.15 has no GovernmentAgencyGoodsItem/RefundRecipientParty
+	unmapped: /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/Manufacturer: DEC-DMS 2.15 has no GovernmentAgencyGoodsItem/Manufacturer
+	EOF
+	sort want >want.s && sort err >err.s && test_cmp want.s err.s &&
+	test "$(count "$HC/*[local-name()=\"Freight\"]" with215.xml)" = 1 &&
+	test "$(count "$HC/*[local-name()=\"Itinerary\"]" with215.xml)" = 1 &&
+	test "$(count "//*[local-name()=\"Packaging\"]/*[local-name()=\"SequenceNumeric\"]" with215.xml)" = 1 &&
+	tdk validate --catalog cat.xml --schema tdk-test:cds-submit with215.xml
+'
+test_expect_success '2.3 -> 2.15 -> 2.3 gives back the declaration but what was reported' '
+	xsltproc "$MAPS/dms-2.15-to-2.3.xsl" with215.xml >again23.xml 2>err && test ! -s err &&
+	sed -e "s|<Manufacturer>.*</Manufacturer>||; s|<RefundRecipientParty>.*</RefundRecipientParty>||" with23.xml >want23.xml &&
+	canon want23.xml | sed "s|<Packaging>|&<SequenceNumeric>1</SequenceNumeric>|" >want.c14n &&
+	canon again23.xml >got.c14n && test_cmp want.c14n got.c14n
+'
+test_expect_code 6 'a declaration that is not well-formed is refused' '
+	head -c 2000 "$src" >broken.xml &&
+	xsltproc "$MAPS/dms-2.3-to-2.15.xsl" broken.xml >out 2>err
+'
+test_done
