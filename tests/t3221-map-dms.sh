@@ -111,6 +111,36 @@ test_expect_success '2.15 -> 2.3 -> 2.15: every declaration with nothing reporte
 		n=$((n + 1)) && test_cmp "${f%.xml}.want" back/$n.c14n || exit 1
 	done <same
 '
+# drop.xsl: a copy without the elements the pattern of its parameter names.
+cat >drop.xsl <<'EOX'
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:d="urn:wco:datamodel:WCO:DEC-DMS:2">
+  <xsl:param name="what"/>
+  <xsl:template match="@*|node()"><xsl:copy><xsl:apply-templates select="@*|node()"/></xsl:copy></xsl:template>
+  <xsl:template match="d:Declaration/d:GoodsShipment/d:Consignment | d:Declaration/d:GoodsShipment">
+    <xsl:if test="not($what = 'gsc' and self::d:Consignment or $what = 'gs' and self::d:GoodsShipment)">
+      <xsl:copy><xsl:apply-templates select="@*|node()"/></xsl:copy>
+    </xsl:if>
+  </xsl:template>
+</xsl:stylesheet>
+EOX
+# A declaration whose header-level Consignment has Freight and Itinerary.
+f=$(paste -d " " valid215.counts valid215 | grep "^1 1 [1-9][0-9]* " | head -n 1 | cut -d " " -f 7-)
+test_expect_success '2.15 -> 2.3 without GoodsShipment/Consignment: made to hold Freight and Itinerary, valid under 2.3' '
+	test -n "$f" &&
+	xsltproc --stringparam what gsc drop.xsl "$f" >nogsc.xml &&
+	test "$(count "//*[local-name()=\"GoodsShipment\"]/*[local-name()=\"Consignment\"]" nogsc.xml)" = 0 &&
+	xsltproc "$MAPS/dms-2.15-to-2.3.xsl" nogsc.xml >nogsc23.xml 2>/dev/null &&
+	echo nogsc23.xml >l && consignments l >c && read -r hc fr it other gfr git <c &&
+	test "$hc $gfr" = "0 1" && test "$git" -gt 0 &&
+	tdk validate --catalog cat.xml --schema tdk-test:exports-submit nogsc23.xml
+'
+test_expect_success '2.15 -> 2.3 without GoodsShipment: Freight and Itinerary reported too' '
+	xsltproc --stringparam what gs drop.xsl "$f" >nogs.xml &&
+	xsltproc "$MAPS/dms-2.15-to-2.3.xsl" nogs.xml >nogs23.xml 2>err &&
+	test_grep "unmapped: /MetaData/Declaration/Consignment/Freight: DEC-DMS 2.3 has no header-level Consignment and no place for its Freight" err &&
+	test "$(grep -c "/Consignment/Itinerary\[[0-9]\]: " err)" -eq "$(count "$HC/*[local-name()=\"Itinerary\"]" nogs.xml)" &&
+	tdk validate --catalog cat.xml --schema tdk-test:exports-submit nogs23.xml
+'
 find "$W/hmrc-customs-declare-exports/instances" -path '*/Declaration/*.xml' | LC_ALL=C sort >decl23
 test_expect_success '2.3 -> 2.15: the 8 declarations of hmrc-customs-declare-exports validate under 2.15, nothing reported' '
 	test "$(wc -l <decl23)" -eq 8 &&
