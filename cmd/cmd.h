@@ -183,6 +183,7 @@ int cmd_codes_complete(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_dir_complete(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_map(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx);

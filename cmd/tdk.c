@@ -23,6 +23,7 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly", NULL },
 	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",
 	  cmd_dir_complete },
+	{ "map", cmd_map, "map documents between vocabularies with XSLT: UN/EDIFACT, WCO Data Model", NULL },
 	{ "validate", cmd_validate, "check UN/EDIFACT interchanges (ISO 9735, UNTDID) and XML documents "
 	  "(XSD, Schematron)", NULL },
 	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },

@@ -136,9 +136,13 @@ static xmlNodePtr too_deep(xmlDocPtr doc, unsigned long max)
 	return NULL;
 }
 
+/* The codes of each reader (code_prefix): VERIFY, SIGN, MAP. */
+static const char *const xml_codes[] = { "VERIFY-XML", "SIGN-XML", "MAP-XML" };
+static const char *const entity_codes[] = { "VERIFY-XML-ENTITY", "SIGN-XML-ENTITY", "MAP-XML-ENTITY" };
+
 static void entities_refused(struct tdk_diag *d, int sign, const struct tdk_diag_loc *loc)
 {
-	tdk_diag_add(d, TDK_SEV_ERROR, sign ? "SIGN-XML-ENTITY" : "VERIFY-XML-ENTITY", loc,
+	tdk_diag_add(d, TDK_SEV_ERROR, entity_codes[sign], loc,
 		     "the document declares entities in its DTD; refused (entity expansion "
 		     "is never performed)");
 }
@@ -172,8 +176,8 @@ static int check_bytes(const char *buf, size_t len, const struct tdk_xml_limits 
 struct _xmlDoc *tdk_xml_parse_ex(const char *buf, size_t len, const char *name, const char *code_prefix,
 				 int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d)
 {
-	int sign = !strcmp(code_prefix, "SIGN");
-	struct tree_sink sink = { d, sign ? "SIGN-XML" : "VERIFY-XML" };
+	int sign = !strcmp(code_prefix, "SIGN") ? 1 : !strcmp(code_prefix, "MAP") ? 2 : 0;
+	struct tree_sink sink = { d, xml_codes[sign] };
 	struct tdk_xml_limits limits;
 	struct tdk_xml_errsave sv;
 	xmlDocPtr doc = NULL;

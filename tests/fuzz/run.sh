@@ -95,6 +95,10 @@ for bin in $bins; do
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
 			data/codes/*.tsv "$seeds"/ 2>/dev/null
 		;;
+	fuzz-manifest)
+		# The test maps' manifests, and the shipped ones.
+		cp tests/data/map/maps/*.manifest data/maps/*.manifest "$seeds"/ 2>/dev/null
+		;;
 	fuzz-json2edi)
 		for f in samples/*.edi; do
 			build/plain/tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null ||

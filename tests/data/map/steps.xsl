@@ -1,0 +1,4 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:template match="/"><out><xsl:value-of select="count(//node()/following::node()/preceding::node())"/></out></xsl:template>
+</xsl:stylesheet>
