@@ -109,6 +109,10 @@ test_expect_success 'govcbr-to-wco: a segment the map does not know is reported,
 	map govcbr-to-wco extra.edi x.xml && canon x.xml >x.c14n && test_cmp want.c14n x.c14n &&
 	test "$(grep -c "^extra.edi:4:1: warning: \\[MAP-UNMAPPED\\] segment 3 '\''DTM'\'' element 1 component [123]: D2\\(005\\|380\\|379\\) not carried: " x.xml.err)" -eq 3
 '
+test_expect_success 'govcbr-to-wco: an issue date in format 203 (CCYYMMDDhhmm) becomes 304 by tdk:date' '
+	sed "s/^DTM+137:20140415163000Z:304/DTM+137:201404151630:203/" nl.edi >n203.edi &&
+	map govcbr-to-wco n203.edi x.xml && canon x.xml >x.c14n && test_cmp want.c14n x.c14n
+'
 test_expect_code 1 'the message as Smooks has it (D:15A) needs D.15A, which is not installed' '
 	sed "s/GOVCBR:D:16A:/GOVCBR:D:15A:/" nl.edi >nl15.edi &&
 	map govcbr-to-wco nl15.edi x.xml; rc=$?
@@ -129,6 +133,10 @@ test_expect_success 'wco-to-govcbr of the mapped declaration: GOVCBR valid again
 test_expect_success 'wco-to-govcbr of the published sample (IssueDateTime as text): the same GOVCBR' '
 	map wco-to-govcbr "$NL/instances/sample-declaration.xml" s.edi && test ! -s s.edi.err &&
 	cmp back.edi s.edi
+'
+test_expect_success 'wco-to-govcbr: an IssueDateTime in ISO 8601 is written in format 304 by tdk:date' '
+	sed "s|>20140415163000Z<|>2014-04-15T16:30:00+02:00<|" decl.xml >iso.xml &&
+	map wco-to-govcbr iso.xml iso.edi && test_grep "DTM+137:20140415163000?+02:304'\''" iso.edi
 '
 test_expect_success 'wco-to-govcbr -t xml: tdk'\''s EDIFACT XML, which converts to the same interchange' '
 	map wco-to-govcbr decl.xml back.xml -t xml && test_grep "<message type=\"GOVCBR\" release=\"D16A\">" back.xml &&

@@ -48,13 +48,15 @@
 
   <xsl:variable name="d" select="/m:Declaration"/>
   <!-- IssueDateTime as DateTimeString (the schema's form) or as bare text
-       (the form of the published sample). -->
+       (the form of the published sample); under tdk, another form that
+       tdk:date() reads (ISO 8601) is rewritten to format 304. -->
+  <xsl:variable name="issue-text" select="normalize-space($d/m:IssueDateTime)"/>
   <xsl:variable name="issue">
     <xsl:choose>
-      <xsl:when test="$d/m:IssueDateTime/ds:DateTimeString">
-        <xsl:value-of select="normalize-space($d/m:IssueDateTime/ds:DateTimeString)"/>
+      <xsl:when test="function-available('tdk:date') and tdk:date($issue-text, '304') != ''">
+        <xsl:value-of select="tdk:date($issue-text, '304')"/>
       </xsl:when>
-      <xsl:otherwise><xsl:value-of select="normalize-space($d/m:IssueDateTime)"/></xsl:otherwise>
+      <xsl:otherwise><xsl:value-of select="$issue-text"/></xsl:otherwise>
     </xsl:choose>
   </xsl:variable>
   <xsl:variable name="comms" select="$d/m:Declarant/m:Communication"/>
