@@ -185,6 +185,12 @@ test_expect_success '2.15 -> 2.3 without GoodsShipment: Freight and Itinerary re
 	test "$(grep -c "/Consignment/Itinerary\[[0-9]\]: " err)" -eq "$(count "$HC/*[local-name()=\"Itinerary\"]" nogs.xml)" &&
 	tdk validate --catalog cat.xml --schema tdk-test:exports-submit nogs23.xml
 '
+test_expect_success '2.15 -> 2.3: a child no version has, where the map rewrites the order, is reported, not lost' '
+	sed "s|<GoodsLocation>|<Bogus>1</Bogus>&|" "$f" >bogus.xml && grep -q "<Bogus>" bogus.xml &&
+	tdk map --catalog cat23.xml dms-2.15-to-2.3 bogus.xml >bogus23.xml 2>err &&
+	test_grep "not carried: not a child of Consignment in the source version" err &&
+	! grep -q Bogus bogus23.xml
+'
 find "$W/hmrc-customs-declare-exports/instances" -path '*/Declaration/*.xml' | LC_ALL=C sort >decl23
 test_expect_success '2.3 -> 2.15: the 8 declarations of hmrc-customs-declare-exports map, valid under 2.15, nothing reported' '
 	test "$(wc -l <decl23)" -eq 8 &&

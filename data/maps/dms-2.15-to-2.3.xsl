@@ -55,39 +55,50 @@
   <!-- A GoodsShipment without a Consignment gets one when the header-level
        Consignment has something to move into it (2.3's order). -->
   <xsl:template match="d:Declaration[d:Consignment/d:Freight or d:Consignment/d:Itinerary]/d:GoodsShipment[not(d:Consignment)]">
+    <xsl:variable name="names1" select="' ExitDateTime TransactionNatureCode AEOMutualRecognitionParty Buyer Consignee '"/>
+    <xsl:variable name="names2" select="' Consignor CustomsValuation Destination DomesticDutyTaxParty ExportCountry GovernmentAgencyGoodsItem Importer Invoice Payer PreviousDocument Seller Surety TradeTerms UCR Warehouse '"/>
     <xsl:copy>
       <xsl:apply-templates select="@*"/>
       <xsl:call-template name="children">
-        <xsl:with-param name="names"> ExitDateTime TransactionNatureCode AEOMutualRecognitionParty Buyer Consignee </xsl:with-param>
+        <xsl:with-param name="names" select="$names1"/>
       </xsl:call-template>
       <xsl:element name="Consignment" namespace="urn:wco:datamodel:WCO:DEC-DMS:2">
         <xsl:apply-templates select="../d:Consignment/d:Freight" mode="moved"/>
         <xsl:apply-templates select="../d:Consignment/d:Itinerary" mode="moved"/>
       </xsl:element>
       <xsl:call-template name="children">
-        <xsl:with-param name="names"> Consignor CustomsValuation Destination DomesticDutyTaxParty ExportCountry GovernmentAgencyGoodsItem Importer Invoice Payer PreviousDocument Seller Surety TradeTerms UCR Warehouse </xsl:with-param>
+        <xsl:with-param name="names" select="$names2"/>
         <xsl:with-param name="last" select="true()"/>
       </xsl:call-template>
     </xsl:copy>
+    <xsl:call-template name="others">
+      <xsl:with-param name="names" select="concat($names1, $names2)"/>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- GoodsShipment/Consignment takes Freight and Itinerary at their 2.3 places. -->
   <xsl:template match="d:Declaration[d:Consignment/d:Freight or d:Consignment/d:Itinerary]/d:GoodsShipment/d:Consignment">
+    <xsl:variable name="names1" select="' ContainerCode ArrivalTransportMeans DepartureTransportMeans '"/>
+    <xsl:variable name="names2" select="' GoodsLocation '"/>
+    <xsl:variable name="names3" select="' LoadingLocation TransportEquipment '"/>
     <xsl:copy>
       <xsl:apply-templates select="@*"/>
       <xsl:call-template name="children">
-        <xsl:with-param name="names"> ContainerCode ArrivalTransportMeans DepartureTransportMeans </xsl:with-param>
+        <xsl:with-param name="names" select="$names1"/>
       </xsl:call-template>
       <xsl:apply-templates select="../../d:Consignment/d:Freight" mode="moved"/>
       <xsl:call-template name="children">
-        <xsl:with-param name="names"> GoodsLocation </xsl:with-param>
+        <xsl:with-param name="names" select="$names2"/>
       </xsl:call-template>
       <xsl:apply-templates select="../../d:Consignment/d:Itinerary" mode="moved"/>
       <xsl:call-template name="children">
-        <xsl:with-param name="names"> LoadingLocation TransportEquipment </xsl:with-param>
+        <xsl:with-param name="names" select="$names3"/>
         <xsl:with-param name="last" select="true()"/>
       </xsl:call-template>
     </xsl:copy>
+    <xsl:call-template name="others">
+      <xsl:with-param name="names" select="concat($names1, $names2, $names3)"/>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- A moved element comes with the comments just before it (the HMRC
@@ -107,6 +118,18 @@
     <xsl:param name="last" select="false()"/>
     <xsl:apply-templates select="node()[(self::* | following-sibling::*[1])[1][contains($names, concat(' ', local-name(), ' '))]
                                  or ($last and not(self::*) and not(following-sibling::*))]"/>
+  </xsl:template>
+
+  <!-- A child that none of the lists given to "children" names would be
+       lost without a word: report it (only a document that is not valid
+       against the source version has one). -->
+  <xsl:template name="others">
+    <xsl:param name="names"/>
+    <xsl:for-each select="*[not(contains($names, concat(' ', local-name(), ' ')))]">
+      <xsl:call-template name="unmapped">
+        <xsl:with-param name="reason">not a child of <xsl:value-of select="local-name(..)"/> in the source version</xsl:with-param>
+      </xsl:call-template>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- tdk:unmapped() reports the element with its line and XPath; under

@@ -42,20 +42,25 @@
        when GoodsShipment/Consignment has something that moved there. -->
   <xsl:template match="d:Declaration[d:GoodsShipment/d:Consignment/d:Freight or d:GoodsShipment/d:Consignment/d:Itinerary]">
     <xsl:variable name="from" select="d:GoodsShipment/d:Consignment"/>
+    <xsl:variable name="names1" select="' AcceptanceDateTime FunctionCode FunctionalReferenceID ID IssueDateTime IssueLocationID TypeCode GoodsItemQuantity DeclarationOfficeID InvoiceAmount LoadingListQuantity TotalGrossMassMeasure TotalPackageQuantity SpecificCircumstancesCodeCode Authentication Submitter AdditionalDocument AdditionalInformation Agent Amendment AuthorisationHolder BorderTransportMeans '"/>
+    <xsl:variable name="names2" select="' CurrencyExchange Declarant ExitOffice Exporter GoodsShipment ObligationGuarantee PresentationOffice SupervisingOffice '"/>
     <xsl:copy>
       <xsl:apply-templates select="@*"/>
       <xsl:call-template name="children">
-        <xsl:with-param name="names"> AcceptanceDateTime FunctionCode FunctionalReferenceID ID IssueDateTime IssueLocationID TypeCode GoodsItemQuantity DeclarationOfficeID InvoiceAmount LoadingListQuantity TotalGrossMassMeasure TotalPackageQuantity SpecificCircumstancesCodeCode Authentication Submitter AdditionalDocument AdditionalInformation Agent Amendment AuthorisationHolder BorderTransportMeans </xsl:with-param>
+        <xsl:with-param name="names" select="$names1"/>
       </xsl:call-template>
       <xsl:element name="Consignment" namespace="urn:wco:datamodel:WCO:DEC-DMS:2">
         <xsl:apply-templates select="$from/d:Freight" mode="moved"/>
         <xsl:apply-templates select="$from/d:Itinerary" mode="moved"/>
       </xsl:element>
       <xsl:call-template name="children">
-        <xsl:with-param name="names"> CurrencyExchange Declarant ExitOffice Exporter GoodsShipment ObligationGuarantee PresentationOffice SupervisingOffice </xsl:with-param>
+        <xsl:with-param name="names" select="$names2"/>
         <xsl:with-param name="last" select="true()"/>
       </xsl:call-template>
     </xsl:copy>
+    <xsl:call-template name="others">
+      <xsl:with-param name="names" select="concat($names1, $names2)"/>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- Moved: not copied where they were, nor the comments just before them. -->
@@ -111,6 +116,18 @@
     <xsl:param name="last" select="false()"/>
     <xsl:apply-templates select="node()[(self::* | following-sibling::*[1])[1][contains($names, concat(' ', local-name(), ' '))]
                                  or ($last and not(self::*) and not(following-sibling::*))]"/>
+  </xsl:template>
+
+  <!-- A child that none of the lists given to "children" names would be
+       lost without a word: report it (only a document that is not valid
+       against the source version has one). -->
+  <xsl:template name="others">
+    <xsl:param name="names"/>
+    <xsl:for-each select="*[not(contains($names, concat(' ', local-name(), ' ')))]">
+      <xsl:call-template name="unmapped">
+        <xsl:with-param name="reason">not a child of <xsl:value-of select="local-name(..)"/> in the source version</xsl:with-param>
+      </xsl:call-template>
+    </xsl:for-each>
   </xsl:template>
 
   <!-- tdk:unmapped() reports the element with its line and XPath; under
