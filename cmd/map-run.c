@@ -270,6 +270,69 @@ out:
 	return r;
 }
 
+/* Whether the release r (canonical, "D96B") is one of those the map's source names. */
+static int release_named(const struct tdk_manifest_vocab *v, const char *r)
+{
+	char canon[8];
+	size_t i;
+
+	for (i = 0; i < v->nreleases; i++)
+		if (tdk_dir_release_name(canon, v->releases[i], NULL) == 0 && !strcmp(canon, r))
+			return 1;
+	return 0;
+}
+
+/*
+ * Every message of a converted interchange must be one the map reads: its
+ * type, and a release the manifest names.  Returns 0, or TDK_EXIT_NEGATIVE
+ * (MAP-SOURCE at the message's UNH).
+ */
+static int check_messages(const struct tdk_map *m, struct tdk_doc *doc, xmlNodePtr n, int depth)
+{
+	const struct tdk_manifest_vocab *v = &m->man.source;
+	int r = TDK_EXIT_OK;
+
+	for (; n && depth < 4; n = n->next) {
+		xmlChar *type, *rel;
+		struct tdk_diag_loc loc;
+		xmlNodePtr unh;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrcmp(n->name, (const xmlChar *)"message")) {
+			if (check_messages(m, doc, n->children, depth + 1))
+				r = TDK_EXIT_NEGATIVE;
+			continue;
+		}
+		type = xmlGetProp(n, (const xmlChar *)"type");
+		rel = xmlGetProp(n, (const xmlChar *)"release");
+		if (!type || !rel || strcmp((const char *)type, v->message) || !release_named(v, (const char *)rel)) {
+			memset(&loc, 0, sizeof(loc));
+			for (unh = n->children; unh && unh->type != XML_ELEMENT_NODE; unh = unh->next)
+				;
+			if (unh) {
+				xmlChar *l = xmlGetProp(unh, (const xmlChar *)"line");
+
+				loc.line = l ? strtoul((const char *)l, NULL, 10) : 0;
+				loc.col = loc.line ? 1 : 0;
+				xmlFree(l);
+			}
+			if (!type || !rel)
+				tdk_diag_add(&doc->d, TDK_SEV_ERROR, "MAP-SOURCE", &loc, "the message cannot be read in "
+					     "its directory's names (its release is not installed); map '%s' reads %s",
+					     m->man.name, v->text + strlen("edifact "));
+			else
+				tdk_diag_add(&doc->d, TDK_SEV_ERROR, "MAP-SOURCE", &loc, "the message is %.20s %.10s; "
+					     "map '%s' reads %s", (const char *)type, (const char *)rel, m->man.name,
+					     v->text + strlen("edifact "));
+			r = TDK_EXIT_NEGATIVE;
+		}
+		xmlFree(type);
+		xmlFree(rel);
+	}
+	return r;
+}
+
 int tdk_map_one(void *arg, struct tdk_doc *doc)
 {
 	struct tdk_map *m = arg;
@@ -292,6 +355,8 @@ int tdk_map_one(void *arg, struct tdk_doc *doc)
 		r = doc->d.errors ? TDK_EXIT_NEGATIVE : tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "out of memory");
 		goto out;
 	}
+	if (tdk_map_edi_source(m) && (r = check_messages(m, doc, xmlDocGetRootElement(in), 0)))
+		goto out;
 	tdk_xslt_run_init(&run);
 	run.params = m->pv;
 	run.limits = m->limits;

@@ -268,17 +268,54 @@ static void unmapped_edi(struct tdk_wco_xslt_doc *doc, xmlNodePtr n, const char 
 		     reason);
 }
 
-/* One unmapped node of other XML: its line and XPath. */
+/*
+ * The path of n by local names, "/MetaData/Declaration/GoodsShipment/
+ * GovernmentAgencyGoodsItem[2]/@x", a position where a name repeats among
+ * its siblings; written into out (size bytes), the outer steps left out when
+ * too long.
+ */
+static void node_path(xmlNodePtr n, char *out, size_t size)
+{
+	char tmp[600];
+
+	out[0] = 0;
+	for (; n && (n->type == XML_ELEMENT_NODE || n->type == XML_ATTRIBUTE_NODE ||
+		     n->type == XML_TEXT_NODE); n = n->parent) {
+		unsigned pos = 1, same = 0;
+		xmlNodePtr s;
+		int k;
+
+		if (n->type == XML_TEXT_NODE) {
+			k = snprintf(tmp, sizeof(tmp), "/text()%s", out);
+		} else if (n->type == XML_ATTRIBUTE_NODE) {
+			k = snprintf(tmp, sizeof(tmp), "/@%s%s", (const char *)n->name, out);
+		} else {
+			for (s = n->parent ? n->parent->children : n; s; s = s->next)
+				if (s->type == XML_ELEMENT_NODE && !xmlStrcmp(s->name, n->name)) {
+					same++;
+					if (s == n)
+						pos = same;
+				}
+			k = same > 1 ? snprintf(tmp, sizeof(tmp), "/%s[%u]%s", (const char *)n->name, pos, out) :
+				       snprintf(tmp, sizeof(tmp), "/%s%s", (const char *)n->name, out);
+		}
+		if (k < 0 || (size_t)k >= size)
+			break;
+		memcpy(out, tmp, (size_t)k + 1);
+	}
+}
+
+/* One unmapped node of other XML: its line and path. */
 static void unmapped_xml(struct tdk_wco_xslt_doc *doc, xmlNodePtr n, const char *reason)
 {
 	struct tdk_diag_loc loc;
-	xmlChar *path = xmlGetNodePath(n);
+	char path[300];
 
 	memset(&loc, 0, sizeof(loc));
 	loc.line = (unsigned long)xmlGetLineNo(n->type == XML_ATTRIBUTE_NODE ? n->parent : n);
+	node_path(n, path, sizeof(path));
 	tdk_diag_add(doc->d, doc->strict ? TDK_SEV_ERROR : TDK_SEV_WARNING, "MAP-UNMAPPED", &loc,
-		     "%.300s not carried: %.200s", path ? (const char *)path : "?", reason);
-	xmlFree(path);
+		     "%s not carried: %.200s", path[0] ? path : "/", reason);
 }
 
 /* tdk:unmapped(nodes, reason) */
