@@ -119,10 +119,16 @@ test_expect_code 1 'the message as Smooks has it (D:15A) needs D.15A, which is n
 	test_grep "[EDI-DIR-RELEASE]" x.xml.err || exit 99
 	exit $rc
 '
-test_expect_code 1 'govcbr-to-wco: CUSDEC is refused by the stylesheet' '
+test_expect_code 1 'govcbr-to-wco: CUSDEC is refused by tdk map (MAP-SOURCE), nothing written' '
 	map govcbr-to-wco "$SAMPLES/cusdec-d96b-import.edi" x.xml -D "$DIRECTORIES"; rc=$?
-	test_grep "[MAP-MESSAGE] xsl:message: govcbr-to-wco: the input holds no GOVCBR message in tdk'\''s directory names" x.xml.err || exit 99
+	test_grep "cusdec-d96b-import.edi:3:1: error: [MAP-SOURCE] the message is CUSDEC D96B; map '\''govcbr-to-wco'\'' reads GOVCBR D16A" x.xml.err &&
 	test ! -s x.xml || exit 99
+	exit $rc
+'
+test_expect_code 10 'govcbr-to-wco under xsltproc: the stylesheet itself refuses a message that is not GOVCBR' '
+	tdk convert -t xml --names directory -D "$DIRECTORIES" "$SAMPLES/cusdec-d96b-import.edi" >cusdec.xml &&
+	xsltproc "$REPO/data/maps/govcbr-to-wco.xsl" cusdec.xml >x.xml 2>err; rc=$?
+	test_grep "govcbr-to-wco: the input holds no GOVCBR message in tdk'\''s directory names" err || exit 99
 	exit $rc
 '
 test_expect_success 'wco-to-govcbr of the mapped declaration: GOVCBR valid against D.16A' '
