@@ -26,16 +26,9 @@
 NL=$TDK_CORPUS/wco/dvreeze-yaidom-nl-b2sw-mai
 D16A=$DIRECTORIES/d16a
 MAPS=$REPO/data/maps
-if [ ! -f "$NL/instances/sample-edifact.xml" ] || [ ! -d "$D16A" ]; then
-	test_skip 'GOVCBR maps' "the Dutch B2SW pair or release D16A is absent under $TDK_CORPUS (set TDK_CORPUS)"
-	test_done
-fi
-for t in xsltproc xmllint perl; do
-	if ! command -v $t >/dev/null 2>&1; then
-		test_skip 'GOVCBR maps' "$t is not installed"
-		test_done
-	fi
-done
+[ -f "$NL/instances/sample-edifact.xml" ] && [ -d "$D16A" ] || why="the Dutch B2SW pair or release D16A is absent under $TDK_CORPUS (set TDK_CORPUS)"
+for t in xsltproc xmllint perl; do command -v $t >/dev/null 2>&1 || why="$t is not installed"; done
+[ -z "${why:-}" ] || { test_skip 'GOVCBR maps' "$why"; test_done; }
 
 sed "s|@WCO@|file://$TDK_CORPUS/wco|g" "$DATA/wco/catalog.xml.in" >cat.xml
 # The sample declaration with IssueDateTime in the schema's form.

@@ -16,16 +16,9 @@
 
 W=$TDK_CORPUS/wco
 MAPS=$REPO/data/maps
-if [ ! -d "$W/hmrc-customs-declarations" ] || [ ! -d "$W/hmrc-customs-declare-exports" ]; then
-	test_skip 'DEC-DMS maps' "the HMRC corpus is absent under $W (set TDK_CORPUS)"
-	test_done
-fi
-for t in xsltproc xmllint perl; do
-	if ! command -v $t >/dev/null 2>&1; then
-		test_skip 'DEC-DMS maps' "$t is not installed"
-		test_done
-	fi
-done
+[ -d "$W/hmrc-customs-declarations" ] && [ -d "$W/hmrc-customs-declare-exports" ] || why="the HMRC corpus is absent under $W (set TDK_CORPUS)"
+for t in xsltproc xmllint perl; do command -v $t >/dev/null 2>&1 || why="$t is not installed"; done
+[ -z "${why:-}" ] || { test_skip 'DEC-DMS maps' "$why"; test_done; }
 
 sed "s|@WCO@|file://$W|g" "$DATA/wco/catalog.xml.in" >cat.xml
 # The schema of each version under the MetaData namespace, for tdk map.
