@@ -195,29 +195,32 @@ test_expect_success '2.3 -> 2.15: the 8 declarations of hmrc-customs-declare-exp
 '
 # A 2.3 declaration with what 2.15 moved or dropped: Freight and Itinerary in
 # GoodsShipment/Consignment, a Manufacturer and a RefundRecipientParty in the
-# goods item, a Packaging without SequenceNumeric.
+# goods item, a Packaging without SequenceNumeric, two Payers.
 src=$(grep "/Exports/Accepted/" decl23)
 sed -e 's|<GoodsLocation>|<Freight><PaymentMethodCode>H</PaymentMethodCode></Freight>&|' \
 	-e 's|</GoodsLocation>|&<Itinerary><SequenceNumeric>1</SequenceNumeric><RoutingCountryCode>FR</RoutingCountryCode></Itinerary>|' \
 	-e 's|<Packaging>|<Manufacturer><ID>GB123456789000</ID></Manufacturer>&<!-- the position comes in -->|' \
 	-e '/<Packaging>/,/<\/Packaging>/{/<SequenceNumeric>/d}' \
 	-e 's|</PreviousDocument>|&<RefundRecipientParty><ID>GB987654321000</ID></RefundRecipientParty>|' \
+	-e 's|</GovernmentAgencyGoodsItem>|&<Payer><ID>GB111111111000</ID></Payer><Payer><ID>GB222222222000</ID></Payer>|' \
 	"$src" >with23.xml
 test_expect_success '2.3 with what 2.15 moved or dropped: valid under 2.3 as the test writes it' '
 	test "$(count "//*[local-name()=\"Manufacturer\"]" with23.xml)" = 1 &&
 	test "$(count "//*[local-name()=\"RefundRecipientParty\"]" with23.xml)" = 1 &&
 	test "$(count "//*[local-name()=\"Freight\"]" with23.xml)" = 1 &&
+	test "$(count "//*[local-name()=\"Payer\"]" with23.xml)" = 2 &&
 	test "$(count "//*[local-name()=\"Packaging\"]/*[local-name()=\"SequenceNumeric\"]" with23.xml)" = 0 &&
 	tdk validate --catalog cat.xml --schema tdk-test:exports-submit with23.xml
 '
-test_expect_success '2.3 -> 2.15: Manufacturer and RefundRecipientParty reported at their lines, Freight and Itinerary moved' '
+test_expect_success '2.3 -> 2.15: Manufacturer, RefundRecipientParty and the second Payer reported at their lines, Freight and Itinerary moved' '
 	tdk map --catalog cat215.xml dms-2.3-to-2.15 with23.xml >with215.xml 2>err &&
 	m=$(grep -n "<Manufacturer>" with23.xml | cut -d: -f1) && r=$(grep -n "<RefundRecipientParty>" with23.xml | cut -d: -f1) &&
 	test_grep "with23.xml:$m: warning: [MAP-UNMAPPED]" err &&
 	test_grep "not carried: DEC-DMS 2.15 has no GovernmentAgencyGoodsItem/Manufacturer" err &&
 	test_grep "with23.xml:$r: warning: [MAP-UNMAPPED]" err &&
 	test_grep "not carried: DEC-DMS 2.15 has no GovernmentAgencyGoodsItem/RefundRecipientParty" err &&
-	test "$(grep -c "" err)" -eq 2 &&
+	test_grep "not carried: DEC-DMS 2.15 allows one Payer here" err &&
+	test "$(grep -c "" err)" -eq 3 && test "$(count "//*[local-name()=\"Payer\"]" with215.xml)" = 1 &&
 	test "$(count "$HC/*[local-name()=\"Freight\"]" with215.xml)" = 1 &&
 	test "$(count "$HC/*[local-name()=\"Itinerary\"]" with215.xml)" = 1 &&
 	test "$(count "//*[local-name()=\"Packaging\"]/*[local-name()=\"SequenceNumeric\"]" with215.xml)" = 1 &&
@@ -228,12 +231,13 @@ test_expect_success '2.3 -> 2.15 under xsltproc: the same result, the report by 
 	cat >want <<-EOF &&
 	unmapped: /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/Manufacturer: DEC-DMS 2.15 has no GovernmentAgencyGoodsItem/Manufacturer
 	unmapped: /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem/RefundRecipientParty: DEC-DMS 2.15 has no GovernmentAgencyGoodsItem/RefundRecipientParty
+	unmapped: /MetaData/Declaration/GoodsShipment/Payer[2]: DEC-DMS 2.15 allows one Payer here
 	EOF
 	test_cmp want err && canon with215.xml >a && canon xp215.xml >b && test_cmp a b
 '
 test_expect_success '2.3 -> 2.15 -> 2.3 gives back the declaration but what was reported' '
 	tdk map --catalog cat23.xml dms-2.15-to-2.3 with215.xml >again23.xml 2>err && test ! -s err &&
-	sed -e "s|<Manufacturer>.*</Manufacturer>||; s|<RefundRecipientParty>.*</RefundRecipientParty>||" with23.xml >want23.xml &&
+	sed -e "s|<Manufacturer>.*</Manufacturer>||; s|<RefundRecipientParty>.*</RefundRecipientParty>||; s|<Payer><ID>GB222222222000</ID></Payer>||" with23.xml >want23.xml &&
 	canon want23.xml | sed "s|<Packaging>|&<SequenceNumeric>1</SequenceNumeric>|" >want.c14n &&
 	canon again23.xml >got.c14n && test_cmp want.c14n got.c14n
 '
