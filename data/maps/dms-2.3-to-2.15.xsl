@@ -131,7 +131,9 @@
   </xsl:template>
 
   <!-- tdk:unmapped() reports the element with its line and XPath; under
-       another XSLT processor a message names its path. -->
+       another XSLT processor a message names its path.
+       (tdk map lets a stylesheet read no other file, so each map keeps
+       its own copy of this template.) -->
   <xsl:template name="unmapped">
     <xsl:param name="reason"/>
     <xsl:choose>

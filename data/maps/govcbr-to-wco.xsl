@@ -181,7 +181,9 @@
   </xsl:template>
 
   <!-- tdk:unmapped() reports the node with its position; under another
-       XSLT processor, a message names the segment's line and the element. -->
+       XSLT processor, a message names the segment's line and the element.
+       (tdk map lets a stylesheet read no other file, so each map keeps
+       its own copy of this template.) -->
   <xsl:template name="unmapped">
     <xsl:param name="reason"/>
     <xsl:choose>

@@ -170,7 +170,9 @@
   <xsl:template match="text()" mode="left"/>
 
   <!-- tdk:unmapped() reports the node with its line and XPath; under
-       another XSLT processor, a message names the element's path. -->
+       another XSLT processor, a message names the element's path.
+       (tdk map lets a stylesheet read no other file, so each map keeps
+       its own copy of this template.) -->
   <xsl:template name="unmapped">
     <xsl:param name="reason"/>
     <xsl:choose>
