@@ -141,13 +141,20 @@ demo: tdk
 	./tdk convert samples/invoic-d96a.edi
 	./tdk convert -t json samples/cuscar-v4.edi | ./tdk convert | cmp - samples/cuscar-v4.edi
 	@echo "demo: samples valid; EDIFACT -> JSON -> EDIFACT reproduced samples/cuscar-v4.edi byte for byte"
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	@if [ -d "$(TDK_CORPUS)/edifact/directories/d96b" ]; then \
 	  echo "./tdk validate -D $(TDK_CORPUS)/edifact/directories --mig samples/mig-cusdec-import.mig samples/cusdec-d96b-import.edi"; \
 	  ./tdk validate -D "$(TDK_CORPUS)/edifact/directories" --mig samples/mig-cusdec-import.mig \
-	    samples/cusdec-d96b-import.edi && echo "demo: CUSDEC valid against UNTDID D.96B and the import MIG"; \
-	else echo "demo: no UNTDID releases at $(TDK_CORPUS)/edifact/directories: directory check skipped"; fi
+	    samples/cusdec-d96b-import.edi && echo "demo: CUSDEC valid against UNTDID D.96B and the import MIG" && \
+	  echo "./tdk map -D $(TDK_CORPUS)/edifact/directories cusdec-to-wco samples/cusdec-d96b-import.edi > $(DEMO)/cusdec-wco.xml" && \
+	  ./tdk map -D "$(TDK_CORPUS)/edifact/directories" cusdec-to-wco samples/cusdec-d96b-import.edi > $(DEMO)/cusdec-wco.xml && \
+	  echo "demo: CUSDEC mapped to a WCO DM declaration, $(DEMO)/cusdec-wco.xml"; \
+	else echo "demo: no UNTDID releases at $(TDK_CORPUS)/edifact/directories: directory check and map skipped"; fi
 	./tdk validate --well-formed --rules samples/wco-declaration.sch samples/wco-declaration.xml
-	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	./tdk harmonise samples/wco-declaration-raw.xml > $(DEMO)/harmonised.xml
+	./tdk harmonise --check $(DEMO)/harmonised.xml
+	./tdk explain --declaration samples/wco-declaration.xml samples/wco-rejection.xml; test $$? -eq 1
+	@echo "demo: a raw declaration harmonised (every change reported, a second pass changes nothing); a rejection explained"
 	./tdk sign -k samples/broker.key --cert samples/broker.pem --xades -o $(DEMO)/declaration.signed.xml samples/declaration.xml
 	./tdk verify --ca samples/broker-ca.pem $(DEMO)/declaration.signed.xml
 	./tdk pack -o $(DEMO)/dossier.asice -k samples/broker.key --cert samples/broker.pem samples/declaration.xml samples/invoice.txt

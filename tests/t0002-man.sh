@@ -1,5 +1,5 @@
 #!/bin/sh
-# The manual: a page per command, clean under groff and mandoc, a SYNOPSIS
+# The manual: a page per command (and per file format, section 5), clean under groff and mandoc, a SYNOPSIS
 # that matches the command's own usage line, every diagnostic code the
 # source can raise documented, and every example in EXAMPLES runs against
 # samples/ with the exit status it claims.
@@ -9,7 +9,7 @@ M=$REPO/man
 render() { mandoc -T ascii "$1" | sed 's/.\x08//g'; }
 
 test_expect_success 'tdk(1) exists and is clean' "test -f $M/tdk.1"
-for page in "$M"/*.1; do
+for page in "$M"/*.1 "$M"/*.5; do
 	test_expect_success "$(basename "$page"): groff -mdoc -ww -z reports nothing" "
 		groff -mdoc -ww -z '$page' >out 2>&1 && test ! -s out
 	"
@@ -34,9 +34,9 @@ for cmd in $(tdk --list-commands | cut -f1); do
 done
 
 test_expect_success 'every diagnostic code in the source is documented in a manual page' '
-	grep -rhoE "\"(EDI|XML|JSON|TDK|SIGN|VERIFY|PACK|ASIC)-[A-Z0-9-]+\"" "$REPO/lib" "$REPO/cmd" | tr -d "\"" | sort -u >codes &&
+	grep -rhoE "\"(EDI|XML|JSON|TDK|SIGN|VERIFY|PACK|ASIC|CODES|WCO|MAP|CSV|COLMAP|HARM|EXPLAIN)-[A-Z0-9-]+\"" "$REPO/lib" "$REPO/cmd" | tr -d "\"" | sort -u >codes &&
 	missing=
-	for c in $(cat codes); do grep -q -- "$c" "$REPO"/man/*.1 || missing="$missing $c"; done
+	for c in $(cat codes); do grep -q -- "$c" "$REPO"/man/*.1 "$REPO"/man/*.5 || missing="$missing $c"; done
 	[ -z "$missing" ] || { echo "undocumented:$missing"; exit 1; }
 '
 
@@ -55,7 +55,7 @@ if [ -d "$DIRECTORIES/d96b" ]; then
 	done
 fi
 
-for page in "$M"/*.1; do
+for page in "$M"/*.1 "$M"/*.5; do
 	awk '/^\.\\" exit [0-9]+/ { want = $3; next }
 	     /^\.Dl \$ / { sub(/^\.Dl \$ /, ""); print (want == "" ? 0 : want) "\t" $0; want = ""; next }
 	     { want = "" }' "$page" | sed 's/\\e/\\/g; s/\\-/-/g; s/\\(aq/'"'"'/g' >examples.$$

@@ -210,4 +210,8 @@ printf '\n(total %s s; targets are the issue'"'"'s; a MISS is reported, never an
 TDK=$TDK BENCH_WORK=$work "$bench_dir/sign.sh" || die "the signing benchmark failed"
 # Directory validation and loading, with their own table (tests/bench/dir.sh; DIR_BENCH_SIZE).
 TDK=$TDK BENCH_WORK=$work "$bench_dir/dir.sh"
+# Mapping with XSLT against an xsltproc loop (tests/bench/map.sh), and harmonising
+# 1,000 declarations (tests/bench/harmonise.sh); both read the corpus by path.
+TDK=$TDK BENCH_WORK=$work "$bench_dir/map.sh" || die "the map benchmark failed"
+TDK=$TDK BENCH_WORK=$work "$bench_dir/harmonise.sh" || die "the harmonise benchmark failed"
 exit 0
