@@ -357,6 +357,8 @@ int cmd_map(int argc, char **argv, struct tdk_ctx *ctx)
 			       "most XPath evaluation steps of one run (default 200000000)"),
 		TDK_OPT_SIZE_(0, "max-output", &m.limits.max_output, "bytes",
 			      "largest result (default 256M)"),
+		TDK_OPT_SIZE_(0, "max-memory", &m.limits.max_memory, "bytes",
+			      "most memory one run may take (default 512M)"),
 		TDK_RUN_STRICT_OPTION(&ro),
 		TDK_RUN_REPORT_OPTIONS(&ro),
 		TDK_RUN_INPUT_OPTIONS(&ro),

@@ -3,7 +3,8 @@
 # and of a URL, xsl:include of a URL and xsl:import of a local file,
 # exsl:document writing a file, all refused (MAP-SECURITY at the
 # stylesheet's line, nothing read or written); a template that calls itself
-# forever, a tree that doubles itself, an XPath that counts forever, each
+# forever, a tree that doubles itself, a string that doubles itself, an
+# XPath that counts forever, each
 # stopped by its limit (MAP-LIMIT) in bounded time and memory; xsl:message;
 # stylesheets that are not XML, not XSLT, or do not compile.
 . "$(dirname "$0")/lib.sh"
@@ -53,6 +54,17 @@ test_expect_code 1 'a tree that doubles itself is stopped by --max-nodes, in bou
 	command time -f "%M" -o rss timeout 60 tdk map --max-nodes 200000 "$M/explode.xsl" "$IN" >out 2>err; rc=$?
 	test_grep "explode.xsl:11: error: [MAP-LIMIT] more than 200000 nodes created (--max-nodes); the run is stopped" err &&
 	test "$(tail -1 rss)" -lt $((200000 * RSS_SCALE)) && test ! -s out || exit 99
+	exit $rc
+'
+test_expect_code 1 'a string that doubles at every call is stopped by --max-memory, not by the machine' '
+	command time -f "%M" -o rss timeout 60 tdk map --max-memory 64M "$M/concat-double.xsl" "$IN" >out 2>err; rc=$?
+	test_grep "concat-double.xsl:10: error: [MAP-LIMIT] more than 64M of memory taken (--max-memory); the run is stopped" err &&
+	test "$(wc -l <err)" -eq 1 && test "$(tail -1 rss)" -lt $((200000 * RSS_SCALE)) && test ! -s out || exit 99
+	exit $rc
+'
+test_expect_code 1 'the default budget (512M) stops it too' '
+	timeout 60 tdk map "$M/concat-double.xsl" "$IN" >out 2>err; rc=$?
+	test_grep "error: [MAP-LIMIT] more than 512M of memory taken (--max-memory)" err || exit 99
 	exit $rc
 '
 test_expect_code 1 'an XPath that walks too far is stopped by --max-steps' '

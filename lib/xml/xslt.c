@@ -24,6 +24,7 @@
 
 #include "util/exitcode.h"
 #include "util/io.h"
+#include "xml/budget.h"
 #include "xml/internal.h"
 #include "xml/xslt.h"
 
@@ -52,6 +53,7 @@ struct call {
 	xmlDocPtr sdoc;                /* while compiling: the stylesheet, to place a refused include */
 	char sec[TDK_DIAG_MSG_MAX];    /* while compiling: a refusal not yet placed */
 	int muted;                     /* a limit stopped the run: the rest is noise */
+	unsigned long mem_line;        /* the instruction at work when the memory budget ran out */
 	xmlGenericErrorFunc gen;       /* libxml2's generic handler of the thread, restored after */
 	void *gen_ctx;
 };
@@ -65,6 +67,7 @@ void tdk_xslt_limits_init(struct tdk_xslt_limits *l)
 	l->max_nodes = TDK_XSLT_MAX_NODES;
 	l->max_steps = TDK_XSLT_MAX_STEPS;
 	l->max_output = TDK_XSLT_MAX_OUTPUT;
+	l->max_memory = TDK_XSLT_MAX_MEMORY;
 }
 
 void tdk_xslt_run_init(struct tdk_xslt_run *r)
@@ -289,6 +292,7 @@ static void init_once(void)
 	xsltSecurityPrefsPtr sec;
 
 	tdk_xml_local_input();
+	tdk_xml_budget_setup();
 	xsltInit();
 	exsltRegisterAll();
 	/* The defaults apply while a stylesheet compiles (xsl:include, xsl:import). */
@@ -481,6 +485,21 @@ static xsltTransformContextPtr new_context(const struct tdk_xslt *x, xmlDocPtr i
 	return ctxt;
 }
 
+/*
+ * The run's memory budget refused an allocation: stop where it stands.
+ * Called from inside libxml2's allocator, so it allocates nothing; the
+ * diagnostic is said after the run.
+ */
+static void memory_out(void *arg)
+{
+	struct call *c = arg;
+
+	c->mem_line = inst_line(c);
+	c->muted = 1;
+	if (c->ctxt)
+		c->ctxt->state = XSLT_STATE_STOPPED;
+}
+
 int tdk_xslt_apply(const struct tdk_xslt *x, struct _xmlDoc *in, const struct tdk_xslt_run *r,
 		   struct tdk_diag *d, struct _xmlDoc **out)
 {
@@ -488,6 +507,7 @@ int tdk_xslt_apply(const struct tdk_xslt *x, struct _xmlDoc *in, const struct td
 	struct tdk_xml_errsave sv;
 	xmlRegisterNodeFunc prev;
 	struct call c;
+	struct tdk_xml_budget mem = { 0 };
 	xmlDocPtr res = NULL;
 	unsigned long errors = d->errors;
 	int rc = TDK_EXIT_NEGATIVE;
@@ -504,9 +524,18 @@ int tdk_xslt_apply(const struct tdk_xslt *x, struct _xmlDoc *in, const struct td
 	else {
 		if (r->setup)
 			r->setup(r->arg, ctxt);
+		mem.max = r->limits.max_memory;
+		mem.on_over = memory_out;
+		mem.arg = &c;
+		tdk_xml_budget_begin(&mem);
 		res = xsltApplyStylesheetUser(x->style, in, NULL, NULL, NULL, ctxt);
+		tdk_xml_budget_end(&mem);
 	}
 	xmlRegisterNodeDefault(prev);
+	if (mem.over)
+		say(&c, TDK_SEV_ERROR, "MAP-LIMIT", c.mem_line,
+		    "more than %zu%s of memory taken (--max-memory); the run is stopped",
+		    mem.max % (1 << 20) ? mem.max : mem.max >> 20, mem.max % (1 << 20) ? " bytes" : "M");
 	if (res && ctxt->state == XSLT_STATE_OK && d->errors == errors) {
 		*out = res;
 		res = NULL;

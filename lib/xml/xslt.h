@@ -23,7 +23,10 @@
  * when it has created more than max_nodes nodes (result, temporary trees and
  * copies together: a stylesheet that doubles a tree stops within twice the
  * limit), or when its XPath evaluation has taken more than max_steps steps;
- * a serialised result longer than max_output bytes is refused likewise.
+ * when what libxml2 and libxslt allocate for it (the result, temporary trees,
+ * strings: concat() doubling a string in a recursion) would pass max_memory
+ * bytes (xml/budget.h: the allocation is refused and the run stopped); a
+ * serialised result longer than max_output bytes is refused likewise.
  *
  * Diagnostics.  libxslt's messages go, per thread, to the struct tdk_diag of
  * the call at work, under the stylesheet's name and line: MAP-XSLT (a
@@ -45,10 +48,11 @@
 #define TDK_XSLT_MAX_NODES   2000000UL      /* nodes created by one run */
 #define TDK_XSLT_MAX_STEPS   200000000UL     /* XPath evaluation steps of one run */
 #define TDK_XSLT_MAX_OUTPUT  ((size_t)256 << 20)  /* bytes of one serialised result */
+#define TDK_XSLT_MAX_MEMORY  ((size_t)512 << 20)  /* bytes libxml2 and libxslt hold for one run */
 
 struct tdk_xslt_limits {
 	unsigned long max_depth, max_vars, max_nodes, max_steps;
-	size_t max_output;
+	size_t max_output, max_memory;
 };
 
 /* Sets the defaults above. */
