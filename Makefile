@@ -93,7 +93,7 @@ check: test fuzz-check
 # The tests that run documents on several threads, under ThreadSanitizer (build/tsan):
 # `make SANITIZE=thread tsan-check`, as CI does.
 THREAD_TESTS = tests/t0000-unit.sh tests/t0030-report-contract.sh tests/t2300-xml-batch.sh \
-	       tests/t4051-sign-verify-jobs.sh
+	       tests/t3100-map-user.sh tests/t3150-map-flat.sh tests/t3301-harmonise.sh tests/t4051-sign-verify-jobs.sh
 tsan-check: tdk units $(GEN_BIN)
 	@TDK_BUILD=$(BUILD) TSAN_OPTIONS=halt_on_error=1:abort_on_error=1 $(PROVE) $(PROVE_FLAGS) $(THREAD_TESTS)
 
