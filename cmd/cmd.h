@@ -180,6 +180,8 @@ int tdk_report_finish(struct tdk_report *r);
 /* The commands, one per file in cmd/. */
 int cmd_codes(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_codes_complete(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_endpoint(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_endpoint_complete(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_explain(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_convert(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_dir(int argc, char **argv, struct tdk_ctx *ctx);

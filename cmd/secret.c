@@ -7,39 +7,9 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "cmd.h"
 #include "sigcmd.h"
-
-/* Reads one line (without its end) from fd into buf; returns the length or -1. */
-static int read_line(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
-	char c;
-
-	for (;;) {
-		ssize_t r = read(fd, &c, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0 || c == '\n')
-			break;
-		if (n + 1 >= size) {
-			/* Bounded: /dev/zero or a key file given by mistake ends here, not in memory. */
-			OPENSSL_cleanse(buf, size);
-			errno = EMSGSIZE;
-			return -1;
-		}
-		buf[n++] = c;
-	}
-	if (n && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	return (int)n;
-}
+#include "util/secret.h"
 
 int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
 {
@@ -55,7 +25,7 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
 			s->failed = "file";
 			return -1;
 		}
-		n = read_line(fd, buf, size);
+		n = tdk_secret_read_line(fd, buf, size);
 		s->err = n < 0 ? errno : 0;
 		close(fd);
 		if (n < 0)
@@ -63,7 +33,7 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
 		return n;
 	}
 	if (s->fd != TDK_NO_FD) {
-		n = read_line((int)s->fd, buf, size);
+		n = tdk_secret_read_line((int)s->fd, buf, size);
 		if (n < 0) {
 			s->err = errno;
 			s->failed = "descriptor";
@@ -105,7 +75,7 @@ int tdk_passphrase_get(void *arg, const char *name, char *buf, size_t size)
 			quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
 			tcsetattr(fd, TCSAFLUSH, &quiet);
 		}
-		n = read_line(fd, buf, size);
+		n = tdk_secret_read_line(fd, buf, size);
 		if (echo_off)
 			tcsetattr(fd, TCSAFLUSH, &old);
 		if (write(fd, "\n", 1) < 0) {

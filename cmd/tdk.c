@@ -21,6 +21,8 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "codes", cmd_codes, "look up code lists: countries, currencies, units, package types, UNCL",
 	  cmd_codes_complete },
 	{ "convert", cmd_convert, "convert UN/EDIFACT to XML or JSON and back, losslessly", NULL },
+	{ "endpoint", cmd_endpoint, "list, show and check the endpoints to submit to: settings, secrets, TLS",
+	  cmd_endpoint_complete },
 	{ "explain", cmd_explain, "explain DMS notifications: name the element behind each error pointer", NULL },
 	{ "dir", cmd_dir, "show and install UN/EDIFACT directories: messages, segments, elements, codes",
 	  cmd_dir_complete },
