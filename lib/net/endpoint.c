@@ -23,6 +23,8 @@ struct parser {
 	const char *file, *home;
 	unsigned long faults;
 	int stop, nomem;
+	int open;        /* the last endpoint takes settings: its section has not ended */
+	int bad_header;  /* the last section header was refused: its settings are skipped */
 	unsigned char order[TDK_EK_COUNT];   /* the keys of the open section, in file order */
 	size_t norder;
 };
@@ -281,8 +283,9 @@ static void end_section(struct parser *p)
 	size_t i;
 	int k;
 
-	if (!p->eps->n)
+	if (!p->open)
 		return;
+	p->open = 0;
 	e = &p->eps->e[p->eps->n - 1];
 	v = e->value[TDK_EK_PROFILE];
 	if (!v) {
@@ -379,6 +382,7 @@ static void section_line(struct parser *p, const char *s, size_t len, unsigned l
 	e->retries = TDK_ENDPOINT_RETRIES_DEFAULT;
 	e->secret_fd = -1;
 	p->norder = 0;
+	p->open = 1;
 }
 
 /* "key = value" in the open section; s is the line from its key at column col. */
@@ -405,7 +409,9 @@ static void key_line(struct parser *p, const char *s, size_t len, unsigned long 
 		fault(p, "ENDPOINT-UNKNOWN-KEY", line, col, "unknown key '%.*s'", (int)kn, s);
 		return;
 	}
-	if (!p->eps->n) {
+	if (p->bad_header)
+		return;
+	if (!p->open) {
 		fault(p, "ENDPOINT-OUTSIDE", line, col, "'%s' is set outside any [endpoint] section",
 		      tdk_endpoint_keys[k].name);
 		return;
@@ -459,6 +465,7 @@ static void one_line(struct parser *p, const char *s, size_t len, unsigned long 
 	if (s[i] == '[') {
 		end_section(p);
 		section_line(p, s + i, len - i, line, i + 1);
+		p->bad_header = !p->open;
 	} else {
 		key_line(p, s + i, len - i, line, i + 1);
 	}

@@ -111,6 +111,9 @@ for bin in $bins; do
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;
+	fuzz-endpoints)
+		cp samples/endpoints "$seeds"/ 2>/dev/null
+		;;
 	fuzz-colmap)
 		# A column map, a line "===", and the records it maps.
 		for m in tests/data/flat/*.columns samples/*.columns; do
