@@ -5,7 +5,8 @@
 # CA, another host name and an expired certificate are trust failures (exit
 # 5); a closed port, a name that does not resolve and a server that never
 # shakes hands are network failures (exit 4); http on the loopback connects
-# without TLS.
+# without TLS; mutual TLS sends the endpoint's client certificate, and a server
+# that asks for one when none is set is a trust failure.
 . "$(dirname "$0")/lib.sh"
 
 HOME=$TRASH/home
@@ -22,7 +23,8 @@ ca() {
 		-addext "basicConstraints=critical,CA:true" 2>/dev/null
 }
 leaf() {
-	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:false\n' "$3" >"$1.ext" &&
+	printf 'subjectAltName=%s\nextendedKeyUsage=%s\nbasicConstraints=CA:false\n' "$3" \
+		"$([ "${4:-}" = client ] && echo clientAuth || echo serverAuth)" >"$1.ext" &&
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.csr" \
 		-subj "/CN=$1" 2>/dev/null &&
 	if [ "${4:-}" = expired ]; then
@@ -35,12 +37,14 @@ leaf() {
 			-days 30 -out "$1.pem" 2>/dev/null
 	fi
 }
-# serve NAME: an s_server with NAME's certificate on a port the kernel picks; sets PORT.
+# serve NAME [LOG [OPTION ...]]: an s_server with NAME's certificate on a port the kernel picks; sets PORT.
 serve() {
-	openssl s_server -www -accept 127.0.0.1:0 -cert "$1.pem" -key "$1.key" >"$1.log" 2>&1 </dev/null &
+	n=$1 log=${2:-$1.log}
+	shift; [ $# -gt 0 ] && shift
+	openssl s_server -www -accept 127.0.0.1:0 -cert "$n.pem" -key "$n.key" "$@" >"$log" 2>&1 </dev/null &
 	PIDS="$PIDS $!"
 	i=0
-	while ! PORT=$(sed -n 's/^ACCEPT 127.0.0.1:\([0-9]*\)$/\1/p' "$1.log" 2>/dev/null) || [ -z "$PORT" ]; do
+	while ! PORT=$(sed -n 's/^ACCEPT 127.0.0.1:\([0-9]*\)$/\1/p' "$log" 2>/dev/null) || [ -z "$PORT" ]; do
 		i=$((i + 1)); [ $i -lt 100 ] || return 1; sleep 0.05
 	done
 }
@@ -51,11 +55,13 @@ endpoint() {
 }
 
 if ! { ca ca && ca rogue && leaf localhost ca "DNS:localhost,IP:127.0.0.1" &&
-       leaf other ca "DNS:other.example" && leaf old ca "DNS:localhost,IP:127.0.0.1" expired; }; then
+       leaf other ca "DNS:other.example" && leaf old ca "DNS:localhost,IP:127.0.0.1" expired &&
+       leaf client ca "DNS:client" client; }; then
 	test_skip 'tdk endpoint check' 'openssl cannot make the test PKI'
 	test_done
 fi
-serve localhost && GOOD=$PORT && serve other && OTHER=$PORT && serve old && OLD=$PORT || {
+serve localhost && GOOD=$PORT && serve other && OTHER=$PORT && serve old && OLD=$PORT &&
+	serve localhost mtls.log -tls1_2 -Verify 1 -CAfile ca.pem && MTLS=$PORT || {
 	test_skip 'tdk endpoint check' 'openssl s_server does not start'
 	test_done
 }
@@ -70,6 +76,10 @@ endpoint expired "https://localhost:$OLD/x" "ca-file = ca.pem"
 endpoint closed "https://127.0.0.1:$CLOSED/x" "ca-file = ca.pem"
 endpoint nowhere "https://tdk-test.invalid/x" "ca-file = ca.pem"
 endpoint plain "http://127.0.0.1:$GOOD/x"
+endpoint mtls "https://localhost:$MTLS/x" "ca-file = ca.pem
+client-cert = client.pem
+client-key = client.key"
+endpoint nocert "https://localhost:$MTLS/x" "ca-file = ca.pem"
 
 test_expect_success 'the right CA: each step a line, the certificate subject, issuer and expiry' '
 	tdk endpoint --endpoints ep check good >out 2>err && test ! -s err &&
@@ -118,6 +128,14 @@ time.sleep(10)
 		"$(cat mute)" >mute.ep &&
 	start=$(date +%s) && tdk endpoint --endpoints mute.ep check m >out 2>err; rc=$?
 	test $(($(date +%s) - start)) -le 4 && test_grep "tls: failed: " out || exit 99
+	exit $rc
+'
+test_expect_success 'mutual TLS: the client certificate and key of the endpoint are sent' '
+	tdk endpoint --endpoints ep check mtls >out 2>err && test_grep "tls: ok" out && test ! -s err
+'
+test_expect_code 5 'mutual TLS: a server that asks for a client certificate, and none is set: exit 5' '
+	tdk endpoint --endpoints ep check nocert >out 2>err; rc=$?
+	grep -q "^tls: failed: " out || exit 99
 	exit $rc
 '
 test_expect_success 'http on the loopback: connected, no TLS' '
