@@ -245,20 +245,7 @@ static int usage_error(struct tdk_ctx *ctx, const struct tdk_cmd_usage *u, const
 
 static int in_choices(const char *choices, const char *v)
 {
-	size_t n = strlen(v);
-	const char *p = choices;
-
-	if (!n)
-		return 0;
-	while (p && *p) {
-		const char *bar = strchr(p, '|');
-		size_t k = bar ? (size_t)(bar - p) : strlen(p);
-
-		if (k == n && !strncmp(p, v, n))
-			return 1;
-		p = bar ? bar + 1 : NULL;
-	}
-	return 0;
+	return *v && tdk_word_in(choices, v);
 }
 
 /*

@@ -95,6 +95,8 @@ static int do_list(struct tdk_ctx *ctx, const struct ep_opts *o, const struct td
 static const char *shown(const struct tdk_endpoint *e, int k, char *num, size_t n, int *dflt)
 {
 	*dflt = 0;
+	if (!tdk_endpoint_key_in_profile((enum tdk_endpoint_key)k, e->profile))
+		return NULL;
 	if (e->path[k])
 		return e->path[k];
 	if (e->value[k] || (k != TDK_EK_TIMEOUT && k != TDK_EK_CONNECT_TIMEOUT && k != TDK_EK_RETRIES))
@@ -118,10 +120,7 @@ static void show_text(struct tdk_ctx *ctx, const struct tdk_endpoints *eps, cons
 
 	fprintf(ctx->out, "[%s]\n# %s:%lu\n", e->name, eps->file, e->line);
 	for (k = 0; k < TDK_EK_COUNT; k++) {
-		if (!tdk_endpoint_key_in_profile((enum tdk_endpoint_key)k, e->profile))
-			continue;
-		v = shown(e, k, num, sizeof(num), &dflt);
-		if (!v)
+		if (!(v = shown(e, k, num, sizeof(num), &dflt)))
 			continue;
 		fprintf(ctx->out, "%s = %s", tdk_endpoint_key_name((enum tdk_endpoint_key)k), v);
 		if (dflt)
@@ -147,10 +146,7 @@ static void show_json(struct tdk_ctx *ctx, const struct tdk_endpoints *eps, cons
 	tdk_json_str(ctx->out, eps->file);
 	fprintf(ctx->out, ",\"line\":%lu,\"settings\":{", e->line);
 	for (k = 0; k < TDK_EK_COUNT; k++) {
-		if (!tdk_endpoint_key_in_profile((enum tdk_endpoint_key)k, e->profile))
-			continue;
-		v = shown(e, k, num, sizeof(num), &dflt);
-		if (!v)
+		if (!(v = shown(e, k, num, sizeof(num), &dflt)))
 			continue;
 		fprintf(ctx->out, "%s\"%s\":", k ? "," : "", tdk_endpoint_key_name((enum tdk_endpoint_key)k));
 		if (tdk_endpoint_key_kind((enum tdk_endpoint_key)k) == TDK_EKIND_NUMBER)

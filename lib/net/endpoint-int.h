@@ -19,9 +19,6 @@ extern const struct tdk_keydef tdk_endpoint_keys[TDK_EK_COUNT];
 /* The words key k takes under profile p ("yes|no"), or NULL when it is not a CHOICE. */
 const char *tdk_endpoint_choices(enum tdk_endpoint_key k, enum tdk_endpoint_profile p);
 
-/* Whether v is one of the '|'-separated words of choices. */
-int tdk_endpoint_choice_ok(const char *choices, const char *v);
-
 /* The key named name[0..n), or -1. */
 int tdk_endpoint_key_lookup(const char *name, size_t n);
 

@@ -69,22 +69,6 @@ const char *tdk_endpoint_choices(enum tdk_endpoint_key k, enum tdk_endpoint_prof
 	return tdk_endpoint_keys[k].choices;
 }
 
-int tdk_endpoint_choice_ok(const char *choices, const char *v)
-{
-	size_t n = strlen(v);
-	const char *p = choices;
-
-	while (p && *p) {
-		const char *bar = strchr(p, '|');
-		size_t len = bar ? (size_t)(bar - p) : strlen(p);
-
-		if (len == n && !memcmp(p, v, n))
-			return 1;
-		p = bar ? bar + 1 : NULL;
-	}
-	return 0;
-}
-
 int tdk_endpoint_key_lookup(const char *name, size_t n)
 {
 	int k;

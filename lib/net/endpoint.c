@@ -219,7 +219,7 @@ static void check_value(struct parser *p, struct tdk_endpoint *e, int k)
 		break;
 	case TDK_EKIND_CHOICE:
 		choices = tdk_endpoint_choices((enum tdk_endpoint_key)k, e->profile);
-		if (!tdk_endpoint_choice_ok(choices, v))
+		if (!tdk_word_in(choices, v))
 			fault(p, "ENDPOINT-VALUE", line, col, "%s must be one of %s, not '%s'", kd->name, choices, v);
 		break;
 	default:

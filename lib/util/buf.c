@@ -157,6 +157,22 @@ char *tdk_buf_detach(struct tdk_buf *b)
 	return p;
 }
 
+int tdk_word_in(const char *words, const char *v)
+{
+	size_t n = strlen(v);
+	const char *p = words;
+
+	while (p && *p) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == n && !memcmp(p, v, n))
+			return 1;
+		p = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
 int tdk_hex_value(int c)
 {
 	if (c >= '0' && c <= '9')

@@ -75,6 +75,9 @@ char *tdk_fmt_u(char *o, unsigned long long v);
 /* The value of the hexadecimal digit c (0-9, a-f, A-F): 0 to 15, or -1 for any other character. */
 int tdk_hex_value(int c);
 
+/* Whether v is one of the words of the list words, separated by '|' ("text|json"). */
+int tdk_word_in(const char *words, const char *v);
+
 /* Empties the buffer without freeing it. */
 static inline void tdk_buf_reset(struct tdk_buf *b)
 {
