@@ -16,6 +16,9 @@
  *   notify ENDPOINT CONVERSATION LRN OUTCOME [final]
  *   hold SECONDS                  prints "holding" and sleeps (a test kills it here)
  *
+ * SUB is a submission's number, or ENDPOINT/DOC for the submission of that
+ * document to that endpoint.
+ *
  * Exits 0, or with the exit code of the first call that failed (its
  * diagnostics on standard error).
  */
@@ -77,6 +80,24 @@ static int do_begin(struct tdk_journal *j, char **w, struct tdk_diag *d)
 	return r == TDK_JOURNAL_HELD ? 0 : r;
 }
 
+/* A submission's number, or that of ENDPOINT/DOC; 0 when there is none. */
+static int64_t sub_of(struct tdk_journal *j, const char *w, struct tdk_diag *d)
+{
+	struct tdk_journal_row row = { 0 };
+	const char *slash = strchr(w, '/');
+	char hex[65], ep[256];
+	int64_t sub = 0;
+
+	if (!slash)
+		return strtoll(w, NULL, 10);
+	snprintf(ep, sizeof(ep), "%.*s", (int)(slash - w), w);
+	sha256_hex(slash + 1, hex);
+	if (tdk_journal_find(j, ep, hex, &row, d) == TDK_JOURNAL_HELD)
+		sub = row.sub;
+	tdk_journal_row_release(&row);
+	return sub;
+}
+
 static int do_line(struct tdk_journal *j, char **w, struct tdk_diag *d)
 {
 	struct tdk_journal_answer a = { 0 };
@@ -94,14 +115,14 @@ static int do_line(struct tdk_journal *j, char **w, struct tdk_diag *d)
 		a.body = body;
 		a.body_len = strlen(body);
 		a.headers = a.conversation_id ? "X-Conversation-ID: (as recorded)" : NULL;
-		return tdk_journal_answer(j, strtoll(w[1], NULL, 10), &a, NULL, d);
+		return tdk_journal_answer(j, sub_of(j, w[1], d), &a, NULL, d);
 	}
 	if (!strcmp(w[0], "requeue") && word(w, 1))
-		return tdk_journal_requeue(j, strtoll(w[1], NULL, 10), "connection refused", d);
+		return tdk_journal_requeue(j, sub_of(j, w[1], d), "connection refused", d);
 	if (!strcmp(w[0], "resend") && word(w, 1)) {
 		struct tdk_journal_row row = { 0 };
 
-		r = tdk_journal_resend(j, strtoll(w[1], NULL, 10), "a person decided", &row, d);
+		r = tdk_journal_resend(j, sub_of(j, w[1], d), "a person decided", &row, d);
 		tdk_journal_row_release(&row);
 		return r;
 	}
