@@ -52,10 +52,9 @@ static void key(FILE *f, const char *k, const char *v)
 	tdk_json_str(f, v);
 }
 
-/* A submission (its last row) as one JSON object, the keys of `journal list`. */
-static void json_sub(FILE *f, const struct tdk_journal_row *r)
+/* The fields a submission and a row share, as JSON keys. */
+static void shared_keys(FILE *f, const struct tdk_journal_row *r)
 {
-	fprintf(f, "{\"id\":%lld", (long long)r->sub);
 	key(f, "endpoint", r->endpoint);
 	key(f, "profile", r->profile);
 	key(f, "sha256", r->sha256);
@@ -66,6 +65,13 @@ static void json_sub(FILE *f, const struct tdk_journal_row *r)
 	key(f, "receipt_id", r->receipt_id);
 	key(f, "message_id", r->message_id);
 	key(f, "outcome", r->outcome);
+}
+
+/* A submission (its last row) as one JSON object, the keys of `journal list`. */
+static void json_sub(FILE *f, const struct tdk_journal_row *r)
+{
+	fprintf(f, "{\"id\":%lld", (long long)r->sub);
+	shared_keys(f, r);
 	key(f, "updated", r->time);
 	fprintf(f, ",\"http_status\":%lld}\n", (long long)r->http_status);
 }
@@ -76,16 +82,7 @@ static void json_row(FILE *f, const struct tdk_journal_row *r)
 	fprintf(f, "{\"seq\":%lld,\"submission\":%lld", (long long)r->seq, (long long)r->sub);
 	key(f, "kind", r->kind);
 	key(f, "time", r->time);
-	key(f, "endpoint", r->endpoint);
-	key(f, "profile", r->profile);
-	key(f, "sha256", r->sha256);
-	key(f, "name", r->name);
-	key(f, "lrn", r->lrn);
-	key(f, "state", r->state);
-	key(f, "conversation_id", r->conversation_id);
-	key(f, "receipt_id", r->receipt_id);
-	key(f, "message_id", r->message_id);
-	key(f, "outcome", r->outcome);
+	shared_keys(f, r);
 	fprintf(f, ",\"http_status\":%lld", (long long)r->http_status);
 	key(f, "headers", r->headers);
 	key(f, "body_sha256", r->body_sha256);

@@ -43,14 +43,25 @@ static int number(struct tdk_buf *b, int64_t v)
 	return field(b, s);
 }
 
+int tdk_journal_sha256_hex(const void *p, size_t n, char hex[TDK_JOURNAL_HASH_HEX + 1])
+{
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned hl = 0, i;
+
+	if (EVP_Digest(p, n, h, &hl, EVP_sha256(), NULL) != 1 || hl != 32)
+		return -1;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	return 0;
+}
+
 int tdk_journal_row_hash(const struct tdk_journal_row *r, char hex[TDK_JOURNAL_HASH_HEX + 1])
 {
 	const char *text[] = { r->kind, r->time, r->endpoint, r->profile, r->sha256, r->name, r->lrn, r->state,
 			       r->conversation_id, r->receipt_id, r->message_id, r->outcome };
 	const char *rest[] = { r->headers, r->body_sha256, r->body, r->detail, r->prev };
 	struct tdk_buf b = TDK_BUF_INIT((size_t)64 << 20);
-	unsigned char h[EVP_MAX_MD_SIZE];
-	unsigned hl = 0, i;
+	unsigned i;
 	int rc = -1;
 
 	if (tdk_buf_addl(&b, "tdk-journal-1\n") < 0 || number(&b, r->seq) < 0 || number(&b, r->sub) < 0)
@@ -63,11 +74,7 @@ int tdk_journal_row_hash(const struct tdk_journal_row *r, char hex[TDK_JOURNAL_H
 	for (i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		if (field(&b, rest[i]) < 0)
 			goto out;
-	if (EVP_Digest(b.data, b.len, h, &hl, EVP_sha256(), NULL) != 1 || hl != 32)
-		goto out;
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", h[i]);
-	rc = 0;
+	rc = tdk_journal_sha256_hex(b.data, b.len, hex);
 out:
 	tdk_buf_release(&b);
 	return rc;

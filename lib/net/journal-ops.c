@@ -4,7 +4,7 @@
  * is committed, with the head file written, before the function returns.
  * The rules are in journal.h.
  */
-#include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,17 +137,11 @@ int tdk_journal_begin(struct tdk_journal *j, const struct tdk_journal_doc *doc, 
 /* The body's SHA-256 in hex, and the body itself when it is text without NUL and not too long. */
 static int keep_body(struct tdk_journal_row *row, const void *body, size_t len)
 {
-	unsigned char h[EVP_MAX_MD_SIZE];
 	char hex[TDK_JOURNAL_HASH_HEX + 1], *copy;
-	unsigned hl = 0, i;
 
 	if (!body)
 		return 0;
-	if (EVP_Digest(body, len, h, &hl, EVP_sha256(), NULL) != 1 || hl != 32)
-		return -1;
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", h[i]);
-	if (journal_set(&row->body_sha256, hex) < 0)
+	if (tdk_journal_sha256_hex(body, len, hex) < 0 || journal_set(&row->body_sha256, hex) < 0)
 		return -1;
 	if (len > TDK_JOURNAL_BODY_MAX || memchr(body, '\0', len))
 		return 0;

@@ -56,7 +56,11 @@
  * its strings until tdk_journal_row_release().  Functions return 0 or an
  * exit code of util/exitcode.h (TDK_EXIT_IO for a journal that cannot be
  * read or written, TDK_EXIT_USAGE for a call out of order, TDK_EXIT_INTERNAL
- * for memory), with a diagnostic in d, except where said otherwise.
+ * for memory), with a diagnostic in d, except where said otherwise.  The
+ * head file is written after the commit: when that fails the row is
+ * recorded all the same and the call returns TDK_EXIT_IO (JOURNAL-HEAD), so
+ * a caller that then does not send leaves a "sending" row that its exit
+ * turns into "unknown", the side that never sends twice.
  */
 #ifndef TDK_NET_JOURNAL_H
 #define TDK_NET_JOURNAL_H
@@ -256,6 +260,9 @@ int tdk_journal_verify(struct tdk_journal *j, const char *head, int64_t *bad, in
 
 /* The current head, "SEQ HASH" (no newline), into out (reset first); "0 " and 64 zeros when empty. */
 int tdk_journal_head(struct tdk_journal *j, struct tdk_buf *out, struct tdk_diag *d);
+
+/* The SHA-256 of n bytes at p as 64 lowercase hex digits into hex[65]; returns 0 or -1. */
+int tdk_journal_sha256_hex(const void *p, size_t n, char hex[TDK_JOURNAL_HASH_HEX + 1]);
 
 /* The canonical encoding's hash of r (r->hash is not read) as 64 hex digits into hex[65]. */
 int tdk_journal_row_hash(const struct tdk_journal_row *r, char hex[TDK_JOURNAL_HASH_HEX + 1]);

@@ -22,7 +22,6 @@
  * Exits 0, or with the exit code of the first call that failed (its
  * diagnostics on standard error).
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,12 +46,7 @@ static const char *word(char **w, int i)
 
 static void sha256_hex(const char *s, char hex[65])
 {
-	unsigned char h[EVP_MAX_MD_SIZE];
-	unsigned hl = 0, i;
-
-	EVP_Digest(s, strlen(s), h, &hl, EVP_sha256(), NULL);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	tdk_journal_sha256_hex(s, strlen(s), hex);
 }
 
 static int do_begin(struct tdk_journal *j, char **w, struct tdk_diag *d)

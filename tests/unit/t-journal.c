@@ -1,5 +1,4 @@
 /* Unit tests of lib/net/journal: the canonical encoding, the default path, the rules of each step. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +10,7 @@
 
 static void hex_of(const char *s, char out[65])
 {
-	unsigned char h[EVP_MAX_MD_SIZE];
-	unsigned hl = 0, i;
-
-	EVP_Digest(s, strlen(s), h, &hl, EVP_sha256(), NULL);
-	for (i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", h[i]);
+	tdk_journal_sha256_hex(s, strlen(s), out);
 }
 
 static void encoding(void)
@@ -117,6 +111,11 @@ int main(void)
 {
 	char dir[] = "/tmp/t-journal.XXXXXX", path[64], head[80];
 
+	char abc[65];
+
+	ok(tdk_journal_sha256_hex("abc", 3, abc) == 0 &&
+	   !strcmp(abc, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+	   "SHA-256 of abc, the FIPS 180-2 example");
 	encoding();
 	default_path();
 	if (!mkdtemp(dir))
