@@ -143,22 +143,24 @@ static int check_row(void *arg, const struct tdk_journal_row *r)
 	return 0;
 }
 
-/* Reads "SEQ HASH" or "HASH" into c; returns 0 or -1. */
+/* Reads "SEQ HASH" or "HASH" (a newline after it allowed) into c; returns 0 or -1. */
 static int parse_head(struct chain *c, const char *s)
 {
-	long long seq = -1;
-	char h[TDK_JOURNAL_HASH_HEX + 1];
-	int n = 0;
+	const char *h = s, *sp = strchr(s, ' ');
+	size_t n;
 
-	if (sscanf(s, "%lld %64[0-9a-f]%n", &seq, h, &n) == 2 && n && (!s[n] || s[n] == '\n') && seq >= 0) {
-		c->head_seq = seq;
-	} else if (sscanf(s, "%64[0-9a-f]%n", h, &n) == 1 && (!s[n] || s[n] == '\n')) {
-		c->head_seq = -2;   /* a hash alone: some row must have it */
-	} else
+	c->head_seq = -2;   /* a hash alone: some row must have it */
+	if (sp) {
+		if (sp == s || strspn(s, "0123456789") != (size_t)(sp - s) || sp - s > 18)
+			return -1;
+		c->head_seq = strtoll(s, NULL, 10);
+		h = sp + 1;
+	}
+	n = strspn(h, "0123456789abcdef");
+	if (n != TDK_JOURNAL_HASH_HEX || (h[n] && strcmp(h + n, "\n")))
 		return -1;
-	if (strlen(h) != TDK_JOURNAL_HASH_HEX)
-		return -1;
-	memcpy(c->head_hash, h, sizeof(c->head_hash));
+	memcpy(c->head_hash, h, TDK_JOURNAL_HASH_HEX);
+	c->head_hash[TDK_JOURNAL_HASH_HEX] = '\0';
 	return 0;
 }
 

@@ -101,10 +101,14 @@ static void steps(const char *path)
 	   !strcmp(row.outcome, "cleared"), "the submission is final, cleared");
 	ok(tdk_journal_get(a, sha, &row, &d) == TDK_JOURNAL_HELD && row.sub == 1, "got by SHA-256");
 	ok(tdk_journal_verify(b, NULL, &bad, &rows, &d) == 0 && rows == 4 && bad == 0, "four rows (queued, sending, accepted, final) verify");
+	ok(tdk_journal_verify(b, "1234567890123456789012345678901234567890123456789012345678901234", &bad, &rows, &d) ==
+	   TDK_EXIT_NEGATIVE, "a head of digits alone is a hash (that no row has), not a number and a hash");
+	ok(tdk_journal_verify(b, "4 1234", &bad, &rows, &d) == TDK_EXIT_USAGE, "a short hash is no head");
+	ok(tdk_journal_verify(b, " 4 ab", &bad, &rows, &d) == TDK_EXIT_USAGE, "a leading space is no head");
 	tdk_journal_row_release(&row);
 	tdk_journal_free(a);
 	tdk_journal_free(b);
-	ok(d.errors >= 7, "each refusal left a diagnostic");
+	ok(d.errors >= 10, "each refusal left a diagnostic");
 }
 
 int main(void)
