@@ -9,18 +9,19 @@
 
 FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
 
-test_expect_success 'two processes begin the same document 25 times: exactly one sends each time' '
+test_expect_success 'two processes begin the same document 25 times: exactly one sends, the other finds it held' '
 	i=0
 	while [ $i -lt 25 ]; do
-		printf "begin cds doc$i L$i\nanswer %s accepted 202 c$i\n" "$((i * 3 + 1))" >s1 &&
-		printf "begin cds doc$i L$i\n" >s2 &&
-		"$FILL" race.db s1 >o1.$i 2>e1.$i & p1=$!
-		"$FILL" race.db s2 >o2.$i 2>e2.$i & p2=$!
+		printf "begin cds doc$i L$i\nanswer mine accepted 202 c$i\n" >s || exit 1
+		"$FILL" race.db s >o1.$i 2>e1.$i & p1=$!
+		"$FILL" race.db s >o2.$i 2>e2.$i & p2=$!
 		wait $p1; r1=$?; wait $p2; r2=$?
-		cat o1.$i o2.$i | grep -c "^mine" >n && echo 1 >one && test_cmp one n || { cat o1.$i o2.$i e1.$i e2.$i; exit 1; }
+		test $r1 = 0 && test $r2 = 0 && test ! -s e1.$i && test ! -s e2.$i &&
+		cat o1.$i o2.$i | cut -d" " -f1 | sort >got && printf "held\nmine\n" >want && test_cmp want got ||
+			{ cat o1.$i o2.$i e1.$i e2.$i; exit 1; }
 		i=$((i + 1))
 	done
-	tdk journal --journal race.db list | wc -l >n && echo 25 >want && test_cmp want n &&
+	tdk journal --journal race.db list | cut -f3 | sort | uniq -c >n && echo "     25 accepted" >want && test_cmp want n &&
 	tdk journal --journal race.db verify >/dev/null
 '
 test_expect_success 'a document held is not begun again; on another endpoint it is its own submission' '
@@ -44,6 +45,14 @@ test_expect_success 'the explicit resend is journaled with its reason, and the a
 	grep -q "\"state\":\"accepted\",\"conversation_id\":\"cu\"" row &&
 	tdk journal --journal once.db show "$(printf %s u | sha256sum | cut -d" " -f1)" >out &&
 	grep -q "resend	sending	.*(resent: a person decided)" out
+'
+test_expect_code 2 'another process cannot answer a send it did not begin: JOURNAL-STATE' '
+	printf "begin cds o LO\nhold 30\n" | "$FILL" once.db >hold 2>&1 & holder=$!
+	n=0; while ! grep -q holding hold && [ $n -lt 100 ]; do n=$((n + 1)); sleep 0.05; done
+	echo "answer cds/o accepted 202 co" | "$FILL" once.db 2>err; rc=$?
+	kill -9 $holder; wait $holder 2>/dev/null
+	test_grep "is being sent by another process" err || exit 99
+	exit $rc
 '
 test_expect_code 2 'resending a document that is being sent is refused: JOURNAL-STATE' '
 	printf "begin cds s LS\nresend cds/s\nanswer cds/s accepted 202 cs\n" | "$FILL" once.db >out 2>err; rc=$?

@@ -154,7 +154,18 @@ static int keep_body(struct tdk_journal_row *row, const void *body, size_t len)
 	return 0;
 }
 
-/* Opens a transaction and reads sub's last row, which must be in state want (NULL: any but sending). */
+/* Whether this handle's process wrote the sending row (its detail starts with j->self). */
+static int mine(const struct tdk_journal *j, const struct tdk_journal_row *row)
+{
+	size_t n = strlen(j->self);
+
+	return row->detail && !strncmp(row->detail, j->self, n) && (!row->detail[n] || row->detail[n] == ' ');
+}
+
+/*
+ * Opens a transaction and reads sub's last row, which must be in state want
+ * (NULL: any but sending); a sending row must be this process's own.
+ */
 static int open_sub(struct tdk_journal *j, int64_t sub, const char *want, struct tdk_journal_row *row,
 		    struct tdk_diag *d)
 {
@@ -163,6 +174,12 @@ static int open_sub(struct tdk_journal *j, int64_t sub, const char *want, struct
 	if ((r = journal_begin_tx(j, d)))
 		return r;
 	if ((r = last_of(j, sub, row, d)) == TDK_JOURNAL_HELD) {
+		if (want && !strcmp(row->state, want) && !strcmp(want, "sending") && !mine(j, row)) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-STATE", NULL,
+				     "submission %lld is being sent by another process (%s)", (long long)sub, row->detail);
+			journal_rollback(j);
+			return TDK_EXIT_USAGE;
+		}
 		if (want ? !strcmp(row->state, want) : strcmp(row->state, "sending") != 0)
 			return 0;
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-STATE", NULL, "submission %lld is %s, not %s", (long long)sub,

@@ -202,7 +202,8 @@ int tdk_journal_begin(struct tdk_journal *j, const struct tdk_journal_doc *doc, 
 		      struct tdk_diag *d);
 
 /*
- * Records the answer to submission sub, which must be "sending": state
+ * Records the answer to submission sub, which must be "sending" by this
+ * process (begun or resent through a handle of this process): state
  * accepted (with its conversation id), rejected (detail: the errors) or
  * unknown (detail: why).  Durable on return; row (may be NULL) gets the new
  * last row.
@@ -210,7 +211,10 @@ int tdk_journal_begin(struct tdk_journal *j, const struct tdk_journal_doc *doc, 
 int tdk_journal_answer(struct tdk_journal *j, int64_t sub, const struct tdk_journal_answer *a,
 		       struct tdk_journal_row *row, struct tdk_diag *d);
 
-/* sending -> queued: the request certainly did not reach the server (refused, DNS); reason in detail. */
+/*
+ * sending (by this process) -> queued: the request certainly did not reach
+ * the server (refused, DNS); reason in detail.
+ */
 int tdk_journal_requeue(struct tdk_journal *j, int64_t sub, const char *reason, struct tdk_diag *d);
 
 /*

@@ -16,8 +16,9 @@
  *   notify ENDPOINT CONVERSATION LRN OUTCOME [final]
  *   hold SECONDS                  prints "holding" and sleeps (a test kills it here)
  *
- * SUB is a submission's number, or ENDPOINT/DOC for the submission of that
- * document to that endpoint.
+ * SUB is a submission's number, ENDPOINT/DOC for the submission of that
+ * document to that endpoint, or "mine" for the one the last begin of this
+ * script holds (the line is skipped when that begin found it held).
  *
  * Exits 0, or with the exit code of the first call that failed (its
  * diagnostics on standard error).
@@ -31,6 +32,8 @@
 #include "util/exitcode.h"
 
 #define WORDS 8
+
+static int64_t last_mine = -1;   /* the last begin's submission when it was mine, else 0 */
 
 static void emit(void *arg, const struct tdk_diag_item *it)
 {
@@ -66,6 +69,7 @@ static int do_begin(struct tdk_journal *j, char **w, struct tdk_diag *d)
 	doc.name = name;
 	doc.lrn = word(w, 3);
 	r = tdk_journal_begin(j, &doc, &row, d);
+	last_mine = r == TDK_JOURNAL_MINE ? row.sub : 0;
 	if (r == TDK_JOURNAL_MINE)
 		printf("mine %lld\n", (long long)row.sub);
 	else if (r == TDK_JOURNAL_HELD)
@@ -82,6 +86,8 @@ static int64_t sub_of(struct tdk_journal *j, const char *w, struct tdk_diag *d)
 	char hex[65], ep[256];
 	int64_t sub = 0;
 
+	if (!strcmp(w, "mine"))
+		return last_mine;
 	if (!slash)
 		return strtoll(w, NULL, 10);
 	snprintf(ep, sizeof(ep), "%.*s", (int)(slash - w), w);
@@ -101,6 +107,9 @@ static int do_line(struct tdk_journal *j, char **w, struct tdk_diag *d)
 
 	if (!strcmp(w[0], "begin"))
 		return do_begin(j, w, d);
+	if ((!strcmp(w[0], "answer") || !strcmp(w[0], "requeue")) && word(w, 1) && !strcmp(w[1], "mine") &&
+	    !last_mine)
+		return 0;
 	if (!strcmp(w[0], "answer") && word(w, 2) && word(w, 3)) {
 		a.state = w[2];
 		a.http_status = (int)strtol(w[3], NULL, 10);
