@@ -48,7 +48,10 @@
  * chain, so after each append the journal writes the head (the last row's
  * sequence number and hash, "SEQ HASH\n") atomically to the file beside it
  * named like the journal with ".head" appended; tdk_journal_verify() checks
- * the chain against it, or against a head the caller kept elsewhere.
+ * the chain against it, or against a head the caller kept elsewhere.  The
+ * head is written after the commit, so after a crash, or when two writers
+ * race, it may name an earlier row than the last: an earlier head is still
+ * checked (its row must be there with its hash), never a false alarm.
  *
  * Ownership: a struct tdk_journal is owned by its opener and freed with
  * tdk_journal_free(); one handle serves one thread.  Strings passed in are
