@@ -32,6 +32,7 @@ const struct tdk_cmd tdk_commands[] = {
 	  "(XSD, Schematron)", NULL },
 	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },
 	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers", NULL },
+	{ "journal", cmd_journal, "list, show, export and verify the journal of submissions", NULL },
 	{ "pack", cmd_pack, "pack files into an ASiC-E container, optionally signed", NULL },
 	{ "unpack", cmd_unpack, "list or safely extract a ZIP or ASiC container", NULL },
 	{ NULL, NULL, NULL, NULL },

@@ -1,0 +1,343 @@
+/*
+ * The journal's state changes (begin, answer, requeue, resend, notify) and
+ * its readers (find, get, each, rows), each write in one transaction that
+ * is committed, with the head file written, before the function returns.
+ * The rules are in journal.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/journal-int.h"
+#include "util/exitcode.h"
+
+/* The last row of every submission, for WHERE clauses that follow. */
+#define LAST_ROWS "SELECT " JOURNAL_COLS " FROM rows r WHERE seq = (SELECT max(seq) FROM rows WHERE sub = r.sub)"
+
+int tdk_journal_find(struct tdk_journal *j, const char *endpoint, const char *sha256, struct tdk_journal_row *row,
+		     struct tdk_diag *d)
+{
+	return journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM claims WHERE endpoint = ?1 AND sha256 = ?2)",
+			    endpoint, sha256, row, d);
+}
+
+int tdk_journal_get(struct tdk_journal *j, const char *id, struct tdk_journal_row *row, struct tdk_diag *d)
+{
+	size_t n = strspn(id, "0123456789");
+
+	if (n && !id[n])
+		return journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE seq = CAST(?1 AS INTEGER))",
+				    id, NULL, row, d);
+	return journal_last(j, LAST_ROWS " AND sha256 = lower(?1) ORDER BY seq DESC LIMIT 1", id, NULL, row, d);
+}
+
+/* The last row of submission sub, inside a transaction. */
+static int last_of(struct tdk_journal *j, int64_t sub, struct tdk_journal_row *row, struct tdk_diag *d)
+{
+	char id[32];
+
+	snprintf(id, sizeof(id), "%lld", (long long)sub);
+	return journal_last(j, LAST_ROWS " AND sub = CAST(?1 AS INTEGER)", id, NULL, row, d);
+}
+
+/* Whether s is 64 lowercase hex digits. */
+static int is_sha256(const char *s)
+{
+	return s && strlen(s) == TDK_JOURNAL_HASH_HEX && strspn(s, "0123456789abcdef") == TDK_JOURNAL_HASH_HEX;
+}
+
+/* Checks a document before it is recorded. */
+static int check_doc(const struct tdk_journal_doc *doc, struct tdk_diag *d)
+{
+	const char *p = doc->profile;
+
+	if (!doc->endpoint || !*doc->endpoint || !is_sha256(doc->sha256) || !doc->name ||
+	    !(p && (!strcmp(p, "rest") || !strcmp(p, "as4") || !strcmp(p, "as2")))) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-ARGUMENT", NULL,
+			     "a submission needs an endpoint, a profile (rest, as4, as2), a name and a SHA-256 in hex");
+		return TDK_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* A new submission: the claim and its queued row. */
+static int start(struct tdk_journal *j, const struct tdk_journal_doc *doc, struct tdk_journal_row *row,
+		 struct tdk_diag *d)
+{
+	sqlite3_stmt *st;
+	int r, s;
+
+	tdk_journal_row_release(row);
+	if (journal_set(&row->kind, "begin") < 0 || journal_set(&row->endpoint, doc->endpoint) < 0 ||
+	    journal_set(&row->profile, doc->profile) < 0 || journal_set(&row->sha256, doc->sha256) < 0 ||
+	    journal_set(&row->name, doc->name) < 0 || journal_set(&row->lrn, doc->lrn) < 0 ||
+	    journal_set(&row->state, "queued") < 0)
+		return TDK_EXIT_INTERNAL;
+	if ((r = journal_append(j, row, d)))
+		return r;
+	if ((r = journal_prepare(j, "INSERT INTO claims(endpoint, sha256, sub) VALUES(?, ?, ?)", &st, d)))
+		return r;
+	sqlite3_bind_text(st, 1, doc->endpoint, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, doc->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, row->sub);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return s == SQLITE_DONE ? 0 : journal_fail(j, d, "cannot claim the document");
+}
+
+/* Makes row the next row of its submission: kind, state and detail, the answer fields cleared. */
+static int reset(struct tdk_journal_row *row, const char *kind, const char *state, const char *detail)
+{
+	row->http_status = 0;
+	if (journal_set(&row->kind, kind) < 0 || journal_set(&row->state, state) < 0 ||
+	    journal_set(&row->headers, NULL) < 0 || journal_set(&row->body, NULL) < 0 ||
+	    journal_set(&row->body_sha256, NULL) < 0 || journal_set(&row->detail, detail) < 0)
+		return -1;
+	return 0;
+}
+
+/* Appends the next row of row's submission (reset() with these). */
+static int next(struct tdk_journal *j, struct tdk_journal_row *row, const char *kind, const char *state,
+		const char *detail, struct tdk_diag *d)
+{
+	return reset(row, kind, state, detail) < 0 ? TDK_EXIT_INTERNAL : journal_append(j, row, d);
+}
+
+/* Ends a writing transaction: commit when r is 0, else roll back and keep r. */
+static int end_tx(struct tdk_journal *j, int r, struct tdk_diag *d)
+{
+	if (r) {
+		journal_rollback(j);
+		return r;
+	}
+	return journal_commit(j, d);
+}
+
+int tdk_journal_begin(struct tdk_journal *j, const struct tdk_journal_doc *doc, struct tdk_journal_row *row,
+		      struct tdk_diag *d)
+{
+	int r;
+
+	if ((r = check_doc(doc, d)) || (r = journal_begin_tx(j, d)))
+		return r;
+	r = tdk_journal_find(j, doc->endpoint, doc->sha256, row, d);
+	if (r == TDK_JOURNAL_NONE)
+		r = start(j, doc, row, d);
+	else if (r == TDK_JOURNAL_HELD && !strcmp(row->state, "queued"))
+		r = 0;
+	else if (r == TDK_JOURNAL_HELD) {
+		journal_rollback(j);
+		return TDK_JOURNAL_HELD;
+	}
+	if (!r)
+		r = next(j, row, "send", "sending", j->self, d);
+	return end_tx(j, r, d);
+}
+
+/* The body's SHA-256 in hex, and the body itself when it is text without NUL and not too long. */
+static int keep_body(struct tdk_journal_row *row, const void *body, size_t len)
+{
+	char hex[TDK_JOURNAL_HASH_HEX + 1], *copy;
+
+	if (!body)
+		return 0;
+	if (tdk_journal_sha256_hex(body, len, hex) < 0 || journal_set(&row->body_sha256, hex) < 0)
+		return -1;
+	if (len > TDK_JOURNAL_BODY_MAX || memchr(body, '\0', len))
+		return 0;
+	if (!(copy = malloc(len + 1)))
+		return -1;
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	free(row->body);
+	row->body = copy;
+	return 0;
+}
+
+/* Whether this handle's process wrote the sending row (its detail starts with j->self). */
+static int mine(const struct tdk_journal *j, const struct tdk_journal_row *row)
+{
+	size_t n = strlen(j->self);
+
+	return row->detail && !strncmp(row->detail, j->self, n) && (!row->detail[n] || row->detail[n] == ' ');
+}
+
+/*
+ * Opens a transaction and reads sub's last row, which must be in state want
+ * (NULL: any but sending); a sending row must be this process's own.
+ */
+static int open_sub(struct tdk_journal *j, int64_t sub, const char *want, struct tdk_journal_row *row,
+		    struct tdk_diag *d)
+{
+	int r;
+
+	if ((r = journal_begin_tx(j, d)))
+		return r;
+	if ((r = last_of(j, sub, row, d)) == TDK_JOURNAL_HELD) {
+		if (want && !strcmp(row->state, want) && !strcmp(want, "sending") && !mine(j, row)) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-STATE", NULL,
+				     "submission %lld is being sent by another process (%s)", (long long)sub, row->detail);
+			journal_rollback(j);
+			return TDK_EXIT_USAGE;
+		}
+		if (want ? !strcmp(row->state, want) : strcmp(row->state, "sending") != 0)
+			return 0;
+		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-STATE", NULL, "submission %lld is %s, not %s", (long long)sub,
+			     row->state, want ? want : "finished");
+		r = TDK_EXIT_USAGE;
+	} else if (r == TDK_JOURNAL_NONE) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-NONE", NULL, "no submission %lld", (long long)sub);
+		r = TDK_EXIT_USAGE;
+	}
+	journal_rollback(j);
+	return r;
+}
+
+int tdk_journal_answer(struct tdk_journal *j, int64_t sub, const struct tdk_journal_answer *a,
+		       struct tdk_journal_row *row, struct tdk_diag *d)
+{
+	struct tdk_journal_row mine = { 0 }, *w = row ? row : &mine;
+	const char *s = a->state;
+	int r;
+
+	if (!s || (strcmp(s, "accepted") && strcmp(s, "rejected") && strcmp(s, "unknown"))) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-ARGUMENT", NULL, "an answer is accepted, rejected or unknown");
+		return TDK_EXIT_USAGE;
+	}
+	if ((r = open_sub(j, sub, "sending", w, d)))
+		goto out;
+	if (reset(w, "answer", s, a->detail) < 0 ||
+	    (a->conversation_id && journal_set(&w->conversation_id, a->conversation_id) < 0) ||
+	    (a->receipt_id && journal_set(&w->receipt_id, a->receipt_id) < 0) ||
+	    (a->message_id && journal_set(&w->message_id, a->message_id) < 0) ||
+	    journal_set(&w->outcome, strcmp(s, "unknown") ? s : NULL) < 0 || journal_set(&w->headers, a->headers) < 0 ||
+	    keep_body(w, a->body, a->body_len) < 0)
+		r = TDK_EXIT_INTERNAL;
+	else
+		w->http_status = a->http_status;
+	if (!r)
+		r = journal_append(j, w, d);
+	r = end_tx(j, r, d);
+out:
+	tdk_journal_row_release(&mine);
+	return r;
+}
+
+int tdk_journal_requeue(struct tdk_journal *j, int64_t sub, const char *reason, struct tdk_diag *d)
+{
+	struct tdk_journal_row row = { 0 };
+	int r;
+
+	if (!(r = open_sub(j, sub, "sending", &row, d)))
+		r = end_tx(j, next(j, &row, "requeue", "queued", reason, d), d);
+	tdk_journal_row_release(&row);
+	return r;
+}
+
+int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, struct tdk_journal_row *row,
+		       struct tdk_diag *d)
+{
+	struct tdk_buf b = TDK_BUF_INIT(TDK_JOURNAL_FIELD_MAX);
+	int r;
+
+	if (tdk_buf_addf(&b, "%s (resent: %s)", j->self, reason ? reason : "on request") < 0 ||
+	    tdk_buf_addc(&b, '\0') < 0) {
+		tdk_buf_release(&b);
+		return TDK_EXIT_INTERNAL;
+	}
+	if (!(r = open_sub(j, sub, NULL, row, d))) {
+		if (journal_set(&row->conversation_id, NULL) < 0 || journal_set(&row->receipt_id, NULL) < 0 ||
+		    journal_set(&row->outcome, NULL) < 0)
+			r = TDK_EXIT_INTERNAL;
+		r = end_tx(j, r ? r : next(j, row, "resend", "sending", b.data, d), d);
+	}
+	tdk_buf_release(&b);
+	return r;
+}
+
+/* The submission a notification belongs to: by conversation id, else by LRN. */
+static int match(struct tdk_journal *j, const struct tdk_journal_note *n, struct tdk_journal_row *row,
+		 struct tdk_diag *d)
+{
+	int r = TDK_JOURNAL_NONE;
+
+	if (n->conversation_id)
+		r = journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE endpoint = ?1 AND"
+				    " conversation_id = ?2 ORDER BY seq DESC LIMIT 1)",
+				 n->endpoint, n->conversation_id, row, d);
+	if (r == TDK_JOURNAL_NONE && n->lrn)
+		r = journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE endpoint = ?1 AND lrn = ?2"
+				    " ORDER BY seq DESC LIMIT 1)", n->endpoint, n->lrn, row, d);
+	return r;
+}
+
+int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *n, int64_t *sub, struct tdk_diag *d)
+{
+	struct tdk_journal_row row = { 0 };
+	int r;
+
+	if (!n->endpoint || !n->outcome || (!n->conversation_id && !n->lrn)) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-ARGUMENT", NULL,
+			     "a notification needs an endpoint, an outcome and a conversation id or an LRN");
+		return TDK_EXIT_USAGE;
+	}
+	if ((r = journal_begin_tx(j, d)))
+		return r;
+	if ((r = match(j, n, &row, d)) != TDK_JOURNAL_HELD) {
+		journal_rollback(j);
+		goto out;
+	}
+	if (sub)
+		*sub = row.sub;
+	r = reset(&row, "notify", n->final ? "final" : "accepted", n->detail) < 0 ||
+	    (n->conversation_id && journal_set(&row.conversation_id, n->conversation_id) < 0) ||
+	    journal_set(&row.outcome, n->outcome) < 0 || keep_body(&row, n->body, n->body_len) < 0
+		? TDK_EXIT_INTERNAL : journal_append(j, &row, d);
+	r = end_tx(j, r, d);
+out:
+	tdk_journal_row_release(&row);
+	return r;
+}
+
+/* Steps st, calling fn with each row. */
+static int walk(struct tdk_journal *j, sqlite3_stmt *st, int (*fn)(void *, const struct tdk_journal_row *),
+		void *arg, struct tdk_diag *d)
+{
+	struct tdk_journal_row row = { 0 };
+	int s, r = 0;
+
+	while (!r && (s = sqlite3_step(st)) == SQLITE_ROW)
+		r = journal_read_row(st, &row) < 0 ? TDK_EXIT_INTERNAL : fn(arg, &row);
+	if (!r && s != SQLITE_DONE)
+		r = journal_fail(j, d, "cannot read the journal");
+	tdk_journal_row_release(&row);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int tdk_journal_each(struct tdk_journal *j, const struct tdk_journal_filter *f,
+		     int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg, struct tdk_diag *d)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = journal_prepare(j, LAST_ROWS " AND (?1 IS NULL OR endpoint = ?1) AND (?2 IS NULL OR state = ?2)"
+				    " ORDER BY sub", &st, d)))
+		return r;
+	if (f && f->endpoint)
+		sqlite3_bind_text(st, 1, f->endpoint, -1, SQLITE_STATIC);
+	if (f && f->state)
+		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
+	return walk(j, st, fn, arg, d);
+}
+
+int tdk_journal_rows(struct tdk_journal *j, int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg,
+		     struct tdk_diag *d)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = journal_prepare(j, "SELECT " JOURNAL_COLS " FROM rows ORDER BY seq", &st, d)))
+		return r;
+	return walk(j, st, fn, arg, d);
+}

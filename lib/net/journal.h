@@ -1,0 +1,277 @@
+/*
+ * The submission journal: the record that makes a submission happen once.
+ *
+ * A journal is an append-only ledger of events.  Every event is one row:
+ * its sequence number (1, 2, 3 ... with no gap), the submission it belongs
+ * to (the sequence number of that submission's first row), what happened
+ * (kind), when, and the submission's whole state after the event: endpoint,
+ * profile (rest, as4, as2), the document's SHA-256 and name, the LRN (or the
+ * profile's own reference), state, conversation id, receipt id, message id
+ * (AS4 and AS2), outcome, and the server's answer when the event is one
+ * (HTTP status, the headers that matter, the SHA-256 of the body and the
+ * body itself up to TDK_JOURNAL_BODY_MAX).  The current state of a
+ * submission is its last row; nothing is ever updated or deleted.
+ *
+ * States and the events that move them:
+ *
+ *   (none) --begin--> queued --begin--> sending --answer--> accepted | rejected | unknown
+ *   sending --requeue--> queued        (the request certainly did not reach the server)
+ *   accepted | unknown --notify--> accepted | final  (final: outcome cleared, rejected ...)
+ *   any but sending --resend--> sending (explicit, journaled: `tdk submit --resend`)
+ *   sending, its process dead --recover--> unknown  (done by tdk_journal_open)
+ *
+ * Durability: SQLite in WAL mode with synchronous=FULL; every function that
+ * writes returns only after its transaction has committed, so a caller
+ * sends its first byte after tdk_journal_begin() returned and reports an
+ * answer after tdk_journal_answer() returned.
+ *
+ * Once and only once: a second table holds one claim per (endpoint,
+ * sha256) under a UNIQUE constraint.  tdk_journal_begin() runs in a
+ * transaction opened with BEGIN IMMEDIATE, which takes SQLite's write lock
+ * before reading, so that reading the claim and writing the sending row are
+ * one step that no other process can interleave: of two processes (or two
+ * handles) beginning the same document for the same endpoint, exactly one
+ * gets TDK_JOURNAL_MINE and the other TDK_JOURNAL_HELD with the recorded
+ * submission.  The UNIQUE constraint catches any path that forgets the
+ * lock.  A second backend (PostgreSQL, for several hosts) keeps the same
+ * rule with SELECT ... FOR UPDATE on the claim row and the same constraint;
+ * the API below names no SQLite type for that reason, and `where` in
+ * tdk_journal_open() is a path or, later, a postgresql:// URL.
+ *
+ * Tamper evidence: each row carries prev (the hash of the row before it,
+ * 64 zeros for row 1) and hash, the SHA-256 of the row's canonical
+ * encoding: the bytes "tdk-journal-1\n", then each field in the order of
+ * struct tdk_journal_row, each as its length in decimal, ':', its bytes
+ * and ',' (a netstring), an absent value as "-,", numbers in decimal,
+ * prev last.  Changing a row breaks its hash; removing or reordering a row
+ * breaks its successor's prev (and the sequence).  A cut tail leaves a valid
+ * chain, so after each append the journal writes the head (the last row's
+ * sequence number and hash, "SEQ HASH\n") atomically to the file beside it
+ * named like the journal with ".head" appended; tdk_journal_verify() checks
+ * the chain against it, or against a head the caller kept elsewhere.  The
+ * head is written after the commit, so after a crash, or when two writers
+ * race, it may name an earlier row than the last: an earlier head is still
+ * checked (its row must be there with its hash), never a false alarm.
+ *
+ * Ownership: a struct tdk_journal is owned by its opener and freed with
+ * tdk_journal_free(); one handle serves one thread.  Strings passed in are
+ * borrowed for the call; a struct tdk_journal_row filled by a function owns
+ * its strings until tdk_journal_row_release().  Functions return 0 or an
+ * exit code of util/exitcode.h (TDK_EXIT_IO for a journal that cannot be
+ * read or written, TDK_EXIT_USAGE for a call out of order, TDK_EXIT_INTERNAL
+ * for memory), with a diagnostic in d, except where said otherwise.  The
+ * head file is written after the commit: when that fails the row is
+ * recorded all the same and the call returns TDK_EXIT_IO (JOURNAL-HEAD), so
+ * a caller that then does not send leaves a "sending" row that its exit
+ * turns into "unknown", the side that never sends twice.
+ */
+#ifndef TDK_NET_JOURNAL_H
+#define TDK_NET_JOURNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+#include "util/diag.h"
+
+/* A server's answer body is kept up to this size (its SHA-256 always). */
+#define TDK_JOURNAL_BODY_MAX (64u * 1024u)
+/* How long a write waits for another process's transaction, in milliseconds. */
+#define TDK_JOURNAL_BUSY_MS 30000
+/* The longest text field accepted (endpoint, name, LRN, ids, outcome, detail, headers). */
+#define TDK_JOURNAL_FIELD_MAX 8192
+/* The length of a hash in hex and of the head line. */
+#define TDK_JOURNAL_HASH_HEX 64
+
+/* Returned by tdk_journal_begin() and tdk_journal_find() beside 0 and the exit codes. */
+#define TDK_JOURNAL_MINE 0     /* the caller holds the submission, now "sending" */
+#define TDK_JOURNAL_HELD 100   /* the journal already holds the document: row is its last row */
+#define TDK_JOURNAL_NONE 101   /* no such submission */
+
+/* One row as stored and hashed, in the order of the canonical encoding. */
+struct tdk_journal_row {
+	int64_t seq;             /* 1, 2, 3 ... */
+	int64_t sub;             /* the submission: the seq of its first row */
+	char *kind;              /* begin, send, answer, requeue, resend, recover, notify */
+	char *time;              /* UTC, "2026-12-02T11:30:00.123Z" */
+	char *endpoint;          /* the endpoint's name */
+	char *profile;           /* rest, as4 or as2 */
+	char *sha256;            /* the document's SHA-256, 64 lowercase hex digits */
+	char *name;              /* the document's file name as given */
+	char *lrn;               /* the LRN or the profile's reference; may be NULL */
+	char *state;             /* queued, sending, accepted, rejected, unknown, final */
+	char *conversation_id;   /* may be NULL, as every field below */
+	char *receipt_id;
+	char *message_id;
+	char *outcome;           /* accepted, rejected, cleared, documents-required ... */
+	int64_t http_status;     /* 0: no answer in this row */
+	char *headers;           /* the headers that matter, "Name: value" lines */
+	char *body_sha256;       /* the SHA-256 of the answer's whole body */
+	char *body;              /* the body, up to TDK_JOURNAL_BODY_MAX */
+	char *detail;            /* errors, a reason, the process that sends ("pid@host") */
+	char *prev;              /* the previous row's hash */
+	char *hash;              /* this row's hash */
+};
+
+/* Frees the strings of a row filled by this module and zeroes it. */
+void tdk_journal_row_release(struct tdk_journal_row *r);
+
+/* The document a submission sends. */
+struct tdk_journal_doc {
+	const char *endpoint, *profile, *sha256, *name, *lrn;
+};
+
+/* A server's answer to a send, for tdk_journal_answer(); any field may be NULL or 0. */
+struct tdk_journal_answer {
+	const char *state;            /* accepted, rejected or unknown */
+	int http_status;
+	const char *conversation_id, *receipt_id, *message_id;
+	const char *headers;          /* the headers that matter, "Name: value" lines */
+	const void *body;             /* the whole body (its SHA-256 is recorded), and kept up to the max */
+	size_t body_len;
+	const char *detail;           /* the errors of a rejection, the reason of an unknown */
+};
+
+/* A notification from the server, for tdk_journal_notify(). */
+struct tdk_journal_note {
+	const char *endpoint;         /* where it was pulled from */
+	const char *conversation_id;  /* matched first */
+	const char *lrn;              /* matched when the conversation id finds nothing */
+	const char *outcome;          /* accepted, rejected, cleared, documents-required ... */
+	int final;                    /* the outcome ends the submission */
+	const void *body;             /* the notification as received */
+	size_t body_len;
+	const char *detail;
+};
+
+struct tdk_journal;
+
+/* Open for reading only: no write, no recovery (verify, export, head). */
+#define TDK_JOURNAL_RDONLY 1u
+
+/*
+ * The journal's default path: $TDK_JOURNAL, else $XDG_STATE_HOME/tdk/journal.db,
+ * else ~/.local/state/tdk/journal.db.  Appends it to out (reset first).
+ * Returns 0, or -1 when neither XDG_STATE_HOME nor HOME is set or out cannot grow.
+ */
+int tdk_journal_default_path(struct tdk_buf *out);
+
+/*
+ * Opens the journal at where (a file path; NULL for the default path),
+ * creating it with mode 0600, and its folder with 0700, when it does not
+ * exist and flags do not say TDK_JOURNAL_RDONLY.  A file that is not a
+ * journal (not SQLite, another schema, corrupt) is TDK_EXIT_IO with
+ * JOURNAL-CORRUPT; one that cannot be opened or created TDK_EXIT_IO with
+ * JOURNAL-OPEN; a postgresql:// URL TDK_EXIT_USAGE with JOURNAL-BACKEND
+ * (not built yet).  Opened for writing, it recovers: each submission in
+ * "sending" whose process (recorded as pid@host with the process's start
+ * time) has ended on this host becomes "unknown" (kind recover).
+ */
+int tdk_journal_open(struct tdk_journal **jp, const char *where, unsigned flags, struct tdk_diag *d);
+
+/* Closes and frees the journal; NULL is allowed. */
+void tdk_journal_free(struct tdk_journal *j);
+
+/* The path of the journal and of its head file; borrowed from j. */
+const char *tdk_journal_path(const struct tdk_journal *j);
+const char *tdk_journal_head_path(const struct tdk_journal *j);
+
+/*
+ * The last row of the submission of doc->endpoint and doc->sha256 into row
+ * (the caller releases it).  Returns TDK_JOURNAL_HELD when found,
+ * TDK_JOURNAL_NONE when not, or an exit code.
+ */
+int tdk_journal_find(struct tdk_journal *j, const char *endpoint, const char *sha256, struct tdk_journal_row *row,
+		     struct tdk_diag *d);
+
+/*
+ * The last row of submission id (a sequence number of any of its rows), or
+ * of the submission whose document has that SHA-256 (on any endpoint: the
+ * most recent).  Same returns as tdk_journal_find().
+ */
+int tdk_journal_get(struct tdk_journal *j, const char *id_or_sha256, struct tdk_journal_row *row,
+		    struct tdk_diag *d);
+
+/*
+ * Claims doc for sending, in one BEGIN IMMEDIATE transaction: a document the
+ * journal does not hold is recorded queued and then sending; one held in
+ * state queued (it certainly never arrived) moves to sending.  Returns
+ * TDK_JOURNAL_MINE with row the durable "sending" row: the caller may send.
+ * Returns TDK_JOURNAL_HELD when the journal holds the document in any other
+ * state (another process sends it, or it was sent): row is its last row and
+ * nothing may be sent.  Or an exit code.  row is the caller's to release.
+ */
+int tdk_journal_begin(struct tdk_journal *j, const struct tdk_journal_doc *doc, struct tdk_journal_row *row,
+		      struct tdk_diag *d);
+
+/*
+ * Records the answer to submission sub, which must be "sending" by this
+ * process (begun or resent through a handle of this process): state
+ * accepted (with its conversation id), rejected (detail: the errors) or
+ * unknown (detail: why).  Durable on return; row (may be NULL) gets the new
+ * last row.
+ */
+int tdk_journal_answer(struct tdk_journal *j, int64_t sub, const struct tdk_journal_answer *a,
+		       struct tdk_journal_row *row, struct tdk_diag *d);
+
+/*
+ * sending (by this process) -> queued: the request certainly did not reach
+ * the server (refused, DNS); reason in detail.
+ */
+int tdk_journal_requeue(struct tdk_journal *j, int64_t sub, const char *reason, struct tdk_diag *d);
+
+/*
+ * The explicit resend: any state but sending -> sending, kind resend, with
+ * reason; row gets the new sending row.  Only on a person's request.
+ */
+int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, struct tdk_journal_row *row,
+		       struct tdk_diag *d);
+
+/*
+ * Records a notification: it is matched to the submission of note->endpoint
+ * with that conversation id, else with that LRN (most recent first), and
+ * appended as a notify row: state final when note->final, else accepted
+ * (an unknown that the server answered is thereby settled).  *sub gets the
+ * submission (may be NULL).  Returns 0, TDK_JOURNAL_NONE when nothing
+ * matches (nothing written: the caller keeps the notification), or an exit code.
+ */
+int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *note, int64_t *sub,
+		       struct tdk_diag *d);
+
+/* Which submissions tdk_journal_each() visits. */
+struct tdk_journal_filter {
+	const char *endpoint;  /* only this endpoint; NULL: all */
+	const char *state;     /* only this current state ("unknown" lists what a person must decide) */
+};
+
+/*
+ * Calls fn with the last row of each submission the filter selects, in the
+ * order they began; stops when fn returns non-zero and returns that value.
+ */
+int tdk_journal_each(struct tdk_journal *j, const struct tdk_journal_filter *f,
+		     int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg, struct tdk_diag *d);
+
+/* Calls fn with every row in sequence (export); same returns as tdk_journal_each(). */
+int tdk_journal_rows(struct tdk_journal *j, int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg,
+		     struct tdk_diag *d);
+
+/*
+ * Recomputes the chain.  head is "SEQ HASH" or just "HASH" kept outside the
+ * journal, or NULL to read the head file (no file: the chain alone is
+ * checked, and a note says so).  Returns 0 when intact; 1
+ * (TDK_EXIT_NEGATIVE) with *bad the first row that does not match and a
+ * JOURNAL-TAMPERED diagnostic naming it (a cut tail: *bad is the head's
+ * row); or an exit code.  *rows gets the number of rows checked.
+ */
+int tdk_journal_verify(struct tdk_journal *j, const char *head, int64_t *bad, int64_t *rows, struct tdk_diag *d);
+
+/* The current head, "SEQ HASH" (no newline), into out (reset first); "0 " and 64 zeros when empty. */
+int tdk_journal_head(struct tdk_journal *j, struct tdk_buf *out, struct tdk_diag *d);
+
+/* The SHA-256 of n bytes at p as 64 lowercase hex digits into hex[65]; returns 0 or -1. */
+int tdk_journal_sha256_hex(const void *p, size_t n, char hex[TDK_JOURNAL_HASH_HEX + 1]);
+
+/* The canonical encoding's hash of r (r->hash is not read) as 64 hex digits into hex[65]. */
+int tdk_journal_row_hash(const struct tdk_journal_row *r, char hex[TDK_JOURNAL_HASH_HEX + 1]);
+
+#endif

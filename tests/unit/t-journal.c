@@ -1,0 +1,134 @@
+/* Unit tests of lib/net/journal: the canonical encoding, the default path, the rules of each step. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net/journal.h"
+#include "tap.h"
+#include "util/exitcode.h"
+
+static void hex_of(const char *s, char out[65])
+{
+	tdk_journal_sha256_hex(s, strlen(s), out);
+}
+
+static void encoding(void)
+{
+	struct tdk_journal_row r = { 0 };
+	char got[65], want[65], kind[] = "answer", time[] = "2026-12-02T11:30:00.000Z", ep[] = "cds", prof[] = "rest",
+	     sha[] = "ab", name[] = "d.xml", state[] = "accepted", conv[] = "c-1", prev[] = "00", empty[] = "";
+
+	r.seq = 12;
+	r.sub = 10;
+	r.kind = kind;
+	r.time = time;
+	r.endpoint = ep;
+	r.profile = prof;
+	r.sha256 = sha;
+	r.name = name;
+	r.state = state;
+	r.conversation_id = conv;
+	r.http_status = 202;
+	r.prev = prev;
+	ok(tdk_journal_row_hash(&r, got) == 0, "a row hashes");
+	hex_of("tdk-journal-1\n2:12,2:10,6:answer,24:2026-12-02T11:30:00.000Z,3:cds,4:rest,2:ab,5:d.xml,-,"
+	       "8:accepted,3:c-1,-,-,-,3:202,-,-,-,-,2:00,", want);
+	is_str(got, want, "the hash is the SHA-256 of the netstrings journal.h documents");
+	r.lrn = empty;
+	tdk_journal_row_hash(&r, want);
+	ok(strcmp(got, want) != 0, "an empty field is not an absent one");
+}
+
+static void default_path(void)
+{
+	struct tdk_buf b = TDK_BUF_INIT(4096);
+
+	setenv("TDK_JOURNAL", "/x/j.db", 1);
+	ok(tdk_journal_default_path(&b) == 0 && !strcmp(b.data, "/x/j.db"), "TDK_JOURNAL first");
+	unsetenv("TDK_JOURNAL");
+	setenv("XDG_STATE_HOME", "/s", 1);
+	ok(tdk_journal_default_path(&b) == 0 && !strcmp(b.data, "/s/tdk/journal.db"), "then XDG_STATE_HOME");
+	setenv("XDG_STATE_HOME", "relative", 1);
+	setenv("HOME", "/h", 1);
+	ok(tdk_journal_default_path(&b) == 0 && !strcmp(b.data, "/h/.local/state/tdk/journal.db"),
+	   "a relative XDG_STATE_HOME is ignored, as the XDG spec says: HOME");
+	unsetenv("XDG_STATE_HOME");
+	unsetenv("HOME");
+	ok(tdk_journal_default_path(&b) == -1, "neither: no default");
+	tdk_buf_release(&b);
+}
+
+static void steps(const char *path)
+{
+	static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct tdk_journal *a = NULL, *b = NULL;
+	struct tdk_journal_row row = { 0 };
+	struct tdk_journal_doc doc = { "cds", "rest", sha, "d.xml", "LRN1" };
+	struct tdk_journal_answer ans = { 0 };
+	struct tdk_journal_note note = { 0 };
+	struct tdk_diag d;
+	int64_t bad, rows, sub = 0;
+
+	tdk_diag_init(&d, path);
+	ok(tdk_journal_open(&a, path, 0, &d) == 0 && tdk_journal_open(&b, path, 0, &d) == 0, "two handles on one journal");
+	ok(tdk_journal_begin(a, &doc, &row, &d) == TDK_JOURNAL_MINE && !strcmp(row.state, "sending") && row.sub == 1,
+	   "the first begin holds the document, sending");
+	ok(tdk_journal_begin(b, &doc, &row, &d) == TDK_JOURNAL_HELD && row.sub == 1, "the second finds it held");
+	ok(tdk_journal_find(b, "cds", sha, &row, &d) == TDK_JOURNAL_HELD && !strcmp(row.lrn, "LRN1"), "find");
+	ok(tdk_journal_find(b, "other", sha, &row, &d) == TDK_JOURNAL_NONE, "find: another endpoint holds nothing");
+	ans.state = "maybe";
+	ok(tdk_journal_answer(a, 1, &ans, NULL, &d) == TDK_EXIT_USAGE, "an answer is accepted, rejected or unknown");
+	ans.state = "accepted";
+	ans.conversation_id = "conv";
+	ans.http_status = 202;
+	ok(tdk_journal_answer(a, 1, &ans, &row, &d) == 0 && !strcmp(row.conversation_id, "conv"), "accepted");
+	ok(tdk_journal_answer(a, 1, &ans, NULL, &d) == TDK_EXIT_USAGE, "answered twice: JOURNAL-STATE");
+	ok(tdk_journal_answer(a, 99, &ans, NULL, &d) == TDK_EXIT_USAGE, "no such submission");
+	ok(tdk_journal_requeue(a, 1, "x", &d) == TDK_EXIT_USAGE, "requeue needs sending");
+	doc.sha256 = "XYZ";
+	ok(tdk_journal_begin(a, &doc, &row, &d) == TDK_EXIT_USAGE, "a SHA-256 that is not 64 hex digits is refused");
+	doc.sha256 = sha;
+	doc.profile = "ftp";
+	ok(tdk_journal_begin(a, &doc, &row, &d) == TDK_EXIT_USAGE, "a profile other than rest, as4, as2 is refused");
+	note.endpoint = "cds";
+	note.outcome = "cleared";
+	ok(tdk_journal_notify(a, &note, &sub, &d) == TDK_EXIT_USAGE, "a notification names a conversation or an LRN");
+	note.conversation_id = "conv";
+	note.final = 1;
+	ok(tdk_journal_notify(b, &note, &sub, &d) == 0 && sub == 1, "a notification by conversation id");
+	ok(tdk_journal_get(a, "1", &row, &d) == TDK_JOURNAL_HELD && !strcmp(row.state, "final") &&
+	   !strcmp(row.outcome, "cleared"), "the submission is final, cleared");
+	ok(tdk_journal_get(a, sha, &row, &d) == TDK_JOURNAL_HELD && row.sub == 1, "got by SHA-256");
+	ok(tdk_journal_verify(b, NULL, &bad, &rows, &d) == 0 && rows == 4 && bad == 0, "four rows (queued, sending, accepted, final) verify");
+	ok(tdk_journal_verify(b, "1234567890123456789012345678901234567890123456789012345678901234", &bad, &rows, &d) ==
+	   TDK_EXIT_NEGATIVE, "a head of digits alone is a hash (that no row has), not a number and a hash");
+	ok(tdk_journal_verify(b, "4 1234", &bad, &rows, &d) == TDK_EXIT_USAGE, "a short hash is no head");
+	ok(tdk_journal_verify(b, " 4 ab", &bad, &rows, &d) == TDK_EXIT_USAGE, "a leading space is no head");
+	tdk_journal_row_release(&row);
+	tdk_journal_free(a);
+	tdk_journal_free(b);
+	ok(d.errors >= 10, "each refusal left a diagnostic");
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/t-journal.XXXXXX", path[64], head[80];
+
+	char abc[65];
+
+	ok(tdk_journal_sha256_hex("abc", 3, abc) == 0 &&
+	   !strcmp(abc, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+	   "SHA-256 of abc, the FIPS 180-2 example");
+	encoding();
+	default_path();
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(path, sizeof(path), "%s/j.db", dir);
+	snprintf(head, sizeof(head), "%s.head", path);
+	steps(path);
+	unlink(head);
+	unlink(path);
+	rmdir(dir);
+	return done();
+}
