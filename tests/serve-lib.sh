@@ -6,6 +6,7 @@
 #   serve_stop [SIGNAL]        TERM by default; its exit status in $SERVE_RC
 #   token [scope]              a client-credentials access token of client 'cli'
 #   cds_post PATH FILE [curl option ...]  a declaration with the API's headers and $TOKEN
+#                              ($ACCEPT, $CTYPE, $BADGE change them; empty leaves one out)
 
 trap 'serve_kill; rm -rf "$TRASH"' EXIT
 
@@ -13,8 +14,9 @@ printf '# id secret scopes\ncli s3cret write:customs-declaration,read:pull-notif
 printf 'pub pubsecret write:customs-declaration\n' >>"$TRASH/clients"
 
 serve_kill() {
-	[ -s "$TRASH/serve.pid" ] && ! [ -s "$TRASH/serve.rc" ] && kill -KILL "$(cat "$TRASH/serve.pid")" 2>/dev/null
-	rm -f "$TRASH/serve.pid"
+	if [ -s "$TRASH/serve.pid" ] && ! [ -s "$TRASH/serve.rc" ]; then
+		serve_stop TERM
+	fi
 }
 
 # The server runs under a shell that records its exit status in serve.rc, so
@@ -59,8 +61,8 @@ token() {
 cds_post() {
 	p=$1 f=$2
 	shift 2
-	$CURL -H 'Accept: application/vnd.hmrc.3.0+xml' -H 'Content-Type: application/xml; charset=UTF-8' \
-		-H 'X-Badge-Identifier: ABC123' -H "Authorization: Bearer $TOKEN" --data-binary "@$f" "$@" "$URL$p"
+	$CURL -H "Accept: ${ACCEPT-application/vnd.hmrc.3.0+xml}" -H "Content-Type: ${CTYPE-application/xml; charset=UTF-8}" \
+		-H "X-Badge-Identifier: ${BADGE-ABC123}" -H "Authorization: Bearer $TOKEN" --data-binary "@$f" "$@" "$URL$p"
 }
 
 pull() {
