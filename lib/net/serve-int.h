@@ -21,6 +21,7 @@ struct tdk_serve {
 	struct sqlite3 *db;
 	pthread_mutex_t lock;        /* the database and the access log */
 	unsigned port;
+	unsigned active;              /* requests being answered, under lock */
 };
 
 #define SERVE_MAX_HEADERS 6

@@ -248,6 +248,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		if (!(r = calloc(1, sizeof(*r))))
 			return MHD_NO;
 		*con_cls = r;
+		pthread_mutex_lock(&s->lock);
+		s->active++;
+		pthread_mutex_unlock(&s->lock);
 		r->s = s;
 		r->conn = conn;
 		r->url = url;
@@ -300,10 +303,27 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, en
 
 	if (!r)
 		return;
+	pthread_mutex_lock(&r->s->lock);
+	r->s->active--;
+	pthread_mutex_unlock(&r->s->lock);
 	tdk_buf_release(&r->body);
 	tdk_buf_release(&r->resp);
 	free(r);
 	*con_cls = NULL;
+}
+
+/* Refuses (closes at once) a connection past --max-connections, rather than leaving it waiting. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	struct tdk_serve *s = cls;
+	const union MHD_DaemonInfo *info;
+	struct MHD_Daemon *d;
+
+	pthread_mutex_lock(&s->lock);
+	d = s->mhd;
+	pthread_mutex_unlock(&s->lock);
+	info = d ? MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS) : NULL;
+	return info && info->num_connections >= s->o.max_connections ? MHD_NO : MHD_YES;
 }
 
 void tdk_serve_opts_init(struct tdk_serve_opts *o)
@@ -323,6 +343,7 @@ int tdk_serve_start(const struct tdk_serve_opts *o, struct tdk_diag *d, struct t
 	struct tdk_serve *s = calloc(1, sizeof(*s));
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *info;
+	struct MHD_Daemon *mhd;
 	char err[256];
 
 	if (!s)
@@ -341,12 +362,15 @@ int tdk_serve_start(const struct tdk_serve_opts *o, struct tdk_diag *d, struct t
 		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-LISTEN", NULL, "'%s' is not an IPv4 address", o->host);
 		goto fail;
 	}
-	s->mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-				  MHD_USE_ITC, 0, NULL, NULL, handle, s,
+	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+				  MHD_USE_ITC, 0, accept_policy, s, handle, s,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections + 16,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout,
 				  MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+	pthread_mutex_lock(&s->lock);
+	s->mhd = mhd;
+	pthread_mutex_unlock(&s->lock);
 	if (!s->mhd) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-LISTEN", NULL, "cannot listen on %s:%u", o->host, o->port);
 		goto fail;
@@ -369,9 +393,21 @@ unsigned tdk_serve_port(const struct tdk_serve *s)
 
 void tdk_serve_stop(struct tdk_serve *s)
 {
+	int64_t until;
+	unsigned active = 1;
+
 	if (!s)
 		return;
 	MHD_quiesce_daemon(s->mhd);
+	/* The requests in flight are answered first, for as long as a connection may take. */
+	until = serve_now_ms() + (int64_t)s->o.timeout * 1000;
+	while (active && serve_now_ms() < until) {
+		pthread_mutex_lock(&s->lock);
+		active = s->active;
+		pthread_mutex_unlock(&s->lock);
+		if (active)
+			usleep(20000);
+	}
 	MHD_stop_daemon(s->mhd);
 	serve_store_close(s);
 	pthread_mutex_destroy(&s->lock);

@@ -108,7 +108,10 @@ int tdk_serve_start(const struct tdk_serve_opts *o, struct tdk_diag *d, struct t
 /* The port the server listens on. */
 unsigned tdk_serve_port(const struct tdk_serve *s);
 
-/* Stops taking connections, finishes those in flight, closes the database, frees s. */
+/*
+ * Stops taking connections, lets the requests in flight be answered (for at
+ * most the connection timeout), closes the database and frees s.
+ */
 void tdk_serve_stop(struct tdk_serve *s);
 
 #endif
