@@ -68,3 +68,32 @@ cds_post() {
 pull() {
 	$CURL -H 'Accept: application/vnd.hmrc.1.0+xml' -H "Authorization: Bearer $TOKEN" "$@"
 }
+
+# A schema of the tests' own (a Declaration holding its LRN, in a namespace
+# of their own), and the catalog cat.xml naming it, in $TRASH.
+serve_schema() {
+	cat >"$TRASH/decl.xsd" <<'XSD'
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:tdk:test:decl"
+           xmlns="urn:tdk:test:decl" elementFormDefault="qualified">
+  <xs:element name="Declaration">
+    <xs:complexType><xs:sequence>
+      <xs:element name="FunctionalReferenceID" type="xs:string"/>
+    </xs:sequence></xs:complexType>
+  </xs:element>
+</xs:schema>
+XSD
+	printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:tdk:test:decl" uri="%s/decl.xsd"/>\n' "$TRASH" >"$TRASH/cat.xml"
+}
+
+# Writes LRN.xml, a declaration of that LRN valid by serve_schema.
+lrn() {
+	printf '<Declaration xmlns="urn:tdk:test:decl"><FunctionalReferenceID>%s</FunctionalReferenceID></Declaration>\n' "$1" >"$1.xml"
+}
+
+# The function codes of conversation $1's unpulled notifications, in order, marking them pulled.
+codes() {
+	pull "$URL/notifications/conversationId/$1/unpulled" >list &&
+	for id in $(sed -n 's/.*href="\/notifications\/unpulled\/\([0-9a-f-]*\)".*/\1/p' list); do
+		pull "$URL/notifications/unpulled/$id" | sed -n 's/.*<FunctionCode>\(.*\)<\/FunctionCode>.*/\1/p'
+	done | tr '\n' ' '
+}

@@ -7,20 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
 
-cat >decl.xsd <<'XSD'
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:tdk:test:decl"
-           xmlns="urn:tdk:test:decl" elementFormDefault="qualified">
-  <xs:element name="Declaration">
-    <xs:complexType><xs:sequence>
-      <xs:element name="FunctionalReferenceID" type="xs:string"/>
-    </xs:sequence></xs:complexType>
-  </xs:element>
-</xs:schema>
-XSD
-printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:tdk:test:decl" uri="%s/decl.xsd"/>\n</catalog>\n' "$TRASH" >cat.xml
-lrn() {
-	printf '<Declaration xmlns="urn:tdk:test:decl"><FunctionalReferenceID>%s</FunctionalReferenceID></Declaration>\n' "$1" >"$1.xml"
-}
+serve_schema
+echo '</catalog>' >>cat.xml
 for l in G001 BCDS12062X C001 P001 R001 X001 N3AB; do lrn $l; done
 
 serve_start --catalog "$TRASH/cat.xml" || { echo "Bail out! tdk serve did not start"; exit 1; }
@@ -31,13 +19,6 @@ export URL TOKEN
 send() {
 	cds_post /customs/declarations "$1.xml" -D "$1.h" >/dev/null &&
 	sed -n "s/^X-Conversation-ID: \([0-9a-f-]*\).$/\1/p" "$1.h"
-}
-# The function codes of a conversation's notifications, in order, marking them pulled.
-codes() {
-	pull "$URL/notifications/conversationId/$1/unpulled" >list &&
-	for id in $(sed -n "s/.*href=\"\/notifications\/unpulled\/\([0-9a-f-]*\)\".*/\1/p" list); do
-		pull "$URL/notifications/unpulled/$id" | sed -n "s/.*<FunctionCode>\(.*\)<\/FunctionCode>.*/\1/p"
-	done | tr "\n" " "
 }
 test_expect_success 'G: one notification, accepted (01), a RES-DMS:2 MetaData/Response naming the LRN' '
 	c=$(send G001) && test "$(codes "$c")" = "01 " &&

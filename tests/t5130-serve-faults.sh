@@ -8,29 +8,11 @@
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
 
-cat >decl.xsd <<'XSD'
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:tdk:test:decl"
-           xmlns="urn:tdk:test:decl" elementFormDefault="qualified">
-  <xs:element name="Declaration">
-    <xs:complexType><xs:sequence>
-      <xs:element name="FunctionalReferenceID" type="xs:string"/>
-    </xs:sequence></xs:complexType>
-  </xs:element>
-</xs:schema>
-XSD
-printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:tdk:test:decl" uri="%s/decl.xsd"/>\n</catalog>\n' "$TRASH" >cat.xml
-lrn() {
-	printf '<Declaration xmlns="urn:tdk:test:decl"><FunctionalReferenceID>%s</FunctionalReferenceID></Declaration>\n' "$1" >"$1.xml"
-}
+serve_schema
+echo '</catalog>' >>cat.xml
 for l in G001 G002 C001; do lrn $l; done
 export CAT="$TRASH/cat.xml"
 conv() { sed -n "s/^X-Conversation-ID: \([0-9a-f-]*\).$/\1/p" "$1"; }
-ncodes() {
-	pull "$URL/notifications/conversationId/$1/unpulled" >list &&
-	for id in $(sed -n "s/.*href=\"\/notifications\/unpulled\/\([0-9a-f-]*\)\".*/\1/p" list); do
-		pull "$URL/notifications/unpulled/$id" | sed -n "s/.*<FunctionCode>\(.*\)<\/FunctionCode>.*/\1/p"
-	done | tr "\n" " "
-}
 declarations() { pull "$URL/notifications/unpulled" | grep -c 'rel="notification"'; }
 
 serve_start --catalog "$CAT" || { echo "Bail out! tdk serve did not start"; exit 1; }
@@ -60,8 +42,8 @@ test_expect_success 'slow-read=400: the body is read slowly' '
 	awk "\$1 != 202 || \$2 < 0.4 { exit 1 }" t
 '
 test_expect_success 'duplicate: every notification twice; reorder: the last first' '
-	cds_post /customs/declarations G001.xml -D h -H "X-Tdk-Fault: duplicate" >b && test "$(ncodes "$(conv h)")" = "01 01 " &&
-	cds_post /customs/declarations C001.xml -D h -H "X-Tdk-Fault: reorder" >b && test "$(ncodes "$(conv h)")" = "09 01 "
+	cds_post /customs/declarations G001.xml -D h -H "X-Tdk-Fault: duplicate" >b && test "$(codes "$(conv h)")" = "01 01 " &&
+	cds_post /customs/declarations C001.xml -D h -H "X-Tdk-Fault: reorder" >b && test "$(codes "$(conv h)")" = "09 01 "
 '
 test_expect_success 'expired-token: the token is issued but refused with 401 at once' '
 	t=$($CURL -H "X-Tdk-Fault: expired-token" -d grant_type=client_credentials -d client_id=cli -d client_secret=s3cret \
