@@ -90,5 +90,16 @@ test_expect_code 3 'a malformed clients file: exit 3, SERVE-CLIENTS at its line'
 	test_grep "bad:2:1: error: [SERVE-CLIENTS] line 2 is not a client id, a secret and scopes" err || exit 99
 	exit $rc
 '
+test_expect_success '--port-file names the port of the listening line; --listen on that port again: SERVE-LISTEN, exit 3' '
+	serve_start --port-file "$TRASH/port" && test "$(cat "$TRASH/port")" = "${URL##*:}" &&
+	{ timeout 5 tdk serve --state s.db --clients "$TRASH/clients" --listen "127.0.0.1:$(cat "$TRASH/port")" 2>err; rc=$?; } &&
+	test $rc -eq 3 && test_grep "error: [SERVE-LISTEN] cannot listen on 127.0.0.1:" err && serve_stop && test "$SERVE_RC" -eq 0
+'
+test_expect_code 3 'a state database that cannot be opened: SERVE-STATE, exit 3' '
+	tdk serve --state "$TRASH/no/such/dir/s.db" --clients "$TRASH/clients" 2>err; rc=$?
+	test_grep "[SERVE-STATE] cannot open the state database" err || exit 99
+	exit $rc
+'
+test_expect_code 2 '--listen that is not address:port: usage error' 'tdk serve --state s.db --clients "$TRASH/clients" --listen 127.0.0.1 2>err'
 test_expect_code 2 '--state and --clients are required' 'tdk serve --state s.db 2>err'
 test_done

@@ -83,6 +83,15 @@ test_expect_success '--max-connections 2: a third connection is refused, the ser
 		-d client_secret=s3cret "$URL/oauth/token" >c && echo 200 >want && test_cmp want c &&
 	serve_stop && test "$SERVE_RC" -eq 0
 '
+test_expect_success '--timeout 1: an idle connection is closed by the server' '
+	serve_start --catalog "$CAT" --timeout 1 &&
+	python3 -c "
+import socket, sys, time
+s = socket.create_connection((\"127.0.0.1\", int(sys.argv[1])), timeout=5)
+t = time.time(); d = s.recv(1)
+sys.exit(0 if d == b\"\" and 0.5 < time.time() - t < 4 else 1)" "${URL##*:}" &&
+	serve_stop && test "$SERVE_RC" -eq 0
+'
 test_expect_success 'SIGINT while a slow answer is in flight: it is finished, then exit 0' '
 	serve_start --catalog "$CAT" --faults &&
 	{ $CURL -o ans -w "%{http_code}\n" -H "X-Tdk-Fault: slow=800" -d grant_type=client_credentials -d client_id=cli \
