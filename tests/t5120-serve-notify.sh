@@ -55,6 +55,10 @@ test_expect_success 'the pull API checks its Accept header and the token' '
 	TOKEN=nope pull -o /dev/null -w "%{http_code}\n" "$URL/notifications/unpulled" >>code &&
 	printf "406\n401\n" >want && test_cmp want code
 '
+test_expect_success 'a conversation id with markup in it is escaped in the list, which stays well-formed' '
+	pull "$URL/notifications/conversationId/%22%3E%3Cx%2F%3E000000000000000000000000000000" >l.xml &&
+	test_grep "href=\"/notifications/conversationId/&quot;&gt;&lt;x/&gt;0000" l.xml && tdk validate -q l.xml
+'
 test_expect_success 'a restart keeps the declarations, notifications, pulled flags and tokens' '
 	pull "$URL/notifications/pulled" >before && c=$(cat N3AB.h | sed -n "s/^X-Conversation-ID: \([0-9a-f-]*\).$/\1/p") &&
 	serve_stop TERM && test "$SERVE_RC" -eq 0 &&

@@ -170,7 +170,8 @@ static void notification(struct tdk_buf *b, const char *lrn, const char *fc, con
 	static const char ds[] = "<ds:DateTimeString formatCode=\"304\">";
 	char cds[16] = "CDS12056";
 
-	if (lrn[0] == 'B' && !strncmp(lrn + 1, "CDS", 3) && strlen(lrn) >= 9)
+	if (lrn[0] == 'B' && !strncmp(lrn + 1, "CDS", 3) && strlen(lrn) >= 9 &&
+	    strspn(lrn + 4, "0123456789") >= 5)
 		snprintf(cds, sizeof(cds), "%.8s", lrn + 1);
 	tdk_buf_addf(b, XML_HEAD "<md:MetaData xmlns:md=\"urn:wco:datamodel:WCO:DocumentMetaData-DMS:2\" "
 		     "xmlns=\"urn:wco:datamodel:WCO:RES-DMS:2\" xmlns:ds=\"urn:wco:datamodel:WCO:Response_DS:DMS:2\">\n"

@@ -52,8 +52,11 @@ static void list(struct serve_req *r, const char *self, const char *which, const
 		p[np++] = conv;
 	}
 	tdk_buf_addl(&sql, " ORDER BY seq LIMIT 60000");
-	tdk_buf_addf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<resource href=\"%s\">\n"
-		     "  <link rel=\"self\" href=\"%s\"/>\n", self, self);
+	tdk_buf_addl(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<resource href=\"");
+	tdk_xml_escapes(&b, self);
+	tdk_buf_addl(&b, "\">\n  <link rel=\"self\" href=\"");
+	tdk_xml_escapes(&b, self);
+	tdk_buf_addl(&b, "\"/>\n");
 	pthread_mutex_lock(&r->s->lock);
 	n = serve_store_query(r->s, sql.data, np, p, link_row, &b);
 	pthread_mutex_unlock(&r->s->lock);
