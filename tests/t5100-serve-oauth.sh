@@ -82,6 +82,10 @@ test_expect_success 'the access log has a JSON line per request, and no token, s
 	test_grep "\"method\":\"POST\",\"path\":\"/oauth/token\",\"status\":200" "$TRASH/access.log" &&
 	! grep -q "s3cret\|pubsecret\|[0-9a-f]\{64\}\|code=" "$TRASH/access.log"
 '
+test_expect_success 'the state keeps a token by its SHA-256, never the token' '
+	t=$(token) && test -n "$t" && ! grep -q "$t" "$TRASH/serve.db" "$TRASH/serve.db-wal" &&
+	h=$(printf %s "$t" | openssl dgst -sha256 -r | cut -d" " -f1) && grep -q "$h" "$TRASH/serve.db" "$TRASH/serve.db-wal"
+'
 test_expect_success 'SIGTERM: exit 0, said on stderr' '
 	serve_stop TERM && test "$SERVE_RC" -eq 0 && test_grep "stopped by SIGTERM" "$TRASH/serve.err"
 '
