@@ -189,6 +189,7 @@ int cmd_dir_complete(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_harmonise(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_map(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_validate(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_journal(int argc, char **argv, struct tdk_ctx *ctx);

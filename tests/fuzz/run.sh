@@ -134,6 +134,11 @@ for bin in $bins; do
 				./tdk convert -t json "$f" >"$seeds/$(basename "$f").json" 2>/dev/null
 		done
 		;;
+	fuzz-serve-form)
+		printf 'grant_type=authorization_code&client_id=pub&code=ab%%2Fc&code_verifier=x+y&redirect_uri=http%%3A%%2F%%2F127.0.0.1%%3A9%%2Fcb' >"$seeds/code.form"
+		printf '# id secret scopes\ncli s3cret write:customs-declaration,read:pull-notifications\r\n\tpub  x  a\n' >"$seeds/clients"
+		printf 'drop,slow=500,unavailable=3,expired-token' >"$seeds/faults"
+		;;
 	fuzz-unpack)
 		tdk=build/plain/tdk; [ -x "$tdk" ] || tdk=./tdk
 		"$tdk" pack -o "$seeds/plain.asice" samples/declaration.xml samples/invoice.txt 2>/dev/null

@@ -1,0 +1,185 @@
+/*
+ * tdk serve: a single window on the loopback for tests and CI, answering as
+ * the HMRC Customs Declarations API and Pull Notifications API do, with an
+ * OAuth 2.0 token endpoint (RFC 6749, PKCE of RFC 7636), schema validation
+ * through tdk's catalogs, notifications chosen by the LRN's first letter as
+ * the CDS stub chooses them, faults on request, and its state in SQLite.
+ * It runs until SIGTERM or SIGINT, then finishes the requests in flight and
+ * closes the database.  Exit 0 after a clean stop, 2 for a usage error, 3
+ * when the clients, a catalog, the state or the address cannot be used.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "dir.h"
+#include "net/serve.h"
+#include "util/io.h"
+#include "xml/xml.h"
+
+struct serve_cli {
+	const char *listen, *port_file, *state, *clients, *access_log, *fault;
+	struct tdk_optlist catalogs;
+	size_t max_body;
+	unsigned long max_conn, timeout, token_ttl;
+	int faults;
+};
+
+#define SERVE_OPTIONS(o) \
+	TDK_OPT_STRING_(0, "listen", &(o).listen, "addr:port", NULL, \
+			"the IPv4 address and port to listen on (default 127.0.0.1:0, any free port)"), \
+	TDK_OPT_STRING_(0, "port-file", &(o).port_file, "file", NULL, "write the port there once listening"), \
+	TDK_OPT_STRING_(0, "state", &(o).state, "file", NULL, "the SQLite state database (required)"), \
+	TDK_OPT_STRING_(0, "clients", &(o).clients, "file", NULL, \
+			"the OAuth clients: one 'ID SECRET SCOPE[,SCOPE]' a line (required)"), \
+	TDK_OPT_LIST_(0, "catalog", &(o).catalogs, "file", "an XML catalog naming the schemas to validate with"), \
+	TDK_OPT_SIZE_(0, "max-body", &(o).max_body, "size", "refuse larger request bodies with 413 (default 8M)"), \
+	TDK_OPT_ULONG_(0, "max-connections", &(o).max_conn, "n", "connections at once (default 64)"), \
+	TDK_OPT_ULONG_(0, "timeout", &(o).timeout, "seconds", "close a connection idle that long (default 30)"), \
+	TDK_OPT_ULONG_(0, "token-ttl", &(o).token_ttl, "seconds", "access tokens' lifetime (default 3600)"), \
+	TDK_OPT_STRING_(0, "access-log", &(o).access_log, "file", NULL, "append one JSON line per request"), \
+	TDK_OPT_FLAG_(0, "faults", &(o).faults, "honour the X-Tdk-Fault request header"), \
+	TDK_OPT_STRING_(0, "fault", &(o).fault, "list", NULL, \
+			"faults for every request: drop, unavailable[=s], slow[=ms], slow-read[=ms], duplicate, " \
+			"reorder, expired-token"), \
+	TDK_OPT_END_
+
+static const struct tdk_cmd_usage serve_usage = { "serve", "",
+	"Run a single window on the loopback: an OAuth 2.0 token endpoint, the CDS declaration and "
+	"file-upload endpoints, pull notifications, faults on request." };
+
+static int parse_listen(const char *s, char *host, size_t n, unsigned *port)
+{
+	const char *colon = s ? strrchr(s, ':') : NULL;
+	char *end;
+	unsigned long p;
+
+	if (!s) {
+		snprintf(host, n, "127.0.0.1");
+		*port = 0;
+		return 0;
+	}
+	if (!colon || (size_t)(colon - s) >= n || colon == s)
+		return -1;
+	p = strtoul(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || p > 65535)
+		return -1;
+	snprintf(host, n, "%.*s", (int)(colon - s), s);
+	*port = (unsigned)p;
+	return 0;
+}
+
+static int load_clients(struct tdk_ctx *ctx, const char *path, struct tdk_serve_opts *so)
+{
+	struct tdk_buf b;
+	struct tdk_diag d;
+	int r;
+
+	if (tdk_read_all(path, 1u << 20, &b) < 0)
+		return tdk_error(ctx, "serve", TDK_EXIT_IO, "cannot read the clients file '%s'", path);
+	tdk_diag_init(&d, path);
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	r = tdk_serve_clients_parse(b.data ? b.data : "", b.len, &d, &so->clients, &so->nclients);
+	tdk_buf_release(&b);
+	return r < 0 ? TDK_EXIT_IO : 0;
+}
+
+static int write_port_file(struct tdk_ctx *ctx, const char *path, unsigned port)
+{
+	struct tdk_output out;
+	char line[16];
+	int n = snprintf(line, sizeof(line), "%u\n", port);
+
+	if (tdk_output_open(&out, path, NULL) < 0 || tdk_output_write(&out, line, (size_t)n) < 0 ||
+	    tdk_output_commit(&out) < 0)
+		return tdk_output_error(ctx, "serve", path, out.err);
+	return 0;
+}
+
+/* Runs the server until SIGTERM or SIGINT. */
+static int run(struct tdk_ctx *ctx, struct tdk_serve_opts *so, const char *port_file)
+{
+	struct tdk_serve *s = NULL;
+	struct tdk_diag d;
+	sigset_t set;
+	int sig = 0, r;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the server's threads inherit the mask */
+	tdk_diag_init(&d, "serve");
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	if ((r = tdk_serve_start(so, &d, &s)))
+		return r;
+	fprintf(ctx->out, "listening on http://%s:%u\n", so->host, tdk_serve_port(s));
+	fflush(ctx->out);
+	if (port_file && (r = write_port_file(ctx, port_file, tdk_serve_port(s)))) {
+		tdk_serve_stop(s);
+		return r;
+	}
+	while (sigwait(&set, &sig) != 0)
+		;
+	tdk_serve_stop(s);
+	fprintf(ctx->err, "tdk serve: stopped by %s\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	return TDK_EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
+{
+	struct serve_cli o;
+	struct tdk_serve_opts so;
+	struct tdk_xml_schemas set;
+	struct tdk_diag d;
+	const struct tdk_opt opts[] = { SERVE_OPTIONS(o) };
+	char host[64], bad[64];
+	FILE *log = NULL;
+	int nargs, r;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	tdk_serve_opts_init(&so);
+	if ((r = tdk_parse_options(ctx, &serve_usage, opts, argc, argv, &nargs)) >= 0)
+		return r;
+	if (nargs)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "takes no operands");
+	if (!o.state || !o.clients)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--state and --clients are required");
+	if (parse_listen(o.listen, host, sizeof(host), &so.port) < 0)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--listen '%s' is not address:port", o.listen);
+	if (o.fault && tdk_serve_faults_parse(&so.faults, o.fault, bad, sizeof(bad)) < 0)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--fault: '%s' is not a fault", bad);
+	so.host = host;
+	so.state = o.state;
+	so.faults_header = o.faults;
+	if (o.max_body)
+		so.max_body = o.max_body;
+	if (o.max_conn)
+		so.max_connections = (unsigned)(o.max_conn > 10000 ? 10000 : o.max_conn);
+	if (o.timeout)
+		so.timeout = (unsigned)(o.timeout > 86400 ? 86400 : o.timeout);
+	if (o.token_ttl)
+		so.token_ttl = (unsigned)(o.token_ttl > 31536000 ? 31536000 : o.token_ttl);
+	if (tdk_xml_schemas_init(&set) < 0)
+		return tdk_error(ctx, "serve", TDK_EXIT_INTERNAL, "out of memory");
+	so.schemas = &set;
+	for (i = 0, r = 0; i < o.catalogs.n && !r; i++) {
+		tdk_diag_init(&d, o.catalogs.v[i]);
+		d.emit = tdk_dir_report_diag;
+		d.arg = ctx;
+		r = tdk_xml_schemas_add_catalog(&set, o.catalogs.v[i], &d);
+	}
+	if (!r && (r = load_clients(ctx, o.clients, &so)) == 0 && o.access_log && !(log = fopen(o.access_log, "a")))
+		r = tdk_error(ctx, "serve", TDK_EXIT_IO, "cannot open the access log '%s'", o.access_log);
+	so.access_log = log;
+	if (!r)
+		r = run(ctx, &so, o.port_file);
+	if (log)
+		fclose(log);
+	tdk_serve_clients_free(so.clients, so.nclients);
+	tdk_xml_schemas_release(&set);
+	return tdk_finish_output(ctx, "serve", r);
+}

@@ -1,0 +1,110 @@
+/*
+ * The inside of tdk serve, shared by its files: the server, a request being
+ * answered, the state database and the helpers the handlers use.
+ */
+#ifndef TDK_NET_SERVE_INT_H
+#define TDK_NET_SERVE_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "net/serve.h"
+
+struct MHD_Daemon;
+struct MHD_Connection;
+struct sqlite3;
+
+/* The server; one per tdk_serve_start. */
+struct tdk_serve {
+	struct tdk_serve_opts o;
+	struct MHD_Daemon *mhd;
+	struct sqlite3 *db;
+	pthread_mutex_t lock;        /* the database and the access log */
+	unsigned port;
+	unsigned active;              /* requests being answered, under lock */
+};
+
+#define SERVE_MAX_HEADERS 6
+
+/* A request and its answer; lives from the first call of the handler to the connection's end. */
+struct serve_req {
+	struct tdk_serve *s;
+	struct MHD_Connection *conn;
+	const char *method, *url;    /* borrowed from libmicrohttpd */
+	struct tdk_buf body;         /* capped at max_body */
+	int too_big;
+	struct tdk_serve_faults f;   /* the faults in effect */
+	int64_t t0_ms;
+	/* the answer */
+	unsigned status;
+	const char *ctype;
+	struct tdk_buf resp;
+	const char *hname[SERVE_MAX_HEADERS];
+	char hval[SERVE_MAX_HEADERS][512];
+	int nh;
+	int drop;                    /* close without an answer */
+	char conversation[40];       /* for the access log */
+	char client[128];            /* the client the token belongs to, for the access log */
+};
+
+/* Milliseconds of the real-time clock; seconds of it. */
+int64_t serve_now_ms(void);
+int64_t serve_now(void);
+
+/* Fills out with n random bytes from the kernel's CSPRNG.  Returns 0 or -1. */
+int serve_random(unsigned char *out, size_t n);
+
+/* A version 4 UUID in out[37] from the CSPRNG.  Returns 0 or -1. */
+int serve_uuid(char out[37]);
+
+/* A random token of 32 bytes as 64 hex digits in out[65].  Returns 0 or -1. */
+int serve_token(char out[65]);
+
+/* The SHA-256 of p[0..n) as 64 hex digits in hex[65]; as 32 bytes in raw when not NULL. */
+void serve_sha256(const void *p, size_t n, char hex[65], unsigned char raw[32]);
+
+/* Base64url without padding (RFC 4648 section 5) of p[0..n) into out. */
+void serve_b64url(const unsigned char *p, size_t n, char *out, size_t cap);
+
+/* Adds a header to the answer (the value copied, truncated at 511 bytes). */
+void serve_header(struct serve_req *r, const char *name, const char *value);
+
+/* Sets the answer: status, type and body text. */
+void serve_answer(struct serve_req *r, unsigned status, const char *ctype, const char *body);
+
+/* A request header's value, or NULL. */
+const char *serve_req_header(struct serve_req *r, const char *name);
+
+/* The handlers: each fills r's answer. */
+void serve_oauth_token(struct serve_req *r);
+void serve_oauth_authorize(struct serve_req *r);
+void serve_cds(struct serve_req *r, const char *sub);
+void serve_upload(struct serve_req *r, const char *ref);
+void serve_pull(struct serve_req *r, const char *sub);
+
+/*
+ * Checks the Bearer token of r: returns 1 and fills r->client when it is
+ * known, unexpired and (when scope is not NULL) holds scope; else 0.
+ */
+int serve_bearer_ok(struct serve_req *r, const char *scope);
+
+/* ---- the state database (serve-store.c); callers hold s->lock ---- */
+
+/* Opens or creates the database at path.  Returns 0, or -1 with a message in err. */
+int serve_store_open(struct tdk_serve *s, const char *path, char *err, size_t n);
+void serve_store_close(struct tdk_serve *s);
+
+/* Runs one statement with text parameters (NULL binds SQL NULL), no rows expected.  Returns 0 or -1. */
+int serve_store_exec(struct tdk_serve *s, const char *sql, int nparam, const char *const *params);
+
+/*
+ * Runs a query with text parameters; for each row calls row(arg, ncol, values).
+ * Returns the number of rows, or -1.
+ */
+int serve_store_query(struct tdk_serve *s, const char *sql, int nparam, const char *const *params,
+		      void (*row)(void *arg, int ncol, const char *const *values), void *arg);
+
+/* The rows the last statement changed. */
+int serve_store_changes(struct tdk_serve *s);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * tdk serve's state in SQLite: tokens (by their SHA-256, never the token),
+ * declarations received, uploads, notifications with their pulled flag.
+ * WAL and synchronous=FULL: an answer is durable before it is sent.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "net/serve-int.h"
+
+static const char schema_sql[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"CREATE TABLE IF NOT EXISTS tokens(hash TEXT PRIMARY KEY, kind TEXT NOT NULL, client TEXT NOT NULL,"
+	" scope TEXT NOT NULL, expires INTEGER NOT NULL, extra TEXT);"
+	"CREATE TABLE IF NOT EXISTS declarations(conversation_id TEXT PRIMARY KEY, lrn TEXT, sha256 TEXT NOT NULL,"
+	" kind TEXT NOT NULL, client TEXT, received INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS uploads(reference TEXT PRIMARY KEY, conversation_id TEXT NOT NULL,"
+	" sha256 TEXT, received INTEGER);"
+	"CREATE TABLE IF NOT EXISTS notifications(id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
+	" conversation_id TEXT NOT NULL, lrn TEXT, due INTEGER NOT NULL, pulled INTEGER NOT NULL DEFAULT 0,"
+	" body TEXT NOT NULL);";
+
+int serve_store_open(struct tdk_serve *s, const char *path, char *err, size_t n)
+{
+	char *msg = NULL;
+
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, n, "%s", s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	if (sqlite3_exec(s->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, n, "%s", msg ? msg : "cannot set the database up");
+		sqlite3_free(msg);
+		goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_close(s->db);
+	s->db = NULL;
+	return -1;
+}
+
+void serve_store_close(struct tdk_serve *s)
+{
+	if (s->db)
+		sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+static sqlite3_stmt *prepare(struct tdk_serve *s, const char *sql, int nparam, const char *const *params)
+{
+	sqlite3_stmt *st = NULL;
+	int i;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	for (i = 0; i < nparam; i++) {
+		int rc = params[i] ? sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT)
+				   : sqlite3_bind_null(st, i + 1);
+
+		if (rc != SQLITE_OK) {
+			sqlite3_finalize(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+int serve_store_exec(struct tdk_serve *s, const char *sql, int nparam, const char *const *params)
+{
+	sqlite3_stmt *st = prepare(s, sql, nparam, params);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int serve_store_query(struct tdk_serve *s, const char *sql, int nparam, const char *const *params,
+		      void (*row)(void *arg, int ncol, const char *const *values), void *arg)
+{
+	sqlite3_stmt *st = prepare(s, sql, nparam, params);
+	const char *v[8];
+	int rc, rows = 0;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int ncol = sqlite3_column_count(st), i;
+
+		if (ncol > 8)
+			ncol = 8;
+		for (i = 0; i < ncol; i++)
+			v[i] = (const char *)sqlite3_column_text(st, i);
+		row(arg, ncol, v);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? rows : -1;
+}
+
+int serve_store_changes(struct tdk_serve *s)
+{
+	return sqlite3_changes(s->db);
+}

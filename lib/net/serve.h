@@ -1,0 +1,117 @@
+/*
+ * tdk serve: a single window on the loopback for tests and users' CI, on
+ * libmicrohttpd.  It answers as the HMRC Customs Declarations API (CDS) and
+ * its Pull Notifications API do: an OAuth 2.0 token endpoint (RFC 6749 client
+ * credentials, authorization code with PKCE S256 of RFC 7636, refresh
+ * tokens), the declaration endpoints with the API's header checks, status
+ * codes and errorResponse bodies, schema validation through tdk's own
+ * validator, the file-upload flow, and notifications chosen by the first
+ * letter of the LRN as the API's stub chooses them.  Its state is a SQLite
+ * database (WAL, synchronous=FULL) so that a restart loses nothing.
+ *
+ * Threads: one per connection (MHD_USE_THREAD_PER_CONNECTION), so that slow
+ * answers and slow reads delay only their own connection; the database and
+ * the access log are shared under one mutex.
+ */
+#ifndef TDK_NET_SERVE_H
+#define TDK_NET_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/buf.h"
+#include "util/diag.h"
+
+/* Defaults of the limits. */
+#define TDK_SERVE_MAX_BODY_DEFAULT   (8u << 20)   /* bytes of a request body */
+#define TDK_SERVE_MAX_CONN_DEFAULT   64u          /* connections at once */
+#define TDK_SERVE_TIMEOUT_DEFAULT    30u          /* seconds a connection may stay idle */
+#define TDK_SERVE_TOKEN_TTL_DEFAULT  3600u        /* seconds an access token lives */
+#define TDK_SERVE_MAX_CLIENTS        256          /* lines of a clients file */
+
+/* Faults, a bit each; chosen for every request by flags or per request by a header. */
+enum tdk_serve_fault {
+	TDK_FAULT_DROP          = 1 << 0,  /* read and store the body, then close without an answer */
+	TDK_FAULT_UNAVAILABLE   = 1 << 1,  /* 503 with Retry-After before reading the body */
+	TDK_FAULT_SLOW          = 1 << 2,  /* wait slow_ms before answering */
+	TDK_FAULT_SLOW_READ     = 1 << 3,  /* wait slow_ms between chunks of the body */
+	TDK_FAULT_DUPLICATE     = 1 << 4,  /* every notification of the declaration twice */
+	TDK_FAULT_REORDER       = 1 << 5,  /* the declaration's notifications last first */
+	TDK_FAULT_EXPIRED_TOKEN = 1 << 6   /* tokens issued already expired */
+};
+
+/* A set of faults with their parameters. */
+struct tdk_serve_faults {
+	unsigned bits;           /* enum tdk_serve_fault */
+	unsigned slow_ms;        /* TDK_FAULT_SLOW and TDK_FAULT_SLOW_READ; default 2000 */
+	unsigned retry_after;    /* TDK_FAULT_UNAVAILABLE's Retry-After seconds; default 1 */
+};
+
+/*
+ * Parses a fault list "drop,slow=500,unavailable=3" into f (added to what f
+ * holds).  Returns 0, or -1 with the word at fault in bad[0..n).
+ */
+int tdk_serve_faults_parse(struct tdk_serve_faults *f, const char *s, char *bad, size_t n);
+
+/* One client of the clients file. */
+struct tdk_serve_client {
+	char *id, *secret, *scopes;   /* owned; scopes separated by spaces */
+};
+
+/*
+ * Parses a clients file's text p[0..n): one client a line, "ID SECRET
+ * SCOPE[,SCOPE...]" separated by blanks, '#' comments and blank lines
+ * ignored, at most TDK_SERVE_MAX_CLIENTS.  Returns 0 with *out (free with
+ * tdk_serve_clients_free) and *count, or -1 with a SERVE-CLIENTS error in d
+ * at the line at fault.
+ */
+int tdk_serve_clients_parse(const char *p, size_t n, struct tdk_diag *d, struct tdk_serve_client **out,
+			    size_t *count);
+void tdk_serve_clients_free(struct tdk_serve_client *c, size_t count);
+
+/*
+ * Finds the value of key in an application/x-www-form-urlencoded body
+ * p[0..n) (the first occurrence), percent- and plus-decoded into out.
+ * Returns 1 when found, 0 when not, -1 when the body or the value is
+ * malformed (a bad escape, a NUL, out of room in out).
+ */
+int tdk_serve_form_get(const char *p, size_t n, const char *key, struct tdk_buf *out);
+
+/* What tdk serve is started with; strings borrowed for the server's life. */
+struct tdk_serve_opts {
+	const char *host;             /* "127.0.0.1" */
+	unsigned port;                /* 0: any free port */
+	const char *state;            /* the SQLite database */
+	struct tdk_serve_client *clients;  /* borrowed */
+	size_t nclients;
+	struct tdk_xml_schemas *schemas;   /* catalogs for validation; borrowed */
+	size_t max_body;
+	unsigned max_connections, timeout, token_ttl;
+	FILE *access_log;             /* JSON lines, or NULL; borrowed */
+	int faults_header;            /* honour X-Tdk-Fault */
+	struct tdk_serve_faults faults;    /* for every request */
+};
+
+/* Sets the defaults above, no clients, no log, no faults. */
+void tdk_serve_opts_init(struct tdk_serve_opts *o);
+
+struct tdk_serve;
+
+/*
+ * Opens the state database, binds and starts answering.  Returns 0 and
+ * *out, or TDK_EXIT_IO (the database, the address) with a SERVE-STATE or
+ * SERVE-LISTEN error in d.
+ */
+int tdk_serve_start(const struct tdk_serve_opts *o, struct tdk_diag *d, struct tdk_serve **out);
+
+/* The port the server listens on. */
+unsigned tdk_serve_port(const struct tdk_serve *s);
+
+/*
+ * Stops taking connections, lets the requests in flight be answered (for at
+ * most the connection timeout), closes the database and frees s.
+ */
+void tdk_serve_stop(struct tdk_serve *s);
+
+#endif
