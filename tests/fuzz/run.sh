@@ -108,6 +108,18 @@ for bin in $bins; do
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
 			data/codes/*.tsv "$seeds"/ 2>/dev/null
 		;;
+	fuzz-token-json)
+		# RFC 6749 §5.1 and §5.2 answers, as servers write them.
+		printf '{"access_token":"2YotnFZFEjr1zCsicMWpAA","token_type":"Bearer","expires_in":3600,"refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","scope":"a b"}' >"$seeds/ok.json"
+		printf '{"access_token":"a.b-c_d~e+f/g==","token_type":"bearer","expires_in":"60"}' >"$seeds/str.json"
+		printf '{"error":"invalid_client","error_description":"Client authentication failed"}' >"$seeds/err.json"
+		;;
+	fuzz-error-response)
+		# The errorResponse examples of the CDS API description (read here, never kept in the tree).
+		printf '<errorResponse><code>BAD_REQUEST</code><message>m</message><errors><error><code>xml_validation_error</code><message>Error at line 13, column 13: x</message></error></errors></errorResponse>' >"$seeds/400.xml"
+		y=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/application.yaml
+		[ -f "$y" ] && awk '/<errorResponse>/{f=1; n++} f{sub(/^ +/, ""); print > (S "/yaml-" n ".xml")} /<\/errorResponse>/{f=0}' S="$seeds" "$y"
+		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;
