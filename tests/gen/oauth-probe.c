@@ -1,0 +1,192 @@
+/*
+ * oauth-probe: drives lib/net/oauth.h from the command line for the tests,
+ * until tdk submit and tdk endpoint login use it.  It prints the token's
+ * type, expiry and whether a refresh token came, never a token.
+ *
+ *   oauth-probe GRANT --token-url URL --client-id ID [options]
+ *
+ * GRANT is client-credentials, authorization-code (listens on the loopback,
+ * writes the authorization URL to --url-file and waits --timeout ms for the
+ * redirect), refresh (with the refresh token kept in the cache), get (the
+ * cache, else a refresh, else client credentials, as tdk submit will) or
+ * request (GET --get URL with a token, one renewal after a 401; prints the
+ * status and the body).  Options: --authorize-url URL, --secret-file FILE
+ * (the secret's first line; never an argument), --auth basic|post|public,
+ * --scope S, --cache-dir DIR and --name NAME (the token cache), --ca-file F.
+ * Diagnostics go to standard error; the exit status is the library's.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "net/oauth.h"
+#include "util/exitcode.h"
+
+static void emit(void *arg, const struct tdk_diag_item *it)
+{
+	struct tdk_buf b = TDK_BUF_INIT(4096);
+
+	if (tdk_diag_format_text(&b, it) == 0)
+		fputs(b.data, stderr);
+	tdk_buf_release(&b);
+}
+
+static char *read_secret(const char *path, size_t *n)
+{
+	static char s[4096];
+	ssize_t k;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	k = read(fd, s, sizeof(s) - 1);
+	close(fd);
+	if (k < 0)
+		return NULL;
+	s[k] = '\0';
+	*n = strcspn(s, "\r\n");
+	s[*n] = '\0';
+	return s;
+}
+
+static int write_url(const char *path, const char *url)
+{
+	char tmp[4200];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (!(f = fopen(tmp, "w")))
+		return -1;
+	fprintf(f, "%s\n", url);
+	if (fclose(f) != 0)
+		return -1;
+	return rename(tmp, path);
+}
+
+static int run(const char *grant, struct tdk_oauth_client *c, const char *url_file, const char *get,
+	       int timeout, struct tdk_oauth_token *t, struct tdk_diag *d)
+{
+	struct tdk_oauth_login l;
+	int rc;
+
+	if (!strcmp(grant, "client-credentials"))
+		return tdk_oauth_client_credentials(c, time(NULL), t, d);
+	if (!strcmp(grant, "get"))
+		return tdk_oauth_token_get(c, 1, time(NULL), t, d);
+	if (!strcmp(grant, "refresh")) {
+		if ((rc = tdk_oauth_cache_load(c, 0, t, d)) > 1)
+			return rc;
+		if (!t->refresh_token) {
+			fprintf(stderr, "oauth-probe: no refresh token kept\n");
+			return TDK_EXIT_TRUST;
+		}
+		{
+			char *r = strdup(t->refresh_token);
+
+			rc = tdk_oauth_refresh(c, r, time(NULL), t, d);
+			free(r);
+		}
+		return rc;
+	}
+	if (!strcmp(grant, "request")) {
+		struct tdk_http_req req = { "GET", get, NULL, NULL, 0 };
+		struct tdk_http_resp r;
+
+		tdk_http_resp_init(&r);
+		if (!(rc = tdk_oauth_request(c, 1, &req, &r, d)))
+			printf("status=%ld body=%s\n", r.status, r.body.data ? r.body.data : "");
+		tdk_http_resp_release(&r);
+		return rc;
+	}
+	if (strcmp(grant, "authorization-code") || !url_file) {
+		fprintf(stderr, "oauth-probe: unknown grant, or --url-file missing\n");
+		return TDK_EXIT_USAGE;
+	}
+	if ((rc = tdk_oauth_login_start(c, &l, d)) != 0)
+		return rc;
+	if (write_url(url_file, l.authorize_url) < 0) {
+		tdk_oauth_login_release(&l);
+		return TDK_EXIT_IO;
+	}
+	rc = tdk_oauth_login_finish(c, &l, timeout, time(NULL), t, d);
+	tdk_oauth_login_release(&l);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct tdk_oauth_client c;
+	struct tdk_http_opts o;
+	struct tdk_http h;
+	struct tdk_oauth_token t;
+	struct tdk_diag d;
+	const char *url_file = NULL, *get = NULL, *grant;
+	char *secret = NULL;
+	int i, rc, timeout = 20000;
+
+	memset(&c, 0, sizeof(c));
+	tdk_http_opts_init(&o);
+	tdk_diag_init(&d, "oauth-probe");
+	d.emit = emit;
+	if (argc < 2)
+		return TDK_EXIT_USAGE;
+	grant = argv[1];
+	for (i = 2; i + 1 < argc; i += 2) {
+		const char *k = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(k, "--token-url"))
+			c.token_url = v;
+		else if (!strcmp(k, "--authorize-url"))
+			c.authorize_url = v;
+		else if (!strcmp(k, "--client-id"))
+			c.client_id = v;
+		else if (!strcmp(k, "--scope"))
+			c.scope = v;
+		else if (!strcmp(k, "--cache-dir"))
+			c.cache_dir = v;
+		else if (!strcmp(k, "--name"))
+			c.name = v;
+		else if (!strcmp(k, "--ca-file"))
+			o.ca_file = v;
+		else if (!strcmp(k, "--url-file"))
+			url_file = v;
+		else if (!strcmp(k, "--get"))
+			get = v;
+		else if (!strcmp(k, "--timeout"))
+			timeout = (int)strtol(v, NULL, 10);
+		else if (!strcmp(k, "--auth"))
+			c.auth = !strcmp(v, "post") ? TDK_OAUTH_SECRET_POST : !strcmp(v, "public") ? TDK_OAUTH_PUBLIC
+											 : TDK_OAUTH_SECRET_BASIC;
+		else if (!strcmp(k, "--secret-file")) {
+			if (!(secret = read_secret(v, &c.secret_len))) {
+				fprintf(stderr, "oauth-probe: cannot read the secret file\n");
+				return TDK_EXIT_IO;
+			}
+			c.secret = secret;
+		} else {
+			fprintf(stderr, "oauth-probe: unknown option %s\n", k);
+			return TDK_EXIT_USAGE;
+		}
+	}
+	if (i != argc)
+		return TDK_EXIT_USAGE;
+	if (tdk_http_init(&h, &o, &d) < 0)
+		return TDK_EXIT_INTERNAL;
+	c.http = &h;
+	tdk_oauth_token_init(&t);
+	rc = run(grant, &c, url_file, get, timeout, &t, &d);
+	if (!rc && t.access_token) {
+		printf("token_type=%s expires_in=%ld refresh=%s\n", t.token_type,
+		       t.expires_at ? (long)(t.expires_at - time(NULL)) : -1L, t.refresh_token ? "yes" : "no");
+		if (c.name && strcmp(grant, "get") && strcmp(grant, "request"))
+			rc = tdk_oauth_cache_store(&c, &t, &d);
+	}
+	tdk_oauth_token_release(&t);
+	tdk_http_release(&h);
+	if (secret)
+		tdk_wipe(secret, 4096);
+	return rc;
+}
