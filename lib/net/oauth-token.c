@@ -170,7 +170,9 @@ static int member(struct tdk_json *j, unsigned *seen, struct tdk_oauth_token *t,
 	if (m == M_EXPIRES)
 		return expires(j, &t->expires_in);
 	tdk_json_ws(j);
-	if (j->p >= j->end || *j->p != '"')
+	if (j->p >= j->end)
+		return tdk_json_value(j, 1);   /* the input ends: JSON-SYNTAX */
+	if (*j->p != '"')
 		return shape(j, "a member that must be a string is not one");
 	if (tdk_json_value(j, 1) < 0)
 		return -1;

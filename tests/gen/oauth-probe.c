@@ -14,6 +14,16 @@
  * (the secret's first line; never an argument), --auth basic|post|public,
  * --scope S, --cache-dir DIR and --name NAME (the token cache), --ca-file F.
  * Diagnostics go to standard error; the exit status is the library's.
+ *
+ *   oauth-probe http --url URL [--method M] [--body-size N] [--header H]
+ *               [--timeout MS] [--max-response N] [--follow 1] [--bearer-file F]
+ *
+ * sends one request through lib/net/http.h (a body of N bytes 'a'; one
+ * extra header line; an Authorization header read from a file) and prints
+ * what the caller learns: outcome, status, whether the body was sent,
+ * redirects followed, the Retry-After delay (an HTTP-date taken at the time
+ * of the answer) and X-Conversation-ID.  Exit 0 on an answer, 4 when no
+ * answer came, 5 for TLS, 2 when tdk refused the request.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -116,8 +126,67 @@ static int run(const char *grant, struct tdk_oauth_client *c, const char *url_fi
 	return rc;
 }
 
+static const char *outcome_name(enum tdk_http_outcome o)
+{
+	static const char *const n[] = { "answered", "not-sent", "unknown", "trust", "refused", "too-large", "internal" };
+
+	return (unsigned)o < sizeof(n) / sizeof(n[0]) ? n[o] : "?";
+}
+
+struct http_args {
+	const char *url, *method, *header, *bearer_file;
+	size_t body_size;
+};
+
+static int http_mode(struct tdk_http *h, const struct http_args *a, struct tdk_diag *d)
+{
+	char auth[512] = "", *body = NULL;
+	const char *headers[3] = { NULL, NULL, NULL };
+	struct tdk_http_req req = { a->method, a->url, headers, NULL, 0 };
+	struct tdk_http_resp r;
+	const char *v;
+	size_t n = 0, k = 0;
+	long delay = -1;
+	int rc;
+
+	if (a->header)
+		headers[k++] = a->header;
+	if (a->bearer_file) {
+		size_t len;
+		char *tok = read_secret(a->bearer_file, &len);
+
+		if (!tok)
+			return TDK_EXIT_IO;
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", tok);
+		headers[k++] = auth;
+	}
+	if (a->body_size) {
+		if (!(body = malloc(a->body_size)))
+			return TDK_EXIT_INTERNAL;
+		memset(body, 'a', a->body_size);
+		req.body = body;
+		req.body_len = a->body_size;
+	}
+	tdk_http_resp_init(&r);
+	rc = tdk_http_request(h, &req, &r, d);
+	if ((v = tdk_http_resp_header(&r, "Retry-After", &n)) != NULL && tdk_http_retry_after(v, n, time(NULL), &delay) < 0)
+		delay = -2;
+	printf("outcome=%s status=%ld body_sent=%d redirects=%u retry_after=%ld bytes=%zu", outcome_name(r.outcome),
+	       r.status, r.body_sent, r.redirects, delay, r.body.len);
+	if ((v = tdk_http_resp_header(&r, "X-Conversation-ID", &n)) != NULL)
+		printf(" conversation=%.*s", (int)n, v);
+	printf("\n");
+	rc = !rc ? 0 : r.outcome == TDK_HTTP_TRUST ? TDK_EXIT_TRUST : r.outcome == TDK_HTTP_REFUSED ? TDK_EXIT_USAGE
+											 : TDK_EXIT_REMOTE;
+	tdk_http_resp_release(&r);
+	tdk_wipe(auth, sizeof(auth));
+	free(body);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	struct http_args ha = { NULL, "GET", NULL, NULL, 0 };
 	struct tdk_oauth_client c;
 	struct tdk_http_opts o;
 	struct tdk_http h;
@@ -156,7 +225,21 @@ int main(int argc, char **argv)
 		else if (!strcmp(k, "--get"))
 			get = v;
 		else if (!strcmp(k, "--timeout"))
-			timeout = (int)strtol(v, NULL, 10);
+			timeout = (int)strtol(v, NULL, 10), o.timeout_ms = timeout;
+		else if (!strcmp(k, "--url"))
+			ha.url = v;
+		else if (!strcmp(k, "--method"))
+			ha.method = v;
+		else if (!strcmp(k, "--header"))
+			ha.header = v;
+		else if (!strcmp(k, "--bearer-file"))
+			ha.bearer_file = v;
+		else if (!strcmp(k, "--body-size"))
+			ha.body_size = (size_t)strtoull(v, NULL, 10);
+		else if (!strcmp(k, "--max-response"))
+			o.max_response = (size_t)strtoull(v, NULL, 10);
+		else if (!strcmp(k, "--follow"))
+			o.follow_redirects = v[0] == '1';
 		else if (!strcmp(k, "--auth"))
 			c.auth = !strcmp(v, "post") ? TDK_OAUTH_SECRET_POST : !strcmp(v, "public") ? TDK_OAUTH_PUBLIC
 											 : TDK_OAUTH_SECRET_BASIC;
@@ -176,6 +259,11 @@ int main(int argc, char **argv)
 	if (tdk_http_init(&h, &o, &d) < 0)
 		return TDK_EXIT_INTERNAL;
 	c.http = &h;
+	if (!strcmp(grant, "http")) {
+		rc = ha.url ? http_mode(&h, &ha, &d) : TDK_EXIT_USAGE;
+		tdk_http_release(&h);
+		return rc;
+	}
 	tdk_oauth_token_init(&t);
 	rc = run(grant, &c, url_file, get, timeout, &t, &d);
 	if (!rc && t.access_token) {
