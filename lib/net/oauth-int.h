@@ -15,12 +15,13 @@ int oauth_form_add(struct tdk_buf *b, const char *key, const char *v, size_t n);
 int oauth_form_adds(struct tdk_buf *b, const char *key, const char *v);
 
 /*
- * POSTs form (the grant's fields; the client's authentication is added
- * here) to the token endpoint and reads the answer into t.  Returns an exit
- * code, with a diagnostic: OAUTH-REFUSED (an error response: exit 5),
- * OAUTH-HTTP (another status: exit 4), the HTTP-* of a failed request.
+ * POSTs the grant's fields kv ("key", "value" pairs, NULL-terminated; a
+ * NULL value leaves its key out) to the token endpoint, with the client's
+ * authentication, and reads the answer into t.  Returns an exit code, with
+ * a diagnostic: OAUTH-REFUSED (an error response: exit 5), OAUTH-HTTP
+ * (another status: exit 4), the HTTP-* of a failed request.
  */
-int oauth_token_request(const struct tdk_oauth_client *c, struct tdk_buf *form, time_t now,
-			struct tdk_oauth_token *t, struct tdk_diag *d);
+int oauth_grant(const struct tdk_oauth_client *c, const char *const *kv, time_t now, struct tdk_oauth_token *t,
+		struct tdk_diag *d);
 
 #endif

@@ -240,24 +240,6 @@ out:
 	return rc;
 }
 
-static int exchange(const struct tdk_oauth_client *c, const struct tdk_oauth_login *l, const char *code,
-		    time_t now, struct tdk_oauth_token *t, struct tdk_diag *d)
-{
-	struct tdk_buf form = TDK_BUF_INIT(4 * TDK_OAUTH_TOKEN_MAX);
-	int rc;
-
-	if (oauth_form_adds(&form, "grant_type", "authorization_code") < 0 || oauth_form_adds(&form, "code", code) < 0 ||
-	    oauth_form_adds(&form, "redirect_uri", l->redirect_uri) < 0 ||
-	    oauth_form_adds(&form, "code_verifier", l->verifier) < 0) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "OAUTH-INTERNAL", NULL, "out of memory or a code too long");
-		rc = TDK_EXIT_INTERNAL;
-	} else {
-		rc = oauth_token_request(c, &form, now, t, d);
-	}
-	oauth_buf_wipe(&form);
-	return rc;
-}
-
 int tdk_oauth_login_finish(const struct tdk_oauth_client *c, struct tdk_oauth_login *l, int timeout_ms,
 			   time_t now, struct tdk_oauth_token *t, struct tdk_diag *d)
 {
@@ -286,8 +268,12 @@ int tdk_oauth_login_finish(const struct tdk_oauth_client *c, struct tdk_oauth_lo
 		rc = one_request(fd, l, &end, code, sizeof(code), d);
 		close(fd);
 	}
-	if (!rc)
-		rc = exchange(c, l, code, now, t, d);
+	if (!rc) {
+		const char *const kv[] = { "grant_type", "authorization_code", "code", code,
+					   "redirect_uri", l->redirect_uri, "code_verifier", l->verifier, NULL };
+
+		rc = oauth_grant(c, kv, now, t, d);
+	}
 	tdk_wipe(code, sizeof(code));
 	return rc;
 }

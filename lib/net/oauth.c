@@ -104,8 +104,8 @@ static int token_answer(const struct tdk_http_resp *r, time_t now, struct tdk_oa
 	return 0;
 }
 
-int oauth_token_request(const struct tdk_oauth_client *c, struct tdk_buf *form, time_t now,
-			struct tdk_oauth_token *t, struct tdk_diag *d)
+static int oauth_token_request(const struct tdk_oauth_client *c, struct tdk_buf *form, time_t now,
+			       struct tdk_oauth_token *t, struct tdk_diag *d)
 {
 	struct tdk_buf auth = TDK_BUF_INIT(4 * TDK_OAUTH_TOKEN_MAX);
 	const char *headers[4] = { "Content-Type: application/x-www-form-urlencoded", "Accept: application/json",
@@ -147,14 +147,17 @@ out:
 	return rc;
 }
 
-int tdk_oauth_client_credentials(const struct tdk_oauth_client *c, time_t now, struct tdk_oauth_token *t,
-				 struct tdk_diag *d)
+int oauth_grant(const struct tdk_oauth_client *c, const char *const *kv, time_t now, struct tdk_oauth_token *t,
+		struct tdk_diag *d)
 {
 	struct tdk_buf form = TDK_BUF_INIT(4 * TDK_OAUTH_TOKEN_MAX);
+	size_t i;
 	int rc;
 
-	if (oauth_form_adds(&form, "grant_type", "client_credentials") < 0 ||
-	    (c->scope && oauth_form_adds(&form, "scope", c->scope) < 0)) {
+	for (i = 0; kv[i]; i += 2)
+		if (kv[i + 1] && oauth_form_adds(&form, kv[i], kv[i + 1]) < 0)
+			break;
+	if (kv[i]) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "OAUTH-INTERNAL", NULL, "out of memory or a setting too long");
 		rc = TDK_EXIT_INTERNAL;
 	} else {
@@ -164,25 +167,33 @@ int tdk_oauth_client_credentials(const struct tdk_oauth_client *c, time_t now, s
 	return rc;
 }
 
+int tdk_oauth_client_credentials(const struct tdk_oauth_client *c, time_t now, struct tdk_oauth_token *t,
+				 struct tdk_diag *d)
+{
+	const char *const kv[] = { "grant_type", "client_credentials", "scope", c->scope, NULL };
+
+	return oauth_grant(c, kv, now, t, d);
+}
+
 int tdk_oauth_refresh(const struct tdk_oauth_client *c, const char *refresh_token, time_t now,
 		      struct tdk_oauth_token *t, struct tdk_diag *d)
 {
-	struct tdk_buf form = TDK_BUF_INIT(4 * TDK_OAUTH_TOKEN_MAX);
-	char *kept = NULL;
+	const char *const kv[] = { "grant_type", "refresh_token", "refresh_token", refresh_token, NULL };
+	char *kept = strdup(refresh_token);
 	int rc;
 
-	if (oauth_form_adds(&form, "grant_type", "refresh_token") < 0 ||
-	    oauth_form_adds(&form, "refresh_token", refresh_token) < 0 || !(kept = strdup(refresh_token))) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "OAUTH-INTERNAL", NULL, "out of memory or a setting too long");
-		rc = TDK_EXIT_INTERNAL;
-	} else if (!(rc = oauth_token_request(c, &form, now, t, d)) && !t->refresh_token) {
+	if (!kept) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "OAUTH-INTERNAL", NULL, "out of memory");
+		return TDK_EXIT_INTERNAL;
+	}
+	/* The form is built before the answer is read into t, which may hold refresh_token. */
+	if (!(rc = oauth_grant(c, kv, now, t, d)) && !t->refresh_token) {
 		t->refresh_token = kept;   /* §6: the server may keep the old one valid */
 		kept = NULL;
 	}
 	if (kept)
 		tdk_wipe(kept, strlen(kept));
 	free(kept);
-	oauth_buf_wipe(&form);
 	return rc;
 }
 
