@@ -16,7 +16,14 @@
 PROBE=$REPO/$TDK_BUILD/tests/gen/oauth-probe
 if [ ! -x "$PROBE" ] || ! command -v python3 >/dev/null 2>&1; then
 	test_skip 'HTTP faults' "needs $TDK_BUILD/tests/gen/oauth-probe (make units $TDK_BUILD/tests/gen/oauth-probe) and python3"
-	test_done
+	test_expect_success 'a cached token that could forge a header line is never sent: a new one is asked for' '
+	printf "tdk-oauth-token 1\ntype Bearer\nexpires_at 0\naccess_token bad\tX-Evil: 1\n" >cache/ep.token &&
+	chmod 600 cache/ep.token && : >"$TRASH/log" &&
+	"$PROBE" request --token-url $U/token --client-id app --secret-file secret --get $U/resource \
+		--cache-dir cache --name ep >out 2>err &&
+	test_grep "status=200 body=granted" out && test "$(grep -c "^/token " "$TRASH/log")" -eq 1
+'
+test_done
 fi
 python3 "$REPO/tests/peers/http-faults.py" "$TRASH/port" "$TRASH/log" 2>"$TRASH/server.err" &
 server=$!
@@ -25,7 +32,14 @@ i=0
 while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if [ ! -s "$TRASH/port" ]; then
 	test_skip 'HTTP faults' "the python3 server did not start: $(head -c 200 "$TRASH/server.err")"
-	test_done
+	test_expect_success 'a cached token that could forge a header line is never sent: a new one is asked for' '
+	printf "tdk-oauth-token 1\ntype Bearer\nexpires_at 0\naccess_token bad\tX-Evil: 1\n" >cache/ep.token &&
+	chmod 600 cache/ep.token && : >"$TRASH/log" &&
+	"$PROBE" request --token-url $U/token --client-id app --secret-file secret --get $U/resource \
+		--cache-dir cache --name ep >out 2>err &&
+	test_grep "status=200 body=granted" out && test "$(grep -c "^/token " "$TRASH/log")" -eq 1
+'
+test_done
 fi
 U=http://127.0.0.1:$(cat "$TRASH/port")
 export PROBE U
@@ -40,6 +54,12 @@ test_expect_success 'an answer: status, the body sent, a header captured by name
 test_expect_code 4 'connection refused: HTTP-CONNECT, not sent (may be sent again)' '
 	probe "outcome=not-sent status=0 body_sent=0" --url http://127.0.0.1:1/x; rc=$?
 	test_grep "error: [HTTP-CONNECT] http://127.0.0.1:1: the request was not sent" err || exit 99
+	exit $rc
+'
+test_expect_code 4 'a host that does not resolve (.invalid, RFC 6761): not sent' '
+	probe "outcome=not-sent status=0 body_sent=0" --url https://nonexistent.invalid/x --timeout 3000; rc=$?
+	grep -q "error: \[HTTP-RESOLVE\] https://nonexistent.invalid:443: the request was not sent" err ||
+		test_grep "[HTTP-TIMEOUT] https://nonexistent.invalid:443: timed out before the request was sent" err || exit 99
 	exit $rc
 '
 test_expect_code 4 'reset before the body was read (16 MB): HTTP-SEND, not received' '
@@ -116,5 +136,12 @@ test_expect_code 5 'a cache file that others can read is refused: OAUTH-CACHE-MO
 	"$PROBE" get --token-url $U/token --client-id app --secret-file secret --cache-dir cache --name ep >out 2>err; rc=$?
 	test_grep "[OAUTH-CACHE-MODE]" err || exit 99
 	exit $rc
+'
+test_expect_success 'a cached token that could forge a header line is never sent: a new one is asked for' '
+	printf "tdk-oauth-token 1\ntype Bearer\nexpires_at 0\naccess_token bad\tX-Evil: 1\n" >cache/ep.token &&
+	chmod 600 cache/ep.token && : >"$TRASH/log" &&
+	"$PROBE" request --token-url $U/token --client-id app --secret-file secret --get $U/resource \
+		--cache-dir cache --name ep >out 2>err &&
+	test_grep "status=200 body=granted" out && test "$(grep -c "^/token " "$TRASH/log")" -eq 1
 '
 test_done

@@ -168,8 +168,9 @@ int tdk_oauth_cache_load(const struct tdk_oauth_client *c, time_t now, struct td
 	at = field(&b, "expires_at");
 	t->expires_at = at ? (time_t)strtoll(at, NULL, 10) : 0;
 	memcpy(t->token_type, "Bearer", 7);
-	rc = t->access_token && t->access_token[0] && (!t->expires_at || t->expires_at - TDK_OAUTH_EXPIRY_SKEW > now)
-	     ? 0 : 1;
+	/* A token that could not go into a header line as it is counts as none. */
+	rc = t->access_token && oauth_is_b64token(t->access_token, strlen(t->access_token)) &&
+	     (!t->expires_at || t->expires_at - TDK_OAUTH_EXPIRY_SKEW > now) ? 0 : 1;
 	if (rc) {
 		char *keep = t->refresh_token;
 

@@ -7,6 +7,9 @@
 
 #include "net/oauth.h"
 
+/* Whether s[0..n) is an RFC 6750 §2.1 b64token: a bearer token a header line can carry as it is. */
+int oauth_is_b64token(const char *s, size_t n);
+
 /* Wipes b's memory and frees it. */
 void oauth_buf_wipe(struct tdk_buf *b);
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/oauth.h"
+#include "net/oauth-int.h"
 #include "util/exitcode.h"
 #include "util/json.h"
 
@@ -43,7 +43,7 @@ void tdk_oauth_token_release(struct tdk_oauth_token *t)
 }
 
 /* RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
-static int is_b64token(const char *s, size_t n)
+int oauth_is_b64token(const char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -119,7 +119,7 @@ static int keep_string(struct tdk_json *j, enum member m, struct tdk_oauth_token
 
 	switch (m) {
 	case M_ACCESS:
-		if (!is_b64token(s, n))
+		if (!oauth_is_b64token(s, n))
 			return shape(j, "access_token holds characters a bearer token cannot have");
 		to = &t->access_token;
 		break;
