@@ -245,7 +245,13 @@ static void classify(CURL *c, CURLcode rc, const struct xfer *x, const char *whe
 		r->outcome = TDK_HTTP_NOT_SENT, code = "HTTP-RESOLVE", what = "the request was not sent";
 	} else if (rc == CURLE_COULDNT_CONNECT) {
 		r->outcome = TDK_HTTP_NOT_SENT, code = "HTTP-CONNECT", what = "the request was not sent";
-	} else if (is_tls_error(rc)) {
+	} else if (is_tls_error(rc) || ((rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR) && strstr(err, " alert "))) {
+		/*
+		 * With TLS 1.3 a server refuses our client certificate after our side
+		 * has finished the handshake and sent the request: its alert comes at
+		 * the first read.  The server's application never saw the request,
+		 * which only reaches it over a completed handshake.
+		 */
 		r->outcome = TDK_HTTP_TRUST, code = "HTTP-TLS", what = "TLS failed, the request was not sent";
 	} else if (x->too_large) {
 		r->outcome = TDK_HTTP_TOO_LARGE, code = "HTTP-LIMIT", what = "the answer is larger than the cap";

@@ -12,7 +12,8 @@
  * request (GET --get URL with a token, one renewal after a 401; prints the
  * status and the body).  Options: --authorize-url URL, --secret-file FILE
  * (the secret's first line; never an argument), --auth basic|post|public,
- * --scope S, --cache-dir DIR and --name NAME (the token cache), --ca-file F.
+ * --scope S, --cache-dir DIR and --name NAME (the token cache), --ca-file F,
+ * --client-cert F and --client-key F (mutual TLS).
  * Diagnostics go to standard error; the exit status is the library's.
  *
  *   oauth-probe http --url URL [--method M] [--body-size N] [--header H]
@@ -220,6 +221,10 @@ int main(int argc, char **argv)
 			c.name = v;
 		else if (!strcmp(k, "--ca-file"))
 			o.ca_file = v;
+		else if (!strcmp(k, "--client-cert"))
+			o.client_cert = v;
+		else if (!strcmp(k, "--client-key"))
+			o.client_key = v;
 		else if (!strcmp(k, "--url-file"))
 			url_file = v;
 		else if (!strcmp(k, "--get"))

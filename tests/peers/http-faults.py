@@ -2,9 +2,10 @@
 """A small HTTP server on 127.0.0.1 that misbehaves on request, for the tests
 of tdk's HTTP and OAuth 2.0 client (tests/t5201-http-faults.sh).
 
-    python3 http-faults.py PORT_FILE LOG_FILE
+    python3 http-faults.py PORT_FILE LOG_FILE [CERT KEY [CLIENT_CA]]
 
-Listens on port 0 and writes the port to PORT_FILE.  Each path is one
+With CERT and KEY it speaks TLS only, and with CLIENT_CA it requires a
+client certificate issued by it (mutual TLS).  Listens on port 0 and writes the port to PORT_FILE.  Each path is one
 behaviour; LOG_FILE gets one line per request: the path and whether an
 Authorization header came ("auth" or "noauth"), never its value.
 """
@@ -12,6 +13,7 @@ import email.utils
 import http.server
 import json
 import os
+import ssl
 import socket
 import struct
 import sys
@@ -112,6 +114,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
+if len(sys.argv) > 4:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+    if len(sys.argv) > 5:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(sys.argv[5])
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
 with open(port_file + ".tmp", "w") as f:
     f.write("%d\n" % server.server_address[1])
 os.rename(port_file + ".tmp", port_file)
