@@ -33,6 +33,11 @@ test_expect_success 'an answer: status, the body sent, a header captured by name
 	probe "outcome=answered status=200 body_sent=1" --url $U/ok --method POST --body-size 1000 &&
 	test_grep "conversation=0b1c5e4a-7f4e-4b7e-9a55-2f1d8e3c6a10" out && test ! -s err
 '
+test_expect_success 'keep-alive: the third request on one handle opens no connection, the first one does' '
+	probe "status=200 body_sent=1 redirects=0 retry_after=-1 bytes=6 connects=0" --url $U/ok --method POST \
+		--body-size 10 --repeat 3 &&
+	probe "status=200 body_sent=1 redirects=0 retry_after=-1 bytes=6 connects=1" --url $U/ok
+'
 test_expect_code 4 'connection refused: HTTP-CONNECT, not sent (may be sent again)' '
 	probe "outcome=not-sent status=0 body_sent=0" --url http://127.0.0.1:1/x; rc=$?
 	test_grep "error: [HTTP-CONNECT] http://127.0.0.1:1: the request was not sent" err || exit 99

@@ -342,7 +342,7 @@ static int exchange(struct tdk_http *h, const char *method, const char *url, str
 	char err[CURL_ERROR_SIZE] = "", where[300];
 	struct xfer x = { r, with_body ? req->body : NULL, with_body ? req->body_len : 0, 0, 0 };
 	curl_off_t up = 0;
-	long status = 0;
+	long status = 0, connects = 0;
 	CURLcode rc;
 
 	if (x.body && !x.len)
@@ -358,6 +358,8 @@ static int exchange(struct tdk_http *h, const char *method, const char *url, str
 		return -1;
 	}
 	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+	r->connects += connects;
 	curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	/* Sent: curl wrote every byte of the body (and, with no body, the request went out). */
@@ -452,6 +454,7 @@ int tdk_http_request(struct tdk_http *h, const struct tdk_http_req *req, struct 
 	r->status = 0;
 	r->body_sent = 0;
 	r->redirects = 0;
+	r->connects = 0;
 	r->outcome = TDK_HTTP_REFUSED;
 	if (url_check(req->url, d) < 0)
 		goto out;

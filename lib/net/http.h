@@ -79,6 +79,7 @@ struct tdk_http_resp {
 	struct tdk_buf headers;     /* its header lines, "Name: value\r\n" as received */
 	int body_sent;              /* 1 when every byte of the request body left tdk */
 	unsigned redirects;         /* hops followed */
+	long connects;              /* new connections the request opened: 0 when a kept one served it */
 	char *url;                  /* the URL that answered (after redirects); owned */
 };
 

@@ -18,11 +18,12 @@
  *
  *   oauth-probe http --url URL [--method M] [--body-size N] [--header H]
  *               [--timeout MS] [--max-response N] [--follow 1] [--bearer-file F]
+ *               [--repeat N]
  *
- * sends one request through lib/net/http.h (a body of N bytes 'a'; one
+ * sends one request (N times on one handle) through lib/net/http.h (a body of N bytes 'a'; one
  * extra header line; an Authorization header read from a file) and prints
  * what the caller learns: outcome, status, whether the body was sent,
- * redirects followed, the Retry-After delay (an HTTP-date taken at the time
+ * redirects followed, connections the last request opened, the Retry-After delay (an HTTP-date taken at the time
  * of the answer) and X-Conversation-ID.  Exit 0 on an answer, 4 when no
  * answer came, 5 for TLS, 2 when tdk refused the request.
  */
@@ -137,9 +138,10 @@ static const char *outcome_name(enum tdk_http_outcome o)
 struct http_args {
 	const char *url, *method, *header, *bearer_file;
 	size_t body_size;
+	int repeat;
 };
 
-static int http_mode(struct tdk_http *h, const struct http_args *a, struct tdk_diag *d)
+static int http_mode(struct tdk_http *h, struct http_args *a, struct tdk_diag *d)
 {
 	char auth[512] = "", *body = NULL;
 	const char *headers[3] = { NULL, NULL, NULL };
@@ -169,11 +171,13 @@ static int http_mode(struct tdk_http *h, const struct http_args *a, struct tdk_d
 		req.body_len = a->body_size;
 	}
 	tdk_http_resp_init(&r);
+	while (a->repeat-- > 1 && tdk_http_request(h, &req, &r, d) == 0)
+		;
 	rc = tdk_http_request(h, &req, &r, d);
 	if ((v = tdk_http_resp_header(&r, "Retry-After", &n)) != NULL && tdk_http_retry_after(v, n, time(NULL), &delay) < 0)
 		delay = -2;
-	printf("outcome=%s status=%ld body_sent=%d redirects=%u retry_after=%ld bytes=%zu", outcome_name(r.outcome),
-	       r.status, r.body_sent, r.redirects, delay, r.body.len);
+	printf("outcome=%s status=%ld body_sent=%d redirects=%u retry_after=%ld bytes=%zu connects=%ld",
+	       outcome_name(r.outcome), r.status, r.body_sent, r.redirects, delay, r.body.len, r.connects);
 	if ((v = tdk_http_resp_header(&r, "X-Conversation-ID", &n)) != NULL)
 		printf(" conversation=%.*s", (int)n, v);
 	printf("\n");
@@ -187,7 +191,7 @@ static int http_mode(struct tdk_http *h, const struct http_args *a, struct tdk_d
 
 int main(int argc, char **argv)
 {
-	struct http_args ha = { NULL, "GET", NULL, NULL, 0 };
+	struct http_args ha = { NULL, "GET", NULL, NULL, 0, 1 };
 	struct tdk_oauth_client c;
 	struct tdk_http_opts o;
 	struct tdk_http h;
@@ -243,6 +247,8 @@ int main(int argc, char **argv)
 			ha.body_size = (size_t)strtoull(v, NULL, 10);
 		else if (!strcmp(k, "--max-response"))
 			o.max_response = (size_t)strtoull(v, NULL, 10);
+		else if (!strcmp(k, "--repeat"))
+			ha.repeat = (int)strtol(v, NULL, 10);
 		else if (!strcmp(k, "--follow"))
 			o.follow_redirects = v[0] == '1';
 		else if (!strcmp(k, "--auth"))
