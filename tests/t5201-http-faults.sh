@@ -118,6 +118,14 @@ test_expect_success 'the next run takes the cached token: no token request' '
 		--cache-dir cache --name ep >out 2>err &&
 	test_grep "status=200 body=granted" out && ! grep -q "^/token" "$TRASH/log"
 '
+test_expect_success 'an expired cached token is not sent: a new one is asked for first' '
+	printf "tdk-oauth-token 1\ntype Bearer\nexpires_at 1000\naccess_token tok-expired\n" >cache/ep.token && chmod 600 cache/ep.token &&
+	: >"$TRASH/log" &&
+	"$PROBE" request --token-url $U/token --client-id app --secret-file secret --get $U/resource \
+		--cache-dir cache --name ep >out 2>err &&
+	test_grep "status=200 body=granted" out && test "$(grep -c "^/token " "$TRASH/log")" -eq 1 &&
+	test "$(grep -c "^/resource" "$TRASH/log")" -eq 1
+'
 test_expect_code 5 'a cache file that others can read is refused: OAUTH-CACHE-MODE' '
 	chmod 644 cache/ep.token
 	"$PROBE" get --token-url $U/token --client-id app --secret-file secret --cache-dir cache --name ep >out 2>err; rc=$?
