@@ -91,7 +91,8 @@ test_expect_success 'without a token the same redirect is followed (the request 
 '
 test_expect_code 2 'plain http to a host that is not the loopback: HTTP-URL, nothing sent' '
 	probe "outcome=refused status=0 body_sent=0" --url http://example.invalid/x; rc=$?
-	test_grep "[HTTP-URL] http://example.invalid: only https is used" err || exit 99
+	test_grep "[HTTP-URL] http://example.invalid: only https is used" err &&
+	{ probe "outcome=refused" --url http://127.0.0.1.example.invalid/x; test $? -eq 2; } || exit 99
 	exit $rc
 '
 test_expect_code 4 'a malformed token response: JSON-SYNTAX, exit 4' '

@@ -164,7 +164,11 @@ int tdk_http_same_origin(const char *a, const char *b)
 
 static int is_loopback(const char *host)
 {
-	return !strcasecmp(host, "localhost") || !strcmp(host, "[::1]") || !strncmp(host, "127.", 4);
+	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
+		return 1;
+	if (strncmp(host, "127.", 4))
+		return 0;
+	return strspn(host, "0123456789.") == strlen(host);   /* 127.0.0.1, not 127.example.com */
 }
 
 /* https anywhere, http only to the loopback; anything else is refused (HTTP-URL). */
@@ -364,7 +368,7 @@ static int exchange(struct tdk_http *h, const char *method, const char *url, str
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	/* Sent: curl wrote every byte of the body (and, with no body, the request went out). */
 	r->body_sent = x.pos == x.len && (curl_off_t)x.len == up;
-	if (!x.body) {
+	if (!x.len) {   /* no body: sent once the request head went out */
 		long reqsize = 0;
 
 		curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &reqsize);
