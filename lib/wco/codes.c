@@ -1,13 +1,10 @@
 /*
  * ISO 3166-1 and ISO 4217 from Debian's iso-codes JSON files (codes.h).
  *
- * Why not lib/edi/json-read.c: its tokenizer is a streaming pull reader
- * bound to the EDIFACT model's state (struct jr, the sink, the segment
- * builder); these files are small and read whole, so a recursive descent over
- * memory is shorter than untangling it.  The grammar is RFC 8259's in full
- * (§2 structure, §6 numbers, §7 strings with every escape, surrogate pairs
- * joined, a lone surrogate refused); §8.1's UTF-8 is left to the file (its
- * strings are only copied, never interpreted).
+ * Read with the small JSON reader (util/json.h), not lib/edi/json-read.c:
+ * that one is a streaming pull reader bound to the EDIFACT model's state;
+ * these files are small and read whole.  §8.1's UTF-8 is left to the file
+ * (its strings are only copied, never interpreted).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,247 +13,18 @@
 #include "util/exitcode.h"
 #include "util/io.h"
 #include "util/path.h"
-#include "util/utf8.h"
+#include "util/json.h"
 #include "wco/codes.h"
 
-#define MAX_DEPTH 32
 #define STR_MAX 4096   /* the longest string kept: names are under 100 bytes */
 
-struct jp {
-	const char *start, *p, *end;
-	struct tdk_diag *d;
-	struct tdk_buf s;   /* the last string read, decoded */
-	int status;
-};
-
-static int fail(struct jp *j, const char *code, const char *what)
-{
-	struct tdk_diag_loc loc = { 1, 1, 0, { 0 } };
-	const char *q;
-
-	if (j->status)
-		return -1;
-	for (q = j->start; q < j->p && q < j->end; q++, loc.col++)
-		if (*q == '\n') {
-			loc.line++;
-			loc.col = 0;
-		}
-	loc.offset = (uint64_t)(j->p - j->start);
-	tdk_diag_add(j->d, TDK_SEV_ERROR, code, &loc, "%s", what);
-	j->status = TDK_EXIT_IO;
-	return -1;
-}
-
-static int oom(struct jp *j)
-{
-	j->status = TDK_EXIT_INTERNAL;
-	return -1;
-}
-
-static void ws(struct jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-/* Consumes c after white space, or fails with what was expected. */
-static int expect(struct jp *j, char c, const char *what)
-{
-	ws(j);
-	if (j->p < j->end && *j->p == c) {
-		j->p++;
-		return 0;
-	}
-	return fail(j, "JSON-SYNTAX", what);
-}
-
-static int hex4(struct jp *j, unsigned *v)
-{
-	int i, h;
-
-	*v = 0;
-	for (i = 0; i < 4; i++) {
-		if (j->p >= j->end || (h = tdk_hex_value((unsigned char)*j->p)) < 0)
-			return fail(j, "JSON-SYNTAX", "'\\u' is not followed by four hexadecimal digits");
-		*v = *v << 4 | (unsigned)h;
-		j->p++;
-	}
-	return 0;
-}
-
-static int put_utf8(struct jp *j, unsigned u)
-{
-	char o[4];
-	size_t n = tdk_utf8_encode(o, u);
-
-	return tdk_buf_add(&j->s, o, n) < 0 ? fail(j, "CODES-DATA-LIMIT", "a string is longer than 4096 bytes") : 0;
-}
-
-/* RFC 8259 §7: an escape after the backslash; a surrogate pair is one character. */
-static int escape(struct jp *j)
-{
-	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-	const char *k, *at = j->p - 1;   /* the backslash: where a fault is reported */
-	unsigned u, lo;
-
-	if (j->p >= j->end)
-		return fail(j, "JSON-SYNTAX", "the input ends inside a string");
-	if (*j->p != 'u') {
-		if (!*j->p || !(k = strchr(from, *j->p))) {
-			j->p = at;
-			return fail(j, "JSON-SYNTAX", "an unknown escape in a string");
-		}
-		j->p++;
-		return put_utf8(j, (unsigned char)to[k - from]);
-	}
-	j->p++;
-	if (hex4(j, &u) < 0)
-		return -1;
-	if (u >= 0xDC00 && u <= 0xDFFF) {
-		j->p = at;
-		return fail(j, "JSON-SYNTAX", "a low surrogate without a high one");
-	}
-	if (u >= 0xD800 && u <= 0xDBFF) {
-		if (j->end - j->p < 2 || j->p[0] != '\\' || j->p[1] != 'u') {
-			j->p = at;
-			return fail(j, "JSON-SYNTAX", "a high surrogate without a low one");
-		}
-		j->p += 2;
-		if (hex4(j, &lo) < 0)
-			return -1;
-		if (lo < 0xDC00 || lo > 0xDFFF) {
-			j->p = at;
-			return fail(j, "JSON-SYNTAX", "a high surrogate without a low one");
-		}
-		u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-	}
-	return put_utf8(j, u);
-}
-
-/* A string, decoded into j->s; the opening quote comes next. */
-static int string(struct jp *j)
-{
-	const char *run;
-
-	tdk_buf_reset(&j->s);
-	if (expect(j, '"', "a string was expected") < 0)
-		return -1;
-	if (!j->s.data && tdk_buf_grow(&j->s, 1) < 0)
-		return oom(j);
-	j->s.data[0] = '\0';
-	for (;;) {
-		run = j->p;
-		while (j->p < j->end && *j->p != '"' && *j->p != '\\' && (unsigned char)*j->p >= 0x20)
-			j->p++;
-		if (tdk_buf_add(&j->s, run, (size_t)(j->p - run)) < 0)
-			return fail(j, "CODES-DATA-LIMIT", "a string is longer than 4096 bytes");
-		if (j->p >= j->end)
-			return fail(j, "JSON-SYNTAX", "the input ends inside a string");
-		if (*j->p == '"') {
-			j->p++;
-			return 0;
-		}
-		if ((unsigned char)*j->p < 0x20)
-			return fail(j, "JSON-SYNTAX", "a control character inside a string");
-		j->p++;
-		if (escape(j) < 0)
-			return -1;
-	}
-}
-
-/* RFC 8259 §6: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int number(struct jp *j)
-{
-	const char *p = j->p, *e = j->end;
-
-	if (p < e && *p == '-')
-		p++;
-	if (p < e && *p == '0')
-		p++;
-	else if (p < e && *p >= '1' && *p <= '9')
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	else
-		return fail(j, "JSON-SYNTAX", "a value was expected");
-	if (p < e && *p == '.') {
-		if (++p >= e || *p < '0' || *p > '9') {
-			j->p = p;
-			return fail(j, "JSON-SYNTAX", "a digit must follow the decimal point");
-		}
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < e && (*p == 'e' || *p == 'E')) {
-		if (++p < e && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= e || *p < '0' || *p > '9') {
-			j->p = p;
-			return fail(j, "JSON-SYNTAX", "a digit must follow the exponent");
-		}
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	}
-	j->p = p;
-	return 0;
-}
-
-static int value(struct jp *j, unsigned depth);
-
-/* Any value, checked and skipped: the members of an entry that tdk does not keep. */
-static int container(struct jp *j, unsigned depth, char close)
-{
-	j->p++;
-	ws(j);
-	if (j->p < j->end && *j->p == close) {
-		j->p++;
-		return 0;
-	}
-	for (;;) {
-		if (close == '}' && (string(j) < 0 || expect(j, ':', "':' was expected after a key") < 0))
-			return -1;
-		if (value(j, depth + 1) < 0)
-			return -1;
-		ws(j);
-		if (j->p < j->end && *j->p == close) {
-			j->p++;
-			return 0;
-		}
-		if (expect(j, ',', close == '}' ? "',' or '}' was expected" : "',' or ']' was expected") < 0)
-			return -1;
-	}
-}
-
-static int value(struct jp *j, unsigned depth)
-{
-	static const char *const lit[] = { "true", "false", "null" };
-	size_t i, n;
-
-	if (depth > MAX_DEPTH)
-		return fail(j, "CODES-DATA-LIMIT", "nesting deeper than 32 levels");
-	ws(j);
-	if (j->p >= j->end)
-		return fail(j, "JSON-SYNTAX", "the input ends where a value was expected");
-	if (*j->p == '{' || *j->p == '[')
-		return container(j, depth, *j->p == '{' ? '}' : ']');
-	if (*j->p == '"')
-		return string(j);
-	for (i = 0; i < 3; i++) {
-		n = strlen(lit[i]);
-		if ((size_t)(j->end - j->p) >= n && !memcmp(j->p, lit[i], n)) {
-			j->p += n;
-			return 0;
-		}
-	}
-	return number(j);
-}
-
 /* Keeps the string just read; returns its offset, or 0 after a failure. */
-static uint32_t keep(struct jp *j, struct tdk_codes *c)
+static uint32_t keep(struct tdk_json *j, struct tdk_codes *c)
 {
 	size_t off = c->str.len;
 
 	if (tdk_buf_add(&c->str, j->s.data, j->s.len + 1) < 0) {
-		oom(j);
+		tdk_json_oom(j);
 		return 0;
 	}
 	return (uint32_t)off;
@@ -280,14 +48,14 @@ static uint32_t *field(struct tdk_codes *c, struct tdk_code *e, const char *key)
 	return NULL;
 }
 
-static int add_entry(struct jp *j, struct tdk_codes *c, const struct tdk_code *e)
+static int add_entry(struct tdk_json *j, struct tdk_codes *c, const struct tdk_code *e)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
 		struct tdk_code *v = realloc(c->v, cap * sizeof(*v));
 
 		if (!v)
-			return oom(j);
+			return tdk_json_oom(j);
 		c->v = v;
 		c->cap = cap;
 	}
@@ -296,81 +64,81 @@ static int add_entry(struct jp *j, struct tdk_codes *c, const struct tdk_code *e
 }
 
 /* One entry: an object whose string members are kept by key. */
-static int entry(struct jp *j, struct tdk_codes *c)
+static int entry(struct tdk_json *j, struct tdk_codes *c)
 {
 	struct tdk_code e = { 0, 0, 0, 0, 0, 0 };
 	uint32_t *f;
 	char key[32];
 
-	if (expect(j, '{', "an entry must be an object") < 0)
+	if (tdk_json_expect(j, '{', "an entry must be an object") < 0)
 		return -1;
-	ws(j);
+	tdk_json_ws(j);
 	if (j->p < j->end && *j->p == '}')
-		return fail(j, "CODES-DATA-SHAPE", "an entry has no code");
+		return tdk_json_fail(j, "CODES-DATA-SHAPE", "an entry has no code");
 	for (;;) {
-		if (string(j) < 0 || expect(j, ':', "':' was expected after a key") < 0)
+		if (tdk_json_string(j) < 0 || tdk_json_expect(j, ':', "':' was expected after a key") < 0)
 			return -1;
 		snprintf(key, sizeof(key), "%s", j->s.data);
 		f = field(c, &e, key);
-		ws(j);
+		tdk_json_ws(j);
 		if (f && (j->p >= j->end || *j->p != '"'))
-			return fail(j, "CODES-DATA-SHAPE", "a code or a name is not a string");
-		if (value(j, 2) < 0)
+			return tdk_json_fail(j, "CODES-DATA-SHAPE", "a code or a name is not a string");
+		if (tdk_json_value(j, 2) < 0)
 			return -1;
 		if (f && !(*f = keep(j, c)))
 			return -1;
-		ws(j);
+		tdk_json_ws(j);
 		if (j->p < j->end && *j->p == '}')
 			break;
-		if (expect(j, ',', "',' or '}' was expected") < 0)
+		if (tdk_json_expect(j, ',', "',' or '}' was expected") < 0)
 			return -1;
 	}
 	j->p++;
 	if (!e.code || !tdk_codes_str(c, e.code)[0])
-		return fail(j, "CODES-DATA-SHAPE", "an entry has no code");
+		return tdk_json_fail(j, "CODES-DATA-SHAPE", "an entry has no code");
 	return add_entry(j, c, &e);
 }
 
 /* {"3166-1": [entry, ...]}: the one member names the standard. */
-static int document(struct jp *j, struct tdk_codes *c)
+static int document(struct tdk_json *j, struct tdk_codes *c)
 {
 	const char *want = c->list == TDK_CODES_COUNTRY ? "3166-1" : "4217";
 	const char *key;
 
 	if (j->end - j->p >= 3 && !memcmp(j->p, "\xEF\xBB\xBF", 3))
 		j->p += 3;
-	if (expect(j, '{', "the file must hold an object") < 0)
+	if (tdk_json_expect(j, '{', "the file must hold an object") < 0)
 		return -1;
-	ws(j);
+	tdk_json_ws(j);
 	key = j->p;
-	if (string(j) < 0)
+	if (tdk_json_string(j) < 0)
 		return -1;
 	if (strcmp(j->s.data, want)) {
 		j->p = key;
-		return fail(j, "CODES-DATA-SHAPE", c->list == TDK_CODES_COUNTRY ?
+		return tdk_json_fail(j, "CODES-DATA-SHAPE", c->list == TDK_CODES_COUNTRY ?
 			    "the object's key is not \"3166-1\"" : "the object's key is not \"4217\"");
 	}
-	if (expect(j, ':', "':' was expected after a key") < 0 || expect(j, '[', "the list must be an array") < 0)
+	if (tdk_json_expect(j, ':', "':' was expected after a key") < 0 || tdk_json_expect(j, '[', "the list must be an array") < 0)
 		return -1;
-	ws(j);
+	tdk_json_ws(j);
 	if (j->p < j->end && *j->p == ']')
 		j->p++;
 	else
 		for (;;) {
 			if (entry(j, c) < 0)
 				return -1;
-			ws(j);
+			tdk_json_ws(j);
 			if (j->p < j->end && *j->p == ']') {
 				j->p++;
 				break;
 			}
-			if (expect(j, ',', "',' or ']' was expected") < 0)
+			if (tdk_json_expect(j, ',', "',' or ']' was expected") < 0)
 				return -1;
 		}
-	if (expect(j, '}', "the object must hold the list alone") < 0)
+	if (tdk_json_expect(j, '}', "the object must hold the list alone") < 0)
 		return -1;
-	ws(j);
-	return j->p == j->end ? 0 : fail(j, "JSON-SYNTAX", "text after the end of the object");
+	tdk_json_ws(j);
+	return j->p == j->end ? 0 : tdk_json_fail(j, "JSON-SYNTAX", "text after the end of the object");
 }
 
 static void codes_init(struct tdk_codes *c, enum tdk_codes_list list)
@@ -384,7 +152,7 @@ static void codes_init(struct tdk_codes *c, enum tdk_codes_list list)
  * A compiled list (data/codes/rec2?-*.tsv): "CODE<tab>NAME" lines, '#' comments.
  * Each line's bytes are kept as they are (the generator wrote UTF-8).
  */
-static int tsv(struct jp *j, struct tdk_codes *c)
+static int tsv(struct tdk_json *j, struct tdk_codes *c)
 {
 	struct tdk_code e;
 	const char *eol, *tab;
@@ -403,16 +171,16 @@ static int tsv(struct jp *j, struct tdk_codes *c)
 		if (!tab || tab == j->p || memchr(tab + 1, '\t', (size_t)(eol - tab - 1)) ||
 		    memchr(j->p, '\0', (size_t)(eol - j->p)) || (size_t)(tab - j->p) > TDK_CODES_WORD_MAX) {
 			snprintf(what, sizeof(what), "line %lu is not a code, a tab and a name", line);
-			return fail(j, "CODES-DATA-SHAPE", what);
+			return tdk_json_fail(j, "CODES-DATA-SHAPE", what);
 		}
 		memset(&e, 0, sizeof(e));
 		e.code = (uint32_t)c->str.len;
 		if (tdk_buf_add(&c->str, j->p, (size_t)(tab - j->p)) < 0 || tdk_buf_addc(&c->str, '\0') < 0)
-			return oom(j);
+			return tdk_json_oom(j);
 		e.name = (uint32_t)c->str.len;
 		if (tdk_buf_add(&c->str, tab + 1, (size_t)(eol - tab - 1 - (eol > tab + 1 && eol[-1] == '\r'))) < 0 ||
 		    tdk_buf_addc(&c->str, '\0') < 0)
-			return oom(j);
+			return tdk_json_oom(j);
 		if (add_entry(j, c, &e) < 0)
 			return -1;
 		j->p = eol + (eol < j->end);
@@ -423,9 +191,10 @@ static int tsv(struct jp *j, struct tdk_codes *c)
 int tdk_codes_load_mem(struct tdk_codes *c, enum tdk_codes_list list, const char *name, const char *p,
 		       size_t n, struct tdk_diag *d)
 {
-	struct jp j = { p, p, p + n, d, TDK_BUF_INIT(STR_MAX), 0 };
+	struct tdk_json j;
 	const char *saved = d->file;
 
+	tdk_json_init(&j, p, n, STR_MAX, "CODES-DATA-LIMIT", d);
 	codes_init(c, list);
 	snprintf(c->path, sizeof(c->path), "%s", name);
 	d->file = c->path;
@@ -438,7 +207,7 @@ int tdk_codes_load_mem(struct tdk_codes *c, enum tdk_codes_list list, const char
 	if (j.status)
 		tdk_codes_release(c);
 	c->list = list;
-	tdk_buf_release(&j.s);
+	tdk_json_release(&j);
 	d->file = saved;
 	return j.status;
 }

@@ -136,9 +136,10 @@ static xmlNodePtr too_deep(xmlDocPtr doc, unsigned long max)
 	return NULL;
 }
 
-/* The codes of each caller (code_prefix): VERIFY, SIGN, HARM, MAP; not well-formed, then entities declared. */
+/* The codes of each caller (code_prefix): VERIFY, SIGN, HARM, MAP, CDS; not well-formed, then entities declared. */
 static const char *const xml_codes[][2] = { { "VERIFY-XML", "VERIFY-XML-ENTITY" }, { "SIGN-XML", "SIGN-XML-ENTITY" },
-					    { "HARM-XML", "HARM-XML-ENTITY" }, { "MAP-XML", "MAP-XML-ENTITY" } };
+					    { "HARM-XML", "HARM-XML-ENTITY" }, { "MAP-XML", "MAP-XML-ENTITY" },
+					    { "CDS-XML", "CDS-XML-ENTITY" } };
 
 static void entities_refused(struct tdk_diag *d, int sign, const struct tdk_diag_loc *loc)
 {
@@ -177,7 +178,7 @@ struct _xmlDoc *tdk_xml_parse_ex(const char *buf, size_t len, const char *name, 
 				 int ids, const struct tdk_xml_limits *lim, struct tdk_diag *d)
 {
 	int sign = !strcmp(code_prefix, "SIGN") ? 1 : !strcmp(code_prefix, "HARM") ? 2 :
-		   !strcmp(code_prefix, "MAP") ? 3 : 0;
+		   !strcmp(code_prefix, "MAP") ? 3 : !strcmp(code_prefix, "CDS") ? 4 : 0;
 	struct tree_sink sink = { d, xml_codes[sign][0] };
 	struct tdk_xml_limits limits;
 	struct tdk_xml_errsave sv;

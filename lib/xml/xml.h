@@ -235,7 +235,7 @@ struct tdk_buf;
  * the defaults), with no network, no DTD loading and no entity substitution.
  * Attributes named Id, ID or id are registered as XML IDs; two elements
  * with the same ID are an error (a classic of signature wrapping).
- * code_prefix is "SIGN", "VERIFY", "HARM" or "MAP": libxml2's errors are <prefix>-XML, a
+ * code_prefix is "SIGN", "VERIFY", "HARM", "MAP" or "CDS": libxml2's errors are <prefix>-XML, a
  * declared entity <prefix>-XML-ENTITY, a duplicate ID <prefix>-DUPLICATE-ID;
  * the limits are XML-LIMIT-SIZE, XML-LIMIT-DEPTH, XML-LIMIT-ATTRS and
  * XML-LIMIT-TEXT as for validate.  Errors are collected through a handler

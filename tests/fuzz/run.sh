@@ -108,6 +108,24 @@ for bin in $bins; do
 		cp /usr/share/iso-codes/json/iso_3166-1.json /usr/share/iso-codes/json/iso_4217.json \
 			data/codes/*.tsv "$seeds"/ 2>/dev/null
 		;;
+	fuzz-token-json)
+		# RFC 6749 §5.1 and §5.2 answers, as servers write them.
+		printf '{"access_token":"2YotnFZFEjr1zCsicMWpAA","token_type":"Bearer","expires_in":3600,"refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","scope":"a b"}' >"$seeds/ok.json"
+		printf '{"access_token":"a.b-c_d~e+f/g==","token_type":"bearer","expires_in":"60"}' >"$seeds/str.json"
+		printf '{"error":"invalid_client","error_description":"Client authentication failed"}' >"$seeds/err.json"
+		;;
+	fuzz-http-headers)
+		printf 'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 120\r\nX-Conversation-ID: 0b1c5e4a\r\n\r\n' >"$seeds/503"
+		printf 'HTTP/1.1 503 x\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\n' >"$seeds/imf"
+		printf 'Retry-After: Sunday, 06-Nov-94 08:49:37 GMT\r\n' >"$seeds/rfc850"
+		printf 'Retry-After: Sun Nov  6 08:49:37 1994\r\n' >"$seeds/asctime"
+		;;
+	fuzz-error-response)
+		# The errorResponse examples of the CDS API description (read here, never kept in the tree).
+		printf '<errorResponse><code>BAD_REQUEST</code><message>m</message><errors><error><code>xml_validation_error</code><message>Error at line 13, column 13: x</message></error></errors></errorResponse>' >"$seeds/400.xml"
+		y=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/application.yaml
+		[ -f "$y" ] && awk '/<errorResponse>/{f=1; n++} f{sub(/^ +/, ""); print > (S "/yaml-" n ".xml")} /<\/errorResponse>/{f=0}' S="$seeds" "$y"
+		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;
