@@ -223,7 +223,7 @@ int cmd_journal(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct journal_opts o = { 0 };
 	const struct tdk_opt opts[] = { JOURNAL_OPTIONS(o) };
-	struct tdk_buf path = TDK_BUF_INIT(4096);
+	struct tdk_buf path = TDK_BUF_INIT(4096), name = TDK_BUF_INIT(4096);
 	struct tdk_journal *j = NULL;
 	struct tdk_diag d;
 	int nargs, r, i;
@@ -245,7 +245,10 @@ int cmd_journal(int argc, char **argv, struct tdk_ctx *ctx)
 	}
 	if (!o.journal && tdk_journal_default_path(&path) == 0)
 		o.journal = path.data;
-	tdk_diag_init(&d, o.journal ? o.journal : "journal");
+	/* Diagnostics name the journal without the password a URL may hold. */
+	if (o.journal && tdk_journal_name(o.journal, &name) < 0)
+		return tdk_error(ctx, "journal", TDK_EXIT_INTERNAL, "out of memory");
+	tdk_diag_init(&d, o.journal ? name.data : "journal");
 	d.emit = emit;
 	d.arg = ctx;
 	/* list and show open for writing: a send whose process died is then recorded as unknown. */
@@ -253,5 +256,6 @@ int cmd_journal(int argc, char **argv, struct tdk_ctx *ctx)
 		r = run(ctx, j, &o, i, argv, &d);
 	tdk_journal_free(j);
 	tdk_buf_release(&path);
+	tdk_buf_release(&name);
 	return tdk_finish_output(ctx, "journal", r);
 }

@@ -96,9 +96,10 @@ test_expect_code 2 'usage: no action, an unknown one, show without an id' '
 	test_grep "show takes one id" err3 || exit 99
 	exit $c
 '
-test_expect_code 2 'a PostgreSQL journal is not in this build: JOURNAL-BACKEND' '
-	tdk journal --journal postgresql://localhost/tdk list 2>err; rc=$?
-	test_grep "[JOURNAL-BACKEND]" err || exit 99
+test_expect_code 3 'a PostgreSQL journal that cannot be reached: JOURNAL-OPEN, the password left out of messages' '
+	tdk journal --journal "postgresql://u:pw-in-url@/tdk?host=$TRASH/none" list 2>err; rc=$?
+	test_grep "postgresql://u@/tdk?host=$TRASH/none: error: [JOURNAL-OPEN] cannot open the journal" err &&
+	test_grep "[JOURNAL-PASSWORD]" err && ! grep -q pw-in-url err || exit 99
 	exit $rc
 '
 test_done

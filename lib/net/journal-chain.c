@@ -82,21 +82,17 @@ out:
 
 int tdk_journal_head(struct tdk_journal *j, struct tdk_buf *out, struct tdk_diag *d)
 {
-	sqlite3_stmt *st;
-	int r, s;
+	char hash[TDK_JOURNAL_HASH_HEX + 1];
+	int64_t seq;
+	int r;
 
 	tdk_buf_reset(out);
-	if ((r = journal_prepare(j, "SELECT seq, hash FROM rows ORDER BY seq DESC LIMIT 1", &st, d)))
+	if ((r = journal_tail(j, &seq, hash, d)))
 		return r;
-	s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
-		r = tdk_buf_addf(out, "%lld %s", (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1));
-	else if (s == SQLITE_DONE)
-		r = tdk_buf_addf(out, "0 %064d", 0);
-	sqlite3_finalize(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return journal_fail(j, d, "cannot read the journal");
-	return r < 0 || tdk_buf_addc(out, '\0') < 0 ? TDK_EXIT_INTERNAL : (out->len--, 0);
+	if (tdk_buf_addf(out, "%lld %s", (long long)seq, hash) < 0 || tdk_buf_addc(out, '\0') < 0)
+		return TDK_EXIT_INTERNAL;
+	out->len--;
+	return 0;
 }
 
 /* What verify walks with. */

@@ -1,36 +1,65 @@
 /*
- * Inside the journal (lib/net/journal*.c): the handle, the SQL helpers and
- * the append step that every writing function shares.  Not for callers.
+ * Inside the journal (lib/net/journal*.c): the handle, the seam between the
+ * journal's rules and its two backends (journal-sqlite.c, journal-pg.c),
+ * and the helpers every writing function shares.  Not for callers.
+ *
+ * The seam: a backend runs SQL with text parameters written ?1, ?2 ...
+ * (journal-pg.c turns them into $1, $2), each value a string or NULL for
+ * SQL NULL, and hands result rows back as arrays of strings.  The SQL the
+ * rules send is the subset both SQLite and PostgreSQL read alike.
  */
 #ifndef TDK_NET_JOURNAL_INT_H
 #define TDK_NET_JOURNAL_INT_H
 
-#include <sqlite3.h>
-
 #include "net/journal.h"
 
+struct tdk_journal;
+
+/* Called with each result row: its n values (NULL for SQL NULL); non-zero stops the query and is returned. */
+typedef int (*journal_cols_fn)(void *arg, int n, const char *const *v);
+
+/* A backend: every function reports its own failure on d and returns an exit code. */
+struct journal_ops {
+	/* Opens where (already told apart by scheme) into j->db and checks or makes the schema. */
+	int (*open)(struct tdk_journal *j, const char *where, struct tdk_diag *d);
+	/* Runs sql with n text parameters (n 0: sql may hold several statements). */
+	int (*exec)(struct tdk_journal *j, const char *sql, const char *const *p, int n, struct tdk_diag *d);
+	/* Runs a SELECT, calling fn with each row; returns 0, fn's non-zero, or an exit code. */
+	int (*query)(struct tdk_journal *j, const char *sql, const char *const *p, int n, journal_cols_fn fn,
+		     void *arg, struct tdk_diag *d);
+	/* Opens the writing transaction that orders every writer (journal.h says how). */
+	int (*begin)(struct tdk_journal *j, struct tdk_diag *d);
+	/* Rolls back the open transaction, if any; never fails. */
+	void (*rollback)(struct tdk_journal *j);
+	/* Closes j->db. */
+	void (*close)(struct tdk_journal *j);
+};
+
+extern const struct journal_ops journal_sqlite_ops;
+extern const struct journal_ops journal_pg_ops;
+
 struct tdk_journal {
-	sqlite3 *db;
-	char *path, *head_path;
+	const struct journal_ops *ops;
+	void *db;          /* the backend's connection */
+	char *path;        /* the file, or the URL without its password */
+	char *head_path;
 	unsigned flags;
-	char self[160];   /* this process as the sending row names it: "pid@host start" */
+	char self[160];    /* this process as the sending row names it: "pid@host start" */
 };
 
 /* The columns of a row in the order of struct tdk_journal_row, for SELECT. */
 #define JOURNAL_COLS "seq, sub, kind, time, endpoint, profile, sha256, name, lrn, state, conversation_id, " \
 	"receipt_id, message_id, outcome, http_status, headers, body_sha256, body, detail, prev, hash"
+/* The number of JOURNAL_COLS. */
+#define JOURNAL_NCOLS 21
+/* The journal's format, kept in its meta table. */
+#define JOURNAL_FORMAT "tdk-journal-1"
 
-/* Reports the database's last error on d with code and a lead-in; returns the exit code (3 or 70). */
-int journal_fail(struct tdk_journal *j, struct tdk_diag *d, const char *what);
-
-/* Runs sql (no result rows); returns 0 or journal_fail's code. */
+/* Runs sql (no result rows, no parameter); returns 0 or an exit code. */
 int journal_exec(struct tdk_journal *j, const char *sql, struct tdk_diag *d);
 
-/* Prepares sql into *st; returns 0 or journal_fail's code. */
-int journal_prepare(struct tdk_journal *j, const char *sql, sqlite3_stmt **st, struct tdk_diag *d);
-
-/* Copies the current result row of st (selected with JOURNAL_COLS) into r; returns 0 or -1 (memory). */
-int journal_read_row(sqlite3_stmt *st, struct tdk_journal_row *r);
+/* Copies values selected with JOURNAL_COLS into r; returns 0 or -1 (memory, a short row). */
+int journal_read_row(int n, const char *const *v, struct tdk_journal_row *r);
 
 /*
  * The last row of a submission selected by sql with its text parameters a
@@ -39,6 +68,16 @@ int journal_read_row(sqlite3_stmt *st, struct tdk_journal_row *r);
  */
 int journal_last(struct tdk_journal *j, const char *sql, const char *a, const char *b, struct tdk_journal_row *row,
 		 struct tdk_diag *d);
+
+/*
+ * Calls fn with each row that sql (selecting JOURNAL_COLS, with n text
+ * parameters p) returns; same returns as tdk_journal_each().
+ */
+int journal_walk(struct tdk_journal *j, const char *sql, const char *const *p, int n,
+		 int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg, struct tdk_diag *d);
+
+/* The last row's sequence number (0 when empty) and hash (64 zeros when empty); 0 or an exit code. */
+int journal_tail(struct tdk_journal *j, int64_t *seq, char hash[TDK_JOURNAL_HASH_HEX + 1], struct tdk_diag *d);
 
 /* Replaces *field with a copy of v (NULL allowed); returns 0 or -1. */
 int journal_set(char **field, const char *v);
@@ -50,7 +89,7 @@ int journal_set(char **field, const char *v);
  */
 int journal_append(struct tdk_journal *j, struct tdk_journal_row *r, struct tdk_diag *d);
 
-/* BEGIN IMMEDIATE, and COMMIT followed by the head file; ROLLBACK. */
+/* The backend's writing transaction; COMMIT followed by the head file; ROLLBACK. */
 int journal_begin_tx(struct tdk_journal *j, struct tdk_diag *d);
 int journal_commit(struct tdk_journal *j, struct tdk_diag *d);
 void journal_rollback(struct tdk_journal *j);
@@ -60,5 +99,8 @@ int journal_sender_gone(const struct tdk_journal *j, const char *detail);
 
 /* Fills j->self for this process. */
 void journal_self(struct tdk_journal *j);
+
+/* Creates the folders on the way to path's file, each 0700; returns 0 or -1 (errno set). */
+int journal_make_folders(const char *path);
 
 #endif

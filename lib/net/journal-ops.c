@@ -26,9 +26,9 @@ int tdk_journal_get(struct tdk_journal *j, const char *id, struct tdk_journal_ro
 	size_t n = strspn(id, "0123456789");
 
 	if (n && !id[n])
-		return journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE seq = CAST(?1 AS INTEGER))",
+		return journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE seq = CAST(?1 AS BIGINT))",
 				    id, NULL, row, d);
-	return journal_last(j, LAST_ROWS " AND sha256 = lower(?1) ORDER BY seq DESC LIMIT 1", id, NULL, row, d);
+	return journal_last(j, LAST_ROWS " AND sha256 = lower(CAST(?1 AS TEXT)) ORDER BY seq DESC LIMIT 1", id, NULL, row, d);
 }
 
 /* The last row of submission sub, inside a transaction. */
@@ -37,7 +37,7 @@ static int last_of(struct tdk_journal *j, int64_t sub, struct tdk_journal_row *r
 	char id[32];
 
 	snprintf(id, sizeof(id), "%lld", (long long)sub);
-	return journal_last(j, LAST_ROWS " AND sub = CAST(?1 AS INTEGER)", id, NULL, row, d);
+	return journal_last(j, LAST_ROWS " AND sub = CAST(?1 AS BIGINT)", id, NULL, row, d);
 }
 
 /* Whether s is 64 lowercase hex digits. */
@@ -64,8 +64,9 @@ static int check_doc(const struct tdk_journal_doc *doc, struct tdk_diag *d)
 static int start(struct tdk_journal *j, const struct tdk_journal_doc *doc, struct tdk_journal_row *row,
 		 struct tdk_diag *d)
 {
-	sqlite3_stmt *st;
-	int r, s;
+	const char *p[3];
+	char sub[32];
+	int r;
 
 	tdk_journal_row_release(row);
 	if (journal_set(&row->kind, "begin") < 0 || journal_set(&row->endpoint, doc->endpoint) < 0 ||
@@ -75,14 +76,11 @@ static int start(struct tdk_journal *j, const struct tdk_journal_doc *doc, struc
 		return TDK_EXIT_INTERNAL;
 	if ((r = journal_append(j, row, d)))
 		return r;
-	if ((r = journal_prepare(j, "INSERT INTO claims(endpoint, sha256, sub) VALUES(?, ?, ?)", &st, d)))
-		return r;
-	sqlite3_bind_text(st, 1, doc->endpoint, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, doc->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, row->sub);
-	s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : journal_fail(j, d, "cannot claim the document");
+	snprintf(sub, sizeof(sub), "%lld", (long long)row->sub);
+	p[0] = doc->endpoint;
+	p[1] = doc->sha256;
+	p[2] = sub;
+	return j->ops->exec(j, "INSERT INTO claims(endpoint, sha256, sub) VALUES(?1, ?2, CAST(?3 AS BIGINT))", p, 3, d);
 }
 
 /* Makes row the next row of its submission: kind, state and detail, the answer fields cleared. */
@@ -299,45 +297,17 @@ out:
 	return r;
 }
 
-/* Steps st, calling fn with each row. */
-static int walk(struct tdk_journal *j, sqlite3_stmt *st, int (*fn)(void *, const struct tdk_journal_row *),
-		void *arg, struct tdk_diag *d)
-{
-	struct tdk_journal_row row = { 0 };
-	int s, r = 0;
-
-	while (!r && (s = sqlite3_step(st)) == SQLITE_ROW)
-		r = journal_read_row(st, &row) < 0 ? TDK_EXIT_INTERNAL : fn(arg, &row);
-	if (!r && s != SQLITE_DONE)
-		r = journal_fail(j, d, "cannot read the journal");
-	tdk_journal_row_release(&row);
-	sqlite3_finalize(st);
-	return r;
-}
-
 int tdk_journal_each(struct tdk_journal *j, const struct tdk_journal_filter *f,
 		     int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg, struct tdk_diag *d)
 {
-	sqlite3_stmt *st;
-	int r;
+	const char *p[2] = { f ? f->endpoint : NULL, f ? f->state : NULL };
 
-	if ((r = journal_prepare(j, LAST_ROWS " AND (?1 IS NULL OR endpoint = ?1) AND (?2 IS NULL OR state = ?2)"
-				    " ORDER BY sub", &st, d)))
-		return r;
-	if (f && f->endpoint)
-		sqlite3_bind_text(st, 1, f->endpoint, -1, SQLITE_STATIC);
-	if (f && f->state)
-		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
-	return walk(j, st, fn, arg, d);
+	return journal_walk(j, LAST_ROWS " AND (CAST(?1 AS TEXT) IS NULL OR endpoint = ?1)"
+			    " AND (CAST(?2 AS TEXT) IS NULL OR state = ?2) ORDER BY sub", p, 2, fn, arg, d);
 }
 
 int tdk_journal_rows(struct tdk_journal *j, int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg,
 		     struct tdk_diag *d)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = journal_prepare(j, "SELECT " JOURNAL_COLS " FROM rows ORDER BY seq", &st, d)))
-		return r;
-	return walk(j, st, fn, arg, d);
+	return journal_walk(j, "SELECT " JOURNAL_COLS " FROM rows ORDER BY seq", NULL, 0, fn, arg, d);
 }

@@ -1,12 +1,12 @@
 /*
- * The submission journal on SQLite: opening (the folder 0700, the file
- * 0600, WAL, synchronous=FULL, a busy timeout), the schema, the append step
- * with its hash chain and head file, and the recovery of sends whose process
- * died.  journal.h says what the journal promises; journal-ops.c holds the
- * state changes and journal-chain.c the canonical encoding and verify.
+ * The submission journal's rules on either backend (journal-int.h): the
+ * choice of backend, the append step with its hash chain and head file, and
+ * the recovery of sends whose process died.  journal.h says what the
+ * journal promises; journal-ops.c holds the state changes, journal-chain.c
+ * the canonical encoding and verify, journal-sqlite.c and journal-pg.c the
+ * two backends.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,56 +19,9 @@
 #include "util/exitcode.h"
 #include "util/io.h"
 
-#define JOURNAL_FORMAT "tdk-journal-1"
-
-static const char schema[] =
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE rows(seq INTEGER PRIMARY KEY, sub INTEGER NOT NULL, kind TEXT NOT NULL, time TEXT NOT NULL,"
-	" endpoint TEXT NOT NULL, profile TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT, lrn TEXT,"
-	" state TEXT NOT NULL, conversation_id TEXT, receipt_id TEXT, message_id TEXT, outcome TEXT,"
-	" http_status INTEGER NOT NULL DEFAULT 0, headers TEXT, body_sha256 TEXT, body TEXT, detail TEXT,"
-	" prev TEXT NOT NULL, hash TEXT NOT NULL);"
-	"CREATE TABLE claims(endpoint TEXT NOT NULL, sha256 TEXT NOT NULL, sub INTEGER NOT NULL,"
-	" PRIMARY KEY(endpoint, sha256));"
-	"CREATE INDEX rows_sub ON rows(sub, seq);"
-	"CREATE INDEX rows_conv ON rows(endpoint, conversation_id);"
-	"CREATE INDEX rows_lrn ON rows(endpoint, lrn);"
-	"INSERT INTO meta VALUES('format', '" JOURNAL_FORMAT "');";
-
-int journal_fail(struct tdk_journal *j, struct tdk_diag *d, const char *what)
-{
-	int e = j->db ? sqlite3_extended_errcode(j->db) & 0xff : SQLITE_CANTOPEN;
-	const char *msg = j->db ? sqlite3_errmsg(j->db) : "cannot open";
-
-	if (e == SQLITE_NOMEM) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-MEMORY", NULL, "%s: out of memory", what);
-		return TDK_EXIT_INTERNAL;
-	}
-	if (e == SQLITE_CORRUPT || e == SQLITE_NOTADB)
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-CORRUPT", NULL,
-			     "%s: the file is not a tdk journal or is damaged (%s)", what, msg);
-	else if (e == SQLITE_BUSY || e == SQLITE_LOCKED)
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-BUSY", NULL,
-			     "%s: another process held the journal for %d s (%s)", what, TDK_JOURNAL_BUSY_MS / 1000, msg);
-	else
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-IO", NULL, "%s: %s", what, msg);
-	return TDK_EXIT_IO;
-}
-
 int journal_exec(struct tdk_journal *j, const char *sql, struct tdk_diag *d)
 {
-	if (sqlite3_exec(j->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return journal_fail(j, d, "cannot use the journal");
-	return 0;
-}
-
-int journal_prepare(struct tdk_journal *j, const char *sql, sqlite3_stmt **st, struct tdk_diag *d)
-{
-	if (sqlite3_prepare_v2(j->db, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return journal_fail(j, d, "cannot read the journal");
-	}
-	return 0;
+	return j->ops->exec(j, sql, NULL, 0, d);
 }
 
 int journal_set(char **field, const char *v)
@@ -92,42 +45,90 @@ static char **text_field(struct tdk_journal_row *r, int col)
 	return col >= 2 && col <= 20 ? f[col - 2] : NULL;
 }
 
-int journal_read_row(sqlite3_stmt *st, struct tdk_journal_row *r)
+static int64_t number(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+int journal_read_row(int n, const char *const *v, struct tdk_journal_row *r)
 {
 	int c;
 
 	tdk_journal_row_release(r);
-	r->seq = sqlite3_column_int64(st, 0);
-	r->sub = sqlite3_column_int64(st, 1);
-	r->http_status = sqlite3_column_int64(st, 14);
+	if (n < JOURNAL_NCOLS)
+		return -1;
+	r->seq = number(v[0]);
+	r->sub = number(v[1]);
+	r->http_status = number(v[14]);
 	for (c = 2; c <= 20; c++) {
 		char **f = text_field(r, c);
 
-		if (f && journal_set(f, (const char *)sqlite3_column_text(st, c)) < 0)
+		if (f && journal_set(f, v[c]) < 0)
 			return -1;
 	}
 	return 0;
 }
 
+/* What journal_walk() and journal_last() read rows with. */
+struct reader {
+	int (*fn)(void *arg, const struct tdk_journal_row *row);
+	void *arg;
+	struct tdk_journal_row *row;
+};
+
+static int read_one(void *arg, int n, const char *const *v)
+{
+	struct reader *rd = arg;
+
+	if (journal_read_row(n, v, rd->row) < 0)
+		return TDK_EXIT_INTERNAL;
+	return rd->fn ? rd->fn(rd->arg, rd->row) : TDK_JOURNAL_HELD;
+}
+
+int journal_walk(struct tdk_journal *j, const char *sql, const char *const *p, int n,
+		 int (*fn)(void *arg, const struct tdk_journal_row *row), void *arg, struct tdk_diag *d)
+{
+	struct tdk_journal_row row = { 0 };
+	struct reader rd = { fn, arg, &row };
+	int r = j->ops->query(j, sql, p, n, read_one, &rd, d);
+
+	tdk_journal_row_release(&row);
+	return r;
+}
+
 int journal_last(struct tdk_journal *j, const char *sql, const char *a, const char *b, struct tdk_journal_row *row,
 		 struct tdk_diag *d)
 {
-	sqlite3_stmt *st;
-	int r, s;
+	const char *p[2] = { a, b };
+	struct reader rd = { NULL, NULL, row };
+	int r = j->ops->query(j, sql, p, b ? 2 : 1, read_one, &rd, d);
 
-	if ((r = journal_prepare(j, sql, &st, d)))
-		return r;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	s = sqlite3_step(st);
-	if (s == SQLITE_ROW)
-		r = journal_read_row(st, row) < 0 ? TDK_EXIT_INTERNAL : TDK_JOURNAL_HELD;
-	else if (s == SQLITE_DONE)
-		r = TDK_JOURNAL_NONE;
-	else
-		r = journal_fail(j, d, "cannot read the journal");
-	sqlite3_finalize(st);
+	return r ? r : TDK_JOURNAL_NONE;
+}
+
+/* Keeps the seq and hash of the one row selected. */
+static int tail_one(void *arg, int n, const char *const *v)
+{
+	struct { int64_t seq; char *hash; } *t = arg;
+
+	if (n < 2 || !v[1] || strlen(v[1]) != TDK_JOURNAL_HASH_HEX)
+		return TDK_EXIT_IO;
+	t->seq = number(v[0]);
+	memcpy(t->hash, v[1], TDK_JOURNAL_HASH_HEX + 1);
+	return 0;
+}
+
+int journal_tail(struct tdk_journal *j, int64_t *seq, char hash[TDK_JOURNAL_HASH_HEX + 1], struct tdk_diag *d)
+{
+	struct { int64_t seq; char *hash; } t = { 0, hash };
+	int r;
+
+	memset(hash, '0', TDK_JOURNAL_HASH_HEX);
+	hash[TDK_JOURNAL_HASH_HEX] = '\0';
+	r = j->ops->query(j, "SELECT seq, hash FROM rows ORDER BY seq DESC LIMIT 1", NULL, 0, tail_one, &t, d);
+	if (r == TDK_EXIT_IO && !d->errors)
+		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-CORRUPT", NULL, "the last row has no hash");
+	*seq = t.seq;
 	return r;
 }
 
@@ -145,47 +146,41 @@ static void stamp(char out[80])
 
 int journal_append(struct tdk_journal *j, struct tdk_journal_row *r, struct tdk_diag *d)
 {
-	static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
-	char now[80], hex[TDK_JOURNAL_HASH_HEX + 1];
-	sqlite3_stmt *st;
-	int rc, c, s;
+	char now[80], hex[TDK_JOURNAL_HASH_HEX + 1], prev[TDK_JOURNAL_HASH_HEX + 1], num[3][32];
+	const char *p[JOURNAL_NCOLS];
+	int64_t last;
+	int rc, c;
 
-	if ((rc = journal_prepare(j, "SELECT seq, hash FROM rows ORDER BY seq DESC LIMIT 1", &st, d)))
+	if ((rc = journal_tail(j, &last, prev, d)))
 		return rc;
-	s = sqlite3_step(st);
-	r->seq = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
-	rc = journal_set(&r->prev, s == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 1) : zeros);
-	sqlite3_finalize(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return journal_fail(j, d, "cannot read the journal");
+	r->seq = last + 1;
 	stamp(now);
 	if (!r->sub)
 		r->sub = r->seq;
-	if (rc < 0 || !r->prev || journal_set(&r->time, now) < 0 || tdk_journal_row_hash(r, hex) < 0 ||
+	if (journal_set(&r->prev, prev) < 0 || journal_set(&r->time, now) < 0 || tdk_journal_row_hash(r, hex) < 0 ||
 	    journal_set(&r->hash, hex) < 0)
 		return TDK_EXIT_INTERNAL;
-	if ((rc = journal_prepare(j, "INSERT INTO rows(" JOURNAL_COLS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-				  &st, d)))
-		return rc;
-	sqlite3_bind_int64(st, 1, r->seq);
-	sqlite3_bind_int64(st, 2, r->sub);
-	sqlite3_bind_int64(st, 15, r->http_status);
+	snprintf(num[0], sizeof(num[0]), "%lld", (long long)r->seq);
+	snprintf(num[1], sizeof(num[1]), "%lld", (long long)r->sub);
+	snprintf(num[2], sizeof(num[2]), "%lld", (long long)r->http_status);
+	p[0] = num[0];
+	p[1] = num[1];
+	p[14] = num[2];
 	for (c = 2; c <= 20; c++)
-		if (c != 14 && *text_field(r, c))
-			sqlite3_bind_text(st, c + 1, *text_field(r, c), -1, SQLITE_STATIC);
-	s = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return s == SQLITE_DONE ? 0 : journal_fail(j, d, "cannot write the journal");
+		if (c != 14)
+			p[c] = *text_field(r, c);
+	return j->ops->exec(j, "INSERT INTO rows(" JOURNAL_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+			    " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)", p, JOURNAL_NCOLS, d);
 }
 
 int journal_begin_tx(struct tdk_journal *j, struct tdk_diag *d)
 {
-	return journal_exec(j, "BEGIN IMMEDIATE", d);
+	return j->ops->begin(j, d);
 }
 
 void journal_rollback(struct tdk_journal *j)
 {
-	sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+	j->ops->rollback(j);
 }
 
 /* Writes the head file atomically: "SEQ HASH\n". */
@@ -201,7 +196,10 @@ static int write_head(struct tdk_journal *j, struct tdk_diag *d)
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
-	if (tdk_output_open(&out, j->head_path, NULL) < 0 || tdk_output_write(&out, b.data, b.len) < 0 ||
+	/* A PostgreSQL journal's head is in the state folder, which may not exist yet. */
+	memset(&out, 0, sizeof(out));
+	if (journal_make_folders(j->head_path) < 0 || tdk_output_open(&out, j->head_path, NULL) < 0 ||
+	    tdk_output_write(&out, b.data, b.len) < 0 ||
 	    tdk_output_commit(&out) < 0) {
 		if (out.tmp || out.path)
 			tdk_output_abort(&out);
@@ -275,48 +273,63 @@ int journal_sender_gone(const struct tdk_journal *j, const char *detail)
 	return start && start_time(pid) != start;
 }
 
-/* Every submission whose last row is sending, by a process that has ended: unknown. */
+/* Keeps the last row of each submission in state sending. */
+static int keep_sending(void *arg, const struct tdk_journal_row *row)
+{
+	struct { struct tdk_journal *j; struct tdk_journal_row *rows; size_t n, cap; } *k = arg;
+	struct tdk_journal_row *grown, *to;
+
+	if (!journal_sender_gone(k->j, row->detail))
+		return 0;
+	if (k->n == k->cap) {
+		if (k->cap > 1u << 20 || !(grown = realloc(k->rows, (k->cap * 2 + 8) * sizeof(*grown))))
+			return TDK_EXIT_INTERNAL;
+		k->rows = grown;
+		k->cap = k->cap * 2 + 8;
+	}
+	to = memset(&k->rows[k->n], 0, sizeof(*to));
+	if (journal_set(&to->kind, "recover") < 0)
+		return TDK_EXIT_INTERNAL;
+	k->n++;
+	to->seq = row->seq;
+	to->sub = row->sub;
+	to->http_status = 0;
+	if (journal_set(&to->endpoint, row->endpoint) < 0 || journal_set(&to->profile, row->profile) < 0 ||
+	    journal_set(&to->sha256, row->sha256) < 0 || journal_set(&to->name, row->name) < 0 ||
+	    journal_set(&to->lrn, row->lrn) < 0 || journal_set(&to->state, "unknown") < 0 ||
+	    journal_set(&to->conversation_id, row->conversation_id) < 0 ||
+	    journal_set(&to->receipt_id, row->receipt_id) < 0 || journal_set(&to->message_id, row->message_id) < 0 ||
+	    journal_set(&to->outcome, row->outcome) < 0 ||
+	    journal_set(&to->detail, "the sending process ended before an answer was recorded") < 0)
+		return TDK_EXIT_INTERNAL;
+	return 0;
+}
+
+/*
+ * Every submission whose last row is sending, by a process that has ended
+ * on this host: unknown.  Rows of other hosts are left alone (journal.h).
+ */
 static int recover(struct tdk_journal *j, struct tdk_diag *d)
 {
 	static const char q[] = "SELECT " JOURNAL_COLS " FROM rows r WHERE seq = (SELECT max(seq) FROM rows WHERE"
 				" sub = r.sub) AND state = 'sending' ORDER BY seq";
-	struct tdk_journal_row row = { 0 };
-	sqlite3_stmt *st = NULL;
-	int r, s, any = 0;
+	struct { struct tdk_journal *j; struct tdk_journal_row *rows; size_t n, cap; } k = { j, NULL, 0, 0 };
+	size_t i;
+	int r;
 
 	if ((r = journal_begin_tx(j, d)))
 		return r;
-	if ((r = journal_prepare(j, q, &st, d)))
-		goto out;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (journal_read_row(st, &row) < 0) {
-			r = TDK_EXIT_INTERNAL;
-			goto out;
-		}
-		if (!journal_sender_gone(j, row.detail))
-			continue;
-		row.http_status = 0;
-		if (journal_set(&row.kind, "recover") < 0 || journal_set(&row.state, "unknown") < 0 ||
-		    journal_set(&row.headers, NULL) < 0 || journal_set(&row.body, NULL) < 0 ||
-		    journal_set(&row.body_sha256, NULL) < 0 ||
-		    journal_set(&row.detail, "the sending process ended before an answer was recorded") < 0) {
-			r = TDK_EXIT_INTERNAL;
-			goto out;
-		}
-		if ((r = journal_append(j, &row, d)))
-			goto out;
-		any = 1;
-	}
-	if (s != SQLITE_DONE)
-		r = journal_fail(j, d, "cannot read the journal");
-out:
-	sqlite3_finalize(st);
-	tdk_journal_row_release(&row);
+	r = journal_walk(j, q, NULL, 0, keep_sending, &k, d);
+	for (i = 0; !r && i < k.n; i++)
+		r = journal_append(j, &k.rows[i], d);
+	for (i = 0; i < k.n; i++)
+		tdk_journal_row_release(&k.rows[i]);
+	free(k.rows);
 	if (r) {
 		journal_rollback(j);
 		return r;
 	}
-	return any ? journal_commit(j, d) : journal_exec(j, "COMMIT", d);
+	return k.n ? journal_commit(j, d) : journal_exec(j, "COMMIT", d);
 }
 
 int tdk_journal_default_path(struct tdk_buf *out)
@@ -334,7 +347,7 @@ int tdk_journal_default_path(struct tdk_buf *out)
 }
 
 /* Creates the folders on the way to path's file, each 0700. */
-static int make_folders(const char *path)
+int journal_make_folders(const char *path)
 {
 	char *p = strdup(path), *s;
 	int r = 0;
@@ -351,147 +364,99 @@ static int make_folders(const char *path)
 	return r;
 }
 
-/* Makes the file and its folders when missing (0600 in 0700): open with O_CREAT sets the mode. */
-static int create_file(const char *path, struct tdk_diag *d)
+/* Whether where names a PostgreSQL journal. */
+static int is_pg(const char *where)
 {
-	int fd;
-
-	if (make_folders(path) < 0 || (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-OPEN", NULL, "cannot create the journal: %s", strerror(errno));
-		return TDK_EXIT_IO;
-	}
-	close(fd);
-	return 0;
+	return where && (!strncmp(where, "postgresql://", 13) || !strncmp(where, "postgres://", 11));
 }
 
-/* The number of objects in the database, or -1. */
-static int objects(struct tdk_journal *j)
+int tdk_journal_name(const char *where, struct tdk_buf *out)
 {
-	sqlite3_stmt *st;
-	int n = -1;
+	const char *auth, *at, *colon, *pw;
+	size_t end;
 
-	if (sqlite3_prepare_v2(j->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+	tdk_buf_reset(out);
+	if (!is_pg(where))
+		return tdk_buf_adds(out, where) < 0 || tdk_buf_addc(out, '\0') < 0 ? -1 : 0;
+	auth = strstr(where, "://") + 3;
+	end = strcspn(auth, "/?#");
+	at = memchr(auth, '@', end);
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	/* user:password@host: the password is left out; so is the value of a password= parameter. */
+	if (colon) {
+		if (tdk_buf_add(out, where, (size_t)(colon - where)) < 0)
+			return -1;
+		where = at;
+	}
+	for (pw = strstr(where, "password="); pw && pw[-1] != '?' && pw[-1] != '&'; pw = strstr(pw + 1, "password="))
+		;
+	if (pw) {
+		if (tdk_buf_add(out, where, (size_t)(pw + 9 - where)) < 0)
+			return -1;
+		where = pw + strcspn(pw, "&");
+	}
+	return tdk_buf_adds(out, where) < 0 || tdk_buf_addc(out, '\0') < 0 ? -1 : 0;
+}
+
+/* The head file: beside a file journal; for PostgreSQL in this host's state folder, named by the URL. */
+static int head_path(struct tdk_journal *j, struct tdk_buf *b)
+{
+	char hex[TDK_JOURNAL_HASH_HEX + 1];
+	const char *s = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+
+	tdk_buf_reset(b);
+	if (!is_pg(j->path))
+		return tdk_buf_addf(b, "%s.head", j->path) < 0 || tdk_buf_addc(b, '\0') < 0 ? -1 : 0;
+	if (tdk_journal_sha256_hex(j->path, strlen(j->path), hex) < 0)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-/* A new journal gets the schema; two processes creating it at once are ordered by BEGIN IMMEDIATE. */
-static int make_schema(struct tdk_journal *j, struct tdk_diag *d)
-{
-	int r, n;
-
-	if ((r = journal_begin_tx(j, d)))
-		return r;
-	if ((n = objects(j)) < 0) {
-		r = journal_fail(j, d, "cannot read the journal");
-		journal_rollback(j);
-		return r;
-	}
-	if (n == 0 && (r = journal_exec(j, schema, d))) {
-		journal_rollback(j);
-		return r;
-	}
-	return journal_exec(j, "COMMIT", d);
-}
-
-/* The schema: made on a new journal, checked on an old one. */
-static int check_schema(struct tdk_journal *j, struct tdk_diag *d)
-{
-	sqlite3_stmt *st;
-	const char *v;
-	int r, n;
-
-	if ((n = objects(j)) < 0)
-		return journal_fail(j, d, "cannot read the journal");
-	if (n == 0 && (j->flags & TDK_JOURNAL_RDONLY)) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-OPEN", NULL, "the journal is empty: nothing was ever recorded");
-		return TDK_EXIT_IO;
-	}
-	if (n == 0 && (r = make_schema(j, d)))
-		return r;
-	if (sqlite3_prepare_v2(j->db, "SELECT value FROM meta WHERE key = 'format'", -1, &st, NULL) != SQLITE_OK) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-CORRUPT", NULL, "the file is an SQLite database but not a tdk journal");
-		return TDK_EXIT_IO;
-	}
-	v = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-	r = v && !strcmp(v, JOURNAL_FORMAT) ? 0 : TDK_EXIT_IO;
-	if (r)
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-CORRUPT", NULL, "the journal's format is '%s', not " JOURNAL_FORMAT,
-			     v ? v : "missing");
-	sqlite3_finalize(st);
-	return r;
-}
-
-/* Opens the database and sets it up; j->path is set. */
-static int open_db(struct tdk_journal *j, struct tdk_diag *d)
-{
-	int ro = j->flags & TDK_JOURNAL_RDONLY, r;
-	struct stat sb;
-
-	if (ro && stat(j->path, &sb) < 0) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-OPEN", NULL, "cannot open the journal: %s", strerror(errno));
-		return TDK_EXIT_IO;
-	}
-	if (!ro && (r = create_file(j->path, d)))
-		return r;
-	if (sqlite3_open_v2(j->path, &j->db, ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		return journal_fail(j, d, "cannot open the journal");
-	sqlite3_busy_timeout(j->db, TDK_JOURNAL_BUSY_MS);
-	if (!ro && (r = journal_exec(j, "PRAGMA journal_mode=WAL", d)))
-		return r;
-	if ((r = journal_exec(j, "PRAGMA synchronous=FULL", d)) || (r = check_schema(j, d)))
-		return r;
-	return ro ? 0 : recover(j, d);
+	if (s && *s == '/')
+		return tdk_buf_addf(b, "%s/tdk/journal-pg-%.16s.head", s, hex) < 0 || tdk_buf_addc(b, '\0') < 0 ? -1 : 0;
+	if (h && *h)
+		return tdk_buf_addf(b, "%s/.local/state/tdk/journal-pg-%.16s.head", h, hex) < 0 ||
+		       tdk_buf_addc(b, '\0') < 0 ? -1 : 0;
+	return tdk_buf_addf(b, "journal-pg-%.16s.head", hex) < 0 || tdk_buf_addc(b, '\0') < 0 ? -1 : 0;
 }
 
 int tdk_journal_open(struct tdk_journal **jp, const char *where, unsigned flags, struct tdk_diag *d)
 {
-	struct tdk_buf b = TDK_BUF_INIT(4096);
-	struct tdk_journal *j;
-	size_t n;
-	int r;
+	struct tdk_buf def = TDK_BUF_INIT(4096), b = TDK_BUF_INIT(4096);
+	struct tdk_journal *j = NULL;
+	int r = TDK_EXIT_INTERNAL;
 
 	*jp = NULL;
-	if (where && (!strncmp(where, "postgresql://", 13) || !strncmp(where, "postgres://", 11))) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-BACKEND", NULL,
-			     "a PostgreSQL journal is not supported by this build; give a file");
-		return TDK_EXIT_USAGE;
-	}
-	if (!where && tdk_journal_default_path(&b) < 0) {
-		tdk_buf_release(&b);
+	if (!where && tdk_journal_default_path(&def) < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-OPEN", NULL,
 			     "no journal path: set XDG_STATE_HOME or HOME, or give --journal");
-		return TDK_EXIT_USAGE;
+		r = TDK_EXIT_USAGE;
+		goto out;
 	}
 	if (!where)
-		where = b.data;
-	n = strlen(where);
-	if (!(j = calloc(1, sizeof(*j))) || !(j->path = strdup(where)) || !(j->head_path = malloc(n + 6))) {
-		tdk_journal_free(j);
-		tdk_buf_release(&b);
-		return TDK_EXIT_INTERNAL;
-	}
-	memcpy(j->head_path, where, n);
-	memcpy(j->head_path + n, ".head", 6);
-	tdk_buf_release(&b);
+		where = def.data;
+	if (!(j = calloc(1, sizeof(*j))))
+		goto out;
+	j->ops = is_pg(where) ? &journal_pg_ops : &journal_sqlite_ops;
 	j->flags = flags;
 	journal_self(j);
-	if ((r = open_db(j, d))) {
-		tdk_journal_free(j);
-		return r;
-	}
+	if (tdk_journal_name(where, &b) < 0 || !(j->path = strdup(b.data)) || head_path(j, &b) < 0 ||
+	    !(j->head_path = strdup(b.data)))
+		goto out;
+	if ((r = j->ops->open(j, where, d)) || (!(flags & TDK_JOURNAL_RDONLY) && (r = recover(j, d))))
+		goto out;
 	*jp = j;
-	return 0;
+	j = NULL;
+out:
+	tdk_journal_free(j);
+	tdk_buf_release(&def);
+	tdk_buf_release(&b);
+	return r;
 }
 
 void tdk_journal_free(struct tdk_journal *j)
 {
 	if (!j)
 		return;
-	sqlite3_close(j->db);
+	if (j->db)
+		j->ops->close(j);
 	free(j->path);
 	free(j->head_path);
 	free(j);

@@ -20,23 +20,36 @@
  *   any but sending --resend--> sending (explicit, journaled: `tdk submit --resend`)
  *   sending, its process dead --recover--> unknown  (done by tdk_journal_open)
  *
- * Durability: SQLite in WAL mode with synchronous=FULL; every function that
- * writes returns only after its transaction has committed, so a caller
- * sends its first byte after tdk_journal_begin() returned and reports an
- * answer after tdk_journal_answer() returned.
+ * Durability: SQLite in WAL mode with synchronous=FULL, or PostgreSQL with
+ * synchronous_commit on; every function that writes returns only after its
+ * transaction has committed, so a caller sends its first byte after
+ * tdk_journal_begin() returned and reports an answer after
+ * tdk_journal_answer() returned.
  *
  * Once and only once: a second table holds one claim per (endpoint,
- * sha256) under a UNIQUE constraint.  tdk_journal_begin() runs in a
- * transaction opened with BEGIN IMMEDIATE, which takes SQLite's write lock
- * before reading, so that reading the claim and writing the sending row are
- * one step that no other process can interleave: of two processes (or two
- * handles) beginning the same document for the same endpoint, exactly one
- * gets TDK_JOURNAL_MINE and the other TDK_JOURNAL_HELD with the recorded
- * submission.  The UNIQUE constraint catches any path that forgets the
- * lock.  A second backend (PostgreSQL, for several hosts) keeps the same
- * rule with SELECT ... FOR UPDATE on the claim row and the same constraint;
- * the API below names no SQLite type for that reason, and `where` in
- * tdk_journal_open() is a path or, later, a postgresql:// URL.
+ * sha256) under a UNIQUE constraint (its primary key).  Every writing
+ * transaction first takes the journal's one write lock: in SQLite BEGIN
+ * IMMEDIATE; in PostgreSQL LOCK TABLE rows IN EXCLUSIVE MODE, which
+ * excludes every other writer and lets readers read.  So reading the claim
+ * and writing the sending row are one step that no other process, on this
+ * host or another, can interleave: of two processes beginning the same
+ * document for the same endpoint, exactly one gets TDK_JOURNAL_MINE and the
+ * other TDK_JOURNAL_HELD with the recorded submission.  A row lock on the
+ * claim (SELECT ... FOR UPDATE) would not be enough in PostgreSQL: a claim
+ * that does not exist yet cannot be locked, and the chain needs the rows
+ * appended one at a time anyway (each row's prev is the hash of the one
+ * before, its seq the next number); SERIALIZABLE would give the same order
+ * by failing one of two writers, which would then have to retry.  The
+ * table lock orders them by waiting (at most TDK_JOURNAL_BUSY_MS, then
+ * JOURNAL-BUSY) and, in READ COMMITTED, each statement after it sees what
+ * the writer before committed.  The UNIQUE constraint catches any path that
+ * forgets the lock.  Writes are short (a few rows), so the lock is held
+ * for milliseconds, not for a send.
+ *
+ * The two backends hold the same tables and the same rows: a row's hash is
+ * computed from its fields as text (below), never by the database, so it
+ * is the same whichever backend holds it, and an export of one verifies
+ * as the other.
  *
  * Tamper evidence: each row carries prev (the hash of the row before it,
  * 64 zeros for row 1) and hash, the SHA-256 of the row's canonical
@@ -46,12 +59,33 @@
  * prev last.  Changing a row breaks its hash; removing or reordering a row
  * breaks its successor's prev (and the sequence).  A cut tail leaves a valid
  * chain, so after each append the journal writes the head (the last row's
- * sequence number and hash, "SEQ HASH\n") atomically to the file beside it
- * named like the journal with ".head" appended; tdk_journal_verify() checks
- * the chain against it, or against a head the caller kept elsewhere.  The
- * head is written after the commit, so after a crash, or when two writers
- * race, it may name an earlier row than the last: an earlier head is still
- * checked (its row must be there with its hash), never a false alarm.
+ * sequence number and hash, "SEQ HASH\n") atomically to a file outside the
+ * database: beside a file journal, named like it with ".head" appended; for
+ * a PostgreSQL journal in this host's state folder,
+ * $XDG_STATE_HOME/tdk/journal-pg-H.head (else under ~/.local/state), H the
+ * first 16 hex digits of the SHA-256 of the URL without its password, so
+ * that each host keeps its own witness of the shared journal.
+ * tdk_journal_verify() checks the chain against it, or against a head the
+ * caller kept elsewhere.  The head is written after the commit, so after a
+ * crash, or when two writers race, it may name an earlier row than the
+ * last: an earlier head is still checked (its row must be there with its
+ * hash), never a false alarm.
+ *
+ * Recovery across hosts: the sending row names its process as
+ * "pid@host start".  Opened for writing, the journal turns into unknown
+ * only the sending rows of this host (same host name) whose process has
+ * ended; a process on another host cannot be seen from here, so its row is
+ * left sending until the journal is opened on that host (or a person
+ * resends it).  Hosts that share a PostgreSQL journal must have distinct
+ * host names.
+ *
+ * A PostgreSQL journal is opened with libpq from the URL as given
+ * (postgresql:// or postgres://, with libpq's parameters).  The password
+ * is the user's business and never asked: libpq reads it from the URL
+ * (tdk_journal_open() then warns, JOURNAL-PASSWORD), else from PGPASSFILE
+ * or ~/.pgpass, a service file, or needs none on a Unix socket with peer
+ * authentication.  Messages name the URL without its password
+ * (tdk_journal_name()).
  *
  * Ownership: a struct tdk_journal is owned by its opener and freed with
  * tdk_journal_free(); one handle serves one thread.  Strings passed in are
@@ -157,22 +191,30 @@ struct tdk_journal;
 int tdk_journal_default_path(struct tdk_buf *out);
 
 /*
- * Opens the journal at where (a file path; NULL for the default path),
- * creating it with mode 0600, and its folder with 0700, when it does not
- * exist and flags do not say TDK_JOURNAL_RDONLY.  A file that is not a
- * journal (not SQLite, another schema, corrupt) is TDK_EXIT_IO with
- * JOURNAL-CORRUPT; one that cannot be opened or created TDK_EXIT_IO with
- * JOURNAL-OPEN; a postgresql:// URL TDK_EXIT_USAGE with JOURNAL-BACKEND
- * (not built yet).  Opened for writing, it recovers: each submission in
- * "sending" whose process (recorded as pid@host with the process's start
- * time) has ended on this host becomes "unknown" (kind recover).
+ * Opens the journal at where (a file path, a postgresql:// or postgres://
+ * URL; NULL for the default path), creating it (a file with mode 0600, and
+ * its folder with 0700; the tables in a PostgreSQL database) when it does
+ * not exist and flags do not say TDK_JOURNAL_RDONLY.  A file or database
+ * that is not a journal (not SQLite, another schema, corrupt) is
+ * TDK_EXIT_IO with JOURNAL-CORRUPT; one that cannot be opened, reached or
+ * created TDK_EXIT_IO with JOURNAL-OPEN.  Opened for writing, it recovers:
+ * each submission in "sending" whose process (recorded as pid@host with
+ * the process's start time) has ended on this host becomes "unknown" (kind
+ * recover).
  */
 int tdk_journal_open(struct tdk_journal **jp, const char *where, unsigned flags, struct tdk_diag *d);
+
+/*
+ * The name of the journal at where for messages: where itself, but a URL
+ * without its password.  Into out (reset first, NUL-terminated); returns 0
+ * or -1 when out cannot grow.
+ */
+int tdk_journal_name(const char *where, struct tdk_buf *out);
 
 /* Closes and frees the journal; NULL is allowed. */
 void tdk_journal_free(struct tdk_journal *j);
 
-/* The path of the journal and of its head file; borrowed from j. */
+/* The name of the journal (its path, or its URL without the password) and its head file; borrowed from j. */
 const char *tdk_journal_path(const struct tdk_journal *j);
 const char *tdk_journal_head_path(const struct tdk_journal *j);
 
@@ -193,7 +235,7 @@ int tdk_journal_get(struct tdk_journal *j, const char *id_or_sha256, struct tdk_
 		    struct tdk_diag *d);
 
 /*
- * Claims doc for sending, in one BEGIN IMMEDIATE transaction: a document the
+ * Claims doc for sending, in one transaction under the write lock: a document the
  * journal does not hold is recorded queued and then sending; one held in
  * state queued (it certainly never arrived) moves to sending.  Returns
  * TDK_JOURNAL_MINE with row the durable "sending" row: the caller may send.
