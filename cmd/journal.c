@@ -21,7 +21,7 @@ struct journal_opts {
 
 #define JOURNAL_OPTIONS(o) \
 	TDK_OPT_STRING_(0, "journal", &(o).journal, "file", NULL, \
-			"the journal (default $TDK_JOURNAL, else $XDG_STATE_HOME/tdk/journal.db)"), \
+			"the journal: a file or a postgresql:// URL (default $TDK_JOURNAL, else $XDG_STATE_HOME/tdk/journal.db)"), \
 	TDK_OPT_STRING_('e', "endpoint", &(o).endpoint, "name", NULL, "list: only the submissions to this endpoint"), \
 	TDK_OPT_FLAG_(0, "unknown", &(o).unknown, "list: only the submissions whose outcome is unknown"), \
 	TDK_OPT_STRING_(0, "format", &(o).format, "format", "text|json", \
