@@ -4,6 +4,8 @@
 # tests run as root (postgres when there is one, else nobody), stopped on exit.
 #
 #   pg_start          starts it; returns 1 with $PG_SKIP saying why when it cannot
+#   pg_start_or_skip  starts it, or skips the whole test file with the reason; sets
+#                     FILL (tests/gen/journal-fill) and XDG_STATE_HOME (the heads)
 #   pg_url DB         the journal's URL for database DB (made by pg_db)
 #   pg_db DB          makes database DB
 #   pg_sql DB SQL     runs SQL in DB with psql, prints the rows unaligned
@@ -64,4 +66,14 @@ pg_sql() {
 
 pg_db() {
 	pg_sql postgres "CREATE DATABASE $1"
+}
+
+pg_start_or_skip() {
+	if ! pg_start; then
+		test_skip 'the PostgreSQL journal' "$PG_SKIP"
+		test_done
+	fi
+	FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
+	XDG_STATE_HOME=$TRASH/state
+	export FILL XDG_STATE_HOME
 }

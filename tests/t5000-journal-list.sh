@@ -10,18 +10,7 @@ J=$TRASH/j.db
 sha() { printf %s "$1" | sha256sum | cut -d" " -f1; }
 
 test_expect_success 'fill: four submissions in every state, one settled by LRN' '
-	cat >script <<-\EOS &&
-	begin cds doc1 LRN1
-	answer 1 accepted 202 conv-1
-	begin cds doc2 LRN2
-	answer 4 rejected 400
-	begin cds doc3 LRN3
-	answer 7 unknown 0
-	begin other doc1 LRN1
-	notify cds - LRN3 cleared final
-	begin cds doc1 LRN1
-	EOS
-	"$FILL" "$J" script >out &&
+	"$FILL" "$J" "$DATA/journal/four.script" >out &&
 	printf "mine 1\nmine 4\nmine 7\nmine 10\nsettled 7\nheld 1 accepted\n" >want && test_cmp want out
 '
 test_expect_success 'list: one line per submission in the order they began; the send left by fill (ended) is unknown' '

@@ -6,21 +6,12 @@
 # resend is journaled; notifications settle an unknown by LRN and by
 # conversation id; an unmatched notification writes nothing.
 . "$(dirname "$0")/lib.sh"
+. "$REPO/tests/journal-lib.sh"
 
 FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
 
 test_expect_success 'two processes begin the same document 25 times: exactly one sends, the other finds it held' '
-	i=0
-	while [ $i -lt 25 ]; do
-		printf "begin cds doc$i L$i\nanswer mine accepted 202 c$i\n" >s || exit 1
-		"$FILL" race.db s >o1.$i 2>e1.$i & p1=$!
-		"$FILL" race.db s >o2.$i 2>e2.$i & p2=$!
-		wait $p1; r1=$?; wait $p2; r2=$?
-		test $r1 = 0 && test $r2 = 0 && test ! -s e1.$i && test ! -s e2.$i &&
-		cat o1.$i o2.$i | cut -d" " -f1 | sort >got && printf "held\nmine\n" >want && test_cmp want got ||
-			{ cat o1.$i o2.$i e1.$i e2.$i; exit 1; }
-		i=$((i + 1))
-	done
+	race race.db 25 || exit 1
 	tdk journal --journal race.db list | cut -f3 | sort | uniq -c >n && echo "     25 accepted" >want && test_cmp want n &&
 	tdk journal --journal race.db verify >/dev/null
 '

@@ -6,14 +6,7 @@
 # and each tampering made with psql named by verify.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/pg-lib.sh"
-
-if ! pg_start; then
-	test_skip 'the PostgreSQL journal' "$PG_SKIP"
-	test_done
-fi
-FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
-XDG_STATE_HOME=$TRASH/state
-export XDG_STATE_HOME
+pg_start_or_skip
 pg_db base >/dev/null
 J=$(pg_url base)
 sha() { printf %s "$1" | sha256sum | cut -d" " -f1; }
@@ -24,18 +17,7 @@ fresh() {
 }
 
 test_expect_success 'fill: four submissions in every state, one settled by LRN' '
-	cat >script <<-\EOS &&
-	begin cds doc1 LRN1
-	answer 1 accepted 202 conv-1
-	begin cds doc2 LRN2
-	answer 4 rejected 400
-	begin cds doc3 LRN3
-	answer 7 unknown 0
-	begin other doc1 LRN1
-	notify cds - LRN3 cleared final
-	begin cds doc1 LRN1
-	EOS
-	"$FILL" "$J" script >out &&
+	"$FILL" "$J" "$DATA/journal/four.script" >out &&
 	printf "mine 1\nmine 4\nmine 7\nmine 10\nsettled 7\nheld 1 accepted\n" >want && test_cmp want out
 '
 test_expect_success 'list: the submissions in order; the send left by fill (ended, this host) is unknown' '

@@ -6,29 +6,13 @@
 # is not recorded as unknown from here, but is on that host (a host of
 # another name is a UTS namespace, made with unshare when we may).
 . "$(dirname "$0")/lib.sh"
+. "$REPO/tests/journal-lib.sh"
 . "$REPO/tests/pg-lib.sh"
-
-if ! pg_start; then
-	test_skip 'the PostgreSQL journal' "$PG_SKIP"
-	test_done
-fi
-FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
-XDG_STATE_HOME=$TRASH/state
-export XDG_STATE_HOME
+pg_start_or_skip
 pg_db race >/dev/null && pg_db once >/dev/null && pg_db hosts >/dev/null
 
 test_expect_success 'two processes begin the same document 25 times: exactly one sends, the other finds it held' '
-	R=$(pg_url race) i=0
-	while [ $i -lt 25 ]; do
-		printf "begin cds doc$i L$i\nanswer mine accepted 202 c$i\n" >s || exit 1
-		"$FILL" "$R" s >o1.$i 2>e1.$i & p1=$!
-		"$FILL" "$R" s >o2.$i 2>e2.$i & p2=$!
-		wait $p1; r1=$?; wait $p2; r2=$?
-		test $r1 = 0 && test $r2 = 0 && test ! -s e1.$i && test ! -s e2.$i &&
-		cat o1.$i o2.$i | cut -d" " -f1 | sort >got && printf "held\nmine\n" >want && test_cmp want got ||
-			{ cat o1.$i o2.$i e1.$i e2.$i; exit 1; }
-		i=$((i + 1))
-	done
+	R=$(pg_url race) && race "$R" 25 || exit 1
 	tdk journal --journal "$R" list | cut -f3 | sort | uniq -c >n && echo "     25 accepted" >want && test_cmp want n &&
 	test "$(pg_sql race "SELECT count(*) FROM claims")" = 25 &&
 	tdk journal --journal "$R" verify >/dev/null
