@@ -184,7 +184,7 @@ struct tdk_journal;
 #define TDK_JOURNAL_RDONLY 1u
 
 /*
- * The journal's default path: $TDK_JOURNAL, else $XDG_STATE_HOME/tdk/journal.db,
+ * The journal's default place: $TDK_JOURNAL (a path or a postgresql:// URL), else $XDG_STATE_HOME/tdk/journal.db,
  * else ~/.local/state/tdk/journal.db.  Appends it to out (reset first).
  * Returns 0, or -1 when neither XDG_STATE_HOME nor HOME is set or out cannot grow.
  */

@@ -59,6 +59,23 @@ static void default_path(void)
 	tdk_buf_release(&b);
 }
 
+/* A URL's password never reaches a message: user:password@, and a password= parameter. */
+static void names(void)
+{
+	struct tdk_buf b = TDK_BUF_INIT(4096);
+
+	ok(tdk_journal_name("/x/j.db", &b) == 0 && !strcmp(b.data, "/x/j.db"), "name: a file is itself");
+	ok(tdk_journal_name("postgresql://u:pw@db:5432/tdk", &b) == 0 && !strcmp(b.data, "postgresql://u@db:5432/tdk"),
+	   "name: user:password@ loses the password");
+	ok(tdk_journal_name("postgres://u@db/tdk?sslmode=require&password=pw&x=1", &b) == 0 &&
+	   !strcmp(b.data, "postgres://u@db/tdk?sslmode=require&password=&x=1"), "name: so does password=");
+	ok(tdk_journal_name("postgresql://db/tdk?apassword=pw", &b) == 0 &&
+	   !strcmp(b.data, "postgresql://db/tdk?apassword=pw"), "name: only the parameter named password");
+	ok(tdk_journal_name("postgresql://u:p:w@db/tdk?host=/s&password=pw", &b) == 0 &&
+	   !strcmp(b.data, "postgresql://u@db/tdk?host=/s&password="), "name: both");
+	tdk_buf_release(&b);
+}
+
 static void steps(const char *path)
 {
 	static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -122,6 +139,7 @@ int main(void)
 	   "SHA-256 of abc, the FIPS 180-2 example");
 	encoding();
 	default_path();
+	names();
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/j.db", dir);
