@@ -83,6 +83,19 @@ test_expect_success 'a batch with -j 4: each document sent once' '
 	test "$(grep -c ": accepted, conversation" out)" -eq 10 && test "$(posts)" -eq $((n + 10)) &&
 	tdk submit -e local -j 4 -r batch >out 2>err && test "$(posts)" -eq $((n + 10))
 '
+test_expect_success 'tdk endpoint check: the token step gives its type and lifetime, never the token' '
+	tdk endpoint check local >out 2>err &&
+	grep -qi "^token: ok: bearer, expires in [0-9]* s, scope write:customs-declaration$" out &&
+	! grep -q "[0-9a-f]\{64\}" out err
+'
+test_expect_code 5 'an authorization-code endpoint with no refresh token kept: AUTH-LOGIN, exit 5, nothing sent' '
+	{ endpoints | sed "s/^\[local\]/[user]/; s/^grant = .*/grant = authorization-code/" &&
+	echo "authorize-url = $URL/oauth/authorize"; } >endpoints-user &&
+	lrn G004 && n=$(posts) && tdk submit -e user --endpoints endpoints-user G004.xml >out 2>err; rc=$?
+	{ test_grep "[AUTH-LOGIN]" err && test_grep "tdk endpoint login user" err && test "$(posts)" -eq "$n" &&
+	tdk journal list --format json | grep "\"lrn\":\"G004\"" | grep -q "\"state\":\"queued\""; } || exit 99
+	exit $rc
+'
 test_expect_success 'the secret is in no output, no report and no journal row' '
 	tdk journal export >rows && ! grep -q s3cret rows out err j.db* &&
 	! grep -q s3cret access.log
