@@ -2,7 +2,8 @@
 # tdk submit against tdk serve's faults: a connection dropped after the body
 # (unknown, exit 4, never resent by a second run); 503 with Retry-After
 # (retried, then accepted); a token the server no longer knows (renewed
-# once, then accepted) and tokens always expired (exit 5); a connection
+# once, then accepted) and tokens always expired (exit 5); a slow server
+# past the timeout (unknown, exit 4); a connection
 # refused (queued, exit 4, sent by a later run).
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
@@ -61,6 +62,13 @@ test_expect_success 'a cached token the server does not know: renewed once, then
 test_expect_code 5 'tokens that are always expired: 401 after one renewal, exit 5, queued' '
 	restart --fault expired-token && tdk submit -e local G004.xml >out 2>err; rc=$?
 	{ test_grep "[SUBMIT-UNAUTHORIZED]" err && test "$(state G004)" = queued; } || exit 99
+	exit $rc
+'
+test_expect_code 4 'a slow server past the timeout: unknown, exit 4' '
+	restart --fault slow=1500 && sed "s/^timeout = .*/timeout = 1/" endpoints >endpoints1 && lrn G006 &&
+	tdk submit -e local --endpoints endpoints1 G006.xml >out 2>err; rc=$?
+	{ test_grep "[HTTP-TIMEOUT]" err && test_grep "[SUBMIT-UNKNOWN]" err && test "$(state G006)" = unknown; } ||
+		exit 99
 	exit $rc
 '
 serve_stop
