@@ -210,7 +210,7 @@ static int report(struct tdk_doc *doc, enum tdk_rest_result res, const struct td
 }
 
 /* The answer, recorded before it is reported; returns the document's status. */
-static int record(struct submit *s, struct slot *sl, struct tdk_doc *doc, int64_t sub, enum tdk_rest_result res,
+static int record(struct slot *sl, struct tdk_doc *doc, int64_t sub, enum tdk_rest_result res,
 		  const struct tdk_http_resp *r, int code)
 {
 	char conv[128], receipt[128], hdrs[400];
@@ -220,7 +220,6 @@ static int record(struct submit *s, struct slot *sl, struct tdk_doc *doc, int64_
 	int rc, status = TDK_EXIT_REMOTE;
 	const char *requeue = NULL;
 
-	(void)s;
 	switch (res) {
 	case TDK_REST_ACCEPTED:
 		a.state = "accepted";
@@ -318,7 +317,7 @@ static int send_one(struct submit *s, struct slot *sl, struct tdk_doc *doc, cons
 	tdk_http_resp_init(&resp);
 	res = tdk_rest_post(&s->auth, &sl->http, body->data ? body->data : "", body->len, &resp, &tries, &code,
 			    &doc->d);
-	r = record(s, sl, doc, row.sub, res, &resp, code);
+	r = record(sl, doc, row.sub, res, &resp, code);
 	tdk_http_resp_release(&resp);
 	tdk_journal_row_release(&row);
 	return r;
