@@ -9,6 +9,11 @@
 . "$REPO/tests/serve-lib.sh"
 
 serve_schema
+D=$TDK_CORPUS/wco/hmrc-customs-declare-exports/instances/Imports/Accepted/Declaration/TT1_IM_v2.02_Accepted.xml
+if [ -f "$D" ]; then
+	printf '<uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="%s"/>\n' \
+		"$TDK_CORPUS/wco/hmrc-customs-declare-exports/local-wrappers/submit_wrapper.xsd" >>cat.xml
+fi
 echo '</catalog>' >>cat.xml
 serve_start --catalog "$TRASH/cat.xml" --access-log "$TRASH/access.log" || { echo "Bail out! tdk serve did not start"; exit 1; }
 printf 's3cret\n' >secret && chmod 600 secret
@@ -43,6 +48,15 @@ test_expect_success 'a valid declaration: 202, its conversation id in the report
 	test_grep "\"lrn\":\"G001\",\"state\":\"accepted\",\"conversation_id\":\"$conv\"" list &&
 	test "$(posts)" -eq 1
 '
+if [ -f "$D" ]; then
+	test_expect_success 'corpus: a CDS import declaration (TT1) validated against the corpus schemas and accepted, its LRN journaled' '
+		cp "$D" tt1.xml && tdk submit -e local tt1.xml >out 2>err &&
+		test_grep "tt1.xml: accepted, conversation" out &&
+		tdk journal list --format json | grep -q "\"lrn\":\"Import_Accepted\",\"state\":\"accepted\""
+	'
+else
+	test_skip 'corpus: a CDS import declaration' "$TDK_CORPUS/wco is absent (set TDK_CORPUS)"
+fi
 test_expect_success 'JSON verdicts carry the conversation id' '
 	tdk submit -e local --format json C002.xml >out &&
 	grep -q "\"conversation_id\":\"[0-9a-f-]\{36\}\"" out && test_grep "\"result\":\"ok\"" out

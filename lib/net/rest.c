@@ -10,32 +10,52 @@
 #include "util/exitcode.h"
 #include "xml/xml.h"
 
+/* The first element child of parent named name (any namespace), or NULL. */
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr c;
+
+	for (c = parent ? parent->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name))
+			return c;
+	return NULL;
+}
+
+/* Copies text without the blanks around it into out[0..size); returns 1, or 0 when empty or too long. */
+static int trimmed(const char *text, char *out, size_t size)
+{
+	size_t len;
+
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	len = strlen(text);
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t' || text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	if (!len || len >= size || len > TDK_REST_LRN_MAX)
+		return 0;
+	memcpy(out, text, len);
+	out[len] = '\0';
+	return 1;
+}
+
 int tdk_rest_lrn(const char *p, size_t n, char *out, size_t size)
 {
 	struct tdk_diag quiet;
 	xmlDocPtr doc;
-	xmlNodePtr root, c;
+	xmlNodePtr root, decl, ref;
+	xmlChar *text;
 	int found = 0;
 
 	tdk_diag_init(&quiet, "lrn");
 	if (!size || !(doc = tdk_xml_parse_ex(p, n, "lrn", "SUBMIT", 0, NULL, &quiet)))
 		return 0;
+	/* The Declaration is the root, or a child of the root (a WCO MetaData wrapper). */
 	root = xmlDocGetRootElement(doc);
-	for (c = root ? root->children : NULL; c && !found; c = c->next) {
-		xmlChar *text;
-
-		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "FunctionalReferenceID"))
-			continue;
-		if ((text = xmlNodeGetContent(c))) {
-			size_t len = strlen((const char *)text);
-
-			if (len && len < size && len <= TDK_REST_LRN_MAX) {
-				memcpy(out, text, len + 1);
-				found = 1;
-			}
-			xmlFree(text);
-		}
-		break;
+	decl = root && strcmp((const char *)root->name, "Declaration") ? child(root, "Declaration") : root;
+	ref = child(decl ? decl : root, "FunctionalReferenceID");
+	if (ref && (text = xmlNodeGetContent(ref))) {
+		found = trimmed((const char *)text, out, size);
+		xmlFree(text);
 	}
 	xmlFreeDoc(doc);
 	return found;

@@ -46,9 +46,10 @@ enum tdk_rest_result {
 };
 
 /*
- * The LRN of the declaration p[0..n): the text of the first
- * FunctionalReferenceID element child of the root (any namespace), into
- * out[0..size).  Returns 1 when found, 0 when not (or the document does not
+ * The LRN of the declaration p[0..n): the text, without the blanks
+ * around it, of the first FunctionalReferenceID element child of the
+ * Declaration, which is the root or a child of the root (the WCO MetaData
+ * wrapper of CDS), in any namespace, into out[0..size).  Returns 1 when found, 0 when not (or the document does not
  * parse: nothing is reported).
  */
 int tdk_rest_lrn(const char *p, size_t n, char *out, size_t size);
