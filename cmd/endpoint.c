@@ -12,11 +12,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
 #include "cmd.h"
 #include "dir.h"
+#include "net/auth.h"
 #include "net/endpoint.h"
 #include "util/secret.h"
 
@@ -178,25 +180,43 @@ static void check_step(void *arg, const char *step, int status, const char *deta
 		tdk_error(s->ctx, "endpoint", status, "'%s': %s failed: %s", s->name, step, detail);
 }
 
-/* The secret step: readable from its source and, for a file, closed to others; wiped at once. */
+/* Whether the check asks for a token: a rest endpoint with a token-url and a client-id. */
+static int wants_token(const struct tdk_endpoint *e)
+{
+	return e->profile == TDK_PROFILE_REST && e->value[TDK_EK_TOKEN_URL] && e->value[TDK_EK_CLIENT_ID];
+}
+
+/*
+ * The secret step: readable from its source and, for a file, closed to
+ * others.  Read once (an environment variable is unset once read): into a
+ * when a token is to be asked for, else into a buffer wiped at once.
+ */
 static int check_secret(struct tdk_ctx *ctx, const struct tdk_endpoints *eps, const struct tdk_endpoint *e,
-			struct check_state *s)
+			struct check_state *s, struct tdk_auth *a)
 {
 	static char secret[TDK_ENDPOINT_SECRET_MAX];
 	char desc[320], line[400];
 	struct tdk_diag d;
 	int n;
 
-	if (tdk_endpoint_secret_source(e) == TDK_SECRET_NONE)
-		return 0;
 	tdk_endpoint_secret_describe(e, desc, sizeof(desc));
 	tdk_diag_init(&d, eps->file);
 	d.emit = tdk_dir_report_diag;
 	d.arg = ctx;
-	n = tdk_endpoint_secret(eps, e, secret, sizeof(secret), &d);
-	tdk_secret_wipe(secret, sizeof(secret));
-	if (n < 0)
-		return -n;
+	if (wants_token(e)) {
+		if ((n = tdk_auth_init(a, eps, e, 0, &d)) != 0)
+			return n;
+		n = (int)a->secret_len;
+	} else {
+		if (tdk_endpoint_secret_source(e) == TDK_SECRET_NONE)
+			return 0;
+		n = tdk_endpoint_secret(eps, e, secret, sizeof(secret), &d);
+		tdk_secret_wipe(secret, sizeof(secret));
+		if (n < 0)
+			return -n;
+	}
+	if (tdk_endpoint_secret_source(e) == TDK_SECRET_NONE)
+		return 0;
 	snprintf(line, sizeof(line), "%s: %d bytes read (%s)", tdk_endpoint_key_name(tdk_endpoint_secret_source(e)
 			== TDK_SECRET_FILE ? TDK_EK_CLIENT_SECRET_FILE : tdk_endpoint_secret_source(e) == TDK_SECRET_FD
 			? TDK_EK_CLIENT_SECRET_FD : TDK_EK_CLIENT_SECRET_ENV), n, desc);
@@ -204,29 +224,65 @@ static int check_secret(struct tdk_ctx *ctx, const struct tdk_endpoints *eps, co
 	return 0;
 }
 
+/* The token step: a token by the endpoint's grant; its type, scope and lifetime, never the token. */
+static int check_token(struct tdk_ctx *ctx, const struct tdk_endpoint *e, const struct tdk_auth *a,
+		       struct check_state *s)
+{
+	struct tdk_http_opts ho;
+	struct tdk_http h;
+	struct tdk_oauth_token t;
+	struct tdk_diag d;
+	char line[400];
+	int r;
+
+	tdk_diag_init(&d, e->name);
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	tdk_auth_http_opts(e, &ho);
+	if (tdk_http_init(&h, &ho, &d))
+		return TDK_EXIT_INTERNAL;
+	tdk_oauth_token_init(&t);
+	r = tdk_auth_token(a, &h, &t, &d);
+	if (!r) {
+		long left = t.expires_at ? (long)(t.expires_at - time(NULL)) : -1;
+
+		if (left >= 0)
+			snprintf(line, sizeof(line), "%s, expires in %ld s%s%s", t.token_type, left,
+				 t.scope ? ", scope " : "", t.scope ? t.scope : "");
+		else
+			snprintf(line, sizeof(line), "%s, no lifetime given%s%s", t.token_type,
+				 t.scope ? ", scope " : "", t.scope ? t.scope : "");
+		check_step(s, "token", 0, line);
+	} else {
+		check_step(s, "token", r, a->client_credentials ? "no token by the client credentials grant"
+			   : "no token by the refresh token kept by tdk endpoint login");
+	}
+	tdk_oauth_token_release(&t);
+	tdk_http_release(&h);
+	return r;
+}
+
 static int do_check(struct tdk_ctx *ctx, const struct ep_opts *o, const struct tdk_endpoints *eps,
 		    const struct tdk_endpoint *e)
 {
 	struct check_state s = { ctx, e->name, o->quiet };
-	int r = check_secret(ctx, eps, e, &s);
+	struct tdk_auth a;
+	int r;
 
-	if (r)
-		return r;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		return tdk_error(ctx, "endpoint", TDK_EXIT_INTERNAL, "libcurl could not start");
+	memset(&a, 0, sizeof(a));
+	if ((r = check_secret(ctx, eps, e, &s, &a)) != 0)
+		goto out;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		r = tdk_error(ctx, "endpoint", TDK_EXIT_INTERNAL, "libcurl could not start");
+		goto out;
+	}
 	r = tdk_endpoint_check(e, check_step, &s);
+	if (!r && wants_token(e))
+		r = check_token(ctx, e, &a, &s);
 	curl_global_cleanup();
-	if (r)
-		return r;
-	/*
-	 * The token step belongs here: once lib/net/oauth gives a client, ask
-	 * the token-url for a token by the endpoint's grant (client credentials
-	 * now; authorization code through a refresh token kept by `tdk endpoint
-	 * login`) and report its type, scope and lifetime, never the token.
-	 */
-	if (e->profile == TDK_PROFILE_REST && !o->quiet)
-		fprintf(ctx->out, "token: not checked: this build of tdk has no OAuth client yet\n");
-	return 0;
+out:
+	tdk_auth_release(&a);
+	return r;
 }
 
 int cmd_endpoint(int argc, char **argv, struct tdk_ctx *ctx)

@@ -30,6 +30,7 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "map", cmd_map, "map documents between vocabularies with XSLT: UN/EDIFACT, WCO Data Model", NULL },
 	{ "validate", cmd_validate, "check UN/EDIFACT interchanges (ISO 9735, UNTDID) and XML documents "
 	  "(XSD, Schematron)", NULL },
+	{ "submit", cmd_submit, "send documents to a single window once: validate, journal, POST, record", NULL },
 	{ "serve", cmd_serve, "run a single window on the loopback: OAuth, CDS declarations, notifications", NULL },
 	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },
 	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers", NULL },

@@ -80,7 +80,7 @@ endpoint mtls "https://localhost:$MTLS/x" "ca-file = ca.pem
 client-cert = client.pem
 client-key = client.key"
 endpoint nocert "https://localhost:$MTLS/x" "ca-file = ca.pem"
-printf '[rest]\nprofile = rest\nurl = https://localhost:%s/d\ngrant = client-credentials\ntoken-url = https://localhost:%s/t\nclient-id = c\nclient-secret-env = T5022_SECRET\nca-file = ca.pem\n' \
+printf '[rest]\nprofile = rest\nurl = https://localhost:%s/d\ngrant = client-credentials\ntoken-url = https://localhost:%s/t\nclient-id = c\nclient-secret-env = T5022_SECRET\nca-file = ca.pem\ntimeout = 2\n' \
 	"$GOOD" "$GOOD" >>ep
 
 test_expect_success 'the right CA: each step a line, the certificate subject, issuer and expiry' '
@@ -91,10 +91,12 @@ test_expect_success 'the right CA: each step a line, the certificate subject, is
 	sed -n 4p out | grep -q "^certificate: ok: subject CN *= *localhost; issuer CN *= *tdk test ca; expires .*20[0-9][0-9]" &&
 	test "$(wc -l <out)" -eq 4
 '
-test_expect_success 'a rest endpoint: the secret first, the token step last (not checked in this build)' '
-	T5022_SECRET=0123456789 tdk endpoint --endpoints ep check rest >out 2>err && test ! -s err &&
-	sed -n 1p out | grep -q "^secret: ok: client-secret-env: 10 bytes read" &&
-	sed -n 6p out | grep -q "^token: not checked: " && test "$(wc -l <out)" -eq 6
+test_expect_code 4 'a rest endpoint: the secret first, the token step last (s_server is no OAuth server)' '
+	T5022_SECRET=0123456789 tdk endpoint --endpoints ep check rest >out 2>err; rc=$?
+	{ sed -n 1p out | grep -q "^secret: ok: client-secret-env: 10 bytes read" &&
+	sed -n 6p out | grep -q "^token: failed: no token by the client credentials grant" &&
+	test "$(wc -l <out)" -eq 6 && ! grep -q 0123456789 out err; } || exit 99
+	exit $rc
 '
 test_expect_success 'an IP address checked against the certificate: 127.0.0.1; -q prints nothing' '
 	tdk endpoint --endpoints ep check ip >out && test_grep "tls: ok" out &&

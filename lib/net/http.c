@@ -267,7 +267,12 @@ static void classify(CURL *c, CURLcode rc, const struct xfer *x, const char *whe
 		r->outcome = r->body_sent ? TDK_HTTP_UNKNOWN : TDK_HTTP_NOT_SENT, code = "HTTP-TIMEOUT";
 		what = r->body_sent ? "timed out after the request was sent: its outcome is unknown"
 				    : "timed out before the request was sent";
-	} else if (r->body_sent) {
+	} else if (r->body_sent || rc == CURLE_SEND_FAIL_REWIND) {
+		/*
+		 * SEND_FAIL_REWIND: a kept connection broke after the body went out
+		 * and libcurl wanted to send it again, which tdk never lets it do
+		 * (no seek function); the first copy may have arrived.
+		 */
 		r->outcome = TDK_HTTP_UNKNOWN, code = "HTTP-UNKNOWN";
 		what = "the connection broke after the request was sent: its outcome is unknown";
 	} else {
