@@ -28,4 +28,4 @@ DEB_BUILD = build-essential pkg-config libxml2-dev libxslt1-dev libxmlsec1-dev \
 # Read at run time: iso-codes for tdk codes' ISO 3166-1 and ISO 4217 lists.
 DEB_RUN   = iso-codes
 DEB_TEST  = perl libxml2-utils xsltproc valgrind clang libclang-rt-dev groff-base mandoc man-db time \
-            nodejs npm xmlsec1 zip unzip python3 curl openssl sqlite3
+            nodejs npm xmlsec1 zip unzip python3 curl openssl sqlite3 apache2-utils

@@ -72,26 +72,14 @@ test_expect_success '--client-ca: a certificate of another CA is refused in the 
 '
 serve_stop
 serve_start --cert "$P/localhost.pem" --key "$P/localhost.key" --client-ca "$P/ca.pem" --require-client-cert || exit 1
-cat >>ep <<EOF2
-[mtls]
-profile = as2
-url = $URL/as2
-as2-from = A
-as2-to = B
-key = k
-partner-cert = c
-ca-file = ca.pem
-client-cert = client.pem
-client-key = client.key
-[nocert]
-profile = as2
-url = $URL/as2
-as2-from = A
-as2-to = B
-key = k
-partner-cert = c
-ca-file = ca.pem
-EOF2
+# as2 NAME [LINE]: an as2 endpoint (no secret to read) on this server, appended to ep.
+as2() {
+	printf '[%s]\nprofile = as2\nurl = %s/as2\nas2-from = A\nas2-to = B\nkey = k\npartner-cert = c\nca-file = ca.pem\n%s\n' \
+		"$1" "$URL" "${2:-}" >>ep
+}
+as2 mtls "client-cert = client.pem
+client-key = client.key"
+as2 nocert
 test_expect_success '--require-client-cert: a client certificate given is served' '
 	tok --cacert "$P/ca.pem" --cert "$P/client.pem" --key "$P/client.key" >c && echo 200 >want && test_cmp want c
 '
