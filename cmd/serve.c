@@ -19,6 +19,7 @@
 #include "net/serve.h"
 #include "util/io.h"
 #include "util/secret.h"
+#include "sigcmd.h"
 #include "xml/xml.h"
 
 struct serve_cli {
@@ -28,6 +29,9 @@ struct serve_cli {
 	unsigned long max_conn, timeout, token_ttl;
 	int faults, require_client_cert;
 	struct tdk_buf pem[3];       /* the certificate, the key, the client CA */
+	const char *pass_file;       /* the key's passphrase: --passphrase-file, --passphrase-fd, */
+	unsigned long pass_fd;       /* TDK_PASSPHRASE or the terminal, as sigcmd.h reads it */
+	char pass[1024];             /* wiped once the server has started */
 };
 
 #define SERVE_OPTIONS(o) \
@@ -48,7 +52,11 @@ struct serve_cli {
 			"faults for every request: drop, unavailable[=s], slow[=ms], slow-read[=ms], duplicate, " \
 			"reorder, expired-token"), \
 	TDK_OPT_STRING_(0, "cert", &(o).cert, "file", NULL, "speak https with this PEM certificate (chain)"), \
-	TDK_OPT_STRING_(0, "key", &(o).key, "file", NULL, "the certificate's unencrypted PEM private key"), \
+	TDK_OPT_STRING_(0, "key", &(o).key, "file", NULL, "the certificate's PEM private key"), \
+	TDK_OPT_STRING_(0, "passphrase-file", &(o).pass_file, "file", NULL, \
+			"read an encrypted key's passphrase from the first line of file"), \
+	TDK_OPT_ULONG_(0, "passphrase-fd", &(o).pass_fd, "fd", \
+		       "read an encrypted key's passphrase from file descriptor fd"), \
 	TDK_OPT_STRING_(0, "client-ca", &(o).client_ca, "file", NULL, \
 			"ask clients for a certificate and refuse one this PEM CA did not issue"), \
 	TDK_OPT_FLAG_(0, "require-client-cert", &(o).require_client_cert, \
@@ -132,6 +140,17 @@ static int load_tls(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_o
 		*dst[i] = o->pem[i].data;
 	}
 	so->require_client_cert = o->require_client_cert;
+	if (so->key_pem && strstr(so->key_pem, "ENCRYPTED")) {
+		struct tdk_passphrase_src ps = { o->pass_file, o->pass_fd, 0, NULL, 0 };
+		char *env;
+		int n = tdk_passphrase_get(&ps, o->key, o->pass, sizeof(o->pass));
+
+		if ((env = getenv("TDK_PASSPHRASE")))
+			tdk_secret_wipe(env, strlen(env));
+		if (n < 0)
+			return tdk_passphrase_error(ctx, "serve", TDK_EXIT_IO, &ps);
+		so->key_password = o->pass;
+	}
 	return 0;
 }
 
@@ -150,7 +169,11 @@ static int run(struct tdk_ctx *ctx, struct tdk_serve_opts *so, const char *port_
 	tdk_diag_init(&d, "serve");
 	d.emit = tdk_dir_report_diag;
 	d.arg = ctx;
-	if ((r = tdk_serve_start(so, &d, &s)))
+	r = tdk_serve_start(so, &d, &s);
+	if (so->key_password)          /* the key is loaded (or refused): its passphrase is done with */
+		tdk_secret_wipe((char *)(uintptr_t)so->key_password, strlen(so->key_password));
+	so->key_password = NULL;
+	if (r)
 		return r;
 	fprintf(ctx->out, "listening on %s://%s:%u\n", so->cert_pem ? "https" : "http", so->host, tdk_serve_port(s));
 	fflush(ctx->out);
@@ -178,6 +201,7 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 	size_t i;
 
 	memset(&o, 0, sizeof(o));
+	o.pass_fd = TDK_NO_FD;
 	tdk_serve_opts_init(&so);
 	if ((r = tdk_parse_options(ctx, &serve_usage, opts, argc, argv, &nargs)) >= 0)
 		return r;

@@ -4,8 +4,9 @@
 # another CA refuses the server; with --client-ca a client certificate is
 # asked for and one from another CA is refused during the handshake, and
 # with --require-client-cert a client without one is refused too, while the
-# server goes on; tdk endpoint check passes against it, with and without a
-# client certificate; a key that is not one and lone options are refused.
+# server goes on; tdk endpoint check passes against it, and with a client
+# certificate against a server that requires one; an encrypted key takes its passphrase as tdk sign
+# does, never from argv; a key that is not one and lone options are refused.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
 
@@ -106,6 +107,33 @@ test_expect_code 3 'a client CA file without a certificate: SERVE-TLS, exit 3' '
 	tdk serve --state s.db --clients "$TRASH/clients" --cert "$P/localhost.pem" --key "$P/localhost.key" \
 		--client-ca "$TRASH/clients" 2>err; rc=$?
 	test_grep "error: [SERVE-TLS] the client CA holds no PEM certificate" err || exit 99
+	exit $rc
+'
+echo 'correct horse battery' >pass.txt && chmod 600 pass.txt &&
+	openssl pkcs8 -topk8 -in localhost.key -passout file:pass.txt -out enc.key 2>/dev/null
+test_expect_success 'an encrypted key with --passphrase-file: https, and the passphrase in no argv' '
+	serve_start --cert "$P/localhost.pem" --key "$P/enc.key" --passphrase-file "$P/pass.txt" &&
+	tok --cacert "$P/ca.pem" >c && echo 200 >want && test_cmp want c &&
+	! tr "\0" " " <"/proc/$(cat "$TRASH/serve.pid")/cmdline" | grep -q horse && serve_stop && test "$SERVE_RC" -eq 0
+'
+test_expect_success 'the passphrase from TDK_PASSPHRASE, gone from the environment of the server' '
+	TDK_PASSPHRASE="correct horse battery" && export TDK_PASSPHRASE &&
+	serve_start --cert "$P/localhost.pem" --key "$P/enc.key" && unset TDK_PASSPHRASE &&
+	tok --cacert "$P/ca.pem" >c && echo 200 >want && test_cmp want c &&
+	! tr "\0" "\n" <"/proc/$(cat "$TRASH/serve.pid")/environ" | grep -q horse && serve_stop
+'
+test_expect_code 3 'an encrypted key with a wrong passphrase: SERVE-TLS, exit 3' '
+	echo wrong >bad.txt &&
+	tdk serve --state s.db --clients "$TRASH/clients" --cert "$P/localhost.pem" --key "$P/enc.key" \
+		--passphrase-file bad.txt 2>err; rc=$?
+	test_grep "[SERVE-TLS] the certificate and key are not a PEM certificate and its key with this passphrase" err ||
+		exit 99
+	exit $rc
+'
+test_expect_code 3 'an encrypted key and no passphrase to be had (no terminal): exit 3' '
+	env -u TDK_PASSPHRASE setsid -w tdk serve --state s.db --clients "$TRASH/clients" --cert "$P/localhost.pem" \
+		--key "$P/enc.key" </dev/null 2>err >out; rc=$?
+	test_grep "passphrase" err && ! grep -q "^listening" out || exit 99
 	exit $rc
 '
 for c in "--cert localhost.pem:--cert and --key go together" \

@@ -392,10 +392,14 @@ static int tls_check(const struct tdk_serve_opts *o, struct tdk_diag *d)
 	cert.size = (unsigned)strlen(o->cert_pem);
 	key.data = (unsigned char *)(uintptr_t)o->key_pem;
 	key.size = (unsigned)strlen(o->key_pem);
-	if ((r = gnutls_certificate_set_x509_key_mem(cred, &cert, &key, GNUTLS_X509_FMT_PEM)) < 0) {
+	if (o->key_password && MHD_is_feature_supported(MHD_FEATURE_HTTPS_KEY_PASSWORD) != MHD_YES) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-TLS", NULL, "this build of libmicrohttpd takes no encrypted key");
+		goto out;
+	}
+	if ((r = gnutls_certificate_set_x509_key_mem2(cred, &cert, &key, GNUTLS_X509_FMT_PEM, o->key_password, 0)) < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-TLS", NULL,
-			     "the certificate and key are not a PEM certificate and its unencrypted key: %s",
-			     gnutls_strerror(r));
+			     "the certificate and key are not a PEM certificate and its key%s: %s",
+			     o->key_password ? " with this passphrase" : "", gnutls_strerror(r));
 		goto out;
 	}
 	if (o->client_ca_pem) {
@@ -416,19 +420,22 @@ out:
 static struct MHD_Daemon *start_daemon(struct tdk_serve *s, struct sockaddr_in *sa)
 {
 	const struct tdk_serve_opts *o = &s->o;
-	struct MHD_OptionItem tls[] = {
-		{ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)o->cert_pem },
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)o->key_pem },
-		{ o->client_ca_pem ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END, 0,
-		  (void *)(uintptr_t)o->client_ca_pem },
-		{ MHD_OPTION_END, 0, NULL },
-	};
+	struct MHD_OptionItem tls[5];
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+	int k = 0;
 
-	if (o->cert_pem)
+	if (o->cert_pem) {
 		flags |= MHD_USE_TLS;
-	else
-		tls[0].option = MHD_OPTION_END;
+		tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)o->cert_pem };
+		tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)o->key_pem };
+		if (o->key_password)
+			tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_KEY_PASSWORD, 0,
+							    (void *)(uintptr_t)o->key_password };
+		if (o->client_ca_pem)
+			tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+							    (void *)(uintptr_t)o->client_ca_pem };
+	}
+	tls[k] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	return MHD_start_daemon(flags, 0, accept_policy, s, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections + 16,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout,

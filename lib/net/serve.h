@@ -93,7 +93,7 @@ struct tdk_serve_opts {
 	struct tdk_serve_faults faults;    /* for every request */
 	/*
 	 * TLS: with cert_pem (the certificate chain, PEM text) and key_pem (its
-	 * unencrypted private key, PEM text) the server speaks https only.
+	 * private key, PEM text, encrypted or not) the server speaks https only.
 	 * client_ca_pem (PEM text) asks each client for a certificate and
 	 * refuses, during the handshake, one that this CA did not issue;
 	 * require_client_cert refuses a client that sends none.  All borrowed
@@ -101,6 +101,11 @@ struct tdk_serve_opts {
 	 */
 	const char *cert_pem, *key_pem, *client_ca_pem;
 	int require_client_cert;
+	/*
+	 * The passphrase of an encrypted key_pem, or NULL; needed only until
+	 * tdk_serve_start returns, when the caller wipes it.
+	 */
+	const char *key_password;
 };
 
 /* Sets the defaults above, no clients, no log, no faults. */
