@@ -15,7 +15,7 @@ AR        = ar
 PKG_CONFIG = pkg-config
 
 # Libraries found through pkg-config, one module per dependency.
-PKGS      = libxml-2.0 libxslt libexslt xmlsec1-openssl libzip libcurl libmicrohttpd sqlite3 libpq
+PKGS      = libxml-2.0 libxslt libexslt xmlsec1-openssl libzip libcurl libmicrohttpd gnutls sqlite3 libpq
 
 CFLAGS    = -O2 -g
 CPPFLAGS  =
@@ -24,8 +24,8 @@ LDFLAGS   =
 # Debian packages: the build, the tests, and the peers that `make bench` runs.
 DEB_BUILD = build-essential pkg-config libxml2-dev libxslt1-dev libxmlsec1-dev \
             libxmlsec1-openssl libssl-dev libcurl4-openssl-dev zlib1g-dev libzip-dev \
-            libmicrohttpd-dev libsqlite3-dev libpq-dev
+            libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev
 # Read at run time: iso-codes for tdk codes' ISO 3166-1 and ISO 4217 lists.
 DEB_RUN   = iso-codes
 DEB_TEST  = perl libxml2-utils xsltproc valgrind clang libclang-rt-dev groff-base mandoc man-db time \
-            nodejs npm xmlsec1 zip unzip python3 curl openssl sqlite3 postgresql
+            nodejs npm xmlsec1 zip unzip python3 curl openssl sqlite3 postgresql apache2-utils

@@ -5,8 +5,10 @@
  * through tdk's catalogs, notifications chosen by the LRN's first letter as
  * the CDS stub chooses them, faults on request, and its state in SQLite.
  * It runs until SIGTERM or SIGINT, then finishes the requests in flight and
- * closes the database.  Exit 0 after a clean stop, 2 for a usage error, 3
- * when the clients, a catalog, the state or the address cannot be used.
+ * closes the database.  With --cert and --key it speaks https only, with
+ * --client-ca it asks clients for certificates.  Exit 0 after a clean stop,
+ * 2 for a usage error, 3 when the clients, a catalog, the state, the
+ * address or the TLS files cannot be used.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -16,14 +18,20 @@
 #include "dir.h"
 #include "net/serve.h"
 #include "util/io.h"
+#include "util/secret.h"
+#include "sigcmd.h"
 #include "xml/xml.h"
 
 struct serve_cli {
-	const char *listen, *port_file, *state, *clients, *access_log, *fault;
+	const char *listen, *port_file, *state, *clients, *access_log, *fault, *cert, *key, *client_ca;
 	struct tdk_optlist catalogs;
 	size_t max_body;
 	unsigned long max_conn, timeout, token_ttl;
-	int faults;
+	int faults, require_client_cert;
+	struct tdk_buf pem[3];       /* the certificate, the key, the client CA */
+	const char *pass_file;       /* the key's passphrase: --passphrase-file, --passphrase-fd, */
+	unsigned long pass_fd;       /* TDK_PASSPHRASE or the terminal, as sigcmd.h reads it */
+	char pass[1024];             /* wiped once the server has started */
 };
 
 #define SERVE_OPTIONS(o) \
@@ -36,13 +44,23 @@ struct serve_cli {
 	TDK_OPT_LIST_(0, "catalog", &(o).catalogs, "file", "an XML catalog naming the schemas to validate with"), \
 	TDK_OPT_SIZE_(0, "max-body", &(o).max_body, "size", "refuse larger request bodies with 413 (default 8M)"), \
 	TDK_OPT_ULONG_(0, "max-connections", &(o).max_conn, "n", "connections at once (default 64)"), \
-	TDK_OPT_ULONG_(0, "timeout", &(o).timeout, "seconds", "close a connection idle that long (default 30)"), \
+	TDK_OPT_ULONG_(0, "timeout", &(o).timeout, "seconds", "close a connection idle that long, or a request not in after that long (default 30)"), \
 	TDK_OPT_ULONG_(0, "token-ttl", &(o).token_ttl, "seconds", "access tokens' lifetime (default 3600)"), \
 	TDK_OPT_STRING_(0, "access-log", &(o).access_log, "file", NULL, "append one JSON line per request"), \
 	TDK_OPT_FLAG_(0, "faults", &(o).faults, "honour the X-Tdk-Fault request header"), \
 	TDK_OPT_STRING_(0, "fault", &(o).fault, "list", NULL, \
 			"faults for every request: drop, unavailable[=s], slow[=ms], slow-read[=ms], duplicate, " \
 			"reorder, expired-token"), \
+	TDK_OPT_STRING_(0, "cert", &(o).cert, "file", NULL, "speak https with this PEM certificate (chain)"), \
+	TDK_OPT_STRING_(0, "key", &(o).key, "file", NULL, "the certificate's PEM private key"), \
+	TDK_OPT_STRING_(0, "passphrase-file", &(o).pass_file, "file", NULL, \
+			"read an encrypted key's passphrase from the first line of file"), \
+	TDK_OPT_ULONG_(0, "passphrase-fd", &(o).pass_fd, "fd", \
+		       "read an encrypted key's passphrase from file descriptor fd"), \
+	TDK_OPT_STRING_(0, "client-ca", &(o).client_ca, "file", NULL, \
+			"ask clients for a certificate and refuse one this PEM CA did not issue"), \
+	TDK_OPT_FLAG_(0, "require-client-cert", &(o).require_client_cert, \
+		      "refuse clients without a certificate (with --client-ca)"), \
 	TDK_OPT_END_
 
 static const struct tdk_cmd_usage serve_usage = { "serve", "",
@@ -98,6 +116,44 @@ static int write_port_file(struct tdk_ctx *ctx, const char *path, unsigned port)
 	return 0;
 }
 
+/*
+ * Reads the TLS files into o->pem and points so at them.  Returns 0, or an
+ * exit status after a diagnostic.
+ */
+static int load_tls(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_opts *so)
+{
+	const char *path[3] = { o->cert, o->key, o->client_ca };
+	const char **dst[3] = { &so->cert_pem, &so->key_pem, &so->client_ca_pem };
+	int i;
+
+	if (!o->cert != !o->key)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--cert and --key go together");
+	if ((o->client_ca || o->require_client_cert) && !o->cert)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--client-ca and --require-client-cert need --cert");
+	if (o->require_client_cert && !o->client_ca)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--require-client-cert needs --client-ca");
+	for (i = 0; i < 3; i++) {
+		if (!path[i])
+			continue;
+		if (tdk_read_all(path[i], 1u << 20, &o->pem[i]) < 0 || !o->pem[i].data)
+			return tdk_error(ctx, "serve", TDK_EXIT_IO, "cannot read '%s'", path[i]);
+		*dst[i] = o->pem[i].data;
+	}
+	so->require_client_cert = o->require_client_cert;
+	if (so->key_pem && strstr(so->key_pem, "ENCRYPTED")) {
+		struct tdk_passphrase_src ps = { o->pass_file, o->pass_fd, 0, NULL, 0 };
+		char *env;
+		int n = tdk_passphrase_get(&ps, o->key, o->pass, sizeof(o->pass));
+
+		if ((env = getenv("TDK_PASSPHRASE")))
+			tdk_secret_wipe(env, strlen(env));
+		if (n < 0)
+			return tdk_passphrase_error(ctx, "serve", TDK_EXIT_IO, &ps);
+		so->key_password = o->pass;
+	}
+	return 0;
+}
+
 /* Runs the server until SIGTERM or SIGINT. */
 static int run(struct tdk_ctx *ctx, struct tdk_serve_opts *so, const char *port_file)
 {
@@ -113,9 +169,13 @@ static int run(struct tdk_ctx *ctx, struct tdk_serve_opts *so, const char *port_
 	tdk_diag_init(&d, "serve");
 	d.emit = tdk_dir_report_diag;
 	d.arg = ctx;
-	if ((r = tdk_serve_start(so, &d, &s)))
+	r = tdk_serve_start(so, &d, &s);
+	if (so->key_password)          /* the key is loaded (or refused): its passphrase is done with */
+		tdk_secret_wipe((char *)(uintptr_t)so->key_password, strlen(so->key_password));
+	so->key_password = NULL;
+	if (r)
 		return r;
-	fprintf(ctx->out, "listening on http://%s:%u\n", so->host, tdk_serve_port(s));
+	fprintf(ctx->out, "listening on %s://%s:%u\n", so->cert_pem ? "https" : "http", so->host, tdk_serve_port(s));
 	fflush(ctx->out);
 	if (port_file && (r = write_port_file(ctx, port_file, tdk_serve_port(s)))) {
 		tdk_serve_stop(s);
@@ -141,6 +201,7 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 	size_t i;
 
 	memset(&o, 0, sizeof(o));
+	o.pass_fd = TDK_NO_FD;
 	tdk_serve_opts_init(&so);
 	if ((r = tdk_parse_options(ctx, &serve_usage, opts, argc, argv, &nargs)) >= 0)
 		return r;
@@ -166,7 +227,8 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 	if (tdk_xml_schemas_init(&set) < 0)
 		return tdk_error(ctx, "serve", TDK_EXIT_INTERNAL, "out of memory");
 	so.schemas = &set;
-	for (i = 0, r = 0; i < o.catalogs.n && !r; i++) {
+	r = load_tls(ctx, &o, &so);
+	for (i = 0; i < o.catalogs.n && !r; i++) {
 		tdk_diag_init(&d, o.catalogs.v[i]);
 		d.emit = tdk_dir_report_diag;
 		d.arg = ctx;
@@ -181,5 +243,10 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 		fclose(log);
 	tdk_serve_clients_free(so.clients, so.nclients);
 	tdk_xml_schemas_release(&set);
+	for (i = 0; i < 3; i++) {
+		if (o.pem[i].data)
+			tdk_secret_wipe(o.pem[i].data, o.pem[i].len);
+		tdk_buf_release(&o.pem[i]);
+	}
 	return tdk_finish_output(ctx, "serve", r);
 }

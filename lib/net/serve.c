@@ -1,12 +1,15 @@
 /*
- * tdk serve's HTTP side on libmicrohttpd: one thread per connection, the
- * body read into a buffer capped at max_body (413 past it), faults applied
- * as the request asks, the handlers dispatched by path, one JSON line per
- * request in the access log (method, path without its query, status,
+ * tdk serve's HTTP side on libmicrohttpd: one thread per connection, TLS
+ * with GnuTLS when a certificate is given (client certificates verified in
+ * the handshake), the body read into a buffer capped at max_body (413 past
+ * it) and within the timeout from the request's head (408 past it), faults
+ * applied as the request asks, the handlers dispatched by path, one JSON
+ * line per request in the access log (method, path without its query, status,
  * sizes, time; never a header, so never a token or a secret).
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -282,6 +285,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	if (r->status)          /* answered already: discard what comes */
 		return (*size = 0, MHD_YES);
+	/* The deadline of a request's body (not when the server itself reads slowly, by a fault). */
+	if (!(r->f.bits & TDK_FAULT_SLOW_READ) && serve_now_ms() - r->t0_ms > (int64_t)s->o.timeout * 1000) {
+		serve_header(r, "Connection", "close");
+		serve_answer(r, 408, "text/plain", "the request took longer than --timeout\n");
+		return send_answer(r);
+	}
 	if (*size) {
 		if (r->f.bits & TDK_FAULT_SLOW_READ)
 			usleep((useconds_t)r->f.slow_ms * 1000);
@@ -326,6 +335,115 @@ static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, soc
 	return info && info->num_connections >= s->o.max_connections ? MHD_NO : MHD_YES;
 }
 
+/*
+ * During the handshake: a client certificate given must verify against the
+ * client CA (else the handshake fails); none given is for GNUTLS_CERT_REQUIRE
+ * to refuse.
+ */
+static int verify_client(gnutls_session_t session)
+{
+	unsigned n = 0, status = 0;
+
+	if (!gnutls_certificate_get_peers(session, &n) || !n)
+		return 0;
+	return gnutls_certificate_verify_peers2(session, &status) < 0 || status ? -1 : 0;
+}
+
+/*
+ * A new connection: with --client-ca, its TLS session asks for a client
+ * certificate (requires one with --require-client-cert) and verifies it.
+ */
+static void notify_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode toe)
+{
+	struct tdk_serve *s = cls;
+	const union MHD_ConnectionInfo *info;
+
+	(void)socket_context;
+	if (toe != MHD_CONNECTION_NOTIFY_STARTED || !s->o.client_ca_pem)
+		return;
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (!info || !info->tls_session)
+		return;
+	gnutls_certificate_server_set_request(info->tls_session,
+					      s->o.require_client_cert ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
+	gnutls_session_set_verify_function(info->tls_session, verify_client);
+}
+
+int tdk_serve_tls_supported(void)
+{
+	return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
+/* Checks the certificate, key and client CA before libmicrohttpd takes them, to say which is wrong. */
+static int tls_check(const struct tdk_serve_opts *o, struct tdk_diag *d)
+{
+	gnutls_certificate_credentials_t cred;
+	gnutls_datum_t cert, key, ca;
+	int r, ret = -1;
+
+	if (!tdk_serve_tls_supported()) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-TLS", NULL, "this build of libmicrohttpd has no TLS");
+		return -1;
+	}
+	if (gnutls_certificate_allocate_credentials(&cred) < 0)
+		return -1;
+	cert.data = (unsigned char *)(uintptr_t)o->cert_pem;
+	cert.size = (unsigned)strlen(o->cert_pem);
+	key.data = (unsigned char *)(uintptr_t)o->key_pem;
+	key.size = (unsigned)strlen(o->key_pem);
+	if (o->key_password && MHD_is_feature_supported(MHD_FEATURE_HTTPS_KEY_PASSWORD) != MHD_YES) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-TLS", NULL, "this build of libmicrohttpd takes no encrypted key");
+		goto out;
+	}
+	if ((r = gnutls_certificate_set_x509_key_mem2(cred, &cert, &key, GNUTLS_X509_FMT_PEM, o->key_password, 0)) < 0) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-TLS", NULL,
+			     "the certificate and key are not a PEM certificate and its key%s: %s",
+			     o->key_password ? " with this passphrase" : "", gnutls_strerror(r));
+		goto out;
+	}
+	if (o->client_ca_pem) {
+		ca.data = (unsigned char *)(uintptr_t)o->client_ca_pem;
+		ca.size = (unsigned)strlen(o->client_ca_pem);
+		if (gnutls_certificate_set_x509_trust_mem(cred, &ca, GNUTLS_X509_FMT_PEM) <= 0) {
+			tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-TLS", NULL, "the client CA holds no PEM certificate");
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	gnutls_certificate_free_credentials(cred);
+	return ret;
+}
+
+/* Starts libmicrohttpd on sa with the options of s, TLS when a certificate is given. */
+static struct MHD_Daemon *start_daemon(struct tdk_serve *s, struct sockaddr_in *sa)
+{
+	const struct tdk_serve_opts *o = &s->o;
+	struct MHD_OptionItem tls[5];
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC;
+	int k = 0;
+
+	if (o->cert_pem) {
+		flags |= MHD_USE_TLS;
+		tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)o->cert_pem };
+		tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)o->key_pem };
+		if (o->key_password)
+			tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_KEY_PASSWORD, 0,
+							    (void *)(uintptr_t)o->key_password };
+		if (o->client_ca_pem)
+			tls[k++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+							    (void *)(uintptr_t)o->client_ca_pem };
+	}
+	tls[k] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	return MHD_start_daemon(flags, 0, accept_policy, s, handle, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sa,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections + 16,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout,
+				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+				MHD_OPTION_NOTIFY_CONNECTION, notify_connection, s,
+				MHD_OPTION_ARRAY, tls, MHD_OPTION_END);
+}
+
 void tdk_serve_opts_init(struct tdk_serve_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -362,12 +480,9 @@ int tdk_serve_start(const struct tdk_serve_opts *o, struct tdk_diag *d, struct t
 		tdk_diag_add(d, TDK_SEV_ERROR, "SERVE-LISTEN", NULL, "'%s' is not an IPv4 address", o->host);
 		goto fail;
 	}
-	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-				  MHD_USE_ITC, 0, accept_policy, s, handle, s,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections + 16,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout,
-				  MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+	if (o->cert_pem && tls_check(o, d) < 0)
+		goto fail;
+	mhd = start_daemon(s, &sa);
 	pthread_mutex_lock(&s->lock);
 	s->mhd = mhd;
 	pthread_mutex_unlock(&s->lock);

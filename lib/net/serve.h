@@ -91,6 +91,21 @@ struct tdk_serve_opts {
 	FILE *access_log;             /* JSON lines, or NULL; borrowed */
 	int faults_header;            /* honour X-Tdk-Fault */
 	struct tdk_serve_faults faults;    /* for every request */
+	/*
+	 * TLS: with cert_pem (the certificate chain, PEM text) and key_pem (its
+	 * private key, PEM text, encrypted or not) the server speaks https only.
+	 * client_ca_pem (PEM text) asks each client for a certificate and
+	 * refuses, during the handshake, one that this CA did not issue;
+	 * require_client_cert refuses a client that sends none.  All borrowed
+	 * for the server's life.
+	 */
+	const char *cert_pem, *key_pem, *client_ca_pem;
+	int require_client_cert;
+	/*
+	 * The passphrase of an encrypted key_pem, or NULL; needed only until
+	 * tdk_serve_start returns, when the caller wipes it.
+	 */
+	const char *key_password;
 };
 
 /* Sets the defaults above, no clients, no log, no faults. */
@@ -98,10 +113,13 @@ void tdk_serve_opts_init(struct tdk_serve_opts *o);
 
 struct tdk_serve;
 
+/* Whether this build of libmicrohttpd speaks TLS: 1 or 0. */
+int tdk_serve_tls_supported(void);
+
 /*
  * Opens the state database, binds and starts answering.  Returns 0 and
- * *out, or TDK_EXIT_IO (the database, the address) with a SERVE-STATE or
- * SERVE-LISTEN error in d.
+ * *out, or TDK_EXIT_IO (the database, the address, the certificate or key)
+ * with a SERVE-STATE, SERVE-LISTEN or SERVE-TLS error in d.
  */
 int tdk_serve_start(const struct tdk_serve_opts *o, struct tdk_diag *d, struct tdk_serve **out);
 

@@ -1,0 +1,120 @@
+#!/bin/sh
+# tests/bench/serve.sh: tdk serve under concurrent clients, with ab(1)
+# (Debian apache2-utils) as the load generator; called by the bench harness.
+#
+#  1. Makes, in the work folder, a clients file, a schema of its own with the
+#     catalog naming it, and one small declaration valid by it.
+#  2. For each workload starts a fresh `tdk serve` (state in the work folder,
+#     WAL and synchronous=FULL as always) and runs ab with BENCH_SERVE_C
+#     concurrent clients (default 50) for BENCH_SERVE_N requests (default
+#     5000):
+#       token        POST /oauth/token, client credentials, a new connection each
+#       declaration  POST /customs/declarations with the API's headers and a
+#                    bearer token: schema validation, the declaration and its
+#                    notification stored, 202; a new connection each
+#       decl-keep    the same over keep-alive connections (ab -k)
+#  3. Prints one table: requests per second, the 50th and 99th percentile
+#     latency in ms (ab's), failed requests, and the server's peak RSS
+#     (VmHWM from /proc at the end of the run) in KiB.  Each run is checked:
+#     every answer 2xx, and for declarations the server's state holds one
+#     row per request.
+# Timing is never an error: the exit status is 0 unless a tool fails or a
+# check does not hold.  Without ab the benchmark says so and is skipped.
+#
+# Environment: TDK (default ./tdk), BENCH_WORK (default tests/bench/work),
+# BENCH_SERVE_N, BENCH_SERVE_C.
+set -eu
+
+bench_dir=$(cd "$(dirname "$0")" && pwd)
+TDK=${TDK:-./tdk}
+case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
+work=${BENCH_WORK:-$bench_dir/work}/serve
+n=${BENCH_SERVE_N:-5000}
+c=${BENCH_SERVE_C:-50}
+pid=
+
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+stop() {
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		pid=
+	fi
+}
+trap stop EXIT INT TERM
+
+command -v ab >/dev/null 2>&1 || { echo "serve: skipped: ab (Debian apache2-utils) is not installed"; exit 0; }
+command -v curl >/dev/null 2>&1 || die "curl is needed for the token"
+rm -rf "$work" && mkdir -p "$work" || die "cannot make $work"
+cd "$work"
+printf 'bench s3cret write:customs-declaration,read:pull-notifications\n' >clients
+cat >decl.xsd <<'XSD'
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:tdk:bench:decl"
+           xmlns="urn:tdk:bench:decl" elementFormDefault="qualified">
+  <xs:element name="Declaration">
+    <xs:complexType><xs:sequence>
+      <xs:element name="FunctionalReferenceID" type="xs:string"/>
+      <xs:element name="Goods" type="xs:string" maxOccurs="unbounded"/>
+    </xs:sequence></xs:complexType>
+  </xs:element>
+</xs:schema>
+XSD
+printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:tdk:bench:decl" uri="%s/decl.xsd"/>\n</catalog>\n' \
+	"$work" >cat.xml
+{
+	printf '<?xml version="1.0" encoding="UTF-8"?>\n<Declaration xmlns="urn:tdk:bench:decl">\n'
+	printf '  <FunctionalReferenceID>GBENCH0001</FunctionalReferenceID>\n'
+	i=0; while [ $i -lt 20 ]; do printf '  <Goods>item %s: 100 cartons of tea, 2400 kg</Goods>\n' $i; i=$((i + 1)); done
+	printf '</Declaration>\n'
+} >decl.xml
+printf 'grant_type=client_credentials&client_id=bench&client_secret=s3cret' >form
+
+# start NAME: a fresh server for run NAME; sets pid and url.
+start() {
+	rm -f "$1.db" "$1.db-wal" "$1.db-shm" "$1.port"
+	"$TDK" serve --state "$1.db" --clients clients --catalog cat.xml --max-connections $((c + 64)) \
+		--port-file "$1.port" >"$1.out" 2>"$1.err" &
+	pid=$!
+	i=0
+	while ! [ -s "$1.port" ]; do
+		i=$((i + 1)); [ $i -lt 200 ] || die "tdk serve did not start: $(cat "$1.err")"; sleep 0.05
+	done
+	url=http://127.0.0.1:$(cat "$1.port")
+}
+
+# run NAME AB-ARGS...: ab against the server of run NAME; appends a row to the table.
+run() {
+	name=$1
+	shift
+	ab -q -n "$n" -c "$c" "$@" >"$name.ab" 2>"$name.aberr" || die "ab failed on $name: $(tail -3 "$name.aberr")"
+	rss=$(sed -n 's/^VmHWM:[ \t]*\([0-9]*\) kB$/\1/p' "/proc/$pid/status")
+	rps=$(sed -n 's/^Requests per second: *\([0-9.]*\) .*/\1/p' "$name.ab")
+	p50=$(sed -n 's/^ *50% *\([0-9]*\).*/\1/p' "$name.ab")
+	p99=$(sed -n 's/^ *99% *\([0-9]*\).*/\1/p' "$name.ab")
+	failed=$(sed -n 's/^Failed requests: *\([0-9]*\).*/\1/p' "$name.ab")
+	non2xx=$(sed -n 's/^Non-2xx responses: *\([0-9]*\).*/\1/p' "$name.ab")
+	[ "$failed" = 0 ] && [ -z "$non2xx" ] || die "$name: $failed failed, ${non2xx:-0} not 2xx (see $work/$name.ab)"
+	printf '%-12s %10s %8s %8s %8s %10s\n' "$name" "$rps" "$p50" "$p99" "$failed" "$rss" >>results.txt
+}
+
+printf '%-12s %10s %8s %8s %8s %10s\n' workload 'req/s' 'p50 ms' 'p99 ms' failed 'peak KiB' >results.txt
+start token
+run token -p form -T application/x-www-form-urlencoded "$url/oauth/token"
+stop
+for w in declaration decl-keep; do
+	start $w
+	token=$(curl -s -d grant_type=client_credentials -d client_id=bench -d client_secret=s3cret "$url/oauth/token" |
+		sed -n 's/.*"access_token":"\([0-9a-f]*\)".*/\1/p')
+	[ -n "$token" ] || die "no token from tdk serve"
+	keep=
+	[ $w = decl-keep ] && keep=-k
+	run $w $keep -p decl.xml -T 'application/xml; charset=UTF-8' -H 'Accept: application/vnd.hmrc.3.0+xml' \
+		-H 'X-Badge-Identifier: ABC123' -H "Authorization: Bearer $token" "$url/customs/declarations"
+	stop
+	if command -v sqlite3 >/dev/null 2>&1; then
+		rows=$(sqlite3 "$w.db" 'select count(*) from declarations')
+		[ "$rows" = "$n" ] || die "$w: the server stored $rows declarations for $n requests"
+	fi
+done
+printf '\ntdk serve under %s concurrent clients (ab, %s requests a workload, loopback):\n' "$c" "$n"
+cat results.txt
