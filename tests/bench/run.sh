@@ -214,4 +214,6 @@ TDK=$TDK BENCH_WORK=$work "$bench_dir/dir.sh"
 # 1,000 declarations (tests/bench/harmonise.sh); both read the corpus by path.
 TDK=$TDK BENCH_WORK=$work "$bench_dir/map.sh" || die "the map benchmark failed"
 TDK=$TDK BENCH_WORK=$work "$bench_dir/harmonise.sh" || die "the harmonise benchmark failed"
+# tdk serve under 50 concurrent clients (tests/bench/serve.sh, with ab from apache2-utils).
+TDK=$TDK BENCH_WORK=$work "$bench_dir/serve.sh" || die "the serve benchmark failed"
 exit 0
