@@ -29,12 +29,7 @@ static const char *const flat_exts[] = { ".csv", ".txt", NULL };
 /* Where the shipped maps are: $TDK_MAPS_DIR, else data/maps in tdk's data folder. */
 static void maps_dir(char *out, size_t n)
 {
-	const char *env = getenv("TDK_MAPS_DIR");
-
-	if (env && *env)
-		snprintf(out, n, "%s", env);
-	else
-		snprintf(out, n, "%s/data/maps", tdk_share_dir());
+	tdk_data_dir(out, n, "TDK_MAPS_DIR", "maps");
 }
 
 static int cmp_str(const void *a, const void *b)

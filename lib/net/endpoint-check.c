@@ -19,43 +19,26 @@
 #include <curl/curl.h>
 
 #include "net/endpoint.h"
+#include "net/http.h"
 #include "util/exitcode.h"
 
-struct target {
-	char *scheme, *host, *port;
-};
-
-static void target_free(struct target *t)
+/* The host and port of url, brackets taken off an IPv6 address for getaddrinfo. */
+static int target_get(const char *url, struct tdk_http_origin *t)
 {
-	curl_free(t->scheme);
-	curl_free(t->host);
-	curl_free(t->port);
-}
+	size_t n;
 
-/* The host and port of url, brackets taken off an IPv6 address. */
-static int target_get(const char *url, struct target *t)
-{
-	CURLU *u = curl_url();
-	int r = -1;
-
-	memset(t, 0, sizeof(*t));
-	if (u && !curl_url_set(u, CURLUPART_URL, url, 0) && !curl_url_get(u, CURLUPART_SCHEME, &t->scheme, 0) &&
-	    !curl_url_get(u, CURLUPART_HOST, &t->host, 0) &&
-	    !curl_url_get(u, CURLUPART_PORT, &t->port, CURLU_DEFAULT_PORT)) {
-		size_t n = strlen(t->host);
-
-		if (n > 2 && t->host[0] == '[' && t->host[n - 1] == ']') {
-			memmove(t->host, t->host + 1, n - 2);
-			t->host[n - 2] = '\0';
-		}
-		r = 0;
+	if (tdk_http_origin_get(url, t) < 0)
+		return -1;
+	n = strlen(t->host);
+	if (n > 2 && t->host[0] == '[' && t->host[n - 1] == ']') {
+		memmove(t->host, t->host + 1, n - 2);
+		t->host[n - 2] = '\0';
 	}
-	curl_url_cleanup(u);
-	return r;
+	return 0;
 }
 
 /* The resolve step: every address of the host, or why there is none. */
-static int resolve(const struct target *t, struct addrinfo **out, tdk_endpoint_check_fn fn, void *arg)
+static int resolve(const struct tdk_http_origin *t, struct addrinfo **out, tdk_endpoint_check_fn fn, void *arg)
 {
 	struct addrinfo hints, *res = NULL, *a;
 	char line[512], addr[INET6_ADDRSTRLEN];
@@ -111,7 +94,7 @@ static int tcp_connect(const struct addrinfo *a, int ms)
 }
 
 /* The connect step: the first address that takes a TCP connection. */
-static int connect_step(const struct target *t, const struct addrinfo *res, unsigned long secs,
+static int connect_step(const struct tdk_http_origin *t, const struct addrinfo *res, unsigned long secs,
 			tdk_endpoint_check_fn fn, void *arg)
 {
 	char line[512], addr[INET6_ADDRSTRLEN] = "?";
@@ -186,7 +169,7 @@ static int tls_failure(CURLcode rc)
 }
 
 /* The TLS step, in a libcurl connection that sends nothing but the handshake. */
-static int connect_tls(const struct tdk_endpoint *e, const struct target *t, tdk_endpoint_check_fn fn, void *arg)
+static int connect_tls(const struct tdk_endpoint *e, const struct tdk_http_origin *t, tdk_endpoint_check_fn fn, void *arg)
 {
 	int https = !strcmp(t->scheme, "https"), status = 0;
 	char err[CURL_ERROR_SIZE] = "", line[CURL_ERROR_SIZE + 128];
@@ -236,11 +219,11 @@ out:
 int tdk_endpoint_check(const struct tdk_endpoint *e, tdk_endpoint_check_fn fn, void *arg)
 {
 	struct addrinfo *res = NULL;
-	struct target t;
+	struct tdk_http_origin t;
 	int status;
 
 	if (target_get(e->value[TDK_EK_URL], &t) < 0) {
-		target_free(&t);
+		tdk_http_origin_free(&t);
 		fn(arg, "resolve", TDK_EXIT_USAGE, "url has no host");
 		return TDK_EXIT_USAGE;
 	}
@@ -251,6 +234,6 @@ int tdk_endpoint_check(const struct tdk_endpoint *e, tdk_endpoint_check_fn fn, v
 		status = connect_tls(e, &t, fn, arg);
 	if (res)
 		freeaddrinfo(res);
-	target_free(&t);
+	tdk_http_origin_free(&t);
 	return status;
 }

@@ -113,11 +113,7 @@ const char *tdk_http_resp_header(const struct tdk_http_resp *r, const char *name
 
 /* ---- URLs ---- */
 
-struct origin {
-	char *scheme, *host, *port;
-};
-
-static void origin_free(struct origin *o)
+void tdk_http_origin_free(struct tdk_http_origin *o)
 {
 	curl_free(o->scheme);
 	curl_free(o->host);
@@ -125,7 +121,7 @@ static void origin_free(struct origin *o)
 	memset(o, 0, sizeof(*o));
 }
 
-static int origin_get(const char *url, struct origin *o)
+int tdk_http_origin_get(const char *url, struct tdk_http_origin *o)
 {
 	CURLU *u = curl_url();
 	int rc = -1;
@@ -140,25 +136,25 @@ static int origin_get(const char *url, struct origin *o)
 	rc = 0;
 out:
 	if (rc)
-		origin_free(o);
+		tdk_http_origin_free(o);
 	curl_url_cleanup(u);
 	return rc;
 }
 
 int tdk_http_same_origin(const char *a, const char *b)
 {
-	struct origin x, y;
+	struct tdk_http_origin x, y;
 	int same;
 
-	if (origin_get(a, &x) < 0)
+	if (tdk_http_origin_get(a, &x) < 0)
 		return -1;
-	if (origin_get(b, &y) < 0) {
-		origin_free(&x);
+	if (tdk_http_origin_get(b, &y) < 0) {
+		tdk_http_origin_free(&x);
 		return -1;
 	}
 	same = !strcasecmp(x.scheme, y.scheme) && !strcasecmp(x.host, y.host) && !strcmp(x.port, y.port);
-	origin_free(&x);
-	origin_free(&y);
+	tdk_http_origin_free(&x);
+	tdk_http_origin_free(&y);
 	return same;
 }
 
@@ -174,10 +170,10 @@ static int is_loopback(const char *host)
 /* https anywhere, http only to the loopback; anything else is refused (HTTP-URL). */
 static int url_check(const char *url, struct tdk_diag *d)
 {
-	struct origin o;
+	struct tdk_http_origin o;
 	int ok;
 
-	if (origin_get(url, &o) < 0) {
+	if (tdk_http_origin_get(url, &o) < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "HTTP-URL", NULL, "not an http or https URL");
 		return -1;
 	}
@@ -185,7 +181,7 @@ static int url_check(const char *url, struct tdk_diag *d)
 	if (!ok)
 		tdk_diag_add(d, TDK_SEV_ERROR, "HTTP-URL", NULL,
 			     "%s://%s: only https is used, and http to the loopback alone", o.scheme, o.host);
-	origin_free(&o);
+	tdk_http_origin_free(&o);
 	return ok ? 0 : -1;
 }
 
@@ -334,14 +330,14 @@ static int set_options(struct tdk_http *h, CURL *c, const char *url, struct xfer
 /* The scheme, host and port of url for a diagnostic: never the path or query, which may carry a code. */
 static void where_of(const char *url, char *out, size_t n)
 {
-	struct origin o;
+	struct tdk_http_origin o;
 
-	if (origin_get(url, &o) < 0) {
+	if (tdk_http_origin_get(url, &o) < 0) {
 		snprintf(out, n, "(bad URL)");
 		return;
 	}
 	snprintf(out, n, "%s://%s:%s", o.scheme, o.host, o.port);
-	origin_free(&o);
+	tdk_http_origin_free(&o);
 }
 
 static int exchange(struct tdk_http *h, const char *method, const char *url, struct curl_slist *hdrs,

@@ -137,6 +137,20 @@ int tdk_http_request(struct tdk_http *h, const struct tdk_http_req *req, struct 
 int tdk_http_retry_after(const char *s, size_t n, time_t now, long *seconds);
 
 /*
+ * Where a URL goes: its scheme, host (an IPv6 address in its brackets, as
+ * the URL writes it) and port (the scheme's default when absent), each a
+ * string of libcurl's that tdk_http_origin_free() frees.
+ */
+struct tdk_http_origin {
+	char *scheme, *host, *port;
+};
+
+/* Splits url into o; returns 0, or -1 (o empty) when it is no URL libcurl reads. */
+int tdk_http_origin_get(const char *url, struct tdk_http_origin *o);
+
+void tdk_http_origin_free(struct tdk_http_origin *o);
+
+/*
  * Whether URL a and URL b name the same origin: scheme, host (without
  * regard to case) and port (the scheme's default when absent).  Returns 1,
  * 0, or -1 when either cannot be parsed.

@@ -228,15 +228,14 @@ int tdk_codes_load(struct tdk_codes *c, enum tdk_codes_list list, const char *di
 	static const char *const files[] = { "iso_3166-1.json", "iso_4217.json", "rec20-units.tsv",
 					      "rec21-packages.tsv" };
 	int iso = list == TDK_CODES_COUNTRY || list == TDK_CODES_CURRENCY;
-	const char *data = getenv("TDK_CODES_DATA_DIR");
+	char data[4096];
 
 	codes_init(c, list);
 	if (dir || iso)
 		snprintf(path, sizeof(path), "%s/%s", dir ? dir : tdk_codes_iso_dir(), files[list]);
-	else if (data && *data)
-		snprintf(path, sizeof(path), "%s/%s", data, files[list]);
 	else
-		snprintf(path, sizeof(path), "%s/data/codes/%s", tdk_share_dir(), files[list]);
+		snprintf(path, sizeof(path), "%s/%s", tdk_data_dir(data, sizeof(data), "TDK_CODES_DATA_DIR", "codes"),
+			 files[list]);
 	if (tdk_read_all(path, TDK_CODES_FILE_MAX, &b) == 0) {
 		r = tdk_codes_load_mem(c, list, path, b.data ? b.data : "", b.len, d);
 		goto out;
