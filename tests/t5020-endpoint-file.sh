@@ -102,14 +102,15 @@ bad 'a number with a sign' "$REST"'timeout = -1\n' "ep:8:11: error: [ENDPOINT-NU
 bad 'a number out of range' "$REST"'retries = 101\n' "ep:8:11: error: [ENDPOINT-NUMBER] retries must be a whole number from 0 to 100"
 bad 'a huge number' "$REST"'connect-timeout = 99999999999999999999\n' 'ep:8:19: error: [ENDPOINT-NUMBER]'
 bad 'http off the loopback' "$REST"'notifications-url = http://a.example/n\n' 'ep:8:21: error: [ENDPOINT-URL] notifications-url must be https'
+bad 'http to a name that begins 127.' "$REST"'notifications-url = http://127.example.com/n\n' 'ep:8:21: error: [ENDPOINT-URL] notifications-url must be https'
 bad 'another scheme' "$(printf "$REST" | sed 's|url = https|url = ftp|')"'\n' 'ep:3:7: error: [ENDPOINT-URL] url must be https'
 bad 'not a URL' "$REST"'file-upload-url = https://\n' 'ep:8:19: error: [ENDPOINT-URL] file-upload-url is not a URL'
 bad 'credentials in a URL' "$REST"'file-upload-url = https://me:pw@a.example/\n' 'ep:8:19: error: [ENDPOINT-URL] file-upload-url carries a user name'
 bad '~user in a file name' "$REST"'ca-file = ~root/ca.pem\n' "ep:8:11: error: [ENDPOINT-PATH] '~user' is not expanded"
 
-test_expect_success 'http on the loopback is taken: 127.0.0.1, [::1], localhost' '
-	printf "$REST" | sed "s|https://a.example|http://127.0.0.1:8080|" >ep &&
-	printf "notifications-url = http://[::1]:1/n\nfile-upload-url = http://localhost/u\n" >>ep &&
+test_expect_success 'http on the loopback is taken: 127.0.0.0/8, [::1], localhost' '
+	printf "$REST" | sed -e "s|https://a.example/x|http://127.0.0.1:8080/x|" -e "s|https://a.example/t|http://127.1.2.3/t|" >ep &&
+	printf "notifications-url = http://[::1]:1/n\nfile-upload-url = http://LocalHost/u\n" >>ep &&
 	tdk endpoint --endpoints ep list >out && test_grep "http://127.0.0.1:8080/x" out
 '
 test_expect_success 'every fault of a file is reported, and none of its endpoints is listed' '

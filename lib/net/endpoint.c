@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "net/endpoint-int.h"
+#include "net/http.h"
 #include "util/buf.h"
 #include "util/exitcode.h"
 #include "util/io.h"
@@ -146,10 +147,9 @@ static void check_url(struct parser *p, const char *key, const char *v, unsigned
 	}
 	if (!strcmp(scheme, "https"))
 		goto out;
-	if (!strcmp(scheme, "http") &&
-	    (!strcmp(host, "127.0.0.1") || !strcmp(host, "localhost") || !strcmp(host, "[::1]")))
+	if (!strcmp(scheme, "http") && tdk_http_loopback_host(host))
 		goto out;
-	fault(p, "ENDPOINT-URL", line, col, "%s must be https (http only on the loopback, 127.0.0.1, ::1 or "
+	fault(p, "ENDPOINT-URL", line, col, "%s must be https (http only on the loopback, 127.0.0.0/8, ::1 or "
 	      "localhost), not %s://%s", key, scheme, host);
 out:
 	curl_free(scheme);

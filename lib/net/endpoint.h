@@ -17,7 +17,7 @@
  * File names in values (client-secret-file, ca-file, catalog, key ...)
  * may start with "~/" (the HOME folder); a relative name is taken from the
  * folder of the endpoints file.  URLs are https, or http on the loopback
- * (127.0.0.1, ::1, localhost) only, for tdk serve and tests.
+ * (127.0.0.0/8, ::1, localhost; tdk_http_loopback_host()) only, for tdk serve and tests.
  *
  * A client secret is only ever a file name (client-secret-file: a regular
  * file owned by the user and closed to the group and others), a file

@@ -158,7 +158,7 @@ int tdk_http_same_origin(const char *a, const char *b)
 	return same;
 }
 
-static int is_loopback(const char *host)
+int tdk_http_loopback_host(const char *host)
 {
 	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
 		return 1;
@@ -177,7 +177,7 @@ static int url_check(const char *url, struct tdk_diag *d)
 		tdk_diag_add(d, TDK_SEV_ERROR, "HTTP-URL", NULL, "not an http or https URL");
 		return -1;
 	}
-	ok = !strcasecmp(o.scheme, "https") || (!strcasecmp(o.scheme, "http") && is_loopback(o.host));
+	ok = !strcasecmp(o.scheme, "https") || (!strcasecmp(o.scheme, "http") && tdk_http_loopback_host(o.host));
 	if (!ok)
 		tdk_diag_add(d, TDK_SEV_ERROR, "HTTP-URL", NULL,
 			     "%s://%s: only https is used, and http to the loopback alone", o.scheme, o.host);

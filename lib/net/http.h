@@ -157,6 +157,13 @@ void tdk_http_origin_free(struct tdk_http_origin *o);
  */
 int tdk_http_same_origin(const char *a, const char *b);
 
+/*
+ * Whether host (as a URL writes it) is this machine's loopback, where http
+ * is allowed: "localhost", "[::1]", or a dotted address in 127.0.0.0/8
+ * (RFC 1122 section 3.2.1.3; "127.example.com" is not).  Returns 1 or 0.
+ */
+int tdk_http_loopback_host(const char *host);
+
 /* Sets n bytes at p to zero in a way the compiler does not drop (for secrets). */
 void tdk_wipe(void *p, size_t n);
 
