@@ -1,0 +1,117 @@
+#!/bin/sh
+# The examples of the submission pages that talk to a single window run here
+# as printed, against a tdk serve this test starts, so that page and program
+# cannot drift.  A block of EXAMPLES runs when the line before its
+# ".Bd -literal" is the comment '.\" against tdk serve' (with "exit N" after
+# it: the status the block's last command ends with; 0 otherwise, and every
+# earlier command must end 0).  In a block, "$ " lines are commands (a
+# trailing backslash continues one), the other lines the output it must
+# print: a line indented by blanks continues the one before, a UUID stands
+# for any UUID, a line ending in "..." for any line that begins so, one
+# beginning with "..." for any that ends so, and "..." alone for any; each
+# must appear, in order, in what the commands wrote to standard output and
+# error.  The blocks of all pages run in one folder, page after page, on one
+# journal, as a user would type them: $HOME holds the endpoints file naming
+# the server as 'local', its secret, and the files the examples name.
+. "$(dirname "$0")/lib.sh"
+. "$REPO/tests/serve-lib.sh"
+
+PAGES="tdk-submit tdk-journal"
+
+serve_schema
+echo '</catalog>' >>cat.xml
+serve_start --catalog cat.xml || { test_expect_success 'tdk serve starts' 'false'; test_done; exit; }
+HOME=$TRASH/home XDG_CONFIG_HOME=$TRASH/home/.config XDG_STATE_HOME=$TRASH/home/.state
+XDG_CACHE_HOME=$TRASH/home/.cache
+export HOME XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME
+unset TDK_JOURNAL
+mkdir -p "$XDG_CONFIG_HOME/tdk" home/ex/outbox && chmod 700 "$XDG_CONFIG_HOME/tdk"
+printf 's3cret\n' >"$XDG_CONFIG_HOME/tdk/local.secret" && chmod 600 "$XDG_CONFIG_HOME/tdk/local.secret"
+cat >"$XDG_CONFIG_HOME/tdk/endpoints" <<EOF
+[local]
+profile = rest
+url = $URL/customs/declarations
+api-version = 1.0
+grant = client-credentials
+token-url = $URL/oauth/token
+client-id = cli
+client-secret-file = ~/.config/tdk/local.secret
+scope = write:customs-declaration
+badge-id = ABC123
+notifications-url = $URL/notifications
+notifications-grant = client-credentials
+file-upload-url = $URL/customs/declarations/file-upload
+catalog = $TRASH/cat.xml
+EOF
+(cd home/ex && lrn G001 && mv G001.xml declaration.xml && lrn C002 && mv C002.xml cleared.xml &&
+	printf '<Declaration xmlns="urn:tdk:test:decl">\n  <Nope/>\n</Declaration>\n' >bad.xml &&
+	cd outbox && for l in G101 G102 C103 C104 G105 G106; do lrn $l; done) || exit 1
+
+# The marked blocks of a page, each as "#block N" then its lines, roff's \e and \- undone.
+blocks() {
+	sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$1" | awk '
+		/^\.\\" against tdk serve/ { mark = 1; want = ($6 == "" ? 0 : $6); next }
+		/^\.Bd -literal/ { if (mark) { n++; print "#block " n " " want; inb = 1 } mark = 0; next }
+		/^\.Ed/ { inb = 0; next }
+		inb { print; next }
+		{ mark = 0 }' | sed 's/\\e/\\/g; s/\\-/-/g; s/\\&//g'
+}
+
+# Splits block file $1 into cmd.sh (its commands, each a line, continued lines
+# joined; every one but the last must succeed, the last ends with status $2)
+# and want (the output, continued lines joined).
+split_block() {
+	awk '
+		cont { c[n] = c[n] " " $0; cont = sub(/\\$/, "", c[n]); next }
+		/^\$ / { sub(/^\$ /, ""); c[++n] = $0; cont = sub(/\\$/, "", c[n]); next }
+		/^[ \t]/ && m { sub(/^[ \t]+/, " "); w[m] = w[m] $0; next }
+		{ w[++m] = $0 }
+		END {
+			for (i = 1; i < n; i++) printf "%s || { echo \"exit status $?, expected 0\"; exit 1; }\n", c[i]
+			printf "%s\nrc=$?; [ $rc -eq %s ] || { echo \"exit status $rc, the page says %s\"; exit 1; }\n", c[n], want, want
+			for (i = 1; i <= m; i++) print w[i] > "want"
+		}' want="$2" "$1" >cmd.sh
+	touch want
+}
+
+# Whether every line of want appears in got, in order; a UUID stands for any, a trailing "..." for the rest.
+in_order() {
+	awk '
+		# (no {n} intervals: mawk lacks them)
+		function mask(s,  h, h4) {
+			h = "[0-9a-f]"; h4 = h h h h
+			gsub(h4 h4 "-" h4 "-" h4 "-" h4 "-" h4 h4 h4, "UUID", s); return s
+		}
+		FILENAME == ARGV[1] { w[++n] = mask($0); next }
+		k < n {
+			g = mask($0); e = w[k + 1]
+			if (e == "...") ok = 1
+			else if (e ~ /^\.\.\./) { e = substr(e, 4); ok = length(g) >= length(e) && substr(g, length(g) - length(e) + 1) == e }
+			else if (e ~ /\.\.\.$/) { e = substr(e, 1, length(e) - 3); ok = substr(g, 1, length(e)) == e }
+			else ok = g == e
+			k += ok
+		}
+		END { if (k < n) { print "not printed: " w[k + 1]; exit 1 } }' want got
+}
+
+for page in $PAGES; do
+	f=$REPO/man/$page.1
+	[ -f "$f" ] || continue
+	blocks "$f" >all.$page
+	test_expect_success "$page: EXAMPLES has blocks that run against tdk serve" "grep -q '^#block ' all.$page"
+	for b in $(sed -n 's/^#block \([0-9]*\) .*/\1/p' all.$page); do
+		want=$(sed -n "s/^#block $b \\([0-9]*\\)$/\\1/p" all.$page)
+		awk -v b="$b" '/^#block / { on = ($2 == b); next } on' all.$page >block.$page.$b
+		rm -f want
+		split_block block.$page.$b "$want"
+		mv cmd.sh cmd.$page.$b.sh && mv want want.$page.$b
+		test_expect_success "$page: example $b runs as printed: $(head -1 cmd.$page.$b.sh | cut -c1-50)" "
+			(cd home/ex && timeout 60 sh '$TRASH/cmd.$page.$b.sh' >'$TRASH/out.$page.$b' 2>&1); rc=\$?
+			cat out.$page.$b &&
+			awk '/^[ \\t]/ && n { sub(/^[ \\t]+/, \" \"); l = l \$0; next } n { print l } { l = \$0; n = 1 } END { if (n) print l }' \
+				out.$page.$b >got &&
+			cp want.$page.$b want && test \$rc -eq 0 && in_order
+		"
+	done
+done
+test_done
