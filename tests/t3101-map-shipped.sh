@@ -61,7 +61,7 @@ if [ -d "$DIRECTORIES/d96b" ]; then
 	cat >want.xml <<-\EOT
 	<?xml version="1.0"?>
 	<lrn-list xmlns="urn:test:lrn">
-	  <lrn function="Original">LRN-2024-0042</lrn>
+	  <lrn function="Original">CUSDEC-2024-0042</lrn>
 	  <declarant>XE123456789</declarant>
 	  <date>20241105000000Z</date>
 	</lrn-list>

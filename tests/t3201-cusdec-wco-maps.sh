@@ -32,7 +32,7 @@ test_expect_success 'coverage: what each map carries and what it drops' '
 '
 test_expect_success 'D.96B sample -> a declaration valid against v2.15, each uncarried part a warning' '
 	tdk map -D "$DIRECTORIES" --catalog cat.xml cusdec-to-wco "$S" >out.xml 2>err &&
-	test_grep "<FunctionalReferenceID>LRN-2024-0042</FunctionalReferenceID>" out.xml &&
+	test_grep "<FunctionalReferenceID>CUSDEC-2024-0042</FunctionalReferenceID>" out.xml &&
 	test_grep "<CustomsValueAmount currencyID=\"XEA\">3200.50</CustomsValueAmount>" out.xml &&
 	test_grep "<ds:DateTimeString formatCode=\"102\">20241105</ds:DateTimeString>" out.xml &&
 	cat >want <<-EOF &&
