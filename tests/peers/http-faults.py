@@ -108,10 +108,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send(200, b"granted\n")
             else:
                 self.send(401, b"")
+        elif path.startswith("/status/"):
+            self.status(path)
         else:
             self.send(404, b"")
 
+    def status(self, path):
+        """/status/N answers N as the CDS API would; /status/N-then-202/NAME answers N to
+        the first request for NAME and 202 to the later ones."""
+        word = path.split("/")[2]
+        code = int(word.split("-")[0])
+        if word.endswith("-then-202"):
+            with lock:
+                seen = counts.get(path, 0)
+                counts[path] = seen + 1
+            if seen:
+                code = 202
+        headers = [("Content-Type", "application/xml; charset=UTF-8")]
+        if code == 202:
+            headers.append(("X-Conversation-ID", "7d9f4a2e-1b3c-4d5e-8f60-718293a4b5c6"))
+            return self.send(202, b"", headers)
+        if code in (429, 503):
+            headers.append(("Retry-After", "1"))
+        names = {403: ("PAYLOAD_FORBIDDEN", "A firewall rejected the request"),
+                 404: ("MATCHING_RESOURCE_NOT_FOUND", "A resource with the name in the request can not be found in the API"),
+                 406: ("ACCEPT_HEADER_INVALID", "The accept header is missing or invalid"),
+                 415: ("UNSUPPORTED_MEDIA_TYPE", "The content type header is missing or invalid"),
+                 429: ("MESSAGE_THROTTLED_OUT", "The request for the API is throttled as you have exceeded your quota"),
+                 500: ("INTERNAL_SERVER_ERROR", "Internal server error")}
+        c, m = names.get(code, ("UNKNOWN", "Unknown"))
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<errorResponse>\n  <code>%s</code>\n'
+                '  <message>%s</message>\n</errorResponse>\n' % (c, m)).encode()
+        self.send(code, body, headers)
 
+
+counts = {}
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 if len(sys.argv) > 4:
