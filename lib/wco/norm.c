@@ -357,6 +357,9 @@ enum tdk_norm_why tdk_norm_num_parse(const char *s, size_t n, char mark, struct 
 	if ((why = shape_of(b, e, &sh)) || ((why = find_mark(b, e, mark, &sh, &dm)) && why != TDK_NORM_AMBIGUOUS))
 		return why;
 	w2 = copy_digits(b, e, dm, num);
+	/* A missing integer part is written "0": one digit more to read back. */
+	if (!w2 && !num->nint && num->nfrac == TDK_NORM_DIGITS_MAX)
+		w2 = TDK_NORM_TOO_LONG;
 	return why ? why : w2;
 }
 

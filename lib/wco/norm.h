@@ -17,7 +17,7 @@
 /* The room a normalised date or number needs, with its NUL. */
 #define TDK_NORM_DATE_MAX 32
 #define TDK_NORM_NUMBER_MAX 128
-/* The most digits a number may have (its integer and fraction digits). */
+/* The most digits a number may have (its integer and fraction digits; a missing integer part counts as its 0). */
 #define TDK_NORM_DIGITS_MAX 120
 
 /* Why a value was refused; TDK_NORM_OK (0) when it was not. */

@@ -269,6 +269,9 @@ static void table(void)
 	   "as many digits as the limit");
 	tdk_norm_num_write(&num, out);
 	ok(strlen(out) == TDK_NORM_DIGITS_MAX, "and written");
+	big[0] = '.';
+	ok(tdk_norm_num_parse(big, sizeof(big) - 1, 0, &num) == TDK_NORM_TOO_LONG,
+	   "a fraction of as many digits as the limit: its 0 makes one more (found by fuzz-norm)");
 	num.neg = 1;
 	num.nint = TDK_NORM_DIGITS_MAX - 1;
 	num.nfrac = 1;
