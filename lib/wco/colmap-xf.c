@@ -3,6 +3,7 @@
 
 #include "util/exitcode.h"
 #include "wco/colmap.h"
+#include "wco/norm.h"
 
 static int fail(struct tdk_diag *d, const char *code, const struct tdk_diag_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -30,47 +31,24 @@ static void trim(struct tdk_buf *v)
 	v->data[v->len] = '\0';
 }
 
-/*
- * A decimal number with dec as its decimal mark: an optional sign, digits
- * with the other mark, blanks or apostrophes between them as thousands
- * separators, at most one decimal mark.  Written in XSD form: no
- * separators, '.' as the mark, no '+'.
- */
+/* A decimal number with dec as its decimal mark (lib/wco/norm.h reads it), written in XSD form. */
 static int number(struct tdk_buf *v, char dec, const struct tdk_diag_loc *loc, struct tdk_diag *d)
 {
-	char thou = dec == ',' ? '.' : ',';
-	size_t i = 0, o = 0, digits = 0;
-	int marks = 0;
+	struct tdk_norm_num num;
+	char out[TDK_NORM_NUMBER_MAX];
 
-	trim(v);
-	if (v->len && (v->data[0] == '+' || v->data[0] == '-')) {
-		if (v->data[0] == '-')
-			v->data[o++] = '-';
-		i = 1;
+	if (tdk_norm_num_parse(v->data, v->len, dec, &num)) {
+		if (!strpbrk(v->data, "0123456789"))
+			return fail(d, "CSV-NUMBER", loc, "'%s' is not a number", v->data);
+		return fail(d, "CSV-NUMBER", loc, "'%s' is not a number with '%c' as its decimal mark", v->data, dec);
 	}
-	for (; i < v->len; i++) {
-		char c = v->data[i];
-
-		if (c >= '0' && c <= '9') {
-			v->data[o++] = c;
-			digits++;
-		} else if (c == dec && !marks) {
-			v->data[o++] = '.';
-			marks = 1;
-		} else if ((c == thou || c == ' ' || c == '\'') && !marks && digits && i + 1 < v->len &&
-			   v->data[i + 1] >= '0' && v->data[i + 1] <= '9') {
-			continue;
-		} else
-			return fail(d, "CSV-NUMBER", loc, "'%s' is not a number with '%c' as its decimal mark", v->data, dec);
-	}
-	if (!digits)
-		return fail(d, "CSV-NUMBER", loc, "'%s' is not a number", v->data);
-	v->len = o;
-	v->data[o] = '\0';
-	return 0;
+	tdk_norm_num_write(&num, out);
+	tdk_buf_reset(v);
+	return tdk_buf_adds(v, out) < 0 ? TDK_EXIT_INTERNAL : 0;
 }
 
-static int digits(const char *s, size_t n, unsigned *out)
+/* n digits at s into *out; 0 when they are not all digits. */
+static int digits(const char *s, size_t n, int *out)
 {
 	size_t i;
 
@@ -78,33 +56,28 @@ static int digits(const char *s, size_t n, unsigned *out)
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
-		*out = *out * 10 + (unsigned)(s[i] - '0');
+		*out = *out * 10 + (s[i] - '0');
 	}
 	return 1;
 }
 
-static unsigned days_in(unsigned y, unsigned m)
-{
-	static const unsigned days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
-/* Reads v by the format (YYYY MM DD hh mm ss and literal punctuation) and writes it as format code to. */
+/*
+ * Reads v by the format (YYYY MM DD hh mm ss and literal punctuation) and
+ * writes it as format code to; the calendar and the writer are norm.h's.
+ */
 static int date(struct tdk_buf *v, const struct tdk_colmap_xf *xf, const struct tdk_diag_loc *loc,
 		struct tdk_diag *d)
 {
-	unsigned f[6] = { 0, 0, 0, 0, 0, 0 };  /* year, month, day, hour, minute, second */
+	static const char *const tok[] = { "YYYY", "MM", "DD", "hh", "mm", "ss" };
+	struct tdk_norm_when w;
+	int *f[6] = { &w.y, &w.mo, &w.d, &w.h, &w.mi, &w.s };
 	const char *fmt = xf->fmt, *s;
-	char out[24];
-	int n;
+	char out[TDK_NORM_DATE_MAX];
+	int code;
 
-	trim(v);
+	memset(&w, 0, sizeof(w));
 	s = v->data ? v->data : "";
 	while (*fmt) {
-		static const char *const tok[] = { "YYYY", "MM", "DD", "hh", "mm", "ss" };
 		size_t k, len;
 
 		for (k = 0; k < 6 && strncmp(fmt, tok[k], strlen(tok[k])); k++)
@@ -115,22 +88,16 @@ static int date(struct tdk_buf *v, const struct tdk_colmap_xf *xf, const struct 
 			continue;
 		}
 		len = strlen(tok[k]);
-		if (strlen(s) < len || !digits(s, len, &f[k]))
+		if (strlen(s) < len || !digits(s, len, f[k]))
 			goto wrong;
+		w.has_time |= k >= 3;
 		s += len;
 		fmt += len;
 	}
-	if (*s || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > days_in(f[0], f[1]) || f[3] > 23 || f[4] > 59 ||
-	    f[5] > 59)
+	if (*s || !digits(xf->to, 3, &code) || tdk_norm_when_write(&w, code, 0, out))
 		goto wrong;
-	if (!strcmp(xf->to, "102"))
-		n = snprintf(out, sizeof(out), "%04u%02u%02u", f[0], f[1], f[2]);
-	else if (!strcmp(xf->to, "203"))
-		n = snprintf(out, sizeof(out), "%04u%02u%02u%02u%02u", f[0], f[1], f[2], f[3], f[4]);
-	else
-		n = snprintf(out, sizeof(out), "%04u%02u%02u%02u%02u%02uZ", f[0], f[1], f[2], f[3], f[4], f[5]);
 	tdk_buf_reset(v);
-	return tdk_buf_add(v, out, (size_t)n) < 0 ? TDK_EXIT_INTERNAL : 0;
+	return tdk_buf_adds(v, out) < 0 ? TDK_EXIT_INTERNAL : 0;
 wrong:
 	return fail(d, "CSV-DATE", loc, "'%s' is not a date in the format %s", v->data ? v->data : "", xf->fmt);
 }

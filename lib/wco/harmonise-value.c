@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wco/harmonise.h"
+#include "wco/norm.h"
 
 /* What one call works on: the output, and where a failure is said. */
 struct val {
@@ -262,254 +263,40 @@ static int code_list(struct val *v, const struct tdk_harm *h, enum tdk_codes_lis
 	return by_name(v, c, w, n);
 }
 
-/* ---- Dates ---- */
-
-struct when {
-	int y, mo, d, h, mi, s;
-	int has_time, has_zone, zone_z, zone_sign, zh, zm, frac_nonzero;
-};
-
-/* Reads n digits at *p into *out; returns -1 when they are not there. */
-static int digits(const char **p, const char *end, int n, int *out)
-{
-	int v = 0;
-
-	for (; n > 0; n--, (*p)++) {
-		if (*p >= end || !is_digit((unsigned char)**p))
-			return -1;
-		v = v * 10 + (**p - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-static int time_part(const char **p, const char *end, struct when *t)
-{
-	int ext;
-
-	if (digits(p, end, 2, &t->h) < 0)
-		return -1;
-	ext = *p < end && **p == ':';
-	*p += ext;
-	if (digits(p, end, 2, &t->mi) < 0)
-		return -1;
-	t->has_time = 1;
-	if (*p < end && ((ext && **p == ':') || (!ext && is_digit((unsigned char)**p)))) {
-		*p += ext;
-		if (digits(p, end, 2, &t->s) < 0)
-			return -1;
-		if (*p < end && (**p == '.' || **p == ',')) {
-			for ((*p)++; *p < end && is_digit((unsigned char)**p); (*p)++)
-				t->frac_nonzero |= **p != '0';
-		}
-	}
-	return 0;
-}
-
-static int zone_part(const char **p, const char *end, struct when *t)
-{
-	if (*p >= end)
-		return 0;
-	t->has_zone = 1;
-	if (**p == 'Z') {
-		t->zone_z = 1;
-		(*p)++;
-		return 0;
-	}
-	if (**p != '+' && **p != '-')
-		return -1;
-	t->zone_sign = **p;
-	(*p)++;
-	if (digits(p, end, 2, &t->zh) < 0)
-		return -1;
-	if (*p < end && **p == ':')
-		(*p)++;
-	if (*p < end && digits(p, end, 2, &t->zm) < 0)
-		return -1;
-	return 0;
-}
-
-/* ISO 8601 (extended or basic) and the EDIFACT forms 102, 203 and 304; -1 when w is none of them. */
-static int parse_when(const char *w, size_t n, struct when *t)
-{
-	const char *p = w, *end = w + n;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int ext;
-
-	memset(t, 0, sizeof(*t));
-	if (digits(&p, end, 4, &t->y) < 0)
-		return -1;
-	ext = p < end && *p == '-';
-	p += ext;
-	if (digits(&p, end, 2, &t->mo) < 0 || (ext && (p >= end || *p++ != '-')) || digits(&p, end, 2, &t->d) < 0)
-		return -1;
-	if (p < end && (*p == 'T' || *p == ' ' || (!ext && is_digit((unsigned char)*p)))) {
-		p += !is_digit((unsigned char)*p);
-		if (time_part(&p, end, t) < 0)
-			return -1;
-	}
-	if (zone_part(&p, end, t) < 0 || p != end)
-		return -1;
-	if (t->mo < 1 || t->mo > 12 || t->d < 1 || t->d > mdays[t->mo - 1] ||
-	    (t->mo == 2 && t->d == 29 && (t->y % 4 || (t->y % 100 == 0 && t->y % 400))) ||
-	    t->h > 23 || t->mi > 59 || t->s > 59 || t->zh > 23 || t->zm > 59)
-		return -1;
-	return 0;
-}
+/* ---- Dates and numbers (lib/wco/norm.h reads and writes them) ---- */
 
 static int date_value(struct val *v, const char *w, size_t n, int code)
 {
-	struct when t;
-	char o[32];
-	int k;
+	struct tdk_norm_when t;
+	enum tdk_norm_why no;
+	char o[TDK_NORM_DATE_MAX];
 
 	if (code != 102 && code != 304)
 		return put(v, w, n);
-	if (parse_when(w, n, &t) < 0)
-		return why(v, "HARM-BAD-DATE", "'%.*s' is no date tdk reads (ISO 8601, or EDIFACT format 102, 203 or "
-			   "304)", (int)n, w);
-	if (code == 102) {
-		if (t.has_time || t.has_zone)
-			return why(v, "HARM-BAD-DATE", "'%.*s' has a time, which format 102 (CCYYMMDD) cannot carry",
-				   (int)n, w);
-		k = snprintf(o, sizeof(o), "%04d%02d%02d", t.y, t.mo, t.d);
-		return put(v, o, (size_t)k);
-	}
-	if (!t.has_time || !t.has_zone)
-		return why(v, "HARM-BAD-DATE", "'%.*s' has no %s, which format 304 needs (CCYYMMDDhhmmss then Z or "
-			   "+hh)", (int)n, w, t.has_time ? "time zone" : "time");
-	if (t.frac_nonzero || t.zm)
-		return why(v, "HARM-BAD-DATE", "'%.*s' has %s, which format 304 cannot carry", (int)n, w,
-			   t.zm ? "a time zone offset with minutes" : "fractions of a second");
-	k = snprintf(o, sizeof(o), "%04d%02d%02d%02d%02d%02d", t.y, t.mo, t.d, t.h, t.mi, t.s);
-	if (t.zone_z)
-		k += snprintf(o + k, sizeof(o) - (size_t)k, "Z");
-	else
-		k += snprintf(o + k, sizeof(o) - (size_t)k, "%c%02d", t.zone_sign, t.zh);
-	return put(v, o, (size_t)k);
-}
-
-/* ---- Numbers ---- */
-
-/* The length of a separator at p: ',', '.', ' ', '\'', U+00A0 or U+202F; 0 for anything else. */
-static size_t sep_len(const char *p, const char *end)
-{
-	const unsigned char *u = (const unsigned char *)p;
-
-	if (*p == ',' || *p == '.' || *p == ' ' || *p == '\'')
-		return 1;
-	if (end - p >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
-		return 2;
-	if (end - p >= 3 && u[0] == 0xe2 && u[1] == 0x80 && u[2] == 0xaf)
-		return 3;
-	return 0;
-}
-
-#define NUM_GROUPS 64
-
-/* Splits w into digit groups and separators; -1 when it holds anything else. */
-static int groups(const char *w, const char *end, const char **g, size_t *gl, const char **sep, size_t *sl,
-		  size_t *ng)
-{
-	const char *p = w;
-
-	*ng = 0;
-	while (p < end) {
-		if (*ng == NUM_GROUPS)
-			return -1;
-		g[*ng] = p;
-		while (p < end && is_digit((unsigned char)*p))
-			p++;
-		gl[*ng] = (size_t)(p - g[*ng]);
-		if (!gl[*ng])
-			return -1;
-		sep[*ng] = p;
-		sl[*ng] = p < end ? sep_len(p, end) : 0;
-		if (p < end && !sl[*ng])
-			return -1;
-		p += sl[*ng];
-		(*ng)++;
-		if (p == end && sl[*ng - 1])
-			return -1;
-	}
-	return *ng ? 0 : -1;
-}
-
-/* Which separator is the decimal mark: the index of the group it ends, or -1 for none; -2 ambiguous, -3 bad. */
-static int decimal_mark(const char **sep, const size_t *sl, const size_t *gl, size_t ng)
-{
-	size_t last = ng - 1, i, count = 0;
-	char c;
-
-	if (ng == 1)
-		return -1;
-	c = *sep[last - 1];
-	if (sl[last - 1] == 1 && (c == ',' || c == '.')) {
-		for (i = 0; i + 1 < ng; i++)
-			count += sl[i] == 1 && *sep[i] == c;
-		if (count == 1) {
-			if (ng > 2 || c == '.' || gl[last] != 3)
-				return (int)last - 1;
-			return -2;   /* "1,234": a thousands separator or a decimal comma */
-		}
-	}
-	return -1;
+	if ((no = tdk_norm_when_parse(w, n, &t)) || (no = tdk_norm_when_write(&t, code, TDK_NORM_EXACT, o)))
+		return why(v, "HARM-BAD-DATE", "'%.*s' %s", (int)n, w, tdk_norm_why_text(no, code));
+	return put(v, o, strlen(o));
 }
 
 static int number_value(struct val *v, const struct tdk_harm_rule *r, const char *w, size_t n)
 {
-	const char *g[NUM_GROUPS], *sep[NUM_GROUPS], *end = w + n, *start = w;
-	size_t gl[NUM_GROUPS], sl[NUM_GROUPS], ng, i, intd = 0, fracd = 0, lead;
-	int mark, neg = 0, e;
+	struct tdk_norm_num num;
+	enum tdk_norm_why no;
+	char o[TDK_NORM_NUMBER_MAX];
 
-	if (n && (*w == '+' || *w == '-')) {
-		neg = *w == '-';
-		w++;
-	}
-	if (groups(w, end, g, gl, sep, sl, &ng) < 0)
-		return why(v, "HARM-BAD-NUMBER", "'%.*s' is not a number", (int)n, start);
-	if ((mark = decimal_mark(sep, sl, gl, ng)) == -2)
+	no = tdk_norm_num_parse(w, n, 0, &num);
+	if (no == TDK_NORM_AMBIGUOUS)
 		return why(v, "HARM-AMBIGUOUS", "'%.*s' may be %.*s%.*s or %.*s.%.*s: the comma is a thousands "
-			   "separator or a decimal mark", (int)n, start, (int)gl[0], g[0], (int)gl[1], g[1], (int)gl[0],
-			   g[0], (int)gl[1], g[1]);
-	/* Thousands groups: the same separator throughout, three digits after each. */
-	for (i = 0; i + 1 < ng; i++) {
-		if ((int)i == mark)
-			continue;
-		if (gl[i + 1] != 3 || (i > 0 && gl[i] != 3 && (int)i - 1 != mark) || (i == 0 && gl[0] > 3) ||
-		    sl[i] != sl[0] || memcmp(sep[i], sep[0], sl[0]) || (mark >= 0 && (int)i > mark))
-			return why(v, "HARM-BAD-NUMBER", "'%.*s' is not a number: its digits are not grouped in "
-				   "thousands", (int)n, start);
-	}
-	if (mark >= 0 && mark + 2 != (int)ng)
-		return why(v, "HARM-BAD-NUMBER", "'%.*s' is not a number", (int)n, start);
-	if (neg && (e = put(v, "-", 1)))
-		return e;
-	for (i = 0; i < ng; i++) {
-		if ((int)i == mark + 1 && mark >= 0) {
-			fracd = gl[i];
-			break;
-		}
-		if ((e = put(v, g[i], gl[i])))
-			return e;
-		intd += gl[i];
-	}
-	/* Trailing zeros past the format's fraction digits go: the value stays the same. */
-	if (mark >= 0) {
-		const char *f = g[ng - 1];
-
-		while (r->format.set && fracd > r->format.frac && f[fracd - 1] == '0')
-			fracd--;
-		if (fracd && ((e = put(v, ".", 1)) || (e = put(v, f, fracd))))
-			return e;
-	}
-	for (lead = 0; lead + 1 < intd && v->out->data[neg + lead] == '0'; lead++)
-		;
-	if (r->format.set && (fracd > r->format.frac || intd - lead + fracd > r->format.len))
+			   "separator or a decimal mark", (int)n, w, (int)num.nint, num.digits, (int)num.nfrac,
+			   num.digits + num.nint, (int)num.nint, num.digits, (int)num.nfrac, num.digits + num.nint);
+	if (no)
+		return why(v, "HARM-BAD-NUMBER", "'%.*s' %s", (int)n, w, tdk_norm_why_text(no, 0));
+	if (r->format.set && tdk_norm_num_fit(&num, r->format.len, r->format.frac))
 		return why(v, "HARM-DIGITS", "'%.*s' has %zu digits, %zu after the decimal mark: more than format "
-			   "n..%u,%u allows (never rounded)", (int)n, start, intd - lead + fracd, fracd, r->format.len,
-			   r->format.frac);
-	return 0;
+			   "n..%u,%u allows (never rounded)", (int)n, w, tdk_norm_num_digits(&num), num.nfrac,
+			   r->format.len, r->format.frac);
+	tdk_norm_num_write(&num, o);
+	return put(v, o, strlen(o));
 }
 
 /* ---- Codes and identifiers ---- */

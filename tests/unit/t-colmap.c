@@ -125,6 +125,10 @@ int main(void)
 	is_str(xf("date \"YYYY-MM-DD hh:mm\" -> 203", "2026-12-02 09:30"), "202612020930", "date and time to 203");
 	is_str(xf("date DD/MM/YYYY", "29/02/2027"), "!data:CSV-DATE@0:0", "no 29 February in 2027");
 	is_str(xf("date DD/MM/YYYY", "2/12/2026"), "!data:CSV-DATE@0:0", "a date not in its format: CSV-DATE");
+	is_str(xf("date DD/MM/YYYY", "01/01/0000"), "!data:CSV-DATE@0:0", "no year 0000");
+	is_str(xf("number ,", "1\xc2\xa0" "234,5"), "1234.5", "number: a no-break space groups");
+	is_str(xf("number", "1,2,3"), "!data:CSV-NUMBER@0:0", "number: separators that do not group thousands");
+	is_str(xf("number", "-"), "!data:CSV-NUMBER@0:0", "number: a sign alone");
 	is_str(xf("upper", "ima"), "IMA", "upper");
 	is_str(xf("trim", " \tx y "), "x y", "trim");
 
