@@ -126,6 +126,13 @@ for bin in $bins; do
 		y=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/application.yaml
 		[ -f "$y" ] && awk '/<errorResponse>/{f=1; n++} f{sub(/^ +/, ""); print > (S "/yaml-" n ".xml")} /<\/errorResponse>/{f=0}' S="$seeds" "$y"
 		;;
+	fuzz-norm)
+		# The first byte chooses the format and the mark; the rest is the value.
+		for v in 2026-12-02T11:30:00Z 20261202 202612021130 20261202113000+01 2026-12-02T11:30:00.5-05:00 \
+			20250731T0930Z 1,234.50 "1 234,5" "1'234.5" -0,5 .5 99999999999999.999999; do
+			for b in A B C; do printf '%s%s' "$b" "$v" >"$seeds/$b-$(printf '%s' "$v" | cksum | cut -d' ' -f1)"; done
+		done
+		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;
