@@ -5,10 +5,13 @@
  * secret described, never printed; `check NAME` reads the client secret
  * (refusing a file open to others), resolves the host, connects and shakes
  * hands with TLS, verification always on (RFC 8446, RFC 6125 host names),
- * and reports the server certificate, each step a line.  Exit 0, 2 for a
- * configuration error (the file, a setting, a secret refused), 3 when the
- * file cannot be read, 4 for a network failure, 5 for a TLS or trust
- * failure.
+ * and reports the server certificate, each step a line; `login NAME`
+ * runs the authorization code grant with PKCE through a loopback redirect
+ * and keeps the tokens in the cache tdk submit reads.  Exit 0, 2 for a
+ * configuration error (the file, a setting, a secret refused, a login to an
+ * endpoint without that grant), 3 when the file cannot be read, 4 for a
+ * network failure or a login that never came back, 5 for a TLS or trust
+ * failure or a refused login.
  */
 #include <fcntl.h>
 #include <spawn.h>
