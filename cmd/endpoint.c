@@ -5,14 +5,21 @@
  * secret described, never printed; `check NAME` reads the client secret
  * (refusing a file open to others), resolves the host, connects and shakes
  * hands with TLS, verification always on (RFC 8446, RFC 6125 host names),
- * and reports the server certificate, each step a line.  Exit 0, 2 for a
- * configuration error (the file, a setting, a secret refused), 3 when the
- * file cannot be read, 4 for a network failure, 5 for a TLS or trust
- * failure.
+ * and reports the server certificate, each step a line; `login NAME`
+ * runs the authorization code grant with PKCE through a loopback redirect
+ * and keeps the tokens in the cache tdk submit reads.  Exit 0, 2 for a
+ * configuration error (the file, a setting, a secret refused, a login to an
+ * endpoint without that grant), 3 when the file cannot be read, 4 for a
+ * network failure or a login that never came back, 5 for a TLS or trust
+ * failure or a refused login.
  */
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -22,9 +29,12 @@
 #include "net/endpoint.h"
 #include "util/secret.h"
 
+extern char **environ;
+
 struct ep_opts {
 	const char *file, *format;
-	int quiet;
+	unsigned long timeout;
+	int quiet, open;
 };
 
 #define EP_OPTIONS(o) \
@@ -32,14 +42,18 @@ struct ep_opts {
 			"read the endpoints from file instead of $TDK_ENDPOINTS or $XDG_CONFIG_HOME/tdk/endpoints"), \
 	TDK_OPT_STRING_(0, "format", &(o).format, "format", "text|json", \
 			"list and show: INI-style text, or one JSON object per endpoint"), \
-	TDK_OPT_FLAG_('q', "quiet", &(o).quiet, "check: print nothing; the exit status tells"), \
+	TDK_OPT_FLAG_('q', "quiet", &(o).quiet, "check: print nothing; login: no sentences on stderr"), \
+	TDK_OPT_ULONG_(0, "timeout", &(o).timeout, "seconds", \
+		       "login: how long to wait for the browser's redirect (default 300)"), \
+	TDK_OPT_FLAG_(0, "open", &(o).open, "login: open the URL with xdg-open (by default nothing is launched)"), \
 	TDK_OPT_END_
 
-static const struct tdk_cmd_usage ep_usage = { "endpoint", "list | show name | check name",
+static const struct tdk_cmd_usage ep_usage = { "endpoint", "list | show name | check name | login name",
 	"List, show and check the endpoints tdk submits to: the endpoints file, its settings and secrets, "
-	"and whether an endpoint answers with a TLS certificate this machine trusts." };
+	"and whether an endpoint answers with a TLS certificate this machine trusts; log in to an endpoint "
+	"that uses the authorization code grant, keeping its refresh token." };
 
-static const char *const subcommands[] = { "list", "show", "check", NULL };
+static const char *const subcommands[] = { "list", "show", "check", "login", NULL };
 
 /* Loads the endpoints file named by o or the environment; diagnostics on ctx->err. */
 static int load(struct tdk_ctx *ctx, const struct ep_opts *o, struct tdk_endpoints *eps)
@@ -285,6 +299,116 @@ out:
 	return r;
 }
 
+/* Starts xdg-open on url, its output thrown away; returns its process id, or -1 with a warning. */
+static pid_t open_browser(struct tdk_ctx *ctx, char *url)
+{
+	posix_spawn_file_actions_t fa;
+	char prog[] = "xdg-open", *args[] = { prog, url, NULL };
+	pid_t pid = -1;
+	int r;
+
+	if (posix_spawn_file_actions_init(&fa))
+		return -1;
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	r = posix_spawnp(&pid, "xdg-open", &fa, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r) {
+		fprintf(ctx->err, "tdk endpoint: warning: xdg-open could not start (%s); open the URL yourself\n",
+			strerror(r));
+		return -1;
+	}
+	return pid;
+}
+
+/* The login's wait and exchange, after the URL is printed; the token kept in the cache. */
+static int login_wait(struct tdk_ctx *ctx, const struct ep_opts *o, const struct tdk_endpoint *e,
+		      const struct tdk_oauth_client *c, struct tdk_oauth_login *l, struct tdk_diag *d)
+{
+	unsigned long secs = o->timeout ? o->timeout : 300;
+	struct tdk_oauth_token t;
+	int r;
+
+	tdk_oauth_token_init(&t);
+	r = tdk_oauth_login_finish(c, l, secs > 86400 ? 86400000 : (int)(secs * 1000), time(NULL), &t, d);
+	if (r)
+		goto out;
+	if ((r = tdk_oauth_cache_store(c, &t, d)))
+		goto out;
+	if (!o->quiet && t.refresh_token)
+		fprintf(ctx->err, "tdk endpoint: '%s' logged in; its refresh token is kept (mode 0600) for the "
+			"runs to come\n", e->name);
+	else if (!o->quiet)
+		fprintf(ctx->err, "tdk endpoint: '%s' logged in, but the server gave no refresh token: the next "
+			"run after the token expires needs another login\n", e->name);
+out:
+	tdk_oauth_token_release(&t);
+	return r;
+}
+
+/*
+ * login: the authorization code grant with PKCE through a loopback
+ * redirect (lib/net/oauth-login.c).  The URL goes to stdout, alone on its
+ * line, so that a script or a person can open it; the refresh token to the
+ * 0600 cache that tdk submit reads.
+ */
+static int do_login(struct tdk_ctx *ctx, const struct ep_opts *o, const struct tdk_endpoints *eps,
+		    const struct tdk_endpoint *e)
+{
+	const char *grant = e->value[TDK_EK_GRANT];
+	struct tdk_oauth_client c;
+	struct tdk_oauth_login l;
+	struct tdk_http_opts ho;
+	struct tdk_http h;
+	struct tdk_auth a;
+	struct tdk_diag d;
+	pid_t opener = -1;
+	int r;
+
+	if (e->profile != TDK_PROFILE_REST || !grant || strcmp(grant, "authorization-code"))
+		return tdk_error(ctx, "endpoint", TDK_EXIT_USAGE, "'%s' does not use the authorization code grant "
+				 "(grant = %s): there is nothing to log in to; it gets its tokens by itself",
+				 e->name, grant ? grant : "none");
+	memset(&l, 0, sizeof(l));
+	l.fd = -1;
+	tdk_diag_init(&d, eps->file);
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	if ((r = tdk_auth_init(&a, eps, e, 0, &d)) != 0)
+		return r;
+	tdk_auth_http_opts(e, &ho);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) || tdk_http_init(&h, &ho, &d)) {
+		tdk_auth_release(&a);
+		return tdk_error(ctx, "endpoint", TDK_EXIT_INTERNAL, "libcurl could not start");
+	}
+	tdk_diag_init(&d, e->name);
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	tdk_auth_client(&a, &h, &c);
+	if ((r = tdk_oauth_login_start(&c, &l, &d)))
+		goto out;
+	fprintf(ctx->out, "%s\n", l.authorize_url);
+	fflush(ctx->out);
+	if (!o->quiet)
+		fprintf(ctx->err, "tdk endpoint: open the URL above in a browser on this machine and log in to "
+			"'%s'; the answer comes back to %s (waiting %lu s)\n", e->name, l.redirect_uri,
+			o->timeout ? o->timeout : 300);
+	if (o->open)
+		opener = open_browser(ctx, l.authorize_url);
+	r = login_wait(ctx, o, e, &c, &l, &d);
+out:
+	if (opener > 0)
+		waitpid(opener, NULL, WNOHANG);
+	tdk_oauth_login_release(&l);
+	tdk_http_release(&h);
+	curl_global_cleanup();
+	tdk_auth_release(&a);
+	if (r && !d.errors)
+		tdk_error(ctx, "endpoint", r, "'%s': the login failed", e->name);
+	return r;
+}
+
 int cmd_endpoint(int argc, char **argv, struct tdk_ctx *ctx)
 {
 	struct ep_opts o = { 0 };
@@ -300,9 +424,11 @@ int cmd_endpoint(int argc, char **argv, struct tdk_ctx *ctx)
 		tdk_usage_line(ctx->err, &ep_usage, opts);
 		return TDK_EXIT_USAGE;
 	}
-	want = !strcmp(argv[0], "list") ? 1 : (!strcmp(argv[0], "show") || !strcmp(argv[0], "check")) ? 2 : 0;
+	want = !strcmp(argv[0], "list") ? 1 : (!strcmp(argv[0], "show") || !strcmp(argv[0], "check") ||
+						!strcmp(argv[0], "login")) ? 2 : 0;
 	if (!want) {
-		tdk_suggest(ctx, "endpoint", "a subcommand of tdk endpoint (list, show, check)", argv[0], subcommands);
+		tdk_suggest(ctx, "endpoint", "a subcommand of tdk endpoint (list, show, check, login)", argv[0],
+			    subcommands);
 		return TDK_EXIT_USAGE;
 	}
 	if (nargs != want)
@@ -321,6 +447,8 @@ int cmd_endpoint(int argc, char **argv, struct tdk_ctx *ctx)
 		r = TDK_EXIT_USAGE;
 	else if (!strcmp(argv[0], "check"))
 		r = do_check(ctx, &o, &eps, e);
+	else if (!strcmp(argv[0], "login"))
+		r = do_login(ctx, &o, &eps, e);
 	else if (o.format && !strcmp(o.format, "json"))
 		show_json(ctx, &eps, e);
 	else

@@ -5,8 +5,10 @@
 # (client_secret_basic and client_secret_post), by the authorization code
 # with PKCE through the loopback redirect (the test plays the browser with
 # curl, following the server's login and consent to the redirect), by
-# refresh from the kept refresh token; the twins: a wrong secret, a forged
-# state, a login that never comes.  The secret and the tokens never appear
+# refresh from the kept refresh token, and by tdk endpoint login itself
+# (its URL followed by curl, the refresh token then used by tdk endpoint
+# check); the twins: a wrong secret, a forged state, a login that never
+# comes.  The secret and the tokens never appear
 # in any output.  oidc-provider is installed once into build/peers; without
 # node, npm or the registry the test skips with the reason.
 . "$(dirname "$0")/lib.sh"
@@ -36,11 +38,11 @@ while [ ! -s "$TRASH/port" ] && [ $i -lt 150 ] && kill -0 $server 2>/dev/null; d
 S=http://127.0.0.1:$(cat "$TRASH/port")
 export PROBE S
 
-# clean: no output holds the secret or a token kept in the cache.
+# clean [DIR]: no output holds the secret or a token kept in the cache (DIR, default cache).
 clean() {
 	for f in out err; do
 		! grep -qF "$(cat secret)" $f || { echo "the secret is in $f"; return 1; }
-		for t in cache/*; do
+		for t in "${1:-cache}"/*; do
 			[ -f "$t" ] || continue
 			v=$(sed -n 's/^\(access\|refresh\)_token //p' "$t")
 			! grep -qF "$v" $f || { echo "a token is in $f"; return 1; }
@@ -85,6 +87,21 @@ test_expect_success 'authorization code with PKCE (S256) through the loopback re
 test_expect_success 'refresh (RFC 6749 §6) with the kept refresh token, without a person' '
 	"$PROBE" refresh --token-url $S/token --client-id tdk-user --secret-file secret --cache-dir cache --name cds \
 		>out 2>err && test_grep "token_type=Bearer" out && test ! -s err && clean
+'
+printf '%s\n' '[op]' 'profile = rest' "url = $S/customs/declarations" 'grant = authorization-code' \
+	"authorize-url = $S/auth" "token-url = $S/token" 'client-id = tdk-user' 'client-secret-file = secret' \
+	'scope = openid offline_access' >ep
+test_expect_success 'tdk endpoint login: a token by the code grant with PKCE, then the token step refreshes with it' '
+	rm -f url
+	XDG_CACHE_HOME=$TRASH/xc tdk endpoint --endpoints ep login --timeout 15 op >url 2>err &
+	pid=$! i=0
+	while [ ! -s url ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done &&
+	grep -q "^$S/auth?response_type=code&client_id=tdk-user&.*code_challenge_method=S256" url &&
+	curl -sS -L -c jar2 -b jar2 --max-redirs 20 -m 15 -o page "$(cat url)" && wait $pid &&
+	test_grep "login received" page && test_grep "'"'"'op'"'"' logged in; its refresh token is kept" err &&
+	test "$(stat -c %a xc/tdk/op.token) $(stat -c %a xc/tdk/op.refresh)" = "600 600" &&
+	rm xc/tdk/op.token && XDG_CACHE_HOME=$TRASH/xc tdk endpoint --endpoints ep check op >out 2>>err &&
+	test_grep "token: ok: Bearer, expires in" out && test -s xc/tdk/op.token && clean xc/tdk
 '
 test_expect_code 5 'a redirect with a forged state is refused: OAUTH-STATE' '
 	login "curl -s -o page \"\$(sed -n \"s|.*redirect_uri=http%3A%2F%2F127.0.0.1%3A\([0-9]*\).*|http://127.0.0.1:\1|p\" url)/callback?code=x&state=forged\""; rc=$?

@@ -59,7 +59,7 @@ void tdk_auth_http_opts(const struct tdk_endpoint *e, struct tdk_http_opts *o)
 	o->client_key = e->path[TDK_EK_CLIENT_KEY];
 }
 
-static void client(const struct tdk_auth *a, struct tdk_http *h, struct tdk_oauth_client *c)
+void tdk_auth_client(const struct tdk_auth *a, struct tdk_http *h, struct tdk_oauth_client *c)
 {
 	const struct tdk_endpoint *e = a->e;
 
@@ -103,7 +103,7 @@ int tdk_auth_token(const struct tdk_auth *a, struct tdk_http *h, struct tdk_oaut
 	struct tdk_oauth_client c;
 	int r;
 
-	client(a, h, &c);
+	tdk_auth_client(a, h, &c);
 	if ((r = needs_login(a, &c, d)))
 		return r;
 	return tdk_oauth_token_get(&c, a->client_credentials, time(NULL), t, d);
@@ -115,7 +115,7 @@ int tdk_auth_request(const struct tdk_auth *a, struct tdk_http *h, const struct 
 	struct tdk_oauth_client c;
 	int rc;
 
-	client(a, h, &c);
+	tdk_auth_client(a, h, &c);
 	if ((rc = needs_login(a, &c, d)))
 		return rc;
 	return tdk_oauth_request(&c, a->client_credentials, req, r, d);

@@ -53,6 +53,13 @@ void tdk_auth_release(struct tdk_auth *a);
 void tdk_auth_http_opts(const struct tdk_endpoint *e, struct tdk_http_opts *o);
 
 /*
+ * Fills c, the OAuth client of a's endpoint talking through h (for a login
+ * with tdk_oauth_login_start): every pointer in c is borrowed from a, its
+ * endpoint and h, which must outlive c.
+ */
+void tdk_auth_client(const struct tdk_auth *a, struct tdk_http *h, struct tdk_oauth_client *c);
+
+/*
  * A token for the endpoint, through h: cached, refreshed, or granted (see
  * above).  Fills t (the caller releases it).  Returns 0 or an exit code of
  * lib/net/oauth.h, and AUTH-LOGIN (exit 5) when an authorization-code

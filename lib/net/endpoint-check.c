@@ -1,10 +1,18 @@
 /*
  * `tdk endpoint check`: can this machine reach the endpoint and trust it?
  * The host is resolved (getaddrinfo), then libcurl connects and shakes
- * hands with TLS only (CURLOPT_CONNECT_ONLY: no request is sent), with
- * verification on: the CA from ca-file or the system store, the host name
- * checked against the certificate.  There is no way to turn verification
- * off.
+ * hands with TLS (CURLOPT_CONNECT_ONLY), with verification on: the CA from
+ * ca-file or the system store, the host name checked against the
+ * certificate.  There is no way to turn verification off.
+ *
+ * Under TLS 1.3 the client's side of the handshake is over before the
+ * server has read the client's certificate (RFC 8446 §4.4.2: it comes with
+ * the client's Finished), so a server that requires a certificate it was
+ * not given refuses with an alert that only a later read receives.  The
+ * check therefore sends one HEAD request for / without credentials after
+ * the handshake and reads until the first bytes of an answer (the server
+ * has then taken the client), an alert or a closed connection (refused),
+ * or connect-timeout (nothing to say: the handshake stands).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -13,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -168,6 +177,83 @@ static int tls_failure(CURLcode rc)
 	}
 }
 
+/* Waits at most ms for the connection to be readable; 1 when it is, 0 on timeout, -1 on a failure. */
+static int wait_readable(CURL *c, long ms)
+{
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	struct pollfd p;
+
+	if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
+		return -1;
+	p.fd = (int)fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, (int)ms) > 0 ? 1 : 0;
+}
+
+/*
+ * After a TLS handshake: one HEAD request, then reads until an answer
+ * starts (0), the server refuses (TDK_EXIT_TRUST, why in line), or secs
+ * pass (0: the handshake stands).  err is the connection's libcurl error
+ * buffer.  See the comment at the top.
+ */
+static int after_handshake(CURL *c, const struct tdk_http_origin *t, unsigned long secs, char *err, char *line,
+			   size_t n)
+{
+	char req[1024], buf[256];
+	size_t sent = 0, k, len;
+	struct timespec end, now;
+	CURLcode rc = CURLE_OK;
+	long left;
+	int br = strchr(t->host, ':') != NULL;
+
+	len = (size_t)snprintf(req, sizeof(req), "HEAD / HTTP/1.1\r\nHost: %s%s%s:%s\r\nUser-Agent: tdk endpoint check"
+			       "\r\nConnection: close\r\n\r\n", br ? "[" : "", t->host, br ? "]" : "", t->port);
+	if (len >= sizeof(req))
+		return 0;
+	err[0] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)(secs ? secs : 1);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long)(end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (left <= 0)
+			return 0;
+		k = 0;
+		if (sent < len) {
+			rc = curl_easy_send(c, req + sent, len - sent, &k);
+			sent += k;
+			if (rc == CURLE_OK)
+				continue;
+		} else {
+			rc = curl_easy_recv(c, buf, sizeof(buf), &k);
+		}
+		if (rc == CURLE_AGAIN) {
+			if (wait_readable(c, left < 100 ? left : 100) < 0)
+				return 0;
+			continue;
+		}
+		if (rc != CURLE_OK && sent < len) {
+			/* The server's alert may wait to be read behind the refused write: its words say more. */
+			err[0] = '\0';
+			rc = curl_easy_recv(c, buf, sizeof(buf), &k);
+			if (rc == CURLE_OK || rc == CURLE_AGAIN || !err[0]) {
+				rc = CURLE_OK;
+				k = 0;
+			}
+		}
+		if (rc != CURLE_OK)
+			break;
+		if (k > 0)
+			return 0;
+		snprintf(line, n, "the server closed the connection after the handshake without an answer: it refused "
+			 "this client (a client certificate it requires?)");
+		return TDK_EXIT_TRUST;
+	}
+	snprintf(line, n, "the server refused this client after the handshake: %s", err[0] ? err : curl_easy_strerror(rc));
+	return TDK_EXIT_TRUST;
+}
+
 /* The TLS step, in a libcurl connection that sends nothing but the handshake. */
 static int connect_tls(const struct tdk_endpoint *e, const struct tdk_http_origin *t, tdk_endpoint_check_fn fn, void *arg)
 {
@@ -190,6 +276,7 @@ static int connect_tls(const struct tdk_endpoint *e, const struct tdk_http_origi
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_ENABLE_ALPN, 0L);   /* HTTP/1.1: the request after the handshake is text */
 	if (e->path[TDK_EK_CA_FILE])
 		curl_easy_setopt(c, CURLOPT_CAINFO, e->path[TDK_EK_CA_FILE]);
 	if (e->path[TDK_EK_CLIENT_CERT]) {
@@ -204,6 +291,10 @@ static int connect_tls(const struct tdk_endpoint *e, const struct tdk_http_origi
 	if (rc != CURLE_OK) {
 		status = tls_failure(rc) ? TDK_EXIT_TRUST : TDK_EXIT_REMOTE;
 		snprintf(line, sizeof(line), "%s", err[0] ? err : curl_easy_strerror(rc));
+		fn(arg, "tls", status, line);
+		goto out;
+	}
+	if ((status = after_handshake(c, t, e->connect_timeout, err, line, sizeof(line))) != 0) {
 		fn(arg, "tls", status, line);
 		goto out;
 	}

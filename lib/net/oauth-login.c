@@ -196,13 +196,21 @@ static int query_get(const char *q, size_t n, const char *key, char *out, size_t
 	return -1;
 }
 
+/* Replaces every byte outside printable ASCII in s (a server's words shown on a terminal). */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7F)
+			*s = '?';
+}
+
 /* One connection: 1 when it was not the redirect (answered 404), 0 with code set, or an exit code. */
 static int one_request(int fd, const struct tdk_oauth_login *l, const struct timespec *end, char *code,
 		       size_t size, struct tdk_diag *d)
 {
 	struct tdk_buf b = TDK_BUF_INIT(REQUEST_MAX);
-	char state[64], err[64], *q, *sp;
-	size_t qn, i;
+	char state[64], err[64], desc[256], *q, *sp;
+	size_t qn;
 	int rc = 1;
 
 	if (read_head(fd, end, &b) < 0 || strncmp(b.data, "GET /callback", 13) ||
@@ -220,10 +228,13 @@ static int one_request(int fd, const struct tdk_oauth_login *l, const struct tim
 		goto out;
 	}
 	if (query_get(q, qn, "error", err, sizeof(err)) == 0) {
-		for (i = 0; err[i]; i++)
-			err[i] = (unsigned char)err[i] >= 0x20 && (unsigned char)err[i] < 0x7F ? err[i] : '?';
+		if (query_get(q, qn, "error_description", desc, sizeof(desc)) < 0)
+			desc[0] = '\0';
+		printable(err);
+		printable(desc);
 		answer(fd, 200, "tdk: the login was refused; see the terminal.\n");
-		tdk_diag_add(d, TDK_SEV_ERROR, "OAUTH-DENIED", NULL, "the authorization server refused: %s", err);
+		tdk_diag_add(d, TDK_SEV_ERROR, "OAUTH-DENIED", NULL, "the authorization server refused: %s%s%s", err,
+			     desc[0] ? ": " : "", desc);
 		rc = TDK_EXIT_TRUST;
 		goto out;
 	}

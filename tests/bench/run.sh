@@ -216,4 +216,6 @@ TDK=$TDK BENCH_WORK=$work "$bench_dir/map.sh" || die "the map benchmark failed"
 TDK=$TDK BENCH_WORK=$work "$bench_dir/harmonise.sh" || die "the harmonise benchmark failed"
 # tdk serve under 50 concurrent clients (tests/bench/serve.sh, with ab from apache2-utils).
 TDK=$TDK BENCH_WORK=$work "$bench_dir/serve.sh" || die "the serve benchmark failed"
+# tdk submit of 1,000 declarations against a curl per document (tests/bench/submit.sh), and the journal's cost.
+TDK=$TDK BENCH_WORK=$work "$bench_dir/submit.sh" || die "the submit benchmark failed"
 exit 0
