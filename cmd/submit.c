@@ -481,6 +481,7 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 
 	memset(&s, 0, sizeof(s));
 	tdk_run_opts_init(&ro);
+	ro.progress = "sent";
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
 		return r;
 	if (!s.o.endpoint) {
