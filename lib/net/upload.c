@@ -161,6 +161,7 @@ int tdk_upload_response_parse(const char *p, size_t n, const char *name, struct 
 	struct tdk_xml_limits lim;
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root, c;
+	unsigned long errors = d->errors;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -174,6 +175,8 @@ int tdk_upload_response_parse(const char *p, size_t n, const char *name, struct 
 	if (!(doc = tdk_xml_parse_ex(p, n, name, "UPLOAD", 0, &lim, d)))
 		return -1;
 	root = xmlDocGetRootElement(doc);
+	if (d->errors > errors)    /* an error the parser went past (a namespace name that is no URI) */
+		goto out;
 	if (!named(root, "FileUploadResponse")) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "UPLOAD-SHAPE", NULL, "the answer is not a FileUploadResponse");
 		goto out;

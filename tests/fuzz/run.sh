@@ -126,6 +126,12 @@ for bin in $bins; do
 		y=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/application.yaml
 		[ -f "$y" ] && awk '/<errorResponse>/{f=1; n++} f{sub(/^ +/, ""); print > (S "/yaml-" n ".xml")} /<\/errorResponse>/{f=0}' S="$seeds" "$y"
 		;;
+	fuzz-upload-response)
+		# The FileUploadResponse example of the CDS API description (read here, never kept in the tree).
+		printf '<FileUploadResponse xmlns="hmrc:fileupload"><Files><File><Reference>r1</Reference><UploadRequest><Href>http://127.0.0.1/upload/r1</Href><Fields><key>r1</key><acl>private</acl></Fields></UploadRequest></File></Files></FileUploadResponse>' >"$seeds/serve.xml"
+		x=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/examples/FileUploadResponseExample.xml
+		[ -f "$x" ] && cp "$x" "$seeds/"
+		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;
