@@ -399,11 +399,9 @@ int submit_dossier(struct submit *s, struct tdk_doc *doc, const struct tdk_buf *
 	tdk_buf_init(&x.label, 8192);
 	tdk_zip_limits_init(&lim);
 	lim.max_total = SUBMIT_DOC_MAX;
-	if ((r = tdk_container_open_mem(&c, doc->name, body->data, body->len, &lim, 1, &doc->d)) != 0) {
-		doc->verdict = "not a dossier tdk can read, not sent";
-		return r;
-	}
-	if ((r = load(&c, &x, &di)) != 0) {
+	/* The container is released after a failed open too, as tdk unpack does. */
+	if ((r = tdk_container_open_mem(&c, doc->name, body->data, body->len, &lim, 1, &doc->d)) != 0 ||
+	    (r = load(&c, &x, &di)) != 0) {
 		doc->verdict = "not a dossier tdk can read, not sent";
 		goto out;
 	}
