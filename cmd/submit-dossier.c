@@ -151,11 +151,11 @@ static int initiate(struct dossier *x, struct tdk_upload_response *up)
 	const struct tdk_endpoint *e = x->s->e;
 	struct tdk_upload_file f[TDK_UPLOAD_FILES_MAX];
 	struct tdk_buf req = TDK_BUF_INIT(1u << 20);
-	char accept[96], acc[128], badge[160], eori[160];
-	const char *hdrs[6], *id = x->decl.mrn[0] ? x->decl.mrn : x->decl.lrn;
-	struct tdk_http_req hr = { "POST", e->value[TDK_EK_FILE_UPLOAD_URL], hdrs, NULL, 0 };
+	const char *id = x->decl.mrn[0] ? x->decl.mrn : x->decl.lrn;
+	struct tdk_rest_headers hd;
+	struct tdk_http_req hr = { "POST", e->value[TDK_EK_FILE_UPLOAD_URL], hd.v, NULL, 0 };
 	struct tdk_http_resp resp;
-	size_t i, k = 0, np = 0;
+	size_t i, np = 0;
 	int rc;
 
 	for (i = 0; i < x->n; i++)
@@ -167,20 +167,7 @@ static int initiate(struct dossier *x, struct tdk_upload_response *up)
 			     "1 to 22 characters, as a FileUploadRequest's DeclarationID must be", id);
 		return TDK_EXIT_NEGATIVE;
 	}
-	if (tdk_endpoint_accept(e, accept, sizeof(accept))) {
-		snprintf(acc, sizeof(acc), "Accept: %s", accept);
-		hdrs[k++] = acc;
-	}
-	hdrs[k++] = "Content-Type: application/xml; charset=UTF-8";
-	if (e->value[TDK_EK_BADGE_ID]) {
-		snprintf(badge, sizeof(badge), "X-Badge-Identifier: %s", e->value[TDK_EK_BADGE_ID]);
-		hdrs[k++] = badge;
-	}
-	if (e->value[TDK_EK_SUBMITTER_ID]) {
-		snprintf(eori, sizeof(eori), "X-EORI-Identifier: %s", e->value[TDK_EK_SUBMITTER_ID]);
-		hdrs[k++] = eori;
-	}
-	hdrs[k] = NULL;
+	tdk_rest_headers(e, "X-EORI-Identifier", &hd);
 	hr.body = req.data;
 	hr.body_len = req.len;
 	tdk_http_resp_init(&resp);

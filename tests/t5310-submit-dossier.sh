@@ -8,46 +8,10 @@
 # codes; serve checks the upload form (400 without its fields).
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
+. "$REPO/tests/dossier-lib.sh"
 
-FU=$TDK_CORPUS/wco/hmrc-customs-declarations/schemas/wco/fileupload/FileUploadRequest.xsd
-if ! [ -f "$FU" ]; then
-	test_skip 'dossiers' "$FU is absent (set TDK_CORPUS)"
-	test_done
-	exit 0
-fi
-serve_schema
-cp cat.xml cat-serve.xml
-printf '<uri name="hmrc:fileupload" uri="%s"/>\n</catalog>\n' "$FU" >>cat-serve.xml
-echo '</catalog>' >>cat.xml
-serve_start --catalog "$TRASH/cat-serve.xml" --access-log "$TRASH/access.log" ||
-	{ echo "Bail out! tdk serve did not start"; exit 1; }
-printf 's3cret\n' >secret && chmod 600 secret
-endpoints() {
-	cat <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 1.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-badge-id = ABC123
-catalog = cat.xml
-retries = 2
-timeout = 5
-EOT
-	[ -n "${1-}" ] || echo "file-upload-url = $URL/customs/declarations/file-upload"
-}
-endpoints >endpoints
-endpoints no >endpoints-plain
-TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
-export TDK_ENDPOINTS TDK_JOURNAL
-posts() { grep -c "\"path\":\"/customs/declarations${1-}\"" "$TRASH/access.log"; }
-received() { sqlite3 "$TRASH/serve.db" "SELECT count(*) FROM uploads WHERE sha256='$1'"; }
+dossier_setup
 lrn G001 && lrn G002 && lrn G003
-cp "$REPO/samples/invoice.txt" invoice.txt
-INV=$(sha256sum <invoice.txt | cut -c1-64)
 
 test_expect_success 'tdk pack: the declaration and the invoice, signed' '
 	tdk pack -k "$REPO/samples/broker.key" --cert "$REPO/samples/broker.pem" -o d1.asice G001.xml invoice.txt &&
@@ -83,6 +47,12 @@ test_expect_success 'no file-upload-url: the declaration only, and a warning nam
 	test_grep "warning: [SUBMIT-NO-UPLOAD] endpoint '\''local'\'' has no file-upload-url" err &&
 	test_grep "not sent: '\''invoice.txt'\''" err && test "$(posts /file-upload)" -eq "$n" &&
 	grep -q "^d3.asice: accepted, conversation [0-9a-f-]*; 1 documents not uploaded$" out
+'
+test_expect_success 'an endpoint with submitter-id only: X-Submitter-Identifier, then X-EORI-Identifier for the upload' '
+	lrn G004 && tdk pack -o d4.asice G004.xml invoice.txt &&
+	ID_LINES="submitter-id = GB123456789000" endpoints >endpoints-eori && ! grep -q badge-id endpoints-eori &&
+	tdk submit -e local --endpoints endpoints-eori d4.asice >out 2>err &&
+	grep -q "^d4.asice: accepted, conversation [0-9a-f-]*; 1 of 1 documents uploaded$" out
 '
 test_expect_code 1 'a dossier without a declaration: SUBMIT-NO-DECLARATION, exit 1, nothing sent' '
 	tdk pack -o nodecl.asice invoice.txt && n=$(grep -c . access.log) &&

@@ -6,46 +6,12 @@
 # dropped after the upload's body is unknown, exit 4, and not sent again.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
+. "$REPO/tests/dossier-lib.sh"
 
-FU=$TDK_CORPUS/wco/hmrc-customs-declarations/schemas/wco/fileupload/FileUploadRequest.xsd
-if ! [ -f "$FU" ]; then
-	test_skip 'dossiers against faults' "$FU is absent (set TDK_CORPUS)"
-	test_done
-	exit 0
-fi
-serve_schema
-cp cat.xml cat-serve.xml
-printf '<uri name="hmrc:fileupload" uri="%s"/>\n</catalog>\n' "$FU" >>cat-serve.xml
-echo '</catalog>' >>cat.xml
-serve_start --catalog "$TRASH/cat-serve.xml" --access-log "$TRASH/access.log" ||
-	{ echo "Bail out! tdk serve did not start"; exit 1; }
+dossier_setup
 PORT=${URL##*:}
 restart() { serve_stop && serve_start --listen "127.0.0.1:$PORT" --catalog "$TRASH/cat-serve.xml" \
 	--access-log "$TRASH/access.log" "$@"; }
-printf 's3cret\n' >secret && chmod 600 secret
-endpoints() {
-	cat <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 1.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-badge-id = ABC123
-catalog = cat.xml
-retries = 0
-timeout = 10
-EOT
-	[ -n "${1-}" ] || echo "file-upload-url = $URL/customs/declarations/file-upload"
-}
-endpoints >endpoints
-endpoints no >endpoints-plain
-TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
-export TDK_ENDPOINTS TDK_JOURNAL
-posts() { grep -c "\"path\":\"/customs/declarations${1-}\"" "$TRASH/access.log"; }
-received() { sqlite3 "$TRASH/serve.db" "SELECT count(*) FROM uploads WHERE sha256='$1'"; }
 # Waits (at most 10 s) until the shell command $1 succeeds.
 until_true() {
 	i=0
@@ -57,8 +23,6 @@ until_true() {
 }
 decl_state() { tdk journal list --format json | grep "\"name\":\"$1\"" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
 for l in G001 G002 G003; do lrn $l; done
-cp "$REPO/samples/invoice.txt" invoice.txt
-INV=$(sha256sum <invoice.txt | cut -c1-64)
 tdk pack -o d1.asice G001.xml invoice.txt && tdk pack -o d2.asice G002.xml invoice.txt &&
 	tdk pack -o d3.asice G003.xml invoice.txt || { echo "Bail out! tdk pack failed"; exit 1; }
 
