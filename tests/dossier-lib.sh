@@ -2,7 +2,7 @@
 # serve that knows the tests' declaration schema and the corpus's
 # FileUploadRequest schema, an endpoint 'local' to it, and a packed dossier.
 #
-#   dossier_setup [serve option ...]  skips the whole file (TAP) when the corpus is absent
+#   dossier_setup [serve option ...]  all of it; skips the whole file (TAP) when the corpus is absent
 #   endpoints [plain]                 the endpoints file; plain: without file-upload-url;
 #                                     $ID_LINES replaces the badge-id line
 #   posts [SUFFIX]                    POSTs to /customs/declarations$SUFFIX in the access log

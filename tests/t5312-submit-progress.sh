@@ -4,6 +4,7 @@
 # standard error is a file, nor with -q, nor for one document.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
+. "$REPO/tests/dossier-lib.sh"
 
 if ! script -qec true /dev/null >/dev/null 2>&1; then
 	test_skip 'the progress line' 'script(1) from util-linux is not installed'
@@ -13,19 +14,7 @@ fi
 serve_schema
 echo '</catalog>' >>cat.xml
 serve_start --catalog "$TRASH/cat.xml" || { echo "Bail out! tdk serve did not start"; exit 1; }
-printf 's3cret\n' >secret && chmod 600 secret
-cat >endpoints <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 1.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-badge-id = ABC123
-catalog = cat.xml
-EOT
+printf 's3cret\n' >secret && chmod 600 secret && endpoints plain >endpoints
 TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
 export TDK_ENDPOINTS TDK_JOURNAL
 mkdir a b c && (cd a && lrn G001 && lrn G002 && lrn G003) && (cd b && lrn G004 && lrn G005) && (cd c && lrn G006)
