@@ -300,6 +300,14 @@ int tdk_upload_form_write(struct tdk_buf *out, const char *boundary, const struc
 	return rc ? -1 : 0;
 }
 
+static int has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7F)
+			return 1;
+	return 0;
+}
+
 /* The value of parameter key (a token or a quoted string) in a header's value h, into out; 0 or -1. */
 static int param(const char *h, const char *end, const char *key, char *out, size_t cap)
 {
@@ -322,7 +330,8 @@ static int param(const char *h, const char *end, const char *key, char *out, siz
 				out[n++] = *p;
 		}
 		out[n] = '\0';
-		return n ? 0 : -1;
+		/* A NUL or another control character in a name cuts it or hides something: refused. */
+		return n && strlen(out) == n && !has_ctl(out) ? 0 : -1;
 	}
 	return -1;
 }

@@ -4,7 +4,9 @@
  * nothing, or gives slots with a non-empty Reference and Href and fields
  * within their caps, without control characters.  Each slot's form, written
  * with a boundary chosen for the data, reads back (the form reader of tdk
- * serve) as its fields in order, then the file, byte for byte.
+ * serve) as its fields in order, then the file, byte for byte.  The bytes
+ * are also read as a form themselves (boundary "b"): every part read lies
+ * inside them, and has a name.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,11 +49,33 @@ static void round_trip(const struct tdk_upload_slot *s, const uint8_t *data, siz
 	tdk_buf_release(&b);
 }
 
+/* The bytes as tdk serve reads an upload form. */
+static void as_form(const uint8_t *data, size_t size)
+{
+	struct tdk_upload_form f;
+	const char *why = NULL, *p = (const char *)data;
+	size_t i;
+
+	if (tdk_upload_form_parse("multipart/form-data; boundary=\"b\"", p, size, &f, &why) < 0) {
+		if (!why || f.n || f.v)
+			abort();
+		return;
+	}
+	if (f.n > TDK_UPLOAD_FIELDS_MAX + 1)
+		abort();
+	for (i = 0; i < f.n; i++)
+		if (!f.v[i].name || !f.v[i].name[0] || f.v[i].data < p || f.v[i].data + f.v[i].len > p + size)
+			abort();
+	tdk_upload_form_release(&f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tdk_upload_response r;
 	struct tdk_diag d;
 	size_t i, k;
+
+	as_form(data, size);
 
 	tdk_diag_init(&d, "fuzz");
 	if (tdk_upload_response_parse((const char *)data, size, "fuzz.xml", &r, &d) < 0) {

@@ -131,6 +131,7 @@ for bin in $bins; do
 		printf '<FileUploadResponse xmlns="hmrc:fileupload"><Files><File><Reference>r1</Reference><UploadRequest><Href>http://127.0.0.1/upload/r1</Href><Fields><key>r1</key><acl>private</acl></Fields></UploadRequest></File></Files></FileUploadResponse>' >"$seeds/serve.xml"
 		x=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/examples/FileUploadResponseExample.xml
 		[ -f "$x" ] && cp "$x" "$seeds/"
+		printf -- '--b\r\nContent-Disposition: form-data; name="key"\r\n\r\nr1\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nabc\r\n--b--\r\n' >"$seeds/form"
 		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
