@@ -34,7 +34,7 @@ struct tally {
 	unsigned long n[4];
 };
 
-/* The progress line on a terminal: "12/200 sent: 9 accepted, 3 not sent", rewritten in place. */
+/* The progress line on a terminal: "12/200 sent: 9 accepted, 3 not accepted", rewritten in place. */
 struct progress {
 	FILE *f;               /* standard error when it is a terminal and the run asks for one; else NULL */
 	size_t n, done;

@@ -472,8 +472,9 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "submit", "[file ...]",
-		"Send documents to a single window once: validate, journal, POST, and record the answer." };
-	struct tdk_run run = { "submit", submit_exts, { "accepted", "not accepted", "sent, not validated", "not sent" },
+		"Send documents (and dossiers from tdk pack) to a single window once: validate, journal, POST, record." };
+	struct tdk_run run = { "submit", submit_exts,
+			       { "accepted", "not accepted", "sent, not validated", "not sent or unknown" },
 			       submit_doc, &s, NULL, 0, 0, NULL, NULL, { 0 }, "", 0, NULL };
 	struct tdk_endpoints eps;
 	size_t i;
