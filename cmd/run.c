@@ -34,6 +34,39 @@ struct tally {
 	unsigned long n[4];
 };
 
+/* The progress line on a terminal: "12/200 sent: 9 accepted, 3 not accepted", rewritten in place. */
+struct progress {
+	FILE *f;               /* standard error when it is a terminal and the run asks for one; else NULL */
+	size_t n, done;
+	int shown;
+};
+
+static void progress_clear(struct progress *pg)
+{
+	if (!pg->f || !pg->shown)
+		return;
+	fputs("\r\033[K", pg->f);
+	fflush(pg->f);
+	pg->shown = 0;
+}
+
+static void progress_draw(const struct tdk_run *run, struct progress *pg, const struct tally *t)
+{
+	int i, first = 1;
+
+	if (!pg->f)
+		return;
+	fflush(run->ctx->out);
+	fprintf(pg->f, "\r\033[K%zu/%zu %s", pg->done, pg->n, run->o->progress);
+	for (i = 0; i < 4; i++)
+		if (t->n[i]) {
+			fprintf(pg->f, "%s %lu %s", first ? ":" : ",", t->n[i], run->words[i]);
+			first = 0;
+		}
+	fflush(pg->f);
+	pg->shown = 1;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -436,7 +469,7 @@ static void *worker(void *arg)
 }
 
 /* Prints task i's report once it is done, in input order. */
-static int collect(struct pool *p, struct task *tk, struct tally *t)
+static int collect(struct pool *p, struct task *tk, struct tally *t, struct progress *pg)
 {
 	struct tdk_run *run = p->run;
 	struct tdk_report *rep = &run->report;
@@ -445,6 +478,7 @@ static int collect(struct pool *p, struct task *tk, struct tally *t)
 	while (!tk->done)
 		pthread_cond_wait(&p->cv, &p->m);
 	pthread_mutex_unlock(&p->m);
+	progress_clear(pg);
 	if (tk->nout)
 		fwrite(tk->out, 1, tk->nout, run->ctx->out);
 	if (tk->nerr)
@@ -458,10 +492,13 @@ static int collect(struct pool *p, struct task *tk, struct tally *t)
 	tk->out = tk->err = NULL;
 	verdict_line(run, tk->path, &tk->oc, t, 1);
 	free(tk->oc.verdict);
+	pg->done++;
+	progress_draw(run, pg, t);
 	return tk->oc.code;
 }
 
-static int run_parallel(struct tdk_run *run, struct tdk_run_inputs *f, unsigned long jobs, struct tally *t)
+static int run_parallel(struct tdk_run *run, struct tdk_run_inputs *f, unsigned long jobs, struct tally *t,
+			struct progress *pg)
 {
 	struct pool p;
 	pthread_t *th;
@@ -493,7 +530,7 @@ static int run_parallel(struct tdk_run *run, struct tdk_run_inputs *f, unsigned 
 	if (!started)
 		worker(&p);
 	for (i = 0; i < f->n; i++) {
-		code = tdk_exit_worst(code, collect(&p, &p.tasks[i], t));
+		code = tdk_exit_worst(code, collect(&p, &p.tasks[i], t, pg));
 		pthread_mutex_lock(&p.m);
 		p.printed = i + 1;
 		pthread_cond_broadcast(&p.cv);
@@ -560,6 +597,7 @@ int tdk_run_documents(struct tdk_run *run, char **files, int nfiles)
 {
 	struct tdk_run_inputs f;
 	struct tally t;
+	struct progress pg = { NULL, 0, 0, 0 };
 	unsigned long jobs = run->o->jobs;
 	size_t k;
 	int code, show;
@@ -581,8 +619,16 @@ int tdk_run_documents(struct tdk_run *run, char **files, int nfiles)
 	show = f.n > 1 || run->o->dir || run->o->files_from;
 	if (jobs > JOBS_MAX)
 		jobs = JOBS_MAX;
-	if (jobs > 1 && f.n > 1 && !run->serial) {
-		code = tdk_exit_worst(code, run_parallel(run, &f, jobs, &t));
+	if (run->o->progress && run->ctx->err_tty && !run->report.quiet && f.n > 1 && !run->serial) {
+		/* Through a worker even under -j 1: the line stays while a document is handled. */
+		pg.f = run->ctx->err;
+		pg.n = f.n;
+		progress_draw(run, &pg, &t);
+	}
+	if ((jobs > 1 || pg.f) && f.n > 1 && !run->serial) {
+		if (!jobs)
+			jobs = 1;
+		code = tdk_exit_worst(code, run_parallel(run, &f, jobs, &t, &pg));
 	} else {
 		for (k = 0; k < f.n; k++) {
 			struct outcome oc = { 0, RES_OK, NULL };
@@ -593,6 +639,7 @@ int tdk_run_documents(struct tdk_run *run, char **files, int nfiles)
 			code = tdk_exit_worst(code, oc.code);
 		}
 	}
+	progress_clear(&pg);
 	if (show)
 		summary(run, &t);
 out:

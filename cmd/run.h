@@ -47,6 +47,15 @@ struct tdk_run_opts {
 	int nul;                    /* -0 */
 	unsigned long jobs;         /* -j N */
 	const char *outdir;         /* -O DIR */
+	/*
+	 * Set by the command, not an option: the verb of a progress line
+	 * ("sent"), or NULL for none.  When set, standard error is a terminal,
+	 * -q is not given and there is more than one document, the driver keeps
+	 * one line there, "12/200 sent: 9 accepted, 3 not sent or unknown" (the counts of
+	 * the verdicts' words), rewritten as documents end, taken away before
+	 * any other output and at the end.
+	 */
+	const char *progress;
 };
 
 void tdk_run_opts_init(struct tdk_run_opts *o);

@@ -8,49 +8,19 @@
  * under the per-document driver (cmd/run.h): -j N sends N at once, each
  * worker with its own connection and journal handle.
  */
-#include <pthread.h>
+#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "run.h"
-#include "validate.h"
-#include "net/auth.h"
+#include "submit.h"
+#include "xml/xml.h"
 #include "net/cds-error.h"
-#include "net/journal.h"
-#include "net/rest.h"
 
-/* The largest document sent. */
-#define SUBMIT_DOC_MAX ((size_t)64 << 20)
-/* The most errors of a 400 kept in the journal's detail. */
-#define SUBMIT_DETAIL_MAX 4096
+static const char *const submit_exts[] = { ".xml", ".asice", ".sce", NULL };
 
-struct submit_opts {
-	const char *endpoint, *endpoints, *journal;
-	int no_validate, resend;
-};
-
-/* One worker's connection and journal handle; taken by one document at a time. */
-struct slot {
-	int busy, ready;
-	struct tdk_http http;
-	struct tdk_journal *j;
-};
-
-struct submit {
-	struct submit_opts o;
-	const struct tdk_endpoint *e;
-	struct tdk_auth auth;
-	struct tdk_validate_xml xv;
-	pthread_mutex_t mu;
-	struct slot *slots;
-	size_t nslots;
-};
-
-static const char *const submit_exts[] = { ".xml", NULL };
-
-static struct slot *take(struct submit *s)
+static struct submit_slot *take(struct submit *s)
 {
-	struct slot *sl = NULL;
+	struct submit_slot *sl = NULL;
 	size_t i;
 
 	pthread_mutex_lock(&s->mu);
@@ -63,7 +33,7 @@ static struct slot *take(struct submit *s)
 	return sl;
 }
 
-static void give(struct submit *s, struct slot *sl)
+void submit_give(struct submit *s, struct submit_slot *sl)
 {
 	pthread_mutex_lock(&s->mu);
 	sl->busy = 0;
@@ -71,7 +41,7 @@ static void give(struct submit *s, struct slot *sl)
 }
 
 /* Opens the slot's connection and journal on first use. */
-static int slot_ready(struct submit *s, struct slot *sl, struct tdk_doc *doc)
+static int slot_ready(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc)
 {
 	struct tdk_http_opts ho;
 	int r;
@@ -89,7 +59,7 @@ static int slot_ready(struct submit *s, struct slot *sl, struct tdk_doc *doc)
 	return 0;
 }
 
-static void json_key(struct tdk_doc *doc, const char *k, const char *v)
+void submit_json_key(struct tdk_doc *doc, const char *k, const char *v)
 {
 	if (!v)
 		return;
@@ -111,8 +81,8 @@ static int held(struct tdk_doc *doc, const struct tdk_journal_row *row)
 	snprintf(doc->why, sizeof(doc->why), "already submitted: %s%s%s", row->outcome ? row->outcome : st,
 		 row->conversation_id ? ", conversation " : "", row->conversation_id ? row->conversation_id : "");
 	doc->verdict = doc->why;
-	json_key(doc, "state", st);
-	json_key(doc, "conversation_id", row->conversation_id);
+	submit_json_key(doc, "state", st);
+	submit_json_key(doc, "conversation_id", row->conversation_id);
 	tdk_buf_adds(&doc->json, ",\"sent\":false");
 	return code;
 }
@@ -203,14 +173,14 @@ static int report(struct tdk_doc *doc, enum tdk_rest_result res, const struct td
 		break;
 	}
 	doc->verdict = doc->why;
-	json_key(doc, "state", state);
-	json_key(doc, "conversation_id", conv);
+	submit_json_key(doc, "state", state);
+	submit_json_key(doc, "conversation_id", conv);
 	tdk_buf_addf(&doc->json, ",\"sent\":true,\"http_status\":%ld", r->status);
 	return status;
 }
 
 /* The answer, recorded before it is reported; returns the document's status. */
-static int record(struct slot *sl, struct tdk_doc *doc, int64_t sub, enum tdk_rest_result res,
+static int record(struct submit_slot *sl, struct tdk_doc *doc, int64_t sub, enum tdk_rest_result res,
 		  const struct tdk_http_resp *r, int code)
 {
 	char conv[128], receipt[128], hdrs[400];
@@ -268,7 +238,7 @@ static int record(struct slot *sl, struct tdk_doc *doc, int64_t sub, enum tdk_re
 }
 
 /* Claims the document in the journal (or, with --resend, claims it again).  Returns TDK_JOURNAL_MINE/HELD or a code. */
-static int claim(struct submit *s, struct slot *sl, struct tdk_doc *doc, const struct tdk_journal_doc *jd,
+static int claim(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_journal_doc *jd,
 		 struct tdk_journal_row *row)
 {
 	int r;
@@ -289,11 +259,68 @@ static int claim(struct submit *s, struct slot *sl, struct tdk_doc *doc, const s
 	return tdk_journal_begin(sl->j, jd, row, &doc->d);
 }
 
-/* Journals, sends and records one document read into body. */
-static int send_one(struct submit *s, struct slot *sl, struct tdk_doc *doc, const struct tdk_buf *body)
+/* The ID child of the first Declaration element under n (depth first), or NULL. */
+static xmlNode *declaration_id(xmlNode *n, int depth)
+{
+	xmlNode *c, *f;
+
+	for (; n && depth < 16; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!strcmp((const char *)n->name, "Declaration"))
+			for (c = n->children; c; c = c->next)
+				if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, "ID"))
+					return c;
+		if ((f = declaration_id(n->children, depth + 1)))
+			return f;
+	}
+	return NULL;
+}
+
+/* The MRN the notification recorded in row gave (Response/Declaration/ID), into out; "" when none. */
+static void mrn_of(const struct tdk_journal_row *row, char *out, size_t n)
+{
+	struct tdk_diag quiet;
+	xmlDoc *doc;
+	xmlNode *id;
+	xmlChar *t;
+
+	out[0] = '\0';
+	if (!row->body || !row->kind || strcmp(row->kind, "notify"))
+		return;
+	tdk_diag_init(&quiet, "notification");
+	if (!(doc = tdk_xml_parse(row->body, strlen(row->body), "notification", "SUBMIT", NULL, &quiet)))
+		return;
+	if ((id = declaration_id(xmlDocGetRootElement(doc), 0)) && (t = xmlNodeGetContent(id))) {
+		if (strlen((const char *)t) < n && strspn((const char *)t, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+		    strlen((const char *)t))
+			snprintf(out, n, "%s", (const char *)t);
+		xmlFree(t);
+	}
+	xmlFreeDoc(doc);
+}
+
+static void sent_from(struct submit_sent *out, const char *state, const struct tdk_journal_row *row)
+{
+	if (!out)
+		return;
+	snprintf(out->state, sizeof(out->state), "%s", state);
+	snprintf(out->outcome, sizeof(out->outcome), "%s", row && row->outcome ? row->outcome : "");
+	if (row)
+		mrn_of(row, out->mrn, sizeof(out->mrn));
+}
+
+static const char *state_of(enum tdk_rest_result res)
+{
+	return res == TDK_REST_ACCEPTED ? "accepted" : res == TDK_REST_REJECTED || res == TDK_REST_REFUSED ? "rejected"
+	       : res == TDK_REST_UNKNOWN ? "unknown" : "queued";
+}
+
+int submit_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const char *name,
+		const struct tdk_buf *body, struct submit_sent *out)
 {
 	char sha[TDK_JOURNAL_HASH_HEX + 1], lrn[TDK_REST_LRN_MAX + 1];
-	struct tdk_journal_doc jd = { s->e->name, "rest", sha, doc->name, NULL };
+	struct tdk_journal_doc jd = { s->e->name, "rest", sha, name, NULL };
 	struct tdk_journal_row row;
 	struct tdk_http_resp resp;
 	enum tdk_rest_result res;
@@ -301,13 +328,19 @@ static int send_one(struct submit *s, struct slot *sl, struct tdk_doc *doc, cons
 	int r, code;
 
 	memset(&row, 0, sizeof(row));
+	if (out)
+		memset(out, 0, sizeof(*out));
 	if (tdk_journal_sha256_hex(body->data ? body->data : "", body->len, sha))
 		return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "cannot hash '%s'", doc->qname);
-	if (tdk_rest_lrn(body->data ? body->data : "", body->len, lrn, sizeof(lrn)))
+	if (tdk_rest_lrn(body->data ? body->data : "", body->len, lrn, sizeof(lrn))) {
 		jd.lrn = lrn;
-	json_key(doc, "lrn", jd.lrn);
+		if (out)
+			snprintf(out->lrn, sizeof(out->lrn), "%s", lrn);
+	}
+	submit_json_key(doc, "lrn", jd.lrn);
 	r = claim(s, sl, doc, &jd, &row);
 	if (r == TDK_JOURNAL_HELD) {
+		sent_from(out, row.state, &row);
 		r = held(doc, &row);
 		tdk_journal_row_release(&row);
 		return r;
@@ -318,18 +351,18 @@ static int send_one(struct submit *s, struct slot *sl, struct tdk_doc *doc, cons
 	res = tdk_rest_post(&s->auth, &sl->http, body->data ? body->data : "", body->len, &resp, &tries, &code,
 			    &doc->d);
 	r = record(sl, doc, row.sub, res, &resp, code);
+	sent_from(out, state_of(res), NULL);
 	tdk_http_resp_release(&resp);
 	tdk_journal_row_release(&row);
 	return r;
 }
 
-/* Validates the document read into body as `tdk validate` would; 0 when it may be sent. */
-static int check(struct submit *s, struct tdk_doc *doc, const struct tdk_buf *body)
+int submit_check(struct submit *s, struct tdk_doc *doc, const char *name, const struct tdk_buf *body)
 {
 	struct tdk_input saved = doc->in;
 	int r;
 
-	tdk_input_open_mem(&doc->in, doc->name, body->data ? body->data : "", body->len);
+	tdk_input_open_mem(&doc->in, name, body->data ? body->data : "", body->len);
 	r = tdk_validate_xml_one(&s->xv, doc, 0);
 	doc->in = saved;
 	if (r == 1 || (r == 0 && doc->d.errors)) {
@@ -346,31 +379,48 @@ static int check(struct submit *s, struct tdk_doc *doc, const struct tdk_buf *bo
 	return r;
 }
 
+int submit_take(struct submit *s, struct tdk_doc *doc, struct submit_slot **slp)
+{
+	int r;
+
+	if (!(*slp = take(s)))
+		return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "no worker free for '%s'", doc->qname);
+	if ((r = slot_ready(s, *slp, doc)) != 0) {
+		submit_give(s, *slp);
+		*slp = NULL;
+		return tdk_doc_fail(doc, r, "cannot set up the connection or the journal for '%s'", doc->qname);
+	}
+	return 0;
+}
+
+int submit_is_dossier(const struct tdk_buf *body)
+{
+	return body->len >= 4 && !memcmp(body->data, "PK\3\4", 4);
+}
+
 static int submit_doc(void *arg, struct tdk_doc *doc)
 {
 	struct submit *s = arg;
 	struct tdk_buf body = TDK_BUF_INIT(SUBMIT_DOC_MAX);
-	struct slot *sl = NULL;
+	struct submit_slot *sl = NULL;
 	int r;
 
 	if (tdk_input_read_all(&doc->in, SUBMIT_DOC_MAX, &body)) {
 		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s' (or it is larger than 64 MiB)", doc->qname);
 		goto out;
 	}
-	if (!s->o.no_validate && (r = check(s, doc, &body)) != 0)
-		goto out;
-	if (!(sl = take(s))) {
-		r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "no worker free for '%s'", doc->qname);
+	if (submit_is_dossier(&body)) {
+		r = submit_dossier(s, doc, &body);
 		goto out;
 	}
-	if ((r = slot_ready(s, sl, doc)) != 0) {
-		r = tdk_doc_fail(doc, r, "cannot set up the connection or the journal for '%s'", doc->qname);
+	if (!s->o.no_validate && (r = submit_check(s, doc, doc->name, &body)) != 0)
 		goto out;
-	}
-	r = send_one(s, sl, doc, &body);
+	if ((r = submit_take(s, doc, &sl)) != 0)
+		goto out;
+	r = submit_send(s, sl, doc, doc->name, &body, NULL);
 out:
 	if (sl)
-		give(s, sl);
+		submit_give(s, sl);
 	tdk_buf_release(&body);
 	return r;
 }
@@ -422,8 +472,9 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 		TDK_OPT_END_
 	};
 	const struct tdk_cmd_usage u = { "submit", "[file ...]",
-		"Send documents to a single window once: validate, journal, POST, and record the answer." };
-	struct tdk_run run = { "submit", submit_exts, { "accepted", "not accepted", "sent, not validated", "not sent" },
+		"Send documents (and dossiers from tdk pack) to a single window once: validate, journal, POST, record." };
+	struct tdk_run run = { "submit", submit_exts,
+			       { "accepted", "not accepted", "sent, not validated", "not sent or unknown" },
 			       submit_doc, &s, NULL, 0, 0, NULL, NULL, { 0 }, "", 0, NULL };
 	struct tdk_endpoints eps;
 	size_t i;
@@ -431,6 +482,7 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 
 	memset(&s, 0, sizeof(s));
 	tdk_run_opts_init(&ro);
+	ro.progress = "sent";
 	if ((r = tdk_parse_options(ctx, &u, opts, argc, argv, &nfiles)) >= 0)
 		return r;
 	if (!s.o.endpoint) {

@@ -94,9 +94,9 @@ if [ -d "$TDK_CORPUS/wco" ]; then
 		BADGE= cds_post /customs/declarations/file-upload fu.xml -D h -H "X-EORI-Identifier: GB123456789000" >b &&
 		test_grep "HTTP/1.1 200" h && test_grep "<FileUploadResponse xmlns=\"hmrc:fileupload\">" b &&
 		test "$(grep -c "<Href>$URL/upload/" b)" -eq 2 &&
-		href=$(sed -n "s/.*<Href>\(.*\)<\/Href>.*/\1/p" b | head -1) &&
-		$CURL -o /dev/null -w "%{http_code}\n" -F file=@good.xml "$href" >c &&
-		$CURL -o /dev/null -w "%{http_code}\n" -F file=@good.xml "$href" >>c &&
+		href=$(sed -n "s/.*<Href>\(.*\)<\/Href>.*/\1/p" b | head -1) && ref=${href##*/} &&
+		$CURL -o /dev/null -w "%{http_code}\n" -F key=$ref -F acl=private -F file=@good.xml "$href" >c &&
+		$CURL -o /dev/null -w "%{http_code}\n" -F key=$ref -F acl=private -F file=@good.xml "$href" >>c &&
 		$CURL -o /dev/null -w "%{http_code}\n" -F file=@good.xml "$URL/upload/nothing" >>c &&
 		printf "204\n404\n404\n" >want && test_cmp want c
 	'

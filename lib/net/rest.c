@@ -137,33 +137,39 @@ static enum tdk_rest_result meaning(long status)
 	}
 }
 
+void tdk_rest_headers(const struct tdk_endpoint *e, const char *id_header, struct tdk_rest_headers *h)
+{
+	char accept[96];
+	size_t k = 0;
+
+	if (tdk_endpoint_accept(e, accept, sizeof(accept))) {
+		snprintf(h->accept, sizeof(h->accept), "Accept: %s", accept);
+		h->v[k++] = h->accept;
+	}
+	h->v[k++] = "Content-Type: application/xml; charset=UTF-8";
+	if (e->value[TDK_EK_BADGE_ID]) {
+		snprintf(h->badge, sizeof(h->badge), "X-Badge-Identifier: %s", e->value[TDK_EK_BADGE_ID]);
+		h->v[k++] = h->badge;
+	}
+	if (e->value[TDK_EK_SUBMITTER_ID]) {
+		snprintf(h->id, sizeof(h->id), "%s: %s", id_header, e->value[TDK_EK_SUBMITTER_ID]);
+		h->v[k++] = h->id;
+	}
+	h->v[k] = NULL;
+}
+
 enum tdk_rest_result tdk_rest_post(const struct tdk_auth *a, struct tdk_http *h, const void *body, size_t n,
 				   struct tdk_http_resp *r, unsigned *tries, int *code, struct tdk_diag *d)
 {
 	const struct tdk_endpoint *e = a->e;
-	char accept[96], acc[128], badge[160], submitter[160];
-	const char *hdrs[6];
-	struct tdk_http_req req = { "POST", e->value[TDK_EK_URL], hdrs, body, n };
-	size_t k = 0;
+	struct tdk_rest_headers hd;
+	struct tdk_http_req req = { "POST", e->value[TDK_EK_URL], hd.v, body, n };
 	unsigned long attempt;
 	int rc;
 
 	*code = 0;
 	*tries = 0;
-	if (tdk_endpoint_accept(e, accept, sizeof(accept))) {
-		snprintf(acc, sizeof(acc), "Accept: %s", accept);
-		hdrs[k++] = acc;
-	}
-	hdrs[k++] = "Content-Type: application/xml; charset=UTF-8";
-	if (e->value[TDK_EK_BADGE_ID]) {
-		snprintf(badge, sizeof(badge), "X-Badge-Identifier: %s", e->value[TDK_EK_BADGE_ID]);
-		hdrs[k++] = badge;
-	}
-	if (e->value[TDK_EK_SUBMITTER_ID]) {
-		snprintf(submitter, sizeof(submitter), "X-Submitter-Identifier: %s", e->value[TDK_EK_SUBMITTER_ID]);
-		hdrs[k++] = submitter;
-	}
-	hdrs[k] = NULL;
+	tdk_rest_headers(e, "X-Submitter-Identifier", &hd);
 	for (attempt = 0;; attempt++) {
 		long wait;
 		struct timespec ts;

@@ -54,6 +54,20 @@ enum tdk_rest_result {
  */
 int tdk_rest_lrn(const char *p, size_t n, char *out, size_t size);
 
+/* The headers of a request to the API, NULL-ended in v; the strings they point to are held here. */
+struct tdk_rest_headers {
+	const char *v[5];
+	char accept[128], badge[160], id[160];
+};
+
+/*
+ * Fills h with the API's headers for endpoint e (which h then borrows
+ * nothing from): Accept, Content-Type, X-Badge-Identifier from badge-id,
+ * and submitter-id under the name id_header ("X-Submitter-Identifier" for
+ * declarations, "X-EORI-Identifier" for the file-upload resource).
+ */
+void tdk_rest_headers(const struct tdk_endpoint *e, const char *id_header, struct tdk_rest_headers *h);
+
 /*
  * POSTs body[0..n) to e's url through h with a's token and the headers
  * above, retrying a 429 or 503 with Retry-After as said; sleeps between.

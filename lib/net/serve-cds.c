@@ -236,7 +236,11 @@ static int make_notifications(struct serve_req *r, const char *conv, const char 
 	return rc;
 }
 
-/* A FileUploadRequest: answered with one upload URL on this server per File. */
+/*
+ * A FileUploadRequest: answered with one upload URL on this server per
+ * File, with the fields serve_upload (serve-upload.c) checks: key (the
+ * reference) and acl.
+ */
 static int file_upload(struct serve_req *r, xmlDoc *doc, const char *conv, struct tdk_buf *out)
 {
 	xmlNode *root = xmlDocGetRootElement(doc), *files = find_elem(root, "Files"), *f;
@@ -255,8 +259,8 @@ static int file_upload(struct serve_req *r, xmlDoc *doc, const char *conv, struc
 		rc = serve_store_exec(r->s, "INSERT INTO uploads(reference, conversation_id) VALUES(?,?)", 2, p);
 		tdk_buf_addf(out, "    <File>\n      <Reference>%s</Reference>\n      <UploadRequest>\n"
 			     "        <Href>http://127.0.0.1:%u/upload/%s</Href>\n        <Fields>\n"
-			     "          <key>%s</key>\n        </Fields>\n      </UploadRequest>\n    </File>\n",
-			     ref, r->s->port, ref, ref);
+			     "          <key>%s</key>\n          <acl>" SERVE_UPLOAD_ACL "</acl>\n        </Fields>\n"
+			     "      </UploadRequest>\n    </File>\n", ref, r->s->port, ref, ref);
 	}
 	tdk_buf_addl(out, "  </Files>\n</FileUploadResponse>\n");
 	return rc;
@@ -313,7 +317,8 @@ void serve_cds(struct serve_req *r, const char *sub)
 	}
 	snprintf(r->conversation, sizeof(r->conversation), "%s", conv);
 	serve_header(r, "X-Conversation-ID", conv);
-	if (r->f.bits & TDK_FAULT_DROP)
+	/* The drop fault breaks what carries a document: the declarations and the uploads, not the initiation. */
+	if ((r->f.bits & TDK_FAULT_DROP) && k != 5)
 		r->drop = 1;
 	if (k == 5)
 		serve_answer(r, 200, "application/xml; charset=UTF-8", out.data);
@@ -323,30 +328,4 @@ out:
 	if (doc)
 		xmlFreeDoc(doc);
 	tdk_buf_release(&out);
-}
-
-void serve_upload(struct serve_req *r, const char *ref)
-{
-	char sha[65], now[24];
-	const char *p[3];
-	int rc;
-
-	if (strcmp(r->method, "POST") && strcmp(r->method, "PUT")) {
-		serve_answer(r, 405, "text/plain", "POST or PUT the file\n");
-		return;
-	}
-	serve_sha256(r->body.data ? r->body.data : "", r->body.len, sha, NULL);
-	snprintf(now, sizeof(now), "%lld", (long long)serve_now());
-	p[0] = sha, p[1] = now, p[2] = ref;
-	pthread_mutex_lock(&r->s->lock);
-	rc = serve_store_exec(r->s, "UPDATE uploads SET sha256=?, received=? WHERE reference=? AND sha256 IS NULL",
-			      3, p);
-	rc = rc ? -1 : serve_store_changes(r->s);
-	pthread_mutex_unlock(&r->s->lock);
-	if (rc < 0)
-		serve_answer(r, 500, "text/plain", "the upload cannot be stored\n");
-	else if (rc == 0)
-		serve_answer(r, 404, "text/plain", "no upload is expected at this reference\n");
-	else
-		serve_answer(r, 204, NULL, NULL);
 }

@@ -25,6 +25,7 @@ struct tdk_serve {
 };
 
 #define SERVE_MAX_HEADERS 6
+#define SERVE_UPLOAD_ACL "private"  /* the acl field of tdk serve's upload forms (serve-cds.c issues, serve-upload.c checks) */
 
 /* A request and its answer; lives from the first call of the handler to the connection's end. */
 struct serve_req {

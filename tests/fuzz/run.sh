@@ -133,6 +133,13 @@ for bin in $bins; do
 			for b in A B C; do printf '%s%s' "$b" "$v" >"$seeds/$b-$(printf '%s' "$v" | cksum | cut -d' ' -f1)"; done
 		done
 		;;
+	fuzz-upload-response)
+		# The FileUploadResponse example of the CDS API description (read here, never kept in the tree).
+		printf '<FileUploadResponse xmlns="hmrc:fileupload"><Files><File><Reference>r1</Reference><UploadRequest><Href>http://127.0.0.1/upload/r1</Href><Fields><key>r1</key><acl>private</acl></Fields></UploadRequest></File></Files></FileUploadResponse>' >"$seeds/serve.xml"
+		x=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/examples/FileUploadResponseExample.xml
+		[ -f "$x" ] && cp "$x" "$seeds/"
+		printf -- '--b\r\nContent-Disposition: form-data; name="key"\r\n\r\nr1\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nabc\r\n--b--\r\n' >"$seeds/form"
+		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;

@@ -1,0 +1,85 @@
+/*
+ * The inside of tdk submit, shared by cmd/submit.c (documents) and
+ * cmd/submit-dossier.c (ASiC-E dossiers: the declaration, then the other
+ * documents through the file-upload flow).
+ */
+#ifndef TDK_CMD_SUBMIT_H
+#define TDK_CMD_SUBMIT_H
+
+#include <pthread.h>
+
+#include "run.h"
+#include "validate.h"
+#include "net/auth.h"
+#include "net/journal.h"
+#include "net/rest.h"
+
+/* The largest document (or dossier) sent. */
+#define SUBMIT_DOC_MAX ((size_t)64 << 20)
+/* The most errors of a 400 kept in the journal's detail. */
+#define SUBMIT_DETAIL_MAX 4096
+
+struct submit_opts {
+	const char *endpoint, *endpoints, *journal;
+	int no_validate, resend;
+};
+
+/* One worker's connection and journal handle; taken by one document at a time. */
+struct submit_slot {
+	int busy, ready;
+	struct tdk_http http;
+	struct tdk_journal *j;
+};
+
+struct submit {
+	struct submit_opts o;
+	const struct tdk_endpoint *e;
+	struct tdk_auth auth;
+	struct tdk_validate_xml xv;
+	pthread_mutex_t mu;
+	struct submit_slot *slots;
+	size_t nslots;
+};
+
+/* Where a declaration stands once submit_send() has sent it or found it held. */
+struct submit_sent {
+	char state[16];                      /* the journal's state: accepted, rejected, unknown, queued, final */
+	char outcome[32];                    /* the final outcome, or "" */
+	char lrn[TDK_REST_LRN_MAX + 1];      /* "" when none */
+	char mrn[40];                        /* the MRN a notification gave, or "" */
+};
+
+/*
+ * Validates body (the document doc, or a member of it named name) as `tdk
+ * validate` would.  Returns 0 when it may be sent, else its status.
+ */
+int submit_check(struct submit *s, struct tdk_doc *doc, const char *name, const struct tdk_buf *body);
+
+/*
+ * A free worker with its connection and journal ready, into *slp; give it
+ * back with submit_give().  Returns 0 or the document's status (said).
+ */
+int submit_take(struct submit *s, struct tdk_doc *doc, struct submit_slot **slp);
+void submit_give(struct submit *s, struct submit_slot *sl);
+
+/*
+ * Journals, sends and records body, named name in the journal (doc->name
+ * for a document): the one way a declaration is sent.  Fills out (may be
+ * NULL).  Returns the document's status.
+ */
+int submit_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const char *name,
+		const struct tdk_buf *body, struct submit_sent *out);
+
+/* Adds ,"k":"v" to the document's JSON verdict (nothing when v is NULL). */
+void submit_json_key(struct tdk_doc *doc, const char *k, const char *v);
+
+/* Whether body starts as a ZIP archive (a dossier) does. */
+int submit_is_dossier(const struct tdk_buf *body);
+
+/*
+ * Submits the dossier read into body (cmd/submit-dossier.c).  Returns the
+ * document's status: the worst of the declaration's and the uploads'.
+ */
+int submit_dossier(struct submit *s, struct tdk_doc *doc, const struct tdk_buf *body);
+
+#endif
