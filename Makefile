@@ -161,6 +161,51 @@ demo: tdk
 	./tdk verify --ca samples/broker-ca.pem $(DEMO)/dossier.asice
 	./tdk unpack --list $(DEMO)/dossier.asice
 	@echo "demo: declaration signed and verified; dossier $(DEMO)/dossier.asice packed, signed and verified"
+	@if [ -d "$(TDK_CORPUS)/edifact/directories/d96b" ] && [ -f "$(CDS_WRAPPER)" ]; then \
+	  $(MAKE) --no-print-directory demo-submit; \
+	else echo "demo: no UNTDID releases or CDS schemas under $(TDK_CORPUS): the submission chain skipped"; fi
+
+# The chain to a single window, run by demo: the CUSDEC sample mapped to a WCO
+# declaration, harmonised, validated against the CDS schema (read in the corpus),
+# signed (detached), packed with its signature and an invoice, submitted to a
+# tdk serve started here (the declaration POSTed, the other documents through
+# the file-upload flow), its notifications polled until it is cleared (its LRN
+# begins with C, which tdk serve clears as the CDS sandbox does), the journal
+# verified.  Everything lives in $(DEMO)/sw; the server is stopped at the end.
+CDS_WRAPPER = $(TDK_CORPUS)/wco/hmrc-customs-declarations/schemas/customs/wrapper_submit.xsd
+CDS_UPLOAD = $(TDK_CORPUS)/wco/hmrc-customs-declarations/schemas/wco/fileupload/FileUploadRequest.xsd
+CDS_NOTIFY = $(TDK_CORPUS)/wco/hmrc-customs-declare-exports/local-wrappers/notification_wrapper.xsd
+SW = $(DEMO)/sw
+demo-submit: tdk
+	@rm -rf $(SW) && mkdir -p $(SW) && chmod 700 $(SW)
+	@printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="%s"/>\n<uri name="hmrc:fileupload" uri="%s"/>\n</catalog>\n' \
+	  "$$(cd "$$(dirname "$(CDS_WRAPPER)")" && pwd)/wrapper_submit.xsd" "$$(cd "$$(dirname "$(CDS_UPLOAD)")" && pwd)/FileUploadRequest.xsd" >$(SW)/cds-catalog.xml
+	@printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="%s"/>\n</catalog>\n' \
+	  "$$(cd "$$(dirname "$(CDS_NOTIFY)")" && pwd)/notification_wrapper.xsd" >$(SW)/res-catalog.xml
+	./tdk map -q -D "$(TDK_CORPUS)/edifact/directories" cusdec-to-wco samples/cusdec-d96b-import.edi > $(SW)/mapped.xml
+	./tdk harmonise -q $(SW)/mapped.xml > $(SW)/declaration.xml
+	./tdk validate --catalog $(SW)/cds-catalog.xml $(SW)/declaration.xml
+	./tdk sign --detached -k samples/broker.key --cert samples/broker.pem -O $(SW) $(SW)/declaration.xml
+	@cp samples/invoice.txt $(SW)/
+	./tdk pack -q -o $(SW)/dossier.asice -C $(SW) -k samples/broker.key --cert samples/broker.pem \
+	  declaration.xml declaration.xml.sig.xml invoice.txt
+	@printf 'demo d3m0-s3cret write:customs-declaration,read:pull-notifications\n' >$(SW)/clients
+	@printf 'd3m0-s3cret\n' >$(SW)/secret && chmod 600 $(SW)/secret
+	@(cd $(SW) && { $(CURDIR)/tdk serve --state serve.db --clients clients --catalog cds-catalog.xml \
+	  --port-file port >serve.log 2>&1 & echo $$! >serve.pid; }); \
+	i=0; while [ ! -s $(SW)/port ] && [ $$i -lt 100 ]; do sleep 0.1; i=$$((i + 1)); done; \
+	U=http://127.0.0.1:$$(cat $(SW)/port); echo "demo: tdk serve listening on $$U"; \
+	printf '%s\n' '[local]' 'profile = rest' "url = $$U/customs/declarations" 'api-version = 1.0' \
+	  'grant = client-credentials' "token-url = $$U/oauth/token" 'client-id = demo' 'client-secret-file = secret' \
+	  'badge-id = ABC123' 'submitter-id = GB123456789000' "notifications-url = $$U/notifications" \
+	  "file-upload-url = $$U/customs/declarations/file-upload" 'catalog = cds-catalog.xml' >$(SW)/endpoints
+	@cd $(SW) && export TDK_ENDPOINTS=$$PWD/endpoints TDK_JOURNAL=$$PWD/journal.db XDG_CACHE_HOME=$$PWD/cache && \
+	  trap 'kill $$(cat serve.pid) 2>/dev/null' EXIT && \
+	  echo "./tdk submit -e local $(SW)/dossier.asice" && $(CURDIR)/tdk submit -e local dossier.asice && \
+	  echo "./tdk poll -e local --wait 60" && $(CURDIR)/tdk poll -e local --wait 60 && \
+	  echo "./tdk journal verify" && $(CURDIR)/tdk journal verify && \
+	  echo "./tdk journal list" && $(CURDIR)/tdk journal list
+	@echo "demo: CUSDEC -> WCO declaration -> harmonised -> valid -> signed -> dossier -> submitted with its uploads -> cleared; journal verified"
 
 # The compiled code lists of tdk codes (data/codes: UN/ECE Rec 20 and 21 as the UK CDS
 # uses them), written from the public corpus; they are kept in the tree.
@@ -201,4 +246,4 @@ uninstall:
 clean:
 	rm -rf build tdk tests/trash.*
 
-.PHONY: all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench codes-data wco-data deps install uninstall clean
+.PHONY: demo-submit all tdk demo units test check tsan-check fuzz fuzz-build fuzz-check bench codes-data wco-data deps install uninstall clean
