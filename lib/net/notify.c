@@ -106,7 +106,7 @@ static int check_xml(const char *buf, size_t len, const char *name, struct tdk_x
 {
 	struct tdk_xml_opts o;
 	struct tdk_input in;
-	unsigned long before = d->errors;
+	struct tdk_diag v = *d;   /* counts from zero: the validator judges by the count */
 	int unchecked = 0, r;
 	const char *cat;
 	char *xsd = set ? tdk_xml_schemas_resolve(set, META_NS, &cat) : NULL;
@@ -121,8 +121,13 @@ static int check_xml(const char *buf, size_t len, const char *name, struct tdk_x
 	o.set = set;
 	o.limits.max_size = TDK_NOTIFY_BODY_MAX;
 	tdk_input_open_mem(&in, name, buf, len);
-	r = tdk_xml_validate(&in, &o, d, &unchecked);
-	return r == TDK_EXIT_OK && d->errors == before ? 0 : -1;
+	v.errors = v.warnings = v.notes = 0;
+	v.stopped = 0;
+	r = tdk_xml_validate(&in, &o, &v, &unchecked);
+	d->errors += v.errors;
+	d->warnings += v.warnings;
+	d->notes += v.notes;
+	return r == TDK_EXIT_OK && !v.errors ? 0 : -1;
 }
 
 /* The Response: the root, or a child of a MetaData root. */
