@@ -110,16 +110,24 @@ static int fetch(struct poll *p, const char *which, const char *id)
 
 	tdk_http_resp_init(&resp);
 	memset(&n, 0, sizeof(n));
-	if ((r = tdk_pull_get(&p->pull, which, id, &resp, &p->d)) != 0) {
+	snprintf(name, sizeof(name), "notification %s", id);
+	r = tdk_pull_get(&p->pull, which, id, &resp, &p->d);
+	if (r && resp.outcome != TDK_HTTP_TOO_LARGE) {
 		r = r == TDK_PULL_GONE ? 0 : r;
 		goto out;
 	}
 	p->fetched++;
-	snprintf(name, sizeof(name), "notification %s", id);
 	nd->file = name;
 	cv = header(&resp, "X-Conversation-ID", conv, sizeof(conv));
 	body = resp.body.data ? resp.body.data : "";
-	bad = tdk_notify_read(body, resp.body.len, name, p->has_set ? &p->set : NULL, &n, why, sizeof(why), nd);
+	if (r) {
+		/* Fetched (so marked pulled) but over the client's cap: kept as malformed, without its body. */
+		snprintf(why, sizeof(why), "larger than the client's cap");
+		resp.body.len = 0;
+		bad = TDK_EXIT_IO;
+	} else {
+		bad = tdk_notify_read(body, resp.body.len, name, p->has_set ? &p->set : NULL, &n, why, sizeof(why), nd);
+	}
 	if (bad == TDK_EXIT_INTERNAL) {
 		r = bad;
 		goto out;
