@@ -2,7 +2,8 @@
 # tdk poll against a Pull Notifications API that serves malformed
 # notifications (tests/peers/pull-malformed.py on 127.0.0.1): not XML, not
 # well-formed, the wrong root, an unknown function code, over 1 MiB, a DTD
-# with an entity.  Each is an error with its code, kept in the journal with
+# with an entity (and one valid only as XML, not by the DMS schemas, which
+# no catalog names here: it matches nothing and is kept unmatched).  Each is an error with its code, kept in the journal with
 # what was wrong (as an unmatched row: nothing in it is believed, not even
 # its LRN), never believed; the run goes on (the good one settles
 # its submission by LRN) and exits 3; a second run fetches nothing again.

@@ -6,7 +6,8 @@
 Listens on 127.0.0.1 (a free port, written to PORTFILE), answers a client
 credentials grant at /oauth/token with any credentials, and serves
 /notifications/unpulled (and /pulled) with one notification of each kind
-below; fetching one from the unpulled list moves it to the pulled list.
+below (the last is
+malformed only by its schema); fetching one from the unpulled list moves it to the pulled list.
 """
 import json
 import sys
@@ -25,6 +26,8 @@ BODIES = {
     "0004-code": RES % ("99", "G201", "GOOD00000001"),
     "0005-large": RES.replace("<Declaration>", "<!--" + "x" * (2 << 20) + "--><Declaration>") % ("09", "G201", "X"),
     "0006-entity": '<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>',
+    # Well-formed, but not valid by the DMS schemas: malformed only where a catalog names them.
+    "0007-schema": RES.replace("</FunctionCode>", "</FunctionCode><Nope/>") % ("01", "S301", "SCHEMA000001"),
 }
 pulled = set()
 
