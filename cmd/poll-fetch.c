@@ -14,19 +14,6 @@
 #include "net/notify.h"
 #include "util/io.h"
 
-/* The header's value into out[0..n), or NULL when absent, empty or too long. */
-static const char *header(const struct tdk_http_resp *r, const char *name, char *out, size_t n)
-{
-	size_t len;
-	const char *v = tdk_http_resp_header(r, name, &len);
-
-	if (!v || !len || len >= n)
-		return NULL;
-	memcpy(out, v, len);
-	out[len] = '\0';
-	return out;
-}
-
 /* Whether the rejection (fc) of sub was explained in this run already (a duplicate); records it when not. */
 static int explained(struct poll *p, int64_t sub, const char *fc)
 {
@@ -106,6 +93,7 @@ static int fetch(struct poll *p, const char *which, const char *id)
 	char name[TDK_PULL_ID_MAX + 16], conv[128], why[128], detail[TDK_NOTIFY_REF_MAX + 160];
 	const char *cv, *body;
 	int64_t sub = 0;
+	size_t len;
 	int r, bad;
 
 	tdk_http_resp_init(&resp);
@@ -118,7 +106,14 @@ static int fetch(struct poll *p, const char *which, const char *id)
 	}
 	p->fetched++;
 	nd->file = name;
-	cv = header(&resp, "X-Conversation-ID", conv, sizeof(conv));
+	cv = tdk_http_resp_header(&resp, "X-Conversation-ID", &len);
+	if (cv && len && len < sizeof(conv)) {
+		memcpy(conv, cv, len);
+		conv[len] = '\0';
+		cv = conv;
+	} else {
+		cv = NULL;
+	}
 	body = resp.body.data ? resp.body.data : "";
 	if (r) {
 		/* Fetched (so marked pulled) but over the client's cap: kept as malformed, without its body. */

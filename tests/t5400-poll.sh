@@ -8,32 +8,12 @@
 # and is listed by tdk journal list --unknown; operands that name
 # submissions, and one that names none.
 . "$(dirname "$0")/lib.sh"
-. "$REPO/tests/serve-lib.sh"
+. "$REPO/tests/poll-lib.sh"
 
-serve_schema
-echo '</catalog>' >>cat.xml
-serve_start --catalog "$TRASH/cat.xml" || { echo "Bail out! tdk serve did not start"; exit 1; }
-PORT=${URL##*:}
-printf 's3cret\n' >secret && chmod 600 secret
-cat >endpoints <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 3.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-badge-id = ABC123
-notifications-url = $URL/notifications
-catalog = cat.xml
-timeout = 5
-EOT
-TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
-export TDK_ENDPOINTS TDK_JOURNAL
+poll_serve || { echo "Bail out! tdk serve did not start"; exit 1; }
+TDK_JOURNAL=$TRASH/j.db
+export TDK_JOURNAL
 FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
-state() { tdk journal list --format json | grep "\"lrn\":\"$1\"" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
-restart() { serve_stop && serve_start --listen "127.0.0.1:$PORT" --catalog "$TRASH/cat.xml" "$@"; }
 for l in G001 B001 C001 D001 G002 G003; do lrn $l; done
 
 test_expect_success 'G, B, C, D submitted: accepted' '
@@ -72,13 +52,13 @@ test_expect_code 2 'an operand that names no submission: POLL-NO-SUBMISSION, exi
 	test_grep "[POLL-NO-SUBMISSION]" err || exit 99
 	exit $rc
 '
-restart --fault drop || exit 1
+poll_restart --fault drop || exit 1
 test_expect_code 4 'a connection dropped after the body: unknown' '
 	tdk submit -e local G002.xml >out 2>err; rc=$?
 	test "$(state G002)" = unknown || exit 99
 	exit $rc
 '
-restart || exit 1
+poll_restart || exit 1
 test_expect_code 4 'the unknown that arrived is settled by its LRN; one that never arrived stays unknown, exit 4' '
 	printf "begin local never G003\nanswer local/never unknown 0\n" | "$FILL" j.db >/dev/null &&
 	test "$(state G003)" = unknown || exit 99

@@ -8,34 +8,11 @@
 # --wait expiring (exit 4); a cached token the server no longer knows
 # (renewed once), tokens always expired (exit 5); the server down (exit 4).
 . "$(dirname "$0")/lib.sh"
-. "$REPO/tests/serve-lib.sh"
+. "$REPO/tests/poll-lib.sh"
 
-serve_schema
-echo '</catalog>' >>cat.xml
-serve_start --catalog "$TRASH/cat.xml" --access-log "$TRASH/access.log" --fault duplicate ||
-	{ echo "Bail out! tdk serve did not start"; exit 1; }
-PORT=${URL##*:}
-printf 's3cret\n' >secret && chmod 600 secret
-cat >endpoints <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 3.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-badge-id = ABC123
-notifications-url = $URL/notifications
-catalog = cat.xml
-timeout = 5
-EOT
-TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
-export TDK_ENDPOINTS TDK_JOURNAL
-state() { tdk journal list --format json | grep "\"lrn\":\"$1\"" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }
-notes() { tdk journal export | grep "\"kind\":\"notify\"" | grep -c "\"lrn\":\"$1\""; }
-restart() { serve_stop && serve_start --listen "127.0.0.1:$PORT" --catalog "$TRASH/cat.xml" \
-	--access-log "$TRASH/access.log" "$@"; }
+poll_serve --fault duplicate || { echo "Bail out! tdk serve did not start"; exit 1; }
+TDK_JOURNAL=$TRASH/j.db
+export TDK_JOURNAL
 for l in G0101 B0101 C0101 X0101 G0102 N1101 P0101; do lrn $l; done
 
 test_expect_code 1 'duplicates: each stored, each outcome reported once, the rejection explained once' '
@@ -46,13 +23,13 @@ test_expect_code 1 'duplicates: each stored, each outcome reported once, the rej
 	test "$(grep -c "\[CDS12056\]" err)" -eq 1 && test "$(state B0101)" = final; } || exit 99
 	exit $rc
 '
-restart --fault reorder || exit 1
+poll_restart --fault reorder || exit 1
 test_expect_success 'out of order: the final outcome stands against the earlier steps that arrive after it' '
 	tdk submit -e local C0101.xml X0101.xml >/dev/null && tdk poll -e local C0101 X0101 >out 2>err &&
 	test_grep "C0101.xml: cleared, MRN" out && test_grep "X0101.xml: goods-exited, MRN" out &&
 	test "$(notes C0101)" -eq 2 && test "$(notes X0101)" -eq 3 && test "$(state X0101)" = final
 '
-restart || exit 1
+poll_restart || exit 1
 test_expect_success 'fetched by another client before tdk stored it: recovered from the pulled list' '
 	tdk submit -e local G0102.xml >sub && conv=$(sed -n "s/.*conversation \(.*\)$/\1/p" sub) &&
 	TOKEN=$(token) && pull "$URL/notifications/conversationId/$conv/unpulled" >list &&

@@ -8,29 +8,12 @@
 # its LRN), never believed; the run goes on (the good one settles
 # its submission by LRN) and exits 3; a second run fetches nothing again.
 . "$(dirname "$0")/lib.sh"
+. "$REPO/tests/poll-lib.sh"
 
-skip_all() { test_skip 'malformed notifications' "$1"; test_done; exit 0; }
-command -v python3 >/dev/null 2>&1 || skip_all "needs python3"
-python3 "$REPO/tests/peers/pull-malformed.py" "$TRASH/port" 2>"$TRASH/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$TRASH"' EXIT
-i=0
-while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TRASH/port" ] || skip_all "the python3 server did not start: $(head -c 200 "$TRASH/server.err")"
-U=http://127.0.0.1:$(cat "$TRASH/port")
-printf 'x\n' >secret && chmod 600 secret
-cat >endpoints <<EOT
-[peer]
-profile = rest
-url = $U/customs/declarations
-grant = client-credentials
-token-url = $U/oauth/token
-client-id = cli
-client-secret-file = secret
-notifications-url = $U/notifications
-timeout = 5
-EOT
-TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
+poll_peer
+poll_endpoint peer "$U"
+
+TDK_JOURNAL=$TRASH/j.db
 export TDK_ENDPOINTS TDK_JOURNAL
 FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
 

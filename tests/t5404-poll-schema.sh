@@ -5,34 +5,19 @@
 # malformed (XML-XSD, NOTIFY-INVALID) and kept.  The report as JSON lines
 # and as JUnit XML.  Against tests/peers/pull-malformed.py.
 . "$(dirname "$0")/lib.sh"
+. "$REPO/tests/poll-lib.sh"
 
-skip_all() { test_skip 'notifications against their schema' "$1"; test_done; exit 0; }
 RES=$TDK_CORPUS/wco/hmrc-customs-declare-exports/local-wrappers/notification_wrapper.xsd
-[ -f "$RES" ] || skip_all "needs the corpus (TDK_CORPUS): $RES"
-command -v python3 >/dev/null 2>&1 || skip_all "needs python3"
-python3 "$REPO/tests/peers/pull-malformed.py" "$TRASH/port" 2>"$TRASH/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$TRASH"' EXIT
-i=0
-while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TRASH/port" ] || skip_all "the python3 server did not start: $(head -c 200 "$TRASH/server.err")"
-U=http://127.0.0.1:$(cat "$TRASH/port")
-printf 'x\n' >secret && chmod 600 secret
+if ! [ -f "$RES" ]; then
+	test_skip 'notifications against their schema' "needs the corpus (TDK_CORPUS): $RES"
+	test_done
+fi
+poll_peer
 printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="%s"/>\n</catalog>\n' \
 	"$RES" >cat.xml
-cat >endpoints <<EOT
-[peer]
-profile = rest
-url = $U/customs/declarations
-grant = client-credentials
-token-url = $U/oauth/token
-client-id = cli
-client-secret-file = secret
-notifications-url = $U/notifications
-catalog = cat.xml
-timeout = 5
-EOT
-TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
+poll_endpoint peer "$U" "catalog = cat.xml"
+
+TDK_JOURNAL=$TRASH/j.db
 export TDK_ENDPOINTS TDK_JOURNAL
 FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
 

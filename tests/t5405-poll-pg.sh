@@ -4,34 +4,14 @@
 # notification of a submission this journal does not hold kept unmatched,
 # nothing fetched twice, and the chain verifies.
 . "$(dirname "$0")/lib.sh"
-. "$REPO/tests/serve-lib.sh"
+. "$REPO/tests/poll-lib.sh"
 . "$REPO/tests/pg-lib.sh"
 trap 'serve_kill; pg_stop; rm -rf "$TRASH"' EXIT
 pg_start_or_skip
 pg_db polls >/dev/null || { echo "Bail out! no database"; exit 1; }
 J=$(pg_url polls)
 
-serve_schema
-echo '</catalog>' >>cat.xml
-serve_start --catalog "$TRASH/cat.xml" --fault drop,duplicate || { echo "Bail out! tdk serve did not start"; exit 1; }
-PORT=${URL##*:}
-printf 's3cret\n' >secret && chmod 600 secret
-cat >endpoints <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 3.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-badge-id = ABC123
-notifications-url = $URL/notifications
-catalog = cat.xml
-timeout = 5
-EOT
-TDK_ENDPOINTS=$TRASH/endpoints
-export TDK_ENDPOINTS
+poll_serve --fault drop,duplicate || { echo "Bail out! tdk serve did not start"; exit 1; }
 for l in C0501 G0502; do lrn $l; done
 
 test_expect_code 4 'dropped after the body: unknown in the PostgreSQL journal; another sent to a file journal' '

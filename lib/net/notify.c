@@ -72,12 +72,11 @@ static int is(xmlNodePtr node, const char *name, const char *ns)
 /* The first child element of parent with that local name (any namespace), or NULL. */
 static xmlNodePtr child(xmlNodePtr parent, const char *name)
 {
-	xmlNodePtr c;
+	xmlNodePtr c = parent ? parent->children : NULL;
 
-	for (c = parent ? parent->children : NULL; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name))
-			return c;
-	return NULL;
+	while (c && (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, name)))
+		c = c->next;
+	return c;
 }
 
 /* The text of node without the blanks around it, printable ASCII only ('?' for the rest), into out. */
