@@ -390,3 +390,28 @@ int cmd_poll(int argc, char **argv, struct tdk_ctx *ctx)
 	free(p.explained);
 	return tdk_finish_output(ctx, "poll", r);
 }
+
+int cmd_poll_complete(int argc, char **argv, struct tdk_ctx *ctx)
+{
+	struct tdk_endpoints eps;
+	struct tdk_diag quiet;
+	const char *path = NULL;
+	char buf[4096];
+	size_t k;
+	int i;
+
+	if (argc < 2 || (strcmp(argv[argc - 1], "-e") && strcmp(argv[argc - 1], "--endpoint")))
+		return 1;
+	for (i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--endpoints"))
+			path = argv[i + 1];
+	if (!path && !(path = tdk_endpoints_default_path(buf, sizeof(buf))))
+		return 0;
+	tdk_endpoints_init(&eps);
+	tdk_diag_init(&quiet, path);
+	if (!tdk_endpoints_load(&eps, path, &quiet))
+		for (k = 0; k < eps.n; k++)
+			fprintf(ctx->out, "%s\n", eps.e[k].name);
+	tdk_endpoints_release(&eps);
+	return 0;
+}

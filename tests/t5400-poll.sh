@@ -47,6 +47,9 @@ test_expect_success 'operands: the file, its SHA-256, the journal id, the LRN' '
 	tdk poll -e local G001.xml "$sha" "$id" G001 >out 2>err && test "$(wc -l <out)" -eq 1 &&
 	test_grep "G001.xml: accepted, MRN" out
 '
+test_expect_success 'completion offers the endpoints after -e' '
+	tdk --complete poll -e >out && echo local >want && test_cmp want out
+'
 test_expect_code 2 'an operand that names no submission: POLL-NO-SUBMISSION, exit 2' '
 	tdk poll -e local NOPE >out 2>err; rc=$?
 	test_grep "[POLL-NO-SUBMISSION]" err || exit 99
