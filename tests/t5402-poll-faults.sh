@@ -5,9 +5,10 @@
 # client before tdk stored it (as a kill between the GET and the journal's
 # commit leaves it: pulled on the server, absent from the journal),
 # recovered from the pulled list; one of a submission still being sent
-# (left on the pulled list until its sender ends); a delay digit waited for with --wait, and
-# --wait expiring (exit 4); a cached token the server no longer knows
-# (renewed once), tokens always expired (exit 5); the server down (exit 4).
+# (left on the pulled list until its sender ends); a delay digit waited
+# for with --wait, and --wait expiring (exit 4); a cached token the server
+# no longer knows (renewed once), tokens always expired (exit 5); the
+# server down (exit 4).
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/poll-lib.sh"
 
