@@ -48,6 +48,7 @@ int tdk_pull_ids_parse(const char *p, size_t n, const char *name, struct tdk_pul
 {
 	xmlDocPtr doc;
 	xmlNodePtr root, c;
+	unsigned long before;
 	int r = 0;
 
 	ids->n = ids->dropped = 0;
@@ -57,10 +58,15 @@ int tdk_pull_ids_parse(const char *p, size_t n, const char *name, struct tdk_pul
 			     TDK_PULL_LIST_MAX);
 		return TDK_EXIT_IO;
 	}
+	before = d->errors;
 	if (!(doc = tdk_xml_parse(p, n, name, "CDS", NULL, d)))
 		return TDK_EXIT_IO;
 	root = xmlDocGetRootElement(doc);
-	if (!root || strcmp((const char *)root->name, "resource")) {
+	if (d->errors != before) {
+		/* libxml2 recovers from some errors (an undeclared prefix): a list with any is not believed. */
+		tdk_diag_add(d, TDK_SEV_ERROR, "PULL-LIST", NULL, "the list of notifications is not well-formed");
+		r = TDK_EXIT_IO;
+	} else if (!root || strcmp((const char *)root->name, "resource")) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "PULL-LIST", NULL,
 			     "the list of notifications is no resource element of links");
 		r = TDK_EXIT_IO;

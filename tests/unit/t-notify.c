@@ -84,6 +84,8 @@ static void lists(void)
 	ok(tdk_pull_ids_parse("<errorResponse/>", 16, "list", &ids, &d) == TDK_EXIT_IO && d.errors == 1,
 	   "another root: PULL-LIST");
 	ok(tdk_pull_ids_parse("{}", 2, "list", &ids, &d) == TDK_EXIT_IO && d.errors == 2, "not XML: PULL-LIST");
+	ok(tdk_pull_ids_parse("<resource h:x=\"1\"/>", 20, "list", &ids, &d) == TDK_EXIT_IO && ids.n == 0,
+	   "an error libxml2 recovers from (an undeclared prefix): not believed");
 	tdk_pull_ids_release(&ids);
 }
 
