@@ -9,13 +9,16 @@
 #
 #   once_setup         the batch in $TRASH/batch, the endpoint 'local', tdk serve
 #                      (its port kept across restarts); returns 1 with $ONCE_SKIP
+#   once_setup_or_skip the same, or skips the whole test file with the reason
 #   once_rounds POINT NSUB ROUNDS   ROUNDS times: NSUB submitters at once, each
 #                      killed at POINT: token (waiting for its token), slow-read (its
 #                      body read slowly), slow (its declaration stored, the 202
 #                      delayed), stall (the 202 and its conversation id received,
 #                      the body held back), random (a random moment)
 #   once_finish NSUB   re-runs NSUB submitters without faults until the batch is done
-#   once_checks NSUB   the tests of the end state, with the counts in TAP comments
+#   once_loop NSUB R   the tests of the loop: R rounds at each named point, random
+#                      rounds between them, then once_finish
+#   once_checks        the tests of the end state, with the counts in TAP comments
 
 ONCE_N=${ONCE_N:-200}
 ONCE_SEED=${ONCE_SEED:-$$}
@@ -70,6 +73,13 @@ EOT
 	export TDK_ENDPOINTS PORT
 	: >"$TRASH/once.kills"
 	: >"$TRASH/once.pids"
+}
+
+once_setup_or_skip() {
+	if ! once_setup; then
+		test_skip 'the exactly-once loop' "$ONCE_SKIP"
+		test_done
+	fi
 }
 
 # Restarts tdk serve on its port, with the fault that holds a submitter at point $1.
@@ -172,6 +182,28 @@ once_rounds() {
 		once_round "$1" "$2" || return 1
 		round=$((round + 1))
 	done
+}
+
+# The tests of the loop with NSUB ($1) submitters at once, $2 rounds at each named point.
+once_loop() {
+	if [ "$1" -eq 1 ]; then
+		who="the submitter" each="one unknown"
+	else
+		who="$1 submitters at once" each="$1 unknowns"
+	fi
+	echo "# random moments from seed $ONCE_SEED (ONCE_SEED=$ONCE_SEED repeats them)"
+	test_expect_success "$who killed at random moments (3 rounds)" "once_rounds random $1 3"
+	test_expect_success "$who killed waiting for a token (token:slow): nothing sent, $each ($2 rounds)" \
+		"once_rounds token $1 $2"
+	test_expect_success "$who killed during a slowly read body (slow-read): $each ($2 rounds)" \
+		"once_rounds slow-read $1 $2"
+	test_expect_success "$who killed at random moments (3 rounds)" "once_rounds random $1 3"
+	test_expect_success "$who killed while the 202 is delayed (slow), the declaration stored: $each ($2 rounds)" \
+		"once_rounds slow $1 $2"
+	test_expect_success "$who killed holding the 202 and its conversation id (stall), before the journal write: $each ($2 rounds)" \
+		"once_rounds stall $1 $2"
+	test_expect_success "$who killed at random moments (3 rounds)" "once_rounds random $1 3"
+	test_expect_success "re-run ($who) without faults until the batch is done" "once_finish $1"
 }
 
 # Whether every document of the batch is in the journal, none queued or being sent.

@@ -12,22 +12,9 @@ pg_start_or_skip
 pg_db once >/dev/null || { echo "Bail out! cannot make the database"; exit 1; }
 TDK_JOURNAL=$(pg_url once)
 export TDK_JOURNAL
-if ! once_setup; then
-	test_skip 'the exactly-once loop' "$ONCE_SKIP"
-	test_done
-fi
-echo "# random moments from seed $ONCE_SEED (ONCE_SEED=$ONCE_SEED repeats them)"
-test_expect_success 'two submitters killed at random moments (3 rounds)' 'once_rounds random 2 3'
-test_expect_success 'both killed while they wait for their tokens: nothing sent, two unknowns (2 rounds)' \
-	'once_rounds token 2 2'
-test_expect_success 'both killed while their bodies are read slowly: two unknowns (2 rounds)' 'once_rounds slow-read 2 2'
-test_expect_success 'two submitters killed at random moments (3 rounds)' 'once_rounds random 2 3'
-test_expect_success 'both killed while their 202s are delayed: two unknowns (2 rounds)' 'once_rounds slow 2 2'
-test_expect_success 'both killed holding a 202 and its conversation id, before the journal write (2 rounds)' \
-	'once_rounds stall 2 2'
-test_expect_success 'two submitters killed at random moments (3 rounds)' 'once_rounds random 2 3'
-test_expect_success 're-run, two at once, without faults until the batch is done' 'once_finish 2'
-once_checks 2
+once_setup_or_skip
+once_loop 2 2
+once_checks
 test_expect_success 'the claims in PostgreSQL: one per document' '
 	test "$(pg_sql once "SELECT count(*) FROM claims")" -eq "$ONCE_N"
 '
