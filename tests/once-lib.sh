@@ -63,8 +63,8 @@ grant = client-credentials
 token-url = $URL/oauth/token
 client-id = cli
 client-secret-file = $TRASH/secret
-scope = write:customs-declaration
 badge-id = ABC123
+notifications-url = $URL/notifications
 catalog = $TRASH/cat.xml
 retries = 2
 timeout = 30
@@ -268,7 +268,10 @@ once_checks() {
 	once_lrns
 	echo "# unknown in the journal: $(wc -l <"$TRASH/lrn.unknown"), of which never arrived: $(wc -l <"$TRASH/lrn.never")"
 	test_expect_failure 'tdk poll settles every unknown that reached the server, by LRN (waits for tdk poll)' '
-		tdk poll -e local >poll.out 2>poll.err && once_lrns &&
+		tdk poll -e local >poll.out 2>poll.err
+		rc=$?
+		[ $rc -eq 0 ] || [ $rc -eq 4 ] || { cat poll.err; exit 1; }
+		once_lrns &&
 		comm -12 "$TRASH/lrn.unknown" "$TRASH/lrn.server" >unsettled && test_cmp /dev/null unsettled
 	'
 	before=$(wc -l <"$TRASH/lrn.unknown")

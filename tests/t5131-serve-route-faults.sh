@@ -73,6 +73,11 @@ test_expect_success 'SIGTERM during a stall: the stalled answer is finished at o
 	{ timed G005.xml >t & } && p=$! && await $((n + 1)) "\"event\":\"stall\"" &&
 	serve_stop && wait $p && test "$SERVE_RC" -eq 0 && awk "\$1 != 202 || \$3 > 5 { exit 1 }" t
 '
+test_expect_success 'without --log-events: one line a request, no event lines, a stall included' '
+	serve_start --catalog "$CAT" --access-log "$TRASH/plain.log" --fault declarations:stall=300 &&
+	TOKEN=$(token) && timed G005.xml >t && awk "\$1 != 202 || \$3 < 0.3 { exit 1 }" t &&
+	serve_stop && test "$(wc -l <"$TRASH/plain.log")" -eq 2 && ! grep -q "\"event\"" "$TRASH/plain.log"
+'
 test_expect_code 2 'a fault on a route tdk serve does not have: usage error' '
 	tdk serve --state s.db --clients "$TRASH/clients" --fault tokens:slow 2>err; rc=$?
 	test_grep "tdk serve: --fault: '"'"'tokens:slow'"'"' is not a fault" err || exit 99

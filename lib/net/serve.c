@@ -249,7 +249,8 @@ static ssize_t stall_body(void *cls, uint64_t pos, char *buf, size_t max)
 
 	if (!r->stalled) {
 		r->stalled = 1;
-		access_log(r, "stall");
+		if (r->s->o.log_events)
+			access_log(r, "stall");
 		if (serve_pause(r, r->f.stall_ms) < 0)
 			return MHD_CONTENT_READER_END_WITH_ERROR;
 	}
