@@ -14,6 +14,6 @@
 TDK_JOURNAL=$TRASH/journal.db
 export TDK_JOURNAL
 once_setup_or_skip
-once_loop 1 3
+once_loop 1 3 3
 once_checks
 test_done

@@ -13,6 +13,6 @@
 TDK_JOURNAL=$TRASH/journal.db
 export TDK_JOURNAL
 once_setup_or_skip
-once_loop 2 2
+once_loop 2 2 3
 once_checks
 test_done

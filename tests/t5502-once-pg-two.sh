@@ -13,7 +13,7 @@ pg_db once >/dev/null || { echo "Bail out! cannot make the database"; exit 1; }
 TDK_JOURNAL=$(pg_url once)
 export TDK_JOURNAL
 once_setup_or_skip
-once_loop 2 2
+once_loop 2 2 2
 once_checks
 test_expect_success 'the claims in PostgreSQL: one per document' '
 	test "$(pg_sql once "SELECT count(*) FROM claims")" -eq "$ONCE_N"
