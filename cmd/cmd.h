@@ -194,6 +194,8 @@ int cmd_sign(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_verify(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_journal(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_poll(int argc, char **argv, struct tdk_ctx *ctx);
+int cmd_poll_complete(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_pack(int argc, char **argv, struct tdk_ctx *ctx);
 int cmd_unpack(int argc, char **argv, struct tdk_ctx *ctx);
 

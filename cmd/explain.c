@@ -224,8 +224,8 @@ static void error_code(xmlNodePtr err, char *code, size_t size)
 }
 
 /* Explains one Error: one diagnostic, and the notes on how its pointer was read. */
-static void explain_error(const struct explain_run *er, struct tdk_doc *doc, xmlNodePtr err, const char *buf,
-			  size_t len)
+static void explain_error(const struct tdk_wco_dict *dict, const struct tdk_explain_decl *decl, struct tdk_diag *d,
+			  const char *name, xmlNodePtr err, const char *buf, size_t len)
 {
 	struct tdk_explain_step st[TDK_EXPLAIN_STEPS_MAX];
 	struct tdk_explain_what w;
@@ -240,12 +240,25 @@ static void explain_error(const struct explain_run *er, struct tdk_doc *doc, xml
 	if (c)
 		tdk_explain_text(c, desc, sizeof(desc));
 	n = read_pointer(err, st, ptr, sizeof(ptr), &bad);
-	w.notification = doc->name;
+	w.notification = name;
 	w.note_buf = buf;
 	w.note_len = len;
 	w.at = err;
-	tdk_explain_pointer(&er->dict, er->decl.doc ? &er->decl : NULL, st, n, bad ? NULL : ptr, &w);
-	tdk_explain_report(&doc->d, &er->dict, code, desc, ptr, st, n, &w);
+	tdk_explain_pointer(dict, decl && decl->doc ? decl : NULL, st, n, bad ? NULL : ptr, &w);
+	tdk_explain_report(d, dict, code, desc, ptr, st, n, &w);
+}
+
+size_t tdk_explain_errors(const struct tdk_wco_dict *dict, const struct tdk_explain_decl *decl, struct tdk_diag *d,
+			  const char *name, xmlNodePtr resp, const char *buf, size_t len)
+{
+	xmlNodePtr err = NULL;
+	size_t n = 0;
+
+	while ((err = tdk_explain_child(resp, "Error", err))) {
+		explain_error(dict, decl, d, name, err, buf, len);
+		n++;
+	}
+	return n;
 }
 
 /* The text of Response/Declaration/name, or "". */
@@ -285,7 +298,7 @@ static int explain_doc(void *arg, struct tdk_doc *doc)
 	const struct explain_run *er = arg;
 	struct tdk_buf in = TDK_BUF_INIT(DOC_MAX);
 	xmlDocPtr x = NULL;
-	xmlNodePtr resp, err = NULL, c;
+	xmlNodePtr resp, c;
 	char fc[16], id[64];
 	size_t len, nerr = 0;
 	int r;
@@ -315,10 +328,7 @@ static int explain_doc(void *arg, struct tdk_doc *doc)
 	if ((c = tdk_explain_child(resp, "FunctionCode", NULL)))
 		tdk_explain_text(c, fc, sizeof(fc));
 	check_lrn(er, doc, resp);
-	while ((err = tdk_explain_child(resp, "Error", err))) {
-		explain_error(er, doc, err, in.data, len);
-		nerr++;
-	}
+	nerr = tdk_explain_errors(&er->dict, &er->decl, &doc->d, doc->name, resp, in.data, len);
 	response_decl(resp, "ID", id, sizeof(id));
 	r = nerr || !strcmp(fc, "03") ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
 	if (!strcmp(fc, "03"))

@@ -105,4 +105,14 @@ void tdk_explain_text(xmlNodePtr node, char *out, size_t size);
 /* Whether s is a WCO ID: 1 to 15 of [0-9A-Z]. */
 int tdk_explain_is_id(const char *s);
 
+/*
+ * Explains every Error of the DMS Response resp, which is in the
+ * notification buf[0..len) named name, as tdk explain does: one
+ * diagnostic each in d (tdk_explain_report()), its elements found in decl
+ * when decl has a declaration (decl may be NULL).  Returns the number of
+ * Error elements.  tdk poll reports a rejection with it.
+ */
+size_t tdk_explain_errors(const struct tdk_wco_dict *dict, const struct tdk_explain_decl *decl, struct tdk_diag *d,
+			  const char *name, xmlNodePtr resp, const char *buf, size_t len);
+
 #endif

@@ -31,6 +31,8 @@ const struct tdk_cmd tdk_commands[] = {
 	{ "validate", cmd_validate, "check UN/EDIFACT interchanges (ISO 9735, UNTDID) and XML documents "
 	  "(XSD, Schematron)", NULL },
 	{ "submit", cmd_submit, "send documents to a single window once: validate, journal, POST, record", NULL },
+	{ "poll", cmd_poll, "pull a single window's notifications: outcomes, MRNs, rejections explained",
+	  cmd_poll_complete },
 	{ "serve", cmd_serve, "run a single window on the loopback: OAuth, CDS declarations, notifications", NULL },
 	{ "sign", cmd_sign, "sign XML documents: XMLDSig enveloped, enveloping, detached; XAdES B", NULL },
 	{ "verify", cmd_verify, "verify XML signatures, XAdES and ASiC-E containers", NULL },

@@ -16,6 +16,10 @@ int tdk_auth_init(struct tdk_auth *a, const struct tdk_endpoints *eps, const str
 	const char *grant = e->value[notifications ? TDK_EK_NOTIFICATIONS_GRANT : TDK_EK_GRANT];
 	int n;
 
+	/* The pull notifications API is application-restricted: client credentials unless the endpoint says. */
+	if (notifications && !grant)
+		grant = "client-credentials";
+
 	memset(a, 0, sizeof(*a));
 	a->e = e;
 	a->client_credentials = grant && !strcmp(grant, "client-credentials");

@@ -40,7 +40,7 @@ struct tdk_auth {
  * Sets a up for endpoint e of eps: reads its client secret when it has
  * one (a refused or unreadable secret is reported in d and returned as
  * TDK_EXIT_USAGE or TDK_EXIT_IO).  notifications: use notifications-grant
- * instead of grant.  An endpoint without token-url or client-id is
+ * (client credentials when it is not set) instead of grant.  An endpoint without token-url or client-id is
  * AUTH-SETTINGS, TDK_EXIT_USAGE.  Returns 0 or an exit code.
  */
 int tdk_auth_init(struct tdk_auth *a, const struct tdk_endpoints *eps, const struct tdk_endpoint *e,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "net/journal-int.h"
+#include "net/notify.h"
 #include "util/exitcode.h"
 
 /* The last row of every submission, for WHERE clauses that follow. */
@@ -253,20 +254,80 @@ int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, s
 	return r;
 }
 
-/* The submission a notification belongs to: by conversation id, else by LRN. */
-static int match(struct tdk_journal *j, const struct tdk_journal_note *n, struct tdk_journal_row *row,
-		 struct tdk_diag *d)
+/* The submissions a notification can belong to: not the rows that keep unmatched notifications. */
+#define SUBMISSIONS "SELECT sub FROM rows WHERE endpoint = ?1 AND state <> 'unmatched' AND "
+
+int tdk_journal_match(struct tdk_journal *j, const char *endpoint, const char *conv, const char *lrn,
+		      struct tdk_journal_row *row, struct tdk_diag *d)
 {
 	int r = TDK_JOURNAL_NONE;
 
-	if (n->conversation_id)
-		r = journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE endpoint = ?1 AND"
-				    " conversation_id = ?2 ORDER BY seq DESC LIMIT 1)",
-				 n->endpoint, n->conversation_id, row, d);
-	if (r == TDK_JOURNAL_NONE && n->lrn)
-		r = journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE endpoint = ?1 AND lrn = ?2"
-				    " ORDER BY seq DESC LIMIT 1)", n->endpoint, n->lrn, row, d);
+	if (conv)
+		r = journal_last(j, LAST_ROWS " AND sub = (" SUBMISSIONS "conversation_id = ?2 ORDER BY seq DESC LIMIT 1)",
+				 endpoint, conv, row, d);
+	if (r == TDK_JOURNAL_NONE && lrn)
+		r = journal_last(j, LAST_ROWS " AND sub = (" SUBMISSIONS "lrn = ?2 ORDER BY seq DESC LIMIT 1)",
+				 endpoint, lrn, row, d);
 	return r;
+}
+
+int tdk_journal_noted(struct tdk_journal *j, const char *endpoint, const char *id, struct tdk_journal_row *row,
+		      struct tdk_diag *d)
+{
+	return journal_last(j, "SELECT " JOURNAL_COLS " FROM rows WHERE endpoint = ?1 AND kind = 'notify' AND"
+			    " message_id = ?2 ORDER BY seq LIMIT 1", endpoint, id, row, d);
+}
+
+/* The rank of the outcome a submission's last row holds: what a notification must pass to change it. */
+static int current_rank(const struct tdk_journal_row *row)
+{
+	if (!strcmp(row->state, "rejected"))
+		return tdk_notify_rank("rejected");
+	if (!strcmp(row->state, "accepted") || !strcmp(row->state, "final"))
+		return tdk_notify_rank(row->outcome);
+	return 0;
+}
+
+/* A notification that matches no submission, kept as a row of its own in state unmatched. */
+static int keep_unmatched(struct tdk_journal *j, const struct tdk_journal_note *n, struct tdk_journal_row *row,
+			  struct tdk_diag *d)
+{
+	char sha[TDK_JOURNAL_HASH_HEX + 1], name[128];
+	int r;
+
+	tdk_journal_row_release(row);
+	snprintf(name, sizeof(name), "notification %.100s", n->id ? n->id : "(no id)");
+	if (tdk_journal_sha256_hex(n->body ? n->body : "", n->body ? n->body_len : 0, sha) < 0 ||
+	    journal_set(&row->kind, "notify") < 0 || journal_set(&row->endpoint, n->endpoint) < 0 ||
+	    journal_set(&row->profile, "rest") < 0 || journal_set(&row->sha256, sha) < 0 ||
+	    journal_set(&row->name, name) < 0 || journal_set(&row->lrn, n->lrn) < 0 ||
+	    journal_set(&row->state, "unmatched") < 0 || journal_set(&row->conversation_id, n->conversation_id) < 0 ||
+	    journal_set(&row->message_id, n->id) < 0 || journal_set(&row->outcome, n->outcome) < 0 ||
+	    journal_set(&row->detail, n->detail) < 0 || keep_body(row, n->body, n->body_len) < 0)
+		return TDK_EXIT_INTERNAL;
+	if ((r = journal_append(j, row, d)))
+		return r;
+	return TDK_JOURNAL_NONE;
+}
+
+/* Appends the notify row of a matched submission: its outcome changes only when the notification ranks above. */
+static int append_note(struct tdk_journal *j, const struct tdk_journal_note *n, struct tdk_journal_row *row,
+		       struct tdk_diag *d)
+{
+	int change = strcmp(row->state, "sending") && tdk_notify_rank(n->outcome) > current_rank(row);
+	char *state = NULL;
+
+	if (!change && !(state = strdup(row->state)))
+		return TDK_EXIT_INTERNAL;
+	if (reset(row, "notify", change ? (n->final ? "final" : "accepted") : state, n->detail) < 0 ||
+	    (n->conversation_id && journal_set(&row->conversation_id, n->conversation_id) < 0) ||
+	    journal_set(&row->message_id, n->id) < 0 || (change && journal_set(&row->outcome, n->outcome) < 0) ||
+	    keep_body(row, n->body, n->body_len) < 0) {
+		free(state);
+		return TDK_EXIT_INTERNAL;
+	}
+	free(state);
+	return journal_append(j, row, d);
 }
 
 int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *n, int64_t *sub, struct tdk_diag *d)
@@ -274,24 +335,34 @@ int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *n, 
 	struct tdk_journal_row row = { 0 };
 	int r;
 
-	if (!n->endpoint || !n->outcome || (!n->conversation_id && !n->lrn)) {
+	if (!n->endpoint || !n->outcome || (!n->conversation_id && !n->lrn && !n->keep_unmatched)) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-ARGUMENT", NULL,
 			     "a notification needs an endpoint, an outcome and a conversation id or an LRN");
 		return TDK_EXIT_USAGE;
 	}
 	if ((r = journal_begin_tx(j, d)))
 		return r;
-	if ((r = match(j, n, &row, d)) != TDK_JOURNAL_HELD) {
+	if (n->id && (r = tdk_journal_noted(j, n->endpoint, n->id, &row, d)) != TDK_JOURNAL_NONE) {
+		if (r == TDK_JOURNAL_HELD && sub)
+			*sub = row.sub;
 		journal_rollback(j);
 		goto out;
 	}
-	if (sub)
+	r = tdk_journal_match(j, n->endpoint, n->conversation_id, n->lrn, &row, d);
+	if (r == TDK_JOURNAL_NONE && n->keep_unmatched)
+		r = keep_unmatched(j, n, &row, d);
+	else if (r == TDK_JOURNAL_HELD)
+		r = append_note(j, n, &row, d);
+	else {
+		journal_rollback(j);
+		goto out;
+	}
+	if (sub && (r == 0 || r == TDK_JOURNAL_NONE))
 		*sub = row.sub;
-	r = reset(&row, "notify", n->final ? "final" : "accepted", n->detail) < 0 ||
-	    (n->conversation_id && journal_set(&row.conversation_id, n->conversation_id) < 0) ||
-	    journal_set(&row.outcome, n->outcome) < 0 || keep_body(&row, n->body, n->body_len) < 0
-		? TDK_EXIT_INTERNAL : journal_append(j, &row, d);
-	r = end_tx(j, r, d);
+	if (r == TDK_JOURNAL_NONE)
+		r = (r = end_tx(j, 0, d)) ? r : TDK_JOURNAL_NONE;
+	else
+		r = end_tx(j, r, d);
 out:
 	tdk_journal_row_release(&row);
 	return r;

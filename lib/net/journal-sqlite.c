@@ -25,6 +25,7 @@ static const char schema[] =
 	"CREATE INDEX rows_sub ON rows(sub, seq);"
 	"CREATE INDEX rows_conv ON rows(endpoint, conversation_id);"
 	"CREATE INDEX rows_lrn ON rows(endpoint, lrn);"
+	"CREATE INDEX rows_msg ON rows(endpoint, message_id);"
 	"INSERT INTO meta VALUES('format', '" JOURNAL_FORMAT "');";
 
 /* Reports the database's last error on d with a lead-in; returns the exit code (3 or 70). */

@@ -17,6 +17,7 @@
  *   (none) --begin--> queued --begin--> sending --answer--> accepted | rejected | unknown
  *   sending --requeue--> queued        (the request certainly did not reach the server)
  *   accepted | unknown --notify--> accepted | final  (final: outcome cleared, rejected ...)
+ *   (none) --notify--> unmatched      (a notification kept that matches no submission)
  *   any but sending --resend--> sending (explicit, journaled: `tdk submit --resend`)
  *   sending, its process dead --recover--> unknown  (done by tdk_journal_open)
  *
@@ -133,10 +134,10 @@ struct tdk_journal_row {
 	char *sha256;            /* the document's SHA-256, 64 lowercase hex digits */
 	char *name;              /* the document's file name as given */
 	char *lrn;               /* the LRN or the profile's reference; may be NULL */
-	char *state;             /* queued, sending, accepted, rejected, unknown, final */
+	char *state;             /* queued, sending, accepted, rejected, unknown, final; unmatched */
 	char *conversation_id;   /* may be NULL, as every field below */
 	char *receipt_id;
-	char *message_id;
+	char *message_id;        /* AS4 and AS2; a notify row: the notification's id */
 	char *outcome;           /* accepted, rejected, cleared, documents-required ... */
 	int64_t http_status;     /* 0: no answer in this row */
 	char *headers;           /* the headers that matter, "Name: value" lines */
@@ -171,11 +172,13 @@ struct tdk_journal_note {
 	const char *endpoint;         /* where it was pulled from */
 	const char *conversation_id;  /* matched first */
 	const char *lrn;              /* matched when the conversation id finds nothing */
-	const char *outcome;          /* accepted, rejected, cleared, documents-required ... */
+	const char *outcome;          /* accepted, rejected, cleared, documents-required ...; "malformed" */
 	int final;                    /* the outcome ends the submission */
 	const void *body;             /* the notification as received */
 	size_t body_len;
-	const char *detail;
+	const char *detail;           /* the MRN, what is wrong with a malformed one */
+	const char *id;               /* the server's id of the notification (kept as message_id), or NULL */
+	int keep_unmatched;           /* keep one that matches nothing as a row of its own */
 };
 
 struct tdk_journal;
@@ -271,14 +274,44 @@ int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, s
 
 /*
  * Records a notification: it is matched to the submission of note->endpoint
- * with that conversation id, else with that LRN (most recent first), and
- * appended as a notify row: state final when note->final, else accepted
- * (an unknown that the server answered is thereby settled).  *sub gets the
- * submission (may be NULL).  Returns 0, TDK_JOURNAL_NONE when nothing
- * matches (nothing written: the caller keeps the notification), or an exit code.
+ * with that conversation id, else with that LRN (most recent first:
+ * tdk_journal_match()), and appended as a notify row with note->id as its
+ * message_id.  The submission's outcome changes only when the
+ * notification's outcome ranks above the one recorded (lib/net/notify.h:
+ * tdk_notify_rank(); an answer's rejection ranks as a rejection, unknown
+ * as nothing), so that a late notification of an earlier step (out of
+ * order) or a duplicate changes nothing, and a "malformed" one (rank 0)
+ * never does; a submission still sending keeps its state.  A changed
+ * outcome makes the state final when note->final, else accepted (an
+ * unknown that the server answered is thereby settled).  A notification
+ * whose id the journal holds already for the endpoint (fetched twice) is
+ * not written again: TDK_JOURNAL_HELD.  One that matches nothing is, with
+ * note->keep_unmatched, kept as a row that starts a submission of its own
+ * in state unmatched (name "notification ID", sha256 that of the body),
+ * which no later notification matches; without it nothing is written (the
+ * caller keeps the notification).  *sub gets the submission (may be NULL).
+ * Returns 0, TDK_JOURNAL_HELD, TDK_JOURNAL_NONE (nothing matched), or an
+ * exit code.  A notification without a conversation id and an LRN needs
+ * keep_unmatched (else TDK_EXIT_USAGE).
  */
 int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *note, int64_t *sub,
 		       struct tdk_diag *d);
+
+/*
+ * The last row of the submission of endpoint with conversation id conv,
+ * else with that LRN (most recent first; either may be NULL), rows of
+ * unmatched notifications left out.  Returns as tdk_journal_find().
+ */
+int tdk_journal_match(struct tdk_journal *j, const char *endpoint, const char *conv, const char *lrn,
+		      struct tdk_journal_row *row, struct tdk_diag *d);
+
+/*
+ * The notify row that recorded the notification id of endpoint, into row.
+ * Returns TDK_JOURNAL_HELD when the journal holds it, TDK_JOURNAL_NONE, or
+ * an exit code.
+ */
+int tdk_journal_noted(struct tdk_journal *j, const char *endpoint, const char *id, struct tdk_journal_row *row,
+		      struct tdk_diag *d);
 
 /* Which submissions tdk_journal_each() visits. */
 struct tdk_journal_filter {

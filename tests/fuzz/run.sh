@@ -126,6 +126,18 @@ for bin in $bins; do
 		y=$corpus/transport/rest/hmrc-customs-declarations/public/api/conf/1.0/application.yaml
 		[ -f "$y" ] && awk '/<errorResponse>/{f=1; n++} f{sub(/^ +/, ""); print > (S "/yaml-" n ".xml")} /<\/errorResponse>/{f=0}' S="$seeds" "$y"
 		;;
+	fuzz-notification)
+		# A RES-DMS:2 notification of each kind tdk serve sends, and the corpus's own examples.
+		printf '<MetaData xmlns="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2"><Response xmlns="urn:wco:datamodel:WCO:RES-DMS:2"><FunctionCode>03</FunctionCode><Error><ValidationCode>CDS12056</ValidationCode><Pointer><DocumentSectionCode>42A</DocumentSectionCode></Pointer></Error><Declaration><FunctionalReferenceID>B001</FunctionalReferenceID><ID>26GB1</ID></Declaration></Response></MetaData>' >"$seeds/rej.xml"
+		printf '<Response><FunctionCode>09</FunctionCode><Declaration><FunctionalReferenceID>C1</FunctionalReferenceID></Declaration></Response>' >"$seeds/clr.xml"
+		[ -d "$corpus/wco/hmrc-customs-declare-exports/instances" ] &&
+			find "$corpus/wco/hmrc-customs-declare-exports/instances" -name '*Notification*.xml' -size -64k \
+				-exec cp {} "$seeds"/ \; 2>/dev/null
+		;;
+	fuzz-pull-list)
+		# A list as the Pull Notifications API answers it.
+		printf '<resource href="/notifications/unpulled/"><link rel="self" href="/notifications/unpulled/"/><link rel="notification" href="/notifications/unpulled/1e00803d-e085-49f4-b313-91c7934915ce"/></resource>' >"$seeds/list.xml"
+		;;
 	fuzz-csv)
 		cp tests/data/flat/*.csv tests/data/flat/*.txt samples/*.csv "$seeds"/ 2>/dev/null
 		;;

@@ -128,6 +128,72 @@ static void steps(const char *path)
 	ok(d.errors >= 10, "each refusal left a diagnostic");
 }
 
+/* Notifications: ids recognised, the rank rule, unmatched ones kept, the match skipping them. */
+static void notes(const char *path)
+{
+	static const char sha[] = "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct tdk_journal *j = NULL;
+	struct tdk_journal_row row = { 0 };
+	struct tdk_journal_doc doc = { "cds", "rest", sha, "n.xml", "LRN9" };
+	struct tdk_journal_answer ans = { 0 };
+	struct tdk_journal_note note = { 0 };
+	struct tdk_diag d;
+	int64_t sub = 0, bad, rows;
+
+	tdk_diag_init(&d, path);
+	ok(tdk_journal_open(&j, path, 0, &d) == 0, "opened");
+	ok(tdk_journal_begin(j, &doc, &row, &d) == TDK_JOURNAL_MINE, "begun");
+	ans.state = "unknown";
+	ok(tdk_journal_answer(j, row.sub, &ans, NULL, &d) == 0, "unknown");
+	note.endpoint = "cds";
+	note.lrn = "LRN9";
+	note.outcome = "cleared";
+	note.final = 1;
+	note.id = "n-1";
+	note.keep_unmatched = 1;
+	ok(tdk_journal_notify(j, &note, &sub, &d) == 0 && sub == row.sub, "an unknown settled by LRN, final");
+	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_JOURNAL_HELD && sub == row.sub, "the same id again: held");
+	ok(tdk_journal_noted(j, "cds", "n-1", &row, &d) == TDK_JOURNAL_HELD && !strcmp(row.message_id, "n-1"),
+	   "the id is noted");
+	ok(tdk_journal_noted(j, "other", "n-1", &row, &d) == TDK_JOURNAL_NONE, "not for another endpoint");
+	note.id = "n-2";
+	note.outcome = "accepted";
+	note.final = 0;
+	ok(tdk_journal_notify(j, &note, &sub, &d) == 0, "an earlier step arriving late is recorded");
+	ok(tdk_journal_match(j, "cds", NULL, "LRN9", &row, &d) == TDK_JOURNAL_HELD && !strcmp(row.state, "final") &&
+	   !strcmp(row.outcome, "cleared") && !strcmp(row.message_id, "n-2"), "... and the final outcome stands");
+	note.id = "n-3";
+	note.outcome = "malformed";
+	ok(tdk_journal_notify(j, &note, &sub, &d) == 0 && tdk_journal_match(j, "cds", NULL, "LRN9", &row, &d) ==
+	   TDK_JOURNAL_HELD && !strcmp(row.outcome, "cleared"), "a malformed one changes nothing");
+	note.id = "n-4";
+	note.outcome = "rejected";
+	note.final = 1;
+	ok(tdk_journal_notify(j, &note, &sub, &d) == 0 && tdk_journal_match(j, "cds", NULL, "LRN9", &row, &d) ==
+	   TDK_JOURNAL_HELD && !strcmp(row.outcome, "rejected"), "a rejection outranks clearance");
+	note.id = "n-5";
+	note.lrn = "NOBODY";
+	note.conversation_id = "conv-x";
+	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_JOURNAL_NONE && sub > row.sub, "unmatched: kept");
+	ok(tdk_journal_get(j, "NOBODY", &row, &d) == TDK_JOURNAL_NONE &&
+	   tdk_journal_noted(j, "cds", "n-5", &row, &d) == TDK_JOURNAL_HELD && !strcmp(row.state, "unmatched") &&
+	   !strcmp(row.name, "notification n-5") && row.sub == sub, "as a row of its own, state unmatched");
+	ok(tdk_journal_match(j, "cds", "conv-x", "NOBODY", &row, &d) == TDK_JOURNAL_NONE,
+	   "which no later notification matches");
+	note.id = "n-6";
+	note.keep_unmatched = 0;
+	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_JOURNAL_NONE &&
+	   tdk_journal_noted(j, "cds", "n-6", &row, &d) == TDK_JOURNAL_NONE, "without keep_unmatched nothing is written");
+	note.lrn = NULL;
+	note.conversation_id = NULL;
+	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_EXIT_USAGE, "nothing to match by, not kept: refused");
+	note.keep_unmatched = 1;
+	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_JOURNAL_NONE, "nothing to match by, kept");
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == 0 && bad == 0, "the chain verifies");
+	tdk_journal_row_release(&row);
+	tdk_journal_free(j);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/t-journal.XXXXXX", path[64], head[80];
@@ -145,6 +211,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/j.db", dir);
 	snprintf(head, sizeof(head), "%s.head", path);
 	steps(path);
+	notes(path);
 	unlink(head);
 	unlink(path);
 	rmdir(dir);
