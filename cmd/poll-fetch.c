@@ -47,7 +47,7 @@ static void explain(struct poll *p, struct tdk_diag *nd, int64_t sub, const stru
 	int have = 0;
 
 	memset(&decl, 0, sizeof(decl));
-	if (!p->has_dict || explained(p, sub, n->function_code))
+	if (explained(p, sub, n->function_code))
 		return;
 	tdk_diag_init(&quiet, "poll");
 	snprintf(id, sizeof(id), "%lld", (long long)sub);
@@ -142,6 +142,13 @@ static int fetch(struct poll *p, const char *which, const char *id)
 		r = 0;
 		goto out;
 	}
+	if (r == TDK_JOURNAL_SENDING) {
+		p->deferred++;
+		tdk_diag_add(nd, TDK_SEV_NOTE, "POLL-DEFERRED", NULL, "submission %lld is being sent: the notification "
+			     "stays on the server's pulled list for the next round", (long long)sub);
+		r = 0;
+		goto out;
+	}
 	if (r && r != TDK_JOURNAL_NONE) {
 		tdk_diag_add(nd, TDK_SEV_ERROR, "POLL-JOURNAL", NULL, "not stored in the journal: the next tdk poll "
 			     "fetches it again from the list of pulled notifications");
@@ -163,6 +170,7 @@ int poll_round(struct poll *p, int recover)
 	size_t i;
 	int r = 0;
 
+	p->deferred = 0;
 	if (recover && !(r = tdk_pull_list(&p->pull, "pulled", &ids, &p->d))) {
 		for (i = 0; i < ids.n && !r; i++) {
 			r = tdk_journal_noted(p->j, p->e->name, ids.v[i], &row, &p->d);

@@ -30,8 +30,7 @@ struct poll {
 	struct tdk_journal *j;
 	struct tdk_xml_schemas set;         /* the endpoint's catalog, when has_set */
 	int has_set, has_http;
-	struct tdk_wco_dict dict;           /* for the names of a rejection's pointers, when has_dict */
-	int has_dict;
+	struct tdk_wco_dict dict;           /* for the names of a rejection's pointers (empty when not installed) */
 	struct tdk_report rep;
 	struct tdk_diag d;                  /* the run's own diagnostics, under the endpoint's name */
 	int64_t *subs;                      /* the submissions reported: named, or found */
@@ -40,6 +39,7 @@ struct poll {
 	char (*explained)[24];              /* "SUB FC" of the rejections explained in this run */
 	size_t nexplained;
 	unsigned long fetched, malformed, unmatched;
+	unsigned long deferred;             /* notifications of submissions being sent, in this round */
 };
 
 /* Adds sub to p->subs once; returns 0 or -1 (memory). */
@@ -50,7 +50,8 @@ int poll_add_sub(struct poll *p, int64_t sub);
  * journal does not hold (fetched by a run that ended before it stored
  * them), then every unpulled one.  Returns 0, or the exit code of a
  * failure that ends the run (network 4, credentials 5, settings 2,
- * journal 3); a malformed notification does not end it (p->malformed).
+ * journal 3); a malformed notification does not end it (p->malformed),
+ * nor one left for a later round (p->deferred).
  */
 int poll_round(struct poll *p, int recover);
 

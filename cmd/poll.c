@@ -248,7 +248,7 @@ static int rounds(struct poll *p, long wait)
 	int r, round;
 
 	for (round = 0;; round++) {
-		if ((r = poll_round(p, round == 0)) != 0)
+		if ((r = poll_round(p, round == 0 || p->deferred)) != 0)
 			return r;
 		if (wait < 0 || all_ended(p) || (left = (long)(deadline - time(NULL))) <= 0)
 			return 0;
@@ -296,8 +296,9 @@ static int setup(struct poll *p, struct tdk_endpoints *eps)
 		if ((r = tdk_xml_schemas_add_catalog(&p->set, p->e->path[TDK_EK_CATALOG], &p->d)) != 0)
 			return r;
 	}
+	/* Without the dictionary (not installed) a rejection's pointers are reported without their names. */
 	tdk_diag_init(&quiet, "poll");
-	p->has_dict = !tdk_wco_dict_load(&p->dict, NULL, &quiet);
+	tdk_wco_dict_load(&p->dict, NULL, &quiet);
 	return 0;
 }
 
@@ -382,8 +383,7 @@ int cmd_poll(int argc, char **argv, struct tdk_ctx *ctx)
 		tdk_http_release(&p.http);
 	if (p.has_set)
 		tdk_xml_schemas_release(&p.set);
-	if (p.has_dict)
-		tdk_wco_dict_release(&p.dict);
+	tdk_wco_dict_release(&p.dict);
 	tdk_auth_release(&p.auth);
 	tdk_endpoints_release(&eps);
 	free(p.subs);

@@ -4,15 +4,18 @@
 # earlier step that arrives after it); a notification fetched by another
 # client before tdk stored it (as a kill between the GET and the journal's
 # commit leaves it: pulled on the server, absent from the journal),
-# recovered from the pulled list; a delay digit waited for with --wait, and
-# --wait expiring (exit 4); a cached token the server no longer knows
-# (renewed once), tokens always expired (exit 5); the server down (exit 4).
+# recovered from the pulled list; one of a submission still being sent
+# (left on the pulled list until its sender ends); a delay digit waited
+# for with --wait, and --wait expiring (exit 4); a cached token the server
+# no longer knows (renewed once), tokens always expired (exit 5); the
+# server down (exit 4).
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/poll-lib.sh"
 
 poll_serve --fault duplicate || { echo "Bail out! tdk serve did not start"; exit 1; }
 TDK_JOURNAL=$TRASH/j.db
 export TDK_JOURNAL
+FILL=$REPO/$TDK_BUILD/tests/gen/journal-fill
 for l in G0101 B0101 C0101 X0101 G0102 N1101 P0101; do lrn $l; done
 
 test_expect_code 1 'duplicates: each stored, each outcome reported once, the rejection explained once' '
@@ -39,6 +42,14 @@ test_expect_success 'fetched by another client before tdk stored it: recovered f
 	tdk poll -e local G0102 >out 2>err && test_grep "G0102.xml: accepted, MRN" out &&
 	tdk journal export | grep -q "\"message_id\":\"$id\"" &&
 	tdk journal head >before && tdk poll -e local G0102 >out 2>err && tdk journal head >after && test_cmp before after
+'
+test_expect_success 'a notification of a submission still being sent waits on the pulled list, then settles it' '
+	lrn G0601 && TOKEN=$(token) && cds_post /customs/declarations G0601.xml -o /dev/null &&
+	{ printf "begin local held G0601\nhold 20\n" | "$FILL" j.db >hold.out & } && holder=$! && i=0 &&
+	while ! grep -q holding hold.out && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done &&
+	{ tdk poll -e local G0601 >out 2>err; test $? -eq 4; } && test_grep "[POLL-DEFERRED]" err &&
+	test_grep "held.xml: sending: not sent" out && kill $holder && { wait $holder; true; } &&
+	tdk poll -e local G0601 >out 2>err && test_grep "held.xml: accepted, MRN" out
 '
 test_expect_success 'a delay digit waited for: released a second later, exit 0' '
 	tdk submit -e local N1101.xml >/dev/null && tdk poll -e local --wait 20 N1101 >out 2>err &&

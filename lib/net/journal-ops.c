@@ -314,7 +314,7 @@ static int keep_unmatched(struct tdk_journal *j, const struct tdk_journal_note *
 static int append_note(struct tdk_journal *j, const struct tdk_journal_note *n, struct tdk_journal_row *row,
 		       struct tdk_diag *d)
 {
-	int change = strcmp(row->state, "sending") && tdk_notify_rank(n->outcome) > current_rank(row);
+	int change = tdk_notify_rank(n->outcome) > current_rank(row);
 	char *state = NULL;
 
 	if (!change && !(state = strdup(row->state)))
@@ -351,14 +351,20 @@ int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *n, 
 	r = tdk_journal_match(j, n->endpoint, n->conversation_id, n->lrn, &row, d);
 	if (r == TDK_JOURNAL_NONE && n->keep_unmatched)
 		r = keep_unmatched(j, n, &row, d);
+	else if (r == TDK_JOURNAL_HELD && !strcmp(row.state, "sending"))
+		r = TDK_JOURNAL_SENDING;
 	else if (r == TDK_JOURNAL_HELD)
 		r = append_note(j, n, &row, d);
 	else {
 		journal_rollback(j);
 		goto out;
 	}
-	if (sub && (r == 0 || r == TDK_JOURNAL_NONE))
+	if (sub && (r == 0 || r == TDK_JOURNAL_NONE || r == TDK_JOURNAL_SENDING))
 		*sub = row.sub;
+	if (r == TDK_JOURNAL_SENDING) {
+		journal_rollback(j);
+		goto out;
+	}
 	if (r == TDK_JOURNAL_NONE)
 		r = (r = end_tx(j, 0, d)) ? r : TDK_JOURNAL_NONE;
 	else

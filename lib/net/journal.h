@@ -122,6 +122,7 @@
 #define TDK_JOURNAL_MINE 0     /* the caller holds the submission, now "sending" */
 #define TDK_JOURNAL_HELD 100   /* the journal already holds the document: row is its last row */
 #define TDK_JOURNAL_NONE 101   /* no such submission */
+#define TDK_JOURNAL_SENDING 102 /* tdk_journal_notify(): the submission is being sent; nothing written */
 
 /* One row as stored and hashed, in the order of the canonical encoding. */
 struct tdk_journal_row {
@@ -281,7 +282,10 @@ int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, s
  * tdk_notify_rank(); an answer's rejection ranks as a rejection, unknown
  * as nothing), so that a late notification of an earlier step (out of
  * order) or a duplicate changes nothing, and a "malformed" one (rank 0)
- * never does; a submission still sending keeps its state.  A changed
+ * never does.  A submission still sending (its answer not recorded yet)
+ * takes no notification: TDK_JOURNAL_SENDING, nothing written, so that the
+ * sender records its answer; the caller leaves the notification for a
+ * later run (it stays on the server's pulled list).  A changed
  * outcome makes the state final when note->final, else accepted (an
  * unknown that the server answered is thereby settled).  A notification
  * whose id the journal holds already for the endpoint (fetched twice) is
@@ -290,8 +294,8 @@ int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, s
  * in state unmatched (name "notification ID", sha256 that of the body),
  * which no later notification matches; without it nothing is written (the
  * caller keeps the notification).  *sub gets the submission (may be NULL).
- * Returns 0, TDK_JOURNAL_HELD, TDK_JOURNAL_NONE (nothing matched), or an
- * exit code.  A notification without a conversation id and an LRN needs
+ * Returns 0, TDK_JOURNAL_HELD, TDK_JOURNAL_NONE (nothing matched),
+ * TDK_JOURNAL_SENDING, or an exit code.  A notification without a conversation id and an LRN needs
  * keep_unmatched (else TDK_EXIT_USAGE).
  */
 int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *note, int64_t *sub,

@@ -189,6 +189,15 @@ static void notes(const char *path)
 	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_EXIT_USAGE, "nothing to match by, not kept: refused");
 	note.keep_unmatched = 1;
 	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_JOURNAL_NONE, "nothing to match by, kept");
+	doc.sha256 = "2123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	doc.lrn = "LRN10";
+	ok(tdk_journal_begin(j, &doc, &row, &d) == TDK_JOURNAL_MINE, "another one begun: sending");
+	note.lrn = "LRN10";
+	note.id = "n-7";
+	ok(tdk_journal_notify(j, &note, &sub, &d) == TDK_JOURNAL_SENDING && sub == row.sub &&
+	   tdk_journal_noted(j, "cds", "n-7", &row, &d) == TDK_JOURNAL_NONE,
+	   "a notification of a submission being sent: nothing written");
+	ok(tdk_journal_answer(j, sub, &ans, NULL, &d) == 0, "so that the sender records its answer");
 	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == 0 && bad == 0, "the chain verifies");
 	tdk_journal_row_release(&row);
 	tdk_journal_free(j);
