@@ -27,7 +27,7 @@ struct serve_cli {
 	struct tdk_optlist catalogs;
 	size_t max_body;
 	unsigned long max_conn, timeout, token_ttl;
-	int faults, require_client_cert;
+	int faults, log_events, require_client_cert;
 	struct tdk_buf pem[3];       /* the certificate, the key, the client CA */
 	const char *pass_file;       /* the key's passphrase: --passphrase-file, --passphrase-fd, */
 	unsigned long pass_fd;       /* TDK_PASSPHRASE or the terminal, as sigcmd.h reads it */
@@ -47,10 +47,12 @@ struct serve_cli {
 	TDK_OPT_ULONG_(0, "timeout", &(o).timeout, "seconds", "close a connection idle that long, or a request not in after that long (default 30)"), \
 	TDK_OPT_ULONG_(0, "token-ttl", &(o).token_ttl, "seconds", "access tokens' lifetime (default 3600)"), \
 	TDK_OPT_STRING_(0, "access-log", &(o).access_log, "file", NULL, "append one JSON line per request"), \
+	TDK_OPT_FLAG_(0, "log-events", &(o).log_events, \
+		      "also log a line when a request's head arrives and when a stalled answer's headers are out"), \
 	TDK_OPT_FLAG_(0, "faults", &(o).faults, "honour the X-Tdk-Fault request header"), \
 	TDK_OPT_STRING_(0, "fault", &(o).fault, "list", NULL, \
-			"faults for every request: drop, unavailable[=s], slow[=ms], slow-read[=ms], duplicate, " \
-			"reorder, expired-token"), \
+			"faults for every request, or a route's with ROUTE:FAULT: drop, unavailable[=s], slow[=ms], " \
+			"slow-read[=ms], stall[=ms], duplicate, reorder, expired-token"), \
 	TDK_OPT_STRING_(0, "cert", &(o).cert, "file", NULL, "speak https with this PEM certificate (chain)"), \
 	TDK_OPT_STRING_(0, "key", &(o).key, "file", NULL, "the certificate's PEM private key"), \
 	TDK_OPT_STRING_(0, "passphrase-file", &(o).pass_file, "file", NULL, \
@@ -211,8 +213,11 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--state and --clients are required");
 	if (parse_listen(o.listen, host, sizeof(host), &so.port) < 0)
 		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--listen '%s' is not address:port", o.listen);
-	if (o.fault && tdk_serve_faults_parse(&so.faults, o.fault, bad, sizeof(bad)) < 0)
+	if (o.fault && tdk_serve_faults_parse(so.faults, o.fault, bad, sizeof(bad)) < 0)
 		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--fault: '%s' is not a fault", bad);
+	if (o.log_events && !o.access_log)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--log-events needs --access-log");
+	so.log_events = o.log_events;
 	so.host = host;
 	so.state = o.state;
 	so.faults_header = o.faults;

@@ -166,35 +166,90 @@ out:
 
 /* The fault names, in the order of the bits. */
 static const char *const fault_names[] = {
-	"drop", "unavailable", "slow", "slow-read", "duplicate", "reorder", "expired-token", NULL
+	"drop", "unavailable", "slow", "slow-read", "duplicate", "reorder", "expired-token", "stall", NULL
 };
 
-int tdk_serve_faults_parse(struct tdk_serve_faults *f, const char *s, char *bad, size_t n)
+/* The route names, in the order of enum tdk_serve_route (the first, every route, has none). */
+static const char *const route_names[] = {
+	"", "token", "authorize", "declarations", "upload", "notifications", NULL
+};
+
+void tdk_serve_faults_init(struct tdk_serve_faults *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->slow_ms = f->slow_read_ms = TDK_SERVE_SLOW_MS_DEFAULT;
+	f->stall_ms = TDK_SERVE_STALL_MS_DEFAULT;
+	f->retry_after = TDK_SERVE_RETRY_AFTER_DEFAULT;
+}
+
+void tdk_serve_faults_merge(struct tdk_serve_faults *to, const struct tdk_serve_faults *from)
+{
+	to->bits |= from->bits;
+	if (from->bits & TDK_FAULT_SLOW)
+		to->slow_ms = from->slow_ms;
+	if (from->bits & TDK_FAULT_SLOW_READ)
+		to->slow_read_ms = from->slow_read_ms;
+	if (from->bits & TDK_FAULT_STALL)
+		to->stall_ms = from->stall_ms;
+	if (from->bits & TDK_FAULT_UNAVAILABLE)
+		to->retry_after = from->retry_after;
+}
+
+/* The index of the name p[0..n) in names, or -1. */
+static int name_index(const char *const *names, const char *p, size_t n)
+{
+	int k;
+
+	for (k = 0; names[k]; k++)
+		if (strlen(names[k]) == n && !strncmp(p, names[k], n))
+			return k;
+	return -1;
+}
+
+/* The parameter of a fault: its place in f, or NULL for a fault that takes none. */
+static unsigned *fault_param(struct tdk_serve_faults *f, unsigned bit)
+{
+	switch (bit) {
+	case TDK_FAULT_SLOW: return &f->slow_ms;
+	case TDK_FAULT_SLOW_READ: return &f->slow_read_ms;
+	case TDK_FAULT_STALL: return &f->stall_ms;
+	case TDK_FAULT_UNAVAILABLE: return &f->retry_after;
+	default: return NULL;
+	}
+}
+
+int tdk_serve_faults_parse(struct tdk_serve_faults f[TDK_SERVE_ROUTES], const char *s, char *bad, size_t n)
 {
 	while (s && *s) {
-		size_t len = strcspn(s, ","), nl = strcspn(s, ",="), k;
+		size_t len = strcspn(s, ","), rl = strcspn(s, ",:="), nl;
+		const char *name = s;
 		unsigned long v = 0;
-		int has_v = nl < len, ok = 0;
+		unsigned *param = NULL;
+		int route = TDK_SERVE_ROUTE_ANY, k, has_v, ok = 1;
 
-		if (has_v) {
+		if (rl < len && s[rl] == ':') {
+			route = name_index(route_names, s, rl);
+			ok = route > 0;
+			name = s + rl + 1;
+		}
+		nl = strcspn(name, ",=");
+		has_v = name + nl < s + len;
+		k = name_index(fault_names, name, nl);
+		if (k >= 0)
+			param = fault_param(&f[route > 0 ? route : 0], 1u << k);
+		if (has_v && param) {
 			char *end;
 
-			v = strtoul(s + nl + 1, &end, 10);
-			ok = end == s + len && end > s + nl + 1 && v <= 600000;
+			v = strtoul(name + nl + 1, &end, 10);
+			ok = ok && end == s + len && end > name + nl + 1 && v <= TDK_SERVE_FAULT_MAX;
 		}
-		for (k = 0; fault_names[k] && !(strlen(fault_names[k]) == nl && !strncmp(s, fault_names[k], nl)); k++)
-			;
-		if (!fault_names[k] || (has_v && !ok) ||
-		    (has_v && (1u << k) != TDK_FAULT_SLOW && (1u << k) != TDK_FAULT_SLOW_READ &&
-		     (1u << k) != TDK_FAULT_UNAVAILABLE)) {
+		if (!ok || k < 0 || (has_v && !param)) {
 			snprintf(bad, n, "%.*s", (int)len, s);
 			return -1;
 		}
-		f->bits |= 1u << k;
-		if (has_v && (1u << k) == TDK_FAULT_UNAVAILABLE)
-			f->retry_after = (unsigned)v;
-		else if (has_v)
-			f->slow_ms = (unsigned)v;
+		f[route].bits |= 1u << k;
+		if (has_v)
+			*param = (unsigned)v;
 		s += len;
 		if (*s == ',')
 			s++;

@@ -22,6 +22,7 @@ struct tdk_serve {
 	pthread_mutex_t lock;        /* the database and the access log */
 	unsigned port;
 	unsigned active;              /* requests being answered, under lock */
+	int stopping;                 /* tdk_serve_stop has begun: pauses end early; under lock */
 };
 
 #define SERVE_MAX_HEADERS 6
@@ -34,7 +35,9 @@ struct serve_req {
 	const char *method, *url;    /* borrowed from libmicrohttpd */
 	struct tdk_buf body;         /* capped at max_body */
 	int too_big;
+	enum tdk_serve_route route;  /* by the path */
 	struct tdk_serve_faults f;   /* the faults in effect */
+	int stalled;                 /* the stall fault's pause is over (or under way) */
 	int64_t t0_ms;
 	/* the answer */
 	unsigned status;

@@ -3,18 +3,23 @@
  * with GnuTLS when a certificate is given (client certificates verified in
  * the handshake), the body read into a buffer capped at max_body (413 past
  * it) and within the timeout from the request's head (408 past it), faults
- * applied as the request asks, the handlers dispatched by path, one JSON
- * line per request in the access log (method, path without its query, status,
- * sizes, time; never a header, so never a token or a secret).
+ * applied as the request and its route ask, the handlers dispatched by path,
+ * one JSON line per request in the access log (method, path without its
+ * query, status, sizes, time; never a header, so never a token or a secret),
+ * and with log_events a line when a request's head has arrived and when a
+ * stalled answer's headers have gone out, so that a test can see where a
+ * client is without waiting on a clock.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -142,7 +147,11 @@ const char *serve_req_header(struct serve_req *r, const char *name)
 
 /* ---- one request ---- */
 
-static void access_log(struct serve_req *r)
+/*
+ * One line of the access log: the request's when event is NULL, else an
+ * event of it ("start", "stall") without its status and sizes.
+ */
+static void access_log(struct serve_req *r, const char *event)
 {
 	FILE *f = r->s->o.access_log;
 	struct tdk_buf line = TDK_BUF_INIT(4096);
@@ -154,12 +163,18 @@ static void access_log(struct serve_req *r)
 		return;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	tdk_buf_addf(&line, "{\"time\":\"%s\",\"method\":\"", when);
+	tdk_buf_addf(&line, "{\"time\":\"%s\",", when);
+	if (event)
+		tdk_buf_addf(&line, "\"event\":\"%s\",", event);
+	tdk_buf_addl(&line, "\"method\":\"");
 	tdk_json_escape(&line, r->method, strlen(r->method));
 	tdk_buf_addl(&line, "\",\"path\":\"");
 	tdk_json_escape(&line, r->url, strlen(r->url));
-	tdk_buf_addf(&line, "\",\"status\":%u,\"bytes_in\":%zu,\"bytes_out\":%zu,\"ms\":%lld", r->drop ? 0 : r->status,
-		     r->body.len, r->drop ? 0 : r->resp.len, (long long)(serve_now_ms() - r->t0_ms));
+	tdk_buf_addl(&line, "\"");
+	if (!event)
+		tdk_buf_addf(&line, ",\"status\":%u,\"bytes_in\":%zu,\"bytes_out\":%zu,\"ms\":%lld",
+			     r->drop ? 0 : r->status, r->body.len, r->drop ? 0 : r->resp.len,
+			     (long long)(serve_now_ms() - r->t0_ms));
 	if (r->client[0]) {
 		tdk_buf_addl(&line, ",\"client\":\"");
 		tdk_json_escape(&line, r->client, strlen(r->client));
@@ -167,7 +182,7 @@ static void access_log(struct serve_req *r)
 	}
 	if (r->conversation[0])
 		tdk_buf_addf(&line, ",\"conversation_id\":\"%s\"", r->conversation);
-	if (r->drop)
+	if (r->drop && !event)
 		tdk_buf_addl(&line, ",\"dropped\":true");
 	if (r->f.bits)
 		tdk_buf_addf(&line, ",\"faults\":%u", r->f.bits);
@@ -178,6 +193,88 @@ static void access_log(struct serve_req *r)
 		pthread_mutex_unlock(&r->s->lock);
 	}
 	tdk_buf_release(&line);
+}
+
+/* Whether the client has closed its side of r's connection: 1, 0, or 0 when it cannot be told. */
+static int client_gone(struct serve_req *r, int ms)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct pollfd p;
+	char c;
+
+	if (!ci) {
+		usleep((useconds_t)ms * 1000);
+		return 0;
+	}
+	p.fd = ci->connect_fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	if (p.revents & (POLLERR | POLLHUP))
+		return 1;
+	if (recv(p.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+		return 1;
+	usleep((useconds_t)ms * 1000);    /* data waits (a body read slowly): it is no sign either way */
+	return 0;
+}
+
+/*
+ * A fault's pause of ms milliseconds, in slices, ended early when the
+ * client has gone (returns -1) or the server is stopping (returns 0).
+ */
+static int serve_pause(struct serve_req *r, unsigned ms)
+{
+	int64_t until = serve_now_ms() + ms, left;
+	int stopping = 0;
+
+	while (!stopping && (left = until - serve_now_ms()) > 0) {
+		if (client_gone(r, left < 20 ? (int)left : 20))
+			return -1;
+		pthread_mutex_lock(&r->s->lock);
+		stopping = r->s->stopping;
+		pthread_mutex_unlock(&r->s->lock);
+	}
+	return 0;
+}
+
+/*
+ * The stall fault's body: the status line and headers have gone out when
+ * libmicrohttpd first asks for it; it is held back stall_ms, then given.
+ */
+static ssize_t stall_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct serve_req *r = cls;
+	size_t n;
+
+	if (!r->stalled) {
+		r->stalled = 1;
+		if (r->s->o.log_events)
+			access_log(r, "stall");
+		if (serve_pause(r, r->f.stall_ms) < 0)
+			return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	if (pos >= r->resp.len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	n = r->resp.len - (size_t)pos < max ? r->resp.len - (size_t)pos : max;
+	memcpy(buf, r->resp.data + pos, n);
+	return (ssize_t)n;
+}
+
+/* The route of a path, for the faults limited to one. */
+static enum tdk_serve_route route_of(const char *u)
+{
+	if (!strcmp(u, "/oauth/token"))
+		return TDK_SERVE_ROUTE_TOKEN;
+	if (!strcmp(u, "/oauth/authorize"))
+		return TDK_SERVE_ROUTE_AUTHORIZE;
+	if (!strncmp(u, "/customs/declarations", 21) && (u[21] == 0 || u[21] == '/'))
+		return TDK_SERVE_ROUTE_DECLARATIONS;
+	if (!strncmp(u, "/upload/", 8))
+		return TDK_SERVE_ROUTE_UPLOAD;
+	if (!strncmp(u, "/notifications/", 15) || !strcmp(u, "/notifications"))
+		return TDK_SERVE_ROUTE_NOTIFICATIONS;
+	return TDK_SERVE_ROUTE_ANY;
 }
 
 static void dispatch(struct serve_req *r)
@@ -209,13 +306,16 @@ static enum MHD_Result send_answer(struct serve_req *r)
 	int i;
 
 	if (r->f.bits & TDK_FAULT_SLOW)
-		usleep((useconds_t)r->f.slow_ms * 1000);
-	access_log(r);
+		serve_pause(r, r->f.slow_ms);
+	access_log(r, NULL);
 	if (r->drop)
 		return MHD_NO;
 	if (tdk_buf_grow(&r->resp, 1) < 0)
 		return MHD_NO;
-	resp = MHD_create_response_from_buffer(r->resp.len, r->resp.data, MHD_RESPMEM_MUST_COPY);
+	if (r->f.bits & TDK_FAULT_STALL)    /* chunked, so that the headers go out before the body */
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stall_body, r, NULL);
+	else
+		resp = MHD_create_response_from_buffer(r->resp.len, r->resp.data, MHD_RESPMEM_MUST_COPY);
 	if (!resp)
 		return MHD_NO;
 	if (r->ctype && r->resp.len)
@@ -227,16 +327,28 @@ static enum MHD_Result send_answer(struct serve_req *r)
 	return ret;
 }
 
-/* The faults of this request: the server's, and the header's when allowed. */
+/* The faults of this request: the server's for every route and for its route, the header's when allowed. */
 static int request_faults(struct serve_req *r)
 {
 	const char *h = serve_req_header(r, "X-Tdk-Fault");
+	struct tdk_serve_faults hf[TDK_SERVE_ROUTES];
 	char bad[64];
+	int k;
 
-	r->f = r->s->o.faults;
+	r->route = route_of(r->url);
+	r->f = r->s->o.faults[TDK_SERVE_ROUTE_ANY];
+	if (r->route != TDK_SERVE_ROUTE_ANY)
+		tdk_serve_faults_merge(&r->f, &r->s->o.faults[r->route]);
 	if (!h || !r->s->o.faults_header)
 		return 0;
-	return tdk_serve_faults_parse(&r->f, h, bad, sizeof(bad));
+	for (k = 0; k < TDK_SERVE_ROUTES; k++)
+		tdk_serve_faults_init(&hf[k]);
+	if (tdk_serve_faults_parse(hf, h, bad, sizeof(bad)) < 0)
+		return -1;
+	tdk_serve_faults_merge(&r->f, &hf[TDK_SERVE_ROUTE_ANY]);
+	if (r->route != TDK_SERVE_ROUTE_ANY)
+		tdk_serve_faults_merge(&r->f, &hf[r->route]);
+	return 0;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -265,6 +377,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			serve_answer(r, 400, "text/plain", "X-Tdk-Fault names a fault tdk serve does not know\n");
 			return send_answer(r);
 		}
+		if (s->o.log_events)
+			access_log(r, "start");
 		cl = serve_req_header(r, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->o.max_body) {
 			r->too_big = 1;
@@ -293,7 +407,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	if (*size) {
 		if (r->f.bits & TDK_FAULT_SLOW_READ)
-			usleep((useconds_t)r->f.slow_ms * 1000);
+			serve_pause(r, r->f.slow_read_ms);
 		if (!r->too_big && tdk_buf_add(&r->body, data, *size) < 0)
 			r->too_big = 1;
 		*size = 0;
@@ -446,14 +560,16 @@ static struct MHD_Daemon *start_daemon(struct tdk_serve *s, struct sockaddr_in *
 
 void tdk_serve_opts_init(struct tdk_serve_opts *o)
 {
+	int k;
+
 	memset(o, 0, sizeof(*o));
 	o->host = "127.0.0.1";
 	o->max_body = TDK_SERVE_MAX_BODY_DEFAULT;
 	o->max_connections = TDK_SERVE_MAX_CONN_DEFAULT;
 	o->timeout = TDK_SERVE_TIMEOUT_DEFAULT;
 	o->token_ttl = TDK_SERVE_TOKEN_TTL_DEFAULT;
-	o->faults.slow_ms = 2000;
-	o->faults.retry_after = 1;
+	for (k = 0; k < TDK_SERVE_ROUTES; k++)
+		tdk_serve_faults_init(&o->faults[k]);
 }
 
 int tdk_serve_start(const struct tdk_serve_opts *o, struct tdk_diag *d, struct tdk_serve **out)
@@ -513,6 +629,9 @@ void tdk_serve_stop(struct tdk_serve *s)
 
 	if (!s)
 		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_mutex_unlock(&s->lock);
 	MHD_quiesce_daemon(s->mhd);
 	/* The requests in flight are answered first, for as long as a connection may take. */
 	until = serve_now_ms() + (int64_t)s->o.timeout * 1000;

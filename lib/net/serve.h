@@ -35,24 +35,60 @@ enum tdk_serve_fault {
 	TDK_FAULT_DROP          = 1 << 0,  /* read and store the body, then close without an answer */
 	TDK_FAULT_UNAVAILABLE   = 1 << 1,  /* 503 with Retry-After before reading the body */
 	TDK_FAULT_SLOW          = 1 << 2,  /* wait slow_ms before answering */
-	TDK_FAULT_SLOW_READ     = 1 << 3,  /* wait slow_ms between chunks of the body */
+	TDK_FAULT_SLOW_READ     = 1 << 3,  /* wait slow_read_ms before each piece of the body */
 	TDK_FAULT_DUPLICATE     = 1 << 4,  /* every notification of the declaration twice */
 	TDK_FAULT_REORDER       = 1 << 5,  /* the declaration's notifications last first */
-	TDK_FAULT_EXPIRED_TOKEN = 1 << 6   /* tokens issued already expired */
+	TDK_FAULT_EXPIRED_TOKEN = 1 << 6,  /* tokens issued already expired */
+	TDK_FAULT_STALL         = 1 << 7   /* send the status line and headers, hold the body stall_ms */
 };
+
+/*
+ * The routes a fault may be limited to: a fault given as "ROUTE:FAULT"
+ * applies to that route's requests only.  TDK_SERVE_ROUTE_ANY is every
+ * request, and a request of no route below.
+ */
+enum tdk_serve_route {
+	TDK_SERVE_ROUTE_ANY,
+	TDK_SERVE_ROUTE_TOKEN,          /* "token": POST /oauth/token */
+	TDK_SERVE_ROUTE_AUTHORIZE,      /* "authorize": GET /oauth/authorize */
+	TDK_SERVE_ROUTE_DECLARATIONS,   /* "declarations": /customs/declarations and below */
+	TDK_SERVE_ROUTE_UPLOAD,         /* "upload": /upload/REFERENCE */
+	TDK_SERVE_ROUTE_NOTIFICATIONS,  /* "notifications": /notifications and below */
+	TDK_SERVE_ROUTES
+};
+
+/* Defaults of the faults' parameters. */
+#define TDK_SERVE_SLOW_MS_DEFAULT     2000u
+#define TDK_SERVE_STALL_MS_DEFAULT    30000u
+#define TDK_SERVE_RETRY_AFTER_DEFAULT 1u
+/* The largest parameter a fault takes (milliseconds or seconds). */
+#define TDK_SERVE_FAULT_MAX           600000u
 
 /* A set of faults with their parameters. */
 struct tdk_serve_faults {
 	unsigned bits;           /* enum tdk_serve_fault */
-	unsigned slow_ms;        /* TDK_FAULT_SLOW and TDK_FAULT_SLOW_READ; default 2000 */
-	unsigned retry_after;    /* TDK_FAULT_UNAVAILABLE's Retry-After seconds; default 1 */
+	unsigned slow_ms;        /* TDK_FAULT_SLOW */
+	unsigned slow_read_ms;   /* TDK_FAULT_SLOW_READ */
+	unsigned stall_ms;       /* TDK_FAULT_STALL */
+	unsigned retry_after;    /* TDK_FAULT_UNAVAILABLE's Retry-After seconds */
 };
 
+/* Sets f to no faults with the default parameters. */
+void tdk_serve_faults_init(struct tdk_serve_faults *f);
+
 /*
- * Parses a fault list "drop,slow=500,unavailable=3" into f (added to what f
- * holds).  Returns 0, or -1 with the word at fault in bad[0..n).
+ * Parses a fault list "drop,slow=500,token:unavailable=3" into f, indexed
+ * by enum tdk_serve_route (added to what f holds): a fault with a route
+ * before a colon into f[route], one without into f[TDK_SERVE_ROUTE_ANY].
+ * Returns 0, or -1 with the item at fault in bad[0..n).
  */
-int tdk_serve_faults_parse(struct tdk_serve_faults *f, const char *s, char *bad, size_t n);
+int tdk_serve_faults_parse(struct tdk_serve_faults f[TDK_SERVE_ROUTES], const char *s, char *bad, size_t n);
+
+/*
+ * Adds the faults of from to to: the bits, and the parameters of the
+ * faults that from holds.
+ */
+void tdk_serve_faults_merge(struct tdk_serve_faults *to, const struct tdk_serve_faults *from);
 
 /* One client of the clients file. */
 struct tdk_serve_client {
@@ -90,7 +126,8 @@ struct tdk_serve_opts {
 	unsigned max_connections, timeout, token_ttl;
 	FILE *access_log;             /* JSON lines, or NULL; borrowed */
 	int faults_header;            /* honour X-Tdk-Fault */
-	struct tdk_serve_faults faults;    /* for every request */
+	int log_events;               /* also log a request's start and a stall (lines with "event") */
+	struct tdk_serve_faults faults[TDK_SERVE_ROUTES];  /* by route, as tdk_serve_faults_parse fills it */
 	/*
 	 * TLS: with cert_pem (the certificate chain, PEM text) and key_pem (its
 	 * private key, PEM text, encrypted or not) the server speaks https only.

@@ -182,6 +182,7 @@ for bin in $bins; do
 		printf 'grant_type=authorization_code&client_id=pub&code=ab%%2Fc&code_verifier=x+y&redirect_uri=http%%3A%%2F%%2F127.0.0.1%%3A9%%2Fcb' >"$seeds/code.form"
 		printf '# id secret scopes\ncli s3cret write:customs-declaration,read:pull-notifications\r\n\tpub  x  a\n' >"$seeds/clients"
 		printf 'drop,slow=500,unavailable=3,expired-token' >"$seeds/faults"
+		printf 'token:slow=3000,declarations:stall=20000,notifications:unavailable=2,slow-read' >"$seeds/route-faults"
 		;;
 	fuzz-unpack)
 		tdk=build/plain/tdk; [ -x "$tdk" ] || tdk=./tdk
