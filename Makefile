@@ -198,7 +198,8 @@ demo-submit: tdk
 	printf '%s\n' '[local]' 'profile = rest' "url = $$U/customs/declarations" 'api-version = 1.0' \
 	  'grant = client-credentials' "token-url = $$U/oauth/token" 'client-id = demo' 'client-secret-file = secret' \
 	  'badge-id = ABC123' 'submitter-id = GB123456789000' "notifications-url = $$U/notifications" \
-	  "file-upload-url = $$U/customs/declarations/file-upload" 'catalog = cds-catalog.xml' >$(SW)/endpoints
+	  "file-upload-url = $$U/customs/declarations/file-upload" 'catalog = cds-catalog.xml' \
+	  'notifications-catalog = res-catalog.xml' >$(SW)/endpoints
 	@cd $(SW) && export TDK_ENDPOINTS=$$PWD/endpoints TDK_JOURNAL=$$PWD/journal.db XDG_CACHE_HOME=$$PWD/cache && \
 	  trap 'kill $$(cat serve.pid) 2>/dev/null' EXIT && \
 	  echo "./tdk submit -e local $(SW)/dossier.asice" && $(CURDIR)/tdk submit -e local dossier.asice && \

@@ -264,6 +264,7 @@ static int setup(struct poll *p, struct tdk_endpoints *eps)
 	const char *path = p->endpoints ? p->endpoints : tdk_endpoints_default_path(buf, sizeof(buf));
 	struct tdk_http_opts ho;
 	struct tdk_diag quiet;
+	const char *cat;
 	int r;
 
 	if (!path)
@@ -289,11 +290,18 @@ static int setup(struct poll *p, struct tdk_endpoints *eps)
 				 p->e->name);
 	if ((r = tdk_journal_open(&p->j, p->journal, 0, &p->d)) != 0)
 		return r;
-	if (p->e->path[TDK_EK_CATALOG]) {
+	/*
+	 * Notifications share their root namespace (the DMS MetaData wrapper)
+	 * with the declarations but not their schema, so an endpoint may name
+	 * a catalog of its own for them; else the one its declarations use.
+	 */
+	cat = p->e->path[TDK_EK_NOTIFICATIONS_CATALOG] ? p->e->path[TDK_EK_NOTIFICATIONS_CATALOG]
+						      : p->e->path[TDK_EK_CATALOG];
+	if (cat) {
 		if (tdk_xml_schemas_init(&p->set))
 			return TDK_EXIT_INTERNAL;
 		p->has_set = 1;
-		if ((r = tdk_xml_schemas_add_catalog(&p->set, p->e->path[TDK_EK_CATALOG], &p->d)) != 0)
+		if ((r = tdk_xml_schemas_add_catalog(&p->set, cat, &p->d)) != 0)
 			return r;
 	}
 	/* Without the dictionary (not installed) a rejection's pointers are reported without their names. */

@@ -66,16 +66,14 @@ client-secret-file = $TRASH/secret
 badge-id = ABC123
 notifications-url = $URL/notifications
 catalog = $TRASH/cat.xml
+notifications-catalog = $TRASH/ncat.xml
 retries = 2
 timeout = 30
 EOT
-	# tdk poll validates notifications with the endpoint's catalog, and the
-	# MetaData namespace the declarations and the notifications share maps to
-	# one wrapper schema in a catalog: the same endpoint, with the
-	# notifications' wrapper, for tdk poll.
+	# The declarations and the notifications share the MetaData namespace but
+	# not its schema: the notifications' wrapper, for tdk poll.
 	printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="%s"/>\n</catalog>\n' \
 		"$TDK_CORPUS/wco/hmrc-customs-declare-exports/local-wrappers/notification_wrapper.xsd" >"$TRASH/ncat.xml"
-	sed "s|^catalog = .*|catalog = $TRASH/ncat.xml|" "$TRASH/endpoints" >"$TRASH/endpoints-poll"
 	TDK_ENDPOINTS=$TRASH/endpoints
 	export TDK_ENDPOINTS PORT
 	: >"$TRASH/once.kills"
@@ -284,7 +282,7 @@ once_checks() {
 	before=$(wc -l <"$TRASH/lrn.unknown")
 	echo "# unknown in the journal: $before, of which never arrived: $(wc -l <"$TRASH/lrn.never")"
 	test_expect_success 'tdk poll settles every unknown that reached the server, by LRN, under its conversation id' '
-		tdk poll -e local --endpoints "$TRASH/endpoints-poll" >poll.out 2>poll.err
+		tdk poll -e local >poll.out 2>poll.err
 		rc=$?
 		[ $rc -eq 0 ] || [ $rc -eq 4 ] || { cat poll.err; exit 1; }
 		once_lrns &&

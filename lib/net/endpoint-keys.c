@@ -33,6 +33,7 @@ const struct tdk_keydef tdk_endpoint_keys[TDK_EK_COUNT] = {
 	{ "notifications-grant", TDK_EKIND_CHOICE, R, 0, grants, 0, 0 },
 	{ "file-upload-url", TDK_EKIND_URL, R, 0, NULL, 0, 0 },
 	{ "catalog", TDK_EKIND_PATH, R, 0, NULL, 0, 0 },
+	{ "notifications-catalog", TDK_EKIND_PATH, R, 0, NULL, 0, 0 },
 	{ "rules", TDK_EKIND_PATH, R, 0, NULL, 0, 0 },
 	{ "ca-file", TDK_EKIND_PATH, ALL, 0, NULL, 0, 0 },
 	{ "client-cert", TDK_EKIND_PATH, ALL, 0, NULL, 0, 0 },
