@@ -22,7 +22,7 @@ test_expect_success 'G, B, C, D submitted: accepted' '
 '
 test_expect_code 1 'each outcome, stored before it is reported; a rejection is exit 1' '
 	tdk poll -e local >out 2>err; rc=$?
-	{ grep -q "^G001.xml: accepted, MRN [0-9][0-9]GB[0-9a-f-]*$" out &&
+	{ grep -q "^G001.xml: accepted, MRN [0-9][0-9]GB[0-9A-Z]\{14\}$" out &&
 	test_grep "C001.xml: cleared, MRN" out && test_grep "D001.xml: documents-required, MRN" out &&
 	test_grep "B001.xml: rejected, MRN" out &&
 	test "$(state C001)" = final && test "$(state B001)" = final && test "$(state D001)" = accepted; } || exit 99

@@ -15,7 +15,7 @@ sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$REPO/man/tdk-poll.1" | sed -n '/^\.Bd -lit
 awk '/^\$ / { sub(/^\$ /, ""); print; next } /^[ \t]/ { print }' block >ex/example.sh
 awk '!/^\$ / && !/^[ \t]/' block >want0
 # The conversation id and the MRN (made from the date and the conversation id) change with each run.
-norm() { sed 's/[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}/UUID/; s/MRN [0-9][0-9]GB[0-9a-f-]\{12\}$/MRN M/' "$@"; }
+norm() { sed 's/[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}/UUID/; s/MRN [0-9][0-9]GB[0-9A-Z]\{14\}$/MRN M/' "$@"; }
 
 test_expect_success 'the example block is there: commands, and output to expect' '
 	test "$(grep -c "^\$ " block)" -ge 8 && test_grep "tdk poll -e local --wait 30 declaration.xml" ex/example.sh &&

@@ -192,6 +192,22 @@ static void notification(struct tdk_buf *b, const char *lrn, const char *fc, con
 		     "    </Declaration>\n  </Response>\n</md:MetaData>\n", mrn);
 }
 
+/*
+ * An MRN in the form CDS gives (an18: two digits of the year, the country,
+ * fourteen letters and digits, e.g. 26GB1F2A3B4C5D6E7F): here the year of
+ * when and the conversation id's first fourteen hex digits, upper case.
+ */
+static void mrn_of(char mrn[24], const char *when, const char *conv)
+{
+	size_t k = 4;
+
+	snprintf(mrn, 24, "%.2sGB", when + 2);
+	for (; *conv && k < 18; conv++)
+		if (*conv != '-')
+			mrn[k++] = (char)(*conv >= 'a' && *conv <= 'f' ? *conv - 'a' + 'A' : *conv);
+	mrn[k] = '\0';
+}
+
 /* Stores the notifications the LRN chooses for the conversation.  Returns 0 or -1. */
 static int make_notifications(struct serve_req *r, const char *conv, const char *lrn)
 {
@@ -215,7 +231,7 @@ static int make_notifications(struct serve_req *r, const char *conv, const char 
 	}
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y%m%d%H%M%SZ", &tm);
-	snprintf(mrn, sizeof(mrn), "%.2sGB%.12s", when + 2, conv);
+	mrn_of(mrn, when, conv);
 	for (i = 0; i < n * copies && !rc; i++) {
 		struct tdk_buf b = TDK_BUF_INIT(1u << 16);
 		size_t j = r->f.bits & TDK_FAULT_REORDER ? n - 1 - i % n : i % n;
