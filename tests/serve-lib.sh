@@ -97,3 +97,31 @@ codes() {
 		pull "$URL/notifications/unpulled/$id" | sed -n 's/.*<FunctionCode>\(.*\)<\/FunctionCode>.*/\1/p'
 	done | tr '\n' ' '
 }
+
+# The running example of a manual page, run by the test file its comment
+# names (".\" tests/tNNNN-NAME.sh runs the block below"), so that page and
+# program cannot drift: the literal block after that comment in man/$1,
+# roff's \e made a backslash again, into block; its "$ " lines and their
+# indented continuations into ex/example.sh, the other lines (the output it
+# must print) into want.  ex/ holds cds-catalog.xml (serve_schema's) and
+# declaration.xml of LRN $2.
+man_example() {
+	serve_schema
+	echo '</catalog>' >>cat.xml
+	mkdir -p ex && cp cat.xml ex/cds-catalog.xml && (cd ex && lrn "$2" && mv "$2.xml" declaration.xml) || return 1
+	sed -n "/^\\.\\\\\" tests\\/$TEST_NAME\\.sh runs/,/^\\.Ed/p" "$REPO/man/$1" |
+		sed -n '/^\.Bd -literal/,/^\.Ed/p' | sed '1d;$d;s/\\e/\\/g' >block
+	awk '/^\$ / { sub(/^\$ /, ""); print; next } /^[ \t]/ { print }' block >ex/example.sh
+	awk '!/^\$ / && !/^[ \t]/' block >want
+	test -s ex/example.sh
+}
+
+# Runs ex/example.sh in ex/ (30 s at most) into ex/out; its status.
+man_example_run() {
+	(cd ex && timeout 30 sh example.sh >out 2>&1)
+}
+
+# What changes from run to run made constant: UUIDs, loopback ports, MRNs.
+man_example_norm() {
+	sed 's/[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}/UUID/g; s/127\.0\.0\.1:[0-9][0-9]*/127.0.0.1:PORT/g; s/MRN [0-9][0-9]GB[0-9A-Z]\{14\}/MRN M/g' "$@"
+}

@@ -7,23 +7,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
 
-serve_schema
-echo '</catalog>' >>cat.xml
-mkdir ex && cp cat.xml ex/cds-catalog.xml && (cd ex && lrn G001 && mv G001.xml declaration.xml)
-# The block, roff's \e made a backslash again; then the commands and the output apart.
-sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$REPO/man/tdk-serve.1" | sed -n '/^\.Bd -literal/,/^\.Ed/p' |
-	sed '1d;$d;s/\\e/\\/g' >block
-awk '/^\$ / { sub(/^\$ /, ""); print; next } /^[ \t]/ { print }' block >ex/example.sh
-awk '!/^\$ / && !/^[ \t]/' block >want
+man_example tdk-serve.1 G001 || { test_expect_success 'the example block is in tdk-serve.1' false; test_done; exit; }
 
 test_expect_success 'the example block is there: commands, and output to expect' '
 	test "$(grep -c "^\$ " block)" -ge 5 && test_grep "tdk serve --state serve.db" ex/example.sh &&
 	test_grep "listening on http://127.0.0.1:" want
 '
 test_expect_success 'it runs as printed: the server starts, takes a token and a declaration (202), stops' '
-	(cd ex && timeout 20 sh example.sh >out 2>&1); rc=$?
-	sed "s/^\(listening on http:\/\/127.0.0.1:\)[0-9]*$/\141234/" ex/out >got &&
-	test $rc -eq 0 && test_cmp want got
+	man_example_run; rc=$?
+	man_example_norm want >want.n && man_example_norm ex/out >got && test $rc -eq 0 && test_cmp want.n got
 '
 test_expect_success 'what it stored: the one declaration, in the state database it named' '
 	sqlite3 ex/serve.db "select lrn from declarations" >got && echo G001 >want && test_cmp want got
