@@ -11,20 +11,8 @@
 FU=$TDK_CORPUS/wco/hmrc-customs-declarations/schemas/wco/fileupload/FileUploadRequest.xsd
 
 endpoints() {
-	cat <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 1.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-${ID_LINES:-badge-id = ABC123}
-catalog = cat.xml
-retries = 0
-timeout = 10
-EOT
+	serve_endpoint local "$URL" 'api-version = 1.0' "${ID_LINES:-badge-id = ABC123}" 'catalog = cat.xml' \
+		'retries = 0' 'timeout = 10'
 	[ -n "${1-}" ] || echo "file-upload-url = $URL/customs/declarations/file-upload"
 }
 
@@ -40,7 +28,6 @@ dossier_setup() {
 	echo '</catalog>' >>cat.xml
 	serve_start --catalog "$TRASH/cat-serve.xml" --access-log "$TRASH/access.log" "$@" ||
 		{ echo "Bail out! tdk serve did not start"; exit 1; }
-	printf 's3cret\n' >secret && chmod 600 secret
 	endpoints >endpoints
 	endpoints plain >endpoints-plain
 	TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db

@@ -135,3 +135,27 @@ test_done() {
 	[ $test_failed -eq 0 ] && exit 0
 	exit 1
 }
+
+# Starts a peer of the tests, tests/peers/SCRIPT (python3), on a free port of
+# 127.0.0.1: it is given "$TRASH/port" to write the port to, then ARGS.
+# Sets U (its http URL) and PEER (its pid, killed when the test ends), or
+# skips the whole file, naming WHAT, when it cannot start.
+#   peer_start WHAT SCRIPT [ARG ...]
+peer_start() {
+	what=$1 script=$2
+	shift 2
+	if ! command -v python3 >/dev/null 2>&1; then
+		test_skip "$what" 'needs python3'
+		test_done
+	fi
+	python3 "$REPO/tests/peers/$script" "$TRASH/port" "$@" 2>"$TRASH/peer.err" &
+	PEER=$!
+	trap 'kill $PEER 2>/dev/null; command -v serve_kill >/dev/null && serve_kill; rm -rf "$TRASH"' EXIT
+	i=0
+	while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	if ! [ -s "$TRASH/port" ]; then
+		test_skip "$what" "the python3 peer did not start: $(head -c 200 "$TRASH/peer.err")"
+		test_done
+	fi
+	U=http://127.0.0.1:$(cat "$TRASH/port")
+}

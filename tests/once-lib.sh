@@ -53,23 +53,9 @@ once_setup() {
 	grep -l "<FunctionalReferenceID>CX1000<" "$TRASH/batch/d1000.xml" >/dev/null || return 1
 	serve_start --catalog "$TRASH/cat.xml" --access-log "$LOG" --log-events || { ONCE_SKIP="tdk serve did not start"; return 1; }
 	PORT=${URL##*:}
-	printf 's3cret\n' >"$TRASH/secret" && chmod 600 "$TRASH/secret"
-	cat >"$TRASH/endpoints" <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 3.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = $TRASH/secret
-badge-id = ABC123
-notifications-url = $URL/notifications
-catalog = $TRASH/cat.xml
-notifications-catalog = $TRASH/ncat.xml
-retries = 2
-timeout = 30
-EOT
+	serve_endpoint local "$URL" 'api-version = 3.0' 'badge-id = ABC123' "notifications-url = $URL/notifications" \
+		"catalog = $TRASH/cat.xml" "notifications-catalog = $TRASH/ncat.xml" 'retries = 2' 'timeout = 30' \
+		>"$TRASH/endpoints"
 	# The declarations and the notifications share the MetaData namespace but
 	# not its schema: the notifications' wrapper, for tdk poll.
 	printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2" uri="%s"/>\n</catalog>\n' \

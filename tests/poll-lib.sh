@@ -4,7 +4,8 @@
 #                               its catalog, and the endpoint 'local' for it
 #   poll_restart [option ...]   the same server again, on its port, with its state
 #   poll_endpoint NAME BASE [line ...]   writes the endpoints file: NAME for the
-#                               server at BASE, client 'cli', secret in 'secret',
+#                               server at BASE (serve_endpoint's, with the API version,
+#                               badge and notifications-url of the pull tests),
 #                               the lines added; exports TDK_ENDPOINTS
 #   poll_peer                   tests/peers/pull-malformed.py on a free port: sets
 #                               U, or skips the whole file when it cannot
@@ -15,14 +16,8 @@
 poll_endpoint() {
 	name=$1 base=$2
 	shift 2
-	{
-		printf '[%s]\nprofile = rest\nurl = %s/customs/declarations\napi-version = 3.0\n' "$name" "$base"
-		printf 'grant = client-credentials\ntoken-url = %s/oauth/token\nclient-id = cli\n' "$base"
-		printf 'client-secret-file = secret\nbadge-id = ABC123\nnotifications-url = %s/notifications\n' "$base"
-		printf 'timeout = 5\n'
-		for l in "$@"; do printf '%s\n' "$l"; done
-	} >"$TRASH/endpoints"
-	printf 's3cret\n' >"$TRASH/secret" && chmod 600 "$TRASH/secret"
+	serve_endpoint "$name" "$base" 'api-version = 3.0' 'badge-id = ABC123' "notifications-url = $base/notifications" \
+		'timeout = 5' "$@" >"$TRASH/endpoints"
 	TDK_ENDPOINTS=$TRASH/endpoints
 	export TDK_ENDPOINTS
 }
@@ -40,20 +35,7 @@ poll_restart() {
 }
 
 poll_peer() {
-	if ! command -v python3 >/dev/null 2>&1; then
-		test_skip 'tdk poll against a peer' 'needs python3'
-		test_done
-	fi
-	python3 "$REPO/tests/peers/pull-malformed.py" "$TRASH/port" 2>"$TRASH/peer.err" &
-	POLL_PEER=$!
-	trap 'kill $POLL_PEER 2>/dev/null; rm -rf "$TRASH"' EXIT
-	i=0
-	while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	if ! [ -s "$TRASH/port" ]; then
-		test_skip 'tdk poll against a peer' "the python3 server did not start: $(head -c 200 "$TRASH/peer.err")"
-		test_done
-	fi
-	U=http://127.0.0.1:$(cat "$TRASH/port")
+	peer_start 'tdk poll against a peer' pull-malformed.py
 }
 
 state() { tdk journal list --format json | grep "\"lrn\":\"$1\"" | sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'; }

@@ -125,3 +125,18 @@ man_example_run() {
 man_example_norm() {
 	sed 's/[0-9a-f]\{8\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{4\}-[0-9a-f]\{12\}/UUID/g; s/127\.0\.0\.1:[0-9][0-9]*/127.0.0.1:PORT/g; s/MRN [0-9][0-9]GB[0-9A-Z]\{14\}/MRN M/g' "$@"
 }
+
+# Prints an endpoints-file section NAME for the tdk serve at BASE (default
+# $URL) as the tests use it: the REST profile, client credentials of client
+# 'cli', its secret in $TRASH/secret (written here, 0600); then each LINE
+# (api-version, badge-id, catalog ... as the test needs them).
+#   serve_endpoint NAME [BASE] [LINE ...]
+serve_endpoint() {
+	name=$1 base=${2:-$URL}
+	shift
+	[ $# -gt 0 ] && shift
+	printf 's3cret\n' >"$TRASH/secret" && chmod 600 "$TRASH/secret"
+	printf '[%s]\nprofile = rest\nurl = %s/customs/declarations\ngrant = client-credentials\n' "$name" "$base"
+	printf 'token-url = %s/oauth/token\nclient-id = cli\nclient-secret-file = %s/secret\n' "$base" "$TRASH"
+	for l in "$@"; do printf '%s\n' "$l"; done
+}

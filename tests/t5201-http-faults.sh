@@ -16,14 +16,7 @@
 PROBE=$REPO/$TDK_BUILD/tests/gen/oauth-probe
 skip_all() { test_skip 'HTTP faults' "$1"; test_done; }
 [ -x "$PROBE" ] || skip_all "needs $TDK_BUILD/tests/gen/oauth-probe (make $TDK_BUILD/tests/gen/oauth-probe)"
-command -v python3 >/dev/null 2>&1 || skip_all "needs python3"
-python3 "$REPO/tests/peers/http-faults.py" "$TRASH/port" "$TRASH/log" 2>"$TRASH/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$TRASH"' EXIT
-i=0
-while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TRASH/port" ] || skip_all "the python3 server did not start: $(head -c 200 "$TRASH/server.err")"
-U=http://127.0.0.1:$(cat "$TRASH/port")
+peer_start 'HTTP faults' http-faults.py "$TRASH/log"
 export PROBE U
 
 # probe WANT ARGS...: runs the probe's http mode; stdout in out, diagnostics in err; fails unless out has WANT.

@@ -15,13 +15,7 @@ for n in server client stranger; do
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $n.key -out $n.pem \
 		-subj /CN=$n -days 2 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 || skip_all "openssl req failed"
 done
-python3 "$REPO/tests/peers/http-faults.py" "$TRASH/port" "$TRASH/log" server.pem server.key client.pem \
-	2>"$TRASH/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$TRASH"' EXIT
-i=0
-while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TRASH/port" ] || skip_all "the python3 server did not start: $(head -c 200 "$TRASH/server.err")"
+peer_start 'HTTP over TLS' http-faults.py "$TRASH/log" server.pem server.key client.pem
 P=$(cat "$TRASH/port")
 export PROBE P
 MTLS="--ca-file server.pem --client-cert client.pem --client-key client.key"

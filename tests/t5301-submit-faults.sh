@@ -13,21 +13,8 @@ echo '</catalog>' >>cat.xml
 serve_start --catalog "$TRASH/cat.xml" --access-log "$TRASH/access.log" --fault drop ||
 	{ echo "Bail out! tdk serve did not start"; exit 1; }
 PORT=${URL##*:}
-printf 's3cret\n' >secret && chmod 600 secret
-cat >endpoints <<EOT
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 3.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = secret
-badge-id = ABC123
-catalog = cat.xml
-retries = 2
-timeout = 5
-EOT
+serve_endpoint local "$URL" 'api-version = 3.0' 'badge-id = ABC123' 'catalog = cat.xml' 'retries = 2' \
+	'timeout = 5' >endpoints
 TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
 export TDK_ENDPOINTS TDK_JOURNAL
 posts() { grep -c '"path":"/customs/declarations"' "$TRASH/access.log"; }

@@ -8,15 +8,7 @@
 # leaves the outcome unknown (exit 4), never sent again by itself.
 . "$(dirname "$0")/lib.sh"
 
-skip_all() { test_skip 'submit statuses' "$1"; test_done; exit; }
-command -v python3 >/dev/null 2>&1 || skip_all "needs python3"
-python3 "$REPO/tests/peers/http-faults.py" "$TRASH/port" "$TRASH/log" 2>"$TRASH/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$TRASH"' EXIT
-i=0
-while [ ! -s "$TRASH/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$TRASH/port" ] || skip_all "the python3 server did not start: $(head -c 200 "$TRASH/server.err")"
-U=http://127.0.0.1:$(cat "$TRASH/port")
+peer_start 'submit statuses' http-faults.py "$TRASH/log"
 S=s3cret
 export S
 

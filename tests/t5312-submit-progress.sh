@@ -14,7 +14,7 @@ fi
 serve_schema
 echo '</catalog>' >>cat.xml
 serve_start --catalog "$TRASH/cat.xml" || { echo "Bail out! tdk serve did not start"; exit 1; }
-printf 's3cret\n' >secret && chmod 600 secret && endpoints plain >endpoints
+endpoints plain >endpoints
 TDK_ENDPOINTS=$TRASH/endpoints TDK_JOURNAL=$TRASH/j.db
 export TDK_ENDPOINTS TDK_JOURNAL
 mkdir a b c && (cd a && lrn G001 && lrn G002 && lrn G003) && (cd b && lrn G004 && lrn G005) && (cd c && lrn G006)

@@ -12,7 +12,7 @@
 # must appear, in order, in what the commands wrote to standard output and
 # error.  The blocks of all pages run in one folder, page after page, on one
 # journal, as a user would type them: $HOME holds the endpoints file naming
-# the server as 'local', its secret, and the files the examples name.
+# the server as 'local', and the folder ex/ the files the examples name.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
 
@@ -26,23 +26,9 @@ XDG_CACHE_HOME=$TRASH/home/.cache
 export HOME XDG_CONFIG_HOME XDG_STATE_HOME XDG_CACHE_HOME
 unset TDK_JOURNAL
 mkdir -p "$XDG_CONFIG_HOME/tdk" home/ex/outbox && chmod 700 "$XDG_CONFIG_HOME/tdk"
-printf 's3cret\n' >"$XDG_CONFIG_HOME/tdk/local.secret" && chmod 600 "$XDG_CONFIG_HOME/tdk/local.secret"
-cat >"$XDG_CONFIG_HOME/tdk/endpoints" <<EOF
-[local]
-profile = rest
-url = $URL/customs/declarations
-api-version = 1.0
-grant = client-credentials
-token-url = $URL/oauth/token
-client-id = cli
-client-secret-file = ~/.config/tdk/local.secret
-scope = write:customs-declaration
-badge-id = ABC123
-notifications-url = $URL/notifications
-notifications-grant = client-credentials
-file-upload-url = $URL/customs/declarations/file-upload
-catalog = $TRASH/cat.xml
-EOF
+serve_endpoint local "$URL" 'api-version = 1.0' 'scope = write:customs-declaration' 'badge-id = ABC123' \
+	"notifications-url = $URL/notifications" "file-upload-url = $URL/customs/declarations/file-upload" \
+	"catalog = $TRASH/cat.xml" >"$XDG_CONFIG_HOME/tdk/endpoints"
 (cd home/ex && lrn G001 && mv G001.xml declaration.xml && lrn C002 && mv C002.xml cleared.xml &&
 	printf '<Declaration xmlns="urn:tdk:test:decl">\n  <Nope/>\n</Declaration>\n' >bad.xml &&
 	cd outbox && for l in G101 G102 C103 C104 G105 G106; do lrn $l; done) || exit 1

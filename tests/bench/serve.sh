@@ -26,6 +26,7 @@
 set -eu
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
+. "$bench_dir/serve-lib.sh"
 TDK=${TDK:-./tdk}
 case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
 work=${BENCH_WORK:-$bench_dir/work}/serve
@@ -48,19 +49,7 @@ command -v curl >/dev/null 2>&1 || die "curl is needed for the token"
 rm -rf "$work" && mkdir -p "$work" || die "cannot make $work"
 cd "$work"
 printf 'bench s3cret write:customs-declaration,read:pull-notifications\n' >clients
-cat >decl.xsd <<'XSD'
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:tdk:bench:decl"
-           xmlns="urn:tdk:bench:decl" elementFormDefault="qualified">
-  <xs:element name="Declaration">
-    <xs:complexType><xs:sequence>
-      <xs:element name="FunctionalReferenceID" type="xs:string"/>
-      <xs:element name="Goods" type="xs:string" maxOccurs="unbounded"/>
-    </xs:sequence></xs:complexType>
-  </xs:element>
-</xs:schema>
-XSD
-printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:tdk:bench:decl" uri="%s/decl.xsd"/>\n</catalog>\n' \
-	"$work" >cat.xml
+bench_schema
 {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n<Declaration xmlns="urn:tdk:bench:decl">\n'
 	printf '  <FunctionalReferenceID>GBENCH0001</FunctionalReferenceID>\n'
@@ -71,15 +60,7 @@ printf 'grant_type=client_credentials&client_id=bench&client_secret=s3cret' >for
 
 # start NAME: a fresh server for run NAME; sets pid and url.
 start() {
-	rm -f "$1.db" "$1.db-wal" "$1.db-shm" "$1.port"
-	"$TDK" serve --state "$1.db" --clients clients --catalog cat.xml --max-connections $((c + 64)) \
-		--port-file "$1.port" >"$1.out" 2>"$1.err" &
-	pid=$!
-	i=0
-	while ! [ -s "$1.port" ]; do
-		i=$((i + 1)); [ $i -lt 200 ] || die "tdk serve did not start: $(cat "$1.err")"; sleep 0.05
-	done
-	url=http://127.0.0.1:$(cat "$1.port")
+	bench_serve "$1.db" "$1" --max-connections $((c + 64))
 }
 
 # run NAME AB-ARGS...: ab against the server of run NAME; appends a row to the table.

@@ -41,6 +41,7 @@
 set -eu
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
+. "$bench_dir/serve-lib.sh"
 TDK=${TDK:-./tdk}
 case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
 work=${BENCH_WORK:-$bench_dir/work}/submit
@@ -76,19 +77,7 @@ else
 fi
 printf 'bench s3cret write:customs-declaration\n' >clients
 printf 's3cret\n' >secret && chmod 600 secret
-cat >decl.xsd <<'XSD'
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:tdk:bench:decl"
-           xmlns="urn:tdk:bench:decl" elementFormDefault="qualified">
-  <xs:element name="Declaration">
-    <xs:complexType><xs:sequence>
-      <xs:element name="FunctionalReferenceID" type="xs:string"/>
-      <xs:element name="Goods" type="xs:string" maxOccurs="unbounded"/>
-    </xs:sequence></xs:complexType>
-  </xs:element>
-</xs:schema>
-XSD
-printf '<catalog xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n<uri name="urn:tdk:bench:decl" uri="%s/decl.xsd"/>\n</catalog>\n' \
-	"$work" >cat.xml
+bench_schema
 # The declarations, by awk: one file per LRN, G (the first letter: accepted by tdk serve's rules).
 awk -v n="$n" 'BEGIN {
 	for (i = 1; i <= n; i++) {
@@ -105,15 +94,7 @@ ls docs/*.xml >files
 
 # start NAME: a fresh server for run NAME, its state on the tmpfs; sets pid, url and the endpoints file.
 start() {
-	rm -f "$fast/$1.db"* "$1.port"
-	"$TDK" serve --state "$fast/$1.db" --clients clients --catalog cat.xml --port-file "$1.port" \
-		>"$1.out" 2>"$1.err" &
-	pid=$!
-	i=0
-	while ! [ -s "$1.port" ]; do
-		i=$((i + 1)); [ $i -lt 200 ] || die "tdk serve did not start: $(cat "$1.err")"; sleep 0.05
-	done
-	url=http://127.0.0.1:$(cat "$1.port")
+	bench_serve "$fast/$1.db" "$1"
 	printf '%s\n' '[bench]' 'profile = rest' "url = $url/customs/declarations" 'api-version = 3.0' \
 		'grant = client-credentials' "token-url = $url/oauth/token" 'client-id = bench' \
 		'client-secret-file = secret' 'scope = write:customs-declaration' 'badge-id = ABC123' \
