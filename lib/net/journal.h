@@ -70,7 +70,14 @@
  * caller kept elsewhere.  The head is written after the commit, so after a
  * crash, or when two writers race, it may name an earlier row than the
  * last: an earlier head is still checked (its row must be there with its
- * hash), never a false alarm.
+ * hash), never a false alarm.  It is replaced by a rename and not synced
+ * (the rows are; a sync per commit would double the journal's cost): a
+ * crash leaves an older head, the new one, or, on a file system that does
+ * not write a file's data before the rename that replaces another (ext4
+ * does; XFS may not), an empty or short file, which verify reports as
+ * JOURNAL-HEAD (an error, never a pass nor a false JOURNAL-TAMPERED) until
+ * the next write rewrites it.  A head never names a row that is not
+ * committed.
  *
  * Recovery across hosts: the sending row names its process as
  * "pid@host start".  Opened for writing, the journal turns into unknown

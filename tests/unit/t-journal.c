@@ -203,6 +203,58 @@ static void notes(const char *path)
 	tdk_journal_free(j);
 }
 
+/* Writes n bytes of s over the head file (what a crash may leave of a head written without a sync). */
+static void put_head(const char *path, const char *s, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fwrite(s, 1, n, f);
+		fclose(f);
+	}
+}
+
+/* Counts the JOURNAL-HEAD errors and the JOURNAL-TAMPERED ones: arg is int[2]. */
+static void count_codes(void *arg, const struct tdk_diag_item *it)
+{
+	int *n = arg;
+
+	n[0] += !strcmp(it->code, "JOURNAL-HEAD");
+	n[1] += !strcmp(it->code, "JOURNAL-TAMPERED");
+}
+
+/* A head file left empty, short or zero-filled: an error, never a pass and never JOURNAL-TAMPERED. */
+static void damaged_head(const char *path, const char *head)
+{
+	static const char zeros[90];
+	struct tdk_journal *j = NULL;
+	struct tdk_diag d;
+	int64_t bad, rows;
+	char good[128] = "";
+	int codes[2] = { 0, 0 };
+	FILE *f = fopen(head, "r");
+
+	if (f) {
+		if (!fgets(good, sizeof(good), f))
+			good[0] = '\0';
+		fclose(f);
+	}
+	tdk_diag_init(&d, path);
+	d.emit = count_codes;
+	d.arg = codes;
+	ok(tdk_journal_open(&j, path, TDK_JOURNAL_RDONLY, &d) == 0, "damaged head: opened");
+	put_head(head, "", 0);
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == TDK_EXIT_IO && bad == 0, "an empty head file: an I/O error");
+	put_head(head, good, 20);
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == TDK_EXIT_IO && bad == 0, "a short one: the same");
+	put_head(head, zeros, sizeof(zeros));
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == TDK_EXIT_IO && bad == 0, "a zero-filled one: the same");
+	ok(d.errors == 3 && codes[0] == 3 && codes[1] == 0, "each a JOURNAL-HEAD error, none JOURNAL-TAMPERED");
+	put_head(head, good, strlen(good));
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == 0, "the head rewritten: verifies");
+	tdk_journal_free(j);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/t-journal.XXXXXX", path[64], head[80];
@@ -221,6 +273,7 @@ int main(void)
 	snprintf(head, sizeof(head), "%s.head", path);
 	steps(path);
 	notes(path);
+	damaged_head(path, head);
 	unlink(head);
 	unlink(path);
 	rmdir(dir);
