@@ -218,4 +218,10 @@ static int sq_open(struct tdk_journal *j, const char *where, struct tdk_diag *d)
 	return check_schema(j, d);
 }
 
-const struct journal_ops journal_sqlite_ops = { sq_open, sq_exec, sq_query, sq_begin, sq_rollback, sq_close };
+static int sq_in_tx(struct tdk_journal *j)
+{
+	return !sqlite3_get_autocommit(j->db);
+}
+
+const struct journal_ops journal_sqlite_ops = { sq_open, sq_exec, sq_query, sq_begin, sq_rollback, sq_close,
+						sq_in_tx };

@@ -1,4 +1,5 @@
 /* Unit tests of lib/net/journal: the canonical encoding, the default path, the rules of each step. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,101 @@ static void damaged_head(const char *path, const char *head)
 	tdk_journal_free(j);
 }
 
+/* The group commit: threads sharing one handle. */
+#define THREADS 6
+#define ROUNDS 12
+
+struct worker {
+	struct tdk_journal *j;
+	pthread_barrier_t *bar;
+	int id, same;          /* same: every thread begins the same document each round */
+	int mine, held, answered, errors;
+};
+
+/* The SHA-256 (as hex) of a document named by round and thread (-1: the one all threads share). */
+static void doc_sha(int round, int id, char sha[65])
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "doc %d %d", round, id);
+	hex_of(name, sha);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct tdk_journal_answer ans = { 0 };
+	struct tdk_journal_row row = { 0 };
+	struct tdk_diag d;
+	char sha[65];
+	int i, r;
+
+	tdk_diag_init(&d, "thread");
+	ans.state = "accepted";
+	ans.http_status = 202;
+	for (i = 0; i < ROUNDS; i++) {
+		struct tdk_journal_doc doc = { "cds", "rest", sha, "t.xml", NULL };
+
+		doc_sha(i, w->same ? -1 : w->id, sha);
+		pthread_barrier_wait(w->bar);
+		r = tdk_journal_begin(w->j, &doc, &row, &d);
+		w->mine += r == TDK_JOURNAL_MINE;
+		w->held += r == TDK_JOURNAL_HELD;
+		if (r == TDK_JOURNAL_MINE && !strcmp(row.state, "sending") &&
+		    tdk_journal_answer(w->j, row.sub, &ans, &row, &d) == 0 && !strcmp(row.state, "accepted"))
+			w->answered++;
+	}
+	w->errors = (int)d.errors;
+	tdk_journal_row_release(&row);
+	return NULL;
+}
+
+/* THREADS threads on one handle, each beginning and answering its own documents, or all the same one. */
+static void threads(const char *path, int same)
+{
+	struct tdk_journal *j = NULL;
+	struct worker w[THREADS];
+	pthread_t t[THREADS];
+	pthread_barrier_t bar;
+	struct tdk_diag d;
+	int64_t bad, rows, before = 0;
+	struct tdk_buf head = TDK_BUF_INIT(256);
+	int i, mine = 0, held = 0, answered = 0, errors = 0, started = 0;
+
+	tdk_diag_init(&d, path);
+	ok(tdk_journal_open(&j, path, 0, &d) == 0, "%s: one handle for %d threads", same ? "same" : "own", THREADS);
+	if (!j)
+		return;
+	tdk_journal_verify(j, NULL, &bad, &before, &d);
+	pthread_barrier_init(&bar, NULL, THREADS);
+	for (i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ j, &bar, i, same, 0, 0, 0, 0 };
+		started += pthread_create(&t[i], NULL, work, &w[i]) == 0;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		mine += w[i].mine;
+		held += w[i].held;
+		answered += w[i].answered;
+		errors += w[i].errors;
+	}
+	pthread_barrier_destroy(&bar);
+	ok(started == THREADS && errors == 0, "%s: %d threads, no error", same ? "same" : "own", THREADS);
+	if (same) {
+		ok(mine == ROUNDS && held == ROUNDS * (THREADS - 1),
+		   "the same document begun by %d threads at once, %d times: exactly one MINE each time (%d MINE, %d HELD)",
+		   THREADS, ROUNDS, mine, held);
+	} else {
+		ok(mine == ROUNDS * THREADS && held == 0, "every thread's own document is its own (%d MINE)", mine);
+	}
+	ok(answered == mine, "every MINE answered accepted (%d)", answered);
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == 0 && bad == 0 && rows == before + 3 * mine,
+	   "the chain verifies against the head file, three rows per submission");
+	ok(tdk_journal_head(j, &head, &d) == 0 && strtoll(head.data, NULL, 10) == rows, "the head names the last row");
+	tdk_buf_release(&head);
+	tdk_journal_free(j);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/t-journal.XXXXXX", path[64], head[80];
@@ -274,6 +370,8 @@ int main(void)
 	steps(path);
 	notes(path);
 	damaged_head(path, head);
+	threads(path, 0);
+	threads(path, 1);
 	unlink(head);
 	unlink(path);
 	rmdir(dir);
