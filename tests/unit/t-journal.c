@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "net/journal.h"
@@ -357,6 +358,45 @@ static void threads(const char *path, int same)
 	tdk_journal_free(j);
 }
 
+/* Three processes making one new journal at once, ten times: each opens it (SQLite's WAL switch waits). */
+static void fresh_race(const char *dir)
+{
+	char path[96], side[104];
+	int round, k, opened = 0, status, go[2];
+	pid_t pid[3];
+
+	for (round = 0; round < 10; round++) {
+		snprintf(path, sizeof(path), "%s/fresh%d.db", dir, round);
+		if (pipe(go) < 0)
+			break;
+		for (k = 0; k < 3; k++) {
+			if ((pid[k] = fork()) == 0) {
+				struct tdk_journal *j = NULL;
+				struct tdk_diag d;
+				char c;
+
+				/* All start when the parent closes the pipe. */
+				close(go[1]);
+				if (read(go[0], &c, 1) < 0)
+					_exit(2);
+				tdk_diag_init(&d, path);
+				_exit(tdk_journal_open(&j, path, 0, &d) == 0 ? 0 : 1);
+			}
+		}
+		close(go[0]);
+		close(go[1]);
+		for (k = 0; k < 3; k++)
+			opened += pid[k] > 0 && waitpid(pid[k], &status, 0) == pid[k] && WIFEXITED(status) &&
+				  WEXITSTATUS(status) == 0;
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
+	ok(opened == 30, "three processes making one new journal at once, ten times: every open succeeds (%d)", opened);
+}
+
 /* With a journal's URL (tests/t5042-journal-pg-group.sh): the threads on it only. */
 int main(int argc, char **argv)
 {
@@ -385,6 +425,7 @@ int main(int argc, char **argv)
 	damaged_head(path, head);
 	threads(path, 0);
 	threads(path, 1);
+	fresh_race(dir);
 	unlink(head);
 	unlink(path);
 	rmdir(dir);
