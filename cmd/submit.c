@@ -6,7 +6,8 @@
  * recorded outcome is reported), POSTed (lib/net/rest.h) with a token
  * (lib/net/auth.h), and its answer recorded before it is reported.  Runs
  * under the per-document driver (cmd/run.h): -j N sends N at once, each
- * worker with its own connection and journal handle.
+ * worker with its own connection; the workers share one journal handle,
+ * which commits their writes in groups.
  */
 #include <libxml/tree.h>
 #include <stdlib.h>
@@ -40,6 +41,22 @@ void submit_give(struct submit *s, struct submit_slot *sl)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/*
+ * The journal, opened by the first worker that needs it and shared by all
+ * (lib/net/journal.h: the begins and answers of the workers are committed
+ * together, one sync for all that wait at the moment).
+ */
+static int journal_ready(struct submit *s, struct tdk_doc *doc)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&s->jmu);
+	if (!s->j)
+		r = tdk_journal_open(&s->j, s->o.journal, 0, &doc->d);
+	pthread_mutex_unlock(&s->jmu);
+	return r;
+}
+
 /* Opens the slot's connection and journal on first use. */
 static int slot_ready(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc)
 {
@@ -48,13 +65,12 @@ static int slot_ready(struct submit *s, struct submit_slot *sl, struct tdk_doc *
 
 	if (sl->ready)
 		return 0;
+	if ((r = journal_ready(s, doc)) != 0)
+		return r;
 	tdk_auth_http_opts(s->e, &ho);
 	if (tdk_http_init(&sl->http, &ho, &doc->d))
 		return TDK_EXIT_INTERNAL;
-	if ((r = tdk_journal_open(&sl->j, s->o.journal, 0, &doc->d)) != 0) {
-		tdk_http_release(&sl->http);
-		return r;
-	}
+	sl->j = s->j;
 	sl->ready = 1;
 	return 0;
 }
@@ -494,6 +510,7 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 		return r;
 	tdk_endpoints_init(&eps);
 	pthread_mutex_init(&s.mu, NULL);
+	pthread_mutex_init(&s.jmu, NULL);
 	s.nslots = ro.jobs > 1 ? ro.jobs : 1;
 	if ((r = load_endpoint(&run, &s, &eps)) != 0 || !(s.slots = calloc(s.nslots, sizeof(*s.slots)))) {
 		run.setup_code = r ? r : TDK_EXIT_INTERNAL;
@@ -505,15 +522,15 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 	}
 	r = tdk_run_documents(&run, argv, nfiles);
 	for (i = 0; s.slots && i < s.nslots; i++) {
-		if (s.slots[i].ready) {
-			tdk_journal_free(s.slots[i].j);
+		if (s.slots[i].ready)
 			tdk_http_release(&s.slots[i].http);
-		}
 	}
+	tdk_journal_free(s.j);
 	free(s.slots);
 	tdk_validate_xml_release(&s.xv);
 	tdk_auth_release(&s.auth);
 	tdk_endpoints_release(&eps);
 	pthread_mutex_destroy(&s.mu);
+	pthread_mutex_destroy(&s.jmu);
 	return r;
 }

@@ -28,7 +28,7 @@ struct submit_opts {
 struct submit_slot {
 	int busy, ready;
 	struct tdk_http http;
-	struct tdk_journal *j;
+	struct tdk_journal *j;       /* the process's one journal (struct submit's), borrowed */
 };
 
 struct submit {
@@ -37,6 +37,8 @@ struct submit {
 	struct tdk_auth auth;
 	struct tdk_validate_xml xv;
 	pthread_mutex_t mu;
+	pthread_mutex_t jmu;         /* opening j */
+	struct tdk_journal *j;       /* shared by the workers: their writes are committed in groups */
 	struct submit_slot *slots;
 	size_t nslots;
 };

@@ -175,6 +175,23 @@ static int read_head(struct tdk_journal *j, struct tdk_buf *buf, struct tdk_diag
 	return TDK_EXIT_IO;
 }
 
+/*
+ * A head that does not parse: from the head file, an I/O error (never a
+ * pass and never JOURNAL-TAMPERED: the file is written without a sync,
+ * journal.h); given by the caller, a usage error.
+ */
+static int bad_head(const struct tdk_journal *j, int from_file, struct tdk_diag *d)
+{
+	if (!from_file) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-HEAD", NULL, "a head is \"SEQ HASH\" or a hash of 64 hex digits");
+		return TDK_EXIT_USAGE;
+	}
+	tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-HEAD", NULL, "the head file %s is not \"SEQ HASH\": empty or short "
+		     "after a crash, or changed; the next write to the journal rewrites it, and --head checks against a "
+		     "head kept elsewhere", j->head_path);
+	return TDK_EXIT_IO;
+}
+
 int tdk_journal_verify(struct tdk_journal *j, const char *head, int64_t *bad, int64_t *rows, struct tdk_diag *d)
 {
 	struct tdk_buf buf = TDK_BUF_INIT(256);
@@ -192,8 +209,7 @@ int tdk_journal_verify(struct tdk_journal *j, const char *head, int64_t *bad, in
 		goto out;
 	r = 0;
 	if (head && parse_head(&c, head) < 0) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-HEAD", NULL, "a head is \"SEQ HASH\" or a hash of 64 hex digits");
-		r = TDK_EXIT_USAGE;
+		r = bad_head(j, head == buf.data, d);
 		goto out;
 	}
 	r = tdk_journal_rows(j, check_row, &c, d);

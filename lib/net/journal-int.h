@@ -11,6 +11,8 @@
 #ifndef TDK_NET_JOURNAL_INT_H
 #define TDK_NET_JOURNAL_INT_H
 
+#include <pthread.h>
+
 #include "net/journal.h"
 
 struct tdk_journal;
@@ -33,6 +35,8 @@ struct journal_ops {
 	void (*rollback)(struct tdk_journal *j);
 	/* Closes j->db. */
 	void (*close)(struct tdk_journal *j);
+	/* Whether a transaction is open (an error may have ended it). */
+	int (*in_tx)(struct tdk_journal *j);
 };
 
 extern const struct journal_ops journal_sqlite_ops;
@@ -45,7 +49,40 @@ struct tdk_journal {
 	char *head_path;
 	unsigned flags;
 	char self[160];    /* this process as the sending row names it: "pid@host start" */
+	/* Sharing between threads (journal-group.c). */
+	pthread_mutex_t db_mu;     /* recursive: the connection serves one thread at a time */
+	pthread_mutex_t mu;        /* the queue and committing */
+	pthread_cond_t cv;         /* a group was committed */
+	struct step *queue, **tail;
+	int committing, synced;
 };
+
+/*
+ * A write step, run by journal_write() inside the open transaction: returns
+ * the caller's result; *keep (preset -1: keep when the result is 0) says
+ * whether its rows are committed (1) or rolled back (0).
+ */
+typedef int (*journal_step_fn)(struct tdk_journal *j, void *arg, int *keep, struct tdk_diag *d);
+
+/*
+ * Runs fn(arg) in a transaction under the write lock, grouped with the
+ * steps other threads hand to j at the same moment (journal.h), and returns
+ * after its transaction committed and the head was written: fn's result,
+ * or the exit code of a begin or commit that failed; fn's diagnostics, and
+ * the group's, go to d.
+ */
+int journal_write(struct tdk_journal *j, journal_step_fn fn, void *arg, struct tdk_diag *d);
+
+/* j->ops->query with the connection held (db_mu). */
+int journal_query(struct tdk_journal *j, const char *sql, const char *const *p, int n, journal_cols_fn fn,
+		  void *arg, struct tdk_diag *d);
+
+/* Sets up and releases the members that sharing needs; init returns 0 or -1. */
+int journal_sync_init(struct tdk_journal *j);
+void journal_sync_release(struct tdk_journal *j);
+
+/* Writes the head file (journal.h) from the last committed row; 0 or an exit code (JOURNAL-HEAD). */
+int journal_write_head(struct tdk_journal *j, struct tdk_diag *d);
 
 /* The columns of a row in the order of struct tdk_journal_row, for SELECT. */
 #define JOURNAL_COLS "seq, sub, kind, time, endpoint, profile, sha256, name, lrn, state, conversation_id, " \

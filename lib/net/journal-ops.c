@@ -1,7 +1,8 @@
 /*
  * The journal's state changes (begin, answer, requeue, resend, notify) and
- * its readers (find, get, each, rows), each write in one transaction that
- * is committed, with the head file written, before the function returns.
+ * its readers (find, get, each, rows), each write a step that
+ * journal_write() (journal-group.c) commits, with the head file written,
+ * before the function returns.
  * The rules are in journal.h.
  */
 #include <stdio.h>
@@ -102,35 +103,38 @@ static int next(struct tdk_journal *j, struct tdk_journal_row *row, const char *
 	return reset(row, kind, state, detail) < 0 ? TDK_EXIT_INTERNAL : journal_append(j, row, d);
 }
 
-/* Ends a writing transaction: commit when r is 0, else roll back and keep r. */
-static int end_tx(struct tdk_journal *j, int r, struct tdk_diag *d)
+/* What the steps of begin, answer, requeue and resend work on. */
+struct sub_step {
+	const struct tdk_journal_doc *doc;
+	int64_t sub;
+	const struct tdk_journal_answer *a;
+	const char *text;                  /* requeue's reason, resend's detail */
+	struct tdk_journal_row *row;
+};
+
+/* begin's step: the claim read and the sending row written under the one write lock. */
+static int begin_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_diag *d)
 {
-	if (r) {
-		journal_rollback(j);
-		return r;
-	}
-	return journal_commit(j, d);
+	struct sub_step *s = arg;
+	int r = tdk_journal_find(j, s->doc->endpoint, s->doc->sha256, s->row, d);
+
+	(void)keep;
+	if (r == TDK_JOURNAL_NONE)
+		r = start(j, s->doc, s->row, d);
+	else if (r == TDK_JOURNAL_HELD && !strcmp(s->row->state, "queued"))
+		r = 0;
+	return r ? r : next(j, s->row, "send", "sending", j->self, d);
 }
 
 int tdk_journal_begin(struct tdk_journal *j, const struct tdk_journal_doc *doc, struct tdk_journal_row *row,
 		      struct tdk_diag *d)
 {
+	struct sub_step s = { doc, 0, NULL, NULL, row };
 	int r;
 
-	if ((r = check_doc(doc, d)) || (r = journal_begin_tx(j, d)))
+	if ((r = check_doc(doc, d)))
 		return r;
-	r = tdk_journal_find(j, doc->endpoint, doc->sha256, row, d);
-	if (r == TDK_JOURNAL_NONE)
-		r = start(j, doc, row, d);
-	else if (r == TDK_JOURNAL_HELD && !strcmp(row->state, "queued"))
-		r = 0;
-	else if (r == TDK_JOURNAL_HELD) {
-		journal_rollback(j);
-		return TDK_JOURNAL_HELD;
-	}
-	if (!r)
-		r = next(j, row, "send", "sending", j->self, d);
-	return end_tx(j, r, d);
+	return journal_write(j, begin_step, &s, d);
 }
 
 /* The body's SHA-256 in hex, and the body itself when it is text without NUL and not too long. */
@@ -162,21 +166,18 @@ static int mine(const struct tdk_journal *j, const struct tdk_journal_row *row)
 }
 
 /*
- * Opens a transaction and reads sub's last row, which must be in state want
- * (NULL: any but sending); a sending row must be this process's own.
+ * Inside a step: reads sub's last row, which must be in state want (NULL:
+ * any but sending); a sending row must be this process's own.
  */
-static int open_sub(struct tdk_journal *j, int64_t sub, const char *want, struct tdk_journal_row *row,
-		    struct tdk_diag *d)
+static int check_sub(struct tdk_journal *j, int64_t sub, const char *want, struct tdk_journal_row *row,
+		     struct tdk_diag *d)
 {
 	int r;
 
-	if ((r = journal_begin_tx(j, d)))
-		return r;
 	if ((r = last_of(j, sub, row, d)) == TDK_JOURNAL_HELD) {
 		if (want && !strcmp(row->state, want) && !strcmp(want, "sending") && !mine(j, row)) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-STATE", NULL,
 				     "submission %lld is being sent by another process (%s)", (long long)sub, row->detail);
-			journal_rollback(j);
 			return TDK_EXIT_USAGE;
 		}
 		if (want ? !strcmp(row->state, want) : strcmp(row->state, "sending") != 0)
@@ -188,14 +189,36 @@ static int open_sub(struct tdk_journal *j, int64_t sub, const char *want, struct
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-NONE", NULL, "no submission %lld", (long long)sub);
 		r = TDK_EXIT_USAGE;
 	}
-	journal_rollback(j);
 	return r;
+}
+
+/* answer's step: sending (by this process) -> the answer's state. */
+static int answer_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_diag *d)
+{
+	struct sub_step *s = arg;
+	const struct tdk_journal_answer *a = s->a;
+	struct tdk_journal_row *w = s->row;
+	int r;
+
+	(void)keep;
+	if ((r = check_sub(j, s->sub, "sending", w, d)))
+		return r;
+	if (reset(w, "answer", a->state, a->detail) < 0 ||
+	    (a->conversation_id && journal_set(&w->conversation_id, a->conversation_id) < 0) ||
+	    (a->receipt_id && journal_set(&w->receipt_id, a->receipt_id) < 0) ||
+	    (a->message_id && journal_set(&w->message_id, a->message_id) < 0) ||
+	    journal_set(&w->outcome, strcmp(a->state, "unknown") ? a->state : NULL) < 0 ||
+	    journal_set(&w->headers, a->headers) < 0 || keep_body(w, a->body, a->body_len) < 0)
+		return TDK_EXIT_INTERNAL;
+	w->http_status = a->http_status;
+	return journal_append(j, w, d);
 }
 
 int tdk_journal_answer(struct tdk_journal *j, int64_t sub, const struct tdk_journal_answer *a,
 		       struct tdk_journal_row *row, struct tdk_diag *d)
 {
-	struct tdk_journal_row mine = { 0 }, *w = row ? row : &mine;
+	struct tdk_journal_row mine = { 0 };
+	struct sub_step st = { NULL, sub, a, NULL, row ? row : &mine };
 	const char *s = a->state;
 	int r;
 
@@ -203,32 +226,44 @@ int tdk_journal_answer(struct tdk_journal *j, int64_t sub, const struct tdk_jour
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-ARGUMENT", NULL, "an answer is accepted, rejected or unknown");
 		return TDK_EXIT_USAGE;
 	}
-	if ((r = open_sub(j, sub, "sending", w, d)))
-		goto out;
-	if (reset(w, "answer", s, a->detail) < 0 ||
-	    (a->conversation_id && journal_set(&w->conversation_id, a->conversation_id) < 0) ||
-	    (a->receipt_id && journal_set(&w->receipt_id, a->receipt_id) < 0) ||
-	    (a->message_id && journal_set(&w->message_id, a->message_id) < 0) ||
-	    journal_set(&w->outcome, strcmp(s, "unknown") ? s : NULL) < 0 || journal_set(&w->headers, a->headers) < 0 ||
-	    keep_body(w, a->body, a->body_len) < 0)
-		r = TDK_EXIT_INTERNAL;
-	else
-		w->http_status = a->http_status;
-	if (!r)
-		r = journal_append(j, w, d);
-	r = end_tx(j, r, d);
-out:
+	r = journal_write(j, answer_step, &st, d);
 	tdk_journal_row_release(&mine);
 	return r;
+}
+
+/* requeue's step: sending (by this process) -> queued. */
+static int requeue_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_diag *d)
+{
+	struct sub_step *s = arg;
+	int r;
+
+	(void)keep;
+	if ((r = check_sub(j, s->sub, "sending", s->row, d)))
+		return r;
+	return next(j, s->row, "requeue", "queued", s->text, d);
+}
+
+/* resend's step: any state but sending -> sending, the answer's ids cleared. */
+static int resend_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_diag *d)
+{
+	struct sub_step *s = arg;
+	int r;
+
+	(void)keep;
+	if ((r = check_sub(j, s->sub, NULL, s->row, d)))
+		return r;
+	if (journal_set(&s->row->conversation_id, NULL) < 0 || journal_set(&s->row->receipt_id, NULL) < 0 ||
+	    journal_set(&s->row->outcome, NULL) < 0)
+		return TDK_EXIT_INTERNAL;
+	return next(j, s->row, "resend", "sending", s->text, d);
 }
 
 int tdk_journal_requeue(struct tdk_journal *j, int64_t sub, const char *reason, struct tdk_diag *d)
 {
 	struct tdk_journal_row row = { 0 };
-	int r;
+	struct sub_step s = { NULL, sub, NULL, reason, &row };
+	int r = journal_write(j, requeue_step, &s, d);
 
-	if (!(r = open_sub(j, sub, "sending", &row, d)))
-		r = end_tx(j, next(j, &row, "requeue", "queued", reason, d), d);
 	tdk_journal_row_release(&row);
 	return r;
 }
@@ -237,6 +272,7 @@ int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, s
 		       struct tdk_diag *d)
 {
 	struct tdk_buf b = TDK_BUF_INIT(TDK_JOURNAL_FIELD_MAX);
+	struct sub_step s = { NULL, sub, NULL, NULL, row };
 	int r;
 
 	if (tdk_buf_addf(&b, "%s (resent: %s)", j->self, reason ? reason : "on request") < 0 ||
@@ -244,12 +280,8 @@ int tdk_journal_resend(struct tdk_journal *j, int64_t sub, const char *reason, s
 		tdk_buf_release(&b);
 		return TDK_EXIT_INTERNAL;
 	}
-	if (!(r = open_sub(j, sub, NULL, row, d))) {
-		if (journal_set(&row->conversation_id, NULL) < 0 || journal_set(&row->receipt_id, NULL) < 0 ||
-		    journal_set(&row->outcome, NULL) < 0)
-			r = TDK_EXIT_INTERNAL;
-		r = end_tx(j, r ? r : next(j, row, "resend", "sending", b.data, d), d);
-	}
+	s.text = b.data;
+	r = journal_write(j, resend_step, &s, d);
 	tdk_buf_release(&b);
 	return r;
 }
@@ -330,48 +362,52 @@ static int append_note(struct tdk_journal *j, const struct tdk_journal_note *n, 
 	return journal_append(j, row, d);
 }
 
-int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *n, int64_t *sub, struct tdk_diag *d)
+/* What notify's step works on. */
+struct note_step {
+	const struct tdk_journal_note *n;
+	int64_t *sub;
+};
+
+/* notify's step (tdk_journal_notify() says what it does). */
+static int notify_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_diag *d)
 {
+	struct note_step *s = arg;
+	const struct tdk_journal_note *n = s->n;
 	struct tdk_journal_row row = { 0 };
 	int r;
+
+	if (n->id && (r = tdk_journal_noted(j, n->endpoint, n->id, &row, d)) != TDK_JOURNAL_NONE) {
+		if (r == TDK_JOURNAL_HELD && s->sub)
+			*s->sub = row.sub;
+		goto out;
+	}
+	r = tdk_journal_match(j, n->endpoint, n->conversation_id, n->lrn, &row, d);
+	if (r == TDK_JOURNAL_NONE && n->keep_unmatched) {
+		r = keep_unmatched(j, n, &row, d);
+		*keep = r == TDK_JOURNAL_NONE;
+	} else if (r == TDK_JOURNAL_HELD && !strcmp(row.state, "sending"))
+		r = TDK_JOURNAL_SENDING;
+	else if (r == TDK_JOURNAL_HELD)
+		r = append_note(j, n, &row, d);
+	else
+		goto out;
+	if (s->sub && (r == 0 || r == TDK_JOURNAL_NONE || r == TDK_JOURNAL_SENDING))
+		*s->sub = row.sub;
+out:
+	tdk_journal_row_release(&row);
+	return r;
+}
+
+int tdk_journal_notify(struct tdk_journal *j, const struct tdk_journal_note *n, int64_t *sub, struct tdk_diag *d)
+{
+	struct note_step s = { n, sub };
 
 	if (!n->endpoint || !n->outcome || (!n->conversation_id && !n->lrn && !n->keep_unmatched)) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-ARGUMENT", NULL,
 			     "a notification needs an endpoint, an outcome and a conversation id or an LRN");
 		return TDK_EXIT_USAGE;
 	}
-	if ((r = journal_begin_tx(j, d)))
-		return r;
-	if (n->id && (r = tdk_journal_noted(j, n->endpoint, n->id, &row, d)) != TDK_JOURNAL_NONE) {
-		if (r == TDK_JOURNAL_HELD && sub)
-			*sub = row.sub;
-		journal_rollback(j);
-		goto out;
-	}
-	r = tdk_journal_match(j, n->endpoint, n->conversation_id, n->lrn, &row, d);
-	if (r == TDK_JOURNAL_NONE && n->keep_unmatched)
-		r = keep_unmatched(j, n, &row, d);
-	else if (r == TDK_JOURNAL_HELD && !strcmp(row.state, "sending"))
-		r = TDK_JOURNAL_SENDING;
-	else if (r == TDK_JOURNAL_HELD)
-		r = append_note(j, n, &row, d);
-	else {
-		journal_rollback(j);
-		goto out;
-	}
-	if (sub && (r == 0 || r == TDK_JOURNAL_NONE || r == TDK_JOURNAL_SENDING))
-		*sub = row.sub;
-	if (r == TDK_JOURNAL_SENDING) {
-		journal_rollback(j);
-		goto out;
-	}
-	if (r == TDK_JOURNAL_NONE)
-		r = (r = end_tx(j, 0, d)) ? r : TDK_JOURNAL_NONE;
-	else
-		r = end_tx(j, r, d);
-out:
-	tdk_journal_row_release(&row);
-	return r;
+	return journal_write(j, notify_step, &s, d);
 }
 
 int tdk_journal_each(struct tdk_journal *j, const struct tdk_journal_filter *f,

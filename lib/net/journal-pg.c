@@ -266,4 +266,10 @@ static int pg_open(struct tdk_journal *j, const char *where, struct tdk_diag *d)
 	return check_schema(j, d);
 }
 
-const struct journal_ops journal_pg_ops = { pg_open, pg_exec, pg_query, pg_begin, pg_rollback, pg_close };
+static int pg_in_tx(struct tdk_journal *j)
+{
+	return PQtransactionStatus(j->db) == PQTRANS_INTRANS;
+}
+
+const struct journal_ops journal_pg_ops = { pg_open, pg_exec, pg_query, pg_begin, pg_rollback, pg_close,
+					    pg_in_tx };

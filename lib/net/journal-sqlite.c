@@ -194,6 +194,25 @@ static int check_schema(struct tdk_journal *j, struct tdk_diag *d)
 	return r;
 }
 
+/*
+ * WAL mode.  Two processes making a new journal at once may find each
+ * other's lock when the mode changes, which SQLite answers with
+ * SQLITE_BUSY at once (its busy handler would deadlock them): tried again
+ * until TDK_JOURNAL_BUSY_MS.
+ */
+static int set_wal(struct tdk_journal *j, struct tdk_diag *d)
+{
+	int rc, waited;
+
+	for (waited = 0;; waited += 5) {
+		rc = sqlite3_exec(j->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= TDK_JOURNAL_BUSY_MS)
+			break;
+		sqlite3_sleep(5);
+	}
+	return rc == SQLITE_OK ? 0 : fail(j, d, "cannot use the journal");
+}
+
 static int sq_open(struct tdk_journal *j, const char *where, struct tdk_diag *d)
 {
 	int ro = j->flags & TDK_JOURNAL_RDONLY, r;
@@ -211,11 +230,17 @@ static int sq_open(struct tdk_journal *j, const char *where, struct tdk_diag *d)
 	if (r != SQLITE_OK)
 		return fail(j, d, "cannot open the journal");
 	sqlite3_busy_timeout(db, TDK_JOURNAL_BUSY_MS);
-	if (!ro && (r = sq_exec(j, "PRAGMA journal_mode=WAL", NULL, 0, d)))
+	if (!ro && (r = set_wal(j, d)))
 		return r;
 	if ((r = sq_exec(j, "PRAGMA synchronous=FULL", NULL, 0, d)))
 		return r;
 	return check_schema(j, d);
 }
 
-const struct journal_ops journal_sqlite_ops = { sq_open, sq_exec, sq_query, sq_begin, sq_rollback, sq_close };
+static int sq_in_tx(struct tdk_journal *j)
+{
+	return !sqlite3_get_autocommit(j->db);
+}
+
+const struct journal_ops journal_sqlite_ops = { sq_open, sq_exec, sq_query, sq_begin, sq_rollback, sq_close,
+						sq_in_tx };

@@ -90,7 +90,7 @@ int journal_walk(struct tdk_journal *j, const char *sql, const char *const *p, i
 {
 	struct tdk_journal_row row = { 0 };
 	struct reader rd = { fn, arg, &row };
-	int r = j->ops->query(j, sql, p, n, read_one, &rd, d);
+	int r = journal_query(j, sql, p, n, read_one, &rd, d);
 
 	tdk_journal_row_release(&row);
 	return r;
@@ -101,7 +101,7 @@ int journal_last(struct tdk_journal *j, const char *sql, const char *a, const ch
 {
 	const char *p[2] = { a, b };
 	struct reader rd = { NULL, NULL, row };
-	int r = j->ops->query(j, sql, p, b ? 2 : 1, read_one, &rd, d);
+	int r = journal_query(j, sql, p, b ? 2 : 1, read_one, &rd, d);
 
 	return r ? r : TDK_JOURNAL_NONE;
 }
@@ -125,7 +125,7 @@ int journal_tail(struct tdk_journal *j, int64_t *seq, char hash[TDK_JOURNAL_HASH
 
 	memset(hash, '0', TDK_JOURNAL_HASH_HEX);
 	hash[TDK_JOURNAL_HASH_HEX] = '\0';
-	r = j->ops->query(j, "SELECT seq, hash FROM rows ORDER BY seq DESC LIMIT 1", NULL, 0, tail_one, &t, d);
+	r = journal_query(j, "SELECT seq, hash FROM rows ORDER BY seq DESC LIMIT 1", NULL, 0, tail_one, &t, d);
 	if (r == TDK_EXIT_IO && !d->errors)
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-CORRUPT", NULL, "the last row has no hash");
 	*seq = t.seq;
@@ -184,11 +184,11 @@ void journal_rollback(struct tdk_journal *j)
 }
 
 /* Writes the head file atomically: "SEQ HASH\n". */
-static int write_head(struct tdk_journal *j, struct tdk_diag *d)
+int journal_write_head(struct tdk_journal *j, struct tdk_diag *d)
 {
 	struct tdk_buf b = TDK_BUF_INIT(256);
 	struct tdk_output out;
-	int r = 0;
+	int r = 0, opened;
 
 	if ((r = tdk_journal_head(j, &b, d)))
 		goto out;
@@ -196,11 +196,15 @@ static int write_head(struct tdk_journal *j, struct tdk_diag *d)
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
-	/* A PostgreSQL journal's head is in the state folder, which may not exist yet. */
+	/*
+	 * A PostgreSQL journal's head is in the state folder, which may not
+	 * exist yet.  Not synced (journal.h: a crash may leave it behind, or
+	 * empty on some file systems; never ahead of the committed rows).
+	 */
 	memset(&out, 0, sizeof(out));
-	if (journal_make_folders(j->head_path) < 0 || tdk_output_open(&out, j->head_path, NULL) < 0 ||
-	    tdk_output_write(&out, b.data, b.len) < 0 ||
-	    tdk_output_commit(&out) < 0) {
+	opened = journal_make_folders(j->head_path) == 0 && tdk_output_open(&out, j->head_path, NULL) == 0;
+	out.nosync = 1;
+	if (!opened || tdk_output_write(&out, b.data, b.len) < 0 || tdk_output_commit(&out) < 0) {
 		if (out.tmp || out.path)
 			tdk_output_abort(&out);
 		tdk_diag_add(d, TDK_SEV_ERROR, "JOURNAL-HEAD", NULL, "cannot write the head file %s: %s", j->head_path,
@@ -220,7 +224,7 @@ int journal_commit(struct tdk_journal *j, struct tdk_diag *d)
 		journal_rollback(j);
 		return r;
 	}
-	return write_head(j, d);
+	return journal_write_head(j, d);
 }
 
 /* The start time of process pid in clock ticks since boot (/proc/PID/stat field 22), or 0. */
@@ -434,6 +438,8 @@ int tdk_journal_open(struct tdk_journal **jp, const char *where, unsigned flags,
 		where = def.data;
 	if (!(j = calloc(1, sizeof(*j))))
 		goto out;
+	if (journal_sync_init(j) < 0)
+		goto out;
 	j->ops = is_pg(where) ? &journal_pg_ops : &journal_sqlite_ops;
 	j->flags = flags;
 	journal_self(j);
@@ -459,6 +465,7 @@ void tdk_journal_free(struct tdk_journal *j)
 		j->ops->close(j);
 	free(j->path);
 	free(j->head_path);
+	journal_sync_release(j);
 	free(j);
 }
 

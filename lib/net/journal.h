@@ -70,7 +70,14 @@
  * caller kept elsewhere.  The head is written after the commit, so after a
  * crash, or when two writers race, it may name an earlier row than the
  * last: an earlier head is still checked (its row must be there with its
- * hash), never a false alarm.
+ * hash), never a false alarm.  It is replaced by a rename and not synced
+ * (the rows are; a sync per commit would double the journal's cost): a
+ * crash leaves an older head, the new one, or, on a file system that does
+ * not write a file's data before the rename that replaces another (ext4
+ * does; XFS may not), an empty or short file, which verify reports as
+ * JOURNAL-HEAD (an error, never a pass nor a false JOURNAL-TAMPERED) until
+ * the next write rewrites it.  A head never names a row that is not
+ * committed.
  *
  * Recovery across hosts: the sending row names its process as
  * "pid@host start".  Opened for writing, the journal turns into unknown
@@ -88,8 +95,29 @@
  * authentication.  Messages name the URL without its password
  * (tdk_journal_name()).
  *
+ * Group commit: a handle may be shared by the threads of one process (tdk
+ * submit -j N shares one between its workers).  Its writes (begin, answer,
+ * requeue, resend, notify) wait in one queue; the first caller that finds
+ * no group being committed takes every write waiting at that moment (at
+ * most 64), in the order they came, and runs them in ONE transaction under
+ * the write lock (BEGIN IMMEDIATE; LOCK TABLE in PostgreSQL), each under a
+ * savepoint of its own and appending its rows one at a time, so the chain,
+ * the claim rule and every result are as if each had its own transaction;
+ * one commit (one sync) and one head file follow, and each caller is
+ * woken with its own result (MINE, HELD, its row, its error).  A caller
+ * returns only after the commit that holds its row: "sending" is durable
+ * before the first byte, the answer before it is reported.  Of two threads
+ * beginning one document in one group, the later finds the earlier's
+ * sending row (HELD).  A write that fails or finds its document held rolls
+ * back to its savepoint and leaves the others' rows alone; a commit that
+ * fails fails every write of the group (a HELD in it included), and a head
+ * that cannot be written is reported to every write whose rows stand.  The
+ * readers take the connection between groups.  Threads of one process
+ * cost one sync per group instead of one per write; processes (and hosts)
+ * still order themselves by the write lock.
+ *
  * Ownership: a struct tdk_journal is owned by its opener and freed with
- * tdk_journal_free(); one handle serves one thread.  Strings passed in are
+ * tdk_journal_free() once no thread uses it.  Strings passed in are
  * borrowed for the call; a struct tdk_journal_row filled by a function owns
  * its strings until tdk_journal_row_release().  Functions return 0 or an
  * exit code of util/exitcode.h (TDK_EXIT_IO for a journal that cannot be

@@ -409,7 +409,7 @@ int tdk_output_commit(struct tdk_output *out)
 		return out->err ? -1 : 0;
 	}
 	/* A device or a FIFO cannot be synced (EINVAL); a file is, before it replaces the old one. */
-	if (fflush(out->fp) != 0 || ferror(out->fp) || (!out->direct && fsync(fileno(out->fp)) != 0)) {
+	if (fflush(out->fp) != 0 || ferror(out->fp) || (!out->direct && !out->nosync && fsync(fileno(out->fp)) != 0)) {
 		if (!out->err)
 			out->err = errno ? errno : EIO;
 	}

@@ -63,6 +63,15 @@ struct tdk_output {
 	int direct;        /* writing straight into an existing device, FIFO or socket */
 	int slot;          /* the temporary's entry in the signal registry, or -1 */
 	int err;           /* errno of the first failure */
+	/*
+	 * Set by the caller after tdk_output_open(): commit renames without
+	 * syncing the file first.  A crash then leaves the old file or the new
+	 * one, but on a file system that does not write a file's data before a
+	 * rename over an older one is recorded (ext4 does, by auto_da_alloc;
+	 * XFS does not) the new name may hold an empty or short file: only for
+	 * a file whose loss its reader tolerates and detects.
+	 */
+	int nosync;
 };
 
 /*
@@ -77,8 +86,8 @@ int tdk_output_open(struct tdk_output *out, const char *path, FILE *dflt);
 int tdk_output_write(struct tdk_output *out, const void *p, size_t n);
 
 /*
- * Flushes and, for a named file, syncs and renames the temporary file over
- * the target.  Returns 0, or -1 with out->err set (the temporary is removed).
+ * Flushes and, for a named file, syncs (unless out->nosync) and renames
+ * the temporary file over the target.  Returns 0, or -1 with out->err set (the temporary is removed).
  */
 int tdk_output_commit(struct tdk_output *out);
 

@@ -1,7 +1,9 @@
 /* Unit tests of lib/net/journal: the canonical encoding, the default path, the rules of each step. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "net/journal.h"
@@ -203,11 +205,210 @@ static void notes(const char *path)
 	tdk_journal_free(j);
 }
 
-int main(void)
+/* Writes n bytes of s over the head file (what a crash may leave of a head written without a sync). */
+static void put_head(const char *path, const char *s, size_t n)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fwrite(s, 1, n, f);
+		fclose(f);
+	}
+}
+
+/* Counts the JOURNAL-HEAD errors and the JOURNAL-TAMPERED ones: arg is int[2]. */
+static void count_codes(void *arg, const struct tdk_diag_item *it)
+{
+	int *n = arg;
+
+	n[0] += !strcmp(it->code, "JOURNAL-HEAD");
+	n[1] += !strcmp(it->code, "JOURNAL-TAMPERED");
+}
+
+/* A head file left empty, short or zero-filled: an error, never a pass and never JOURNAL-TAMPERED. */
+static void damaged_head(const char *path, const char *head)
+{
+	static const char zeros[90];
+	struct tdk_journal *j = NULL;
+	struct tdk_diag d;
+	int64_t bad, rows;
+	char good[128] = "";
+	int codes[2] = { 0, 0 };
+	FILE *f = fopen(head, "r");
+
+	if (f) {
+		if (!fgets(good, sizeof(good), f))
+			good[0] = '\0';
+		fclose(f);
+	}
+	tdk_diag_init(&d, path);
+	d.emit = count_codes;
+	d.arg = codes;
+	ok(tdk_journal_open(&j, path, TDK_JOURNAL_RDONLY, &d) == 0, "damaged head: opened");
+	put_head(head, "", 0);
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == TDK_EXIT_IO && bad == 0, "an empty head file: an I/O error");
+	put_head(head, good, 20);
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == TDK_EXIT_IO && bad == 0, "a short one: the same");
+	put_head(head, zeros, sizeof(zeros));
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == TDK_EXIT_IO && bad == 0, "a zero-filled one: the same");
+	ok(d.errors == 3 && codes[0] == 3 && codes[1] == 0, "each a JOURNAL-HEAD error, none JOURNAL-TAMPERED");
+	put_head(head, good, strlen(good));
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == 0, "the head rewritten: verifies");
+	tdk_journal_free(j);
+}
+
+/* The group commit: threads sharing one handle. */
+#define THREADS 6
+#define ROUNDS 12
+
+struct worker {
+	struct tdk_journal *j;
+	pthread_barrier_t *bar;
+	int id, same;          /* same: every thread begins the same document each round */
+	int mine, held, answered, refused, errors;
+};
+
+/* The SHA-256 (as hex) of a document named by round and thread (-1: the one all threads share). */
+static void doc_sha(int round, int id, char sha[65])
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "doc %d %d", round, id);
+	hex_of(name, sha);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct tdk_journal_answer ans = { 0 };
+	struct tdk_journal_row row = { 0 };
+	struct tdk_diag d;
+	char sha[65];
+	int i, r;
+
+	tdk_diag_init(&d, "thread");
+	ans.state = "accepted";
+	ans.http_status = 202;
+	for (i = 0; i < ROUNDS; i++) {
+		struct tdk_journal_doc doc = { "cds", "rest", sha, "t.xml", NULL };
+
+		doc_sha(i, w->same ? -1 : w->id, sha);
+		pthread_barrier_wait(w->bar);
+		r = tdk_journal_begin(w->j, &doc, &row, &d);
+		w->mine += r == TDK_JOURNAL_MINE;
+		w->held += r == TDK_JOURNAL_HELD;
+		if (r == TDK_JOURNAL_MINE && !strcmp(row.state, "sending") &&
+		    tdk_journal_answer(w->j, row.sub, &ans, &row, &d) == 0 && !strcmp(row.state, "accepted"))
+			w->answered++;
+		/* A step that fails in a group rolls back its own rows only, and tells its own caller. */
+		if (!w->same && tdk_journal_answer(w->j, (int64_t)1 << 40, &ans, NULL, &d) == TDK_EXIT_USAGE)
+			w->refused++;
+	}
+	w->errors = (int)d.errors;
+	tdk_journal_row_release(&row);
+	return NULL;
+}
+
+/* THREADS threads on one handle, each beginning and answering its own documents, or all the same one. */
+static void threads(const char *path, int same)
+{
+	struct tdk_journal *j = NULL;
+	struct worker w[THREADS];
+	pthread_t t[THREADS];
+	pthread_barrier_t bar;
+	struct tdk_diag d;
+	int64_t bad, rows, before = 0;
+	struct tdk_buf head = TDK_BUF_INIT(256);
+	int i, mine = 0, held = 0, answered = 0, refused = 0, errors = 0, started = 0;
+
+	tdk_diag_init(&d, path);
+	ok(tdk_journal_open(&j, path, 0, &d) == 0, "%s: one handle for %d threads", same ? "same" : "own", THREADS);
+	if (!j)
+		return;
+	tdk_journal_verify(j, NULL, &bad, &before, &d);
+	pthread_barrier_init(&bar, NULL, THREADS);
+	for (i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){ j, &bar, i, same, 0, 0, 0, 0, 0 };
+		started += pthread_create(&t[i], NULL, work, &w[i]) == 0;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		mine += w[i].mine;
+		held += w[i].held;
+		answered += w[i].answered;
+		refused += w[i].refused;
+		errors += w[i].errors;
+	}
+	pthread_barrier_destroy(&bar);
+	ok(started == THREADS && errors == refused && refused == (same ? 0 : THREADS * ROUNDS),
+	   "%s: %d threads, no error but the answers to no submission, each refused to its caller (%d)",
+	   same ? "same" : "own", THREADS, refused);
+	if (same) {
+		ok(mine == ROUNDS && held == ROUNDS * (THREADS - 1),
+		   "the same document begun by %d threads at once, %d times: exactly one MINE each time (%d MINE, %d HELD)",
+		   THREADS, ROUNDS, mine, held);
+	} else {
+		ok(mine == ROUNDS * THREADS && held == 0, "every thread's own document is its own (%d MINE)", mine);
+	}
+	ok(answered == mine, "every MINE answered accepted (%d)", answered);
+	ok(tdk_journal_verify(j, NULL, &bad, &rows, &d) == 0 && bad == 0 && rows == before + 3 * mine,
+	   "the chain verifies against the head file, three rows per submission");
+	ok(tdk_journal_head(j, &head, &d) == 0 && strtoll(head.data, NULL, 10) == rows, "the head names the last row");
+	tdk_buf_release(&head);
+	tdk_journal_free(j);
+}
+
+/* Three processes making one new journal at once, ten times: each opens it (SQLite's WAL switch waits). */
+static void fresh_race(const char *dir)
+{
+	char path[96], side[104];
+	int round, k, opened = 0, status, go[2];
+	pid_t pid[3];
+
+	for (round = 0; round < 10; round++) {
+		snprintf(path, sizeof(path), "%s/fresh%d.db", dir, round);
+		if (pipe(go) < 0)
+			break;
+		for (k = 0; k < 3; k++) {
+			if ((pid[k] = fork()) == 0) {
+				struct tdk_journal *j = NULL;
+				struct tdk_diag d;
+				char c;
+
+				/* All start when the parent closes the pipe. */
+				close(go[1]);
+				if (read(go[0], &c, 1) < 0)
+					_exit(2);
+				tdk_diag_init(&d, path);
+				_exit(tdk_journal_open(&j, path, 0, &d) == 0 ? 0 : 1);
+			}
+		}
+		close(go[0]);
+		close(go[1]);
+		for (k = 0; k < 3; k++)
+			opened += pid[k] > 0 && waitpid(pid[k], &status, 0) == pid[k] && WIFEXITED(status) &&
+				  WEXITSTATUS(status) == 0;
+		unlink(path);
+		snprintf(side, sizeof(side), "%s-wal", path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", path);
+		unlink(side);
+	}
+	ok(opened == 30, "three processes making one new journal at once, ten times: every open succeeds (%d)", opened);
+}
+
+/* With a journal's URL (tests/t5042-journal-pg-group.sh): the threads on it only. */
+int main(int argc, char **argv)
 {
 	char dir[] = "/tmp/t-journal.XXXXXX", path[64], head[80];
 
 	char abc[65];
+
+	if (argc > 1) {
+		threads(argv[1], 0);
+		threads(argv[1], 1);
+		return done();
+	}
 
 	ok(tdk_journal_sha256_hex("abc", 3, abc) == 0 &&
 	   !strcmp(abc, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
@@ -221,6 +422,10 @@ int main(void)
 	snprintf(head, sizeof(head), "%s.head", path);
 	steps(path);
 	notes(path);
+	damaged_head(path, head);
+	threads(path, 0);
+	threads(path, 1);
+	fresh_race(dir);
 	unlink(head);
 	unlink(path);
 	rmdir(dir);
