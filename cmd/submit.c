@@ -332,6 +332,44 @@ static const char *state_of(enum tdk_rest_result res)
 	       : res == TDK_REST_UNKNOWN ? "unknown" : "queued";
 }
 
+/*
+ * A token before the claim.  The claim makes the document "sending", which
+ * a kill turns into "unknown" for a person to decide; a document still
+ * waiting for its token has not left, so it is claimed only once a token
+ * is in hand (cached or granted; tdk_rest_post takes the same one again).
+ * A document the journal already holds needs none: its recorded outcome is
+ * reported by the claim, even with the token endpoint down.  Without a
+ * token nothing is written: a later run sends the document.  Returns 0 to
+ * go on, or the document's status.
+ */
+static int token_first(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_journal_doc *jd,
+		       struct submit_sent *out)
+{
+	struct tdk_journal_row row;
+	struct tdk_oauth_token t;
+	int r, held_here;
+
+	memset(&row, 0, sizeof(row));
+	r = tdk_journal_find(sl->j, jd->endpoint, jd->sha256, &row, &doc->d);
+	held_here = r == TDK_JOURNAL_HELD && row.state && strcmp(row.state, "queued");
+	tdk_journal_row_release(&row);
+	if (r != TDK_JOURNAL_HELD && r != TDK_JOURNAL_NONE)
+		return tdk_doc_fail(doc, r, "the journal could not be read for '%s'", doc->qname);
+	if (held_here && !s->o.resend)
+		return 0;
+	tdk_oauth_token_init(&t);
+	r = tdk_auth_token(&s->auth, &sl->http, &t, &doc->d);
+	tdk_oauth_token_release(&t);
+	if (!r)
+		return 0;
+	snprintf(doc->why, sizeof(doc->why), "not sent: no token");
+	doc->verdict = doc->why;
+	submit_json_key(doc, "state", "not sent");
+	tdk_buf_addl(&doc->json, ",\"sent\":false");
+	sent_from(out, "not sent", NULL);
+	return r;
+}
+
 int submit_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const char *name,
 		const struct tdk_buf *body, struct submit_sent *out)
 {
@@ -354,6 +392,8 @@ int submit_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, c
 			snprintf(out->lrn, sizeof(out->lrn), "%s", lrn);
 	}
 	submit_json_key(doc, "lrn", jd.lrn);
+	if ((r = token_first(s, sl, doc, &jd, out)) != 0)
+		return r;
 	r = claim(s, sl, doc, &jd, &row);
 	if (r == TDK_JOURNAL_HELD) {
 		sent_from(out, row.state, &row);
