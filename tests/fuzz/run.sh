@@ -129,6 +129,13 @@ for bin in $bins; do
 		done
 		printf '\200<S/>\377\0\r\n--\377' >"$seeds/write"
 		;;
+	fuzz-wss)
+		# The corpus's SOAP envelopes (signed AS4 messages, receipts, errors).
+		[ -d "$corpus/transport/as4" ] &&
+			find "$corpus/transport/as4" -type f -name '*.xml' -size -64k | while IFS= read -r f; do
+				grep -q 'Envelope' "$f" && cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1).xml"
+			done
+		;;
 	fuzz-error-response)
 		# The errorResponse examples of the CDS API description (read here, never kept in the tree).
 		printf '<errorResponse><code>BAD_REQUEST</code><message>m</message><errors><error><code>xml_validation_error</code><message>Error at line 13, column 13: x</message></error></errors></errorResponse>' >"$seeds/400.xml"
