@@ -5,11 +5,16 @@
  * transport padding, folded and RFC 2231 parameters, empty parts, nesting),
  * each refusal with its MIME-* code, the transfer decodings, the root of
  * multipart/related, the writer read back, and the corpus's MIME messages
- * (phase4's AS4 SwA messages, node-libas2's S/MIME) when TDK_CORPUS is set.
+ * (phase4's AS4 SwA messages, node-libas2's S/MIME) when TDK_CORPUS is set:
+ * the signed content of an S/MIME message, as the reader's byte range,
+ * verifies against its signature part with OpenSSL's CMS.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/cms.h>
 
 #include "net/mime.h"
 #include "util/io.h"
@@ -260,9 +265,63 @@ static void corpus_file(const char *dir, const char *rel, const char *type, size
 	tdk_buf_release(&b);
 }
 
+/*
+ * The first part of the multipart/signed in path, its exact bytes with the
+ * file's LF line ends made CRLF again (RFC 1847 signs the canonical form),
+ * verifies against the decoded signature part: the byte range is the one
+ * the signer signed.
+ */
+static void signed_range(const char *path)
+{
+	struct tdk_buf b = TDK_BUF_INIT(1u << 20), crlf = TDK_BUF_INIT(1u << 20), sig = TDK_BUF_INIT(1u << 20);
+	struct tdk_mime m;
+	struct tdk_diag d;
+	const struct tdk_mime_part *c, *s;
+	const unsigned char *der;
+	CMS_ContentInfo *cms = NULL;
+	BIO *content = NULL;
+	size_t i;
+	int good = 0;
+
+	tdk_diag_init(&d, path);
+	tdk_mime_init(&m);
+	if (tdk_read_all(path, b.max, &b) < 0 || tdk_mime_read(&m, b.data, b.len, NULL, &d) < 0 ||
+	    tdk_mime_child(&m, 0, 1) < 0)
+		goto out;
+	c = &m.parts[tdk_mime_child(&m, 0, 0)];
+	s = &m.parts[tdk_mime_child(&m, 0, 1)];
+	for (i = 0; i < c->raw_len; i++)
+		if ((c->raw[i] == '\n' && (i == 0 || c->raw[i - 1] != '\r') && tdk_buf_addc(&crlf, '\r') < 0) ||
+		    tdk_buf_addc(&crlf, c->raw[i]) < 0)
+			goto out;
+	if (tdk_mime_decode(s, &sig, &d) < 0)
+		goto out;
+	der = (const unsigned char *)sig.data;
+	if (!(cms = d2i_CMS_ContentInfo(NULL, &der, (long)sig.len)) ||
+	    !(content = BIO_new_mem_buf(crlf.data, (int)crlf.len)))
+		goto out;
+	good = CMS_verify(cms, NULL, NULL, content, NULL, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1;
+	/* One byte more and it must fail. */
+	if (good && tdk_buf_addc(&crlf, ' ') == 0) {
+		BIO_free(content);
+		content = BIO_new_mem_buf(crlf.data, (int)crlf.len);
+		good = content && CMS_verify(cms, NULL, NULL, content, NULL, CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) != 1;
+	}
+out:
+	ok(good, "%s: the signed part's byte range verifies against its signature, one byte more does not",
+	   strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	BIO_free(content);
+	CMS_ContentInfo_free(cms);
+	tdk_mime_release(&m);
+	tdk_buf_release(&b);
+	tdk_buf_release(&crlf);
+	tdk_buf_release(&sig);
+}
+
 static void corpus(void)
 {
 	const char *dir = getenv("TDK_CORPUS");
+	char path[1024];
 
 	if (!dir) {
 		printf("ok %d # skip TDK_CORPUS not set\n", ++tap_n);
@@ -272,6 +331,10 @@ static void corpus(void)
 	corpus_file(dir, "transport/as4/phase4/phase4-peppol-client/dump-raw.as4out", "multipart/related", 3);
 	corpus_file(dir, "transport/as2/node-libas2/content.signed.txt", "multipart/signed", 3);
 	corpus_file(dir, "transport/as2/node-libas2/mdn.signed.txt", "multipart/signed", 5);
+	snprintf(path, sizeof(path), "%s/transport/as2/node-libas2/content.signed.txt", dir);
+	signed_range(path);
+	snprintf(path, sizeof(path), "%s/transport/as2/node-libas2/mdn.signed.txt", dir);
+	signed_range(path);
 }
 
 int main(void)
