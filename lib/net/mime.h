@@ -79,8 +79,9 @@ void tdk_mime_release(struct tdk_mime *m);
 /*
  * Reads a whole MIME entity (header fields, blank line, body) of len bytes,
  * with lim (NULL: the defaults), and the multipart bodies inside it.
- * Returns 0, or -1 with a MIME-* error in d: MIME-HEADER (a header line
- * that is no field, a header with no end), MIME-CONTENT-TYPE (a
+ * An entity with no empty line is all header (RFC 2046 allows a body part
+ * with header fields and no body).  Returns 0, or -1 with a MIME-* error in
+ * d: MIME-HEADER (a header line that is no field), MIME-CONTENT-TYPE (a
  * Content-Type that is no type/subtype), MIME-PARAM (a malformed
  * parameter), MIME-CTE (an unknown transfer encoding, or a multipart in
  * base64 or quoted-printable), MIME-BOUNDARY (a multipart without a valid
