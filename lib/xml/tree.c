@@ -67,7 +67,7 @@ static void tree_error(void *arg, xmlErrorPtr e)
 	tdk_xml_error_add(s->d, s->code, e);
 }
 
-/* Registers Id, ID and id attributes as XML IDs; 0, or -1 after a duplicate (reported). */
+/* Registers Id, ID and id attributes, and WS-Security's wsu:Id, as XML IDs; 0, or -1 after a duplicate (reported). */
 static int register_ids(xmlDocPtr doc, xmlNodePtr n, const char *prefix, struct tdk_diag *d)
 {
 	int r = 0;
@@ -81,8 +81,9 @@ static int register_ids(xmlDocPtr doc, xmlNodePtr n, const char *prefix, struct 
 			xmlChar *v;
 			xmlAttrPtr prev;
 
-			if (a->ns || (xmlStrcmp(a->name, (const xmlChar *)"Id") && xmlStrcmp(a->name, (const xmlChar *)"ID") &&
-				      xmlStrcmp(a->name, (const xmlChar *)"id")))
+			if (a->ns ? xmlStrcmp(a->name, (const xmlChar *)"Id") || xmlStrcmp(a->ns->href, (const xmlChar *)TDK_NS_WSU)
+				  : xmlStrcmp(a->name, (const xmlChar *)"Id") && xmlStrcmp(a->name, (const xmlChar *)"ID") &&
+				    xmlStrcmp(a->name, (const xmlChar *)"id"))
 				continue;
 			v = xmlNodeListGetString(doc, a->children, 1);
 			if (!v)

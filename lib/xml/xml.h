@@ -233,7 +233,8 @@ struct tdk_buf;
  * first (attributes and text runs within lim, an internal subset that
  * declares entities refused), then the size and nesting limits of lim (NULL:
  * the defaults), with no network, no DTD loading and no entity substitution.
- * Attributes named Id, ID or id are registered as XML IDs; two elements
+ * Attributes named Id, ID or id, and wsu:Id (TDK_NS_WSU, which WS-Security
+ * references point at), are registered as XML IDs; two elements
  * with the same ID are an error (a classic of signature wrapping).
  * code_prefix is "SIGN", "VERIFY", "HARM", "MAP" or "CDS": libxml2's errors are <prefix>-XML, a
  * declared entity <prefix>-XML-ENTITY, a duplicate ID <prefix>-DUPLICATE-ID;
@@ -243,6 +244,8 @@ struct tdk_buf;
  * once.  Returns a new document the caller frees with xmlFreeDoc, or NULL
  * with diagnostics added.
  */
+#define TDK_NS_WSU "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
+
 struct _xmlDoc *tdk_xml_parse(const char *buf, size_t len, const char *name, const char *code_prefix,
 			      const struct tdk_xml_limits *lim, struct tdk_diag *d);
 

@@ -120,6 +120,22 @@ for bin in $bins; do
 		printf 'Retry-After: Sunday, 06-Nov-94 08:49:37 GMT\r\n' >"$seeds/rfc850"
 		printf 'Retry-After: Sun Nov  6 08:49:37 1994\r\n' >"$seeds/asctime"
 		;;
+	fuzz-mime)
+		# The corpus's MIME messages (AS4 SwA, AS2 S/MIME), read by the target (first byte 0).
+		for f in "$corpus"/transport/as4/phase4/phase4-test/testfiles/*.mime \
+			"$corpus"/transport/as4/phase4/phase4-peppol-client/dump-raw.as4out \
+			"$corpus"/transport/as2/node-libas2/*.txt; do
+			[ -f "$f" ] && { printf '\0'; cat "$f"; } >"$seeds/$(basename "$f")"
+		done
+		printf '\200<S/>\377\0\r\n--\377' >"$seeds/write"
+		;;
+	fuzz-wss)
+		# The corpus's SOAP envelopes (signed AS4 messages, receipts, errors).
+		[ -d "$corpus/transport/as4" ] &&
+			find "$corpus/transport/as4" -type f -name '*.xml' -size -64k | while IFS= read -r f; do
+				grep -q 'Envelope' "$f" && cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1).xml"
+			done
+		;;
 	fuzz-error-response)
 		# The errorResponse examples of the CDS API description (read here, never kept in the tree).
 		printf '<errorResponse><code>BAD_REQUEST</code><message>m</message><errors><error><code>xml_validation_error</code><message>Error at line 13, column 13: x</message></error></errors></errorResponse>' >"$seeds/400.xml"
