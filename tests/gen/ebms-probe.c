@@ -101,7 +101,7 @@ static int load(const char *path, struct tdk_buf *b)
 
 static int cmd_read(const char *path, struct tdk_diag *d, int receipt)
 {
-	struct tdk_buf b = TDK_BUF_INIT(0), out = TDK_BUF_INIT(0);
+	struct tdk_buf b = TDK_BUF_INIT(0), out = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
 	struct tdk_ebms_msg m;
 	char id[128];
 	int ret;
@@ -176,7 +176,7 @@ static int cmd_user(const char *file, const char *name, char **pay, int npay, st
 	struct tdk_ebms_payload p[16];
 	struct tdk_endpoints eps;
 	const struct tdk_endpoint *ep;
-	struct tdk_buf out = TDK_BUF_INIT(0);
+	struct tdk_buf out = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
 	char id[128];
 	int ret;
 
@@ -219,7 +219,7 @@ out:
 
 static int cmd_error(const char *code, const char *ref, struct tdk_diag *d)
 {
-	struct tdk_buf out = TDK_BUF_INIT(0);
+	struct tdk_buf out = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
 	char id[128];
 	int ret = TDK_EXIT_INTERNAL;
 
@@ -233,7 +233,7 @@ static int cmd_error(const char *code, const char *ref, struct tdk_diag *d)
 
 static int cmd_pmode(const char *path, struct tdk_diag *d)
 {
-	struct tdk_buf b = TDK_BUF_INIT(0), out = TDK_BUF_INIT(0);
+	struct tdk_buf b = TDK_BUF_INIT(0), out = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
 	struct tdk_pmodes ps;
 	int ret;
 
