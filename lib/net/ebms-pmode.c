@@ -297,7 +297,7 @@ static void domibus_value(struct cand *c, const xmlNode *bp, const xmlNode *n, c
 	free(t);
 }
 
-/* One P-Mode: process pr, leg (a legConfiguration), from own to responder. */
+/* One P-Mode: process pr, leg (a legConfiguration), from own to responder; names are looked up below bp (the root). */
 static int domibus_one(const xmlNode *bp, const xmlNode *pr, const xmlNode *leg, const char *own,
 		       const char *resp, struct tdk_pmodes *ps, struct tdk_diag *d)
 {
@@ -385,7 +385,7 @@ static int domibus(const xmlNode *root, struct tdk_pmodes *ps, struct tdk_diag *
 	}
 	for (xmlNode *pr = bp->children; pr && ret == 0; pr = pr->next)
 		if (ebms_is(pr, NULL, "process"))
-			ret = domibus_process(bp, pr, own, ps, d);
+			ret = domibus_process(root, pr, own, ps, d);
 out:
 	free(own);
 	return ret;
