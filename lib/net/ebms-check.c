@@ -27,6 +27,19 @@ static xmlNode *need(const xmlNode *parent, const char *local, struct tdk_diag *
 	return c;
 }
 
+/* Whether a list holding n elements of at (at most max) is full: EBMS-LIMIT, once, when it is. */
+static int full(const xmlNode *at, size_t n, int max, struct tdk_diag *d)
+{
+	struct tdk_diag_loc loc;
+
+	if (n < (size_t)max)
+		return 0;
+	ebms_loc(at, &loc);
+	tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-LIMIT", &loc, "more than %d %s:%s elements", max,
+		     at->ns && at->ns->prefix ? (const char *)at->ns->prefix : "eb", (const char *)at->name);
+	return 1;
+}
+
 /* The text of a required child, or NULL after EBMS-MISSING (also for an empty one). */
 static char *need_text(const xmlNode *parent, const char *local, struct tdk_diag *d)
 {
@@ -118,11 +131,8 @@ static void properties(const xmlNode *parent, struct tdk_ebms_prop *props, size_
 
 	for (xmlNode *c = ebms_child(parent, EB, "Property"); c; c = ebms_next(c, EB, "Property")) {
 		ebms_loc(c, &loc);
-		if (*n == TDK_EBMS_MAX_PROPS) {
-			tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-LIMIT", &loc, "more than %d eb:Property elements",
-				     TDK_EBMS_MAX_PROPS);
+		if (full(c, *n, TDK_EBMS_MAX_PROPS, d))
 			return;
-		}
 		props[*n].name = ebms_attr(c, "name");
 		props[*n].type = ebms_attr(c, "type");
 		props[*n].value = ebms_text(c);
@@ -171,7 +181,6 @@ static void collaboration(const xmlNode *um, struct tdk_ebms_user *u, struct tdk
 
 static void user_message(const xmlNode *um, struct tdk_ebms_user *u, struct tdk_diag *d)
 {
-	struct tdk_diag_loc loc;
 	xmlNode *pi = need(um, "PartyInfo", d);
 
 	u->mpc = ebms_attr(um, "mpc");
@@ -184,12 +193,8 @@ static void user_message(const xmlNode *um, struct tdk_ebms_user *u, struct tdk_
 	properties(ebms_child(um, EB, "MessageProperties"), u->props, &u->nprops, d);
 	pi = ebms_child(um, EB, "PayloadInfo");
 	for (xmlNode *p = ebms_child(pi, EB, "PartInfo"); p; p = ebms_next(p, EB, "PartInfo")) {
-		if (u->nparts == TDK_EBMS_MAX_PARTS) {
-			ebms_loc(p, &loc);
-			tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-LIMIT", &loc, "more than %d eb:PartInfo elements",
-				     TDK_EBMS_MAX_PARTS);
+		if (full(p, u->nparts, TDK_EBMS_MAX_PARTS, d))
 			break;
-		}
 		part_info(p, &u->parts[u->nparts++], d);
 	}
 }
@@ -225,11 +230,8 @@ static void receipt(const xmlNode *r, struct tdk_ebms_signal *s, struct tdk_diag
 				     "no ds:Reference");
 			continue;
 		}
-		if (s->nrefs == TDK_EBMS_MAX_REFS) {
-			tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-LIMIT", &loc, "more than %d "
-				     "ebbp:MessagePartNRInformation elements", TDK_EBMS_MAX_REFS);
+		if (full(p, s->nrefs, TDK_EBMS_MAX_REFS, d))
 			break;
-		}
 		x = &s->refs[s->nrefs++];
 		x->uri = ebms_attr(ref, "URI");
 		x->digest_method = ebms_attr(ebms_child(ref, DSIG_NS, "DigestMethod"), "Algorithm");
@@ -278,12 +280,8 @@ static void signal_message(const xmlNode *sm, struct tdk_ebms_signal *s, struct 
 		s->pull_mpc = ebms_attr(p, "mpc");
 	}
 	for (xmlNode *e = ebms_child(sm, EB, "Error"); e; e = ebms_next(e, EB, "Error")) {
-		if (s->nerrors == TDK_EBMS_MAX_ERRORS) {
-			ebms_loc(e, &loc);
-			tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-LIMIT", &loc, "more than %d eb:Error elements",
-				     TDK_EBMS_MAX_ERRORS);
+		if (full(e, s->nerrors, TDK_EBMS_MAX_ERRORS, d))
 			break;
-		}
 		error_element(e, &s->errors[s->nerrors++], d);
 	}
 	if (!r && !p && !s->nerrors) {

@@ -284,6 +284,16 @@ static void domibus_party(struct cand *c, const xmlNode *bp, const char *name, i
 	free(type);
 }
 
+/* Sets k to the attribute attr of what n's attribute ref names (deref). */
+static void set_ref(struct cand *c, const xmlNode *bp, const xmlNode *n, const char *ref, const char *local,
+		    const char *attr, int k)
+{
+	char *v = deref(bp, n, ref, local, attr, c);
+
+	set(c, k, v);
+	free(v);
+}
+
 /* Sets k to the attribute value of what n's attribute ref names, refusing a non-empty type. */
 static void domibus_value(struct cand *c, const xmlNode *bp, const xmlNode *n, const char *ref, const char *local,
 			  int k, const char *what)
@@ -318,20 +328,12 @@ static int domibus_one(const xmlNode *bp, const xmlNode *pr, const xmlNode *leg,
 	free(ln);
 	domibus_party(&c, bp, own, TDK_PMODE_FROM_PARTY);
 	domibus_party(&c, bp, resp, TDK_PMODE_TO_PARTY);
-	v = deref(bp, pr, "initiatorRole", "role", "value", &c);
-	set(&c, TDK_PMODE_FROM_ROLE, v);
-	free(v);
-	v = deref(bp, pr, "responderRole", "role", "value", &c);
-	set(&c, TDK_PMODE_TO_ROLE, v);
-	free(v);
+	set_ref(&c, bp, pr, "initiatorRole", "role", "value", TDK_PMODE_FROM_ROLE);
+	set_ref(&c, bp, pr, "responderRole", "role", "value", TDK_PMODE_TO_ROLE);
 	domibus_value(&c, bp, pr, "agreement", "agreement", TDK_PMODE_AGREEMENT, "the AgreementRef type");
 	domibus_value(&c, bp, leg, "service", "service", TDK_PMODE_SERVICE, "the Service type");
-	v = deref(bp, leg, "action", "action", "value", &c);
-	set(&c, TDK_PMODE_ACTION, v);
-	free(v);
-	v = deref(bp, leg, "defaultMpc", "mpc", "qualifiedName", &c);
-	set(&c, TDK_PMODE_MPC, v);
-	free(v);
+	set_ref(&c, bp, leg, "action", "action", "value", TDK_PMODE_ACTION);
+	set_ref(&c, bp, leg, "defaultMpc", "mpc", "qualifiedName", TDK_PMODE_MPC);
 	return finish(&c, ps, leg, d);
 }
 
