@@ -43,6 +43,7 @@ void tdk_pmodes_release(struct tdk_pmodes *ps)
 {
 	for (size_t i = 0; i < ps->n; i++)
 		pmode_free(&ps->p[i]);
+	free(ps->p);
 	tdk_pmodes_init(ps);
 }
 
