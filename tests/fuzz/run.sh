@@ -174,6 +174,16 @@ for bin in $bins; do
 	fuzz-endpoints)
 		cp samples/endpoints "$seeds"/ 2>/dev/null
 		;;
+	fuzz-ebms | fuzz-pmode)
+		# The AS4 corpus: SOAP messages for the header reader, P-Modes for the other.
+		case $name in fuzz-ebms) pat='*.xml' ;; *) pat='*pm*.xml' ;; esac
+		[ -d "$corpus/transport/as4" ] &&
+			find "$corpus/transport/as4" -type f -name "$pat" -size -64k | while IFS= read -r f; do
+				cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1).xml"
+			done
+		[ "$name" = fuzz-pmode ] && [ -f "$corpus/transport/as4/domibus/Domibus-MSH-tomcat/dataset/pmode/PModeTemplate.xml" ] &&
+			cp "$corpus/transport/as4/domibus/Domibus-MSH-tomcat/dataset/pmode/PModeTemplate.xml" "$seeds"/
+		;;
 	fuzz-colmap)
 		# A column map, a line "===", and the records it maps.
 		for m in tests/data/flat/*.columns samples/*.columns; do
