@@ -78,7 +78,8 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libtdk.a $(HEADERS)
 units: $(UNIT_BIN)
 
 # Test-data generators built on the library (tests/gen/), e.g. edi-gen for directory messages.
-GEN_BIN = $(BUILD)/tests/gen/edi-gen $(BUILD)/tests/gen/journal-fill $(BUILD)/tests/gen/oauth-probe
+GEN_BIN = $(BUILD)/tests/gen/edi-gen $(BUILD)/tests/gen/journal-fill $(BUILD)/tests/gen/oauth-probe \
+          $(BUILD)/tests/gen/as2-probe
 
 $(BUILD)/tests/gen/%: tests/gen/%.c $(BUILD)/libtdk.a $(HEADERS)
 	@mkdir -p $(dir $@)
