@@ -93,6 +93,22 @@ static int send_algs(const struct tdk_as2_send *o, const EVP_MD **md, const char
 	return 0;
 }
 
+/*
+ * Nonzero when every line break of p is CRLF: such a payload is its own
+ * canonical form and travels as binary; any other goes as base64, so that a
+ * verifier that canonicalises the signed entity (S/MIME says it must be
+ * canonical) sees the bytes that were signed.
+ */
+static int canonical(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((p[i] == '\n' && (i == 0 || p[i - 1] != '\r')) || (p[i] == '\r' && (i + 1 == n || p[i + 1] != '\n')))
+			return 0;
+	return 1;
+}
+
 /* Moves cur (a Content-Type and a body) into out. */
 static int finish(struct tdk_buf *ct, struct tdk_buf *cur, struct tdk_as2_msg *out)
 {
@@ -126,8 +142,10 @@ int tdk_as2_build(const struct tdk_as2_send *o, const void *payload, size_t n, c
 		rc = TDK_EXIT_USAGE;
 		goto out;
 	}
-	if (tdk_buf_addf(&cur, "Content-Type: %s\r\nContent-Transfer-Encoding: binary\r\n\r\n", type) ||
-	    tdk_buf_add(&cur, payload, n))
+	if (canonical(payload, n) ? tdk_buf_addf(&cur, "Content-Type: %s\r\nContent-Transfer-Encoding: binary\r\n\r\n", type) ||
+					    tdk_buf_add(&cur, payload, n)
+				  : tdk_buf_addf(&cur, "Content-Type: %s\r\nContent-Transfer-Encoding: base64\r\n\r\n", type) ||
+					    as2_b64_encode(payload, n, &cur))
 		goto out;
 	if (!o->sign && as2_mic(md, micname, payload, n, out->mic))
 		goto out;
@@ -170,7 +188,7 @@ int tdk_as2_build(const struct tdk_as2_send *o, const void *payload, size_t n, c
 
 		if (tdk_buf_adds(&ct, sct ? sct : o->compress ?
 				 "application/pkcs7-mime; smime-type=compressed-data; name=smime.p7z" : type) ||
-		    tdk_buf_add(&nxt, h, cur.len - (size_t)(h - cur.data)))
+		    (sct || o->compress ? tdk_buf_add(&nxt, h, cur.len - (size_t)(h - cur.data)) : tdk_buf_add(&nxt, payload, n)))
 			goto out;
 		rc = finish(&ct, &nxt, out);
 	}
