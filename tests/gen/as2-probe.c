@@ -41,7 +41,7 @@ static void emit(void *arg, const struct tdk_diag_item *it)
 
 	(void)arg;
 	if (tdk_diag_format_text(&b, it) == 0)
-		fprintf(stderr, "%s\n", b.data);
+		fputs(b.data, stderr);
 	tdk_buf_release(&b);
 }
 
