@@ -62,8 +62,8 @@ int as2_multipart(struct as2_slice body, const char *boundary, struct as2_slice 
 /* Decodes base64 (line breaks and spaces skipped) into out; -1 for a byte outside the alphabet. */
 int as2_b64_decode(struct as2_slice in, struct tdk_buf *out);
 
-/* Encodes base64 into out, in lines of 76 characters ending CRLF. */
-int as2_b64_encode(const unsigned char *p, size_t n, struct tdk_buf *out);
+/* Encodes base64 into out: with wrap, in lines of 76 characters each ending CRLF; else on one line. */
+int as2_b64_encode(const unsigned char *p, size_t n, struct tdk_buf *out, int wrap);
 
 /* Appends p with every bare LF made CRLF (the canonical form of a MIME entity). */
 int as2_canon(struct as2_slice in, struct tdk_buf *out);

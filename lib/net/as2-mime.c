@@ -295,7 +295,7 @@ int as2_b64_decode(struct as2_slice in, struct tdk_buf *out)
 	return pad > 2 ? -1 : 0;
 }
 
-int as2_b64_encode(const unsigned char *p, size_t n, struct tdk_buf *out)
+int as2_b64_encode(const unsigned char *p, size_t n, struct tdk_buf *out, int wrap)
 {
 	size_t i, col = 0;
 	char q[4];
@@ -310,13 +310,13 @@ int as2_b64_encode(const unsigned char *p, size_t n, struct tdk_buf *out)
 		q[3] = i + 2 < n ? b64[v & 63] : '=';
 		if (tdk_buf_add(out, q, 4))
 			return -1;
-		if ((col += 4) == 76 && i + 3 < n) {
+		if (wrap && (col += 4) == 76 && i + 3 < n) {
 			if (tdk_buf_add(out, "\r\n", 2))
 				return -1;
 			col = 0;
 		}
 	}
-	return tdk_buf_add(out, "\r\n", 2);
+	return wrap ? tdk_buf_add(out, "\r\n", 2) : 0;
 }
 
 int as2_canon(struct as2_slice in, struct tdk_buf *out)

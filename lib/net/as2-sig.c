@@ -44,10 +44,8 @@ int as2_mic(const EVP_MD *md, const char *micname, const void *p, size_t n, char
 	struct tdk_buf b = TDK_BUF_INIT(TDK_AS2_MIC_MAX);
 	int r = -1;
 
-	if (!EVP_Digest(p, n, dig, &dl, md, NULL) || as2_b64_encode(dig, dl, &b) || b.len < 2)
-		goto out;
-	b.len -= 2; /* the CRLF */
-	if (tdk_buf_addf(&b, ", %s", micname))
+	if (!EVP_Digest(p, n, dig, &dl, md, NULL) || as2_b64_encode(dig, dl, &b, 0) ||
+	    tdk_buf_addf(&b, ", %s", micname) || b.len >= TDK_AS2_MIC_MAX)
 		goto out;
 	memcpy(out, b.data, b.len + 1);
 	r = 0;
@@ -107,7 +105,7 @@ int as2_sign(EVP_PKEY *key, X509 *cert, const EVP_MD *md, const char *micname, s
 	    tdk_buf_addf(body, "\r\n--%s\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n"
 			       "Content-Transfer-Encoding: base64\r\n"
 			       "Content-Disposition: attachment; filename=smime.p7s\r\n\r\n", bnd) ||
-	    as2_b64_encode((const unsigned char *)der.data, der.len, body) || tdk_buf_addf(body, "--%s--\r\n", bnd))
+	    as2_b64_encode((const unsigned char *)der.data, der.len, body, 1) || tdk_buf_addf(body, "--%s--\r\n", bnd))
 		goto out;
 	if (tdk_buf_addf(&ct, "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=%s; boundary=\"%s\"",
 			 micname, bnd))

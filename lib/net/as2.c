@@ -125,7 +125,7 @@ int tdk_as2_build(const struct tdk_as2_send *o, const void *payload, size_t n, c
 		  struct tdk_as2_msg *out, struct tdk_diag *d)
 {
 	struct tdk_buf cur = TDK_BUF_INIT(TDK_AS2_MAX_BODY), nxt = TDK_BUF_INIT(TDK_AS2_MAX_BODY);
-	struct tdk_buf ct = TDK_BUF_INIT(1024);
+	struct tdk_buf ct = TDK_BUF_INIT(1024), der = TDK_BUF_INIT(TDK_AS2_MAX_BODY);
 	const char *micname;
 	const EVP_MD *md;
 	const EVP_CIPHER *c;
@@ -145,14 +145,16 @@ int tdk_as2_build(const struct tdk_as2_send *o, const void *payload, size_t n, c
 	if (canonical(payload, n) ? tdk_buf_addf(&cur, "Content-Type: %s\r\nContent-Transfer-Encoding: binary\r\n\r\n", type) ||
 					    tdk_buf_add(&cur, payload, n)
 				  : tdk_buf_addf(&cur, "Content-Type: %s\r\nContent-Transfer-Encoding: base64\r\n\r\n", type) ||
-					    as2_b64_encode(payload, n, &cur))
+					    as2_b64_encode(payload, n, &cur, 1))
 		goto out;
 	if (!o->sign && as2_mic(md, micname, payload, n, out->mic))
 		goto out;
 	if (o->compress) {
-		if (tdk_buf_adds(&nxt, "Content-Type: application/pkcs7-mime; smime-type=compressed-data; name=smime.p7z\r\n"
-				       "Content-Transfer-Encoding: binary\r\n\r\n") ||
-		    as2_compress((struct as2_slice){ (unsigned char *)cur.data, cur.len }, &nxt))
+		/* Binary where nothing canonicalises it; base64 under a signature. */
+		if (tdk_buf_addf(&nxt, "Content-Type: application/pkcs7-mime; smime-type=compressed-data; name=smime.p7z\r\n"
+				       "Content-Transfer-Encoding: %s\r\n\r\n", o->sign ? "base64" : "binary") ||
+		    as2_compress((struct as2_slice){ (unsigned char *)cur.data, cur.len }, &der) ||
+		    (o->sign ? as2_b64_encode((unsigned char *)der.data, der.len, &nxt, 1) : tdk_buf_add(&nxt, der.data, der.len)))
 			goto out;
 		tdk_buf_release(&cur);
 		cur = nxt;
@@ -199,5 +201,6 @@ out:
 	tdk_buf_release(&cur);
 	tdk_buf_release(&nxt);
 	tdk_buf_release(&ct);
+	tdk_buf_release(&der);
 	return rc;
 }
