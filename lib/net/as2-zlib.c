@@ -49,7 +49,7 @@ static int hdr(struct tdk_buf *b, int tag, size_t n)
 int as2_compress(struct as2_slice in, struct tdk_buf *der)
 {
 	uLongf zn = compressBound((uLong)in.n);
-	struct tdk_buf z = TDK_BUF_INIT(TDK_AS2_MAX_BODY + 4096);
+	struct tdk_buf z = TDK_BUF_INIT((size_t)zn + 1);
 	size_t o, ec, eci_c, eci, cd_c, cd, ci_c;
 	int r = -1;
 
