@@ -37,6 +37,15 @@ void as2_entity_release(struct as2_entity *e);
  */
 int as2_field(const unsigned char *f, size_t n, const char *name, char **value);
 
+/* Keeps field f in the first of the k slots whose name it has, unless that slot is set; as2_field's returns. */
+int as2_keep(const unsigned char *f, size_t n, const char *const *names, char **const *slots, size_t k);
+
+/*
+ * The top entity of a received body: content_type with data as its body, or
+ * (content_type NULL) data's own headers; release with as2_entity_release.
+ */
+int as2_top(const char *content_type, const void *data, size_t n, struct as2_entity *top, struct tdk_diag *d);
+
 /*
  * Calls fn for each header field of data (n bytes, at most TDK_AS2_MAX_HEADERS,
  * each at most TDK_AS2_MAX_HEADER_LEN); fn returns 0, -1 (malformed) or -2 (out
@@ -97,6 +106,9 @@ int as2_compress(struct as2_slice in, struct tdk_buf *der);
 
 /* Inflates the content of the compressed-data cms into out, within TDK_AS2_MAX_BODY. */
 int as2_uncompress(CMS_ContentInfo *cms, struct tdk_buf *out, struct tdk_diag *d);
+
+/* Appends the DER of cms to der; 0 or -1. */
+int as2_der(CMS_ContentInfo *cms, struct tdk_buf *der);
 
 /* Copies s (n bytes) into a new NUL-terminated string; NULL when out of memory. */
 char *as2_strndup(const char *s, size_t n);

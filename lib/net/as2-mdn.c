@@ -119,27 +119,13 @@ static int mdn_field(void *arg, const unsigned char *f, size_t n)
 	static const char *const names[] = { "original-message-id", "disposition", "received-content-mic",
 					     "final-recipient" };
 	struct tdk_as2_mdn_result *res = arg;
-	char **slot[4];
-	char *v = NULL;
-	size_t i;
-	int r;
+	char **slots[4];
 
-	slot[0] = &res->original_id;
-	slot[1] = &res->disposition;
-	slot[2] = &res->mic;
-	slot[3] = &res->final_recipient;
-	for (i = 0; i < 4; i++) {
-		if ((r = as2_field(f, n, names[i], &v)) < 0)
-			return r;
-		if (r) {
-			if (*slot[i])
-				free(v);
-			else
-				*slot[i] = v;
-			return 0;
-		}
-	}
-	return 0;
+	slots[0] = &res->original_id;
+	slots[1] = &res->disposition;
+	slots[2] = &res->mic;
+	slots[3] = &res->final_recipient;
+	return as2_keep(f, n, names, slots, 4);
 }
 
 /* The message/disposition-notification part of the multipart/report entity e, read into res. */
@@ -293,20 +279,9 @@ int tdk_as2_mdn_read(const struct tdk_as2_mdn_check *c, const char *content_type
 	int rc, sig = 0;
 
 	memset(res, 0, sizeof(*res));
-	memset(&top, 0, sizeof(top));
 	memset(&rep, 0, sizeof(rep));
-	if (n > TDK_AS2_MAX_BODY) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "AS2-LIMIT", NULL, "the mdn is over %u bytes", TDK_AS2_MAX_BODY);
-		return TDK_EXIT_IO;
-	}
-	if (content_type) {
-		if (!(top.ctype = as2_strndup(content_type, strlen(content_type))))
-			return TDK_EXIT_INTERNAL;
-		top.body.p = data;
-		top.body.n = n;
-	} else if ((rc = as2_entity_parse(data, n, &top, d))) {
+	if ((rc = as2_top(content_type, data, n, &top, d)))
 		goto out;
-	}
 	if (as2_type_is(top.ctype, "multipart/signed")) {
 		res->was_signed = 1;
 		if ((sig = as2_verify(&top, c->partner, &canon, &part, &micalg, d)) && !part.p) {

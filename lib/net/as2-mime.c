@@ -78,32 +78,37 @@ int as2_field(const unsigned char *f, size_t n, const char *name, char **value)
 	return 1;
 }
 
+int as2_keep(const unsigned char *f, size_t n, const char *const *names, char **const *slots, size_t k)
+{
+	char *v = NULL;
+	size_t i;
+	int r;
+
+	for (i = 0; i < k; i++) {
+		if ((r = as2_field(f, n, names[i], &v)) < 0)
+			return r;
+		if (r) {
+			if (*slots[i])
+				free(v);
+			else
+				*slots[i] = v;
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* Keeps the value of a field an entity needs. */
 static int keep_field(void *arg, const unsigned char *f, size_t n)
 {
 	static const char *const names[] = { "content-type", "content-transfer-encoding", "content-disposition" };
 	struct as2_entity *e = arg;
-	char **slot[3];
-	char *v = NULL;
-	size_t i;
-	int r;
+	char **slots[3];
 
-	slot[0] = &e->ctype;
-	slot[1] = &e->cte;
-	slot[2] = &e->disposition;
-	for (i = 0; i < 3; i++) {
-		if ((r = as2_field(f, n, names[i], &v)) < 0)
-			return r;
-		if (r && !*slot[i]) {
-			*slot[i] = v;
-			return 0;
-		}
-		free(v);
-		v = NULL;
-		if (r)
-			return 0;
-	}
-	return 0;
+	slots[0] = &e->ctype;
+	slots[1] = &e->cte;
+	slots[2] = &e->disposition;
+	return as2_keep(f, n, names, slots, 3);
 }
 
 int as2_fields(const unsigned char *data, size_t n, int need_blank, int (*fn)(void *, const unsigned char *, size_t),
@@ -155,6 +160,22 @@ int as2_entity_parse(const unsigned char *data, size_t n, struct as2_entity *e, 
 		return rc;
 	e->body.p = data + off;
 	e->body.n = n - off;
+	return 0;
+}
+
+int as2_top(const char *content_type, const void *data, size_t n, struct as2_entity *top, struct tdk_diag *d)
+{
+	memset(top, 0, sizeof(*top));
+	if (n > TDK_AS2_MAX_BODY) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "AS2-LIMIT", NULL, "the body is over %u bytes", TDK_AS2_MAX_BODY);
+		return TDK_EXIT_IO;
+	}
+	if (!content_type)
+		return as2_entity_parse(data, n, top, d);
+	if (!(top->ctype = as2_strndup(content_type, strlen(content_type))))
+		return TDK_EXIT_INTERNAL;
+	top->body.p = data;
+	top->body.n = n;
 	return 0;
 }
 

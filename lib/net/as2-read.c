@@ -186,20 +186,8 @@ int tdk_as2_read(const struct tdk_as2_recv *r, const char *content_type, const v
 	int rc;
 
 	memset(in, 0, sizeof(*in));
-	memset(&top, 0, sizeof(top));
-	if (n > TDK_AS2_MAX_BODY) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "AS2-LIMIT", NULL, "the body is over %u bytes", TDK_AS2_MAX_BODY);
-		return TDK_EXIT_IO;
-	}
-	if (content_type) {
-		if (!(top.ctype = as2_strndup(content_type, strlen(content_type))))
-			return TDK_EXIT_INTERNAL;
-		top.body.p = data;
-		top.body.n = n;
+	if (!(rc = as2_top(content_type, data, n, &top, d)))
 		rc = entity(&x, &top, 0);
-	} else if (!(rc = as2_entity_parse(data, n, &top, d))) {
-		rc = entity(&x, &top, 0);
-	}
 	as2_entity_release(&top);
 	if (!rc && r->require_signed && !in->was_signed) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "AS2-SIG-MISSING", NULL, "the body is not signed and a signature is required");

@@ -54,23 +54,30 @@ out:
 	return r;
 }
 
+int as2_der(CMS_ContentInfo *cms, struct tdk_buf *der)
+{
+	unsigned char *p = NULL;
+	int n = i2d_CMS_ContentInfo(cms, &p), r = -1;
+
+	if (n > 0)
+		r = tdk_buf_add(der, p, (size_t)n);
+	OPENSSL_free(p);
+	return r;
+}
+
 /* The DER of a detached signature over entity. */
 static int sign_der(EVP_PKEY *key, X509 *cert, const EVP_MD *md, struct as2_slice entity, struct tdk_buf *der)
 {
 	BIO *in = BIO_new_mem_buf(entity.p, (int)entity.n);
 	CMS_ContentInfo *cms = NULL;
-	unsigned char *p = NULL;
-	int n, r = -1;
+	int r = -1;
 	unsigned flags = CMS_DETACHED | CMS_BINARY | CMS_PARTIAL;
 
 	if (!in || !(cms = CMS_sign(NULL, NULL, NULL, NULL, flags)) ||
 	    !CMS_add1_signer(cms, cert, key, md, flags) || !CMS_final(cms, in, NULL, flags))
 		goto out;
-	if ((n = i2d_CMS_ContentInfo(cms, &p)) <= 0)
-		goto out;
-	r = tdk_buf_add(der, p, (size_t)n);
+	r = as2_der(cms, der);
 out:
-	OPENSSL_free(p);
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	return r;

@@ -43,9 +43,8 @@ static int encrypt_der(const struct tdk_as2_send *o, const EVP_CIPHER *c, struct
 	CMS_ContentInfo *cms = NULL;
 	CMS_RecipientInfo *ri;
 	EVP_PKEY_CTX *pc;
-	unsigned char *p = NULL;
 	unsigned flags = CMS_BINARY | CMS_PARTIAL | (o->oaep ? CMS_KEY_PARAM : 0);
-	int n, r = -1;
+	int r = -1;
 
 	if (!in || !(cms = CMS_encrypt(NULL, NULL, c, flags)) || !(ri = CMS_add1_recipient_cert(cms, o->partner, flags)))
 		goto out;
@@ -54,11 +53,9 @@ static int encrypt_der(const struct tdk_as2_send *o, const EVP_CIPHER *c, struct
 		    EVP_PKEY_CTX_set_rsa_oaep_md(pc, EVP_sha256()) <= 0 || EVP_PKEY_CTX_set_rsa_mgf1_md(pc, EVP_sha256()) <= 0)
 			goto out;
 	}
-	if (!CMS_final(cms, in, NULL, CMS_BINARY) || (n = i2d_CMS_ContentInfo(cms, &p)) <= 0)
-		goto out;
-	r = tdk_buf_add(der, p, (size_t)n);
+	if (CMS_final(cms, in, NULL, CMS_BINARY))
+		r = as2_der(cms, der);
 out:
-	OPENSSL_free(p);
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	return r;
