@@ -213,10 +213,14 @@ int as2_param(const char *ctype, const char *name, char *out, size_t size)
 			out[k] = '\0';
 			return 1;
 		}
-		for (; *p && *p != ';'; p++)
-			if (*p == '"')
-				for (p++; *p && *p != '"'; p++)
-					;
+		while (*p && *p != ';') {
+			if (*p++ != '"')
+				continue;
+			while (*p && *p != '"')
+				p += p[0] == '\\' && p[1] ? 2 : 1;
+			if (*p)
+				p++;
+		}
 		if (!*p)
 			break;
 	}
