@@ -49,6 +49,13 @@ test_expect_success 'compressed, signed and encrypted: whole again, the MIC over
 	test_grep "smime-type=compressed-data" v &&
 	mic=$(openssl dgst -sha256 -binary v | base64 -w0) && test_grep "mic: $mic, sha-256" out
 '
+test_expect_success 'encrypted, unsigned: the MIC is the digest of the decrypted entity, headers included' '
+	"$PROBE" send --payload pay.edi --type application/edifact --encrypt aes128-cbc --partner b.pem --body e.der >out &&
+	openssl cms -decrypt -inform DER -in e.der -inkey b.key -recip b.pem -out d 2>/dev/null &&
+	mic=$(openssl dgst -sha256 -binary d | base64 -w0) && test_grep "mic: $mic, sha-256" out &&
+	"$PROBE" recv --in e.der --content-type "application/pkcs7-mime; smime-type=enveloped-data" --key b.key \
+		--cert b.pem --out p >in && cmp p pay.edi && test_grep "mic: $mic, sha-256" in
+'
 test_expect_success 'a binary payload, compressed only and unsigned: the MIC is the payload digest' '
 	head -c 5000 /dev/urandom >bin && "$PROBE" send --payload bin --type application/octet-stream --compress --entity c.eml >out &&
 	"$PROBE" recv --in c.eml --out p >in && cmp p bin &&

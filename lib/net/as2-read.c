@@ -23,6 +23,19 @@ struct rd {
 
 static int entity(struct rd *x, const struct as2_entity *e, int depth);
 
+/* Sets the MIC over p with alg (the one asked for, else fallback, else sha256). */
+static int mic_of(struct rd *x, const char *fallback, const void *p, size_t n)
+{
+	const char *alg = x->r->mic_alg ? x->r->mic_alg : fallback ? fallback : "sha256", *micname;
+	const EVP_MD *md;
+
+	if (as2_md(alg, &md, &micname)) {
+		tdk_diag_add(x->d, TDK_SEV_ERROR, "AS2-ALG", NULL, "unknown mic algorithm %.40s", alg);
+		return TDK_EXIT_USAGE;
+	}
+	return as2_mic(md, micname, p, n, x->in->mic) ? TDK_EXIT_INTERNAL : 0;
+}
+
 /* Reads the entity whose headers begin at p. */
 static int nested(struct rd *x, struct as2_slice s, int depth)
 {
@@ -83,7 +96,9 @@ static int smime(struct rd *x, const struct as2_entity *e, int depth)
 	nid = OBJ_obj2nid(CMS_get0_type(cms));
 	if ((nid == NID_pkcs7_enveloped || nid == NID_id_smime_ct_authEnvelopedData) && !x->in->was_encrypted) {
 		x->in->was_encrypted = 1;
-		rc = decrypt(x, cms, &inner);
+		/* Unsigned: the MIC of the decrypted entity, headers included (RFC 4130 section 7.3.1). */
+		if (!(rc = decrypt(x, cms, &inner)))
+			rc = mic_of(x, NULL, inner.data ? inner.data : "", inner.len);
 	} else if (nid == NID_id_smime_ct_compressedData && !x->in->was_compressed) {
 		x->in->was_compressed = 1;
 		rc = as2_uncompress(cms, &inner, x->d);
@@ -107,8 +122,7 @@ static int signed_entity(struct rd *x, const struct as2_entity *e, int depth)
 {
 	struct tdk_buf canon = TDK_BUF_INIT(TDK_AS2_MAX_BODY + TDK_AS2_MAX_BODY / 2);
 	struct as2_slice part;
-	const char *micalg, *micname;
-	const EVP_MD *md;
+	const char *micalg;
 	int rc;
 
 	if (x->in->was_signed) {
@@ -118,15 +132,8 @@ static int signed_entity(struct rd *x, const struct as2_entity *e, int depth)
 	x->in->was_signed = 1;
 	if ((rc = as2_verify(e, x->r->partner, &canon, &part, &micalg, x->d)))
 		goto out;
-	if (as2_md(x->r->mic_alg ? x->r->mic_alg : micalg ? micalg : "sha256", &md, &micname)) {
-		tdk_diag_add(x->d, TDK_SEV_ERROR, "AS2-ALG", NULL, "unknown mic algorithm %.40s", x->r->mic_alg);
-		rc = TDK_EXIT_USAGE;
+	if ((rc = mic_of(x, micalg, part.p, part.n)))
 		goto out;
-	}
-	if (as2_mic(md, micname, part.p, part.n, x->in->mic)) {
-		rc = TDK_EXIT_INTERNAL;
-		goto out;
-	}
 	rc = nested(x, part, depth + 1);
 out:
 	tdk_buf_release(&canon);
@@ -137,22 +144,13 @@ out:
 static int leaf(struct rd *x, const struct as2_entity *e)
 {
 	struct tdk_buf b = TDK_BUF_INIT(TDK_AS2_MAX_BODY);
-	const char *micname;
-	const EVP_MD *md;
 	int rc;
 
 	if ((rc = as2_entity_decode(e, &b, x->d)))
 		goto out;
+	if (!x->in->was_signed && !x->in->was_encrypted && (rc = mic_of(x, NULL, b.data ? b.data : "", b.len)))
+		goto out;
 	rc = TDK_EXIT_INTERNAL;
-	if (!x->in->was_signed) {
-		if (as2_md(x->r->mic_alg ? x->r->mic_alg : "sha256", &md, &micname)) {
-			tdk_diag_add(x->d, TDK_SEV_ERROR, "AS2-ALG", NULL, "unknown mic algorithm %.40s", x->r->mic_alg);
-			rc = TDK_EXIT_USAGE;
-			goto out;
-		}
-		if (as2_mic(md, micname, b.data ? b.data : "", b.len, x->in->mic))
-			goto out;
-	}
 	if (!(x->in->content_type = as2_strndup(e->ctype ? e->ctype : "text/plain",
 						strlen(e->ctype ? e->ctype : "text/plain"))))
 		goto out;

@@ -171,6 +171,8 @@ int tdk_as2_build(const struct tdk_as2_send *o, const void *payload, size_t n, c
 		tdk_buf_reset(&nxt);
 	}
 	if (c) {
+		if (!o->sign && as2_mic(md, micname, cur.data, cur.len, out->mic))
+			goto out;
 		if (encrypt_der(o, c, (struct as2_slice){ (unsigned char *)cur.data, cur.len }, &nxt)) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "AS2-KEY", NULL, "openssl refused to encrypt for the partner certificate");
 			ERR_clear_error();

@@ -6,7 +6,8 @@
  * before signing, so that the signature and the MIC cover what travels),
  * signed as S/MIME multipart/signed (RFC 5751), optionally encrypted
  * (enveloped-data, or authEnveloped-data for the GCM ciphers), and the MIC
- * of RFC 4130 section 7.3.1 that the MDN must return.  tdk_as2_read undoes
+ * of RFC 4130 section 7.3.1 that the MDN must return (over the signed entity;
+ * unsigned, over the entity encrypted; else over the payload).  tdk_as2_read undoes
  * the layers of a received body with our key and the partner's certificate,
  * and tdk_as2_mdn_build and tdk_as2_mdn_read make and check the MDN
  * (multipart/report, RFC 3798/8098, signed or not).
@@ -102,8 +103,9 @@ struct tdk_as2_in {
  * under, or NULL when data begins with the MIME headers of the entity.
  * Decrypts with r->key, decompresses, verifies the signature against
  * r->partner and computes the MIC (RFC 4130 section 7.3.1: over the signed
- * entity, headers included, in canonical form, when signed; over the payload
- * otherwise).  Fills in (released by tdk_as2_in_release, also on failure).
+ * entity, headers included, in canonical form, when signed; over the
+ * decrypted entity, headers included, when encrypted and unsigned; over the
+ * payload otherwise).  Fills in (released by tdk_as2_in_release, also on failure).
  * Returns 0; TDK_EXIT_IO for a malformed or too large body (AS2-MIME-*,
  * AS2-LIMIT); TDK_EXIT_NEGATIVE when the signature does not verify or a
  * layer asked for is missing (AS2-SIG-*, AS2-ENC-MISSING); TDK_EXIT_TRUST
