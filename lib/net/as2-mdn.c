@@ -150,8 +150,10 @@ static int notification(const struct as2_entity *e, struct tdk_as2_mdn_result *r
 	for (i = 0; i < np; i++) {
 		struct as2_entity p;
 
-		if ((rc = as2_entity_parse(parts[i].p, parts[i].n, &p, d)))
-			return rc;
+		if ((rc = as2_entity_parse(parts[i].p, parts[i].n, &p, d))) {
+			as2_entity_release(&p);
+			break;
+		}
 		if (as2_type_is(p.ctype, "message/disposition-notification")) {
 			if (!(rc = as2_entity_decode(&p, &b, d)))
 				rc = as2_fields((const unsigned char *)b.data, b.len, 0, mdn_field, res, &off, d);
