@@ -15,7 +15,7 @@ AR        = ar
 PKG_CONFIG = pkg-config
 
 # Libraries found through pkg-config, one module per dependency.
-PKGS      = libxml-2.0 libxslt libexslt xmlsec1-openssl libzip libcurl libmicrohttpd gnutls sqlite3 libpq
+PKGS      = libxml-2.0 libxslt libexslt xmlsec1-openssl libzip zlib libcurl libmicrohttpd gnutls sqlite3 libpq
 
 CFLAGS    = -O2 -g
 CPPFLAGS  =

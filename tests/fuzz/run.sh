@@ -253,6 +253,29 @@ for bin in $bins; do
 				}'
 		done
 		;;
+	fuzz-smime | fuzz-mdn)
+		# node-libas2's bodies and MDN (read here, never kept in the tree), and what the
+		# library makes itself through tests/gen/as2-probe: plain, compressed, signed, MDNs.
+		a2=$corpus/transport/as2/node-libas2
+		[ "$name" = fuzz-smime ] && cp "$a2"/content.signed.txt "$a2"/content.encrypted.txt "$a2"/content.mime.txt "$seeds"/ 2>/dev/null
+		[ "$name" = fuzz-mdn ] && cp "$a2"/mdn.signed.txt "$seeds"/ 2>/dev/null
+		probe=build/plain/tests/gen/as2-probe
+		if [ -x "$probe" ] && openssl req -x509 -newkey rsa:2048 -nodes -keyout "$seeds/k" -out "$seeds/c" -days 2 \
+			-subj /CN=fuzz >/dev/null 2>&1; then
+			printf "UNB+UNOC:3+A+B+260101:1200+1'\nUNZ+1+1'\n" >"$seeds/p"
+			if [ "$name" = fuzz-smime ]; then
+				"$probe" send --payload "$seeds/p" --type application/edifact --entity "$seeds/plain.eml"
+				"$probe" send --payload "$seeds/p" --type application/edifact --compress --entity "$seeds/z.eml"
+				"$probe" send --payload "$seeds/p" --type application/edifact --compress --sign sha256 \
+					--key "$seeds/k" --cert "$seeds/c" --entity "$seeds/zs.eml"
+			else
+				"$probe" mdn --recipient B --original-id "<m1@tdk>" --mic "q83vEjRWeJA=, sha-256" --entity "$seeds/u.eml"
+				"$probe" mdn --recipient B --original-id "<m1@tdk>" --error decryption-failed --sign sha256 \
+					--key "$seeds/k" --cert "$seeds/c" --entity "$seeds/s.eml"
+			fi >/dev/null 2>&1
+			rm -f "$seeds/k" "$seeds/c" "$seeds/p"
+		fi
+		;;
 	esac
 	# Seeds merged into the kept corpus under the names libFuzzer gives (their SHA-1).
 	keep=$fz/corpus-$name
