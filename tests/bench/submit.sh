@@ -14,6 +14,9 @@
 #                        synchronous=FULL, the journal on disk in the work
 #                        folder) and sent
 #       tdk -j4          the same with -j 4
+#       tdk -j8          the same with -j 8: the journal commits the begins
+#                        and answers of the workers waiting at one moment
+#                        together (one fsync), so more workers share them
 #       tdk -j1 tmpfs    -j 1 with the journal on the tmpfs: the difference
 #                        to "tdk -j1" is what the journal's fsyncs cost
 #       tdk -j4 tmpfs    -j 4, the journal on the tmpfs
@@ -195,6 +198,7 @@ rm -f sync.test
 : >results.txt
 tdk_run "tdk -j1" "$work/journal.db"
 tdk_run "tdk -j4" "$work/journal.db" -j 4
+tdk_run "tdk -j8" "$work/journal.db" -j 8
 tdk_run "tdk -j1 tmpfs" "$fast/journal.db"
 tdk_run "tdk -j4 tmpfs" "$fast/journal.db" -j 4
 tdk_run "tdk -j1 novalid" "$work/journal.db" --no-validate
