@@ -92,6 +92,26 @@ int journal_write_head(struct tdk_journal *j, struct tdk_diag *d);
 /* The journal's format, kept in its meta table. */
 #define JOURNAL_FORMAT "tdk-journal-1"
 
+/*
+ * The tables of both backends, one text so that they cannot drift: I is
+ * the type of the whole numbers ("INTEGER" in SQLite, where "seq INTEGER
+ * PRIMARY KEY" is the rowid; "BIGINT" in PostgreSQL).
+ */
+#define JOURNAL_SCHEMA(I) \
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);" \
+	"CREATE TABLE rows(seq " I " PRIMARY KEY, sub " I " NOT NULL, kind TEXT NOT NULL, time TEXT NOT NULL," \
+	" endpoint TEXT NOT NULL, profile TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT, lrn TEXT," \
+	" state TEXT NOT NULL, conversation_id TEXT, receipt_id TEXT, message_id TEXT, outcome TEXT," \
+	" http_status " I " NOT NULL DEFAULT 0, headers TEXT, body_sha256 TEXT, body TEXT, detail TEXT," \
+	" prev TEXT NOT NULL, hash TEXT NOT NULL);" \
+	"CREATE TABLE claims(endpoint TEXT NOT NULL, sha256 TEXT NOT NULL, sub " I " NOT NULL," \
+	" PRIMARY KEY(endpoint, sha256));" \
+	"CREATE INDEX rows_sub ON rows(sub, seq);" \
+	"CREATE INDEX rows_conv ON rows(endpoint, conversation_id);" \
+	"CREATE INDEX rows_lrn ON rows(endpoint, lrn);" \
+	"CREATE INDEX rows_msg ON rows(endpoint, message_id);" \
+	"INSERT INTO meta VALUES('format', '" JOURNAL_FORMAT "');"
+
 /* Runs sql (no result rows, no parameter); returns 0 or an exit code. */
 int journal_exec(struct tdk_journal *j, const char *sql, struct tdk_diag *d);
 

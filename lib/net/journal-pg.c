@@ -19,20 +19,7 @@
 /* Taken by the process that looks for the schema and makes it (pg_advisory_xact_lock). */
 #define SCHEMA_LOCK "7630146893216731"
 
-static const char schema[] =
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE rows(seq BIGINT PRIMARY KEY, sub BIGINT NOT NULL, kind TEXT NOT NULL, time TEXT NOT NULL,"
-	" endpoint TEXT NOT NULL, profile TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT, lrn TEXT,"
-	" state TEXT NOT NULL, conversation_id TEXT, receipt_id TEXT, message_id TEXT, outcome TEXT,"
-	" http_status BIGINT NOT NULL DEFAULT 0, headers TEXT, body_sha256 TEXT, body TEXT, detail TEXT,"
-	" prev TEXT NOT NULL, hash TEXT NOT NULL);"
-	"CREATE TABLE claims(endpoint TEXT NOT NULL, sha256 TEXT NOT NULL, sub BIGINT NOT NULL,"
-	" PRIMARY KEY(endpoint, sha256));"
-	"CREATE INDEX rows_sub ON rows(sub, seq);"
-	"CREATE INDEX rows_conv ON rows(endpoint, conversation_id);"
-	"CREATE INDEX rows_lrn ON rows(endpoint, lrn);"
-	"CREATE INDEX rows_msg ON rows(endpoint, message_id);"
-	"INSERT INTO meta VALUES('format', '" JOURNAL_FORMAT "');";
+static const char schema[] = JOURNAL_SCHEMA("BIGINT");
 
 /* libpq's notices (a NOTICE from the server) would go to stderr: the library never prints. */
 static void quiet(void *arg, const char *msg)

@@ -13,20 +13,7 @@
 #include "net/journal-int.h"
 #include "util/exitcode.h"
 
-static const char schema[] =
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	"CREATE TABLE rows(seq INTEGER PRIMARY KEY, sub INTEGER NOT NULL, kind TEXT NOT NULL, time TEXT NOT NULL,"
-	" endpoint TEXT NOT NULL, profile TEXT NOT NULL, sha256 TEXT NOT NULL, name TEXT, lrn TEXT,"
-	" state TEXT NOT NULL, conversation_id TEXT, receipt_id TEXT, message_id TEXT, outcome TEXT,"
-	" http_status INTEGER NOT NULL DEFAULT 0, headers TEXT, body_sha256 TEXT, body TEXT, detail TEXT,"
-	" prev TEXT NOT NULL, hash TEXT NOT NULL);"
-	"CREATE TABLE claims(endpoint TEXT NOT NULL, sha256 TEXT NOT NULL, sub INTEGER NOT NULL,"
-	" PRIMARY KEY(endpoint, sha256));"
-	"CREATE INDEX rows_sub ON rows(sub, seq);"
-	"CREATE INDEX rows_conv ON rows(endpoint, conversation_id);"
-	"CREATE INDEX rows_lrn ON rows(endpoint, lrn);"
-	"CREATE INDEX rows_msg ON rows(endpoint, message_id);"
-	"INSERT INTO meta VALUES('format', '" JOURNAL_FORMAT "');";
+static const char schema[] = JOURNAL_SCHEMA("INTEGER");
 
 /* Reports the database's last error on d with a lead-in; returns the exit code (3 or 70). */
 static int fail(struct tdk_journal *j, struct tdk_diag *d, const char *what)
