@@ -221,7 +221,7 @@ static void upload_failed(struct dossier *x, const struct member *m, long status
 static int upload_one(struct dossier *x, struct member *m, const struct tdk_upload_slot *u)
 {
 	const char *name = label(x, m->name), *requeue;
-	struct tdk_journal_doc jd = { x->ep.data, "rest", m->sha, name, x->decl.lrn[0] ? x->decl.lrn : NULL };
+	struct tdk_journal_doc jd = { x->ep.data, "rest", m->sha, name, x->decl.lrn[0] ? x->decl.lrn : NULL, NULL };
 	struct tdk_journal_answer a = { "unknown", 0, u->reference, NULL, NULL, NULL, NULL, 0, NULL };
 	struct tdk_buf form = TDK_BUF_INIT(SUBMIT_DOC_MAX + (1u << 20));
 	char boundary[TDK_UPLOAD_BOUNDARY_LEN + 1], ctype[128], *hdrs[2] = { ctype, NULL };

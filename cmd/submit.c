@@ -374,7 +374,7 @@ int submit_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, c
 		const struct tdk_buf *body, struct submit_sent *out)
 {
 	char sha[TDK_JOURNAL_HASH_HEX + 1], lrn[TDK_REST_LRN_MAX + 1];
-	struct tdk_journal_doc jd = { s->e->name, "rest", sha, name, NULL };
+	struct tdk_journal_doc jd = { s->e->name, "rest", sha, name, NULL, NULL };
 	struct tdk_journal_row row;
 	struct tdk_http_resp resp;
 	enum tdk_rest_result res;

@@ -74,7 +74,7 @@ static int start(struct tdk_journal *j, const struct tdk_journal_doc *doc, struc
 	if (journal_set(&row->kind, "begin") < 0 || journal_set(&row->endpoint, doc->endpoint) < 0 ||
 	    journal_set(&row->profile, doc->profile) < 0 || journal_set(&row->sha256, doc->sha256) < 0 ||
 	    journal_set(&row->name, doc->name) < 0 || journal_set(&row->lrn, doc->lrn) < 0 ||
-	    journal_set(&row->state, "queued") < 0)
+	    journal_set(&row->message_id, doc->message_id) < 0 || journal_set(&row->state, "queued") < 0)
 		return TDK_EXIT_INTERNAL;
 	if ((r = journal_append(j, row, d)))
 		return r;

@@ -180,9 +180,14 @@ struct tdk_journal_row {
 /* Frees the strings of a row filled by this module and zeroes it. */
 void tdk_journal_row_release(struct tdk_journal_row *r);
 
-/* The document a submission sends. */
+/*
+ * The document a submission sends.  message_id (may be NULL) is the
+ * profile's message id, fixed before the first send: AS4's eb:MessageId,
+ * AS2's Message-ID.  The begin row keeps it and every later row of the
+ * submission carries it, so that a resend reuses it.
+ */
 struct tdk_journal_doc {
-	const char *endpoint, *profile, *sha256, *name, *lrn;
+	const char *endpoint, *profile, *sha256, *name, *lrn, *message_id;
 };
 
 /* A server's answer to a send, for tdk_journal_answer(); any field may be NULL or 0. */

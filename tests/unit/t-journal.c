@@ -83,7 +83,7 @@ static void steps(const char *path)
 	static const char sha[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	struct tdk_journal *a = NULL, *b = NULL;
 	struct tdk_journal_row row = { 0 };
-	struct tdk_journal_doc doc = { "cds", "rest", sha, "d.xml", "LRN1" };
+	struct tdk_journal_doc doc = { "cds", "rest", sha, "d.xml", "LRN1", "m1@tdk" };
 	struct tdk_journal_answer ans = { 0 };
 	struct tdk_journal_note note = { 0 };
 	struct tdk_diag d;
@@ -102,6 +102,7 @@ static void steps(const char *path)
 	ans.conversation_id = "conv";
 	ans.http_status = 202;
 	ok(tdk_journal_answer(a, 1, &ans, &row, &d) == 0 && !strcmp(row.conversation_id, "conv"), "accepted");
+	ok(row.message_id && !strcmp(row.message_id, "m1@tdk"), "the message id fixed at begin is carried by the later rows");
 	ok(tdk_journal_answer(a, 1, &ans, NULL, &d) == TDK_EXIT_USAGE, "answered twice: JOURNAL-STATE");
 	ok(tdk_journal_answer(a, 99, &ans, NULL, &d) == TDK_EXIT_USAGE, "no such submission");
 	ok(tdk_journal_requeue(a, 1, "x", &d) == TDK_EXIT_USAGE, "requeue needs sending");
@@ -136,7 +137,7 @@ static void notes(const char *path)
 	static const char sha[] = "1123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	struct tdk_journal *j = NULL;
 	struct tdk_journal_row row = { 0 };
-	struct tdk_journal_doc doc = { "cds", "rest", sha, "n.xml", "LRN9" };
+	struct tdk_journal_doc doc = { "cds", "rest", sha, "n.xml", "LRN9", NULL };
 	struct tdk_journal_answer ans = { 0 };
 	struct tdk_journal_note note = { 0 };
 	struct tdk_diag d;
@@ -290,7 +291,7 @@ static void *work(void *arg)
 	ans.state = "accepted";
 	ans.http_status = 202;
 	for (i = 0; i < ROUNDS; i++) {
-		struct tdk_journal_doc doc = { "cds", "rest", sha, "t.xml", NULL };
+		struct tdk_journal_doc doc = { "cds", "rest", sha, "t.xml", NULL, NULL };
 
 		doc_sha(i, w->same ? -1 : w->id, sha);
 		pthread_barrier_wait(w->bar);
