@@ -159,3 +159,29 @@ peer_start() {
 	fi
 	U=http://127.0.0.1:$(cat "$TRASH/port")
 }
+
+# The npm packages of tests/peers/package.json, at the versions it pins,
+# installed once into build/peers (again when a version changes) and linked
+# as $TRASH/node_modules; or the whole file is skipped, naming WHAT, when
+# node, npm or the registry is missing.  Sets PEERS.
+#   npm_peers WHAT
+npm_peers() {
+	PEERS=$REPO/build/peers
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		test_skip "$1" 'needs node and npm (Debian packages nodejs, npm)'
+		test_done
+	fi
+	stale=$(sed -n 's/^ *"\([^"]*\)": "\([0-9][^"]*\)",\{0,1\}$/\1 \2/p' "$REPO/tests/peers/package.json" |
+		while read -r pkg want; do
+			have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' "$PEERS/node_modules/$pkg/package.json" 2>/dev/null)
+			[ "$have" = "$want" ] || echo "$pkg"
+		done)
+	if [ -n "$stale" ]; then
+		mkdir -p "$PEERS" && cp "$REPO/tests/peers/package.json" "$PEERS/" &&
+			timeout 300 npm install --prefix "$PEERS" --no-audit --no-fund --no-save >"$TRASH/npm.log" 2>&1 || {
+			test_skip "$1" "npm could not install $(echo $stale): $(tail -n 1 "$TRASH/npm.log")"
+			test_done
+		}
+	fi
+	ln -s "$PEERS/node_modules" "$TRASH/node_modules"
+}

@@ -14,19 +14,10 @@
 . "$(dirname "$0")/lib.sh"
 
 PROBE=$REPO/$TDK_BUILD/tests/gen/oauth-probe
-PEERS=$REPO/build/peers
 skip_all() { test_skip 'OAuth 2.0 interop with oidc-provider' "$1"; test_done; }
 [ -x "$PROBE" ] || skip_all "needs $TDK_BUILD/tests/gen/oauth-probe (make $TDK_BUILD/tests/gen/oauth-probe)"
-command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 ||
-	skip_all "needs node, npm and curl (Debian packages nodejs, npm, curl)"
-want=$(sed -n 's/.*"oidc-provider": "\(.*\)".*/\1/p' "$REPO/tests/peers/package.json")
-have=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' "$PEERS/node_modules/oidc-provider/package.json" 2>/dev/null)
-if [ "$have" != "$want" ]; then
-	mkdir -p "$PEERS" && cp "$REPO/tests/peers/package.json" "$PEERS/" &&
-		timeout 300 npm install --prefix "$PEERS" --no-audit --no-fund --no-save >"$TRASH/npm.log" 2>&1 ||
-		skip_all "npm could not install oidc-provider@$want: $(tail -n 1 "$TRASH/npm.log")"
-fi
-ln -s "$PEERS/node_modules" "$TRASH/node_modules"
+command -v curl >/dev/null 2>&1 || skip_all "needs curl (Debian package curl)"
+npm_peers 'OAuth 2.0 interop with oidc-provider'
 cp "$REPO/tests/peers/oauth-server.mjs" "$TRASH/"
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >secret && chmod 600 secret
 node oauth-server.mjs "$TRASH/port" "$TRASH/secret" >"$TRASH/server.log" 2>&1 &
