@@ -40,6 +40,7 @@ struct as2_pass {
 	const struct tdk_endpoints *eps;
 	const struct tdk_endpoint *e;
 	struct tdk_diag *d;
+	int failed;           /* the exit code of a passphrase that could not be read, else 0 */
 };
 
 static int as2_passphrase(void *arg, const char *name, char *buf, size_t size)
@@ -48,6 +49,8 @@ static int as2_passphrase(void *arg, const char *name, char *buf, size_t size)
 	int n = tdk_endpoint_key_passphrase(p->eps, p->e, buf, size, p->d);
 
 	(void)name;
+	if (n < 0)
+		p->failed = -n;
 	return n < 0 ? -1 : n;
 }
 
@@ -126,7 +129,7 @@ static X509 *read_cert(const char *path, struct tdk_diag *d, int *code)
 int submit_as2_load(struct submit *s, const struct tdk_endpoints *eps, struct tdk_diag *d)
 {
 	const struct tdk_endpoint *e = s->e;
-	struct as2_pass pass = { eps, e, d };
+	struct as2_pass pass = { eps, e, d, 0 };
 	struct submit_as2 *a;
 	const char *file = d->file;
 	int r = 0;
@@ -150,7 +153,7 @@ int submit_as2_load(struct submit *s, const struct tdk_endpoints *eps, struct td
 	r = tdk_signer_load(&a->signer, e->path[TDK_EK_KEY], NULL, as2_passphrase, &pass, time(NULL), d);
 	d->file = file;
 	if (r)
-		return r;
+		return pass.failed ? pass.failed : r;
 	a->signer_loaded = 1;
 	if (!(a->partner = read_cert(e->path[TDK_EK_PARTNER_CERT], d, &r)))
 		return r;
