@@ -51,10 +51,11 @@ peer() {
 	while [ ! -s "$dir/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	URL=http://127.0.0.1:$(cat "$dir/port")/as2
 }
-# endpoints URL [key = value ...]: the endpoints file, our key encrypted (signer.p12, passphrase in a file).
+# endpoints URL [key = value ...]: the endpoints file, our key encrypted (signer.p12, passphrase in a file);
+# mdn is left to its default, signed-sync.
 endpoints() {
 	printf '[peer]\nprofile = as2\nurl = %s\nas2-from = TDK BROKER\nas2-to = LIBAS2\nkey = signer.p12\n' "$1" >ep
-	printf 'key-passphrase-file = pass.txt\npartner-cert = other.pem\nsign = sha256\nmdn = signed-sync\n' >>ep
+	printf 'key-passphrase-file = pass.txt\npartner-cert = other.pem\nsign = sha256\n' >>ep
 	shift
 	for kv in "$@"; do echo "$kv" >>ep; done
 }
@@ -114,6 +115,14 @@ test_expect_success 'compressed and signed: libas2 verifies; it cannot decompres
 	endpoints "$URL" "compress = yes" && doc zipped && submit zipped.edi &&
 	test_grep "zipped.edi: accepted" out && test ! -s err && n=$(cat p1/count) &&
 	test_grep "smime-type=compressed-data" p1/body.$n && unzip p1/payload.$n >unzipped && cmp zipped.edi unzipped
+'
+test_expect_success 'mdn = signed-async: Receipt-Delivery-Option sent; a 2xx is accepted, conversation = Message-ID' '
+	endpoints "$URL" "mdn = signed-async" "mdn-url = http://127.0.0.1:1/mdn" && doc async && submit async.edi &&
+	test_grep "async.edi: accepted" out && n=$(cat p1/count) &&
+	test_grep "\"receipt-delivery-option\": \"http://127.0.0.1:1/mdn\"" p1/headers.$n &&
+	tdk journal show "$(sha256sum async.edi | cut -c1-64)" --journal j.db >show &&
+	id=$(sed -n "s/^message //p" show) && test_grep "conversation $id" show &&
+	test_grep "the mdn comes later to mdn-url" show && test "$(sed -n ${n}p p1/ids)" = "$id"
 '
 test_expect_code 1 'aes128-gcm, which libas2 cannot decrypt: its failure MDN, rejected (AS2-MDN-ERROR)' '
 	endpoints "$URL" "encrypt = aes128-gcm" && doc gcm && submit gcm.edi; rc=$?
