@@ -6,10 +6,11 @@
 # a synchronous MDN built and signed by libas2.  tdk verifies that MDN
 # (signature against partner-cert, Original-Message-ID, Received-Content-MIC)
 # and journals it.  Signed; signed and encrypted (aes256-cbc, aes128-cbc,
-# des-ede3-cbc); compressed.  The twins: an MDN signed by another key, an MDN
-# with another MIC, a connection dropped after the body (unknown, never sent
-# again by itself, --resend with the same Message-ID), a cipher libas2
-# cannot open (its failure MDN: rejected).
+# des-ede3-cbc); compressed; mdn = signed-async.  The twins: an MDN signed by
+# another key, an MDN with another MIC, a 200 without an MDN, a connection
+# dropped after the body (unknown, never sent again by itself, --resend with
+# the same Message-ID), a cipher libas2 cannot open (its failure MDN:
+# rejected).
 #
 # libas2 0.8.2's quirks, found with this peer (tdk is right to the RFCs in each;
 # the peer works around them, tests/peers/as2-peer.js says how):
@@ -145,6 +146,14 @@ test_expect_code 5 'an MDN with another Received-Content-MIC: exit 5, AS2-MDN-MI
 	endpoints "$URL" && doc badmic && submit badmic.edi; rc=$?
 	test_grep "badmic.edi: unknown" out && test_grep "error: [AS2-MDN-MIC]" err &&
 	test_grep "error: [SUBMIT-AS2-MDN-UNTRUSTED] the mdn answers another message or another content" err || exit 99
+	exit $rc
+'
+peer p6 --no-mdn
+test_expect_code 4 'a 200 without an MDN: unknown, exit 4, SUBMIT-AS2-NO-MDN, the answer kept' '
+	endpoints "$URL" && doc nomdn && submit nomdn.edi; rc=$?
+	test_grep "nomdn.edi: unknown" out && test_grep "error: [SUBMIT-AS2-NO-MDN] the partner answered 200" err &&
+	tdk journal show "$(sha256sum nomdn.edi | cut -c1-64)" --journal j.db >show && test_grep "state unknown" show &&
+	test_grep "without a readable mdn" show || exit 99
 	exit $rc
 '
 

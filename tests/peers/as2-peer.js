@@ -12,6 +12,7 @@
 //   --mdn-key K --mdn-cert C   sign the MDN with another key
 //   --bad-mic                  return a Received-Content-MIC that is not the one computed
 //   --drop                     close the connection after reading the body, without an answer
+//   --no-mdn                   answer 200 with a body that is no MDN
 'use strict'
 const fs = require('fs')
 const http = require('http')
@@ -32,7 +33,7 @@ engine.getAlgorithmByOID = function (oid) {
 }
 
 const [portFile, outDir, certFile, keyFile, partnerFile, ...rest] = process.argv.slice(2)
-const opt = { drop: rest.includes('--drop'), badMic: rest.includes('--bad-mic') }
+const opt = { drop: rest.includes('--drop'), badMic: rest.includes('--bad-mic'), noMdn: rest.includes('--no-mdn') }
 const at = (name) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : undefined)
 const cert = fs.readFileSync(certFile, 'utf8')
 const key = fs.readFileSync(keyFile, 'utf8')
@@ -109,6 +110,11 @@ const server = http.createServer((req, res) => {
     fs.writeFileSync(path.join(outDir, 'headers.' + n), JSON.stringify(req.headers, null, 1) + '\n')
     if (opt.drop) {
       req.socket.destroy()
+      return
+    }
+    if (opt.noMdn) {
+      res.writeHead(200, { 'Content-Type': 'text/plain' })
+      res.end('thank you\n')
       return
     }
     answer(req, res, body).catch((e) => {
