@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "submit.h"
+#include "submit-as2.h"
 #include "xml/xml.h"
 #include "net/cds-error.h"
 
@@ -85,7 +86,7 @@ void submit_json_key(struct tdk_doc *doc, const char *k, const char *v)
 }
 
 /* The verdict of a document the journal already holds: its recorded outcome, and its status. */
-static int held(struct tdk_doc *doc, const struct tdk_journal_row *row)
+int submit_held(struct tdk_doc *doc, const struct tdk_journal_row *row)
 {
 	const char *st = row->state;
 	int code = !strcmp(st, "accepted") ? 0 : !strcmp(st, "rejected") ? 1
@@ -253,8 +254,7 @@ static int record(struct submit_slot *sl, struct tdk_doc *doc, int64_t sub, enum
 	return report(doc, res, r, requeue, a.conversation_id, status);
 }
 
-/* Claims the document in the journal (or, with --resend, claims it again).  Returns TDK_JOURNAL_MINE/HELD or a code. */
-static int claim(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_journal_doc *jd,
+int submit_claim(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_journal_doc *jd,
 		 struct tdk_journal_row *row)
 {
 	int r;
@@ -394,10 +394,10 @@ int submit_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, c
 	submit_json_key(doc, "lrn", jd.lrn);
 	if ((r = token_first(s, sl, doc, &jd, out)) != 0)
 		return r;
-	r = claim(s, sl, doc, &jd, &row);
+	r = submit_claim(s, sl, doc, &jd, &row);
 	if (r == TDK_JOURNAL_HELD) {
 		sent_from(out, row.state, &row);
-		r = held(doc, &row);
+		r = submit_held(doc, &row);
 		tdk_journal_row_release(&row);
 		return r;
 	}
@@ -465,6 +465,11 @@ static int submit_doc(void *arg, struct tdk_doc *doc)
 		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s' (or it is larger than 64 MiB)", doc->qname);
 		goto out;
 	}
+	if (s->as2) {
+		if ((r = submit_take(s, doc, &sl)) == 0)
+			r = submit_as2_send(s, sl, doc, &body);
+		goto out;
+	}
 	if (submit_is_dossier(&body)) {
 		r = submit_dossier(s, doc, &body);
 		goto out;
@@ -481,7 +486,7 @@ out:
 	return r;
 }
 
-/* Loads the endpoints file and finds the endpoint, which must speak rest. */
+/* Loads the endpoints file and finds the endpoint, which must speak rest or as2. */
 static int load_endpoint(struct tdk_run *run, struct submit *s, struct tdk_endpoints *eps)
 {
 	char buf[4096];
@@ -498,11 +503,13 @@ static int load_endpoint(struct tdk_run *run, struct submit *s, struct tdk_endpo
 	if (!(s->e = tdk_endpoints_find(eps, s->o.endpoint)))
 		return tdk_error(run->ctx, "submit", TDK_EXIT_USAGE, "no endpoint '%s' in %s (tdk endpoint list "
 				 "shows them)", s->o.endpoint, path);
-	if (s->e->profile != TDK_PROFILE_REST)
+	if (s->e->profile == TDK_PROFILE_AS4)
 		return tdk_error(run->ctx, "submit", TDK_EXIT_USAGE, "endpoint '%s' has profile %s: this tdk submits "
-				 "to profile rest only", s->e->name, tdk_endpoint_profile_name(s->e->profile));
+				 "to profiles rest and as2", s->e->name, tdk_endpoint_profile_name(s->e->profile));
 	if (!s->e->value[TDK_EK_URL])
 		return tdk_error(run->ctx, "submit", TDK_EXIT_USAGE, "endpoint '%s' has no url", s->e->name);
+	if (s->e->profile == TDK_PROFILE_AS2)
+		return submit_as2_load(s, eps, &d);
 	if ((r = tdk_auth_init(&s->auth, eps, s->e, 0, &d)) != 0)
 		return r;
 	if (s->e->path[TDK_EK_CATALOG])
@@ -569,6 +576,7 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 	free(s.slots);
 	tdk_validate_xml_release(&s.xv);
 	tdk_auth_release(&s.auth);
+	submit_as2_release(&s);
 	tdk_endpoints_release(&eps);
 	pthread_mutex_destroy(&s.mu);
 	pthread_mutex_destroy(&s.jmu);

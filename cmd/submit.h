@@ -1,7 +1,7 @@
 /*
- * The inside of tdk submit, shared by cmd/submit.c (documents) and
+ * The inside of tdk submit, shared by cmd/submit.c (documents),
  * cmd/submit-dossier.c (ASiC-E dossiers: the declaration, then the other
- * documents through the file-upload flow).
+ * documents through the file-upload flow) and cmd/submit-as2.c (profile as2).
  */
 #ifndef TDK_CMD_SUBMIT_H
 #define TDK_CMD_SUBMIT_H
@@ -41,6 +41,7 @@ struct submit {
 	struct tdk_journal *j;       /* shared by the workers: their writes are committed in groups */
 	struct submit_slot *slots;
 	size_t nslots;
+	struct submit_as2 *as2;      /* profile as2: the key and the partner's certificate; else NULL */
 };
 
 /* Where a declaration stands once submit_send() has sent it or found it held. */
@@ -71,6 +72,17 @@ void submit_give(struct submit *s, struct submit_slot *sl);
  */
 int submit_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const char *name,
 		const struct tdk_buf *body, struct submit_sent *out);
+
+/*
+ * Claims the document jd in the journal (with --resend, claims it again:
+ * SUBMIT-RESEND).  Returns TDK_JOURNAL_MINE with row the sending row,
+ * TDK_JOURNAL_HELD with row its last row, or an exit code.
+ */
+int submit_claim(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_journal_doc *jd,
+		 struct tdk_journal_row *row);
+
+/* The verdict of a document the journal already holds (SUBMIT-HELD); returns its status. */
+int submit_held(struct tdk_doc *doc, const struct tdk_journal_row *row);
 
 /* Adds ,"k":"v" to the document's JSON verdict (nothing when v is NULL). */
 void submit_json_key(struct tdk_doc *doc, const char *k, const char *v);

@@ -50,6 +50,9 @@ const struct tdk_keydef tdk_endpoint_keys[TDK_EK_COUNT] = {
 	{ "agreement", TDK_EKIND_TEXT, A4, 0, NULL, 0, 0 },
 	{ "mpc", TDK_EKIND_TEXT, A4, 0, NULL, 0, 0 },
 	{ "key", TDK_EKIND_PATH, A4 | A2, A4 | A2, NULL, 0, 0 },
+	{ "key-passphrase-file", TDK_EKIND_PATH, A4 | A2, 0, NULL, 0, 0 },
+	{ "key-passphrase-fd", TDK_EKIND_NUMBER, A4 | A2, 0, NULL, 0, 1048575 },
+	{ "key-passphrase-env", TDK_EKIND_TEXT, A4 | A2, 0, NULL, 0, 0 },
 	{ "partner-cert", TDK_EKIND_PATH, A4 | A2, A4 | A2, NULL, 0, 0 },
 	/* as4 takes yes|no, as2 a cipher: see tdk_endpoint_choices. */
 	{ "encrypt", TDK_EKIND_CHOICE, A4 | A2, 0, yesno, 0, 0 },

@@ -225,9 +225,9 @@ static void check_value(struct parser *p, struct tdk_endpoint *e, int k)
 	default:
 		if (k == TDK_EK_API_VERSION && !version_ok(v))
 			fault(p, "ENDPOINT-VALUE", line, col, "api-version must be a version such as 1.0, not '%s'", v);
-		if (k == TDK_EK_CLIENT_SECRET_ENV && !env_name_ok(v))
-			fault(p, "ENDPOINT-VALUE", line, col, "client-secret-env must name an environment variable "
-			      "(letters, digits, '_'), not '%s'", v);
+		if ((k == TDK_EK_CLIENT_SECRET_ENV || k == TDK_EK_KEY_PASSPHRASE_ENV) && !env_name_ok(v))
+			fault(p, "ENDPOINT-VALUE", line, col, "%s must name an environment variable "
+			      "(letters, digits, '_'), not '%s'", kd->name, v);
 		break;
 	}
 }
@@ -271,6 +271,10 @@ static void check_section_rules(struct parser *p, struct tdk_endpoint *e)
 		fault(p, "ENDPOINT-MISSING", e->line, 1, "endpoint '%s' has %s without %s", e->name,
 		      is_set(e, TDK_EK_CLIENT_CERT) ? "client-cert" : "client-key",
 		      is_set(e, TDK_EK_CLIENT_CERT) ? "client-key" : "client-cert");
+	if (is_set(e, TDK_EK_KEY_PASSPHRASE_FILE) + is_set(e, TDK_EK_KEY_PASSPHRASE_FD) +
+	    is_set(e, TDK_EK_KEY_PASSPHRASE_ENV) > 1)
+		fault(p, "ENDPOINT-CONFLICT", e->line, 1, "endpoint '%s' names its key passphrase more than once: keep "
+		      "one of key-passphrase-file, key-passphrase-fd, key-passphrase-env", e->name);
 	if (e->profile == TDK_PROFILE_AS2 && equals(e, TDK_EK_MDN, "signed-async") && !is_set(e, TDK_EK_MDN_URL))
 		fault(p, "ENDPOINT-MISSING", e->vline[TDK_EK_MDN], e->vcol[TDK_EK_MDN], "mdn signed-async needs mdn-url");
 }

@@ -23,6 +23,9 @@
  * file owned by the user and closed to the group and others), a file
  * descriptor (client-secret-fd) or an environment variable
  * (client-secret-env); tdk_endpoint_secret reads it, the caller wipes it.
+ * The passphrase of an as4 or as2 endpoint's key comes the same three ways
+ * (key-passphrase-file, key-passphrase-fd, key-passphrase-env), read by
+ * tdk_endpoint_key_passphrase.
  *
  * Nothing here prints or exits; faults go to a caller-owned struct tdk_diag.
  */
@@ -61,7 +64,8 @@ enum tdk_endpoint_key {
 	TDK_EK_FROM_PARTY, TDK_EK_FROM_ROLE, TDK_EK_TO_PARTY, TDK_EK_TO_ROLE, TDK_EK_SERVICE,
 	TDK_EK_ACTION, TDK_EK_AGREEMENT, TDK_EK_MPC,
 	/* as4 and as2 */
-	TDK_EK_KEY, TDK_EK_PARTNER_CERT, TDK_EK_ENCRYPT, TDK_EK_COMPRESS,
+	TDK_EK_KEY, TDK_EK_KEY_PASSPHRASE_FILE, TDK_EK_KEY_PASSPHRASE_FD, TDK_EK_KEY_PASSPHRASE_ENV,
+	TDK_EK_PARTNER_CERT, TDK_EK_ENCRYPT, TDK_EK_COMPRESS,
 	/* as2 */
 	TDK_EK_AS2_FROM, TDK_EK_AS2_TO, TDK_EK_SIGN, TDK_EK_MDN, TDK_EK_MDN_URL,
 	TDK_EK_COUNT
@@ -171,6 +175,17 @@ const char *tdk_endpoint_secret_describe(const struct tdk_endpoint *e, char *buf
  */
 int tdk_endpoint_secret(const struct tdk_endpoints *eps, const struct tdk_endpoint *e, char *buf, size_t size,
 			struct tdk_diag *d);
+
+/*
+ * Reads the passphrase of the endpoint's key (key-passphrase-file,
+ * key-passphrase-fd or key-passphrase-env) into buf[0..size) as
+ * tdk_endpoint_secret reads a client secret, with the same checks, codes
+ * and returns; the caller wipes buf.  An endpoint that names no source is
+ * -TDK_EXIT_USAGE (ENDPOINT-SECRET: the key is encrypted and no passphrase
+ * is given).
+ */
+int tdk_endpoint_key_passphrase(const struct tdk_endpoints *eps, const struct tdk_endpoint *e, char *buf,
+				size_t size, struct tdk_diag *d);
 
 /*
  * The steps of `tdk endpoint check`, reported one by one through fn as
