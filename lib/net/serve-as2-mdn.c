@@ -4,9 +4,10 @@
  * with mdn=signed-async.  The MDN must come from a known partner (AS2-From),
  * be signed by that partner's certificate and name an Original-Message-ID;
  * it is then recorded into the journal of --journal as a notification of
- * the submission whose conversation id is that Message-ID on the endpoint
- * named as the partner's AS2 name: outcome accepted when processed,
- * rejected when the disposition says error or failure, final either way.
+ * the submission whose conversation id is that Message-ID (with its angle
+ * brackets or without them) on the endpoint
+ * named as the partner's AS2 name: outcome processed, or failed when the
+ * disposition says error or failure, final either way.
  * A forged or malformed MDN is recorded nowhere: a 4xx with its code in
  * the access log.
  */
@@ -37,7 +38,9 @@ static int record(struct serve_req *r, const char *from, const struct tdk_as2_md
 {
 	struct tdk_journal *j = NULL;
 	struct tdk_journal_note n;
-	const char *code = NULL;
+	const char *code = NULL, *id = res->original_id;
+	char other[1000];
+	size_t len = strlen(id);
 	struct tdk_diag d;
 	int64_t sub = 0;
 	int rc;
@@ -48,14 +51,22 @@ static int record(struct serve_req *r, const char *from, const struct tdk_as2_md
 	memset(&n, 0, sizeof(n));
 	n.endpoint = from;
 	n.conversation_id = res->original_id;
-	n.outcome = res->processed ? "accepted" : "rejected";
+	n.outcome = res->processed ? "processed" : "failed";
 	n.final = 1;
 	n.body = r->body.data;
 	n.body_len = r->body.len;
 	n.detail = res->disposition;
 	n.id = serve_req_header(r, "Message-ID");
-	if ((rc = tdk_journal_open(&j, r->s->o.as2.journal, 0, &d)) == 0)
+	/* The same Message-ID with its angle brackets, or without them, as the sender recorded it. */
+	if (len >= 2 && id[0] == '<' && id[len - 1] == '>')
+		snprintf(other, sizeof(other), "%.*s", (int)(len - 2), id + 1);
+	else
+		snprintf(other, sizeof(other), "<%s>", id);
+	if ((rc = tdk_journal_open(&j, r->s->o.as2.journal, 0, &d)) == 0 &&
+	    (rc = tdk_journal_notify(j, &n, &sub, &d)) == TDK_JOURNAL_NONE) {
+		n.conversation_id = other;
 		rc = tdk_journal_notify(j, &n, &sub, &d);
+	}
 	tdk_journal_free(j);
 	if (rc == 0 || rc == TDK_JOURNAL_HELD)
 		return 0;
