@@ -6,9 +6,10 @@
  * the CDS stub chooses them, faults on request, and its state in SQLite.
  * It runs until SIGTERM or SIGINT, then finishes the requests in flight and
  * closes the database.  With --cert and --key it speaks https only, with
- * --client-ca it asks clients for certificates.  Exit 0 after a clean stop,
- * 2 for a usage error, 3 when the clients, a catalog, the state, the
- * address or the TLS files cannot be used.
+ * --client-ca it asks clients for certificates.  With --as2-key it is also
+ * an AS2 receiver (lib/net/serve-as2.c) for the --partner certificates.
+ * Exit 0 after a clean stop, 2 for a usage error, 3 when the clients, a
+ * catalog, the state, the address, the TLS or AS2 files cannot be used.
  */
 #include <openssl/pem.h>
 #include <signal.h>
@@ -40,6 +41,7 @@ struct serve_cli {
 	struct tdk_signer signer;
 	int signer_loaded;
 	struct tdk_serve_partner partner[TDK_OPTLIST_MAX];
+	char partner_id[TDK_OPTLIST_MAX][256];
 };
 
 #define SERVE_OPTIONS(o) \
@@ -211,12 +213,12 @@ static int load_as2(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_o
 		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--as2-key needs --as2-id and at least one --partner");
 	for (i = 0; i < o->partners.n; i++) {
 		const char *eq = strchr(o->partners.v[i], '=');
-		static char ids[TDK_OPTLIST_MAX][256];
 
-		if (!eq || eq == o->partners.v[i] || (size_t)(eq - o->partners.v[i]) >= sizeof(ids[0]))
+		if (!eq || eq == o->partners.v[i] || (size_t)(eq - o->partners.v[i]) >= sizeof(o->partner_id[0]))
 			return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--partner '%s' is not ID=FILE", o->partners.v[i]);
-		snprintf(ids[i], sizeof(ids[i]), "%.*s", (int)(eq - o->partners.v[i]), o->partners.v[i]);
-		o->partner[i].id = ids[i];
+		snprintf(o->partner_id[i], sizeof(o->partner_id[i]), "%.*s", (int)(eq - o->partners.v[i]),
+			 o->partners.v[i]);
+		o->partner[i].id = o->partner_id[i];
 		if (!(o->partner[i].cert = read_cert(eq + 1)))
 			return tdk_error(ctx, "serve", TDK_EXIT_IO, "'%s' holds no PEM certificate", eq + 1);
 	}
@@ -335,8 +337,10 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 	tdk_xml_schemas_release(&set);
 	for (i = 0; i < o.partners.n; i++)
 		X509_free(o.partner[i].cert);
-	if (o.signer_loaded)
+	if (o.signer_loaded) {
 		tdk_signer_release(&o.signer);
+		tdk_sign_lib_shutdown();
+	}
 	for (i = 0; i < 3; i++) {
 		if (o.pem[i].data)
 			tdk_secret_wipe(o.pem[i].data, o.pem[i].len);

@@ -27,12 +27,6 @@ static void keep_code(void *arg, const struct tdk_diag_item *it)
 		*code = it->code;
 }
 
-static void refuse(struct serve_req *r, unsigned status, const char *code, const char *msg)
-{
-	snprintf(r->code, sizeof(r->code), "%s", code);
-	serve_answer(r, status, "text/plain", msg);
-}
-
 /* Records the MDN res of partner from into the journal.  Returns 0, or -1 with r answered. */
 static int record(struct serve_req *r, const char *from, const struct tdk_as2_mdn_result *res)
 {
@@ -71,10 +65,10 @@ static int record(struct serve_req *r, const char *from, const struct tdk_as2_md
 	if (rc == 0 || rc == TDK_JOURNAL_HELD)
 		return 0;
 	if (rc == TDK_JOURNAL_NONE)
-		return refuse(r, 404, "SERVE-AS2-UNMATCHED", "the journal holds no message with this Message-ID\n"), -1;
+		return serve_refuse(r, 404, "SERVE-AS2-UNMATCHED", "the journal holds no message with this Message-ID\n"), -1;
 	if (rc == TDK_JOURNAL_SENDING)
-		return refuse(r, 503, "SERVE-AS2-SENDING", "the message is still being sent: send the MDN again\n"), -1;
-	return refuse(r, 500, code ? code : "SERVE-AS2-JOURNAL", "the journal cannot record the MDN\n"), -1;
+		return serve_refuse(r, 503, "SERVE-AS2-SENDING", "the message is still being sent: send the MDN again\n"), -1;
+	return serve_refuse(r, 500, code ? code : "SERVE-AS2-JOURNAL", "the journal cannot record the MDN\n"), -1;
 }
 
 void serve_as2_mdn(struct serve_req *r)
@@ -90,22 +84,22 @@ void serve_as2_mdn(struct serve_req *r)
 
 	if (strcmp(r->method, "POST")) {
 		serve_header(r, "Allow", "POST");
-		refuse(r, 405, "SERVE-AS2-METHOD", "POST the MDN\n");
+		serve_refuse(r, 405, "SERVE-AS2-METHOD", "POST the MDN\n");
 		return;
 	}
 	if (!a->key || !a->journal) {
-		refuse(r, 503, "SERVE-AS2-OFF", "tdk serve was started without --as2-key or --journal\n");
+		serve_refuse(r, 503, "SERVE-AS2-OFF", "tdk serve was started without --as2-key or --journal\n");
 		return;
 	}
 	if (!to || strcmp(to, a->id)) {
-		refuse(r, 404, "SERVE-AS2-TO", "AS2-To is not the AS2 name of this receiver\n");
+		serve_refuse(r, 404, "SERVE-AS2-TO", "AS2-To is not the AS2 name of this receiver\n");
 		return;
 	}
 	for (i = 0; from && i < a->npartners && !c.partner; i++)
 		if (!strcmp(a->partners[i].id, from))
 			c.partner = a->partners[i].cert;
 	if (!c.partner) {
-		refuse(r, 403, "SERVE-AS2-FROM", "AS2-From is not a partner of this receiver\n");
+		serve_refuse(r, 403, "SERVE-AS2-FROM", "AS2-From is not a partner of this receiver\n");
 		return;
 	}
 	tdk_diag_init(&d, "mdn");
@@ -118,7 +112,7 @@ void serve_as2_mdn(struct serve_req *r)
 		if (record(r, from, &res) == 0)
 			serve_answer(r, 200, NULL, NULL);
 	} else {
-		refuse(r, rc == TDK_EXIT_INTERNAL ? 500 : 400, code ? code : "AS2-MDN-MALFORMED",
+		serve_refuse(r, rc == TDK_EXIT_INTERNAL ? 500 : 400, code ? code : "AS2-MDN-MALFORMED",
 		       "the MDN was refused\n");
 	}
 	tdk_as2_mdn_result_release(&res);

@@ -47,13 +47,6 @@ static void diag_first(struct tdk_diag *d, struct first_err *e)
 	d->arg = e;
 }
 
-/* Refuses r with status, a code for the access log and a sentence. */
-static void refuse(struct serve_req *r, unsigned status, const char *code, const char *msg)
-{
-	snprintf(r->code, sizeof(r->code), "%s", code);
-	serve_answer(r, status, "text/plain", msg);
-}
-
 /* The certificate of partner id, or NULL. */
 static X509 *partner_cert(const struct tdk_serve_as2 *a, const char *id)
 {
@@ -218,6 +211,9 @@ static void *async_send(void *arg)
 		hdr[i] = hv[i];
 	hdr[5] = NULL;
 	tdk_http_opts_init(&ho);
+	/* Within the time tdk_serve_stop waits for what is in flight, so that the server outlives the thread. */
+	ho.timeout_ms = (long)j->s->o.timeout * 1000 / 2;
+	ho.connect_timeout_ms = ho.timeout_ms / 2;
 	if (tdk_http_init(&h, &ho, &d) == 0) {
 		const struct tdk_http_req req = { "POST", j->url, hdr, j->body, j->len };
 
@@ -291,7 +287,7 @@ static void deliver(struct serve_req *r, const struct as2_in *in, const char *ct
 	}
 	if (in->async_url) {
 		if (async_start(r, in, ctype, body, n) < 0)
-			refuse(r, 500, "SERVE-AS2-ASYNC", "the asynchronous MDN cannot be sent\n");
+			serve_refuse(r, 500, "SERVE-AS2-ASYNC", "the asynchronous MDN cannot be sent\n");
 		else
 			answer_mdn(r, in->from, NULL, NULL, 0);
 		return;
@@ -310,11 +306,11 @@ static int replay(struct serve_req *r, const struct as2_in *in)
 	rc = serve_store_as2_get(r->s, in->msgid, &from, &type, &mdn);
 	pthread_mutex_unlock(&r->s->lock);
 	if (rc == 1 && strcmp(from, in->from))
-		refuse(r, 409, "SERVE-AS2-DUPLICATE", "another partner sent a message with this Message-ID\n");
+		serve_refuse(r, 409, "SERVE-AS2-DUPLICATE", "another partner sent a message with this Message-ID\n");
 	else if (rc == 1)
 		deliver(r, in, type, mdn.data, mdn.len);
 	else if (rc < 0)
-		refuse(r, 500, "SERVE-STATE", "the state database cannot be read\n");
+		serve_refuse(r, 500, "SERVE-STATE", "the state database cannot be read\n");
 	free(from);
 	free(type);
 	tdk_buf_release(&mdn);
@@ -334,20 +330,20 @@ static int check_headers(struct serve_req *r, struct as2_in *in)
 	in->async_url = in->mdn_to ? serve_req_header(r, "Receipt-Delivery-Option") : NULL;
 	if (strcmp(r->method, "POST")) {
 		serve_header(r, "Allow", "POST");
-		return refuse(r, 405, "SERVE-AS2-METHOD", "POST the AS2 message\n"), -1;
+		return serve_refuse(r, 405, "SERVE-AS2-METHOD", "POST the AS2 message\n"), -1;
 	}
 	if (!a->key)
-		return refuse(r, 503, "SERVE-AS2-OFF", "tdk serve was started without --as2-key\n"), -1;
+		return serve_refuse(r, 503, "SERVE-AS2-OFF", "tdk serve was started without --as2-key\n"), -1;
 	if (!v || (strcmp(v, "1.0") && strcmp(v, "1.1") && strcmp(v, "1.2")))
-		return refuse(r, 400, "SERVE-AS2-VERSION", "AS2-Version must be 1.0, 1.1 or 1.2\n"), -1;
+		return serve_refuse(r, 400, "SERVE-AS2-VERSION", "AS2-Version must be 1.0, 1.1 or 1.2\n"), -1;
 	if (!to || strcmp(to, a->id))
-		return refuse(r, 404, "SERVE-AS2-TO", "AS2-To is not the AS2 name of this receiver\n"), -1;
+		return serve_refuse(r, 404, "SERVE-AS2-TO", "AS2-To is not the AS2 name of this receiver\n"), -1;
 	if (!(in->partner = partner_cert(a, in->from)))
-		return refuse(r, 403, "SERVE-AS2-FROM", "AS2-From is not a partner of this receiver\n"), -1;
+		return serve_refuse(r, 403, "SERVE-AS2-FROM", "AS2-From is not a partner of this receiver\n"), -1;
 	if (!in->msgid || !in->msgid[0] || strlen(in->msgid) > 998)
-		return refuse(r, 400, "SERVE-AS2-MSGID", "the message has no Message-ID\n"), -1;
+		return serve_refuse(r, 400, "SERVE-AS2-MSGID", "the message has no Message-ID\n"), -1;
 	if (in->async_url && !async_allowed(a, in->async_url))
-		return refuse(r, 403, "SERVE-AS2-ASYNC",
+		return serve_refuse(r, 403, "SERVE-AS2-ASYNC",
 			      "Receipt-Delivery-Option names a URL that --as2-async-to does not allow\n"), -1;
 	mdn_options(serve_req_header(r, "Disposition-Notification-Options"), &in->sign_mdn, in->alg,
 		    sizeof(in->alg));
@@ -405,7 +401,7 @@ void serve_as2(struct serve_req *r)
 		goto out;
 	}
 	if (in.mdn_to && make_mdn(r, &in, got.mic, NULL, NULL, &m)) {
-		refuse(r, 500, "SERVE-AS2-MDN", "the MDN cannot be made\n");
+		serve_refuse(r, 500, "SERVE-AS2-MDN", "the MDN cannot be made\n");
 		goto out;
 	}
 	serve_sha256(got.payload, got.len, sha, NULL);
@@ -414,7 +410,7 @@ void serve_as2(struct serve_req *r)
 			     in.mdn_to ? m.body : NULL, m.len);
 	pthread_mutex_unlock(&r->s->lock);
 	if (rc < 0)
-		refuse(r, 500, "SERVE-STATE", "the message cannot be stored\n");
+		serve_refuse(r, 500, "SERVE-STATE", "the message cannot be stored\n");
 	else if (rc == 0)     /* the same Message-ID stored meanwhile by another connection */
 		replay(r, &in);
 	else

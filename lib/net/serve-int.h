@@ -78,6 +78,9 @@ void serve_header(struct serve_req *r, const char *name, const char *value);
 /* Sets the answer: status, type and body text. */
 void serve_answer(struct serve_req *r, unsigned status, const char *ctype, const char *body);
 
+/* Sets the answer to a refusal: status, a sentence as text/plain, and code for the access log. */
+void serve_refuse(struct serve_req *r, unsigned status, const char *code, const char *msg);
+
 /* A request header's value, or NULL. */
 const char *serve_req_header(struct serve_req *r, const char *name);
 

@@ -140,6 +140,12 @@ void serve_answer(struct serve_req *r, unsigned status, const char *ctype, const
 		r->status = 500;
 }
 
+void serve_refuse(struct serve_req *r, unsigned status, const char *code, const char *msg)
+{
+	snprintf(r->code, sizeof(r->code), "%s", code);
+	serve_answer(r, status, "text/plain", msg);
+}
+
 const char *serve_req_header(struct serve_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
