@@ -7,7 +7,7 @@
 # --as2-async-to, and with it POSTed to a second tdk serve whose POST
 # /as2/mdn records them into a journal (processed, final) while a forged MDN
 # is recorded nowhere; the AS2 options' usage errors and a server without
-# --as2-key (503).
+# --as2-key (503); the drop fault, whose retry is a replay.
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
 . "$REPO/tests/pki.sh"
@@ -57,7 +57,7 @@ test_expect_success 'a server without --as2-key: /as2 and /as2/mdn answer 503' '
 	test "$(cat code)" = 503 && test "$(last_code)" = SERVE-AS2-OFF &&
 	test "$($CURL -o /dev/null -w "%{http_code}" -d x "$URL/as2/mdn")" = 503 && serve_stop
 '
-serve_start --as2-key other.key --as2-cert other.pem --as2-id TDK --partner ACME=rsa.pem \
+serve_start --as2-key other.key --as2-cert other.pem --as2-id TDK --partner ACME=rsa.pem --faults \
 	--access-log "$TRASH/access.log" || { test_expect_success 'tdk serve starts with an AS2 key' false; test_done; exit; }
 
 test_expect_success 'the header checks: version, AS2-To, AS2-From, Message-ID, method' '
@@ -97,6 +97,15 @@ test_expect_success 'an asynchronous MDN to a URL no --as2-async-to allows: 403,
 	as2 "<a0@acme>" -H "Disposition-Notification-To: edi@acme.example" \
 		-H "Receipt-Delivery-Option: http://127.0.0.1:1/as2/mdn" &&
 	test "$(cat code) $(last_code)" = "403 SERVE-AS2-ASYNC" && test "$(rows)" = 2
+'
+test_expect_success 'the drop fault on as2: stored, no answer; the retry gets the stored MDN, nothing stored again' '
+	smime rsa.key rsa.pem &&
+	! as2 "<d1@acme>" -H "X-Tdk-Fault: as2:drop" -H "Disposition-Notification-To: edi@acme.example" &&
+	test "$(rows)" = 3 &&
+	as2 "<d1@acme>" -H "Disposition-Notification-To: edi@acme.example" && test "$(cat code)" = 200 &&
+	grep -q "Original-Message-ID: <d1@acme>" mdn && grep -q "; processed" mdn && test "$(rows)" = 3 &&
+	sqlite3 "$TRASH/serve.db" "select writefile(\"stored\", mdn) from as2_messages where message_id=\"<d1@acme>\"" >/dev/null &&
+	cmp stored mdn
 '
 serve_stop
 

@@ -415,6 +415,8 @@ void serve_as2(struct serve_req *r)
 		replay(r, &in);
 	else
 		deliver(r, &in, in.mdn_to ? m.content_type : NULL, m.body, m.len);
+	if (rc > 0 && (r->f.bits & TDK_FAULT_DROP))   /* stored, the answer lost: the sender's retry is a replay */
+		r->drop = 1;
 out:
 	tdk_as2_msg_release(&m);
 	tdk_as2_in_release(&got);
