@@ -6,10 +6,12 @@
  * the CDS stub chooses them, faults on request, and its state in SQLite.
  * It runs until SIGTERM or SIGINT, then finishes the requests in flight and
  * closes the database.  With --cert and --key it speaks https only, with
- * --client-ca it asks clients for certificates.  Exit 0 after a clean stop,
- * 2 for a usage error, 3 when the clients, a catalog, the state, the
- * address or the TLS files cannot be used.
+ * --client-ca it asks clients for certificates.  With --as2-key it is also
+ * an AS2 receiver (lib/net/serve-as2.c) for the --partner certificates.
+ * Exit 0 after a clean stop, 2 for a usage error, 3 when the clients, a
+ * catalog, the state, the address, the TLS or AS2 files cannot be used.
  */
+#include <openssl/pem.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "cmd.h"
 #include "dir.h"
 #include "net/serve.h"
+#include "sign/sign.h"
 #include "util/io.h"
 #include "util/secret.h"
 #include "sigcmd.h"
@@ -32,6 +35,13 @@ struct serve_cli {
 	const char *pass_file;       /* the key's passphrase: --passphrase-file, --passphrase-fd, */
 	unsigned long pass_fd;       /* TDK_PASSPHRASE or the terminal, as sigcmd.h reads it */
 	char pass[1024];             /* wiped once the server has started */
+	/* the AS2 receiver */
+	const char *as2_key, *as2_cert, *as2_id, *journal;
+	struct tdk_optlist partners, async_to;
+	struct tdk_signer signer;
+	int signer_loaded;
+	struct tdk_serve_partner partner[TDK_OPTLIST_MAX];
+	char partner_id[TDK_OPTLIST_MAX][256];
 };
 
 #define SERVE_OPTIONS(o) \
@@ -63,6 +73,17 @@ struct serve_cli {
 			"ask clients for a certificate and refuse one this PEM CA did not issue"), \
 	TDK_OPT_FLAG_(0, "require-client-cert", &(o).require_client_cert, \
 		      "refuse clients without a certificate (with --client-ca)"), \
+	TDK_OPT_STRING_(0, "as2-key", &(o).as2_key, "file", NULL, \
+			"receive AS2 on POST /as2 with this key (PEM, PKCS#8 or PKCS#12; passphrase as for --key)"), \
+	TDK_OPT_STRING_(0, "as2-cert", &(o).as2_cert, "file", NULL, \
+			"the AS2 key's certificate, when the key file holds none"), \
+	TDK_OPT_STRING_(0, "as2-id", &(o).as2_id, "name", NULL, "the AS2 name (AS2-To) the receiver answers to"), \
+	TDK_OPT_LIST_(0, "partner", &(o).partners, "id=file", \
+		      "a trading partner: its AS2 name and the PEM certificate its messages and MDNs are signed with"), \
+	TDK_OPT_LIST_(0, "as2-async-to", &(o).async_to, "prefix", \
+		      "send asynchronous MDNs to URLs beginning with prefix (default: refused)"), \
+	TDK_OPT_STRING_(0, "journal", &(o).journal, "file", NULL, \
+			"record the MDNs POSTed to /as2/mdn into this journal (default $TDK_JOURNAL)"), \
 	TDK_OPT_END_
 
 static const struct tdk_cmd_usage serve_usage = { "serve", "",
@@ -156,6 +177,70 @@ static int load_tls(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_o
 	return 0;
 }
 
+/* Reads the first PEM certificate of path.  Returns it, or NULL. */
+static X509 *read_cert(const char *path)
+{
+	struct tdk_buf b;
+	BIO *bio;
+	X509 *c = NULL;
+
+	if (tdk_read_all(path, 1u << 20, &b) < 0 || !b.data)
+		return NULL;
+	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL)
+		c = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	tdk_buf_release(&b);
+	return c;
+}
+
+/*
+ * Loads the AS2 receiver's key and partners into so->as2.  Returns 0, or
+ * an exit status after a diagnostic.
+ */
+static int load_as2(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_opts *so)
+{
+	const struct tdk_signer_opts sgo = { o->as2_key, o->as2_cert, o->pass_file, o->pass_fd };
+	struct tdk_serve_as2 *a = &so->as2;
+	struct tdk_diag d;
+	size_t i;
+	int r;
+
+	if (!o->as2_key)
+		return o->as2_cert || o->as2_id || o->partners.n || o->async_to.n || o->journal
+			       ? tdk_error(ctx, "serve", TDK_EXIT_USAGE, "the AS2 options need --as2-key")
+			       : 0;
+	if (!o->as2_id || !o->partners.n)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--as2-key needs --as2-id and at least one --partner");
+	for (i = 0; i < o->partners.n; i++) {
+		const char *eq = strchr(o->partners.v[i], '=');
+
+		if (!eq || eq == o->partners.v[i] || (size_t)(eq - o->partners.v[i]) >= sizeof(o->partner_id[0]))
+			return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--partner '%s' is not ID=FILE", o->partners.v[i]);
+		snprintf(o->partner_id[i], sizeof(o->partner_id[i]), "%.*s", (int)(eq - o->partners.v[i]),
+			 o->partners.v[i]);
+		o->partner[i].id = o->partner_id[i];
+		if (!(o->partner[i].cert = read_cert(eq + 1)))
+			return tdk_error(ctx, "serve", TDK_EXIT_IO, "'%s' holds no PEM certificate", eq + 1);
+	}
+	if (tdk_sign_lib_init())
+		return tdk_error(ctx, "serve", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
+	tdk_diag_init(&d, o->as2_key);
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	if ((r = tdk_cmd_load_signer(ctx, "serve", &o->signer, &sgo, &d)))
+		return r;
+	o->signer_loaded = 1;
+	a->key = o->signer.pkey;
+	a->cert = o->signer.cert;
+	a->id = o->as2_id;
+	a->partners = o->partner;
+	a->npartners = o->partners.n;
+	a->async_to = o->async_to.v;
+	a->nasync_to = o->async_to.n;
+	a->journal = o->journal ? o->journal : getenv("TDK_JOURNAL");
+	return 0;
+}
+
 /* Runs the server until SIGTERM or SIGINT. */
 static int run(struct tdk_ctx *ctx, struct tdk_serve_opts *so, const char *port_file)
 {
@@ -233,6 +318,8 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 		return tdk_error(ctx, "serve", TDK_EXIT_INTERNAL, "out of memory");
 	so.schemas = &set;
 	r = load_tls(ctx, &o, &so);
+	if (!r)
+		r = load_as2(ctx, &o, &so);
 	for (i = 0; i < o.catalogs.n && !r; i++) {
 		tdk_diag_init(&d, o.catalogs.v[i]);
 		d.emit = tdk_dir_report_diag;
@@ -248,6 +335,12 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 		fclose(log);
 	tdk_serve_clients_free(so.clients, so.nclients);
 	tdk_xml_schemas_release(&set);
+	for (i = 0; i < o.partners.n; i++)
+		X509_free(o.partner[i].cert);
+	if (o.signer_loaded) {
+		tdk_signer_release(&o.signer);
+		tdk_sign_lib_shutdown();
+	}
 	for (i = 0; i < 3; i++) {
 		if (o.pem[i].data)
 			tdk_secret_wipe(o.pem[i].data, o.pem[i].len);

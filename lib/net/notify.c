@@ -36,6 +36,9 @@ static const struct code {
 	{ "15", "customs-position", 0, 25 },      /* DMSCPR */
 	{ "16", "goods-exited", 1, 70 },          /* DMSEOG */
 	{ "18", "goods-arrived", 0, 22 },         /* DMSGER */
+	/* AS2 MDNs (RFC 4130), not DMS: their "codes" are no DMS function code, only their outcomes count */
+	{ "mdn-processed", "processed", 1, 40 },  /* the partner processed the message */
+	{ "mdn-failed", "failed", 1, 90 },        /* processed/error or failed: as final as a rejection */
 	{ NULL, NULL, 0, 0 }
 };
 

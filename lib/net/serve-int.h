@@ -25,7 +25,7 @@ struct tdk_serve {
 	int stopping;                 /* tdk_serve_stop has begun: pauses end early; under lock */
 };
 
-#define SERVE_MAX_HEADERS 6
+#define SERVE_MAX_HEADERS 8
 #define SERVE_UPLOAD_ACL "private"  /* the acl field of tdk serve's upload forms (serve-cds.c issues, serve-upload.c checks) */
 
 /* A request and its answer; lives from the first call of the handler to the connection's end. */
@@ -49,6 +49,8 @@ struct serve_req {
 	int drop;                    /* close without an answer */
 	char conversation[40];       /* for the access log */
 	char client[128];            /* the client the token belongs to, for the access log */
+	char code[32];               /* the diagnostic code that refused the request, for the access log */
+	char ctype_buf[512];         /* an answer's Content-Type made for this request (r->ctype points here) */
 };
 
 /* Milliseconds of the real-time clock; seconds of it. */
@@ -76,6 +78,9 @@ void serve_header(struct serve_req *r, const char *name, const char *value);
 /* Sets the answer: status, type and body text. */
 void serve_answer(struct serve_req *r, unsigned status, const char *ctype, const char *body);
 
+/* Sets the answer to a refusal: status, a sentence as text/plain, and code for the access log. */
+void serve_refuse(struct serve_req *r, unsigned status, const char *code, const char *msg);
+
 /* A request header's value, or NULL. */
 const char *serve_req_header(struct serve_req *r, const char *name);
 
@@ -85,6 +90,8 @@ void serve_oauth_authorize(struct serve_req *r);
 void serve_cds(struct serve_req *r, const char *sub);
 void serve_upload(struct serve_req *r, const char *ref);
 void serve_pull(struct serve_req *r, const char *sub);
+void serve_as2(struct serve_req *r);
+void serve_as2_mdn(struct serve_req *r);
 
 /*
  * Checks the Bearer token of r: returns 1 and fills r->client when it is
@@ -107,6 +114,22 @@ int serve_store_exec(struct tdk_serve *s, const char *sql, int nparam, const cha
  */
 int serve_store_query(struct tdk_serve *s, const char *sql, int nparam, const char *const *params,
 		      void (*row)(void *arg, int ncol, const char *const *values), void *arg);
+
+/*
+ * Stores a received AS2 message with the MDN answered to it (mdn NULL when
+ * none was asked) unless its Message-ID is stored already.  Returns 1 when
+ * stored, 0 when the Message-ID was there (nothing written), -1.
+ */
+int serve_store_as2(struct tdk_serve *s, const char *message_id, const char *from, const char *sha256,
+		    const void *payload, size_t n, const char *mdn_type, const void *mdn, size_t mdn_len);
+
+/*
+ * The MDN stored with message_id: 1 with the sender in from (owned, free()),
+ * the MDN's type in type (owned; NULL when none was asked) and its bytes in
+ * mdn; 0 when not stored; -1.
+ */
+int serve_store_as2_get(struct tdk_serve *s, const char *message_id, char **from, char **type,
+			struct tdk_buf *mdn);
 
 /* The rows the last statement changed. */
 int serve_store_changes(struct tdk_serve *s);

@@ -1,10 +1,12 @@
 /*
  * tdk serve's state in SQLite: tokens (by their SHA-256, never the token),
- * declarations received, uploads, notifications with their pulled flag.
+ * declarations received, uploads, notifications with their pulled flag,
+ * AS2 messages received with the MDN answered (once per Message-ID).
  * WAL and synchronous=FULL: an answer is durable before it is sent.
  */
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "net/serve-int.h"
@@ -20,7 +22,9 @@ static const char schema_sql[] =
 	" sha256 TEXT, received INTEGER);"
 	"CREATE TABLE IF NOT EXISTS notifications(id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
 	" conversation_id TEXT NOT NULL, lrn TEXT, due INTEGER NOT NULL, pulled INTEGER NOT NULL DEFAULT 0,"
-	" body TEXT NOT NULL);";
+	" body TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS as2_messages(message_id TEXT PRIMARY KEY, as2_from TEXT NOT NULL,"
+	" received INTEGER NOT NULL, sha256 TEXT NOT NULL, payload BLOB NOT NULL, mdn_type TEXT, mdn BLOB);";
 
 int serve_store_open(struct tdk_serve *s, const char *path, char *err, size_t n)
 {
@@ -108,4 +112,55 @@ int serve_store_query(struct tdk_serve *s, const char *sql, int nparam, const ch
 int serve_store_changes(struct tdk_serve *s)
 {
 	return sqlite3_changes(s->db);
+}
+
+int serve_store_as2(struct tdk_serve *s, const char *message_id, const char *from, const char *sha256,
+		    const void *payload, size_t n, const char *mdn_type, const void *mdn, size_t mdn_len)
+{
+	const char *p[2] = { message_id, from };
+	sqlite3_stmt *st = prepare(s, "INSERT OR IGNORE INTO as2_messages(message_id, as2_from, received, sha256,"
+				   " payload, mdn_type, mdn) VALUES (?, ?, ?, ?, ?, ?, ?)", 2, p);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)serve_now()) != SQLITE_OK ||
+	     sqlite3_bind_text(st, 4, sha256, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+	     sqlite3_bind_blob64(st, 5, n ? payload : "", n, SQLITE_TRANSIENT) != SQLITE_OK ||
+	     (mdn_type ? sqlite3_bind_text(st, 6, mdn_type, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 6)) != SQLITE_OK ||
+	     (mdn ? sqlite3_bind_blob64(st, 7, mdn, mdn_len, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 7)) != SQLITE_OK;
+	if (!rc)
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	else
+		rc = -1;
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : sqlite3_changes(s->db) > 0;
+}
+
+int serve_store_as2_get(struct tdk_serve *s, const char *message_id, char **from, char **type,
+			struct tdk_buf *mdn)
+{
+	const char *p[1] = { message_id };
+	sqlite3_stmt *st = prepare(s, "SELECT as2_from, mdn_type, mdn FROM as2_messages WHERE message_id=?", 1, p);
+	int rc;
+
+	*from = *type = NULL;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *b = sqlite3_column_blob(st, 2);
+		int len = sqlite3_column_bytes(st, 2);
+
+		*from = strdup((const char *)sqlite3_column_text(st, 0));
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			*type = strdup((const char *)sqlite3_column_text(st, 1));
+		tdk_buf_reset(mdn);
+		rc = !*from || (sqlite3_column_type(st, 1) != SQLITE_NULL && !*type) ||
+		     (len > 0 && tdk_buf_add(mdn, b, (size_t)len) < 0) ? -1 : 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
 }

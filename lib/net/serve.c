@@ -140,6 +140,12 @@ void serve_answer(struct serve_req *r, unsigned status, const char *ctype, const
 		r->status = 500;
 }
 
+void serve_refuse(struct serve_req *r, unsigned status, const char *code, const char *msg)
+{
+	snprintf(r->code, sizeof(r->code), "%s", code);
+	serve_answer(r, status, "text/plain", msg);
+}
+
 const char *serve_req_header(struct serve_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -182,6 +188,8 @@ static void access_log(struct serve_req *r, const char *event)
 	}
 	if (r->conversation[0])
 		tdk_buf_addf(&line, ",\"conversation_id\":\"%s\"", r->conversation);
+	if (r->code[0])
+		tdk_buf_addf(&line, ",\"code\":\"%s\"", r->code);
 	if (r->drop && !event)
 		tdk_buf_addl(&line, ",\"dropped\":true");
 	if (r->f.bits)
@@ -274,6 +282,8 @@ static enum tdk_serve_route route_of(const char *u)
 		return TDK_SERVE_ROUTE_UPLOAD;
 	if (!strncmp(u, "/notifications/", 15) || !strcmp(u, "/notifications"))
 		return TDK_SERVE_ROUTE_NOTIFICATIONS;
+	if (!strcmp(u, "/as2") || !strcmp(u, "/as2/mdn"))
+		return TDK_SERVE_ROUTE_AS2;
 	return TDK_SERVE_ROUTE_ANY;
 }
 
@@ -292,6 +302,10 @@ static void dispatch(struct serve_req *r)
 		serve_upload(r, u + 8);
 	else if (!strncmp(u, "/notifications/", 15) || !strcmp(u, "/notifications"))
 		serve_pull(r, u + 14);
+	else if (!strcmp(u, "/as2"))
+		serve_as2(r);
+	else if (!strcmp(u, "/as2/mdn"))
+		serve_as2_mdn(r);
 	else
 		serve_answer(r, 404, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			     "<errorResponse><code>MATCHING_RESOURCE_NOT_FOUND</code>"

@@ -20,6 +20,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "util/buf.h"
 #include "util/diag.h"
 
@@ -54,6 +57,7 @@ enum tdk_serve_route {
 	TDK_SERVE_ROUTE_DECLARATIONS,   /* "declarations": /customs/declarations and below */
 	TDK_SERVE_ROUTE_UPLOAD,         /* "upload": /upload/REFERENCE */
 	TDK_SERVE_ROUTE_NOTIFICATIONS,  /* "notifications": /notifications and below */
+	TDK_SERVE_ROUTE_AS2,            /* "as2": POST /as2 and POST /as2/mdn */
 	TDK_SERVE_ROUTES
 };
 
@@ -114,6 +118,27 @@ void tdk_serve_clients_free(struct tdk_serve_client *c, size_t count);
  */
 int tdk_serve_form_get(const char *p, size_t n, const char *key, struct tdk_buf *out);
 
+/* A trading partner of the AS2 receiver: its AS2 name and its certificate. */
+struct tdk_serve_partner {
+	const char *id;               /* AS2-From of its messages; borrowed */
+	X509 *cert;                   /* verifies its signatures and MDNs; borrowed */
+};
+
+/*
+ * The AS2 receiver (RFC 4130): without key, POST /as2 and POST /as2/mdn
+ * answer 503.  Everything borrowed for the server's life.
+ */
+struct tdk_serve_as2 {
+	const char *id;               /* our AS2 name: the AS2-To we answer to */
+	EVP_PKEY *key;                /* decrypts what is sent to us, signs our MDNs */
+	X509 *cert;                   /* the key's certificate */
+	const struct tdk_serve_partner *partners;
+	size_t npartners;
+	const char *const *async_to;  /* URL prefixes an asynchronous MDN may go to; none: refused */
+	size_t nasync_to;
+	const char *journal;          /* where POST /as2/mdn records MDNs; NULL: that route answers 503 */
+};
+
 /* What tdk serve is started with; strings borrowed for the server's life. */
 struct tdk_serve_opts {
 	const char *host;             /* "127.0.0.1" */
@@ -143,6 +168,7 @@ struct tdk_serve_opts {
 	 * tdk_serve_start returns, when the caller wipes it.
 	 */
 	const char *key_password;
+	struct tdk_serve_as2 as2;     /* the AS2 receiver */
 };
 
 /* Sets the defaults above, no clients, no log, no faults. */
