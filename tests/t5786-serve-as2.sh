@@ -110,8 +110,10 @@ test_expect_success 'the drop fault on as2: stored, no answer; the retry gets th
 serve_stop
 
 # ACME's side: a second tdk serve whose /as2/mdn records TDK's MDNs in j.db,
-# where a submission to the endpoint TDK holds the conversation id <a1@acme>.
-printf 'begin TDK order\nanswer mine accepted 200 <a1@acme>\nbegin TDK order2\nanswer mine accepted 200 <f1@acme>\n' |
+# where ACME's submissions to its endpoint tdk-as2 (the partner whose AS2
+# name is TDK) sent the Message-IDs <a1@acme> and <f1@acme>.
+printf '%s\n' 'begin tdk-as2 order - as2 <a1@acme>' 'answer mine accepted 200 <a1@acme>' \
+	'begin tdk-as2 order2 - as2 <f1@acme>' 'answer mine accepted 200 <f1@acme>' |
 	"$FILL" j.db >/dev/null
 tdk serve --state acme.db --clients "$TRASH/clients" --port-file acme.port --as2-key rsa.key --as2-cert rsa.pem \
 	--as2-id ACME --partner TDK=other.pem --journal j.db --access-log acme.log >acme.out 2>&1 &
@@ -132,7 +134,7 @@ test_expect_success 'an allowed asynchronous MDN: 200 with no body at once, the 
 	i=0 && while ! grep -q "as2/mdn" acme.log && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done &&
 	grep -q "\"path\":\"/as2/mdn\",\"status\":200" acme.log &&
 	tdk journal --journal j.db list >show &&
-	grep -q "^1	TDK	final	processed	.*<a1@acme>" show && grep -q "^4	TDK	accepted	accepted	" show
+	grep -q "^1	tdk-as2	final	processed	.*<a1@acme>" show && grep -q "^4	tdk-as2	accepted	accepted	" show
 '
 test_expect_success 'a forged MDN on /as2/mdn (signed by another key): 400, its code logged, nothing recorded' '
 	tdk journal --journal j.db export >before &&

@@ -33,6 +33,13 @@ int tdk_journal_get(struct tdk_journal *j, const char *id, struct tdk_journal_ro
 	return journal_last(j, LAST_ROWS " AND sha256 = lower(CAST(?1 AS TEXT)) ORDER BY seq DESC LIMIT 1", id, NULL, row, d);
 }
 
+int tdk_journal_by_message(struct tdk_journal *j, const char *profile, const char *message_id,
+			   struct tdk_journal_row *row, struct tdk_diag *d)
+{
+	return journal_last(j, LAST_ROWS " AND sub = (SELECT sub FROM rows WHERE profile = ?1 AND kind = 'begin'"
+			    " AND message_id = ?2 ORDER BY seq DESC LIMIT 1)", profile, message_id, row, d);
+}
+
 /* The last row of submission sub, inside a transaction. */
 static int last_of(struct tdk_journal *j, int64_t sub, struct tdk_journal_row *row, struct tdk_diag *d)
 {

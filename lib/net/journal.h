@@ -272,6 +272,15 @@ int tdk_journal_get(struct tdk_journal *j, const char *id_or_sha256, struct tdk_
 		    struct tdk_diag *d);
 
 /*
+ * The last row of the submission of profile ("as2", "as4") whose message
+ * id (struct tdk_journal_doc.message_id) is message_id, on any endpoint:
+ * how a receipt that names only the message it answers finds its
+ * submission.  Same returns as tdk_journal_find().
+ */
+int tdk_journal_by_message(struct tdk_journal *j, const char *profile, const char *message_id,
+			   struct tdk_journal_row *row, struct tdk_diag *d);
+
+/*
  * Claims doc for sending, in one transaction under the write lock: a document the
  * journal does not hold is recorded queued and then sending; one held in
  * state queued (it certainly never arrived) moves to sending.  Returns

@@ -27,11 +27,12 @@ static void keep_code(void *arg, const struct tdk_diag_item *it)
 		*code = it->code;
 }
 
-/* Records the MDN res of partner from into the journal.  Returns 0, or -1 with r answered. */
-static int record(struct serve_req *r, const char *from, const struct tdk_as2_mdn_result *res)
+/* Records the MDN res (its sender checked) into the journal.  Returns 0, or -1 with r answered. */
+static int record(struct serve_req *r, const struct tdk_as2_mdn_result *res)
 {
 	struct tdk_journal *j = NULL;
 	struct tdk_journal_note n;
+	struct tdk_journal_row row = { 0 };
 	const char *code = NULL, *id = res->original_id;
 	char other[1000];
 	size_t len = strlen(id);
@@ -43,7 +44,6 @@ static int record(struct serve_req *r, const char *from, const struct tdk_as2_md
 	d.emit = keep_code;
 	d.arg = &code;
 	memset(&n, 0, sizeof(n));
-	n.endpoint = from;
 	n.conversation_id = res->original_id;
 	n.outcome = res->processed ? "processed" : "failed";
 	n.final = 1;
@@ -56,11 +56,21 @@ static int record(struct serve_req *r, const char *from, const struct tdk_as2_md
 		snprintf(other, sizeof(other), "%.*s", (int)(len - 2), id + 1);
 	else
 		snprintf(other, sizeof(other), "<%s>", id);
+	/*
+	 * The submission is found by its Message-ID on any endpoint: the MDN
+	 * names its sender by AS2 name, the journal its endpoint by the name
+	 * in the sender's endpoints file.
+	 */
 	if ((rc = tdk_journal_open(&j, r->s->o.as2.journal, 0, &d)) == 0 &&
-	    (rc = tdk_journal_notify(j, &n, &sub, &d)) == TDK_JOURNAL_NONE) {
+	    (rc = tdk_journal_by_message(j, "as2", id, &row, &d)) == TDK_JOURNAL_NONE) {
 		n.conversation_id = other;
+		rc = tdk_journal_by_message(j, "as2", other, &row, &d);
+	}
+	if (rc == TDK_JOURNAL_HELD) {
+		n.endpoint = row.endpoint;
 		rc = tdk_journal_notify(j, &n, &sub, &d);
 	}
+	tdk_journal_row_release(&row);
 	tdk_journal_free(j);
 	if (rc == 0 || rc == TDK_JOURNAL_HELD)
 		return 0;
@@ -109,7 +119,7 @@ void serve_as2_mdn(struct serve_req *r)
 			      &res, &d);
 	/* An error disposition is a verdict to record; a signature or a form that fails is not. */
 	if ((rc == 0 || (rc == TDK_EXIT_NEGATIVE && code && !strcmp(code, "AS2-MDN-ERROR"))) && res.original_id) {
-		if (record(r, from, &res) == 0)
+		if (record(r, &res) == 0)
 			serve_answer(r, 200, NULL, NULL);
 	} else {
 		serve_refuse(r, rc == TDK_EXIT_INTERNAL ? 500 : 400, code ? code : "AS2-MDN-MALFORMED",

@@ -7,9 +7,10 @@
  *
  * One command a line, words separated by spaces, "-" for an absent word:
  *
- *   begin ENDPOINT DOC [LRN]      claims the document whose SHA-256 is that of the
- *                                 word DOC (named DOC.xml, profile rest); prints
- *                                 "mine SUB" or "held SUB STATE"
+ *   begin ENDPOINT DOC [LRN [PROFILE [MESSAGE-ID]]]   claims the document whose
+ *                                 SHA-256 is that of the word DOC (named DOC.xml,
+ *                                 profile rest unless given); prints "mine SUB" or
+ *                                 "held SUB STATE"
  *   answer SUB STATE STATUS [CONVERSATION]   accepted, rejected or unknown
  *   requeue SUB                   sending -> queued
  *   resend SUB                    the explicit resend
@@ -64,10 +65,11 @@ static int do_begin(struct tdk_journal *j, char **w, struct tdk_diag *d)
 	sha256_hex(w[2], hex);
 	snprintf(name, sizeof(name), "%s.xml", w[2]);
 	doc.endpoint = w[1];
-	doc.profile = "rest";
+	doc.profile = word(w, 4) ? w[4] : "rest";
 	doc.sha256 = hex;
 	doc.name = name;
 	doc.lrn = word(w, 3);
+	doc.message_id = word(w, 5);
 	r = tdk_journal_begin(j, &doc, &row, d);
 	last_mine = r == TDK_JOURNAL_MINE ? row.sub : 0;
 	if (r == TDK_JOURNAL_MINE)
