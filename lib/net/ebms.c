@@ -234,42 +234,46 @@ static void signed_refs(const xmlNode *header, struct tdk_ebms_msg *m)
 	}
 }
 
-int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms_msg *m, struct tdk_diag *d)
+int tdk_ebms_read_doc(xmlDoc *doc, struct tdk_ebms_msg *m, struct tdk_diag *d)
 {
 	unsigned long before = d->errors;
 	struct tdk_diag_loc loc;
 	xmlNode *header, *msg;
-	xmlDoc *doc;
-	int env = 0, ret = TDK_EXIT_NEGATIVE;
+	int env = 0;
 
-	doc = ebms_parse(buf, len, name, "EBMS-XML", d);
-	if (!doc)
-		goto out;
 	header = soap_header(doc, &m->soap12, &env);
 	ebms_loc(xmlDocGetRootElement(doc), &loc);
 	if (!env || !header) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-SOAP", &loc, env ? "the SOAP envelope has no Header" :
 			     "the root element is not a SOAP 1.1 or 1.2 Envelope");
-		goto out;
+		return TDK_EXIT_NEGATIVE;
 	}
 	signed_refs(header, m);
 	msg = ebms_child(header, TDK_EBMS_NS, "Messaging");
 	if (!msg) {
 		ebms_loc(header, &loc);
 		tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-NO-MESSAGING", &loc, "the SOAP Header holds no eb:Messaging");
-		goto out;
+		return TDK_EXIT_NEGATIVE;
 	}
 	if (ebms_next(msg, TDK_EBMS_NS, "Messaging")) {
 		ebms_loc(ebms_next(msg, TDK_EBMS_NS, "Messaging"), &loc);
 		tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-TWO-MESSAGING", &loc,
 			     "a second eb:Messaging in the SOAP Header (ebMS 3 core 5.2: exactly one)");
 	}
-	if (ebms_check_messaging(msg, m, d) < 0) {
-		ret = TDK_EXIT_INTERNAL;
-		goto out;
-	}
-	ret = d->errors > before ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
-out:
+	if (ebms_check_messaging(msg, m, d) < 0)
+		return TDK_EXIT_INTERNAL;
+	return d->errors > before ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
+}
+
+int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms_msg *m, struct tdk_diag *d)
+{
+	xmlDoc *doc;
+	int ret;
+
+	doc = ebms_parse(buf, len, name, "EBMS-XML", d);
+	if (!doc)
+		return TDK_EXIT_NEGATIVE;
+	ret = tdk_ebms_read_doc(doc, m, d);
 	xmlFreeDoc(doc);
 	return ret;
 }

@@ -118,6 +118,15 @@ void tdk_ebms_msg_release(struct tdk_ebms_msg *m);
 int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms_msg *m, struct tdk_diag *d);
 
 /*
+ * The same for an envelope already parsed (by lib/xml's tree reader): reads
+ * doc's eb:Messaging header into m with the checks and diagnostics of
+ * tdk_ebms_read, less EBMS-XML.  doc is left as it is.  Returns TDK_EXIT_OK,
+ * TDK_EXIT_NEGATIVE or TDK_EXIT_INTERNAL.
+ */
+struct _xmlDoc;
+int tdk_ebms_read_doc(struct _xmlDoc *doc, struct tdk_ebms_msg *m, struct tdk_diag *d);
+
+/*
  * Whether buf[0..len) is a SOAP envelope whose Header holds an eb:Messaging
  * element: 1 yes, 0 no (not XML, another document), without diagnostics.
  */
