@@ -65,6 +65,7 @@ static void free_signal(struct tdk_ebms_signal *s)
 		free(s->refs[i].uri);
 		free(s->refs[i].digest_method);
 		free(s->refs[i].digest_value);
+		free(s->refs[i].transforms);
 	}
 	for (size_t i = 0; i < s->nerrors; i++) {
 		struct tdk_ebms_error *e = &s->errors[i];
@@ -82,6 +83,7 @@ void tdk_ebms_msg_release(struct tdk_ebms_msg *m)
 		free(m->sig_refs[i].uri);
 		free(m->sig_refs[i].digest_method);
 		free(m->sig_refs[i].digest_value);
+		free(m->sig_refs[i].transforms);
 	}
 	free_user(&m->user);
 	free_signal(&m->signal);
@@ -218,6 +220,30 @@ int tdk_ebms_is_message(const char *buf, size_t len)
 
 #define WSSE_NS "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 
+/*
+ * The ds:Transforms of reference r serialised on its own: a copy in a
+ * document of its own, whose namespaces are declared on it, so that it can
+ * be put into another document as it is.  NULL when r has none.
+ */
+static char *transforms_xml(const xmlNode *r)
+{
+	xmlNode *t = ebms_child(r, DSIG_NS, "Transforms"), *c;
+	xmlBuffer *b = NULL;
+	xmlDoc *doc;
+	char *s = NULL;
+
+	if (!t || !(doc = xmlNewDoc((const xmlChar *)"1.0")))
+		return NULL;
+	if ((c = xmlDocCopyNode(t, doc, 1)) != NULL) {
+		xmlDocSetRootElement(doc, c);
+		if (xmlReconciliateNs(doc, c) >= 0 && (b = xmlBufferCreate()) != NULL && xmlNodeDump(b, doc, c, 0, 0) > 0)
+			s = strdup((const char *)xmlBufferContent(b));
+	}
+	xmlBufferFree(b);
+	xmlFreeDoc(doc);
+	return s;
+}
+
 /* The ds:References of the first wsse:Security header's signature into m->sig_refs. */
 static void signed_refs(const xmlNode *header, struct tdk_ebms_msg *m)
 {
@@ -231,6 +257,7 @@ static void signed_refs(const xmlNode *header, struct tdk_ebms_msg *m)
 		x->uri = ebms_attr(r, "URI");
 		x->digest_method = ebms_attr(ebms_child(r, DSIG_NS, "DigestMethod"), "Algorithm");
 		x->digest_value = ebms_text(ebms_child(r, DSIG_NS, "DigestValue"));
+		x->transforms = transforms_xml(r);
 	}
 }
 

@@ -64,9 +64,15 @@ struct tdk_ebms_user {
 	size_t nparts;
 };
 
-/* One ebbpsig:MessagePartNRInformation: a ds:Reference's URI and digest. */
+/*
+ * One ebbpsig:MessagePartNRInformation: a ds:Reference's URI and digest; and,
+ * for a reference of a received signature, its ds:Transforms element
+ * serialised with the namespaces it uses (NULL when it has none), which a
+ * Receipt built from it copies.
+ */
 struct tdk_ebms_ref {
 	char *uri, *digest_method, *digest_value;
+	char *transforms;
 };
 
 /* One eb:Error of a SignalMessage. */
@@ -175,7 +181,7 @@ int tdk_ebms_build_user(const struct tdk_endpoint *ep, const char *id, long long
  * Appends to out a SOAP 1.2 envelope holding a Receipt signal (message id
  * id, time now) for the received UserMessage m, with one
  * MessagePartNRInformation for each of the nrefs references (the received
- * message's ds:References, their URI, digest method and value).  Returns
+ * message's ds:References: their URI, ds:Transforms, digest method and value).  Returns
  * TDK_EXIT_OK, TDK_EXIT_USAGE (m has no UserMessage) or TDK_EXIT_INTERNAL.
  */
 int tdk_ebms_build_receipt(const struct tdk_ebms_msg *m, const struct tdk_ebms_ref *refs, size_t nrefs,
