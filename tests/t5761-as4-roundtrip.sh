@@ -101,6 +101,12 @@ test_expect_code 1 'twin: a part no PartInfo names is AS4-EXTRA-PART, EBMS:0011'
 	test_grep "error: [AS4-EXTRA-PART] EBMS:0011 ExternalPayloadError" err || exit 99
 	exit $rc
 '
+test_expect_code 2 'a payload type with a line break is refused before anything is built: EBMS-SETTING' '
+	"$PROBE" build endpoints ap body2 ct2 "p1=text/plain
+X-Injected: 1" >out 2>err; rc=$?
+	test_grep "error: [EBMS-SETTING] payload '\''p1'\'' has a MIME type with a line break" err && test ! -e body2 || exit 99
+	exit $rc
+'
 test_expect_code 1 'twin: not a MIME message at all' '
 	printf "<a/>" >t && "$PROBE" read application/pdf t >out 2>err; rc=$?
 	test_grep "[AS4-MIME]" err || exit 99

@@ -163,7 +163,12 @@ int tdk_as4_build(const struct tdk_endpoint *ep, const struct tdk_as4_payload *p
 		return TDK_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (p[i].len > TDK_AS4_MAX_PAYLOAD) {
+		if (p[i].type && strpbrk(p[i].type, "\r\n\"")) {
+			/* It goes into a MIME header and an XML property: one line, no quote. */
+			tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-SETTING", NULL, "payload '%s' has a MIME type with a line "
+				     "break or a quote", p[i].name ? p[i].name : "-");
+			return TDK_EXIT_USAGE;
+		} else if (p[i].len > TDK_AS4_MAX_PAYLOAD) {
 			tdk_diag_add(d, TDK_SEV_ERROR, "AS4-LIMIT", NULL, "payload '%s' has %zu bytes; the limit is %u",
 				     p[i].name ? p[i].name : "-", p[i].len, TDK_AS4_MAX_PAYLOAD);
 			return TDK_EXIT_USAGE;

@@ -93,7 +93,8 @@ void tdk_as4_msg_release(struct tdk_as4_msg *m);
  * PartProperties MimeType, and CompressionType application/gzip when
  * compress is set: the payload is then gzip-compressed) for each of the n
  * payloads; the SOAP 1.2 Body is empty.  Returns TDK_EXIT_OK;
- * TDK_EXIT_USAGE with EBMS-SETTING (a setting missing) or AS4-LIMIT (too
+ * TDK_EXIT_USAGE with EBMS-SETTING (a setting missing, a payload type with
+ * a line break or a quote) or AS4-LIMIT (too
  * many or too large payloads); TDK_EXIT_INTERNAL (no randomness, memory).
  */
 int tdk_as4_build(const struct tdk_endpoint *ep, const struct tdk_as4_payload *p, size_t n, const char *id,
