@@ -107,6 +107,14 @@ X-Injected: 1" >out 2>err; rc=$?
 	test_grep "error: [EBMS-SETTING] payload '\''p1'\'' has a MIME type with a line break" err && test ! -e body2 || exit 99
 	exit $rc
 '
+test_expect_code 1 'twin: an undeclared namespace prefix in the header is AS4-ENVELOPE, EBMS:0009' '
+	"$PROBE" build endpoints ap body ct p1=application/xml >/dev/null &&
+	sed "s|S12:mustUnderstand|S13:mustUnderstand|" body >t && ! cmp -s body t &&
+	"$PROBE" read @ct t >out 2>err; rc=$?
+	test_grep "[EBMS-XML] Namespace prefix S13" err &&
+	test_grep "error: [AS4-ENVELOPE] EBMS:0009 InvalidHeader" err || exit 99
+	exit $rc
+'
 test_expect_code 1 'twin: not a MIME message at all' '
 	printf "<a/>" >t && "$PROBE" read application/pdf t >out 2>err; rc=$?
 	test_grep "[AS4-MIME]" err || exit 99

@@ -61,6 +61,8 @@ static int read_envelope(const char *env, size_t n, const char *name, struct tdk
 		return TDK_EXIT_NEGATIVE;
 	}
 	ret = tdk_ebms_read_doc(m->env, hdr, d);
+	if (ret == TDK_EXIT_OK && d->errors > before)
+		ret = TDK_EXIT_NEGATIVE; /* a namespace error leaves a tree, and is still a fault */
 	if (ret == TDK_EXIT_NEGATIVE && d->errors > before)
 		fault(m, d, "AS4-ENVELOPE", E_HEADER, "the ebMS header is not valid (see above)");
 	return ret;

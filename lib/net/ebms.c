@@ -294,6 +294,7 @@ int tdk_ebms_read_doc(xmlDoc *doc, struct tdk_ebms_msg *m, struct tdk_diag *d)
 
 int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms_msg *m, struct tdk_diag *d)
 {
+	unsigned long before = d->errors;
 	xmlDoc *doc;
 	int ret;
 
@@ -302,7 +303,8 @@ int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms
 		return TDK_EXIT_NEGATIVE;
 	ret = tdk_ebms_read_doc(doc, m, d);
 	xmlFreeDoc(doc);
-	return ret;
+	/* A namespace error leaves a tree, and is still a fault of the message. */
+	return ret == TDK_EXIT_OK && d->errors > before ? TDK_EXIT_NEGATIVE : ret;
 }
 
 int tdk_ebms_validate(const char *buf, size_t len, const char *name, struct tdk_xml_schemas *set,
