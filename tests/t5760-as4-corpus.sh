@@ -5,7 +5,9 @@
 # compressed with MimeType application/xml; decompressing it before
 # decryption fails with EBMS:0303, as it must.  WrongCompression.mime, which
 # phase4 rejects with EBMS:0003 ValueInconsistent, gives AS4-COMPRESSION
-# with EBMS:0003.  A Receipt built for the Peppol message and for phase4's
+# with EBMS:0003.  Domibus's signed and encrypted incoming messages, kept
+# as their SOAP parts alone, name an attachment that is not there
+# (EBMS:0011).  A Receipt built for the Peppol message and for phase4's
 # signed TestMessage11 from their signature references passes the sender's
 # non-repudiation check; phase4's own TestReceipt12, which answers a message
 # the corpus does not hold, fails it against them with what differs.  The
@@ -43,6 +45,16 @@ test_expect_code 1 'WrongCompression.mime: AS4-COMPRESSION, EBMS:0003 as phase4 
 	test_grep "error: [AS4-COMPRESSION] EBMS:0003 ValueInconsistent" err &&
 	test_grep "application/rar" err && test_grep "ebms-error: EBMS:0003" out || exit 99
 	exit $rc
+'
+test_expect_success 'the Domibus incoming messages are SOAP parts alone: their cid:message is missing, EBMS:0011' '
+	n=0 &&
+	for f in "$TDK_CORPUS"/transport/as4/domibus/Domibus-MSH/dataset/as4/*_incoming_message.xml; do
+		"$PROBE" read application/soap+xml "$f" >out 2>err; rc=$?
+		test "$rc" -eq 1 && test_grep "ebms-error: EBMS:0011" out &&
+		test_grep "error: [AS4-MISSING-PART] EBMS:0011 ExternalPayloadError: eb:PartInfo href '\''cid:message'\''" err &&
+		test "$(grep -c "error:" err)" -eq 1 || exit 1
+		n=$((n + 1))
+	done && test "$n" -eq 4
 '
 test_expect_success 'a Receipt built for the Peppol message checks against it' '
 	"$PROBE" receipt - "$PEPPOL" >r.xml &&
