@@ -80,7 +80,7 @@ units: $(UNIT_BIN)
 # Test-data generators built on the library (tests/gen/), e.g. edi-gen for directory messages.
 GEN_BIN = $(BUILD)/tests/gen/edi-gen $(BUILD)/tests/gen/journal-fill $(BUILD)/tests/gen/oauth-probe \
 	  $(BUILD)/tests/gen/ebms-probe $(BUILD)/tests/gen/wss-probe \
-	  $(BUILD)/tests/gen/as2-probe
+	  $(BUILD)/tests/gen/as2-probe $(BUILD)/tests/gen/as4-probe
 
 $(BUILD)/tests/gen/%: tests/gen/%.c $(BUILD)/libtdk.a $(HEADERS)
 	@mkdir -p $(dir $@)

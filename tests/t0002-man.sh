@@ -34,7 +34,7 @@ for cmd in $(tdk --list-commands | cut -f1); do
 done
 
 test_expect_success 'every diagnostic code in the source is documented in a manual page' '
-	grep -rhoE "\"(EDI|XML|JSON|TDK|SIGN|VERIFY|PACK|ASIC|CODES|WCO|MAP|CSV|COLMAP|HARM|EXPLAIN|ENDPOINT|JOURNAL|SERVE|SUBMIT|AUTH|HTTP|OAUTH|CDS|UPLOAD|POLL|NOTIFY|PULL|MIME|WSS|EBMS|PMODE|AS2)-[A-Z0-9-]+\"" "$REPO/lib" "$REPO/cmd" | tr -d "\"" | sort -u >codes &&
+	grep -rhoE "\"(EDI|XML|JSON|TDK|SIGN|VERIFY|PACK|ASIC|CODES|WCO|MAP|CSV|COLMAP|HARM|EXPLAIN|ENDPOINT|JOURNAL|SERVE|SUBMIT|AUTH|HTTP|OAUTH|CDS|UPLOAD|POLL|NOTIFY|PULL|MIME|WSS|EBMS|PMODE|AS2|AS4)-[A-Z0-9-]+\"" "$REPO/lib" "$REPO/cmd" | tr -d "\"" | sort -u >codes &&
 	missing=
 	for c in $(cat codes); do grep -q -- "$c" "$REPO"/man/*.1 "$REPO"/man/*.5 || missing="$missing $c"; done
 	[ -z "$missing" ] || { echo "undocumented:$missing"; exit 1; }

@@ -163,7 +163,8 @@ int tdk_ebms_build_user(const struct tdk_endpoint *ep, const char *id, long long
 static int nri_ref(struct tdk_buf *b, const struct tdk_ebms_ref *r)
 {
 	return tdk_buf_adds(b, "<ebbp:MessagePartNRInformation><ds:Reference URI=\"") ||
-	       tdk_xml_escapes(b, r->uri ? r->uri : "") || tdk_buf_adds(b, "\"><ds:DigestMethod Algorithm=\"") ||
+	       tdk_xml_escapes(b, r->uri ? r->uri : "") || tdk_buf_adds(b, "\">") ||
+	       (r->transforms && tdk_buf_adds(b, r->transforms)) || tdk_buf_adds(b, "<ds:DigestMethod Algorithm=\"") ||
 	       tdk_xml_escapes(b, r->digest_method ? r->digest_method : "") ||
 	       tdk_buf_adds(b, "\"/><ds:DigestValue>") || tdk_xml_escapes(b, r->digest_value ? r->digest_value : "") ||
 	       tdk_buf_adds(b, "</ds:DigestValue></ds:Reference></ebbp:MessagePartNRInformation>");

@@ -65,6 +65,7 @@ static void free_signal(struct tdk_ebms_signal *s)
 		free(s->refs[i].uri);
 		free(s->refs[i].digest_method);
 		free(s->refs[i].digest_value);
+		free(s->refs[i].transforms);
 	}
 	for (size_t i = 0; i < s->nerrors; i++) {
 		struct tdk_ebms_error *e = &s->errors[i];
@@ -82,6 +83,7 @@ void tdk_ebms_msg_release(struct tdk_ebms_msg *m)
 		free(m->sig_refs[i].uri);
 		free(m->sig_refs[i].digest_method);
 		free(m->sig_refs[i].digest_value);
+		free(m->sig_refs[i].transforms);
 	}
 	free_user(&m->user);
 	free_signal(&m->signal);
@@ -218,6 +220,30 @@ int tdk_ebms_is_message(const char *buf, size_t len)
 
 #define WSSE_NS "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 
+/*
+ * The ds:Transforms of reference r serialised on its own: a copy in a
+ * document of its own, whose namespaces are declared on it, so that it can
+ * be put into another document as it is.  NULL when r has none.
+ */
+static char *transforms_xml(const xmlNode *r)
+{
+	xmlNode *t = ebms_child(r, DSIG_NS, "Transforms"), *c;
+	xmlBuffer *b = NULL;
+	xmlDoc *doc;
+	char *s = NULL;
+
+	if (!t || !(doc = xmlNewDoc((const xmlChar *)"1.0")))
+		return NULL;
+	if ((c = xmlDocCopyNode(t, doc, 1)) != NULL) {
+		xmlDocSetRootElement(doc, c);
+		if (xmlReconciliateNs(doc, c) >= 0 && (b = xmlBufferCreate()) != NULL && xmlNodeDump(b, doc, c, 0, 0) > 0)
+			s = strdup((const char *)xmlBufferContent(b));
+	}
+	xmlBufferFree(b);
+	xmlFreeDoc(doc);
+	return s;
+}
+
 /* The ds:References of the first wsse:Security header's signature into m->sig_refs. */
 static void signed_refs(const xmlNode *header, struct tdk_ebms_msg *m)
 {
@@ -231,47 +257,54 @@ static void signed_refs(const xmlNode *header, struct tdk_ebms_msg *m)
 		x->uri = ebms_attr(r, "URI");
 		x->digest_method = ebms_attr(ebms_child(r, DSIG_NS, "DigestMethod"), "Algorithm");
 		x->digest_value = ebms_text(ebms_child(r, DSIG_NS, "DigestValue"));
+		x->transforms = transforms_xml(r);
 	}
 }
 
-int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms_msg *m, struct tdk_diag *d)
+int tdk_ebms_read_doc(xmlDoc *doc, struct tdk_ebms_msg *m, struct tdk_diag *d)
 {
 	unsigned long before = d->errors;
 	struct tdk_diag_loc loc;
 	xmlNode *header, *msg;
-	xmlDoc *doc;
-	int env = 0, ret = TDK_EXIT_NEGATIVE;
+	int env = 0;
 
-	doc = ebms_parse(buf, len, name, "EBMS-XML", d);
-	if (!doc)
-		goto out;
 	header = soap_header(doc, &m->soap12, &env);
 	ebms_loc(xmlDocGetRootElement(doc), &loc);
 	if (!env || !header) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-SOAP", &loc, env ? "the SOAP envelope has no Header" :
 			     "the root element is not a SOAP 1.1 or 1.2 Envelope");
-		goto out;
+		return TDK_EXIT_NEGATIVE;
 	}
 	signed_refs(header, m);
 	msg = ebms_child(header, TDK_EBMS_NS, "Messaging");
 	if (!msg) {
 		ebms_loc(header, &loc);
 		tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-NO-MESSAGING", &loc, "the SOAP Header holds no eb:Messaging");
-		goto out;
+		return TDK_EXIT_NEGATIVE;
 	}
 	if (ebms_next(msg, TDK_EBMS_NS, "Messaging")) {
 		ebms_loc(ebms_next(msg, TDK_EBMS_NS, "Messaging"), &loc);
 		tdk_diag_add(d, TDK_SEV_ERROR, "EBMS-TWO-MESSAGING", &loc,
 			     "a second eb:Messaging in the SOAP Header (ebMS 3 core 5.2: exactly one)");
 	}
-	if (ebms_check_messaging(msg, m, d) < 0) {
-		ret = TDK_EXIT_INTERNAL;
-		goto out;
-	}
-	ret = d->errors > before ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
-out:
+	if (ebms_check_messaging(msg, m, d) < 0)
+		return TDK_EXIT_INTERNAL;
+	return d->errors > before ? TDK_EXIT_NEGATIVE : TDK_EXIT_OK;
+}
+
+int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms_msg *m, struct tdk_diag *d)
+{
+	unsigned long before = d->errors;
+	xmlDoc *doc;
+	int ret;
+
+	doc = ebms_parse(buf, len, name, "EBMS-XML", d);
+	if (!doc)
+		return TDK_EXIT_NEGATIVE;
+	ret = tdk_ebms_read_doc(doc, m, d);
 	xmlFreeDoc(doc);
-	return ret;
+	/* A namespace error leaves a tree, and is still a fault of the message. */
+	return ret == TDK_EXIT_OK && d->errors > before ? TDK_EXIT_NEGATIVE : ret;
 }
 
 int tdk_ebms_validate(const char *buf, size_t len, const char *name, struct tdk_xml_schemas *set,

@@ -64,9 +64,15 @@ struct tdk_ebms_user {
 	size_t nparts;
 };
 
-/* One ebbpsig:MessagePartNRInformation: a ds:Reference's URI and digest. */
+/*
+ * One ebbpsig:MessagePartNRInformation: a ds:Reference's URI and digest; and,
+ * for a reference of a received signature, its ds:Transforms element
+ * serialised with the namespaces it uses (NULL when it has none), which a
+ * Receipt built from it copies.
+ */
 struct tdk_ebms_ref {
 	char *uri, *digest_method, *digest_value;
+	char *transforms;
 };
 
 /* One eb:Error of a SignalMessage. */
@@ -118,6 +124,15 @@ void tdk_ebms_msg_release(struct tdk_ebms_msg *m);
 int tdk_ebms_read(const char *buf, size_t len, const char *name, struct tdk_ebms_msg *m, struct tdk_diag *d);
 
 /*
+ * The same for an envelope already parsed (by lib/xml's tree reader): reads
+ * doc's eb:Messaging header into m with the checks and diagnostics of
+ * tdk_ebms_read, less EBMS-XML.  doc is left as it is.  Returns TDK_EXIT_OK,
+ * TDK_EXIT_NEGATIVE or TDK_EXIT_INTERNAL.
+ */
+struct _xmlDoc;
+int tdk_ebms_read_doc(struct _xmlDoc *doc, struct tdk_ebms_msg *m, struct tdk_diag *d);
+
+/*
  * Whether buf[0..len) is a SOAP envelope whose Header holds an eb:Messaging
  * element: 1 yes, 0 no (not XML, another document), without diagnostics.
  */
@@ -166,7 +181,7 @@ int tdk_ebms_build_user(const struct tdk_endpoint *ep, const char *id, long long
  * Appends to out a SOAP 1.2 envelope holding a Receipt signal (message id
  * id, time now) for the received UserMessage m, with one
  * MessagePartNRInformation for each of the nrefs references (the received
- * message's ds:References, their URI, digest method and value).  Returns
+ * message's ds:References: their URI, ds:Transforms, digest method and value).  Returns
  * TDK_EXIT_OK, TDK_EXIT_USAGE (m has no UserMessage) or TDK_EXIT_INTERNAL.
  */
 int tdk_ebms_build_receipt(const struct tdk_ebms_msg *m, const struct tdk_ebms_ref *refs, size_t nrefs,

@@ -174,6 +174,32 @@ for bin in $bins; do
 	fuzz-endpoints)
 		cp samples/endpoints "$seeds"/ 2>/dev/null
 		;;
+	fuzz-as4)
+		# The corpus's AS4 MIME messages, and messages the library builds through
+		# tests/gen/as4-probe: none, one and two payloads, plain and gzip.
+		for f in "$corpus"/transport/as4/phase4/phase4-test/testfiles/*.mime \
+			"$corpus"/transport/as4/phase4/phase4-peppol-client/dump-raw.as4out; do
+			[ -f "$f" ] && cp "$f" "$seeds/$(basename "$f")"
+		done
+		probe=build/plain/tests/gen/as4-probe
+		if [ -x "$probe" ]; then
+			printf '[ap]\nprofile = as4\nurl = https://ap.example/\nfrom-party = a\nto-party = b\nservice = s\naction = x\nkey = k\npartner-cert = c\n' >"$seeds/e.ini"
+			printf '<a>payload</a>' >"$seeds/p"
+			for args in "" "$seeds/p=application/xml" "-z $seeds/p=application/xml $seeds/p=text/plain"; do
+				# shellcheck disable=SC2086
+				"$probe" build "$seeds/e.ini" ap "$seeds/b" "$seeds/c" $args >/dev/null 2>&1 &&
+					{ printf 'Content-Type: %s\r\n\r\n' "$(cat "$seeds/c")"; cat "$seeds/b"; } >"$seeds/built-$(printf '%s' "$args" | cksum | cut -d' ' -f1)"
+			done
+			rm -f "$seeds/e.ini" "$seeds/p" "$seeds/b" "$seeds/c"
+		fi
+		;;
+	fuzz-as4-receipt)
+		# The corpus's receipts and Error signals.
+		[ -d "$corpus/transport/as4" ] &&
+			grep -l -r -E 'eb:Receipt|eb:Error ' "$corpus/transport/as4" --include='*.xml' | while IFS= read -r f; do
+				cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1).xml"
+			done
+		;;
 	fuzz-ebms | fuzz-pmode)
 		# The AS4 corpus: SOAP messages for the header reader, P-Modes for the other.
 		case $name in fuzz-ebms) pat='*.xml' ;; *) pat='*pm*.xml' ;; esac

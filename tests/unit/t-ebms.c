@@ -115,7 +115,7 @@ static void receipt_without_user(void)
 {
 	struct tdk_buf out = TDK_BUF_INIT(4096);
 	char uri[] = "#a", alg[] = "http://www.w3.org/2001/04/xmlenc#sha256", dv[] = "AAAA";
-	struct tdk_ebms_ref r = { uri, alg, dv };
+	struct tdk_ebms_ref r = { uri, alg, dv, NULL };
 	struct tdk_ebms_msg m;
 	struct tdk_diag d;
 
