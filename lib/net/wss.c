@@ -250,8 +250,6 @@ static int verify(xmlDocPtr doc, const struct tdk_trust *t, const struct tdk_wss
 	int r = TDK_EXIT_NEGATIVE;
 
 	memset(res, 0, sizeof(*res));
-	if (tdk_wss_lib_init())
-		return TDK_EXIT_INTERNAL;
 	if (!(sig = security_signature(doc, d)) || !profile(sig, res, d))
 		return TDK_EXIT_NEGATIVE;
 	ki = tdk_node_child(sig, "KeyInfo", TDK_NS_DSIG);
@@ -271,7 +269,7 @@ static int verify(xmlDocPtr doc, const struct tdk_trust *t, const struct tdk_wss
 			    TDK_WSS_MAX_ATTACHMENTS);
 		return TDK_EXIT_NEGATIVE;
 	}
-	if (sig_data(&data, uris, a, n) < 0) {
+	if (tdk_wss_lib_init() || sig_data(&data, uris, a, n) < 0) {
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
