@@ -51,10 +51,10 @@ struct tdk_wss_result {
  * security token reference to no X.509 token), WSS-NEEDS-KEY (no
  * certificate given: res->missing is "key", res->token names the token's
  * subject when it carries one), WSS-NEEDS-ATTACHMENT (a reference to an
- * attachment: the SwA Attachment-Content-Signature transform is not
- * available to libxmlsec1; res->missing is "attachment") or the VERIFY-*
- * diagnostics of tdk_verify_doc; TDK_EXIT_TRUST or TDK_EXIT_INTERNAL as
- * tdk_verify_doc.
+ * attachment, which this function is not given: tdk_wss_verify_msg takes
+ * them; res->missing is "attachment") or the VERIFY-* diagnostics of
+ * tdk_verify_doc; TDK_EXIT_TRUST or TDK_EXIT_INTERNAL as tdk_verify_doc.
+ * It checks no coverage: a receipt or an error signal is verified with it.
  */
 int tdk_wss_verify(xmlDocPtr doc, const struct tdk_trust *t, struct tdk_wss_result *res,
 		   struct tdk_diag *d);
@@ -114,7 +114,8 @@ int tdk_wss_swa_canon(const char *type, const unsigned char *data, size_t len, u
  * attachment given, each by a reference whose digest verified.  A
  * reference to an attachment not given gives WSS-NEEDS-ATTACHMENT
  * (res->missing is "attachment"); a signature that leaves out one of
- * them, WSS-COVERAGE.  Returns 0, or the exit codes of tdk_wss_verify.
+ * them, WSS-COVERAGE; more than TDK_WSS_MAX_ATTACHMENTS attachments,
+ * WSS-LIMIT.  Returns 0, or the exit codes of tdk_wss_verify.
  */
 int tdk_wss_verify_msg(xmlDocPtr doc, const struct tdk_trust *t, const struct tdk_wss_attachment *a, size_t n,
 		       struct tdk_wss_result *res, struct tdk_diag *d);
@@ -131,7 +132,8 @@ int tdk_wss_verify_msg(xmlDocPtr doc, const struct tdk_trust *t, const struct td
  * wsse:SecurityTokenReference to the token.  doc keeps its IDs registered.
  * Returns 0; TDK_EXIT_NEGATIVE with WSS-SIGN when doc is no envelope with
  * those parts or a wsse:Security header is already there, WSS-ALGORITHM
- * for a key that is not RSA; TDK_EXIT_INTERNAL.
+ * for a key that is not RSA, WSS-LIMIT for more than
+ * TDK_WSS_MAX_ATTACHMENTS attachments; TDK_EXIT_INTERNAL.
  */
 int tdk_wss_sign(xmlDocPtr doc, const struct tdk_signer *s, const struct tdk_wss_attachment *a, size_t n,
 		 struct tdk_diag *d);
@@ -147,8 +149,10 @@ int tdk_wss_sign(xmlDocPtr doc, const struct tdk_signer *s, const struct tdk_wss
  * number and lists one xenc:EncryptedData per attachment (Type
  * Attachment-Content-Only, its MimeType the original type, a
  * xenc:CipherReference to cid: with the Attachment-Ciphertext transform).
- * Returns 0; TDK_EXIT_NEGATIVE with WSS-ENCRYPT when doc is no envelope or
- * the certificate's key is not RSA; TDK_EXIT_INTERNAL.
+ * Returns 0; TDK_EXIT_NEGATIVE with WSS-ENCRYPT when doc is no envelope,
+ * the certificate's key is not RSA or n is 0, WSS-LIMIT for more than
+ * TDK_WSS_MAX_ATTACHMENTS; TDK_EXIT_INTERNAL (then some attachments may
+ * already be replaced: the caller sends nothing).
  */
 int tdk_wss_encrypt(xmlDocPtr doc, void *partner, struct tdk_wss_attachment *a, size_t n, struct tdk_diag *d);
 
