@@ -5,6 +5,10 @@
  * wsu:Id and its certificate decoded.  No certificate is given, so every
  * input that gets that far ends in WSS-NEEDS-KEY or WSS-NEEDS-ATTACHMENT
  * before any cryptography; every refusal has a code and never a crash.
+ * The same envelope is then read as an AS4 receiver reads it, with one
+ * attachment given: its coverage (WSS-COVERAGE) and its xenc:EncryptedKey
+ * and EncryptedData (algorithms, CipherValue) up to the key that is not
+ * there (WSS-DECRYPT); the attachment comes back untouched.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,6 +36,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (res.missing && strcmp(res.missing, "key") && strcmp(res.missing, "attachment"))
 		abort();
+	{
+		static const unsigned char bytes[] = "attachment";
+		struct tdk_wss_attachment a = { "p1@tdk.test", "application/xml", bytes, sizeof(bytes) - 1, NULL, NULL };
+		unsigned long before = d.errors;
+
+		r = tdk_wss_verify_msg(doc, NULL, &a, 1, &res, &d);
+		if (r == 0 || (r == TDK_EXIT_NEGATIVE && d.errors == before))
+			abort();
+		before = d.errors;
+		r = tdk_wss_decrypt(doc, NULL, &a, 1, &d);
+		if ((r == TDK_EXIT_NEGATIVE && d.errors == before) || a.data != bytes || a.owned || a.owned_type)
+			abort();
+		tdk_wss_attachments_release(&a, 1);
+	}
 	xmlFreeDoc(doc);
 	return 0;
 }

@@ -135,6 +135,10 @@ for bin in $bins; do
 			find "$corpus/transport/as4" -type f -name '*.xml' -size -64k | while IFS= read -r f; do
 				grep -q 'Envelope' "$f" && cp "$f" "$seeds/$(printf '%s' "$f" | cksum | cut -d' ' -f1).xml"
 			done
+		# The SOAP part of phase4's signed and encrypted message (xenc:EncryptedKey, EncryptedData).
+		f=$corpus/transport/as4/phase4/phase4-peppol-client/dump-raw.as4out
+		[ -f "$f" ] && awk 'p && /^------=_Part/ { exit } p { print } /^Content-Transfer-Encoding/ && !s { s = 1; getline; p = 1 }' \
+			"$f" >"$seeds/phase4-encrypted.xml"
 		;;
 	fuzz-error-response)
 		# The errorResponse examples of the CDS API description (read here, never kept in the tree).

@@ -4,9 +4,12 @@
  * WSS-* code (no envelope, no security header, no signature, an algorithm
  * the AS4 profile does not allow, a token reference to nothing), and what
  * is missing said (an attachment, a key with the token's subject).  The
- * verification itself is tested on the corpus by t5740.
+ * verification itself is tested on the corpus by t5740, signing and
+ * encryption by t5745.  Then the SwA 1.1 §5.4.1 content canonicalisation
+ * by type (XML, text, anything else), a malformed XML attachment beside it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "net/wss.h"
@@ -37,6 +40,33 @@ static void keep_code(void *arg, const struct tdk_diag_item *it)
 	"<wsse:SecurityTokenReference><wsse:Reference URI='" uri "'/></wsse:SecurityTokenReference></ds:KeyInfo></ds:Signature>"
 #define ENV_CLOSE "</wsse:Security></S:Header><S:Body wsu:Id='body'/></S:Envelope>"
 
+/* The canonical form tdk_wss_swa_canon gives in, as a string, or "(refused)". */
+static const char *canon(const char *type, const char *in)
+{
+	static char out[256];
+	unsigned char *c;
+	size_t n;
+
+	if (tdk_wss_swa_canon(type, (const unsigned char *)in, strlen(in), &c, &n) < 0)
+		return "(refused)";
+	snprintf(out, sizeof(out), "%.*s", (int)n, (const char *)c);
+	free(c);
+	return out;
+}
+
+static void swa_canon(void)
+{
+	is_str(canon("application/xml", "<?xml version='1.0'?>\n<d  b='2' a=\"1\"><!-- c --><e/></d>"),
+	       "<d a=\"1\" b=\"2\"><e></e></d>", "XML: exclusive canonical form, no comments, no declaration");
+	is_str(canon("application/xml", "<d><e></d>"), "(refused)", "malformed twin: XML that is not well-formed");
+	is_str(canon("text/xml; charset=utf-8", "<a x='1'/>"), "<a x=\"1\"></a>", "text/xml with parameters is XML");
+	is_str(canon("application/ubl+xml", "<a/>"), "<a></a>", "a +xml type is XML");
+	is_str(canon("text/plain", "a\nb\r\nc\rd"), "a\r\nb\r\nc\r\nd", "text: every line ending as CR LF");
+	is_str(canon("application/octet-stream", "a\nb"), "a\nb", "binary content as it is");
+	is_str(canon("application/xmlish", "a\n<"), "a\n<", "a type merely starting with xml is not XML");
+	is_str(canon("TEXT/Plain", "a\n"), "a\r\n", "types compare case-insensitively");
+}
+
 static const char *run(const char *xml, struct tdk_wss_result *res)
 {
 	struct tdk_diag d;
@@ -61,6 +91,7 @@ int main(void)
 	char xml[4096], cert[2048];
 	FILE *f;
 
+	swa_canon();
 	is_str(run("<a/>", &res), "WSS-NO-SECURITY", "no SOAP envelope");
 	is_str(run(ENV_OPEN "</wsse:Security></S:Header></S:Envelope>", &res), "WSS-NO-SIGNATURE", "no signature");
 	is_str(run("<S:Envelope xmlns:S='http://www.w3.org/2003/05/soap-envelope'><S:Header/></S:Envelope>", &res),
