@@ -96,7 +96,7 @@ test_expect_code 3 'a malformed clients file: exit 3, SERVE-CLIENTS at its line'
 '
 test_expect_success '--port-file names the port of the listening line; --listen on that port again: SERVE-LISTEN, exit 3' '
 	serve_start --port-file "$TRASH/port" && test "$(cat "$TRASH/port")" = "${URL##*:}" &&
-	{ timeout 5 tdk serve --state s.db --clients "$TRASH/clients" --listen "127.0.0.1:$(cat "$TRASH/port")" 2>err; rc=$?; } &&
+	{ timeout 60 tdk serve --state s.db --clients "$TRASH/clients" --listen "127.0.0.1:$(cat "$TRASH/port")" 2>err; rc=$?; } &&
 	test $rc -eq 3 && test_grep "error: [SERVE-LISTEN] cannot listen on 127.0.0.1:" err && serve_stop && test "$SERVE_RC" -eq 0
 '
 test_expect_code 3 'a state database that cannot be opened: SERVE-STATE, exit 3' '
