@@ -54,7 +54,9 @@ DATA_FILES  = $(sort $(wildcard data/*/*))
 MANPAGES5   = $(sort $(wildcard man/*.5))
 TESTS       = $(sort $(wildcard tests/t[0-9]*.sh))
 PROVE       = prove
-PROVE_FLAGS = -j2
+# Under the sanitizers a test spends much of its time starting processes and
+# waiting on sockets: three at once keep two cores busy.
+PROVE_FLAGS = $(if $(SANITIZE),-j3,-j2)
 
 all: tdk
 

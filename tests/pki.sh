@@ -11,7 +11,32 @@
 #   rogue.key rogue.pem      a self-signed signer nobody trusts
 #   noku.key noku.pem        a signer whose key usage allows only encipherment
 #   doc.xml                  a small declaration
+# and issue() for more leaves.  The set is made once a day (the leaves live
+# 365 days from their making) into build/pki and copied from there: making it
+# takes seconds of RSA key generation, and a third of the test files use it.
+
+# issue NAME KEY-SPEC EXTENSIONS ISSUER [START END]: a certificate NAME.pem
+# (and NAME.key) under ISSUER, with the extensions section of ca.cnf.
+issue() {
+	if [ $# -gt 4 ]; then set -- "$@" -startdate "$5" -enddate "$6"; else set -- "$@" x x -days 365; fi
+	openssl req -new -newkey "$2" -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=tdk test $1" 2>/dev/null &&
+	openssl ca -batch -config ca.cnf -cert "$4.pem" -keyfile "$4.key" -extensions "$3" \
+		-in "$1.csr" -out "$1.pem" -notext "$7" "$8" ${9:+"$9"} ${10:+"${10}"} 2>/dev/null
+}
+
 make_pki() {
+	pki_cache=$REPO/build/pki/$(cksum <"$REPO/tests/pki.sh" | cut -d' ' -f1)-$(date -u +%Y%m%d)
+	if ! [ -f "$pki_cache/doc.xml" ]; then
+		pki_tmp=$(mktemp -d "$REPO/build/pki.XXXXXX" 2>/dev/null || { mkdir -p "$REPO/build" && mktemp -d "$REPO/build/pki.XXXXXX"; }) &&
+			(cd "$pki_tmp" && make_pki_fresh) || return 1
+		mkdir -p "$REPO/build/pki"
+		# Another test may have made it meanwhile: the first rename wins.
+		mv -T "$pki_tmp" "$pki_cache" 2>/dev/null || rm -rf "$pki_tmp"
+	fi
+	cp -R "$pki_cache/." .
+}
+
+make_pki_fresh() {
 	cat >ca.cnf <<'CNF'
 [ca]
 default_ca = d
@@ -39,12 +64,6 @@ CNF
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
 		-subj "/CN=tdk test root" -addext "keyUsage=critical,keyCertSign,cRLSign" \
 		-addext "basicConstraints=critical,CA:true" 2>/dev/null &&
-	issue() { # name key-spec extensions issuer [start end]
-		if [ $# -gt 4 ]; then set -- "$@" -startdate "$5" -enddate "$6"; else set -- "$@" x x -days 365; fi
-		openssl req -new -newkey "$2" -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=tdk test $1" 2>/dev/null &&
-		openssl ca -batch -config ca.cnf -cert "$4.pem" -keyfile "$4.key" -extensions "$3" \
-			-in "$1.csr" -out "$1.pem" -notext "$7" "$8" ${9:+"$9"} ${10:+"${10}"} 2>/dev/null
-	}
 	openssl ecparam -name prime256v1 -out ecp.pem &&
 	issue inter rsa:2048 inter ca &&
 	issue rsa rsa:2048 leaf ca &&
