@@ -42,9 +42,9 @@ while IFS="$(printf '\t')" read -r file expected xsd xmlsec; do
 			exit \$rc
 		" ;;
 	*"|REJECT"*)
-		test_expect_code 1 "$file: refused, an algorithm the AS4 profile does not allow (WSS-ALGORITHM)" "
+		test_expect_code 1 "$file: refused, an algorithm the AS4 profile does not allow (WSS-ALGORITHM, EBMS:0101)" "
 			'$PROBE' $cert '$f' >out 2>err; rc=\$?
-			test_grep '[WSS-ALGORITHM]' err && test_grep 'refused' out || exit 99
+			test_grep '[WSS-ALGORITHM]' err && test_grep 'EBMS:0101 FailedAuthentication' err && test_grep 'refused' out || exit 99
 			exit \$rc
 		" ;;
 	*)

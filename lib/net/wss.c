@@ -27,7 +27,7 @@ static int alg_ok(const xmlNode *n, const char *what, const char *allowed, struc
 	int ok = a && tdk_word_in(allowed, a);
 
 	if (!ok)
-		tdk_wss_err(d, n, "WSS-ALGORITHM", "%s '%s' is not allowed by the AS4 profile", what, a ? a : "(none)");
+		tdk_wss_err(d, n, "WSS-ALGORITHM", "%s '%s' is not allowed by the AS4 profile (EBMS:0101 FailedAuthentication)", what, a ? a : "(none)");
 	xmlFree(a);
 	return ok;
 }
