@@ -159,7 +159,7 @@ static xmlNodePtr encrypted_data(xmlNodePtr prev, xmlNodePtr ek, const struct td
 	char id[64];
 	int ok;
 
-	tdk_wss_new_id(id, sizeof(id), "ED");
+	tdk_sign_new_id(id, sizeof(id), "ED-");
 	ok = xenc && tdk_wss_cid_uri(&u, a->cid) == 0 && tdk_buf_addf(&h, "#%s", id) == 0;
 	if (ok) {
 		xmlSetNs(e, xenc);
@@ -225,7 +225,7 @@ int tdk_wss_encrypt(xmlDocPtr doc, void *partner, struct tdk_wss_attachment *a, 
 		tdk_wss_err(d, xmlDocGetRootElement(doc), "WSS-ENCRYPT", "not a SOAP envelope");
 		return TDK_EXIT_NEGATIVE;
 	}
-	tdk_wss_new_id(ek_id, sizeof(ek_id), "EK");
+	tdk_sign_new_id(ek_id, sizeof(ek_id), "EK-");
 	snprintf(ref, sizeof(ref), "#%s", ek_id);
 	if (RAND_bytes(key, KEY_LEN) != 1 || oaep(pk, 1, key, KEY_LEN, ek, &eklen) < 0 ||
 	    !(k = prev = encrypted_key(sec, partner, ek, eklen, ek_id)))

@@ -37,10 +37,7 @@ const struct tdk_wss_attachment *tdk_wss_find(const struct tdk_wss_attachment *a
 /* The SwA Attachment-Content-Signature transform's klass (an xmlSecTransformId), after tdk_wss_lib_init. */
 const void *tdk_wss_swa_transform(void);
 
-/* A fresh ID "prefix-" and 16 hex digits into out (size bytes). */
-void tdk_wss_new_id(char *out, size_t size, const char *prefix);
-
-/* The wsu:Id of n, given one (new_id with prefix) and registered when it has none; borrowed from n, or NULL. */
+/* The wsu:Id of n, given one (tdk_sign_new_id with prefix) and registered when it has none; borrowed from n, or NULL. */
 const char *tdk_wss_wsu_id(xmlDocPtr doc, xmlNodePtr n, const char *prefix);
 
 /*

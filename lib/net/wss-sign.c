@@ -33,7 +33,7 @@ static const char *add_token(xmlDocPtr doc, xmlNodePtr sec, X509 *cert)
 	    !xmlSetProp(bst, (const xmlChar *)"EncodingType", (const xmlChar *)WSS_BASE64) ||
 	    !xmlSetProp(bst, (const xmlChar *)"ValueType", (const xmlChar *)WSS_X509V3))
 		goto out;
-	id = tdk_wss_wsu_id(doc, bst, "X509");
+	id = tdk_wss_wsu_id(doc, bst, "X509-");
 out:
 	free(b64);
 	OPENSSL_free(der);
@@ -57,10 +57,10 @@ static int add_refs(xmlDocPtr doc, xmlNodePtr sig, xmlNodePtr eb, xmlNodePtr bod
 	char uri[300];
 	size_t i;
 
-	if (!(id = tdk_wss_wsu_id(doc, eb, "eb")) || (size_t)snprintf(uri, sizeof(uri), "#%s", id) >= sizeof(uri) ||
+	if (!(id = tdk_wss_wsu_id(doc, eb, "eb-")) || (size_t)snprintf(uri, sizeof(uri), "#%s", id) >= sizeof(uri) ||
 	    add_ref(sig, uri, xmlSecTransformExclC14NId) < 0)
 		return -1;
-	if (!(id = tdk_wss_wsu_id(doc, body, "body")) || (size_t)snprintf(uri, sizeof(uri), "#%s", id) >= sizeof(uri) ||
+	if (!(id = tdk_wss_wsu_id(doc, body, "body-")) || (size_t)snprintf(uri, sizeof(uri), "#%s", id) >= sizeof(uri) ||
 	    add_ref(sig, uri, xmlSecTransformExclC14NId) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {

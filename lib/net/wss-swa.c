@@ -296,18 +296,6 @@ const void *tdk_wss_swa_transform(void)
 	return &swa_klass;
 }
 
-void tdk_wss_new_id(char *out, size_t size, const char *prefix)
-{
-	unsigned char r[8];
-	size_t i, n;
-
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		memset(r, 0, sizeof(r));
-	n = (size_t)snprintf(out, size, "%s-", prefix);
-	for (i = 0; i < sizeof(r) && n + 2 < size; i++, n += 2)
-		snprintf(out + n, size - n, "%02x", r[i]);
-}
-
 const char *tdk_wss_wsu_id(xmlDocPtr doc, xmlNodePtr n, const char *prefix)
 {
 	xmlAttrPtr a = xmlHasNsProp(n, (const xmlChar *)"Id", (const xmlChar *)TDK_NS_WSU);
@@ -315,7 +303,7 @@ const char *tdk_wss_wsu_id(xmlDocPtr doc, xmlNodePtr n, const char *prefix)
 	char id[64];
 
 	if (!a) {
-		tdk_wss_new_id(id, sizeof(id), prefix);
+		tdk_sign_new_id(id, sizeof(id), prefix);
 		if (!(ns = xmlSearchNsByHref(doc, n, (const xmlChar *)TDK_NS_WSU)) &&
 		    !(ns = xmlNewNs(n, (const xmlChar *)TDK_NS_WSU, (const xmlChar *)"wsu")))
 			return NULL;

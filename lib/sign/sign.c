@@ -52,8 +52,7 @@ static int pick_algs(const struct tdk_signer *s, const char *digest, struct algs
 	return 0;
 }
 
-/* A fresh identifier: prefix and 16 random hex digits. */
-static void new_id(char *out, size_t size, const char *prefix)
+void tdk_sign_new_id(char *out, size_t size, const char *prefix)
 {
 	unsigned char r[8];
 	size_t i, n;
@@ -211,7 +210,7 @@ static xmlNodePtr new_signature(xmlDocPtr doc, const struct algs *al, char *sig_
 {
 	xmlNodePtr sig, ki, x509;
 
-	new_id(sig_id, idsize, "sig-");
+	tdk_sign_new_id(sig_id, idsize, "sig-");
 	sig = xmlSecTmplSignatureCreateNsPref(doc, xmlSecTransformExclC14NId, al->sig, TDK_XC sig_id,
 					      TDK_XC "ds");
 	if (!sig)

@@ -66,6 +66,12 @@ const char *tdk_sign_lib_version(void);
  */
 typedef int tdk_passphrase_fn(void *arg, const char *name, char *buf, size_t size);
 
+/*
+ * A fresh identifier for an Id attribute: prefix and 16 random hex digits,
+ * into out (size bytes, cut to fit, NUL-terminated).
+ */
+void tdk_sign_new_id(char *out, size_t size, const char *prefix);
+
 /* A private key with its certificate and the certificates that chain it. */
 struct tdk_signer {
 	void *pkey;             /* EVP_PKEY *; owned */
