@@ -1,0 +1,31 @@
+#!/bin/sh
+# Exactly once over AS2, one submitter on a SQLite journal: a batch of 100
+# EDIFACT interchanges sent by tdk submit (signed, encrypted, a signed MDN)
+# to tdk serve's AS2 receiver; tdk submit killed with kill -9 while its
+# body is read slowly, while the MDN is delayed (the message stored), with
+# the answer's headers in hand but the MDN held back, after MDNs were lost
+# (stored, the connection closed), and at random moments; re-run until the
+# batch is done.  Then serve holds each document at most once, under the
+# Message-ID of the journal; the messages whose MDN was lost are unknown
+# and were never sent again by themselves; resent by a person (--resend)
+# with the same Message-ID, serve replays the stored MDN and every document
+# ends accepted, stored once.
+. "$(dirname "$0")/lib.sh"
+. "$REPO/tests/serve-lib.sh"
+. "$REPO/tests/pki.sh"
+case $TDK_BUILD in
+*san*) ONCE_N=${ONCE_N:-40} ;;
+*) ONCE_N=${ONCE_N:-100} ;;
+esac
+. "$REPO/tests/once-lib.sh"
+
+command -v sqlite3 >/dev/null || { test_skip 'the exactly-once loop of AS2' 'needs sqlite3'; test_done; exit 0; }
+TDK_JOURNAL=$TRASH/journal.db
+export TDK_JOURNAL
+if ! once_as2_setup; then
+	test_skip 'the exactly-once loop of AS2' "$ONCE_SKIP"
+	test_done
+fi
+once_as2_loop 2 2
+once_as2_checks
+test_done
