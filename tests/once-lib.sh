@@ -427,12 +427,6 @@ once_as2_rounds() {
 	done
 }
 
-# Whether every document of the batch is in the journal, none queued or being sent.
-once_as2_done() {
-	tdk journal list | cut -f3 >"$TRASH/states" &&
-	[ "$(wc -l <"$TRASH/states")" -eq "$ONCE_N" ] && ! grep -q -e queued -e sending "$TRASH/states"
-}
-
 # Runs the submitter without faults until the batch is done; the POSTs to
 # /as2 it made must be those of the documents never sent (none of the unknowns).
 once_as2_finish() {
@@ -441,14 +435,14 @@ once_as2_finish() {
 	tdk journal list --unknown | cut -f6 | sort >"$TRASH/unk.before"
 	tdk journal list | awk -F '\t' '$3 != "queued"' | wc -l >"$TRASH/claimed"
 	n=0
-	while [ $n -lt 6 ] && ! once_as2_done; do
+	while [ $n -lt 6 ] && ! once_done; do
 		timeout 120 tdk submit -e local "$TRASH"/batch/*.edi >"$TRASH/fin.out" 2>"$TRASH/fin.err"
 		rc=$?
 		[ $rc -le 4 ] || { echo "tdk submit ended with $rc"; cat "$TRASH/fin.err"; return 1; }
 		n=$((n + 1))
 	done
 	echo "$n more runs" >"$TRASH/once.runs"
-	once_as2_done || return 1
+	once_done || return 1
 	posts=$(log_since "$base" '"method":"POST","path":"/as2","status"')
 	[ "$posts" -eq $((ONCE_N - $(cat "$TRASH/claimed"))) ] ||
 		{ echo "$posts POSTs for $((ONCE_N - $(cat "$TRASH/claimed"))) documents never sent"; return 1; }
