@@ -314,7 +314,7 @@ once_checks() {
 #
 #   once_as2_setup       the batch in $TRASH/batch, the PKI, the as2 endpoint 'local',
 #                        tdk serve with the AS2 receiver; returns 1 with $ONCE_SKIP
-#   once_as2_rounds POINT ROUNDS  one submitter killed at POINT: slow-read (its body
+#   once_as2_rounds POINT ROUNDS  a submitter ($ONCE_AS2_NSUB at once) killed at POINT: slow-read (its body
 #                        read slowly), slow (stored, the MDN delayed), stall (stored,
 #                        the answer's headers out, the MDN held back), drop (stored,
 #                        the connection closed without the MDN: it records unknown),
@@ -377,15 +377,22 @@ as2_reached() {
 	esac
 }
 
-# One round: a submitter started, killed when it has reached point $1 (at most 15 s).
+# One round: $ONCE_AS2_NSUB submitters (1 by default) started at once, killed
+# when all have reached point $1 (at most 15 s).
 once_as2_round() {
-	point=$1
+	point=$1 nsub=${ONCE_AS2_NSUB:-1}
 	once_as2_serve "$point" || return 1
 	base=$(wc -l <"$LOG") st0=$(as2_stored) unk0=$(unknowns)
-	tdk submit -e local "$TRASH"/batch/*.edi >"$TRASH/sub.out" 2>"$TRASH/sub.err" &
-	echo $! >>"$TRASH/once.pids"
+	want=$nsub
+	[ "$point" = random ] && want=1
+	k=0
+	while [ $k -lt "$nsub" ]; do
+		tdk submit -e local "$TRASH"/batch/*.edi >"$TRASH/sub$k.out" 2>"$TRASH/sub$k.err" &
+		echo $! >>"$TRASH/once.pids"
+		k=$((k + 1))
+	done
 	i=0
-	while [ $i -lt 150 ] && [ "$(as2_reached "$point" "$base" "$st0")" -lt 1 ]; do
+	while [ $i -lt 150 ] && [ "$(as2_reached "$point" "$base" "$st0")" -lt "$want" ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -398,23 +405,25 @@ once_as2_round() {
 	for p in $pids; do
 		wait "$p" 2>/dev/null
 	done
-	if [ "$got" -lt 1 ]; then
-		echo "after 15 s, the submitter had not reached $point"
+	if [ "$got" -lt "$want" ]; then
+		echo "after 15 s, $got of $want submitters had reached $point"
 		return 1
 	fi
-	echo "$point 1" >>"$TRASH/once.kills"
-	once_as2_round_check "$point" "$st0" "$unk0"
+	echo "$point $nsub" >>"$TRASH/once.kills"
+	once_as2_round_check "$point" "$st0" "$unk0" "$nsub"
 }
 
-# What a round at a named point leaves: held at slow, stall or drop, the
-# submitter's message is stored and unknown (a drop may have let it record a
-# few more unknowns, each stored); at slow-read, one unknown, at most one stored.
+# What a round at a named point leaves ($4 submitters): held at slow or stall,
+# each submitter's message is stored and unknown; at slow-read, one unknown
+# each, at most one stored each; at drop, each stored message unknown (the
+# submitters record a few before the kill), and at most one unknown more each
+# (killed sending it).
 once_as2_round_check() {
 	st=$(as2_stored) unk=$(unknowns)
 	case $1 in
-	slow|stall) [ "$st" -eq $(($2 + 1)) ] && [ "$unk" -eq $(($3 + 1)) ] ;;
-	slow-read) [ "$st" -le $(($2 + 1)) ] && [ "$unk" -eq $(($3 + 1)) ] ;;
-	drop) [ "$st" -gt "$2" ] && [ $((unk - $3)) -ge $((st - $2)) ] && [ $((unk - $3)) -le $((st - $2 + 1)) ] ;;
+	slow|stall) [ "$st" -eq $(($2 + $4)) ] && [ "$unk" -eq $(($3 + $4)) ] ;;
+	slow-read) [ "$st" -le $(($2 + $4)) ] && [ "$unk" -eq $(($3 + $4)) ] ;;
+	drop) [ "$st" -gt "$2" ] && [ $((unk - $3)) -ge $((st - $2)) ] && [ $((unk - $3)) -le $((st - $2 + $4)) ] ;;
 	random) return 0 ;;
 	esac || { echo "$1: $((st - $2)) messages stored, $((unk - $3)) new unknowns"; return 1; }
 }
@@ -452,18 +461,23 @@ once_as2_finish() {
 
 once_as2_loop() {
 	[ "$ONCE_SAN" = 1 ] && set -- 1 1
+	if [ "${ONCE_AS2_NSUB:-1}" -eq 1 ]; then
+		who="the submitter" each="one unknown"
+	else
+		who="$ONCE_AS2_NSUB submitters at once" each="$ONCE_AS2_NSUB unknowns"
+	fi
 	echo "# random moments from seed $ONCE_SEED (ONCE_SEED=$ONCE_SEED repeats them)"
-	test_expect_success "the submitter killed at random moments ($2 rounds)" "once_as2_rounds random $2"
-	test_expect_success "killed during a slowly read body (as2:slow-read): one unknown ($1 rounds)" \
+	test_expect_success "$who killed at random moments ($2 rounds)" "once_as2_rounds random $2"
+	test_expect_success "$who killed during a slowly read body (as2:slow-read): $each ($1 rounds)" \
 		"once_as2_rounds slow-read $1"
-	test_expect_success "killed while the MDN is delayed (as2:slow), the message stored: one unknown ($1 rounds)" \
+	test_expect_success "$who killed while the MDN is delayed (as2:slow), the message stored: $each ($1 rounds)" \
 		"once_as2_rounds slow $1"
-	test_expect_success "the submitter killed at random moments ($2 rounds)" "once_as2_rounds random $2"
-	test_expect_success "killed holding the answer's headers, the MDN held back (as2:stall): one unknown ($1 rounds)" \
+	test_expect_success "$who killed at random moments ($2 rounds)" "once_as2_rounds random $2"
+	test_expect_success "$who killed holding the answer's headers, the MDN held back (as2:stall): $each ($1 rounds)" \
 		"once_as2_rounds stall $1"
-	test_expect_success "the MDN lost (as2:drop: stored, the connection closed): each stored one unknown ($1 rounds)" \
+	test_expect_success "$who killed after MDNs were lost (as2:drop: stored, the connection closed): each stored one unknown ($1 rounds)" \
 		"once_as2_rounds drop $1"
-	test_expect_success "the submitter killed at random moments ($2 rounds)" "once_as2_rounds random $2"
+	test_expect_success "$who killed at random moments ($2 rounds)" "once_as2_rounds random $2"
 	test_expect_success 're-run without faults until the batch is done: none of the unknowns sent again' \
 		once_as2_finish
 }
