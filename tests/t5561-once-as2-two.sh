@@ -8,19 +8,11 @@
 . "$(dirname "$0")/lib.sh"
 . "$REPO/tests/serve-lib.sh"
 . "$REPO/tests/pki.sh"
-case $TDK_BUILD in
-*san*) ONCE_N=${ONCE_N:-40} ;;
-*) ONCE_N=${ONCE_N:-100} ;;
-esac
 . "$REPO/tests/once-lib.sh"
 
-command -v sqlite3 >/dev/null || { test_skip 'the exactly-once loop of AS2' 'needs sqlite3'; test_done; exit 0; }
 TDK_JOURNAL=$TRASH/journal.db ONCE_AS2_NSUB=2
 export TDK_JOURNAL
-if ! once_as2_setup; then
-	test_skip 'the exactly-once loop of AS2, two submitters' "$ONCE_SKIP"
-	test_done
-fi
+once_as2_setup_or_skip
 once_as2_loop 1 2
 once_as2_checks
 test_done
