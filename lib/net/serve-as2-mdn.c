@@ -66,7 +66,10 @@ static int record(struct serve_req *r, const struct tdk_as2_mdn_result *res)
 		n.conversation_id = other;
 		rc = tdk_journal_by_message(j, "as2", other, &row, &d);
 	}
-	if (rc == TDK_JOURNAL_HELD) {
+	/* Still sending: its conversation id (the Message-ID) comes with the answer, which notify matches on. */
+	if (rc == TDK_JOURNAL_HELD && row.state && !strcmp(row.state, "sending"))
+		rc = TDK_JOURNAL_SENDING;
+	else if (rc == TDK_JOURNAL_HELD) {
 		n.endpoint = row.endpoint;
 		rc = tdk_journal_notify(j, &n, &sub, &d);
 	}

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "net/as2.h"
 #include "net/http.h"
@@ -216,8 +217,22 @@ static void *async_send(void *arg)
 	ho.connect_timeout_ms = ho.timeout_ms / 2;
 	if (tdk_http_init(&h, &ho, &d) == 0) {
 		const struct tdk_http_req req = { "POST", j->url, hdr, j->body, j->len };
+		int wait_ms = 200, stopping = 0;
 
-		tdk_http_request(&h, &req, &resp, &d);
+		/*
+		 * A 503 is a partner still recording the message's answer (tdk
+		 * serve's SERVE-AS2-SENDING, when the MDN overtakes the answer to
+		 * the message): sent again after 0.2, 0.4, 0.8 and 1.6 s.
+		 */
+		for (i = 0; tdk_http_request(&h, &req, &resp, &d) == 0 && resp.status == 503 && i < 4 && !stopping; i++) {
+			usleep((useconds_t)wait_ms * 1000);
+			wait_ms *= 2;
+			tdk_http_resp_release(&resp);
+			tdk_http_resp_init(&resp);
+			pthread_mutex_lock(&j->s->lock);
+			stopping = j->s->stopping;
+			pthread_mutex_unlock(&j->s->lock);
+		}
 		tdk_http_release(&h);
 	}
 	tdk_http_resp_release(&resp);
