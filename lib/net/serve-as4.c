@@ -8,11 +8,10 @@
  * information from the message's own signature) in one durable transaction
  * and only then answers the Receipt.  A MessageId stored already (the
  * message opened as any other) is answered with the stored Receipt and
- * stores nothing (duplicate
- * elimination, ebMS 3 core section 6.6.2 / the AS4 profile's reception
- * awareness).  A refusal is an ebMS Error signal, signed with our key,
- * answered with HTTP 200 so that the sender tells a refusal from a
- * transport failure.
+ * stores nothing (duplicate elimination: the AS4 profile 1.0 section 3.2,
+ * reception awareness with duplicate detection).  A refusal is an ebMS
+ * Error signal, signed with our key, answered with HTTP 200 so that the
+ * sender tells a refusal from a transport failure.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -180,7 +179,7 @@ static int open_msg(struct serve_req *r, struct tdk_as4_msg *m, const struct tdk
 	tdk_trust_release(&t);
 	if (!rc)
 		return 0;
-	snprintf(r->code, sizeof(r->code), "%s", e.code ? e.code : "AS4-INTERNAL");
+	snprintf(r->code, sizeof(r->code), "%s", e.code ? e.code : "SERVE-AS4-INTERNAL");
 	answer_error(r, m->ebms_code ? m->ebms_code : "EBMS:0004", h->user.message_id, e.msg);
 	return -1;
 }
@@ -247,7 +246,7 @@ void serve_as4(struct serve_req *r)
 	diag_first(&d, &e);
 	if (tdk_as4_read(ct ? ct : "application/octet-stream", r->body.data ? r->body.data : "", r->body.len, "as4",
 			 &m, &h, &d)) {
-		snprintf(r->code, sizeof(r->code), "%s", e.code ? e.code : "AS4-INTERNAL");
+		snprintf(r->code, sizeof(r->code), "%s", e.code ? e.code : "SERVE-AS4-INTERNAL");
 		answer_error(r, m.ebms_code ? m.ebms_code : "EBMS:0004", h.has_user ? h.user.message_id : NULL, e.msg);
 		goto out;
 	}
