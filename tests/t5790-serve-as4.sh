@@ -98,7 +98,8 @@ test_expect_success 'a replay stores nothing and gets the stored Receipt' '
 before=$(rows)
 test_expect_success 'a changed attachment: EBMS:0101, nothing stored' '
 	msg && sed "s|<FunctionCode>9<|<FunctionCode>8<|" body >t && ! cmp -s body t && mv t body &&
-	post && refused 0101 && test "$(last_code)" = VERIFY-DIGEST
+	post && refused 0101 && test "$(last_code)" = VERIFY-DIGEST &&
+	grep -q "refToMessageInError=\"$(cat id)\"" answer
 '
 test_expect_success 'a changed eb:Messaging: EBMS:0101' '
 	msg && sed "s|>Submit<|>Submat<|" body >t && ! cmp -s body t && mv t body && post && refused 0101 &&
@@ -133,7 +134,8 @@ test_expect_success 'a gzip bomb (4 MB of zeros past the bound of --max-body 1M)
 	post && refused 0303 && test "$(last_code)" = AS4-DECOMPRESS
 '
 test_expect_success 'not a message at all: an Error signal, nothing stored' '
-	printf "<a/>" >body && printf "application/soap+xml" >ct && post && refused 0009
+	printf "<a/>" >body && printf "application/soap+xml" >ct && post && refused 0009 &&
+	! grep -q refToMessageInError answer
 '
 test_expect_success 'GET /as4: 405' '
 	test "$($CURL -o /dev/null -w "%{http_code}" "$URL/as4")" = 405
