@@ -5,9 +5,12 @@
  * from FILE, "-" means the message file is a whole MIME entity with its
  * header, anything else is the Content-Type itself.
  *
- *   as4-probe build ENDPOINTS NAME BODY CTFILE [-z] [-i ID] FILE=TYPE ...
+ *   as4-probe build ENDPOINTS NAME BODY CTFILE [-z] [-i ID] [-s KEY CERT [-a] [-E CERT]] FILE=TYPE ...
  *                          builds a UserMessage of endpoint NAME with the payloads (-z: compressed),
- *                          writes the body to BODY and the Content-Type to CTFILE, prints the MessageId
+ *                          writes the body to BODY and the Content-Type to CTFILE, prints the MessageId;
+ *                          -s signs it with KEY (lib/net/wss.h; -a: the signature leaves the
+ *                          attachments out, -H: it covers eb:Messaging alone, as a forger's would),
+ *                          -E then encrypts it for CERT's owner
  *   as4-probe read CT FILE [-x] [-m MAX] [-o DIR] [-e ENVELOPE]
  *                          reads a message: prints its MessageId and one line per attachment
  *                          "attachment: N CID TYPE LEN [gzip MIMETYPE]"; -x decompresses (within MAX
@@ -24,11 +27,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+
 #include "net/as4.h"
 #include "net/endpoint.h"
+#include "net/wss.h"
+#include "sign/sign.h"
 #include "util/exitcode.h"
 #include "util/io.h"
 #include "xml/xml.h"
+#include "wss-forge.h"
 
 #define MAXPAY 16
 
@@ -82,6 +90,46 @@ out:
 	return ret;
 }
 
+/* What -s, -a and -E ask of a message built. */
+struct seal {
+	const char *key, *cert, *encrypt_to;
+	int skip_att, header_only;
+};
+
+/* Signs (and encrypts) m as s asks, the attachments bridged through tdk_as4_wss_view/_take. */
+static int seal(const struct seal *s, struct tdk_as4_msg *m, struct tdk_diag *d)
+{
+	struct tdk_wss_attachment a[TDK_WSS_MAX_ATTACHMENTS];
+	struct tdk_signer sg;
+	X509 *to = NULL;
+	size_t n;
+	int ret;
+
+	memset(&sg, 0, sizeof(sg));
+	n = tdk_as4_wss_view(m, a);
+	if (tdk_sign_lib_init())
+		return TDK_EXIT_INTERNAL;
+	ret = tdk_signer_load(&sg, s->key, s->cert, NULL, NULL, time(NULL), d);
+	if (!ret)
+		ret = tdk_wss_sign(m->env, &sg, a, s->skip_att ? 0 : n, d);
+	if (!ret && s->header_only && wss_forge_header_only(m->env, &sg) < 0)
+		ret = TDK_EXIT_INTERNAL;
+	if (!ret && s->encrypt_to) {
+		FILE *f = fopen(s->encrypt_to, "r");
+
+		to = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+		if (f)
+			fclose(f);
+		ret = !to ? TDK_EXIT_IO : tdk_wss_encrypt(m->env, to, a, n, d);
+		if (!ret && tdk_as4_wss_take(m, a, n) < 0)
+			ret = TDK_EXIT_INTERNAL;
+	}
+	X509_free(to);
+	tdk_wss_attachments_release(a, n);
+	tdk_signer_release(&sg);
+	return ret;
+}
+
 static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 {
 	struct tdk_as4_payload p[MAXPAY];
@@ -90,6 +138,7 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 	const struct tdk_endpoint *ep;
 	struct tdk_as4_msg m;
 	const char *id = NULL;
+	struct seal sl = { NULL, NULL, NULL, 0, 0 };
 	int z = 0, n = 0, ret;
 
 	tdk_endpoints_init(&eps);
@@ -107,6 +156,15 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 			z = 1;
 		} else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
 			id = argv[++i];
+		} else if (!strcmp(argv[i], "-s") && i + 2 < argc) {
+			sl.key = argv[++i];
+			sl.cert = argv[++i];
+		} else if (!strcmp(argv[i], "-E") && i + 1 < argc) {
+			sl.encrypt_to = argv[++i];
+		} else if (!strcmp(argv[i], "-a")) {
+			sl.skip_att = 1;
+		} else if (!strcmp(argv[i], "-H")) {
+			sl.header_only = 1;
 		} else if (eq && n < MAXPAY) {
 			*eq = '\0';
 			tdk_buf_init(&data[n], 0);
@@ -125,6 +183,8 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 		}
 	}
 	ret = tdk_as4_build(ep, p, (size_t)n, id, z, (long long)time(NULL), &m, d);
+	if (ret == TDK_EXIT_OK && sl.key)
+		ret = seal(&sl, &m, d);
 	if (ret == TDK_EXIT_OK)
 		ret = tdk_as4_serialise(&m, &body, &ct, d);
 	if (ret == TDK_EXIT_OK) {
