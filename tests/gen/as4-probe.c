@@ -17,6 +17,11 @@
  *   as4-probe check RECEIPT CT SENT ID
  *                          checks the Receipt in RECEIPT (an envelope) against the sent message SENT
  *   as4-probe errors FILE  turns the Error signal in FILE (an envelope) into diagnostics
+ *   as4-probe build ... -k KEY CERT [-p PARTNER]
+ *                          seals the message (tdk_as4_seal): signed with KEY, encrypted for PARTNER
+ *   as4-probe answer CT FILE SENTCT SENT ID PARTNER
+ *                          checks the answer FILE to the sent message SENT (tdk_as4_answer_check,
+ *                          trusting PARTNER) and prints its verdict and the signal's MessageId
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +29,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+
 #include "net/as4.h"
 #include "net/endpoint.h"
+#include "sign/sign.h"
 #include "util/exitcode.h"
 #include "util/io.h"
 #include "xml/xml.h"
@@ -82,6 +90,37 @@ out:
 	return ret;
 }
 
+static void *read_x509(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+
+	if (f)
+		fclose(f);
+	return x;
+}
+
+/* Seals m with the key and certificate given, encrypting for partner when it is not NULL. */
+static int seal(struct tdk_as4_msg *m, const char *key, const char *cert, const char *partner, struct tdk_diag *d)
+{
+	struct tdk_signer s;
+	X509 *x = NULL;
+	int ret;
+
+	if (tdk_sign_lib_init())
+		return TDK_EXIT_INTERNAL;
+	memset(&s, 0, sizeof(s));
+	ret = tdk_signer_load(&s, key, cert, NULL, NULL, time(NULL), d);
+	if (ret == TDK_EXIT_OK && partner && !(x = read_x509(partner)))
+		ret = TDK_EXIT_IO;
+	if (ret == TDK_EXIT_OK)
+		ret = tdk_as4_seal(m, &s, x, d);
+	X509_free(x);
+	tdk_signer_release(&s);
+	tdk_sign_lib_shutdown();
+	return ret;
+}
+
 static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 {
 	struct tdk_as4_payload p[MAXPAY];
@@ -89,7 +128,7 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 	struct tdk_endpoints eps;
 	const struct tdk_endpoint *ep;
 	struct tdk_as4_msg m;
-	const char *id = NULL;
+	const char *id = NULL, *key = NULL, *cert = NULL, *partner = NULL;
 	int z = 0, n = 0, ret;
 
 	tdk_endpoints_init(&eps);
@@ -107,6 +146,11 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 			z = 1;
 		} else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
 			id = argv[++i];
+		} else if (!strcmp(argv[i], "-k") && i + 2 < argc) {
+			key = argv[++i];
+			cert = argv[++i];
+		} else if (!strcmp(argv[i], "-p") && i + 1 < argc) {
+			partner = argv[++i];
 		} else if (eq && n < MAXPAY) {
 			*eq = '\0';
 			tdk_buf_init(&data[n], 0);
@@ -125,6 +169,8 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 		}
 	}
 	ret = tdk_as4_build(ep, p, (size_t)n, id, z, (long long)time(NULL), &m, d);
+	if (ret == TDK_EXIT_OK && key)
+		ret = seal(&m, key, cert, partner, d);
 	if (ret == TDK_EXIT_OK)
 		ret = tdk_as4_serialise(&m, &body, &ct, d);
 	if (ret == TDK_EXIT_OK) {
@@ -260,6 +306,39 @@ static int cmd_errors(const char *path, struct tdk_diag *d)
 	return ret;
 }
 
+static int cmd_answer(char **argv, struct tdk_diag *d)
+{
+	static const char *const verdicts[] = { "accepted", "rejected", "untrusted", "mismatch", "unreadable" };
+	struct tdk_buf b = TDK_BUF_INIT(0);
+	struct tdk_as4_answer a = { TDK_AS4_UNREADABLE, NULL };
+	struct tdk_ebms_msg sh;
+	struct tdk_as4_msg s;
+	struct tdk_trust t;
+	int ret = TDK_EXIT_IO;
+
+	tdk_as4_msg_init(&s);
+	tdk_ebms_msg_init(&sh);
+	memset(&t, 0, sizeof(t));
+	t.cert_files = (const char *const *)&argv[5];
+	t.ncert = 1;
+	if (tdk_sign_lib_init())
+		return TDK_EXIT_INTERNAL;
+	if (load(argv[1], TDK_AS4_MAX_MESSAGE, &b) || (ret = tdk_trust_load(&t, d)) != 0)
+		goto out;
+	ret = read_msg(argv[2], argv[3], &s, &sh, d);
+	if (ret != TDK_EXIT_INTERNAL && s.env)
+		ret = tdk_as4_answer_check(argv[0], b.data ? b.data : "", b.len, s.env, argv[4], &t, &a, d);
+	printf("%s %s\n", verdicts[a.verdict], a.signal_id ? a.signal_id : "-");
+out:
+	tdk_as4_answer_release(&a);
+	tdk_trust_release(&t);
+	tdk_buf_release(&b);
+	tdk_as4_msg_release(&s);
+	tdk_ebms_msg_release(&sh);
+	tdk_sign_lib_shutdown();
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct tdk_diag d;
@@ -278,7 +357,9 @@ int main(int argc, char **argv)
 		ret = cmd_check(argv + 2, &d);
 	else if (argc == 3 && !strcmp(argv[1], "errors"))
 		ret = cmd_errors(argv[2], &d);
+	else if (argc == 8 && !strcmp(argv[1], "answer"))
+		ret = cmd_answer(argv + 2, &d);
 	else
-		fprintf(stderr, "usage: as4-probe build|read|receipt|check|errors ...\n");
+		fprintf(stderr, "usage: as4-probe build|read|receipt|check|errors|answer ...\n");
 	return ret;
 }
