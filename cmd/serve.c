@@ -7,7 +7,8 @@
  * It runs until SIGTERM or SIGINT, then finishes the requests in flight and
  * closes the database.  With --cert and --key it speaks https only, with
  * --client-ca it asks clients for certificates.  With --as2-key it is also
- * an AS2 receiver (lib/net/serve-as2.c) for the --partner certificates.
+ * an AS2 receiver (lib/net/serve-as2.c), with --as4-key an AS4 receiver
+ * (lib/net/serve-as4.c), for the --partner certificates.
  * Exit 0 after a clean stop, 2 for a usage error, 3 when the clients, a
  * catalog, the state, the address, the TLS or AS2 files cannot be used.
  */
@@ -19,6 +20,7 @@
 #include "cmd.h"
 #include "dir.h"
 #include "net/serve.h"
+#include "net/wss.h"
 #include "sign/sign.h"
 #include "util/io.h"
 #include "util/secret.h"
@@ -40,6 +42,10 @@ struct serve_cli {
 	struct tdk_optlist partners, async_to;
 	struct tdk_signer signer;
 	int signer_loaded;
+	/* the AS4 receiver */
+	const char *as4_key, *as4_cert, *as4_party;
+	struct tdk_signer as4_signer;
+	int as4_loaded;
 	struct tdk_serve_partner partner[TDK_OPTLIST_MAX];
 	char partner_id[TDK_OPTLIST_MAX][256];
 };
@@ -79,11 +85,16 @@ struct serve_cli {
 			"the AS2 key's certificate, when the key file holds none"), \
 	TDK_OPT_STRING_(0, "as2-id", &(o).as2_id, "name", NULL, "the AS2 name (AS2-To) the receiver answers to"), \
 	TDK_OPT_LIST_(0, "partner", &(o).partners, "id=file", \
-		      "a trading partner: its AS2 name and the PEM certificate its messages and MDNs are signed with"), \
+		      "a trading partner: its AS2 name or AS4 PartyId and the PEM certificate it signs with"), \
 	TDK_OPT_LIST_(0, "as2-async-to", &(o).async_to, "prefix", \
 		      "send asynchronous MDNs to URLs beginning with prefix (default: refused)"), \
 	TDK_OPT_STRING_(0, "journal", &(o).journal, "file", NULL, \
 			"record the MDNs POSTed to /as2/mdn into this journal (default $TDK_JOURNAL)"), \
+	TDK_OPT_STRING_(0, "as4-key", &(o).as4_key, "file", NULL, \
+			"receive AS4 on POST /as4 with this key (PEM, PKCS#8 or PKCS#12; passphrase as for --key)"), \
+	TDK_OPT_STRING_(0, "as4-cert", &(o).as4_cert, "file", NULL, \
+			"the AS4 key's certificate, when the key file holds none"), \
+	TDK_OPT_STRING_(0, "as4-party", &(o).as4_party, "id", NULL, "the PartyId (eb:To) the AS4 receiver answers to"), \
 	TDK_OPT_END_
 
 static const struct tdk_cmd_usage serve_usage = { "serve", "",
@@ -194,6 +205,32 @@ static X509 *read_cert(const char *path)
 }
 
 /*
+ * Reads the --partner options (ID=FILE, the ID up to the last '=', so that
+ * a PartyId may hold ':') into o->partner once.  Returns 0, or an exit
+ * status after a diagnostic.
+ */
+static int load_partners(struct tdk_ctx *ctx, struct serve_cli *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->partners.n; i++) {
+		const char *eq = strrchr(o->partners.v[i], '=');
+
+		if (o->partner[i].cert)
+			continue;
+		if (!eq || eq == o->partners.v[i] || (size_t)(eq - o->partners.v[i]) >= sizeof(o->partner_id[0]))
+			return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--partner '%s' is not ID=FILE", o->partners.v[i]);
+		snprintf(o->partner_id[i], sizeof(o->partner_id[i]), "%.*s", (int)(eq - o->partners.v[i]),
+			 o->partners.v[i]);
+		o->partner[i].id = o->partner_id[i];
+		o->partner[i].cert_file = eq + 1;
+		if (!(o->partner[i].cert = read_cert(eq + 1)))
+			return tdk_error(ctx, "serve", TDK_EXIT_IO, "'%s' holds no PEM certificate", eq + 1);
+	}
+	return 0;
+}
+
+/*
  * Loads the AS2 receiver's key and partners into so->as2.  Returns 0, or
  * an exit status after a diagnostic.
  */
@@ -202,26 +239,16 @@ static int load_as2(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_o
 	const struct tdk_signer_opts sgo = { o->as2_key, o->as2_cert, o->pass_file, o->pass_fd };
 	struct tdk_serve_as2 *a = &so->as2;
 	struct tdk_diag d;
-	size_t i;
 	int r;
 
 	if (!o->as2_key)
-		return o->as2_cert || o->as2_id || o->partners.n || o->async_to.n || o->journal
+		return o->as2_cert || o->as2_id || (o->partners.n && !o->as4_key) || o->async_to.n || o->journal
 			       ? tdk_error(ctx, "serve", TDK_EXIT_USAGE, "the AS2 options need --as2-key")
 			       : 0;
 	if (!o->as2_id || !o->partners.n)
 		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--as2-key needs --as2-id and at least one --partner");
-	for (i = 0; i < o->partners.n; i++) {
-		const char *eq = strchr(o->partners.v[i], '=');
-
-		if (!eq || eq == o->partners.v[i] || (size_t)(eq - o->partners.v[i]) >= sizeof(o->partner_id[0]))
-			return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--partner '%s' is not ID=FILE", o->partners.v[i]);
-		snprintf(o->partner_id[i], sizeof(o->partner_id[i]), "%.*s", (int)(eq - o->partners.v[i]),
-			 o->partners.v[i]);
-		o->partner[i].id = o->partner_id[i];
-		if (!(o->partner[i].cert = read_cert(eq + 1)))
-			return tdk_error(ctx, "serve", TDK_EXIT_IO, "'%s' holds no PEM certificate", eq + 1);
-	}
+	if ((r = load_partners(ctx, o)))
+		return r;
 	if (tdk_sign_lib_init())
 		return tdk_error(ctx, "serve", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
 	tdk_diag_init(&d, o->as2_key);
@@ -238,6 +265,39 @@ static int load_as2(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_o
 	a->async_to = o->async_to.v;
 	a->nasync_to = o->async_to.n;
 	a->journal = o->journal ? o->journal : getenv("TDK_JOURNAL");
+	return 0;
+}
+
+/*
+ * Loads the AS4 receiver's key and partners into so->as4.  Returns 0, or
+ * an exit status after a diagnostic.
+ */
+static int load_as4(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_opts *so)
+{
+	const struct tdk_signer_opts sgo = { o->as4_key, o->as4_cert, o->pass_file, o->pass_fd };
+	struct tdk_diag d;
+	int r;
+
+	if (!o->as4_key)
+		return o->as4_cert || o->as4_party ? tdk_error(ctx, "serve", TDK_EXIT_USAGE, "the AS4 options need --as4-key")
+						   : 0;
+	if (!o->as4_party || !o->partners.n)
+		return tdk_error(ctx, "serve", TDK_EXIT_USAGE, "--as4-key needs --as4-party and at least one --partner");
+	if ((r = load_partners(ctx, o)))
+		return r;
+	if ((!o->signer_loaded && tdk_sign_lib_init()) || tdk_wss_lib_init())
+		return tdk_error(ctx, "serve", TDK_EXIT_INTERNAL, "cannot initialise libxmlsec1");
+	tdk_diag_init(&d, o->as4_key);
+	d.emit = tdk_dir_report_diag;
+	d.arg = ctx;
+	r = tdk_cmd_load_signer(ctx, "serve", &o->as4_signer, &sgo, &d);
+	o->as4_loaded = 1;     /* tdk_sign_lib_init was called: shut down once */
+	if (r)
+		return r;
+	so->as4.signer = &o->as4_signer;
+	so->as4.party = o->as4_party;
+	so->as4.partners = o->partner;
+	so->as4.npartners = o->partners.n;
 	return 0;
 }
 
@@ -320,6 +380,8 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 	r = load_tls(ctx, &o, &so);
 	if (!r)
 		r = load_as2(ctx, &o, &so);
+	if (!r)
+		r = load_as4(ctx, &o, &so);
 	for (i = 0; i < o.catalogs.n && !r; i++) {
 		tdk_diag_init(&d, o.catalogs.v[i]);
 		d.emit = tdk_dir_report_diag;
@@ -337,10 +399,12 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 	tdk_xml_schemas_release(&set);
 	for (i = 0; i < o.partners.n; i++)
 		X509_free(o.partner[i].cert);
-	if (o.signer_loaded) {
+	if (o.signer_loaded)
 		tdk_signer_release(&o.signer);
+	if (o.as4_loaded)
+		tdk_signer_release(&o.as4_signer);
+	if (o.signer_loaded || o.as4_loaded)
 		tdk_sign_lib_shutdown();
-	}
 	for (i = 0; i < 3; i++) {
 		if (o.pem[i].data)
 			tdk_secret_wipe(o.pem[i].data, o.pem[i].len);

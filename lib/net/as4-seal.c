@@ -4,9 +4,9 @@
  * partner's certificate and compared with what was signed, or an Error
  * signal turned into diagnostics.  The message's attachments (struct
  * tdk_as4_att, owning) are lent to lib/net/wss.h as struct
- * tdk_wss_attachment (borrowing) and take back what encryption replaced,
- * so that no payload is copied for signing and each is copied once by the
- * encryption.
+ * tdk_wss_attachment (borrowing) and take back what encryption replaced
+ * (tdk_as4_wss_view, tdk_as4_wss_take), so that no payload is copied for
+ * signing and each is copied once by the encryption.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,67 +16,28 @@
 #include "sign/sign.h"
 #include "util/exitcode.h"
 
-/* Lends the attachments of m to a[0..m->natt). */
-static void lend(const struct tdk_as4_msg *m, struct tdk_wss_attachment *a)
-{
-	for (size_t i = 0; i < m->natt; i++) {
-		memset(&a[i], 0, sizeof(a[i]));
-		a[i].cid = m->att[i].cid;
-		a[i].type = m->att[i].type;
-		a[i].data = m->att[i].bytes;
-		a[i].len = m->att[i].len;
-	}
-}
-
-/* Moves what encryption replaced in a back into m's attachments.  Returns 0 or -1 (memory). */
-static int take_back(struct tdk_as4_msg *m, struct tdk_wss_attachment *a)
-{
-	for (size_t i = 0; i < m->natt; i++) {
-		struct tdk_as4_att *t = &m->att[i];
-		char *type = NULL;
-
-		if (a[i].type != t->type) {
-			type = a[i].owned_type ? a[i].owned_type : strdup(a[i].type);
-			if (!type)
-				return -1;
-			a[i].owned_type = NULL;
-			free(t->type);
-			t->type = type;
-			a[i].type = type;
-		}
-		if (a[i].owned) {
-			free(t->bytes);
-			t->bytes = a[i].owned;
-			t->len = a[i].len;
-			a[i].owned = NULL;
-			a[i].data = t->bytes;
-		}
-	}
-	return 0;
-}
-
 int tdk_as4_seal(struct tdk_as4_msg *m, const struct tdk_signer *s, void *partner, struct tdk_diag *d)
 {
-	struct tdk_wss_attachment *a = NULL;
+	struct tdk_wss_attachment a[TDK_WSS_MAX_ATTACHMENTS];
+	size_t n;
 	int r;
 
-	if (m->natt && !(a = calloc(m->natt, sizeof(*a)))) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "AS4-LIMIT", NULL, "out of memory sealing the message");
-		return TDK_EXIT_INTERNAL;
+	if (m->natt > TDK_WSS_MAX_ATTACHMENTS) {
+		tdk_diag_add(d, TDK_SEV_ERROR, "WSS-LIMIT", NULL, "more than %d attachments to sign",
+			     TDK_WSS_MAX_ATTACHMENTS);
+		return TDK_EXIT_NEGATIVE;
 	}
-	lend(m, a);
-	if ((r = tdk_wss_sign(m->env, s, a, m->natt, d)) != 0)
+	n = tdk_as4_wss_view(m, a);
+	if ((r = tdk_wss_sign(m->env, s, a, n, d)) != 0)
 		goto out;
-	if (partner && (r = tdk_wss_encrypt(m->env, partner, a, m->natt, d)) != 0)
+	if (partner && (r = tdk_wss_encrypt(m->env, partner, a, n, d)) != 0)
 		goto out;
-	if (take_back(m, a)) {
+	if (tdk_as4_wss_take(m, a, n) < 0) {
 		tdk_diag_add(d, TDK_SEV_ERROR, "AS4-LIMIT", NULL, "out of memory sealing the message");
 		r = TDK_EXIT_INTERNAL;
 	}
 out:
-	if (a)
-		tdk_wss_attachments_release(a, m->natt);
-	free(a);
+	tdk_wss_attachments_release(a, n);
 	return r;
 }
 

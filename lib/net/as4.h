@@ -191,10 +191,50 @@ int tdk_as4_receipt_check(xmlDocPtr receipt, xmlDocPtr sent, const char *sent_id
  */
 int tdk_as4_signal_errors(const struct tdk_ebms_msg *hdr, struct tdk_diag *d);
 
-/* ---- The sender's composition (as4-seal.c) ---- */
+/* ---- The receiver's composition (as4-open.c) ---- */
 
 struct tdk_signer;
 struct tdk_trust;
+struct tdk_wss_attachment;
+
+/*
+ * The attachments of m as lib/net/wss.h takes them: fills a[0..n) (room for
+ * TDK_WSS_MAX_ATTACHMENTS) with views that borrow m's Content-IDs, types
+ * and bytes, and returns n (m->natt, at most TDK_WSS_MAX_ATTACHMENTS).
+ */
+size_t tdk_as4_wss_view(const struct tdk_as4_msg *m, struct tdk_wss_attachment *a);
+
+/*
+ * Moves into m's attachments what a WS-Security function (tdk_wss_encrypt,
+ * tdk_wss_decrypt) put into the views a[0..n): the bytes and types it
+ * replaced become m's own without a copy (a type the function did not
+ * allocate is copied), and each view borrows from m again, so that
+ * tdk_wss_attachments_release frees nothing twice.  Returns 0, or -1 when
+ * memory runs out.
+ */
+int tdk_as4_wss_take(struct tdk_as4_msg *m, struct tdk_wss_attachment *a, size_t n);
+
+/*
+ * Opens a message m read by tdk_as4_read as its receiver: decrypts its
+ * attachments with the private key of s when its wsse:Security header holds
+ * an xenc:EncryptedKey (lib/net/wss.h tdk_wss_decrypt; s NULL: nothing is
+ * decrypted), verifies its signature with the trust t, which is to hold the
+ * sender's certificate alone, covering eb:Messaging, the Body and every
+ * attachment (tdk_wss_verify_msg), then decompresses the compressed
+ * attachments within max bytes each (tdk_as4_decompress; 0:
+ * TDK_AS4_MAX_PAYLOAD).  The decrypted bytes and types move into m's
+ * attachments, which keep owning them.  Faults, with the ebMS code in
+ * m->ebms_code and at the head of the message, after the WSS-* diagnostic
+ * that says why: AS4-DECRYPTION (EBMS:0102 FailedDecryption),
+ * AS4-AUTHENTICATION (EBMS:0101 FailedAuthentication: no signature, another
+ * signer, a digest that does not match, a part left uncovered),
+ * AS4-DECOMPRESS (EBMS:0303 DecompressionFailure), AS4-LIMIT (EBMS:0004).
+ * Returns TDK_EXIT_OK, TDK_EXIT_NEGATIVE or TDK_EXIT_INTERNAL.
+ */
+int tdk_as4_open(struct tdk_as4_msg *m, const struct tdk_signer *s, const struct tdk_trust *t, size_t max,
+		 struct tdk_diag *d);
+
+/* ---- The sender's composition (as4-seal.c) ---- */
 
 /*
  * Secures the message m built by tdk_as4_build as the AS4 profile orders:

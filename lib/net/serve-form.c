@@ -171,7 +171,7 @@ static const char *const fault_names[] = {
 
 /* The route names, in the order of enum tdk_serve_route (the first, every route, has none). */
 static const char *const route_names[] = {
-	"", "token", "authorize", "declarations", "upload", "notifications", "as2", NULL
+	"", "token", "authorize", "declarations", "upload", "notifications", "as2", "as4", NULL
 };
 
 void tdk_serve_faults_init(struct tdk_serve_faults *f)

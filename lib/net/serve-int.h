@@ -92,6 +92,7 @@ void serve_upload(struct serve_req *r, const char *ref);
 void serve_pull(struct serve_req *r, const char *sub);
 void serve_as2(struct serve_req *r);
 void serve_as2_mdn(struct serve_req *r);
+void serve_as4(struct serve_req *r);
 
 /*
  * Checks the Bearer token of r: returns 1 and fills r->client when it is
@@ -130,6 +131,28 @@ int serve_store_as2(struct tdk_serve *s, const char *message_id, const char *fro
  */
 int serve_store_as2_get(struct tdk_serve *s, const char *message_id, char **from, char **type,
 			struct tdk_buf *mdn);
+
+/* One payload of a received AS4 message to store: its Content-ID, MIME type and bytes (borrowed). */
+struct serve_as4_part {
+	const char *cid, *type;
+	const void *bytes;
+	size_t len;
+};
+
+/*
+ * Stores a received AS4 message (its payloads in order, each with its
+ * SHA-256) with the Receipt answered to it, in one transaction, unless its
+ * MessageId is stored already.  Returns 1 when stored, 0 when the MessageId
+ * was there (nothing written), -1.
+ */
+int serve_store_as4(struct tdk_serve *s, const char *message_id, const char *from, const char *service,
+		    const char *action, const struct serve_as4_part *p, size_t n, const void *receipt, size_t rlen);
+
+/*
+ * The Receipt stored with message_id: 1 with the sender's PartyId in from
+ * (owned, free()) and the Receipt in receipt; 0 when not stored; -1.
+ */
+int serve_store_as4_get(struct tdk_serve *s, const char *message_id, char **from, struct tdk_buf *receipt);
 
 /* The rows the last statement changed. */
 int serve_store_changes(struct tdk_serve *s);

@@ -1,7 +1,9 @@
 /*
  * tdk serve's state in SQLite: tokens (by their SHA-256, never the token),
  * declarations received, uploads, notifications with their pulled flag,
- * AS2 messages received with the MDN answered (once per Message-ID).
+ * AS2 messages received with the MDN answered (once per Message-ID), AS4
+ * messages with their payloads and the Receipt answered (once per
+ * MessageId).
  * WAL and synchronous=FULL: an answer is durable before it is sent.
  */
 #include <sqlite3.h>
@@ -24,7 +26,12 @@ static const char schema_sql[] =
 	" conversation_id TEXT NOT NULL, lrn TEXT, due INTEGER NOT NULL, pulled INTEGER NOT NULL DEFAULT 0,"
 	" body TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS as2_messages(message_id TEXT PRIMARY KEY, as2_from TEXT NOT NULL,"
-	" received INTEGER NOT NULL, sha256 TEXT NOT NULL, payload BLOB NOT NULL, mdn_type TEXT, mdn BLOB);";
+	" received INTEGER NOT NULL, sha256 TEXT NOT NULL, payload BLOB NOT NULL, mdn_type TEXT, mdn BLOB);"
+	"CREATE TABLE IF NOT EXISTS as4_messages(message_id TEXT PRIMARY KEY, from_party TEXT NOT NULL,"
+	" service TEXT NOT NULL, action TEXT NOT NULL, received INTEGER NOT NULL, receipt BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS as4_payloads(message_id TEXT NOT NULL REFERENCES as4_messages(message_id),"
+	" seq INTEGER NOT NULL, cid TEXT NOT NULL, mime_type TEXT NOT NULL, sha256 TEXT NOT NULL, bytes BLOB NOT NULL,"
+	" PRIMARY KEY(message_id, seq));";
 
 int serve_store_open(struct tdk_serve *s, const char *path, char *err, size_t n)
 {
@@ -158,6 +165,86 @@ int serve_store_as2_get(struct tdk_serve *s, const char *message_id, char **from
 		tdk_buf_reset(mdn);
 		rc = !*from || (sqlite3_column_type(st, 1) != SQLITE_NULL && !*type) ||
 		     (len > 0 && tdk_buf_add(mdn, b, (size_t)len) < 0) ? -1 : 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Inserts payload seq of message_id.  Returns 0 or -1. */
+static int store_as4_part(struct tdk_serve *s, const char *message_id, int seq, const struct serve_as4_part *p)
+{
+	char sha[65];
+	const char *v[4] = { message_id, p->cid, p->type, sha };
+	sqlite3_stmt *st;
+	int rc;
+
+	serve_sha256(p->bytes, p->len, sha, NULL);
+	st = prepare(s, "INSERT INTO as4_payloads(message_id, cid, mime_type, sha256, seq, bytes)"
+		     " VALUES (?, ?, ?, ?, ?, ?)", 4, v);
+	if (!st)
+		return -1;
+	rc = sqlite3_bind_int(st, 5, seq) == SQLITE_OK &&
+	     sqlite3_bind_blob64(st, 6, p->len ? p->bytes : "", p->len, SQLITE_TRANSIENT) == SQLITE_OK &&
+	     sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int serve_store_as4(struct tdk_serve *s, const char *message_id, const char *from, const char *service,
+		    const char *action, const struct serve_as4_part *p, size_t n, const void *receipt, size_t rlen)
+{
+	const char *v[4] = { message_id, from, service, action };
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = -1;
+
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	st = prepare(s, "INSERT OR IGNORE INTO as4_messages(message_id, from_party, service, action, received, receipt)"
+		     " VALUES (?, ?, ?, ?, ?, ?)", 4, v);
+	if (!st)
+		goto out;
+	if (sqlite3_bind_int64(st, 5, (sqlite3_int64)serve_now()) != SQLITE_OK ||
+	    sqlite3_bind_blob64(st, 6, receipt, rlen, SQLITE_TRANSIENT) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_changes(s->db) == 0) {
+		rc = 0;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (store_as4_part(s, message_id, (int)i + 1, &p[i]) < 0)
+			goto out;
+	rc = 1;
+out:
+	if (rc == 1 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = -1;
+	if (rc != 1)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int serve_store_as4_get(struct tdk_serve *s, const char *message_id, char **from, struct tdk_buf *receipt)
+{
+	const char *v[1] = { message_id };
+	sqlite3_stmt *st = prepare(s, "SELECT from_party, receipt FROM as4_messages WHERE message_id=?", 1, v);
+	int rc;
+
+	*from = NULL;
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *b = sqlite3_column_blob(st, 1);
+		int len = sqlite3_column_bytes(st, 1);
+
+		*from = strdup((const char *)sqlite3_column_text(st, 0));
+		tdk_buf_reset(receipt);
+		rc = !*from || (len > 0 && tdk_buf_add(receipt, b, (size_t)len) < 0) ? -1 : 1;
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : -1;
 	}

@@ -284,6 +284,8 @@ static enum tdk_serve_route route_of(const char *u)
 		return TDK_SERVE_ROUTE_NOTIFICATIONS;
 	if (!strcmp(u, "/as2") || !strcmp(u, "/as2/mdn"))
 		return TDK_SERVE_ROUTE_AS2;
+	if (!strcmp(u, "/as4"))
+		return TDK_SERVE_ROUTE_AS4;
 	return TDK_SERVE_ROUTE_ANY;
 }
 
@@ -306,6 +308,8 @@ static void dispatch(struct serve_req *r)
 		serve_as2(r);
 	else if (!strcmp(u, "/as2/mdn"))
 		serve_as2_mdn(r);
+	else if (!strcmp(u, "/as4"))
+		serve_as4(r);
 	else
 		serve_answer(r, 404, "application/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			     "<errorResponse><code>MATCHING_RESOURCE_NOT_FOUND</code>"

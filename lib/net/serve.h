@@ -58,6 +58,7 @@ enum tdk_serve_route {
 	TDK_SERVE_ROUTE_UPLOAD,         /* "upload": /upload/REFERENCE */
 	TDK_SERVE_ROUTE_NOTIFICATIONS,  /* "notifications": /notifications and below */
 	TDK_SERVE_ROUTE_AS2,            /* "as2": POST /as2 and POST /as2/mdn */
+	TDK_SERVE_ROUTE_AS4,            /* "as4": POST /as4 */
 	TDK_SERVE_ROUTES
 };
 
@@ -118,10 +119,14 @@ void tdk_serve_clients_free(struct tdk_serve_client *c, size_t count);
  */
 int tdk_serve_form_get(const char *p, size_t n, const char *key, struct tdk_buf *out);
 
-/* A trading partner of the AS2 receiver: its AS2 name and its certificate. */
+/*
+ * A trading partner of the AS2 and AS4 receivers: its AS2 name or its AS4
+ * PartyId (one --partner serves both) and its certificate.
+ */
 struct tdk_serve_partner {
-	const char *id;               /* AS2-From of its messages; borrowed */
+	const char *id;               /* AS2-From, or the eb:From PartyId, of its messages; borrowed */
 	X509 *cert;                   /* verifies its signatures and MDNs; borrowed */
+	const char *cert_file;        /* the PEM file cert was read from (the AS4 receiver's trust); borrowed */
 };
 
 /*
@@ -137,6 +142,21 @@ struct tdk_serve_as2 {
 	const char *const *async_to;  /* URL prefixes an asynchronous MDN may go to; none: refused */
 	size_t nasync_to;
 	const char *journal;          /* where POST /as2/mdn records MDNs; NULL: that route answers 503 */
+};
+
+struct tdk_signer;
+
+/*
+ * The AS4 receiver (eDelivery AS4 profile, lib/net/serve-as4.c): without
+ * signer, POST /as4 answers 503.  A message is taken from a partner (its
+ * eb:From PartyId) addressed to party (eb:To), signed with that partner's
+ * certificate.  Everything borrowed for the server's life.
+ */
+struct tdk_serve_as4 {
+	const char *party;            /* our PartyId: the eb:To we answer to */
+	const struct tdk_signer *signer;  /* decrypts what is sent to us, signs our Receipts and Errors */
+	const struct tdk_serve_partner *partners;
+	size_t npartners;
 };
 
 /* What tdk serve is started with; strings borrowed for the server's life. */
@@ -169,6 +189,7 @@ struct tdk_serve_opts {
 	 */
 	const char *key_password;
 	struct tdk_serve_as2 as2;     /* the AS2 receiver */
+	struct tdk_serve_as4 as4;     /* the AS4 receiver */
 };
 
 /* Sets the defaults above, no clients, no log, no faults. */

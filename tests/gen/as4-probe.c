@@ -5,9 +5,11 @@
  * from FILE, "-" means the message file is a whole MIME entity with its
  * header, anything else is the Content-Type itself.
  *
- *   as4-probe build ENDPOINTS NAME BODY CTFILE [-z] [-i ID] FILE=TYPE ...
+ *   as4-probe build ENDPOINTS NAME BODY CTFILE [-z] [-i ID] [-s KEY CERT [-a] [-E CERT]] FILE=TYPE ...
  *                          builds a UserMessage of endpoint NAME with the payloads (-z: compressed),
- *                          writes the body to BODY and the Content-Type to CTFILE, prints the MessageId
+ *                          writes the body to BODY and the Content-Type to CTFILE, prints the MessageId;
+ *                          -s signs it with KEY (lib/net/wss.h; -a: the signature leaves the
+ *                          attachments out, as a forger's would), -E then encrypts it for CERT's owner
  *   as4-probe read CT FILE [-x] [-m MAX] [-o DIR] [-e ENVELOPE]
  *                          reads a message: prints its MessageId and one line per attachment
  *                          "attachment: N CID TYPE LEN [gzip MIMETYPE]"; -x decompresses (within MAX
@@ -33,6 +35,7 @@
 
 #include "net/as4.h"
 #include "net/endpoint.h"
+#include "net/wss.h"
 #include "sign/sign.h"
 #include "util/exitcode.h"
 #include "util/io.h"
@@ -90,34 +93,51 @@ out:
 	return ret;
 }
 
-static void *read_x509(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+/* What -s, -a and -E (or -k and -p: through tdk_as4_seal) ask of a message built. */
+struct seal {
+	const char *key, *cert, *encrypt_to;
+	int skip_att, lib;
+};
 
-	if (f)
-		fclose(f);
-	return x;
-}
-
-/* Seals m with the key and certificate given, encrypting for partner when it is not NULL. */
-static int seal(struct tdk_as4_msg *m, const char *key, const char *cert, const char *partner, struct tdk_diag *d)
+/* Signs (and encrypts) m as s asks, the attachments bridged through tdk_as4_wss_view/_take. */
+static int seal(const struct seal *s, struct tdk_as4_msg *m, struct tdk_diag *d)
 {
-	struct tdk_signer s;
-	X509 *x = NULL;
+	struct tdk_wss_attachment a[TDK_WSS_MAX_ATTACHMENTS];
+	struct tdk_signer sg;
+	X509 *to = NULL;
+	size_t n;
 	int ret;
 
+	memset(&sg, 0, sizeof(sg));
+	n = tdk_as4_wss_view(m, a);
 	if (tdk_sign_lib_init())
 		return TDK_EXIT_INTERNAL;
-	memset(&s, 0, sizeof(s));
-	ret = tdk_signer_load(&s, key, cert, NULL, NULL, time(NULL), d);
-	if (ret == TDK_EXIT_OK && partner && !(x = read_x509(partner)))
-		ret = TDK_EXIT_IO;
-	if (ret == TDK_EXIT_OK)
-		ret = tdk_as4_seal(m, &s, x, d);
-	X509_free(x);
-	tdk_signer_release(&s);
-	tdk_sign_lib_shutdown();
+	ret = tdk_signer_load(&sg, s->key, s->cert, NULL, NULL, time(NULL), d);
+	if (!ret && s->lib) {
+		FILE *f = s->encrypt_to ? fopen(s->encrypt_to, "r") : NULL;
+
+		to = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+		if (f)
+			fclose(f);
+		ret = s->encrypt_to && !to ? TDK_EXIT_IO : tdk_as4_seal(m, &sg, to, d);
+		goto out;
+	}
+	if (!ret)
+		ret = tdk_wss_sign(m->env, &sg, a, s->skip_att ? 0 : n, d);
+	if (!ret && s->encrypt_to) {
+		FILE *f = fopen(s->encrypt_to, "r");
+
+		to = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+		if (f)
+			fclose(f);
+		ret = !to ? TDK_EXIT_IO : tdk_wss_encrypt(m->env, to, a, n, d);
+		if (!ret && tdk_as4_wss_take(m, a, n) < 0)
+			ret = TDK_EXIT_INTERNAL;
+	}
+out:
+	X509_free(to);
+	tdk_wss_attachments_release(a, n);
+	tdk_signer_release(&sg);
 	return ret;
 }
 
@@ -128,7 +148,8 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 	struct tdk_endpoints eps;
 	const struct tdk_endpoint *ep;
 	struct tdk_as4_msg m;
-	const char *id = NULL, *key = NULL, *cert = NULL, *partner = NULL;
+	const char *id = NULL;
+	struct seal sl = { NULL, NULL, NULL, 0, 0 };
 	int z = 0, n = 0, ret;
 
 	tdk_endpoints_init(&eps);
@@ -146,11 +167,14 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 			z = 1;
 		} else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
 			id = argv[++i];
-		} else if (!strcmp(argv[i], "-k") && i + 2 < argc) {
-			key = argv[++i];
-			cert = argv[++i];
-		} else if (!strcmp(argv[i], "-p") && i + 1 < argc) {
-			partner = argv[++i];
+		} else if ((!strcmp(argv[i], "-k") || !strcmp(argv[i], "-s")) && i + 2 < argc) {
+			sl.lib = argv[i][1] == 'k';
+			sl.key = argv[++i];
+			sl.cert = argv[++i];
+		} else if ((!strcmp(argv[i], "-E") || !strcmp(argv[i], "-p")) && i + 1 < argc) {
+			sl.encrypt_to = argv[++i];
+		} else if (!strcmp(argv[i], "-a")) {
+			sl.skip_att = 1;
 		} else if (eq && n < MAXPAY) {
 			*eq = '\0';
 			tdk_buf_init(&data[n], 0);
@@ -169,8 +193,8 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 		}
 	}
 	ret = tdk_as4_build(ep, p, (size_t)n, id, z, (long long)time(NULL), &m, d);
-	if (ret == TDK_EXIT_OK && key)
-		ret = seal(&m, key, cert, partner, d);
+	if (ret == TDK_EXIT_OK && sl.key)
+		ret = seal(&sl, &m, d);
 	if (ret == TDK_EXIT_OK)
 		ret = tdk_as4_serialise(&m, &body, &ct, d);
 	if (ret == TDK_EXIT_OK) {
