@@ -61,11 +61,11 @@ test_expect_success 'signed only (encrypt = no): the payload travels as it is an
 test_expect_code 1 'the sealed message does not verify with another certificate' '
 	set -- $(awk "/^attachment:/ { print \$3, \$4 }" plain/read) &&
 	"$WSS" --cert rogue.pem --att "$1" "$2" plain/1 plain/env 2>err ||
-	{ r=$?; test_grep "[VERIFY-SIGNATURE-VALUE]" err && exit $r; }
+	{ r=$?; test_grep "[VERIFY-SIGNATURE-VALUE]" err && exit $r; exit 99; }
 '
 test_expect_code 1 'an EC key cannot seal (the AS4 profile 1.x signs with RSA): WSS-ALGORITHM' '
 	"$PROBE" build endpoints ap b2 c2 -k ec.key ec.pem doc.xml=application/xml 2>err ||
-	{ r=$?; test_grep "[WSS-ALGORITHM]" err && exit $r; }
+	{ r=$?; test_grep "[WSS-ALGORITHM]" err && exit $r; exit 99; }
 '
 
 # The answers, to the signed and encrypted compressed message.
@@ -78,22 +78,22 @@ test_expect_success 'a receipt signed by the partner (NRI of the sent signature)
 test_expect_code 5 'a receipt signed by another key is untrusted' '
 	"$WSS" --sign rogue.key rogue.pem r0.xml rr.xml &&
 	"$PROBE" answer application/soap+xml rr.xml @ct body "$(cat id)" other.pem >out 2>err ||
-	{ r=$?; test_grep "untrusted " out && test_grep "[AS4-ANSWER-UNTRUSTED]" err && test_grep "signed by /CN=tdk test rogue" err && exit $r; }
+	{ r=$?; test_grep "untrusted " out && test_grep "[AS4-ANSWER-UNTRUSTED]" err && test_grep "signed by /CN=tdk test rogue" err && exit $r; exit 99; }
 '
 test_expect_code 5 'an unsigned receipt is untrusted' '
 	"$PROBE" answer application/soap+xml r0.xml @ct body "$(cat id)" other.pem >out 2>err ||
-	{ r=$?; test_grep "[AS4-ANSWER-UNTRUSTED] the receipt is not signed" err && exit $r; }
+	{ r=$?; test_grep "[AS4-ANSWER-UNTRUSTED] the receipt is not signed" err && exit $r; exit 99; }
 '
 test_expect_code 4 'a signed receipt for another message is a mismatch' '
 	"$PROBE" answer application/soap+xml r.xml @ct body "other@tdk.example" other.pem >out 2>err ||
 	{ r=$?; test_grep "mismatch " out && test_grep "[AS4-NRI-OTHER-MESSAGE]" err &&
-	  test_grep "[AS4-ANSWER-MISMATCH]" err && exit $r; }
+	  test_grep "[AS4-ANSWER-MISMATCH]" err && exit $r; exit 99; }
 '
 test_expect_code 4 'a receipt whose NRI digest was changed, signed again by the partner, is a mismatch' '
 	sed "0,/DigestValue>[^<]/s/\(DigestValue>\)\(.\)/\1A\2/" r0.xml >r1.xml && ! cmp -s r0.xml r1.xml &&
 	"$WSS" --sign other.key other.pem r1.xml rd.xml &&
 	"$PROBE" answer application/soap+xml rd.xml @ct body "$(cat id)" other.pem >out 2>err ||
-	{ r=$?; test_grep "[AS4-NRI-DIGEST]" err && exit $r; }
+	{ r=$?; test_grep "[AS4-NRI-DIGEST]" err && exit $r; exit 99; }
 '
 test_expect_code 5 'a receipt altered after the partner signed it is untrusted' '
 	sed "s/RefToMessageId>/RefToMessageId> /" r.xml >ra.xml && ! cmp -s r.xml ra.xml &&
@@ -102,21 +102,21 @@ test_expect_code 5 'a receipt altered after the partner signed it is untrusted' 
 test_expect_code 1 'an Error signal is rejected with its EBMS code' '
 	"$EBMS" error EBMS:0004 "$(cat id)" >e.xml &&
 	"$PROBE" answer application/soap+xml e.xml @ct body "$(cat id)" other.pem >out 2>err ||
-	{ r=$?; test_grep "rejected " out && test_grep "[AS4-ERROR] EBMS:0004" err && exit $r; }
+	{ r=$?; test_grep "rejected " out && test_grep "[AS4-ERROR] EBMS:0004" err && exit $r; exit 99; }
 '
 test_expect_code 1 'a signed Error signal is rejected once its signature verifies' '
 	"$WSS" --sign other.key other.pem e.xml es.xml &&
 	"$PROBE" answer application/soap+xml es.xml @ct body "$(cat id)" other.pem >out 2>err ||
-	{ r=$?; test_grep "rejected " out && exit $r; }
+	{ r=$?; test_grep "rejected " out && exit $r; exit 99; }
 '
 test_expect_code 5 'an Error signal signed by another key is untrusted' '
 	"$WSS" --sign rogue.key rogue.pem e.xml ex.xml &&
 	"$PROBE" answer application/soap+xml ex.xml @ct body "$(cat id)" other.pem >out 2>err ||
-	{ r=$?; test_grep "untrusted " out && exit $r; }
+	{ r=$?; test_grep "untrusted " out && exit $r; exit 99; }
 '
 test_expect_code 4 'an answer that is no signal is unreadable (malformed twin)' '
 	printf "<html>busy</html>" >h.xml &&
 	"$PROBE" answer application/soap+xml h.xml @ct body "$(cat id)" other.pem >out 2>err ||
-	{ r=$?; test_grep "unreadable " out && test_grep "[AS4-ANSWER-UNREADABLE]" err && exit $r; }
+	{ r=$?; test_grep "unreadable " out && test_grep "[AS4-ANSWER-UNREADABLE]" err && exit $r; exit 99; }
 '
 test_done
