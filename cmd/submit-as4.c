@@ -222,6 +222,19 @@ static int as4_record(struct submit_slot *sl, struct tdk_doc *doc, int64_t sub, 
 	return as4_report(doc, msgid, end, sends);
 }
 
+/*
+ * Forwards the HTTP-* diagnostics of one send as warnings: a send whose
+ * answer was lost is sent again, and the document's outcome is said by the
+ * SUBMIT-* diagnostic of its last send.
+ */
+static void http_emit(void *arg, const struct tdk_diag_item *it)
+{
+	struct tdk_diag *out = arg;
+	enum tdk_severity sev = it->sev == TDK_SEV_ERROR && !strncmp(it->code, "HTTP-", 5) ? TDK_SEV_WARNING : it->sev;
+
+	tdk_diag_add(out, sev, it->code, it->loc.line ? &it->loc : NULL, "%s", it->msg);
+}
+
 /* Waits before send number attempt + 1: 250 ms, doubled each time, at most 4 s. */
 static void backoff(int attempt)
 {
@@ -255,6 +268,7 @@ static int as4_post(struct submit *s, struct submit_slot *sl, struct tdk_doc *do
 	struct tdk_http_resp resp;
 	const char *hdrs[3];
 	struct as4_end end;
+	struct tdk_diag hd;
 	int r, attempt = 0;
 
 	memset(&end, 0, sizeof(end));
@@ -274,8 +288,11 @@ static int as4_post(struct submit *s, struct submit_slot *sl, struct tdk_doc *do
 	req.headers = hdrs;
 	req.body = out.data;
 	req.body_len = out.len;
+	tdk_diag_init(&hd, doc->d.file);
+	hd.emit = http_emit;
+	hd.arg = &doc->d;
 	for (;;) {
-		r = tdk_http_request(&sl->http, &req, &resp, &doc->d);
+		r = tdk_http_request(&sl->http, &req, &resp, &hd);
 		exchange_end(s, doc, &m, attempt, r, &resp, &end);
 		if (!end.again || (unsigned long)attempt >= s->e->retries)
 			break;
