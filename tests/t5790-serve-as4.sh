@@ -73,7 +73,7 @@ test_expect_success 'a server without --as4-key: /as4 answers 503' '
 	test "$(cat code)" = 503 && test "$(last_code)" = SERVE-AS4-OFF && serve_stop
 '
 serve_start --as4-key other.key --as4-cert other.pem --as4-party urn:example:party:b \
-	--partner urn:example:party:a=rsa.pem --faults --access-log "$TRASH/access.log" ||
+	--partner urn:example:party:a=rsa.pem --faults --access-log "$TRASH/access.log" --max-body 1M ||
 	{ test_expect_success 'tdk serve starts with an AS4 key' false; test_done; exit; }
 
 test_expect_success 'signed: stored byte for byte, a signed Receipt whose NRI the sender accepts' '
@@ -98,7 +98,8 @@ test_expect_success 'a replay stores nothing and gets the stored Receipt' '
 before=$(rows)
 test_expect_success 'a changed attachment: EBMS:0101, nothing stored' '
 	msg && sed "s|<FunctionCode>9<|<FunctionCode>8<|" body >t && ! cmp -s body t && mv t body &&
-	post && refused 0101 && test "$(last_code)" = VERIFY-DIGEST
+	post && refused 0101 && test "$(last_code)" = VERIFY-DIGEST &&
+	grep -q "refToMessageInError=\"$(cat id)\"" answer
 '
 test_expect_success 'a changed eb:Messaging: EBMS:0101' '
 	msg && sed "s|>Submit<|>Submat<|" body >t && ! cmp -s body t && mv t body && post && refused 0101 &&
@@ -106,6 +107,9 @@ test_expect_success 'a changed eb:Messaging: EBMS:0101' '
 '
 test_expect_success 'a signature that leaves the attachments out: EBMS:0101' '
 	msg -a && post && refused 0101 && test "$(last_code)" = WSS-COVERAGE
+'
+test_expect_success 'a signature covering eb:Messaging alone: EBMS:0101' '
+	msg -H && post && refused 0101 && test "$(last_code)" = WSS-COVERAGE
 '
 test_expect_success 'signed by a key other than the From party'\''s: EBMS:0101' '
 	msg -s rogue.key rogue.pem && post && refused 0101
@@ -124,13 +128,14 @@ test_expect_success 'a ciphertext changed: EBMS:0102' '
 	perl -0777 -pe '\''s/(.)(\r\n--[^\r\n]*--\r?\n?)\z/chr(ord($1) ^ 1) . $2/se'\'' body >t && ! cmp -s body t &&
 	mv t body && post && refused 0102
 '
-test_expect_success 'a gzip bomb (16 MB of zeros past the 8 MB bound): EBMS:0303' '
-	head -c 16777216 /dev/zero >zeros &&
+test_expect_success 'a gzip bomb (4 MB of zeros past the bound of --max-body 1M): EBMS:0303' '
+	head -c 4194304 /dev/zero >zeros &&
 	"$PROBE" build endpoints ap body ct -z -s rsa.key rsa.pem zeros=application/octet-stream >id &&
-	post && refused 0303
+	post && refused 0303 && test "$(last_code)" = AS4-DECOMPRESS
 '
 test_expect_success 'not a message at all: an Error signal, nothing stored' '
-	printf "<a/>" >body && printf "application/soap+xml" >ct && post && refused 0009
+	printf "<a/>" >body && printf "application/soap+xml" >ct && post && refused 0009 &&
+	! grep -q refToMessageInError answer
 '
 test_expect_success 'GET /as4: 405' '
 	test "$($CURL -o /dev/null -w "%{http_code}" "$URL/as4")" = 405

@@ -23,30 +23,6 @@
 #include "net/serve-int.h"
 #include "util/exitcode.h"
 
-/* The first error of a diagnostic sink: its code and message. */
-struct first_err {
-	const char *code;
-	char msg[TDK_DIAG_MSG_MAX];
-};
-
-static void keep_first(void *arg, const struct tdk_diag_item *it)
-{
-	struct first_err *e = arg;
-
-	if (it->sev == TDK_SEV_ERROR && !e->code) {
-		e->code = it->code;
-		snprintf(e->msg, sizeof(e->msg), "%s", it->msg);
-	}
-}
-
-static void diag_first(struct tdk_diag *d, struct first_err *e)
-{
-	memset(e, 0, sizeof(*e));
-	tdk_diag_init(d, "as2");
-	d->emit = keep_first;
-	d->arg = e;
-}
-
 /* The certificate of partner id, or NULL. */
 static X509 *partner_cert(const struct tdk_serve_as2 *a, const char *id)
 {
@@ -159,10 +135,10 @@ static int make_mdn(struct serve_req *r, const struct as2_in *in, const char *mi
 	const struct tdk_serve_as2 *a = &r->s->o.as2;
 	struct tdk_as2_mdn md = { "tdk serve", a->id, in->msgid, mic, error, text,
 				  in->sign_mdn ? (in->alg[0] ? in->alg : "sha256") : NULL, a->key, a->cert };
-	struct first_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 
-	diag_first(&d, &e);
+	serve_diag_first(&d, "as2", &e);
 	return tdk_as2_mdn_build(&md, m, &d);
 }
 
@@ -193,13 +169,13 @@ static void *async_send(void *arg)
 	struct tdk_http_opts ho;
 	struct tdk_http h;
 	struct tdk_http_resp resp;
-	struct first_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 	char hv[5][600], id[37];
 	const char *hdr[6];
 	int i;
 
-	diag_first(&d, &e);
+	serve_diag_first(&d, "as2", &e);
 	tdk_http_resp_init(&resp);
 	serve_uuid(id);
 	snprintf(hv[0], sizeof(hv[0]), "Content-Type: %s", j->ctype);
@@ -379,7 +355,7 @@ void serve_as2(struct serve_req *r)
 	struct as2_in in;
 	struct tdk_as2_in got = { 0 };
 	struct tdk_as2_msg m = { 0 };
-	struct first_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 	char sha[65];
 	int rc;
@@ -389,7 +365,7 @@ void serve_as2(struct serve_req *r)
 	{
 		const struct tdk_as2_recv rv = { a->key, a->cert, in.partner, 1, 0, in.alg[0] ? in.alg : NULL };
 
-		diag_first(&d, &e);
+		serve_diag_first(&d, "as2", &e);
 		rc = read_body(r, &rv, &got, &d);
 	}
 	if (rc) {

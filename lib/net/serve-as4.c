@@ -26,30 +26,6 @@
 
 #define AS4_CTYPE "application/soap+xml; charset=UTF-8"
 
-/* The first error of a diagnostic sink: its code and message. */
-struct as4_err {
-	const char *code;
-	char msg[TDK_DIAG_MSG_MAX];
-};
-
-static void keep_first(void *arg, const struct tdk_diag_item *it)
-{
-	struct as4_err *e = arg;
-
-	if (it->sev == TDK_SEV_ERROR && !e->code) {
-		e->code = it->code;
-		snprintf(e->msg, sizeof(e->msg), "%s", it->msg);
-	}
-}
-
-static void diag_first(struct tdk_diag *d, struct as4_err *e)
-{
-	memset(e, 0, sizeof(*e));
-	tdk_diag_init(d, "as4");
-	d->emit = keep_first;
-	d->arg = e;
-}
-
 /* The partner whose PartyId is id, or NULL. */
 static const struct tdk_serve_partner *partner_of(const struct tdk_serve_as4 *a, const char *id)
 {
@@ -64,12 +40,12 @@ static const struct tdk_serve_partner *partner_of(const struct tdk_serve_as4 *a,
 /* Signs the signal envelope in env with our key into out.  Returns 0 or -1. */
 static int sign_signal(const struct tdk_signer *s, const struct tdk_buf *env, struct tdk_buf *out)
 {
-	struct as4_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 	xmlDocPtr doc;
 	int rc = -1;
 
-	diag_first(&d, &e);
+	serve_diag_first(&d, "as4", &e);
 	if (!(doc = tdk_xml_parse(env->data, env->len, "signal", "AS4", NULL, &d)))
 		return -1;
 	tdk_buf_reset(out);
@@ -94,11 +70,11 @@ static void answer_signal(struct serve_req *r, const void *body, size_t n)
 static void answer_error(struct serve_req *r, const char *code, const char *ref_to, const char *detail)
 {
 	struct tdk_buf env = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE), out = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
-	struct as4_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 	char id[37], mid[64];
 
-	diag_first(&d, &e);
+	serve_diag_first(&d, "as4", &e);
 	if (!r->code[0])
 		snprintf(r->code, sizeof(r->code), "%s", code);
 	if (serve_uuid(id) < 0 || snprintf(mid, sizeof(mid), "%s@tdk-serve", id) < 0 ||
@@ -165,14 +141,14 @@ static int open_msg(struct serve_req *r, struct tdk_as4_msg *m, const struct tdk
 {
 	const char *files[1] = { p->cert_file };
 	struct tdk_trust t;
-	struct as4_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 	int rc;
 
 	memset(&t, 0, sizeof(t));
 	t.cert_files = files;
 	t.ncert = 1;
-	diag_first(&d, &e);
+	serve_diag_first(&d, "as4", &e);
 	rc = tdk_trust_load(&t, &d);
 	if (!rc)
 		rc = tdk_as4_open(m, r->s->o.as4.signer, &t, r->s->o.max_body, &d);
@@ -188,12 +164,12 @@ static int open_msg(struct serve_req *r, struct tdk_as4_msg *m, const struct tdk
 static int make_receipt(struct serve_req *r, const struct tdk_ebms_msg *h, struct tdk_buf *out)
 {
 	struct tdk_buf env = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
-	struct as4_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 	char id[37], mid[64];
 	int rc = -1;
 
-	diag_first(&d, &e);
+	serve_diag_first(&d, "as4", &e);
 	if (serve_uuid(id) == 0 && snprintf(mid, sizeof(mid), "%s@tdk-serve", id) > 0 &&
 	    tdk_ebms_build_receipt(h, h->sig_refs, h->nsig_refs, mid, (long long)serve_now(), &env, &d) == 0)
 		rc = sign_signal(r->s->o.as4.signer, &env, out);
@@ -228,7 +204,7 @@ void serve_as4(struct serve_req *r)
 	const char *ct = serve_req_header(r, "Content-Type");
 	struct tdk_ebms_msg h;
 	struct tdk_as4_msg m;
-	struct as4_err e;
+	struct serve_first_err e;
 	struct tdk_diag d;
 	int rc;
 
@@ -243,7 +219,7 @@ void serve_as4(struct serve_req *r)
 		serve_refuse(r, 503, "SERVE-AS4-OFF", "tdk serve was started without --as4-key\n");
 		goto out;
 	}
-	diag_first(&d, &e);
+	serve_diag_first(&d, "as4", &e);
 	if (tdk_as4_read(ct ? ct : "application/octet-stream", r->body.data ? r->body.data : "", r->body.len, "as4",
 			 &m, &h, &d)) {
 		snprintf(r->code, sizeof(r->code), "%s", e.code ? e.code : "SERVE-AS4-INTERNAL");

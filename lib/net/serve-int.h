@@ -81,6 +81,15 @@ void serve_answer(struct serve_req *r, unsigned status, const char *ctype, const
 /* Sets the answer to a refusal: status, a sentence as text/plain, and code for the access log. */
 void serve_refuse(struct serve_req *r, unsigned status, const char *code, const char *msg);
 
+/* The first error a diagnostic sink received: its code and message. */
+struct serve_first_err {
+	const char *code;
+	char msg[TDK_DIAG_MSG_MAX];
+};
+
+/* Sets d up (under the name name) to keep its first error in e, cleared first. */
+void serve_diag_first(struct tdk_diag *d, const char *name, struct serve_first_err *e);
+
 /* A request header's value, or NULL. */
 const char *serve_req_header(struct serve_req *r, const char *name);
 

@@ -665,3 +665,21 @@ void tdk_serve_stop(struct tdk_serve *s)
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
+
+static void keep_first(void *arg, const struct tdk_diag_item *it)
+{
+	struct serve_first_err *e = arg;
+
+	if (it->sev == TDK_SEV_ERROR && !e->code) {
+		e->code = it->code;
+		snprintf(e->msg, sizeof(e->msg), "%s", it->msg);
+	}
+}
+
+void serve_diag_first(struct tdk_diag *d, const char *name, struct serve_first_err *e)
+{
+	memset(e, 0, sizeof(*e));
+	tdk_diag_init(d, name);
+	d->emit = keep_first;
+	d->arg = e;
+}

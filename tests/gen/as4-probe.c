@@ -9,7 +9,8 @@
  *                          builds a UserMessage of endpoint NAME with the payloads (-z: compressed),
  *                          writes the body to BODY and the Content-Type to CTFILE, prints the MessageId;
  *                          -s signs it with KEY (lib/net/wss.h; -a: the signature leaves the
- *                          attachments out, as a forger's would), -E then encrypts it for CERT's owner
+ *                          attachments out, -H: it covers eb:Messaging alone, as a forger's would),
+ *                          -E then encrypts it for CERT's owner
  *   as4-probe read CT FILE [-x] [-m MAX] [-o DIR] [-e ENVELOPE]
  *                          reads a message: prints its MessageId and one line per attachment
  *                          "attachment: N CID TYPE LEN [gzip MIMETYPE]"; -x decompresses (within MAX
@@ -40,6 +41,7 @@
 #include "util/exitcode.h"
 #include "util/io.h"
 #include "xml/xml.h"
+#include "wss-forge.h"
 
 #define MAXPAY 16
 
@@ -96,7 +98,7 @@ out:
 /* What -s, -a and -E (or -k and -p: through tdk_as4_seal) ask of a message built. */
 struct seal {
 	const char *key, *cert, *encrypt_to;
-	int skip_att, lib;
+	int skip_att, header_only, lib;
 };
 
 /* Signs (and encrypts) m as s asks, the attachments bridged through tdk_as4_wss_view/_take. */
@@ -124,6 +126,8 @@ static int seal(const struct seal *s, struct tdk_as4_msg *m, struct tdk_diag *d)
 	}
 	if (!ret)
 		ret = tdk_wss_sign(m->env, &sg, a, s->skip_att ? 0 : n, d);
+	if (!ret && s->header_only && wss_forge_header_only(m->env, &sg) < 0)
+		ret = TDK_EXIT_INTERNAL;
 	if (!ret && s->encrypt_to) {
 		FILE *f = fopen(s->encrypt_to, "r");
 
@@ -149,7 +153,7 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 	const struct tdk_endpoint *ep;
 	struct tdk_as4_msg m;
 	const char *id = NULL;
-	struct seal sl = { NULL, NULL, NULL, 0, 0 };
+	struct seal sl = { NULL, NULL, NULL, 0, 0, 0 };
 	int z = 0, n = 0, ret;
 
 	tdk_endpoints_init(&eps);
@@ -175,6 +179,8 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 			sl.encrypt_to = argv[++i];
 		} else if (!strcmp(argv[i], "-a")) {
 			sl.skip_att = 1;
+		} else if (!strcmp(argv[i], "-H")) {
+			sl.header_only = 1;
 		} else if (eq && n < MAXPAY) {
 			*eq = '\0';
 			tdk_buf_init(&data[n], 0);

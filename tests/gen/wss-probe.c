@@ -34,6 +34,7 @@
 #include "util/exitcode.h"
 #include "util/io.h"
 #include "xml/xml.h"
+#include "wss-forge.h"
 
 #define MAXATT 8
 
@@ -97,39 +98,6 @@ static int args(struct probe *p, int argc, char **argv)
 	return !p->key && i + 1 == argc && !p->dkey == !p->dcert ? 0 : -1;
 }
 
-/* Signs again with a signature over eb:Messaging only: the other references dropped, the value made anew. */
-static int header_only(xmlDocPtr doc, const struct tdk_signer *s)
-{
-	xmlNodePtr sig = NULL, n, next;
-	xmlSecDSigCtxPtr ctx;
-	int r = -1;
-
-	for (n = xmlDocGetRootElement(doc); n; n = tdk_node_next(n))
-		if (tdk_node_is(n, "Signature", TDK_NS_DSIG)) {
-			sig = n;
-			break;
-		}
-	n = tdk_node_child(tdk_node_child(sig, "SignedInfo", TDK_NS_DSIG), "Reference", TDK_NS_DSIG);
-	for (n = n ? n->next : NULL; n; n = next) {
-		next = n->next;
-		if (tdk_node_is(n, "Reference", TDK_NS_DSIG)) {
-			xmlUnlinkNode(n);
-			xmlFreeNode(n);
-		}
-	}
-	n = tdk_node_child(sig, "KeyInfo", TDK_NS_DSIG);
-	xmlUnlinkNode(n);
-	if (!(ctx = xmlSecDSigCtxCreate(NULL)))
-		goto out;
-	if ((ctx->signKey = xmlSecKeyDuplicate(s->xkey)) && xmlSecDSigCtxSign(ctx, sig) >= 0)
-		r = 0;
-	xmlSecDSigCtxDestroy(ctx);
-out:
-	if (n)
-		xmlAddChild(sig, n);
-	return r;
-}
-
 static void *read_cert(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -155,7 +123,7 @@ static int sign(struct probe *p, xmlDocPtr doc, struct tdk_diag *d)
 		goto out;
 	if ((r = tdk_wss_sign(doc, &s, p->att, p->natt, d)))
 		goto out;
-	if (p->header_only && header_only(doc, &s) < 0) {
+	if (p->header_only && wss_forge_header_only(doc, &s) < 0) {
 		r = TDK_EXIT_INTERNAL;
 		goto out;
 	}
