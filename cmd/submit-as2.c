@@ -28,31 +28,10 @@
 #define AS2_NAME_MAX 128
 
 struct submit_as2 {
-	struct tdk_signer signer;
-	int signer_loaded, lib;
-	X509 *partner;
+	struct submit_keys k;
 	char host[64];                              /* the right side of our Message-IDs */
 	char from[AS2_NAME_MAX * 2 + 3], to[AS2_NAME_MAX * 2 + 3]; /* as the headers write them */
 };
-
-/* What the passphrase callback needs: where the endpoint says the passphrase is. */
-struct as2_pass {
-	const struct tdk_endpoints *eps;
-	const struct tdk_endpoint *e;
-	struct tdk_diag *d;
-	int failed;           /* the exit code of a passphrase that could not be read, else 0 */
-};
-
-static int as2_passphrase(void *arg, const char *name, char *buf, size_t size)
-{
-	struct as2_pass *p = arg;
-	int n = tdk_endpoint_key_passphrase(p->eps, p->e, buf, size, p->d);
-
-	(void)name;
-	if (n < 0)
-		p->failed = -n;
-	return n < 0 ? -1 : n;
-}
 
 /*
  * An AS2 name as AS2-From and AS2-To carry it (RFC 4130 section 6.2): as
@@ -79,60 +58,10 @@ static int as2_name(const char *v, char *out, size_t n)
 	return 0;
 }
 
-/* This host's name as the right side of a msg-id (RFC 5322 dot-atom-text), or "tdk". */
-static void id_host(char *out, size_t n)
-{
-	char h[256];
-	size_t i, o = 0;
-
-	if (gethostname(h, sizeof(h)) < 0)
-		h[0] = '\0';
-	h[sizeof(h) - 1] = '\0';
-	for (i = 0; h[i] && o + 1 < n; i++) {
-		int ok = (h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') || (h[i] >= '0' && h[i] <= '9') ||
-			 h[i] == '-' || (h[i] == '.' && o && out[o - 1] != '.');
-		if (ok)
-			out[o++] = h[i];
-	}
-	while (o && out[o - 1] == '.')
-		o--;
-	out[o] = '\0';
-	if (!o)
-		snprintf(out, n, "tdk");
-}
-
-static X509 *read_cert(const char *path, struct tdk_diag *d, int *code)
-{
-	FILE *f = fopen(path, "rb");
-	X509 *x = NULL;
-
-	if (!f) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "SUBMIT-AS2-CERT", NULL, "cannot open partner-cert '%s'", path);
-		*code = TDK_EXIT_IO;
-		return NULL;
-	}
-	x = PEM_read_X509(f, NULL, NULL, NULL);
-	fclose(f);
-	if (!x) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "SUBMIT-AS2-CERT", NULL, "partner-cert '%s' is not a PEM certificate", path);
-		*code = TDK_EXIT_TRUST;
-	} else if (X509_cmp_current_time(X509_get0_notBefore(x)) >= 0 ||
-		   X509_cmp_current_time(X509_get0_notAfter(x)) <= 0) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "SUBMIT-AS2-CERT", NULL, "partner-cert '%s' is not valid now", path);
-		*code = TDK_EXIT_TRUST;
-		X509_free(x);
-		x = NULL;
-	}
-	return x;
-}
-
 int submit_as2_load(struct submit *s, const struct tdk_endpoints *eps, struct tdk_diag *d)
 {
 	const struct tdk_endpoint *e = s->e;
-	struct as2_pass pass = { eps, e, d, 0 };
 	struct submit_as2 *a;
-	const char *file = d->file;
-	int r = 0;
 
 	if (!(a = calloc(1, sizeof(*a))))
 		return TDK_EXIT_INTERNAL;
@@ -143,21 +72,8 @@ int submit_as2_load(struct submit *s, const struct tdk_endpoints *eps, struct td
 			     "endpoint '%s': as2-from and as2-to take 1 to 128 characters (RFC 4130 section 6.2)", e->name);
 		return TDK_EXIT_USAGE;
 	}
-	id_host(a->host, sizeof(a->host));
-	if (tdk_sign_lib_init()) {
-		tdk_diag_add(d, TDK_SEV_ERROR, "SUBMIT-AS2-KEY", NULL, "the signature library cannot start");
-		return TDK_EXIT_INTERNAL;
-	}
-	a->lib = 1;
-	d->file = e->path[TDK_EK_KEY];
-	r = tdk_signer_load(&a->signer, e->path[TDK_EK_KEY], NULL, as2_passphrase, &pass, time(NULL), d);
-	d->file = file;
-	if (r)
-		return pass.failed ? pass.failed : r;
-	a->signer_loaded = 1;
-	if (!(a->partner = read_cert(e->path[TDK_EK_PARTNER_CERT], d, &r)))
-		return r;
-	return 0;
+	submit_id_host(a->host, sizeof(a->host));
+	return submit_keys_load(&a->k, eps, e, 0, d);
 }
 
 void submit_as2_release(struct submit *s)
@@ -166,11 +82,7 @@ void submit_as2_release(struct submit *s)
 
 	if (!a)
 		return;
-	if (a->signer_loaded)
-		tdk_signer_release(&a->signer);
-	X509_free(a->partner);
-	if (a->lib)
-		tdk_sign_lib_shutdown();
+	submit_keys_release(&a->k);
 	free(a);
 	s->as2 = NULL;
 }
@@ -187,23 +99,6 @@ static int new_message_id(const struct submit_as2 *a, char *out, size_t n)
 	snprintf(out, n, "<%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x@%s>", u[0], u[1], u[2],
 		 u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15], a->host);
 	return 0;
-}
-
-/* The payload's MIME type: XML, EDIFACT, or bytes. */
-static const char *payload_type(const struct tdk_buf *b)
-{
-	const char *p = b->data ? b->data : "";
-	size_t i = 0;
-
-	if (b->len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
-		i = 3;
-	while (i < b->len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-		i++;
-	if (i < b->len && p[i] == '<')
-		return "application/xml";
-	if (b->len - i >= 3 && (!memcmp(p + i, "UNA", 3) || !memcmp(p + i, "UNB", 3)))
-		return "application/EDIFACT";
-	return "application/octet-stream";
 }
 
 /* An RFC 5322 date of now in UTC, without the locale. */
@@ -306,7 +201,7 @@ static void mdn_check(struct submit *s, struct tdk_doc *doc, const char *msgid, 
 		      const struct tdk_http_resp *r, struct as2_end *end)
 {
 	const char *mdn = s->e->value[TDK_EK_MDN] ? s->e->value[TDK_EK_MDN] : "signed-sync";
-	struct tdk_as2_mdn_check c = { s->as2->partner, !strcmp(mdn, "signed-sync"), msgid, m->mic };
+	struct tdk_as2_mdn_check c = { s->as2->k.partner, !strcmp(mdn, "signed-sync"), msgid, m->mic };
 	struct tdk_as2_mdn_result res;
 	struct mdn_watch w = { &doc->d, 0, 0, 0 };
 	struct tdk_diag wd;
@@ -434,7 +329,7 @@ static int as2_post(struct submit *s, struct submit_slot *sl, struct tdk_doc *do
 	struct tdk_as2_send o = { e->value[TDK_EK_SIGN] ? e->value[TDK_EK_SIGN] : "sha256",
 				  enc && strcmp(enc, "none") ? enc : NULL,
 				  e->value[TDK_EK_COMPRESS] && !strcmp(e->value[TDK_EK_COMPRESS], "yes"), 0, NULL,
-				  s->as2->signer.pkey, s->as2->signer.cert, s->as2->partner };
+				  s->as2->k.signer.pkey, s->as2->k.signer.cert, s->as2->k.partner };
 	struct tdk_as2_msg m = { 0 };
 	struct tdk_http_req req = { "POST", e->value[TDK_EK_URL], NULL, NULL, 0 };
 	struct tdk_http_resp resp;
@@ -444,7 +339,7 @@ static int as2_post(struct submit *s, struct submit_slot *sl, struct tdk_doc *do
 
 	memset(&end, 0, sizeof(end));
 	tdk_http_resp_init(&resp);
-	if ((r = tdk_as2_build(&o, body->data ? body->data : "", body->len, payload_type(body), &m, &doc->d))) {
+	if ((r = tdk_as2_build(&o, body->data ? body->data : "", body->len, submit_payload_type(body), &m, &doc->d))) {
 		/* Nothing left: the claim goes back to queued. */
 		end.status = r;
 		snprintf(end.detail, sizeof(end.detail), "the message could not be built");
@@ -472,7 +367,7 @@ int submit_as2_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *do
 	int r;
 
 	memset(&row, 0, sizeof(row));
-	if (!s->o.no_validate && !strcmp(payload_type(body), "application/xml") &&
+	if (!s->o.no_validate && !strcmp(submit_payload_type(body), "application/xml") &&
 	    (r = submit_check(s, doc, doc->name, body)) != 0)
 		return r;
 	if (tdk_journal_sha256_hex(body->data ? body->data : "", body->len, sha) ||

@@ -15,6 +15,7 @@
 
 #include "submit.h"
 #include "submit-as2.h"
+#include "submit-as4.h"
 #include "xml/xml.h"
 #include "net/cds-error.h"
 
@@ -465,9 +466,9 @@ static int submit_doc(void *arg, struct tdk_doc *doc)
 		r = tdk_doc_fail(doc, TDK_EXIT_IO, "cannot read '%s' (or it is larger than 64 MiB)", doc->qname);
 		goto out;
 	}
-	if (s->as2) {
+	if (s->as2 || s->as4) {
 		if ((r = submit_take(s, doc, &sl)) == 0)
-			r = submit_as2_send(s, sl, doc, &body);
+			r = s->as2 ? submit_as2_send(s, sl, doc, &body) : submit_as4_send(s, sl, doc, &body);
 		goto out;
 	}
 	if (submit_is_dossier(&body)) {
@@ -486,7 +487,7 @@ out:
 	return r;
 }
 
-/* Loads the endpoints file and finds the endpoint, which must speak rest or as2. */
+/* Loads the endpoints file and finds the endpoint (rest, as4 or as2). */
 static int load_endpoint(struct tdk_run *run, struct submit *s, struct tdk_endpoints *eps)
 {
 	char buf[4096];
@@ -503,13 +504,12 @@ static int load_endpoint(struct tdk_run *run, struct submit *s, struct tdk_endpo
 	if (!(s->e = tdk_endpoints_find(eps, s->o.endpoint)))
 		return tdk_error(run->ctx, "submit", TDK_EXIT_USAGE, "no endpoint '%s' in %s (tdk endpoint list "
 				 "shows them)", s->o.endpoint, path);
-	if (s->e->profile == TDK_PROFILE_AS4)
-		return tdk_error(run->ctx, "submit", TDK_EXIT_USAGE, "endpoint '%s' has profile %s: this tdk submits "
-				 "to profiles rest and as2", s->e->name, tdk_endpoint_profile_name(s->e->profile));
 	if (!s->e->value[TDK_EK_URL])
 		return tdk_error(run->ctx, "submit", TDK_EXIT_USAGE, "endpoint '%s' has no url", s->e->name);
 	if (s->e->profile == TDK_PROFILE_AS2)
 		return submit_as2_load(s, eps, &d);
+	if (s->e->profile == TDK_PROFILE_AS4)
+		return submit_as4_load(s, eps, &d);
 	if ((r = tdk_auth_init(&s->auth, eps, s->e, 0, &d)) != 0)
 		return r;
 	if (s->e->path[TDK_EK_CATALOG])
@@ -577,6 +577,7 @@ int cmd_submit(int argc, char **argv, struct tdk_ctx *ctx)
 	tdk_validate_xml_release(&s.xv);
 	tdk_auth_release(&s.auth);
 	submit_as2_release(&s);
+	submit_as4_release(&s);
 	tdk_endpoints_release(&eps);
 	pthread_mutex_destroy(&s.mu);
 	pthread_mutex_destroy(&s.jmu);

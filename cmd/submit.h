@@ -13,6 +13,7 @@
 #include "net/auth.h"
 #include "net/journal.h"
 #include "net/rest.h"
+#include "sign/sign.h"
 
 /* The largest document (or dossier) sent. */
 #define SUBMIT_DOC_MAX ((size_t)64 << 20)
@@ -42,6 +43,7 @@ struct submit {
 	struct submit_slot *slots;
 	size_t nslots;
 	struct submit_as2 *as2;      /* profile as2: the key and the partner's certificate; else NULL */
+	struct submit_as4 *as4;      /* profile as4: the same; else NULL */
 };
 
 /* Where a declaration stands once submit_send() has sent it or found it held. */
@@ -95,5 +97,35 @@ int submit_is_dossier(const struct tdk_buf *body);
  * document's status: the worst of the declaration's and the uploads'.
  */
 int submit_dossier(struct submit *s, struct tdk_doc *doc, const struct tdk_buf *body);
+
+/* The key of an as2 or as4 endpoint and its partner's certificate (X509 *), loaded once per process. */
+struct submit_keys {
+	struct tdk_signer signer;
+	int signer_loaded, lib;
+	void *partner;
+};
+
+/*
+ * Loads into k (zeroed) the key of e (key, its passphrase from
+ * key-passphrase-file, -fd or -env) and its partner-cert, both valid now;
+ * the diagnostics are SUBMIT-AS2-KEY and SUBMIT-AS2-CERT, or with as4 set
+ * SUBMIT-AS4-KEY and SUBMIT-AS4-CERT.
+ * Returns 0; TDK_EXIT_IO for a file that cannot be read; TDK_EXIT_TRUST
+ * for a key or certificate refused; TDK_EXIT_INTERNAL.  k is released with
+ * submit_keys_release whatever happened.
+ */
+int submit_keys_load(struct submit_keys *k, const struct tdk_endpoints *eps, const struct tdk_endpoint *e,
+		     int as4, struct tdk_diag *d);
+void submit_keys_release(struct submit_keys *k);
+
+/* This host's name as the right side of a msg-id (RFC 5322 dot-atom-text), or "tdk", into out[0..n). */
+void submit_id_host(char *out, size_t n);
+
+/*
+ * The MIME type a document travels as in an as2 or as4 message: XML
+ * application/xml, EDIFACT
+ * application/EDIFACT (RFC 1767), anything else application/octet-stream.
+ */
+const char *submit_payload_type(const struct tdk_buf *b);
 
 #endif

@@ -234,4 +234,61 @@ int tdk_as4_wss_take(struct tdk_as4_msg *m, struct tdk_wss_attachment *a, size_t
 int tdk_as4_open(struct tdk_as4_msg *m, const struct tdk_signer *s, const struct tdk_trust *t, size_t max,
 		 struct tdk_diag *d);
 
+/* ---- The sender's composition (as4-seal.c) ---- */
+
+/*
+ * Secures the message m built by tdk_as4_build as the AS4 profile orders:
+ * signs it (tdk_wss_sign with the signer s over eb:Messaging, the Body and
+ * every attachment), then, when partner (an X509 *) is not NULL, encrypts
+ * every attachment for it (tdk_wss_encrypt).  The encrypted bytes and
+ * types replace those of m's attachments (m owns them; each payload is
+ * copied once, by the encryption).  Returns TDK_EXIT_OK, or the exit code
+ * and the WSS-* diagnostics of the step that failed; after a failure m is
+ * not to be sent (its envelope may hold a part of the security header),
+ * but it is whole and tdk_as4_msg_release frees it.
+ */
+int tdk_as4_seal(struct tdk_as4_msg *m, const struct tdk_signer *s, void *partner, struct tdk_diag *d);
+
+/* What the synchronous answer to a sent message says (tdk_as4_answer_check). */
+enum tdk_as4_verdict {
+	TDK_AS4_ACCEPTED,       /* a Receipt, signed by the partner, whose NRI is the sent signature's */
+	TDK_AS4_REJECTED,       /* an Error signal with an error of severity failure */
+	TDK_AS4_UNTRUSTED,      /* a signal whose signature does not verify with the partner's certificate, or an unsigned Receipt */
+	TDK_AS4_MISMATCH,       /* a verified Receipt for another message or with other digests */
+	TDK_AS4_UNREADABLE      /* no ebMS signal could be read from the answer */
+};
+
+/* The answer's verdict and the eb:MessageId of its signal (malloc'd, or NULL); release with tdk_as4_answer_release. */
+struct tdk_as4_answer {
+	enum tdk_as4_verdict verdict;
+	char *signal_id;
+};
+
+/* Frees what tdk_as4_answer_check put into a and sets it up empty. */
+void tdk_as4_answer_release(struct tdk_as4_answer *a);
+
+/*
+ * Checks the synchronous answer (HTTP Content-Type content_type, which may
+ * be NULL for application/soap+xml, and body[0..len)) to the message whose
+ * signed envelope sent was sent with the eb:MessageId sent_id, trusting
+ * only the partner's certificate in t (loaded with tdk_trust_load, its
+ * cert_files the partner's).  A Receipt must verify (tdk_wss_verify: a
+ * receipt has no attachments) and answer the sent message with the
+ * sent signature's references (tdk_as4_receipt_check): accepted,
+ * TDK_EXIT_OK.  An Error signal gives its errors as AS4-ERROR diagnostics
+ * with their EBMS codes (tdk_as4_signal_errors), its signature verified
+ * when it has one: rejected, TDK_EXIT_NEGATIVE (a signal of warnings only
+ * and no receipt is unreadable).  A signal whose signature does not
+ * verify, or a Receipt without one, is AS4-ANSWER-UNTRUSTED after the
+ * WSS-* or VERIFY-* diagnostics: untrusted, TDK_EXIT_TRUST.  A verified
+ * Receipt that answers another message or names other digests is
+ * AS4-ANSWER-MISMATCH after the AS4-NRI-* diagnostics: TDK_EXIT_REMOTE.
+ * An answer that holds no signal is AS4-ANSWER-UNREADABLE after the
+ * AS4-* and EBMS-* diagnostics: TDK_EXIT_REMOTE.  Fills a (set up zeroed).
+ * TDK_EXIT_INTERNAL for memory.
+ */
+int tdk_as4_answer_check(const char *content_type, const char *body, size_t len, xmlDocPtr sent,
+			 const char *sent_id, const struct tdk_trust *t, struct tdk_as4_answer *a,
+			 struct tdk_diag *d);
+
 #endif

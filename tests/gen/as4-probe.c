@@ -20,6 +20,11 @@
  *   as4-probe check RECEIPT CT SENT ID
  *                          checks the Receipt in RECEIPT (an envelope) against the sent message SENT
  *   as4-probe errors FILE  turns the Error signal in FILE (an envelope) into diagnostics
+ *   as4-probe build ... -k KEY CERT [-p PARTNER]
+ *                          seals the message (tdk_as4_seal): signed with KEY, encrypted for PARTNER
+ *   as4-probe answer CT FILE SENTCT SENT ID PARTNER
+ *                          checks the answer FILE to the sent message SENT (tdk_as4_answer_check,
+ *                          trusting PARTNER) and prints its verdict and the signal's MessageId
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,10 +95,10 @@ out:
 	return ret;
 }
 
-/* What -s, -a and -E ask of a message built. */
+/* What -s, -a and -E (or -k and -p: through tdk_as4_seal) ask of a message built. */
 struct seal {
 	const char *key, *cert, *encrypt_to;
-	int skip_att, header_only;
+	int skip_att, header_only, lib;
 };
 
 /* Signs (and encrypts) m as s asks, the attachments bridged through tdk_as4_wss_view/_take. */
@@ -110,6 +115,15 @@ static int seal(const struct seal *s, struct tdk_as4_msg *m, struct tdk_diag *d)
 	if (tdk_sign_lib_init())
 		return TDK_EXIT_INTERNAL;
 	ret = tdk_signer_load(&sg, s->key, s->cert, NULL, NULL, time(NULL), d);
+	if (!ret && s->lib) {
+		FILE *f = s->encrypt_to ? fopen(s->encrypt_to, "r") : NULL;
+
+		to = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+		if (f)
+			fclose(f);
+		ret = s->encrypt_to && !to ? TDK_EXIT_IO : tdk_as4_seal(m, &sg, to, d);
+		goto out;
+	}
 	if (!ret)
 		ret = tdk_wss_sign(m->env, &sg, a, s->skip_att ? 0 : n, d);
 	if (!ret && s->header_only && wss_forge_header_only(m->env, &sg) < 0)
@@ -124,6 +138,7 @@ static int seal(const struct seal *s, struct tdk_as4_msg *m, struct tdk_diag *d)
 		if (!ret && tdk_as4_wss_take(m, a, n) < 0)
 			ret = TDK_EXIT_INTERNAL;
 	}
+out:
 	X509_free(to);
 	tdk_wss_attachments_release(a, n);
 	tdk_signer_release(&sg);
@@ -138,7 +153,7 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 	const struct tdk_endpoint *ep;
 	struct tdk_as4_msg m;
 	const char *id = NULL;
-	struct seal sl = { NULL, NULL, NULL, 0, 0 };
+	struct seal sl = { NULL, NULL, NULL, 0, 0, 0 };
 	int z = 0, n = 0, ret;
 
 	tdk_endpoints_init(&eps);
@@ -156,10 +171,11 @@ static int cmd_build(char **argv, int argc, struct tdk_diag *d)
 			z = 1;
 		} else if (!strcmp(argv[i], "-i") && i + 1 < argc) {
 			id = argv[++i];
-		} else if (!strcmp(argv[i], "-s") && i + 2 < argc) {
+		} else if ((!strcmp(argv[i], "-k") || !strcmp(argv[i], "-s")) && i + 2 < argc) {
+			sl.lib = argv[i][1] == 'k';
 			sl.key = argv[++i];
 			sl.cert = argv[++i];
-		} else if (!strcmp(argv[i], "-E") && i + 1 < argc) {
+		} else if ((!strcmp(argv[i], "-E") || !strcmp(argv[i], "-p")) && i + 1 < argc) {
 			sl.encrypt_to = argv[++i];
 		} else if (!strcmp(argv[i], "-a")) {
 			sl.skip_att = 1;
@@ -320,6 +336,39 @@ static int cmd_errors(const char *path, struct tdk_diag *d)
 	return ret;
 }
 
+static int cmd_answer(char **argv, struct tdk_diag *d)
+{
+	static const char *const verdicts[] = { "accepted", "rejected", "untrusted", "mismatch", "unreadable" };
+	struct tdk_buf b = TDK_BUF_INIT(0);
+	struct tdk_as4_answer a = { TDK_AS4_UNREADABLE, NULL };
+	struct tdk_ebms_msg sh;
+	struct tdk_as4_msg s;
+	struct tdk_trust t;
+	int ret = TDK_EXIT_IO;
+
+	tdk_as4_msg_init(&s);
+	tdk_ebms_msg_init(&sh);
+	memset(&t, 0, sizeof(t));
+	t.cert_files = (const char *const *)&argv[5];
+	t.ncert = 1;
+	if (tdk_sign_lib_init())
+		return TDK_EXIT_INTERNAL;
+	if (load(argv[1], TDK_AS4_MAX_MESSAGE, &b) || (ret = tdk_trust_load(&t, d)) != 0)
+		goto out;
+	ret = read_msg(argv[2], argv[3], &s, &sh, d);
+	if (ret != TDK_EXIT_INTERNAL && s.env)
+		ret = tdk_as4_answer_check(argv[0], b.data ? b.data : "", b.len, s.env, argv[4], &t, &a, d);
+	printf("%s %s\n", verdicts[a.verdict], a.signal_id ? a.signal_id : "-");
+out:
+	tdk_as4_answer_release(&a);
+	tdk_trust_release(&t);
+	tdk_buf_release(&b);
+	tdk_as4_msg_release(&s);
+	tdk_ebms_msg_release(&sh);
+	tdk_sign_lib_shutdown();
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct tdk_diag d;
@@ -338,7 +387,9 @@ int main(int argc, char **argv)
 		ret = cmd_check(argv + 2, &d);
 	else if (argc == 3 && !strcmp(argv[1], "errors"))
 		ret = cmd_errors(argv[2], &d);
+	else if (argc == 8 && !strcmp(argv[1], "answer"))
+		ret = cmd_answer(argv + 2, &d);
 	else
-		fprintf(stderr, "usage: as4-probe build|read|receipt|check|errors ...\n");
+		fprintf(stderr, "usage: as4-probe build|read|receipt|check|errors|answer ...\n");
 	return ret;
 }
