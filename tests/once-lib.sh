@@ -398,13 +398,8 @@ once_as2_round() {
 	point=$1 nsub=${ONCE_AS2_NSUB:-1}
 	once_as2_serve "$point" || return 1
 	base=$(wc -l <"$LOG") st0=$(as2_stored) unk0=$(unknowns)
-	want=$nsub target=$nsub
-	if [ "$point" = random ]; then
-		# A random moment counted in documents, not time: after 1 to 12
-		# declarations have begun, then up to 0.05 s more, so that the batch
-		# outlasts the rounds however fast the submitters are.
-		want=1 target=$(awk -v s="$ONCE_SEED.$(wc -l <"$TRASH/once.kills")" 'BEGIN { srand(s); print 1 + int(rand() * 12) }')
-	fi
+	want=$nsub
+	[ "$point" = random ] && want=1
 	k=0
 	while [ $k -lt "$nsub" ]; do
 		tdk submit -e local "$TRASH"/batch/*.edi >"$TRASH/sub$k.out" 2>"$TRASH/sub$k.err" &
