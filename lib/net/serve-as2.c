@@ -198,9 +198,10 @@ static void *async_send(void *arg)
 		/*
 		 * A 503 is a partner still recording the message's answer (tdk
 		 * serve's SERVE-AS2-SENDING, when the MDN overtakes the answer to
-		 * the message): sent again after 0.2, 0.4, 0.8 and 1.6 s.
+		 * the message): sent again after 0.2, 0.4, 0.8 and 1.6 s, not
+		 * once the server is stopping.
 		 */
-		for (i = 0; tdk_http_request(&h, &req, &resp, &d) == 0 && resp.status == 503 && i < 4 && !stopping; i++) {
+		for (i = 0; tdk_http_request(&h, &req, &resp, &d) == 0 && resp.status == 503 && i < 4; i++) {
 			usleep((useconds_t)wait_ms * 1000);
 			wait_ms *= 2;
 			tdk_http_resp_release(&resp);
@@ -208,6 +209,8 @@ static void *async_send(void *arg)
 			pthread_mutex_lock(&j->s->lock);
 			stopping = j->s->stopping;
 			pthread_mutex_unlock(&j->s->lock);
+			if (stopping)
+				break;
 		}
 		tdk_http_release(&h);
 	}
