@@ -197,6 +197,24 @@ for bin in $bins; do
 			rm -f "$seeds/e.ini" "$seeds/p" "$seeds/b" "$seeds/c"
 		fi
 		;;
+	fuzz-as4-open)
+		# Messages tests/gen/as4-probe builds with the target's own key pair (left in
+		# $seeds/k by TDK_FUZZ_KEYS): signed; compressed; signed and encrypted for it;
+		# signed over less than the message; one payload and two.
+		probe=build/plain/tests/gen/as4-probe
+		if [ -x "$probe" ] && TDK_FUZZ_KEYS=$seeds/k "$bin" -runs=0 "$seeds/k" >/dev/null 2>&1; then
+			k=$seeds/k
+			printf '[ap]\nprofile = as4\nurl = https://ap.example/\nfrom-party = a\nto-party = b\nservice = s\naction = x\nkey = k\npartner-cert = c\n' >"$k/e.ini"
+			printf '<a>payload</a>' >"$k/p"
+			for args in "" "-z" "-E $k/cert.pem" "-z -E $k/cert.pem" "-a" "-H"; do
+				# shellcheck disable=SC2086
+				"$probe" build "$k/e.ini" ap "$k/b" "$k/c" -s "$k/key.pem" "$k/cert.pem" $args \
+					"$k/p=application/xml" "$k/p=text/plain" >/dev/null 2>&1 &&
+					{ printf 'Content-Type: %s\r\n\r\n' "$(cat "$k/c")"; cat "$k/b"; } >"$seeds/built-$(printf '%s' "$args" | cksum | cut -d' ' -f1)"
+			done
+			rm -rf "$k"
+		fi
+		;;
 	fuzz-as4-receipt)
 		# The corpus's receipts and Error signals.
 		[ -d "$corpus/transport/as4" ] &&
