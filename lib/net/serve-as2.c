@@ -46,13 +46,7 @@ static const char *find_ci(const char *h, const char *word)
 	return NULL;
 }
 
-/*
- * What Disposition-Notification-Options ask (RFC 4130 section 7.3): *sign
- * set when signed-receipt-protocol names pkcs7-signature; the first MIC
- * algorithm of signed-receipt-micalg that tdk knows into alg (empty when
- * none).
- */
-static void mdn_options(const char *h, int *sign, char *alg, size_t n)
+void serve_as2_mdn_options(const char *h, int *sign, char *alg, size_t n)
 {
 	static const char *const known[] = { "sha-256", "sha256", "sha-384", "sha384", "sha-512", "sha512",
 					     "sha-1", "sha1", NULL };
@@ -339,8 +333,8 @@ static int check_headers(struct serve_req *r, struct as2_in *in)
 	if (in->async_url && !async_allowed(a, in->async_url))
 		return serve_refuse(r, 403, "SERVE-AS2-ASYNC",
 			      "Receipt-Delivery-Option names a URL that --as2-async-to does not allow\n"), -1;
-	mdn_options(serve_req_header(r, "Disposition-Notification-Options"), &in->sign_mdn, in->alg,
-		    sizeof(in->alg));
+	serve_as2_mdn_options(serve_req_header(r, "Disposition-Notification-Options"), &in->sign_mdn, in->alg,
+			      sizeof(in->alg));
 	return 0;
 }
 

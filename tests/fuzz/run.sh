@@ -215,6 +215,12 @@ for bin in $bins; do
 			rm -rf "$k"
 		fi
 		;;
+	fuzz-as2-options)
+		# Disposition-Notification-Options as tdk submit, libas2 and OpenAS2 write them (first byte: the buffer's size).
+		printf '\017signed-receipt-protocol=required, pkcs7-signature; signed-receipt-micalg=required, sha-256' >"$seeds/submit"
+		printf '\017signed-receipt-protocol=optional,pkcs7-signature;signed-receipt-micalg=optional,sha1,md5' >"$seeds/openas2"
+		printf '\003signed-receipt-micalg=required, md5, SHA-512 ; x' >"$seeds/short"
+		;;
 	fuzz-as4-receipt)
 		# The corpus's receipts and Error signals.
 		[ -d "$corpus/transport/as4" ] &&
