@@ -71,6 +71,11 @@ test_expect_success 'an MDN that overtakes the answer (B answers 1 s late): A sa
 	grep -q "\"path\":\"/as2/mdn\",\"status\":503.*\"code\":\"SERVE-AS2-SENDING\"" a.log &&
 	mdns 2 && tdk journal list >list && grep -q "	tdk-as2	final	processed	.*	late.edi$" list
 '
+test_expect_success 'sent again (--resend) after the MDN: with the Message-ID it was sent with, not the MDN'\''s' '
+	id=$(tdk journal show 1 | sed -n "s/^message //p") &&
+	tdk submit --resend -e tdk-as2 order.edi >out 2>err && test_grep "order.edi: accepted, message $id" out &&
+	tdk journal export | grep "\"kind\":\"resend\"" | grep -q "\"message_id\":\"$id\"" && mdns 3
+'
 test_expect_success 'an MDN answering no Message-ID of the journal: 404, recorded nowhere' '
 	tdk journal export >before &&
 	"$REPO/$TDK_BUILD/tests/gen/as2-probe" mdn --key other.key --cert other.pem --original-id "<none@acme>" \
