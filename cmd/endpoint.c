@@ -26,6 +26,7 @@
 #include "cmd.h"
 #include "dir.h"
 #include "net/auth.h"
+#include "net/ebms.h"
 #include "net/endpoint.h"
 #include "util/secret.h"
 
@@ -107,6 +108,27 @@ static int do_list(struct tdk_ctx *ctx, const struct ep_opts *o, const struct td
 	return 0;
 }
 
+/*
+ * The value a message profile's setting k takes when the file leaves it
+ * out (what tdk submit sends then), or NULL: AS2 signs with sha256, neither
+ * encrypts nor compresses and asks for a signed synchronous MDN; AS4
+ * encrypts and compresses, with ebMS 3's default role and MPC.
+ */
+static const char *profile_default(const struct tdk_endpoint *e, int k)
+{
+	int as2 = e->profile == TDK_PROFILE_AS2, as4 = e->profile == TDK_PROFILE_AS4;
+
+	if (k == TDK_EK_ENCRYPT || k == TDK_EK_COMPRESS)
+		return as4 ? "yes" : as2 ? (k == TDK_EK_ENCRYPT ? "none" : "no") : NULL;
+	if (as2 && (k == TDK_EK_SIGN || k == TDK_EK_MDN))
+		return k == TDK_EK_SIGN ? "sha256" : "signed-sync";
+	if (as4 && (k == TDK_EK_FROM_ROLE || k == TDK_EK_TO_ROLE))
+		return TDK_EBMS_NS "defaultRole";
+	if (as4 && k == TDK_EK_MPC)
+		return TDK_EBMS_NS "defaultMPC";
+	return NULL;
+}
+
 /* The value of key k as show prints it: the resolved file name, the number (defaulted), the text. */
 static const char *shown(const struct tdk_endpoint *e, int k, char *num, size_t n, int *dflt)
 {
@@ -115,6 +137,10 @@ static const char *shown(const struct tdk_endpoint *e, int k, char *num, size_t 
 		return NULL;
 	if (e->path[k])
 		return e->path[k];
+	if (!e->value[k] && profile_default(e, k)) {
+		*dflt = 1;
+		return profile_default(e, k);
+	}
 	if (e->value[k] || (k != TDK_EK_TIMEOUT && k != TDK_EK_CONNECT_TIMEOUT && k != TDK_EK_RETRIES))
 		return e->value[k];
 	*dflt = 1;

@@ -104,6 +104,7 @@ struct walk {
 	const struct journal_opts *o;
 	int64_t sub;
 	size_t n;
+	char *message_id;       /* show: the begin row's, the submission's message id */
 };
 
 static int list_one(void *arg, const struct tdk_journal_row *r)
@@ -144,6 +145,23 @@ static int show_row(void *arg, const struct tdk_journal_row *r)
 	return 0;
 }
 
+/*
+ * Keeps the message id of w->sub's begin row (its first row: seq = sub) and
+ * stops the walk there.  A notify row keeps the notification's id in
+ * message_id (an asynchronous MDN's own Message-ID), so the last row does
+ * not say the submission's.  Returns 1 when found, -1 out of memory.
+ */
+static int begin_row(void *arg, const struct tdk_journal_row *r)
+{
+	struct walk *w = arg;
+
+	if (r->seq != w->sub)
+		return 0;
+	if (r->message_id && !(w->message_id = strdup(r->message_id)))
+		return -1;
+	return 1;
+}
+
 static int export_row(void *arg, const struct tdk_journal_row *r)
 {
 	json_row(((struct walk *)arg)->ctx->out, r);
@@ -155,8 +173,9 @@ static int show(struct tdk_ctx *ctx, struct tdk_journal *j, const struct journal
 		struct tdk_diag *d)
 {
 	struct tdk_journal_row row = { 0 };
-	struct walk w = { ctx, o, 0, 0 };
+	struct walk w = { ctx, o, 0, 0, NULL };
 	struct tdk_buf q = TDK_BUF_INIT(4096);
+	char *note = NULL;
 	int r = tdk_journal_get(j, id, &row, d);
 
 	if (r == TDK_JOURNAL_NONE) {
@@ -166,15 +185,33 @@ static int show(struct tdk_ctx *ctx, struct tdk_journal *j, const struct journal
 	if (r != TDK_JOURNAL_HELD)
 		goto out;
 	w.sub = row.sub;
-	if (o->json)
+	if ((r = tdk_journal_rows(j, begin_row, &w, d)) < 0) {
+		r = TDK_EXIT_INTERNAL;
+		goto out;
+	}
+	if (r != 0 && r != 1)
+		goto out;
+	/* The last notification's id, beside the submission's message id. */
+	if (!strcmp(row.kind, "notify") && row.message_id && strcmp(row.state, "unmatched")) {
+		note = row.message_id;
+		row.message_id = w.message_id;
+		w.message_id = NULL;
+	}
+	if (o->json) {
 		json_sub(ctx->out, &row);
-	else
+	} else {
 		fprintf(ctx->out, "submission %lld\nendpoint %s\nprofile %s\ndocument %s\nsha256 %s\nlrn %s\nstate %s\n"
-			"outcome %s\nconversation %s\nreceipt %s\nmessage %s\nevents:\n", (long long)row.sub, row.endpoint,
+			"outcome %s\nconversation %s\nreceipt %s\nmessage %s\n", (long long)row.sub, row.endpoint,
 			row.profile, tdk_name(&q, dash(row.name)), row.sha256, dash(row.lrn), row.state,
 			dash(row.outcome), dash(row.conversation_id), dash(row.receipt_id), dash(row.message_id));
+		if (note)
+			fprintf(ctx->out, "notification %s\n", note);
+		fputs("events:\n", ctx->out);
+	}
 	r = tdk_journal_rows(j, show_row, &w, d);
 out:
+	free(note);
+	free(w.message_id);
 	tdk_buf_release(&q);
 	tdk_journal_row_release(&row);
 	return r;
@@ -194,7 +231,7 @@ static int run(struct tdk_ctx *ctx, struct tdk_journal *j, const struct journal_
 	       struct tdk_diag *d)
 {
 	struct tdk_journal_filter f = { o->endpoint, o->unknown ? "unknown" : NULL };
-	struct walk w = { ctx, o, 0, 0 };
+	struct walk w = { ctx, o, 0, 0, NULL };
 	struct tdk_buf b = TDK_BUF_INIT(256);
 	int r = 0;
 

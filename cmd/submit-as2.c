@@ -311,18 +311,14 @@ static int as2_record(struct submit_slot *sl, struct tdk_doc *doc, int64_t sub, 
 	resp_header(r, "Content-Type", ct, sizeof(ct));
 	snprintf(hdrs, sizeof(hdrs), "Message-ID: %s\nContent-Type: %s\n", end->receipt, ct);
 	a.headers = hdrs;
-	if (!end->state)
-		rc = tdk_journal_requeue(sl->j, sub, end->detail, &doc->d);
-	else
-		rc = tdk_journal_answer(sl->j, sub, &a, NULL, &doc->d);
-	if (rc)
-		return tdk_doc_fail(doc, rc, "the journal could not record the answer for '%s'", doc->qname);
+	if ((rc = submit_msg_record(sl, doc, sub, &a)))
+		return rc;
 	return as2_report(doc, msgid, end, r->status);
 }
 
 /* Builds the body for msgid and POSTs it; records and reports the end. */
 static int as2_post(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_buf *body,
-		    const struct tdk_journal_row *row)
+		    const char *type, const struct tdk_journal_row *row)
 {
 	const struct tdk_endpoint *e = s->e;
 	const char *enc = e->value[TDK_EK_ENCRYPT];
@@ -339,7 +335,7 @@ static int as2_post(struct submit *s, struct submit_slot *sl, struct tdk_doc *do
 
 	memset(&end, 0, sizeof(end));
 	tdk_http_resp_init(&resp);
-	if ((r = tdk_as2_build(&o, body->data ? body->data : "", body->len, submit_payload_type(body), &m, &doc->d))) {
+	if ((r = tdk_as2_build(&o, body->data ? body->data : "", body->len, type, &m, &doc->d))) {
 		/* Nothing left: the claim goes back to queued. */
 		end.status = r;
 		snprintf(end.detail, sizeof(end.detail), "the message could not be built");
@@ -359,38 +355,22 @@ out:
 	return r;
 }
 
+/* submit_msg's make_id: a Message-ID of this host. */
+static int as2_make_id(const struct submit *s, char *out, size_t n)
+{
+	return new_message_id(s->as2, out, n);
+}
+
+/*
+ * The Message-ID is fixed in the begin row before the first send, and a
+ * resend (--resend, or a queued document begun again) takes the one the
+ * journal holds: RFC 4130 section 9.3 recommends receivers detect
+ * duplicates by Message-Id, so a message sent again keeps its id.
+ */
 int submit_as2_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_buf *body)
 {
-	char sha[TDK_JOURNAL_HASH_HEX + 1], msgid[160];
-	struct tdk_journal_doc jd = { s->e->name, "as2", sha, doc->name, NULL, msgid };
-	struct tdk_journal_row row;
-	int r;
+	const struct submit_msg m = { "as2", "Message-ID", submit_payload_type(body), as2_make_id, submit_claim,
+				      as2_post };
 
-	memset(&row, 0, sizeof(row));
-	if (!s->o.no_validate && !strcmp(submit_payload_type(body), "application/xml") &&
-	    (r = submit_check(s, doc, doc->name, body)) != 0)
-		return r;
-	if (tdk_journal_sha256_hex(body->data ? body->data : "", body->len, sha) ||
-	    new_message_id(s->as2, msgid, sizeof(msgid)))
-		return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "cannot hash '%s' or make its Message-ID", doc->qname);
-	/*
-	 * The Message-ID is fixed in the begin row before the first send, and a
-	 * resend (--resend, or a queued document begun again) takes the one the
-	 * journal holds: RFC 4130 section 9.3 recommends receivers detect
-	 * duplicates by Message-Id, so a message sent again keeps its id.
-	 */
-	r = submit_claim(s, sl, doc, &jd, &row);
-	if (r == TDK_JOURNAL_HELD) {
-		r = submit_held(doc, &row);
-		tdk_journal_row_release(&row);
-		return r;
-	}
-	if (r)
-		return tdk_doc_fail(doc, r, "the journal could not claim '%s'", doc->qname);
-	if (!row.message_id)
-		r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "the journal holds no Message-ID for '%s'", doc->qname);
-	else
-		r = as2_post(s, sl, doc, body, &row);
-	tdk_journal_row_release(&row);
-	return r;
+	return submit_msg_send(s, sl, doc, body, &m);
 }

@@ -213,12 +213,8 @@ static int as4_record(struct submit_slot *sl, struct tdk_doc *doc, int64_t sub, 
 
 	snprintf(hdrs, sizeof(hdrs), "Content-Type: %.*s\n", ct && len < 500 ? (int)len : 0, ct ? ct : "");
 	a.headers = hdrs;
-	if (!end->state)
-		rc = tdk_journal_requeue(sl->j, sub, end->detail, &doc->d);
-	else
-		rc = tdk_journal_answer(sl->j, sub, &a, NULL, &doc->d);
-	if (rc)
-		return tdk_doc_fail(doc, rc, "the journal could not record the answer for '%s'", doc->qname);
+	if ((rc = submit_msg_record(sl, doc, sub, &a)))
+		return rc;
 	return as4_report(doc, msgid, end, sends);
 }
 
@@ -334,32 +330,16 @@ static int as4_claim(struct submit *s, struct submit_slot *sl, struct tdk_doc *d
 				  "(duplicate elimination)", row, &doc->d);
 }
 
+/* submit_msg's make_id: an eb:MessageId of this host. */
+static int as4_make_id(const struct submit *s, char *out, size_t n)
+{
+	return tdk_ebms_message_id(s->as4->host, out, n);
+}
+
 int submit_as4_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_buf *body)
 {
-	const char *type = submit_is_dossier(body) ? "application/vnd.etsi.asic-e+zip" : submit_payload_type(body);
-	char sha[TDK_JOURNAL_HASH_HEX + 1], msgid[160];
-	struct tdk_journal_doc jd = { s->e->name, "as4", sha, doc->name, NULL, msgid };
-	struct tdk_journal_row row;
-	int r;
+	const struct submit_msg m = { "as4", "MessageId", submit_is_dossier(body) ? "application/vnd.etsi.asic-e+zip" :
+				      submit_payload_type(body), as4_make_id, as4_claim, as4_post };
 
-	memset(&row, 0, sizeof(row));
-	if (!s->o.no_validate && !strcmp(type, "application/xml") && (r = submit_check(s, doc, doc->name, body)) != 0)
-		return r;
-	if (tdk_journal_sha256_hex(body->data ? body->data : "", body->len, sha) ||
-	    tdk_ebms_message_id(s->as4->host, msgid, sizeof(msgid)))
-		return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "cannot hash '%s' or make its MessageId", doc->qname);
-	r = as4_claim(s, sl, doc, &jd, &row);
-	if (r == TDK_JOURNAL_HELD) {
-		r = submit_held(doc, &row);
-		tdk_journal_row_release(&row);
-		return r;
-	}
-	if (r)
-		return tdk_doc_fail(doc, r, "the journal could not claim '%s'", doc->qname);
-	if (!row.message_id)
-		r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "the journal holds no MessageId for '%s'", doc->qname);
-	else
-		r = as4_post(s, sl, doc, body, type, &row);
-	tdk_journal_row_release(&row);
-	return r;
+	return submit_msg_send(s, sl, doc, body, &m);
 }

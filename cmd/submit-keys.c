@@ -1,7 +1,8 @@
 /*
  * What tdk submit's message profiles (as2, as4) share: the endpoint's key
  * and the partner's certificate, loaded once per process, the right side
- * of the message ids they make, and the MIME type of a payload.
+ * of the message ids they make, the MIME type of a payload, and the steps
+ * of a send up to the post (submit_msg_send).
  */
 #include <stdio.h>
 #include <string.h>
@@ -125,4 +126,38 @@ const char *submit_payload_type(const struct tdk_buf *b)
 	if (b->len - i >= 3 && (!memcmp(p + i, "UNA", 3) || !memcmp(p + i, "UNB", 3)))
 		return "application/EDIFACT";
 	return "application/octet-stream";
+}
+
+int submit_msg_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_buf *body,
+		    const struct submit_msg *m)
+{
+	char sha[TDK_JOURNAL_HASH_HEX + 1], msgid[160];
+	struct tdk_journal_doc jd = { s->e->name, m->profile, sha, doc->name, NULL, msgid };
+	struct tdk_journal_row row;
+	int r;
+
+	memset(&row, 0, sizeof(row));
+	if (!s->o.no_validate && !strcmp(m->type, "application/xml") && (r = submit_check(s, doc, doc->name, body)) != 0)
+		return r;
+	if (tdk_journal_sha256_hex(body->data ? body->data : "", body->len, sha) || m->make_id(s, msgid, sizeof(msgid)))
+		return tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "cannot hash '%s' or make its %s", doc->qname, m->id_name);
+	r = m->claim(s, sl, doc, &jd, &row);
+	if (r == TDK_JOURNAL_HELD)
+		r = submit_held(doc, &row);
+	else if (r)
+		r = tdk_doc_fail(doc, r, "the journal could not claim '%s'", doc->qname);
+	else if (!row.message_id)
+		r = tdk_doc_fail(doc, TDK_EXIT_INTERNAL, "the journal holds no %s for '%s'", m->id_name, doc->qname);
+	else
+		r = m->post(s, sl, doc, body, m->type, &row);
+	tdk_journal_row_release(&row);
+	return r;
+}
+
+int submit_msg_record(struct submit_slot *sl, struct tdk_doc *doc, int64_t sub, const struct tdk_journal_answer *a)
+{
+	int rc = a->state ? tdk_journal_answer(sl->j, sub, a, NULL, &doc->d) :
+			    tdk_journal_requeue(sl->j, sub, a->detail, &doc->d);
+
+	return rc ? tdk_doc_fail(doc, rc, "the journal could not record the answer for '%s'", doc->qname) : 0;
 }

@@ -118,6 +118,39 @@ int submit_keys_load(struct submit_keys *k, const struct tdk_endpoints *eps, con
 		     int as4, struct tdk_diag *d);
 void submit_keys_release(struct submit_keys *k);
 
+/* How one message profile (as2, as4) makes, claims and sends a message, for submit_msg_send(). */
+struct submit_msg {
+	const char *profile;     /* "as2" or "as4", the journal's */
+	const char *id_name;     /* what the profile calls its message id: "Message-ID", "MessageId" */
+	const char *type;        /* the payload's MIME type */
+	/* A new message id into out[0..n); returns 0 or -1. */
+	int (*make_id)(const struct submit *s, char *out, size_t n);
+	/* Claims jd: as submit_claim(), which it may be. */
+	int (*claim)(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_journal_doc *jd,
+		     struct tdk_journal_row *row);
+	/* Sends body as row->message_id, records and reports the end; returns the document's status. */
+	int (*post)(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_buf *body,
+		    const char *type, const struct tdk_journal_row *row);
+};
+
+/*
+ * Sends body as one message of profile m: validated when it is XML (unless
+ * --no-validate), hashed, given a new message id, claimed in the journal
+ * (the begin row fixes the id before the first send; a resend takes the
+ * one the journal holds), reported held when the journal holds it, else
+ * posted.  Returns the document's status.
+ */
+int submit_msg_send(struct submit *s, struct submit_slot *sl, struct tdk_doc *doc, const struct tdk_buf *body,
+		    const struct submit_msg *m);
+
+/*
+ * Records the answer a to a send of submission sub, or, when a->state is
+ * NULL (the request did not reach the partner), puts it back to queued
+ * with a->detail as the reason.  Returns 0, or the document's status after
+ * saying why.
+ */
+int submit_msg_record(struct submit_slot *sl, struct tdk_doc *doc, int64_t sub, const struct tdk_journal_answer *a);
+
 /* This host's name as the right side of a msg-id (RFC 5322 dot-atom-text), or "tdk", into out[0..n). */
 void submit_id_host(char *out, size_t n);
 

@@ -3,7 +3,8 @@
 # sends to a tdk serve B (TDK) asking for the MDN at mdn-url, the /as2/mdn
 # of a tdk serve A that keeps ACME's side and records the MDN into the very
 # journal tdk submit wrote (--journal), finding the submission by its
-# Message-ID; tdk journal list then shows it final, processed.  Beside it:
+# Message-ID; tdk journal list then shows it final, processed, and tdk
+# journal show the Message-ID it was sent with, the MDN's apart.  Beside it:
 # an MDN for a Message-ID the journal does not hold is recorded nowhere
 # (404), and B answers a message whose mdn-url it does not allow with 403.
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +57,11 @@ test_expect_success 'B POSTed the signed MDN to A, which recorded it: final, pro
 	tdk journal list >list && grep -q "^1	tdk-as2	final	processed	.*	order.edi$" list &&
 	tdk journal show 1 >show && test_grep "state final" show && test_grep "outcome processed" show
 '
+test_expect_success 'journal show: the message the order went as, the MDN'\''s own Message-ID beside it' '
+	tdk journal show 1 >show && id=$(sed -n "s/^message //p" show) && payload "$id" got2 && cmp got2 order.edi &&
+	grep -q "^notification <[0-9a-f-]*@tdk-serve>$" show && ! grep -q "^message .*@tdk-serve>$" show &&
+	tdk journal show 1 --format json | sed -n 1p | grep -q "\"message_id\":\"$id\""
+'
 serve_stop
 serve_start --listen "127.0.0.1:${URL##*:}" --as2-key other.key --as2-cert other.pem --as2-id TDK --partner ACME=rsa.pem \
 	--as2-async-to "$A/as2/" --fault as2:slow=1000 --access-log "$TRASH/access.log"
@@ -64,6 +70,11 @@ test_expect_success 'an MDN that overtakes the answer (B answers 1 s late): A sa
 	tdk submit -e tdk-as2 late.edi >out 2>err && test_grep "late.edi: accepted" out &&
 	grep -q "\"path\":\"/as2/mdn\",\"status\":503.*\"code\":\"SERVE-AS2-SENDING\"" a.log &&
 	mdns 2 && tdk journal list >list && grep -q "	tdk-as2	final	processed	.*	late.edi$" list
+'
+test_expect_success 'sent again (--resend) after the MDN: with the Message-ID it was sent with, not the MDN'\''s' '
+	id=$(tdk journal show 1 | sed -n "s/^message //p") &&
+	tdk submit --resend -e tdk-as2 order.edi >out 2>err && test_grep "order.edi: accepted, message $id" out &&
+	tdk journal export | grep "\"kind\":\"resend\"" | grep -q "\"message_id\":\"$id\"" && mdns 3
 '
 test_expect_success 'an MDN answering no Message-ID of the journal: 404, recorded nowhere' '
 	tdk journal export >before &&

@@ -250,7 +250,26 @@ static int requeue_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_
 	return next(j, s->row, "requeue", "queued", s->text, d);
 }
 
-/* resend's step: any state but sending -> sending, the answer's ids cleared. */
+/*
+ * The message id of sub's begin row into row: a notify row holds the
+ * notification's id (an asynchronous MDN's own), not the one the
+ * submission is sent with.
+ */
+static int begin_message_id(struct tdk_journal *j, int64_t sub, struct tdk_journal_row *row, struct tdk_diag *d)
+{
+	struct tdk_journal_row b = { 0 };
+	char id[32];
+	int r;
+
+	snprintf(id, sizeof(id), "%lld", (long long)sub);
+	r = journal_last(j, "SELECT " JOURNAL_COLS " FROM rows WHERE seq = CAST(?1 AS BIGINT)", id, NULL, &b, d);
+	if (r == TDK_JOURNAL_HELD)
+		r = journal_set(&row->message_id, b.message_id) < 0 ? TDK_EXIT_INTERNAL : 0;
+	tdk_journal_row_release(&b);
+	return r;
+}
+
+/* resend's step: any state but sending -> sending, the answer's ids cleared, the message id the begin row's. */
 static int resend_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_diag *d)
 {
 	struct sub_step *s = arg;
@@ -258,6 +277,8 @@ static int resend_step(struct tdk_journal *j, void *arg, int *keep, struct tdk_d
 
 	(void)keep;
 	if ((r = check_sub(j, s->sub, NULL, s->row, d)))
+		return r;
+	if (!strcmp(s->row->kind, "notify") && (r = begin_message_id(j, s->sub, s->row, d)))
 		return r;
 	if (journal_set(&s->row->conversation_id, NULL) < 0 || journal_set(&s->row->receipt_id, NULL) < 0 ||
 	    journal_set(&s->row->outcome, NULL) < 0)

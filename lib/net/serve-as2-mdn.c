@@ -4,10 +4,11 @@
  * with mdn=signed-async.  The MDN must come from a known partner (AS2-From),
  * be signed by that partner's certificate and name an Original-Message-ID;
  * it is then recorded into the journal of --journal as a notification of
- * the submission whose conversation id is that Message-ID (with its angle
- * brackets or without them) on the endpoint
- * named as the partner's AS2 name: outcome processed, or failed when the
- * disposition says error or failure, final either way.
+ * the AS2 submission whose message id is that Message-ID (with its angle
+ * brackets or without them), on any endpoint: outcome processed, or failed
+ * when the disposition says error or failure, final either way.  An MDN
+ * for a submission still being sent (it overtook the answer to its
+ * message) is 503, to be sent again.
  * A forged or malformed MDN is recorded nowhere: a 4xx with its code in
  * the access log.
  */

@@ -46,13 +46,7 @@ static const char *find_ci(const char *h, const char *word)
 	return NULL;
 }
 
-/*
- * What Disposition-Notification-Options ask (RFC 4130 section 7.3): *sign
- * set when signed-receipt-protocol names pkcs7-signature; the first MIC
- * algorithm of signed-receipt-micalg that tdk knows into alg (empty when
- * none).
- */
-static void mdn_options(const char *h, int *sign, char *alg, size_t n)
+void serve_as2_mdn_options(const char *h, int *sign, char *alg, size_t n)
 {
 	static const char *const known[] = { "sha-256", "sha256", "sha-384", "sha384", "sha-512", "sha512",
 					     "sha-1", "sha1", NULL };
@@ -198,9 +192,10 @@ static void *async_send(void *arg)
 		/*
 		 * A 503 is a partner still recording the message's answer (tdk
 		 * serve's SERVE-AS2-SENDING, when the MDN overtakes the answer to
-		 * the message): sent again after 0.2, 0.4, 0.8 and 1.6 s.
+		 * the message): sent again after 0.2, 0.4, 0.8 and 1.6 s, not
+		 * once the server is stopping.
 		 */
-		for (i = 0; tdk_http_request(&h, &req, &resp, &d) == 0 && resp.status == 503 && i < 4 && !stopping; i++) {
+		for (i = 0; tdk_http_request(&h, &req, &resp, &d) == 0 && resp.status == 503 && i < 4; i++) {
 			usleep((useconds_t)wait_ms * 1000);
 			wait_ms *= 2;
 			tdk_http_resp_release(&resp);
@@ -208,6 +203,8 @@ static void *async_send(void *arg)
 			pthread_mutex_lock(&j->s->lock);
 			stopping = j->s->stopping;
 			pthread_mutex_unlock(&j->s->lock);
+			if (stopping)
+				break;
 		}
 		tdk_http_release(&h);
 	}
@@ -336,8 +333,8 @@ static int check_headers(struct serve_req *r, struct as2_in *in)
 	if (in->async_url && !async_allowed(a, in->async_url))
 		return serve_refuse(r, 403, "SERVE-AS2-ASYNC",
 			      "Receipt-Delivery-Option names a URL that --as2-async-to does not allow\n"), -1;
-	mdn_options(serve_req_header(r, "Disposition-Notification-Options"), &in->sign_mdn, in->alg,
-		    sizeof(in->alg));
+	serve_as2_mdn_options(serve_req_header(r, "Disposition-Notification-Options"), &in->sign_mdn, in->alg,
+			      sizeof(in->alg));
 	return 0;
 }
 

@@ -101,6 +101,14 @@ void serve_upload(struct serve_req *r, const char *ref);
 void serve_pull(struct serve_req *r, const char *sub);
 void serve_as2(struct serve_req *r);
 void serve_as2_mdn(struct serve_req *r);
+
+/*
+ * What a Disposition-Notification-Options header h (may be NULL) asks
+ * (RFC 4130 section 7.3): *sign set when signed-receipt-protocol names
+ * pkcs7-signature; the first MIC algorithm of signed-receipt-micalg that
+ * tdk knows into alg[0..n) (empty when none).
+ */
+void serve_as2_mdn_options(const char *h, int *sign, char *alg, size_t n);
 void serve_as4(struct serve_req *r);
 
 /*

@@ -1,9 +1,10 @@
 /*
  * Process-wide setup for signatures: libxml2 and libxmlsec1 error output
- * silenced and collected, the external entity loader refused, libxmlsec1's
- * file and network input replaced by a resolver that only knows the data the
- * current operation was given; plus the URI escaping shared by signing and
- * verification.  Documents are parsed by lib/xml (tdk_xml_parse).
+ * silenced and collected, every external entity refused (by lib/xml's
+ * loader, the process's only one, which also serves schema compiles),
+ * libxmlsec1's file and network input replaced by a resolver that only
+ * knows the data the current operation was given; plus the URI escaping
+ * shared by signing and verification.  Documents are parsed by lib/xml (tdk_xml_parse).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -112,14 +113,6 @@ static void xmlsec_error(const char *file, int line, const char *func, const cha
 	}
 }
 
-static xmlParserInputPtr no_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
-{
-	(void)url;
-	(void)id;
-	(void)ctxt;
-	return NULL;
-}
-
 /* The resolver: a reference URI matches an item when equal after percent-decoding. */
 struct res_stream {
 	const unsigned char *p;
@@ -197,7 +190,11 @@ int tdk_sign_lib_init(void)
 	/* This thread's handler, and the one every thread made later starts with. */
 	xmlSetStructuredErrorFunc(NULL, xml_error);
 	xmlThrDefSetStructuredErrorFunc(NULL, xml_error);
-	xmlSetExternalEntityLoader(no_entity_loader);
+	/*
+	 * lib/xml's loader refuses every entity outside a schema compile; one
+	 * of our own would replace it, and schemas could no longer be read.
+	 */
+	tdk_xml_entity_loader_install();
 	xmlSubstituteEntitiesDefault(0);
 	xmlLoadExtDtdDefaultValue = 0;
 	/* XSLT transforms inside signatures may not read or write anything. */

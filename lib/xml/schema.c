@@ -139,12 +139,17 @@ static void install_loader(void)
 	tdk_xml_local_input();
 }
 
+void tdk_xml_entity_loader_install(void)
+{
+	pthread_once(&loader_once, install_loader);
+}
+
 int tdk_xml_schemas_init(struct tdk_xml_schemas *s)
 {
 	pthread_mutex_t *m;
 
 	memset(s, 0, sizeof(*s));
-	pthread_once(&loader_once, install_loader);
+	tdk_xml_entity_loader_install();
 	m = malloc(sizeof(*m));
 	if (!m)
 		return -1;

@@ -50,6 +50,17 @@ struct tdk_xml_limits {
  */
 void tdk_xml_local_input(void);
 
+/*
+ * Installs lib/xml's external entity loader for the whole process, once
+ * (later calls do nothing): outside a schema compile or a catalog read on
+ * the calling thread it refuses every entity, during one it reads the
+ * catalogs' files and local schema documents only.  It is libxml2's only
+ * loader in tdk: tdk_xml_schemas_init and tdk_sign_lib_init both call this
+ * rather than set one of their own, since a second loader set after it
+ * would refuse the catalogs and schemas that validation reads.
+ */
+void tdk_xml_entity_loader_install(void);
+
 void tdk_xml_limits_init(struct tdk_xml_limits *l);
 
 /* ---- The input guard (guard.c) ---- */

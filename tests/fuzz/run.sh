@@ -197,6 +197,30 @@ for bin in $bins; do
 			rm -f "$seeds/e.ini" "$seeds/p" "$seeds/b" "$seeds/c"
 		fi
 		;;
+	fuzz-as4-open)
+		# Messages tests/gen/as4-probe builds with the target's own key pair (left in
+		# $seeds/k by TDK_FUZZ_KEYS): signed; compressed; signed and encrypted for it;
+		# signed over less than the message; one payload and two.
+		probe=build/plain/tests/gen/as4-probe
+		if [ -x "$probe" ] && TDK_FUZZ_KEYS=$seeds/k "$bin" -runs=0 "$seeds/k" >/dev/null 2>&1; then
+			k=$seeds/k
+			printf '[ap]\nprofile = as4\nurl = https://ap.example/\nfrom-party = a\nto-party = b\nservice = s\naction = x\nkey = k\npartner-cert = c\n' >"$k/e.ini"
+			printf '<a>payload</a>' >"$k/p"
+			for args in "" "-z" "-E $k/cert.pem" "-z -E $k/cert.pem" "-a" "-H"; do
+				# shellcheck disable=SC2086
+				"$probe" build "$k/e.ini" ap "$k/b" "$k/c" -s "$k/key.pem" "$k/cert.pem" $args \
+					"$k/p=application/xml" "$k/p=text/plain" >/dev/null 2>&1 &&
+					{ printf 'Content-Type: %s\r\n\r\n' "$(cat "$k/c")"; cat "$k/b"; } >"$seeds/built-$(printf '%s' "$args" | cksum | cut -d' ' -f1)"
+			done
+			rm -rf "$k"
+		fi
+		;;
+	fuzz-as2-options)
+		# Disposition-Notification-Options as tdk submit, libas2 and OpenAS2 write them (first byte: the buffer's size).
+		printf '\017signed-receipt-protocol=required, pkcs7-signature; signed-receipt-micalg=required, sha-256' >"$seeds/submit"
+		printf '\017signed-receipt-protocol=optional,pkcs7-signature;signed-receipt-micalg=optional,sha1,md5' >"$seeds/openas2"
+		printf '\003signed-receipt-micalg=required, md5, SHA-512 ; x' >"$seeds/short"
+		;;
 	fuzz-as4-receipt)
 		# The corpus's receipts and Error signals.
 		[ -d "$corpus/transport/as4" ] &&
