@@ -12,8 +12,8 @@
 # it must print: a line indented by blanks continues the one before, a UUID
 # stands for any UUID (and the host after "UUID@" in a Message-ID or an
 # AS4 MessageId for any host), a loopback port for any port, a line ending
-# in "..." for any line that begins so, one beginning with "..." for any that ends so, and "..."
-# alone for any; each must appear, in order, in what the commands wrote to
+# in "..." for any line that begins so, one beginning with "..." for any
+# that ends so, and "..." alone for any; each must appear, in order, in what the commands wrote to
 # standard output and error.  The blocks of all pages run in one folder,
 # page after page, on one journal, as a user would type them: $HOME holds
 # the endpoints file naming the server as 'local' (REST) and a second one,
