@@ -225,6 +225,7 @@ wco-data:
 bench: tdk
 	tests/bench/run.sh
 	TDK=./tdk tests/bench/as2.sh
+	TDK=./tdk tests/bench/as4.sh
 
 deps:
 	@sh tests/deps.sh $(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)

@@ -87,22 +87,82 @@ static void answer_error(struct serve_req *r, const char *code, const char *ref_
 	tdk_buf_release(&out);
 }
 
-/* A MessageId stored already: its Receipt again, nothing stored.  Returns 1 when it was, 0, -1. */
-static int replay(struct serve_req *r, const char *msgid, const char *from)
+/* The signed Receipt with NRI for h into out.  Returns 0 or -1. */
+static int make_receipt(struct serve_req *r, const struct tdk_ebms_msg *h, struct tdk_buf *out)
+{
+	struct tdk_buf env = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
+	struct serve_first_err e;
+	struct tdk_diag d;
+	char id[37], mid[64];
+	int rc = -1;
+
+	serve_diag_first(&d, "as4", &e);
+	if (serve_uuid(id) == 0 && snprintf(mid, sizeof(mid), "%s@tdk-serve", id) > 0 &&
+	    tdk_ebms_build_receipt(h, h->sig_refs, h->nsig_refs, mid, (long long)serve_now(), &env, &d) == 0)
+		rc = sign_signal(r->s->o.as4.signer, &env, out);
+	tdk_buf_release(&env);
+	return rc;
+}
+
+/* Whether a and b are both NULL or equal strings. */
+static int same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Whether the stored Receipt rcpt answers the message whose header h was
+ * read: its NRI names exactly h's signed references with their digests.
+ */
+static int receipt_answers(const struct tdk_buf *rcpt, const struct tdk_ebms_msg *h)
+{
+	struct tdk_ebms_msg rm;
+	struct tdk_diag d;
+	size_t i, j;
+	int ok = 0;
+
+	tdk_diag_init(&d, "receipt");
+	tdk_ebms_msg_init(&rm);
+	if (tdk_ebms_read(rcpt->data, rcpt->len, "receipt", &rm, &d) == TDK_EXIT_OK && rm.has_signal &&
+	    rm.signal.nrefs == h->nsig_refs) {
+		for (i = 0, ok = 1; ok && i < h->nsig_refs; i++) {
+			for (j = 0; j < rm.signal.nrefs && !same(rm.signal.refs[j].uri, h->sig_refs[i].uri); j++)
+				;
+			ok = j < rm.signal.nrefs && same(rm.signal.refs[j].digest_value, h->sig_refs[i].digest_value);
+		}
+	}
+	tdk_ebms_msg_release(&rm);
+	return ok;
+}
+
+/*
+ * A MessageId stored already, from the same party: nothing stored.  The
+ * message sent again as it was (a retry) is answered with the stored
+ * Receipt; one its sender built again (other signature digests: a later
+ * run) with a new Receipt for what it received now, which its sender can
+ * check.  Returns 1 when it was stored, 0, -1.
+ */
+static int replay(struct serve_req *r, const struct tdk_ebms_msg *h)
 {
 	struct tdk_buf rcpt = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
+	const char *msgid = h->user.message_id;
 	char *who = NULL;
 	int rc;
 
 	pthread_mutex_lock(&r->s->lock);
 	rc = serve_store_as4_get(r->s, msgid, &who, &rcpt);
 	pthread_mutex_unlock(&r->s->lock);
-	if (rc == 1 && strcmp(who, from))
+	if (rc == 1 && strcmp(who, h->user.from.id))
 		answer_error(r, "EBMS:0004", msgid, "another party sent a message with this MessageId");
-	else if (rc == 1) {
+	else if (rc == 1 && receipt_answers(&rcpt, h)) {
 		snprintf(r->code, sizeof(r->code), "SERVE-AS4-REPLAY");
 		answer_signal(r, rcpt.data, rcpt.len);
-	} else if (rc < 0)
+	} else if (rc == 1 && make_receipt(r, h, &rcpt) == 0) {
+		snprintf(r->code, sizeof(r->code), "SERVE-AS4-DUPLICATE");
+		answer_signal(r, rcpt.data, rcpt.len);
+	} else if (rc == 1)
+		serve_refuse(r, 500, "SERVE-AS4-SIGNAL", "the Receipt cannot be made\n");
+	else if (rc < 0)
 		serve_refuse(r, 500, "SERVE-STATE", "the state database cannot be read\n");
 	free(who);
 	tdk_buf_release(&rcpt);
@@ -160,23 +220,6 @@ static int open_msg(struct serve_req *r, struct tdk_as4_msg *m, const struct tdk
 	return -1;
 }
 
-/* The signed Receipt with NRI for h into out.  Returns 0 or -1. */
-static int make_receipt(struct serve_req *r, const struct tdk_ebms_msg *h, struct tdk_buf *out)
-{
-	struct tdk_buf env = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
-	struct serve_first_err e;
-	struct tdk_diag d;
-	char id[37], mid[64];
-	int rc = -1;
-
-	serve_diag_first(&d, "as4", &e);
-	if (serve_uuid(id) == 0 && snprintf(mid, sizeof(mid), "%s@tdk-serve", id) > 0 &&
-	    tdk_ebms_build_receipt(h, h->sig_refs, h->nsig_refs, mid, (long long)serve_now(), &env, &d) == 0)
-		rc = sign_signal(r->s->o.as4.signer, &env, out);
-	tdk_buf_release(&env);
-	return rc;
-}
-
 /* Stores m with its Receipt.  Returns what serve_store_as4 does. */
 static int store(struct serve_req *r, const struct tdk_as4_msg *m, const struct tdk_ebms_user *u,
 		 const struct tdk_buf *rcpt)
@@ -226,7 +269,7 @@ void serve_as4(struct serve_req *r)
 		answer_error(r, m.ebms_code ? m.ebms_code : "EBMS:0004", h.has_user ? h.user.message_id : NULL, e.msg);
 		goto out;
 	}
-	if (!(p = check_header(r, &h)) || open_msg(r, &m, &h, p) < 0 || replay(r, h.user.message_id, h.user.from.id) != 0)
+	if (!(p = check_header(r, &h)) || open_msg(r, &m, &h, p) < 0 || replay(r, &h) != 0)
 		goto out;
 	if (make_receipt(r, &h, &rcpt) < 0) {
 		serve_refuse(r, 500, "SERVE-AS4-SIGNAL", "the Receipt cannot be made\n");
@@ -236,7 +279,7 @@ void serve_as4(struct serve_req *r)
 	if (rc < 0)
 		serve_refuse(r, 500, "SERVE-STATE", "the message cannot be stored\n");
 	else if (rc == 0)     /* the same MessageId stored meanwhile by another connection */
-		replay(r, h.user.message_id, h.user.from.id);
+		replay(r, &h);
 	else
 		answer_signal(r, rcpt.data, rcpt.len);
 	if (rc > 0 && (r->f.bits & TDK_FAULT_DROP))   /* stored, the answer lost: the sender's resend is a replay */
