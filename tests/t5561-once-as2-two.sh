@@ -9,6 +9,7 @@
 . "$REPO/tests/serve-lib.sh"
 . "$REPO/tests/pki.sh"
 . "$REPO/tests/once-lib.sh"
+. "$REPO/tests/once-as2-lib.sh"
 
 TDK_JOURNAL=$TRASH/journal.db ONCE_AS2_NSUB=2
 export TDK_JOURNAL

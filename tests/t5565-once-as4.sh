@@ -14,6 +14,7 @@
 . "$REPO/tests/serve-lib.sh"
 . "$REPO/tests/pki.sh"
 . "$REPO/tests/once-lib.sh"
+. "$REPO/tests/once-as4-lib.sh"
 
 TDK_JOURNAL=$TRASH/journal.db
 export TDK_JOURNAL
