@@ -38,6 +38,7 @@
 set -eu
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
+REPO=${REPO:-$(cd "$bench_dir/../.." && pwd)}
 . "$bench_dir/../pki.sh"
 TDK=${TDK:-./tdk}
 case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
