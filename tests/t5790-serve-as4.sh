@@ -95,6 +95,13 @@ test_expect_success 'a replay stores nothing and gets the stored Receipt' '
 	cp answer first && before=$(rows) && post && test "$(cat code)" = 200 && cmp first answer &&
 	test "$(rows)" = "$before" && test "$(last_code)" = SERVE-AS4-REPLAY
 '
+test_expect_success 'the MessageId built again with its payloads: a new Receipt; with other payloads: EBMS:0004, nothing stored' '
+	before=$(rows) && id=$(cat id) && msg -z -E other.pem -i "$id" && post && receipt_ok &&
+	test "$(last_code)" = SERVE-AS4-DUPLICATE && test "$(rows)" = "$before" &&
+	cp p1 p1.keep && printf "<Declaration xmlns=\"urn:wco:datamodel:WCO:DEC-DMS:2\"><FunctionCode>1</FunctionCode></Declaration>\n" >p1 &&
+	msg -z -E other.pem -i "$id"; cp p1.keep p1 && post && refused 0004 &&
+	test "$(last_code)" = SERVE-AS4-CONFLICT && test "$(rows)" = "$before" && stored 1 && cmp p1 got.1
+'
 before=$(rows)
 test_expect_success 'a changed attachment: EBMS:0101, nothing stored' '
 	msg && sed "s|<FunctionCode>9<|<FunctionCode>8<|" body >t && ! cmp -s body t && mv t body &&

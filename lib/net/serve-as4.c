@@ -135,26 +135,52 @@ static int receipt_answers(const struct tdk_buf *rcpt, const struct tdk_ebms_msg
 	return ok;
 }
 
+/* The attachments of m as parts to store or compare (p holds TDK_AS4_MAX_ATTACHMENTS); returns their count. */
+static size_t parts_of(const struct tdk_as4_msg *m, struct serve_as4_part *p)
+{
+	size_t i, n = m->natt < TDK_AS4_MAX_ATTACHMENTS ? m->natt : TDK_AS4_MAX_ATTACHMENTS;
+
+	for (i = 0; i < n; i++) {
+		p[i].cid = m->att[i].cid;
+		p[i].type = m->att[i].type;
+		p[i].bytes = m->att[i].bytes;
+		p[i].len = m->att[i].len;
+	}
+	return n;
+}
+
 /*
  * A MessageId stored already, from the same party: nothing stored.  The
  * message sent again as it was (a retry) is answered with the stored
  * Receipt; one its sender built again (other signature digests: a later
  * run) with a new Receipt for what it received now, which its sender can
- * check.  Returns 1 when it was stored, 0, -1.
+ * check, but only when its payloads are those stored: a Receipt
+ * acknowledges what was delivered, and other payloads under a delivered
+ * MessageId were never delivered (EBMS:0004, SERVE-AS4-CONFLICT).
+ * Returns 1 when it was stored, 0, -1.
  */
-static int replay(struct serve_req *r, const struct tdk_ebms_msg *h)
+static int replay(struct serve_req *r, const struct tdk_ebms_msg *h, const struct tdk_as4_msg *m)
 {
 	struct tdk_buf rcpt = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
+	struct serve_as4_part p[TDK_AS4_MAX_ATTACHMENTS];
 	const char *msgid = h->user.message_id;
 	char *who = NULL;
-	int rc;
+	int rc, same = 0;
+	size_t n = parts_of(m, p);
 
 	pthread_mutex_lock(&r->s->lock);
 	rc = serve_store_as4_get(r->s, msgid, &who, &rcpt);
+	if (rc == 1)
+		same = serve_store_as4_same(r->s, msgid, p, n);
 	pthread_mutex_unlock(&r->s->lock);
+	if (rc == 1 && same < 0)
+		rc = -1;
 	if (rc == 1 && strcmp(who, h->user.from.id))
 		answer_error(r, "EBMS:0004", msgid, "another party sent a message with this MessageId");
-	else if (rc == 1 && receipt_answers(&rcpt, h)) {
+	else if (rc == 1 && !same) {
+		snprintf(r->code, sizeof(r->code), "SERVE-AS4-CONFLICT");
+		answer_error(r, "EBMS:0004", msgid, "a message with this MessageId and other payloads was delivered");
+	} else if (rc == 1 && receipt_answers(&rcpt, h)) {
 		snprintf(r->code, sizeof(r->code), "SERVE-AS4-REPLAY");
 		answer_signal(r, rcpt.data, rcpt.len);
 	} else if (rc == 1 && make_receipt(r, h, &rcpt) == 0) {
@@ -225,15 +251,9 @@ static int store(struct serve_req *r, const struct tdk_as4_msg *m, const struct 
 		 const struct tdk_buf *rcpt)
 {
 	struct serve_as4_part p[TDK_AS4_MAX_ATTACHMENTS];
-	size_t i, n = m->natt < TDK_AS4_MAX_ATTACHMENTS ? m->natt : TDK_AS4_MAX_ATTACHMENTS;
+	size_t n = parts_of(m, p);
 	int rc;
 
-	for (i = 0; i < n; i++) {
-		p[i].cid = m->att[i].cid;
-		p[i].type = m->att[i].type;
-		p[i].bytes = m->att[i].bytes;
-		p[i].len = m->att[i].len;
-	}
 	pthread_mutex_lock(&r->s->lock);
 	rc = serve_store_as4(r->s, u->message_id, u->from.id, u->service, u->action, p, n, rcpt->data, rcpt->len);
 	pthread_mutex_unlock(&r->s->lock);
@@ -269,7 +289,7 @@ void serve_as4(struct serve_req *r)
 		answer_error(r, m.ebms_code ? m.ebms_code : "EBMS:0004", h.has_user ? h.user.message_id : NULL, e.msg);
 		goto out;
 	}
-	if (!(p = check_header(r, &h)) || open_msg(r, &m, &h, p) < 0 || replay(r, &h) != 0)
+	if (!(p = check_header(r, &h)) || open_msg(r, &m, &h, p) < 0 || replay(r, &h, &m) != 0)
 		goto out;
 	if (make_receipt(r, &h, &rcpt) < 0) {
 		serve_refuse(r, 500, "SERVE-AS4-SIGNAL", "the Receipt cannot be made\n");
@@ -279,7 +299,7 @@ void serve_as4(struct serve_req *r)
 	if (rc < 0)
 		serve_refuse(r, 500, "SERVE-STATE", "the message cannot be stored\n");
 	else if (rc == 0)     /* the same MessageId stored meanwhile by another connection */
-		replay(r, &h);
+		replay(r, &h, &m);
 	else
 		answer_signal(r, rcpt.data, rcpt.len);
 	if (rc > 0 && (r->f.bits & TDK_FAULT_DROP))   /* stored, the answer lost: the sender's resend is a replay */

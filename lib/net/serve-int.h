@@ -166,6 +166,13 @@ int serve_store_as4(struct tdk_serve *s, const char *message_id, const char *fro
 		    const char *action, const struct serve_as4_part *p, size_t n, const void *receipt, size_t rlen);
 
 /*
+ * Whether the payloads stored for message_id are p[0..n), in order, by
+ * their SHA-256.  Returns 1, 0, or -1 when the state cannot be read.
+ * Under s->lock.
+ */
+int serve_store_as4_same(struct tdk_serve *s, const char *message_id, const struct serve_as4_part *p, size_t n);
+
+/*
  * The Receipt stored with message_id: 1 with the sender's PartyId in from
  * (owned, free()) and the Receipt in receipt; 0 when not stored; -1.
  */

@@ -228,6 +228,31 @@ out:
 	return rc;
 }
 
+int serve_store_as4_same(struct tdk_serve *s, const char *message_id, const struct serve_as4_part *p, size_t n)
+{
+	const char *v[1] = { message_id };
+	sqlite3_stmt *st = prepare(s, "SELECT sha256 FROM as4_payloads WHERE message_id=? ORDER BY seq", 1, v);
+	char sha[65];
+	size_t i = 0;
+	int rc, same = 1;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		if (i < n)
+			serve_sha256(p[i].bytes, p[i].len, sha, NULL);
+		if (i >= n || !t || strcmp((const char *)t, sha))
+			same = 0;
+		i++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return same && i == n;
+}
+
 int serve_store_as4_get(struct tdk_serve *s, const char *message_id, char **from, struct tdk_buf *receipt)
 {
 	const char *v[1] = { message_id };
