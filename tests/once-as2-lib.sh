@@ -95,7 +95,8 @@ once_as2_round() {
 	fi
 	k=0
 	while [ $k -lt "$nsub" ]; do
-		tdk submit -e local "$TRASH"/batch/*.edi >"$TRASH/sub$k.out" 2>"$TRASH/sub$k.err" &
+		# shellcheck disable=SC2046
+		tdk submit -e local $(once_window "$point" 8) >"$TRASH/sub$k.out" 2>"$TRASH/sub$k.err" &
 		echo $! >>"$TRASH/once.pids"
 		k=$((k + 1))
 	done

@@ -88,6 +88,10 @@ once_serve() {
 	slow-read) f=declarations:slow-read=20000 ;;
 	slow) f=declarations:slow=20000 ;;
 	stall) f=declarations:stall=20000 ;;
+	# Each answer 40 ms late, as a real window's are: a random moment falls
+	# anywhere in a submission, and a fast submitter cannot run through its
+	# window before the kill.
+	random) f=declarations:slow=40 ;;
 	*) f= ;;
 	esac
 	[ -z "$f" ] && [ ! -s "$TRASH/once.fault" ] && [ ! -s "$TRASH/serve.rc" ] && return 0
@@ -95,6 +99,18 @@ once_serve() {
 	[ "$SERVE_RC" -eq 0 ] || { echo "tdk serve stopped with $SERVE_RC"; return 1; }
 	serve_start --listen "127.0.0.1:$PORT" --catalog "$TRASH/cat.xml" --access-log "$LOG" --log-events \
 		${f:+--fault "$f"} && printf "%s" "$f" >"$TRASH/once.fault"
+}
+
+# The documents a round of point $1 sends: every one of the batch, or at a
+# random moment the first $2 the journal does not hold, so that however fast
+# the submitters are, the random rounds cannot use up the batch.
+once_window() {
+	if [ "$1" = random ]; then
+		tdk journal list | cut -f7 | sort >"$TRASH/held"
+		ls "$TRASH"/batch/* | sort | comm -23 - "$TRASH/held" | head -n "$2"
+	else
+		ls "$TRASH"/batch/*
+	fi
 }
 
 # The lines of the access log after line $1 that match $2, counted.
@@ -135,7 +151,8 @@ once_round() {
 	fi
 	k=0
 	while [ $k -lt "$nsub" ]; do
-		tdk submit -e local "$TRASH"/batch/*.xml >"$TRASH/sub$k.out" 2>"$TRASH/sub$k.err" &
+		# shellcheck disable=SC2046
+		tdk submit -e local $(once_window "$point" 24) >"$TRASH/sub$k.out" 2>"$TRASH/sub$k.err" &
 		echo $! >>"$TRASH/once.pids"
 		k=$((k + 1))
 	done
