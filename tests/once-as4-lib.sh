@@ -86,7 +86,9 @@ as4_reached() {
 # one of them there, not a new message.  Each is sent once with its
 # MessageId and accepted; those serve stored are replays of the stored Receipt.
 once_as4_settle() {
-	tdk journal list --unknown | cut -f7 >"$TRASH/unk.files"
+	# A submission a kill left "sending" is unknown as soon as a writer opens
+	# the journal (its recovery), which the submitter below does first.
+	tdk journal list | awk -F '\t' '$3 == "unknown" || $3 == "sending" { print $7 }' >"$TRASH/unk.files"
 	[ -s "$TRASH/unk.files" ] || return 0
 	once_as4_serve none || return 1
 	base=$(wc -l <"$LOG") st0=$(as4_stored)
@@ -213,7 +215,7 @@ once_as4_pairs() {
 		sort >"$TRASH/s.sha"
 	awk -F '|' 'NR == FNR { name[$2] = $1; next } { print ($1 in name ? name[$1] : "?" $1) "|" $2 }' \
 		"$TRASH/as4.sums" "$TRASH/s.sha" | sort >"$TRASH/s.pairs"
-	[ -z "${1-}" ] || tdk journal list | awk -F '\t' -v s="$1" '$3 == s { n = $7; sub(/.*\//, "", n); print n }' |
+	[ -z "${1-}" ] || tdk journal list | awk -F '\t' -v s="$1" '$3 == s || (s == "unknown" && $3 == "sending") { n = $7; sub(/.*\//, "", n); print n }' |
 		awk -F '|' 'NR == FNR { want[$1] = 1; next } $1 in want' - "$TRASH/j.pairs" >"$TRASH/$1.pairs"
 }
 
