@@ -1,10 +1,11 @@
 #!/bin/sh
 # XML and JSON come from anyone: convert writes no EDIFACT that `tdk validate`
 # refuses at the syntax level.  Layout that carries a segment, a UNA without
-# six distinct service characters, tags that are no three-character codes,
-# control characters and noncharacters in values are refused with their
-# EDI-WRITE-* code and exit 1, and no file is left behind; the twins that
-# keep to ISO 9735 convert and validate.
+# six distinct service characters, tags that are no three-character codes, a
+# UNB that is not the first segment of its interchange, control characters and
+# noncharacters in values are refused with their EDI-WRITE-* code and exit 1,
+# and no file is left behind; the twins that keep to ISO 9735 convert and
+# validate.
 . "$(dirname "$0")/lib.sh"
 
 tdk convert -t json "$SAMPLES/invoic-d96a.edi" >inv.json
@@ -37,6 +38,8 @@ EDI-WRITE-TAG	inv.json	s/"tag":"BGM"/"tag":"BGMX"/	a four-letter tag
 EDI-WRITE-TAG	inv.json	s/"tag":"BGM"/"tag":"B-M"/	a tag with a hyphen
 EDI-WRITE-TAG	inv.json	s/"tag":"BGM"/"tag":"UNA"/	a segment tagged UNA, which would read as a service string advice,
 EDI-WRITE-TAG	inv.json	s/"tag":"BGM"/q("tag":").(q(B) x 100000).q(")/e	a tag of 100,000 characters
+EDI-WRITE-TAG	inv.json	s/"tag":"BGM"/"tag":"UNB"/	a UNB inside a message, which would be read as another interchange,
+EDI-WRITE-TAG	inv.xml	s/tag="BGM"/tag="UNB"/	an XML UNB inside a message
 EDI-WRITE-CHARSET	inv.json	s/INV-2024-0117/A\\u0000B/	a NUL from JSON \u0000
 EDI-WRITE-CHARSET	inv.xml	s/INV-2024-0117/A&#9;B/	XML &#9; in a value, never written raw,
 EDI-WRITE-CHARSET	inv.xml	s/INV-2024-0117/A&#13;B/	XML &#13; in a value, never written raw,

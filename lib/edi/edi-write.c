@@ -41,6 +41,8 @@ struct tdk_edi_writer {
 	char una_chars[6];       /* the interchange's UNA, when una is set */
 	int failed;
 	int told_repertoire;     /* EDI-WRITE-REPERTOIRE said for this interchange */
+	int in_ich;              /* inside an interchange container */
+	unsigned long ich_segs;  /* segments handed over since the interchange began */
 };
 
 static void w_error(struct tdk_edi_writer *w, const struct tdk_edi_seg *seg, const char *code,
@@ -174,6 +176,8 @@ static int e_interchange_begin(void *arg, const struct tdk_edi_ich *ich)
 	int r = 0;
 
 	w->told_repertoire = 0;
+	w->in_ich = 1;
+	w->ich_segs = 0;
 	w->una = ich->una;
 	memcpy(w->una_chars, ich->una_chars, sizeof(w->una_chars));
 	w->level_b = ich->level_b;
@@ -321,6 +325,16 @@ static int e_segment(void *arg, const struct tdk_edi_seg *seg)
 	size_t e, r, c;
 	int rc = 0;
 
+	/* A UNB opens an interchange wherever it stands (ISO 9735-1:2002 clause 5:
+	 * one without a UNA right before it is read with the default separators),
+	 * as the parser reads it: written after its interchange's first segment, it
+	 * would start another, and the rest would be read with other characters. */
+	if (w->in_ich && w->ich_segs++ && tdk_edi_seg_is(seg, "UNB")) {
+		w_error(w, seg, "EDI-WRITE-TAG", 0, 0, 0,
+			"a UNB segment opens an interchange and can only be its first segment; it is "
+			"not written");
+		return 0;
+	}
 	if (tdk_edi_seg_is(seg, "UNB")) {
 		if (w->need_unb)
 			charset_from_unb(w, seg);
@@ -375,6 +389,7 @@ static int e_interchange_end(void *arg)
 	struct tdk_edi_writer *w = arg;
 
 	w->una = 0;
+	w->in_ich = 0;
 	return set_charset(w, OUTSIDE_CHARSET) < 0 ? TDK_EXIT_INTERNAL : 0;
 }
 
