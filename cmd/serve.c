@@ -48,6 +48,9 @@ struct serve_cli {
 	int as4_loaded;
 	struct tdk_serve_partner partner[TDK_OPTLIST_MAX];
 	char partner_id[TDK_OPTLIST_MAX][256];
+	const char *partner_file[TDK_OPTLIST_MAX];
+	struct tdk_trust trust[TDK_OPTLIST_MAX];  /* the AS4 receiver's, one a partner */
+	size_t ntrust;
 };
 
 #define SERVE_OPTIONS(o) \
@@ -223,7 +226,7 @@ static int load_partners(struct tdk_ctx *ctx, struct serve_cli *o)
 		snprintf(o->partner_id[i], sizeof(o->partner_id[i]), "%.*s", (int)(eq - o->partners.v[i]),
 			 o->partners.v[i]);
 		o->partner[i].id = o->partner_id[i];
-		o->partner[i].cert_file = eq + 1;
+		o->partner_file[i] = eq + 1;
 		if (!(o->partner[i].cert = read_cert(eq + 1)))
 			return tdk_error(ctx, "serve", TDK_EXIT_IO, "'%s' holds no PEM certificate", eq + 1);
 	}
@@ -294,6 +297,17 @@ static int load_as4(struct tdk_ctx *ctx, struct serve_cli *o, struct tdk_serve_o
 	o->as4_loaded = 1;     /* tdk_sign_lib_init was called: shut down once */
 	if (r)
 		return r;
+	for (; o->ntrust < o->partners.n; o->ntrust++) {
+		struct tdk_trust *t = &o->trust[o->ntrust];
+
+		t->cert_files = &o->partner_file[o->ntrust];
+		t->ncert = 1;
+		if ((r = tdk_trust_load(t, &d))) {
+			o->ntrust++;
+			return r;
+		}
+		o->partner[o->ntrust].trust = t;
+	}
 	so->as4.signer = &o->as4_signer;
 	so->as4.party = o->as4_party;
 	so->as4.partners = o->partner;
@@ -403,6 +417,8 @@ int cmd_serve(int argc, char **argv, struct tdk_ctx *ctx)
 		tdk_signer_release(&o.signer);
 	if (o.as4_loaded)
 		tdk_signer_release(&o.as4_signer);
+	while (o.ntrust)
+		tdk_trust_release(&o.trust[--o.ntrust]);
 	if (o.signer_loaded || o.as4_loaded)
 		tdk_sign_lib_shutdown();
 	for (i = 0; i < 3; i++) {

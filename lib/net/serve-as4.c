@@ -225,20 +225,12 @@ static const struct tdk_serve_partner *check_header(struct serve_req *r, const s
 static int open_msg(struct serve_req *r, struct tdk_as4_msg *m, const struct tdk_ebms_msg *h,
 		    const struct tdk_serve_partner *p)
 {
-	const char *files[1] = { p->cert_file };
-	struct tdk_trust t;
 	struct serve_first_err e;
 	struct tdk_diag d;
 	int rc;
 
-	memset(&t, 0, sizeof(t));
-	t.cert_files = files;
-	t.ncert = 1;
 	serve_diag_first(&d, "as4", &e);
-	rc = tdk_trust_load(&t, &d);
-	if (!rc)
-		rc = tdk_as4_open(m, r->s->o.as4.signer, &t, r->s->o.max_body, &d);
-	tdk_trust_release(&t);
+	rc = tdk_as4_open(m, r->s->o.as4.signer, p->trust, r->s->o.max_body, &d);
 	if (!rc)
 		return 0;
 	snprintf(r->code, sizeof(r->code), "%s", e.code ? e.code : "SERVE-AS4-INTERNAL");

@@ -119,6 +119,8 @@ void tdk_serve_clients_free(struct tdk_serve_client *c, size_t count);
  */
 int tdk_serve_form_get(const char *p, size_t n, const char *key, struct tdk_buf *out);
 
+struct tdk_trust;
+
 /*
  * A trading partner of the AS2 and AS4 receivers: its AS2 name or its AS4
  * PartyId (one --partner serves both) and its certificate.
@@ -126,7 +128,11 @@ int tdk_serve_form_get(const char *p, size_t n, const char *key, struct tdk_buf 
 struct tdk_serve_partner {
 	const char *id;               /* AS2-From, or the eb:From PartyId, of its messages; borrowed */
 	X509 *cert;                   /* verifies its signatures and MDNs; borrowed */
-	const char *cert_file;        /* the PEM file cert was read from (the AS4 receiver's trust); borrowed */
+	/* The AS4 receiver's trust in cert alone, loaded once at start (loading one
+	 * reads the system's certificate folder, 50 ms): read-only afterwards, so
+	 * that the server's threads share it, as libxmlsec1 allows its keys
+	 * manager to be.  Borrowed; NULL without the AS4 receiver. */
+	const struct tdk_trust *trust;
 };
 
 /*
