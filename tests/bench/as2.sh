@@ -40,42 +40,16 @@ set -eu
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 REPO=${REPO:-$(cd "$bench_dir/../.." && pwd)}
 . "$bench_dir/../pki.sh"
-TDK=${TDK:-./tdk}
-case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
-work=${BENCH_WORK:-$bench_dir/work}/as2
+. "$bench_dir/lib.sh"
 n=${BENCH_AS2_N:-1000}
 kb=${BENCH_AS2_KB:-50}
-gnu_time=${GNU_TIME:-/usr/bin/time}
-tmpfs=${BENCH_TMPFS:-/dev/shm}
-pid=
-fast=
-
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-stop() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		pid=
-	fi
-}
-cleanup() {
-	stop
-	[ -z "$fast" ] || rm -rf "$fast"
-}
-trap cleanup EXIT INT TERM
 
 for t in curl openssl sqlite3; do
 	command -v $t >/dev/null 2>&1 || { echo "as2: skipped: $t is not installed"; exit 0; }
 done
-"$gnu_time" -f '%e %M' -o /dev/null true 2>/dev/null || die "GNU time not found at '$gnu_time' (or set GNU_TIME)"
-rm -rf "$work" && mkdir -p "$work/docs" || die "cannot make $work"
-cd "$work"
-if [ -d "$tmpfs" ] && [ "$(stat -f -c %T "$tmpfs" 2>/dev/null)" = tmpfs ]; then
-	fast=$(mktemp -d "$tmpfs/tdk-bench-as2.XXXXXX")
-else
-	fast=$(mktemp -d "$work/fast.XXXXXX")
-	tmpfs=
-fi
+bench_need_time
+bench_work as2
+bench_fast as2
 make_pki >/dev/null 2>&1 || die "openssl could not make the test PKI"
 cat rsa.key rsa.pem >acme.pem
 printf 'bench s3cret write:customs-declaration\n' >clients
@@ -97,33 +71,15 @@ awk -v n="$n" -v kb="$kb" 'BEGIN {
 ls docs/*.edi >files
 bytes=$(cat docs/*.edi | wc -c)
 
-# start NAME [OPTION ...]: a fresh AS2 receiver for run NAME, its state on the tmpfs; sets pid, url.
+# start NAME: a fresh AS2 receiver for run NAME, its state on the tmpfs; sets pid, url.
 start() {
-	name=$1
-	shift
-	rm -f "$fast/$name.db"* "$name.port"
-	"$TDK" serve --state "$fast/$name.db" --clients clients --port-file "$name.port" --as2-key other.key \
-		--as2-cert other.pem --as2-id TDK --partner ACME=rsa.pem >"$name.out" 2>"$name.err" &
-	pid=$!
-	i=0
-	while ! [ -s "$name.port" ]; do
-		i=$((i + 1)); [ $i -lt 200 ] || die "tdk serve did not start: $(cat "$name.err")"; sleep 0.05
-	done
-	url=http://127.0.0.1:$(cat "$name.port")
+	bench_serve "$fast/$1.db" "$1" --as2-key other.key --as2-cert other.pem --as2-id TDK --partner ACME=rsa.pem
 }
 
 # stored NAME: checks that the server of run NAME (stopped) stored every payload once.
 stored() {
 	rows=$(sqlite3 "$fast/$1.db" 'select count(distinct sha256) || " " || count(*) from as2_messages')
 	[ "$rows" = "$n $n" ] || die "$1: the server stored $rows (distinct, all) messages for $n payloads"
-}
-
-stem() {
-	echo "$1" | tr ' ' '-'
-}
-
-row() {
-	echo "$1|$2|$3|$4" >>results.txt
 }
 
 # tdk_run LABEL [OPTION ...] [-- SETTING ...]: tdk submit of every payload under GNU time.
@@ -188,16 +144,4 @@ cms_loop "cms loop"
 
 printf '\ntdk submit over AS2 of %s signed payloads of %s KB (%s bytes) to tdk serve on the loopback\n' "$n" "$kb" "$bytes"
 printf '(a signed MDN each; server state on %s), against openssl cms -sign + curl per payload:\n' "${tmpfs:-disk: no tmpfs}"
-awk -F'|' -v n="$n" '
-	{ w[NR] = $1; c[NR] = $2; t[NR] = $3; rss[NR] = $4; if ($1 == "cms loop") base = $3 }
-	END {
-		fmt = "%-14s %-16s %8s %8s %8s %12s %14s\n"
-		printf fmt, "workload", "client", "time_s", "msgs/s", "ms/msg", "peak_RSS_MB", "ratio_vs_loop"
-		for (i = 1; i <= NR; i++) {
-			s = t[i] > 0 ? t[i] : 0.01
-			printf fmt, w[i], c[i], sprintf("%.2f", t[i]), sprintf("%.0f", n / s), sprintf("%.2f", s * 1000 / n),
-				rss[i] == "-" ? "-" : sprintf("%.1f", rss[i] * 1024 / 1e6),
-				base ? sprintf("%.2fx%s", base / s, w[i] ~ /^tdk/ ? (base / s >= 10 ? " PASS" : " MISS") : "") : "n/a"
-		}
-		printf "(goal: tdk >= 10x the loop; a MISS is reported, never an error)\n"
-	}' results.txt
+ratio_table "cms loop" 10 msg

@@ -36,43 +36,15 @@ set -eu
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 REPO=${REPO:-$(cd "$bench_dir/../.." && pwd)}
 . "$bench_dir/../pki.sh"
-TDK=${TDK:-./tdk}
-case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
-work=${BENCH_WORK:-$bench_dir/work}/as4
+. "$bench_dir/lib.sh"
 n=${BENCH_AS4_N:-1000}
 kb=${BENCH_AS4_KB:-4}
-gnu_time=${GNU_TIME:-/usr/bin/time}
-tmpfs=${BENCH_TMPFS:-/dev/shm}
-pid=
-fast=
-
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-# stop: the server's peak RSS (KiB) into serve_rss, then TERM.
-stop() {
-	if [ -n "$pid" ]; then
-		serve_rss=$(sed -n 's/^VmHWM:[ \t]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null || true)
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		pid=
-	fi
-}
-cleanup() {
-	stop
-	[ -z "$fast" ] || rm -rf "$fast"
-}
-trap cleanup EXIT INT TERM
 
 command -v sqlite3 >/dev/null 2>&1 || { echo "as4: skipped: sqlite3 is not installed"; exit 0; }
 command -v openssl >/dev/null 2>&1 || { echo "as4: skipped: openssl is not installed"; exit 0; }
-"$gnu_time" -f '%e %M' -o /dev/null true 2>/dev/null || die "GNU time not found at '$gnu_time' (or set GNU_TIME)"
-rm -rf "$work" && mkdir -p "$work/docs" || die "cannot make $work"
-cd "$work"
-if [ -d "$tmpfs" ] && [ "$(stat -f -c %T "$tmpfs" 2>/dev/null)" = tmpfs ]; then
-	fast=$(mktemp -d "$tmpfs/tdk-bench-as4.XXXXXX")
-else
-	fast=$(mktemp -d "$work/fast.XXXXXX")
-	tmpfs=
-fi
+bench_need_time
+bench_work as4
+bench_fast as4
 make_pki >/dev/null 2>&1 || die "openssl could not make the test PKI"
 cat rsa.key rsa.pem >a.pem
 printf 'bench s3cret write:customs-declaration\n' >clients
@@ -95,21 +67,13 @@ bytes=$(cat docs/*.xml | wc -c)
 
 # start NAME: a fresh AS4 receiver for run NAME, its state on the tmpfs; sets pid, url.
 start() {
-	rm -f "$fast/$1.db"* "$1.port"
-	"$TDK" serve --state "$fast/$1.db" --clients clients --port-file "$1.port" --as4-key other.key \
-		--as4-cert other.pem --as4-party urn:example:party:b --partner urn:example:party:a=rsa.pem \
-		>"$1.out" 2>"$1.err" &
-	pid=$!
-	i=0
-	while ! [ -s "$1.port" ]; do
-		i=$((i + 1)); [ $i -lt 200 ] || die "tdk serve did not start: $(cat "$1.err")"; sleep 0.05
-	done
-	url=http://127.0.0.1:$(cat "$1.port")
+	bench_serve "$fast/$1.db" "$1" --as4-key other.key --as4-cert other.pem --as4-party urn:example:party:b \
+		--partner urn:example:party:a=rsa.pem
 }
 
 # run LABEL JOBS ENCRYPT COMPRESS: tdk submit of every declaration under GNU time.
 run() {
-	label=$1 name=$(echo "$1" | tr ' +' '--')
+	label=$1 name=$(stem "$1")
 	start "$name"
 	printf '[as4]\nprofile = as4\nurl = %s/as4\nfrom-party = urn:example:party:a\n' "$url" >endpoints
 	printf 'to-party = urn:example:party:b\nservice = urn:example:service\naction = Submit\n' >>endpoints
@@ -124,7 +88,7 @@ run() {
 	rows=$(sqlite3 "$fast/$name.db" 'select count(distinct sha256) || " " || count(distinct message_id) || " " || count(*) from as4_payloads')
 	[ "$rows" = "$n $n $n" ] || die "$name: the server stored $rows (payloads, MessageIds, rows) for $n declarations"
 	line=$(tail -n 1 "$name.time")
-	echo "$label|${line% *}|${line#* }|${serve_rss:--}" >>results.txt
+	row "$label" "${line% *}" "${line#* }" "${serve_rss:--}"
 }
 
 : >results.txt

@@ -26,28 +26,13 @@
 set -eu
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
-. "$bench_dir/serve-lib.sh"
-TDK=${TDK:-./tdk}
-case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
-work=${BENCH_WORK:-$bench_dir/work}/serve
+. "$bench_dir/lib.sh"
 n=${BENCH_SERVE_N:-5000}
 c=${BENCH_SERVE_C:-50}
-pid=
-
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-stop() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		pid=
-	fi
-}
-trap stop EXIT INT TERM
 
 command -v ab >/dev/null 2>&1 || { echo "serve: skipped: ab (Debian apache2-utils) is not installed"; exit 0; }
 command -v curl >/dev/null 2>&1 || die "curl is needed for the token"
-rm -rf "$work" && mkdir -p "$work" || die "cannot make $work"
-cd "$work"
+bench_work serve
 printf 'bench s3cret write:customs-declaration,read:pull-notifications\n' >clients
 bench_schema
 {

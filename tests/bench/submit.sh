@@ -44,40 +44,13 @@
 set -eu
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
-. "$bench_dir/serve-lib.sh"
-TDK=${TDK:-./tdk}
-case $TDK in /*) ;; *) TDK=$(pwd)/$TDK ;; esac
-work=${BENCH_WORK:-$bench_dir/work}/submit
+. "$bench_dir/lib.sh"
 n=${BENCH_SUBMIT_N:-1000}
-gnu_time=${GNU_TIME:-/usr/bin/time}
-tmpfs=${BENCH_TMPFS:-/dev/shm}
-pid=
-fast=
-
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-stop() {
-	if [ -n "$pid" ]; then
-		kill -TERM "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-		pid=
-	fi
-}
-cleanup() {
-	stop
-	[ -z "$fast" ] || rm -rf "$fast"
-}
-trap cleanup EXIT INT TERM
 
 command -v curl >/dev/null 2>&1 || { echo "submit: skipped: curl is not installed"; exit 0; }
-"$gnu_time" -f '%e %M' -o /dev/null true 2>/dev/null || die "GNU time not found at '$gnu_time' (or set GNU_TIME)"
-rm -rf "$work" && mkdir -p "$work/docs" || die "cannot make $work"
-cd "$work"
-if [ -d "$tmpfs" ] && [ "$(stat -f -c %T "$tmpfs" 2>/dev/null)" = tmpfs ]; then
-	fast=$(mktemp -d "$tmpfs/tdk-bench-submit.XXXXXX")
-else
-	fast=$(mktemp -d "$work/fast.XXXXXX")
-	tmpfs=
-fi
+bench_need_time
+bench_work submit
+bench_fast submit
 printf 'bench s3cret write:customs-declaration\n' >clients
 printf 's3cret\n' >secret && chmod 600 secret
 bench_schema
@@ -109,16 +82,6 @@ stored() {
 	command -v sqlite3 >/dev/null 2>&1 || return 0
 	rows=$(sqlite3 "$fast/$1.db" 'select count(distinct lrn) || " " || count(*) from declarations')
 	[ "$rows" = "$n $n" ] || die "$1: the server stored $rows (distinct, all) declarations for $n documents"
-}
-
-# stem LABEL: the file stem of a workload (its label without blanks).
-stem() {
-	echo "$1" | tr ' ' '-'
-}
-
-# row NAME CLIENT TIME RSS: a row of the table.
-row() {
-	echo "$1|$2|$3|$4" >>results.txt
 }
 
 # tdk_run NAME JOURNAL [OPTION ...]: tdk submit of every document under GNU time.
@@ -207,20 +170,11 @@ curl_one "curl one"
 
 printf '\ntdk submit of %s declarations to tdk serve on the loopback (server state on %s), against curl:\n' \
 	"$n" "${tmpfs:-disk: no tmpfs}"
-awk -F'|' -v n="$n" '
-	{ w[NR] = $1; c[NR] = $2; t[NR] = $3; rss[NR] = $4; if ($1 == "curl loop") base = $3 }
+ratio_table "curl loop" 5 doc
+awk -F'|' -v n="$n" -v sync="${sync_ms:-?}" '
+	$1 == "tdk -j1" { disk = $3 }
+	$1 == "tdk -j1 tmpfs" { mem = $3 }
 	END {
-		fmt = "%-16s %-10s %8s %8s %8s %12s %14s\n"
-		printf fmt, "workload", "client", "time_s", "docs/s", "ms/doc", "peak_RSS_MB", "ratio_vs_loop"
-		for (i = 1; i <= NR; i++) {
-			s = t[i] > 0 ? t[i] : 0.01
-			printf fmt, w[i], c[i], sprintf("%.2f", t[i]), sprintf("%.0f", n / s), sprintf("%.2f", s * 1000 / n),
-				rss[i] == "-" ? "-" : sprintf("%.1f", rss[i] * 1024 / 1e6),
-				base ? sprintf("%.2fx%s", base / s, w[i] ~ /^tdk/ ? (base / s >= 5 ? " PASS" : " MISS") : "") : "n/a"
-			if (w[i] == "tdk -j1") disk = t[i]
-			if (w[i] == "tdk -j1 tmpfs") mem = t[i]
-		}
 		printf "\njournal cost: %.2f ms per submission (tdk -j1 with the journal on disk, less on tmpfs; '"'"'sending'"'"' and the answer each made durable)\n", (disk - mem) * 1000 / n
 		printf "disk: one synchronous 4 KiB write in the work folder takes %s ms (dd oflag=dsync, 100 writes)\n", sync
-		printf "(goal: tdk >= 5x the curl loop; a MISS is reported, never an error)\n"
-	}' sync="${sync_ms:-?}" results.txt
+	}' results.txt
