@@ -185,3 +185,13 @@ npm_peers() {
 	fi
 	ln -s "$PEERS/node_modules" "$TRASH/node_modules"
 }
+
+# An endpoints file in the current folder with one AS4 endpoint, ap, from
+# urn:example:party:a to urn:example:party:b, for the tests that build and
+# read messages without sending them.
+#   as4_endpoints KEY PARTNER-CERT
+as4_endpoints() {
+	printf '[ap]\nprofile = as4\nurl = https://ap.example/msh\nfrom-party = urn:example:party:a\n' >endpoints
+	printf 'to-party = urn:example:party:b\nservice = urn:example:service\naction = Submit\n' >>endpoints
+	printf 'key = %s\npartner-cert = %s\n' "$1" "$2" >>endpoints
+}

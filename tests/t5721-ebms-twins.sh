@@ -15,17 +15,7 @@ skip_all() { test_skip 'ebMS 3 twins' "$1"; test_done; }
 [ -x "$PROBE" ] || skip_all "needs $TDK_BUILD/tests/gen/ebms-probe (make $TDK_BUILD/tests/gen/ebms-probe)"
 export PROBE
 
-cat >endpoints <<'INI'
-[ap]
-profile = as4
-url = https://ap.example/msh
-from-party = urn:example:party:a
-to-party = urn:example:party:b
-service = urn:example:service
-action = Submit
-key = a.p12
-partner-cert = b.pem
-INI
+as4_endpoints a.p12 b.pem
 
 # twin CODE FILE: the reader refuses FILE with exit 1 and CODE.
 twin() {

@@ -16,17 +16,7 @@ skip_all() { test_skip 'AS4 round trip' "$1"; test_done; }
 [ -x "$PROBE" ] || skip_all "needs $TDK_BUILD/tests/gen/as4-probe (make $TDK_BUILD/tests/gen/as4-probe)"
 export PROBE
 
-cat >endpoints <<'INI'
-[ap]
-profile = as4
-url = https://ap.example/msh
-from-party = urn:example:party:a
-to-party = urn:example:party:b
-service = urn:example:service
-action = Submit
-key = a.p12
-partner-cert = b.pem
-INI
+as4_endpoints a.p12 b.pem
 printf '<Declaration xmlns="urn:wco:datamodel:WCO:DEC-DMS:2"><FunctionCode>9</FunctionCode></Declaration>\n' >p1
 awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%c", (i * 7 + 3) % 256 }' >p2
 printf 'UNB+UNOC:3+A+B+260101:1200+1\047\r\n--not-a-boundary\r\nUNZ+1+1\047\n' >p3

@@ -20,17 +20,7 @@ skip_all() { test_skip 'AS4 receipts' "$1"; test_done; }
 command -v xmlsec1 >/dev/null 2>&1 || skip_all 'needs xmlsec1 to sign a message'
 export PROBE EPROBE
 
-cat >endpoints <<'INI'
-[ap]
-profile = as4
-url = https://ap.example/msh
-from-party = urn:example:party:a
-to-party = urn:example:party:b
-service = urn:example:service
-action = Submit
-key = a.p12
-partner-cert = b.pem
-INI
+as4_endpoints a.p12 b.pem
 DS=http://www.w3.org/2000/09/xmldsig#
 ref() {
 	printf '<ds:Reference URI="#%s"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>' "$1"

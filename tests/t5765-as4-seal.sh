@@ -23,17 +23,7 @@ done
 command -v openssl >/dev/null || skip_all 'needs openssl(1)'
 make_pki >/dev/null 2>&1 || skip_all 'cannot make the test PKI'
 
-cat >endpoints <<'INI'
-[ap]
-profile = as4
-url = https://ap.example/msh
-from-party = urn:example:party:a
-to-party = urn:example:party:b
-service = urn:example:service
-action = Submit
-key = rsa.key
-partner-cert = other.pem
-INI
+as4_endpoints rsa.key other.pem
 awk 'BEGIN { for (i = 0; i < 5000; i++) printf "%c", (i * 7 + 3) % 256 }' >bin
 
 # open DIR: reads body/ct, decrypts with other.key (when encrypted) and verifies trusting rsa.pem.
