@@ -105,6 +105,20 @@ test_expect_code 1 'twin: an undeclared namespace prefix in the header is AS4-EN
 	test_grep "error: [AS4-ENVELOPE] EBMS:0009 InvalidHeader" err || exit 99
 	exit $rc
 '
+test_expect_code 1 'twin: a SOAP envelope whose base64 does not decode is AS4-MIME, EBMS:0007' '
+	printf "Content-Type: application/soap+xml\r\nContent-Transfer-Encoding: base64\r\n\r\nH" >t &&
+	"$PROBE" read - t >out 2>err; rc=$?
+	test_grep "[MIME-BASE64]" err &&
+	test_grep "error: [AS4-MIME] EBMS:0007 MimeInconsistency: the SOAP envelope cannot be decoded" err || exit 99
+	exit $rc
+'
+test_expect_code 1 'twin: so is a root part whose base64 does not decode' '
+	"$PROBE" build endpoints ap body ct p1=application/xml >/dev/null &&
+	awk '\''/^Content-Type: application\/soap\+xml/ && !k++ { print; print "Content-Transfer-Encoding: base64\r"; next } { print }'\'' body >t &&
+	! cmp -s body t && "$PROBE" read @ct t >out 2>err; rc=$?
+	test_grep "error: [AS4-MIME] EBMS:0007 MimeInconsistency: the SOAP envelope cannot be decoded" err || exit 99
+	exit $rc
+'
 test_expect_code 1 'twin: not a MIME message at all' '
 	printf "<a/>" >t && "$PROBE" read application/pdf t >out 2>err; rc=$?
 	test_grep "[AS4-MIME]" err || exit 99

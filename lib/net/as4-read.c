@@ -101,9 +101,14 @@ static int read_related(const struct tdk_mime *mm, const char *name, struct tdk_
 	int root = tdk_mime_related_root(mm, 0, d), c, ret = TDK_EXIT_OK, r;
 	size_t k;
 
-	if (root < 0 || !soap_type(mm->parts[root].type) || tdk_mime_decode(&mm->parts[root], &env, d) < 0) {
+	if (root < 0 || !soap_type(mm->parts[root].type)) {
 		fault(m, d, "AS4-MIME", E_MIME, root < 0 ? "the multipart/related message has no root part" :
 		      "the root part is '%s', not a SOAP envelope", root < 0 ? "" : mm->parts[root].type);
+		tdk_buf_release(&env);
+		return TDK_EXIT_NEGATIVE;
+	}
+	if (tdk_mime_decode(&mm->parts[root], &env, d) < 0) {
+		fault(m, d, "AS4-MIME", E_MIME, "the SOAP envelope cannot be decoded");
 		tdk_buf_release(&env);
 		return TDK_EXIT_NEGATIVE;
 	}
@@ -233,8 +238,12 @@ int tdk_as4_read(const char *content_type, const char *body, size_t len, const c
 	} else if (soap_type(mm.parts[0].type) && mm.nparts == 1) {
 		struct tdk_buf env = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
 
-		ret = tdk_mime_decode(&mm.parts[0], &env, d) < 0 ? TDK_EXIT_NEGATIVE :
-		      read_envelope(env.data, env.len, name, m, hdr, d);
+		if (tdk_mime_decode(&mm.parts[0], &env, d) < 0) {
+			fault(m, d, "AS4-MIME", E_MIME, "the SOAP envelope cannot be decoded");
+			ret = TDK_EXIT_NEGATIVE;
+		} else {
+			ret = read_envelope(env.data, env.len, name, m, hdr, d);
+		}
 		tdk_buf_release(&env);
 	} else {
 		fault(m, d, "AS4-MIME", E_MIME, "the message is '%s', neither a SOAP envelope nor multipart/related",
