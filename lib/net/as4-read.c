@@ -93,6 +93,16 @@ static int add_part(struct tdk_as4_msg *m, const struct tdk_mime_part *p, struct
 	return a->cid && a->type && (a->bytes || !a->len) ? TDK_EXIT_OK : TDK_EXIT_INTERNAL;
 }
 
+/* Decodes the SOAP envelope part p into env.  Returns 0, or -1 after a fault. */
+static int decode_envelope(const struct tdk_mime_part *p, struct tdk_buf *env, struct tdk_as4_msg *m,
+			   struct tdk_diag *d)
+{
+	if (tdk_mime_decode(p, env, d) == 0)
+		return 0;
+	fault(m, d, "AS4-MIME", E_MIME, "the SOAP envelope cannot be decoded");
+	return -1;
+}
+
 /* Reads the multipart/related message mm: its root as the envelope, its other parts as attachments. */
 static int read_related(const struct tdk_mime *mm, const char *name, struct tdk_as4_msg *m, struct tdk_ebms_msg *hdr,
 			struct tdk_diag *d)
@@ -107,8 +117,7 @@ static int read_related(const struct tdk_mime *mm, const char *name, struct tdk_
 		tdk_buf_release(&env);
 		return TDK_EXIT_NEGATIVE;
 	}
-	if (tdk_mime_decode(&mm->parts[root], &env, d) < 0) {
-		fault(m, d, "AS4-MIME", E_MIME, "the SOAP envelope cannot be decoded");
+	if (decode_envelope(&mm->parts[root], &env, m, d) < 0) {
 		tdk_buf_release(&env);
 		return TDK_EXIT_NEGATIVE;
 	}
@@ -238,12 +247,8 @@ int tdk_as4_read(const char *content_type, const char *body, size_t len, const c
 	} else if (soap_type(mm.parts[0].type) && mm.nparts == 1) {
 		struct tdk_buf env = TDK_BUF_INIT(TDK_EBMS_MAX_SIZE);
 
-		if (tdk_mime_decode(&mm.parts[0], &env, d) < 0) {
-			fault(m, d, "AS4-MIME", E_MIME, "the SOAP envelope cannot be decoded");
-			ret = TDK_EXIT_NEGATIVE;
-		} else {
-			ret = read_envelope(env.data, env.len, name, m, hdr, d);
-		}
+		ret = decode_envelope(&mm.parts[0], &env, m, d) < 0 ? TDK_EXIT_NEGATIVE :
+		      read_envelope(env.data, env.len, name, m, hdr, d);
 		tdk_buf_release(&env);
 	} else {
 		fault(m, d, "AS4-MIME", E_MIME, "the message is '%s', neither a SOAP envelope nor multipart/related",
